@@ -1,0 +1,45 @@
+# Loket — `make run` opens the app on a demo database; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DIR ?= demo-data
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format i18n demo bench dist dist-test clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+compile: $(STAMP)
+	$(PY) -m loket.i18n_tools compile
+
+run: $(STAMP) compile
+	@test -f $(DEMO_DIR)/loket.sqlite || $(PY) -m loket --data-dir $(DEMO_DIR) demo --visitors 300
+	$(PY) -m loket --data-dir $(DEMO_DIR)
+
+test: $(STAMP) compile
+	$(PY) -m ruff check loket ui tests bench
+	$(PY) -m ruff format --check loket ui tests bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check loket ui tests bench
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix loket ui tests bench
+	$(PY) -m ruff format loket ui tests bench
+
+i18n: $(STAMP)
+	$(PY) -m loket.i18n_tools all
+
+demo: $(STAMP)
+	$(PY) -m loket --data-dir $(DEMO_DIR) demo --visitors 300
+
+bench: $(STAMP) compile
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

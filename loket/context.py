@@ -1,0 +1,56 @@
+"""The context every use case runs in: the database, who is acting, at which desk.
+
+Core functions take a `Context` first.  `ctx.require(permission, ...)` refuses (and logs the
+refusal) when the acting staff member's role lacks the permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loket.db.connection import Database
+from loket.errors import PermissionDenied
+from loket.i18n import _
+from loket.model import Desk, Staff
+from loket.permissions import Permission, allowed
+
+
+@dataclass
+class Context:
+    db: Database
+    user: Staff | None = None
+    desk: Desk | None = None
+    origin: str = "app"  # 'app' or 'cli': where the action came from
+
+    @property
+    def actor(self) -> str | None:
+        return self.user.username if self.user else None
+
+    @property
+    def workstation(self) -> str:
+        return self.db.workstation
+
+    def can(self, permission: Permission) -> bool:
+        return self.user is not None and allowed(self.user.role, permission)
+
+    def require(
+        self, permission: Permission, *, object_type: str | None = None, object_id: str | None = None
+    ) -> None:
+        if self.can(permission):
+            return
+        from loket import audit
+
+        audit.record(
+            self,
+            action=str(permission),
+            object_type=object_type,
+            object_id=object_id,
+            result="refused",
+        )
+        raise PermissionDenied(_("You are not allowed to do this ({permission}).").format(
+            permission=str(permission)))
+
+
+def system_context(db: Database) -> Context:
+    """For work nobody in particular does: migrations, seeding, daily retention."""
+    return Context(db=db, user=None, desk=None, origin="system")

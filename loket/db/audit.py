@@ -1,0 +1,75 @@
+"""SQL of the audit log.  Rows are only ever inserted; triggers refuse UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from loket.db.connection import Database
+
+COLUMNS = (
+    "seq", "id", "at", "actor", "action", "object_type", "object_id", "result", "origin",
+    "subject_ref", "detail", "prev_hash", "hash",
+)
+
+
+def last(db: Database) -> sqlite3.Row | None:
+    return db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+
+
+def insert(db: Database, row: dict) -> None:
+    stamp = db.stamp()
+    row = {**row, "created_at": stamp["created_at"], "updated_at": stamp["updated_at"],
+           "workstation": stamp["workstation"]}
+    cols = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    db.execute(f"INSERT INTO audit_log ({cols}) VALUES ({marks})", row)
+
+
+def iterate(db: Database, batch: int = 5000) -> Iterator[sqlite3.Row]:
+    """Every row in chain order, read in batches so a long log never sits in memory whole."""
+    after = -1
+    while True:
+        rows = db.all(
+            f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, batch),
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1]["seq"]
+
+
+def search(
+    db: Database,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    result: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 200,
+    before_seq: int | None = None,
+) -> list[sqlite3.Row]:
+    where, params = [], []
+    for col, value in (("actor", actor), ("result", result)):
+        if value:
+            where.append(f"{col} = ?")
+            params.append(value)
+    if action:
+        where.append("action LIKE ?")
+        params.append(action + "%")
+    if since:
+        where.append("at >= ?")
+        params.append(since)
+    if until:
+        where.append("at < ?")
+        params.append(until)
+    if before_seq is not None:
+        where.append("seq < ?")
+        params.append(before_seq)
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return db.all(
+        f"SELECT {', '.join(COLUMNS)} FROM audit_log {clause} ORDER BY seq DESC LIMIT ?",
+        (*params, limit),
+    )

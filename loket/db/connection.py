@@ -1,0 +1,142 @@
+"""Opening the one SQLite file: pragmas, functions the schema relies on, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from loket.clock import new_id, now_iso
+from loket.textfold import search_text
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    # The search triggers call this; it must be deterministic so SQLite may use it in triggers.
+    conn.create_function("loket_search_text", 6, search_text, deterministic=True)
+
+
+class Database:
+    """One connection to the Loket database, with explicit transactions.
+
+    The connection runs in autocommit mode; `transaction()` opens BEGIN IMMEDIATE (or a
+    savepoint when nested), so a use case either happens whole or not at all.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only:
+            uri = f"file:{self.path}?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            self.conn = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=False
+            )
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed record survives a power cut, not only an application crash.
+            self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        _register_functions(self.conn)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._workstation: str | None = None
+        self.utils = sqlite_utils.Database(self.conn)
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            else:
+                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                    self.conn.execute(f"RELEASE sp{self._depth}")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("COMMIT")
+                else:
+                    self.conn.execute(f"RELEASE sp{self._depth}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # -- queries ----------------------------------------------------------------------------
+    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple | dict = ()):
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    # -- row stamps -------------------------------------------------------------------------
+    @property
+    def workstation(self) -> str:
+        """The id of this counter PC, made once per database file and kept in `setting`."""
+        if self._workstation is None:
+            row = self.one("SELECT value FROM setting WHERE key = 'workstation'")
+            if row is None:
+                ws = new_id()
+                now = now_iso()
+                with self.transaction():
+                    self.execute(
+                        "INSERT OR IGNORE INTO setting(key, value, created_at, updated_at,"
+                        " workstation) VALUES ('workstation', ?, ?, ?, ?)",
+                        (ws, now, now, ws),
+                    )
+                row = self.one("SELECT value FROM setting WHERE key = 'workstation'")
+            self._workstation = row["value"]
+        return self._workstation
+
+    def stamp(self, *, new: bool = True) -> dict[str, str]:
+        """created_at/updated_at/workstation for a row being written now."""
+        now = now_iso()
+        stamp = {"updated_at": now, "workstation": self.workstation}
+        if new:
+            stamp["created_at"] = now
+        return stamp
+
+    @property
+    def user_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+@contextmanager
+def opened(path: str | Path) -> Iterator[Database]:
+    db = Database(path)
+    try:
+        yield db
+    finally:
+        db.close()

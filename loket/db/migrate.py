@@ -1,0 +1,97 @@
+"""Numbered migrations: `migrations/NNNN_name.sql`, applied in order, one transaction each.
+
+The schema version lives in `PRAGMA user_version`.  Before the first pending migration runs
+on a database that already holds a schema, the file is copied aside with SQLite's online
+backup API, so that a failed upgrade can always be undone by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from loket.db.connection import Database
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for entry in resources.files("loket.db.migrations").iterdir():
+        m = _NAME.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise RuntimeError(f"migration numbering has a gap or duplicate at {mig.name}")
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into statements (trigger bodies keep their inner semicolons)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buf and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement: {buf[:80]!r}")
+    return statements
+
+
+def backup_copy(db: Database, version: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db.path.with_name(f"{db.path.name}.v{version}-{stamp}.premigrate")
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+class NewerSchemaError(RuntimeError):
+    pass
+
+
+def migrate(db: Database, target: int | None = None) -> list[int]:
+    """Bring the database to `target` (default: the newest); returns the versions applied."""
+    all_migrations = migrations()
+    target = len(all_migrations) if target is None else target
+    current = db.user_version
+    if current > len(all_migrations):
+        raise NewerSchemaError(
+            f"database schema version {current} is newer than this Loket ({len(all_migrations)})"
+        )
+    pending = [m for m in all_migrations if current < m.version <= target]
+    if not pending:
+        return []
+    if current > 0:
+        backup_copy(db, current)
+    applied = []
+    for mig in pending:
+        with db.transaction():
+            for statement in split_statements(mig.sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {mig.version}")
+        applied.append(mig.version)
+    return applied

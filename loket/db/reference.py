@@ -1,0 +1,77 @@
+"""SQL for reference data: desks, the needs taxonomy, visit topics, settings."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from loket.clock import new_id
+from loket.db.connection import Database
+
+_CODE_TABLES = ("need", "topic")
+
+
+def upsert_desk(db: Database, desk: dict) -> str:
+    existing = db.one("SELECT id FROM desk WHERE code = ?", (desk["code"],))
+    if existing:
+        db.execute(
+            "UPDATE desk SET name = :name, city = :city, address = :address,"
+            " postal_code = :postal_code, phone = :phone, updated_at = :updated_at,"
+            " workstation = :workstation WHERE code = :code",
+            {**desk, **db.stamp(new=False)},
+        )
+        return existing["id"]
+    row = {"id": new_id(), "address": None, "postal_code": None, "phone": None, **desk,
+           **db.stamp()}
+    db.execute(
+        "INSERT INTO desk (id, code, name, city, address, postal_code, phone, created_at,"
+        " updated_at, workstation) VALUES (:id, :code, :name, :city, :address, :postal_code,"
+        " :phone, :created_at, :updated_at, :workstation)",
+        row,
+    )
+    return row["id"]
+
+
+def desks(db: Database, *, active_only: bool = True) -> list[sqlite3.Row]:
+    where = "WHERE active = 1" if active_only else ""
+    return db.all(f"SELECT * FROM desk {where} ORDER BY name")
+
+
+def desk_by_code(db: Database, code: str) -> sqlite3.Row | None:
+    return db.one("SELECT * FROM desk WHERE code = ?", (code,))
+
+
+def desk_by_id(db: Database, desk_id: str) -> sqlite3.Row | None:
+    return db.one("SELECT * FROM desk WHERE id = ?", (desk_id,))
+
+
+def upsert_code(db: Database, table: str, item: dict) -> None:
+    assert table in _CODE_TABLES
+    row = {"id": new_id(), **item, **db.stamp()}
+    db.execute(
+        f"INSERT INTO {table} (id, code, label_nl, label_en, sort_order, created_at, updated_at,"
+        " workstation) VALUES (:id, :code, :label_nl, :label_en, :sort_order, :created_at,"
+        " :updated_at, :workstation) ON CONFLICT(code) DO UPDATE SET label_nl = excluded.label_nl,"
+        " label_en = excluded.label_en, sort_order = excluded.sort_order,"
+        " updated_at = excluded.updated_at, workstation = excluded.workstation",
+        row,
+    )
+
+
+def codes(db: Database, table: str) -> list[sqlite3.Row]:
+    assert table in _CODE_TABLES
+    return db.all(f"SELECT * FROM {table} WHERE active = 1 ORDER BY sort_order, code")
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    row = db.one("SELECT value FROM setting WHERE key = ?", (key,))
+    return None if row is None else row["value"]
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO setting (key, value, created_at, updated_at, workstation)"
+        " VALUES (:key, :value, :created_at, :updated_at, :workstation)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at, workstation = excluded.workstation",
+        {"key": key, "value": value, **db.stamp()},
+    )

@@ -1,0 +1,43 @@
+"""Errors the core raises; every message is translated and safe to show to staff."""
+
+from __future__ import annotations
+
+
+class LoketError(Exception):
+    """Base class: `str(err)` is a translated message meant for the user."""
+
+
+class ValidationError(LoketError):
+    """One or more fields are invalid.  `errors` maps field name → translated message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls({field: message})
+
+
+class NotFound(LoketError):
+    pass
+
+
+class PermissionDenied(LoketError):
+    pass
+
+
+class AuthenticationFailed(LoketError):
+    pass
+
+
+class ConflictError(LoketError):
+    """The action does not fit the current state (e.g. an illegal referral transition)."""
+
+
+class DemoRefused(LoketError):
+    pass
+
+
+class DatabaseDamaged(LoketError):
+    pass

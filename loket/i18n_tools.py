@@ -1,0 +1,88 @@
+"""Catalogue maintenance with Babel: `python -m loket.i18n_tools extract|update|compile|all`.
+
+Two domains: `ui` (English msgids, from the Python sources) and `letters` (Dutch msgids, the
+authoritative letter sentences).  `make i18n` runs all three steps; `make run`/`make test`
+only compile, so the .mo files are never committed and never stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+
+from loket.paths import locales_dir, project_root
+
+DOMAINS = ("ui", "letters")
+
+
+def _babel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract_ui() -> None:
+    root = project_root()
+    _babel(
+        "extract",
+        "--no-location",
+        "--sort-output",
+        "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2",
+        "-k", "npgettext:1c,2,3",
+        "--add-comments=Translators:",
+        "--project=Loket",
+        "-o", str(locales_dir() / "ui.pot"),
+        str(root / "loket"), str(root / "ui"),
+    )
+
+
+def extract_letters() -> None:
+    from loket.letters.catalogue import write_pot  # the letters package owns its sources
+
+    write_pot(locales_dir() / "letters.pot")
+
+
+def languages(domain: str) -> list[str]:
+    return sorted(
+        p.parent.parent.name
+        for p in locales_dir().glob(f"*/LC_MESSAGES/{domain}.po")
+    )
+
+
+def update() -> None:
+    for domain in DOMAINS:
+        pot = locales_dir() / f"{domain}.pot"
+        if not pot.exists():
+            continue
+        for lang in languages(domain):
+            _babel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-D", domain,
+                   "-i", str(pot), "-d", str(locales_dir()), "-l", lang)
+
+
+def compile_all() -> None:
+    for domain in DOMAINS:
+        for lang in languages(domain):
+            po = locales_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            _babel("compile", "-D", domain, "-d", str(locales_dir()), "-l", lang,
+                   "--statistics")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    step = args[0] if args else "all"
+    if step in ("extract", "all"):
+        extract_ui()
+        if Path(project_root() / "loket" / "letters" / "catalogue.py").exists():
+            extract_letters()
+    if step in ("update", "all"):
+        update()
+    if step in ("compile", "all"):
+        compile_all()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

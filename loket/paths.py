@@ -1,0 +1,52 @@
+"""Where Loket keeps its data and where its shipped resources are."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Loket"
+DB_FILENAME = "loket.sqlite"
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """--data-dir wins, then LOKET_DATA_DIR, then the user's data folder (platformdirs)."""
+    if override:
+        path = Path(override)
+    elif os.environ.get("LOKET_DATA_DIR"):
+        path = Path(os.environ["LOKET_DATA_DIR"])
+    else:
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_path(override: str | os.PathLike | None = None) -> Path:
+    return data_dir(override) / DB_FILENAME
+
+
+def project_root() -> Path:
+    """The folder holding resources/ and locales/ (the bundle's folder when frozen)."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+    return Path(__file__).resolve().parent.parent
+
+
+def _shipped(name: str) -> Path:
+    # From a source checkout (or an editable install, or the bundle) the folders sit at the
+    # top level; a wheel install maps them into the package as loket/_resources, _locales.
+    top = project_root() / name
+    if top.is_dir():
+        return top
+    return Path(__file__).resolve().parent / f"_{name}"
+
+
+def resources_dir() -> Path:
+    return _shipped("resources")
+
+
+def locales_dir() -> Path:
+    return _shipped("locales")

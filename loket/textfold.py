@@ -1,0 +1,85 @@
+"""Folding text for search: case, accents and punctuation must not stop a match.
+
+Counter staff type "ayse" for "Ayşe" and "hass" for "Al-Hassan"; the folded copy of every
+visitor's name lives in the search index, and queries are folded the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that do not decompose into base + combining mark under NFKD.
+_SPECIAL = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ħ": "h",
+        # Arabic: fold the hamza carriers and alef variants, taa marbuta and alef maqsura,
+        # which people spell interchangeably when they type a name.
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh
+        "ک": "ك",  # Persian keheh
+        "ـ": "",  # tatweel
+    }
+)
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip accents and diacritics, collapse punctuation to single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_SPECIAL)
+    # Arabic harakat are combining marks (Mn) and went above; tatweel handled by the table.
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def digits(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isdigit())
+
+
+def search_text(
+    given_names: str | None,
+    family_name: str | None,
+    v_number: str | None = None,
+    bsn: str | None = None,
+    date_of_birth: str | None = None,
+    phone: str | None = None,
+) -> str:
+    """The one line of folded text the visitor search index holds for a visitor.
+
+    Dates go in as ISO (1990-03-07) and as the Dutch way of writing them (07-03-1990);
+    phone numbers as digits in E.164 and in the national form (0612345678).
+    """
+    parts = [fold(given_names), fold(family_name)]
+    if v_number:
+        parts.append(digits(v_number))
+    if bsn:
+        parts.append(digits(bsn))
+    if date_of_birth:
+        parts.append(date_of_birth)
+        y, _, rest = date_of_birth.partition("-")
+        m, _, d = rest.partition("-")
+        if d:
+            parts.append(f"{d}-{m}-{y}")
+    if phone:
+        p = digits(phone)
+        parts.append(p)
+        if p.startswith("31"):
+            parts.append("0" + p[2:])
+    return " ".join(p for p in parts if p)

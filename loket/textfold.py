@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that do not decompose into base + combining mark under NFKD.
 _SPECIAL = str.maketrans(
@@ -38,15 +39,19 @@ _SPECIAL = str.maketrans(
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
-def fold(text: str | None) -> str:
-    """Lower-case, strip accents and diacritics, collapse punctuation to single spaces."""
-    if not text:
-        return ""
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.translate(_SPECIAL)
-    # Arabic harakat are combining marks (Mn) and went above; tatweel handled by the table.
     return _NON_WORD.sub(" ", text).strip()
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip accents and diacritics, collapse punctuation to single spaces."""
+    # Names repeat a great deal (and arrive one keystroke at a time): cache the folding.
+    # Arabic harakat are combining marks (Mn) and go with the accents.
+    return _fold(text) if text else ""
 
 
 def digits(text: str | None) -> str:

@@ -40,3 +40,8 @@ END;
 CREATE TRIGGER visitor_ad AFTER DELETE ON visitor BEGIN
     DELETE FROM visitor_search WHERE visitor_id = old.id;
 END;
+
+-- Visitors registered before this version get their search line now.
+INSERT INTO visitor_search (visitor_id, text)
+SELECT id, loket_search_text(given_names, family_name, v_number, bsn, date_of_birth, phone)
+  FROM visitor;

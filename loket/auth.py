@@ -1,0 +1,128 @@
+"""Staff accounts: Argon2 password hashes, login with lock-out, account management.
+
+After MAX_FAILURES failed attempts in a row an account is locked, for a period that doubles
+with each lock-out.  Whether a user name exists is never revealed: an unknown name gets the
+same message (and the same Argon2 work) as a wrong password.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from loket import audit
+from loket.clock import to_iso, utcnow
+from loket.context import Context
+from loket.db import staff as repo
+from loket.errors import AuthenticationFailed, ValidationError
+from loket.i18n import _
+from loket.model import Staff, from_row
+from loket.permissions import ROLES, Permission
+
+MAX_FAILURES = 5
+BASE_LOCK = timedelta(minutes=1)
+MIN_PASSWORD = 8
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _fail_message() -> str:
+    return _("The user name or password is not correct, or the account is locked for now.")
+
+
+def login(ctx: Context, username: str, password: str) -> Staff:
+    """Check the password; on success set ctx.user (and its desk) and return the staff member."""
+    db = ctx.db
+    row = repo.by_username(db, username)
+    now = utcnow()
+    if row is None or not row["active"]:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        audit.record(ctx, action="login", object_type="staff", result="failed",
+                     actor=username[:64], detail={"reason": "unknown"})
+        raise AuthenticationFailed(_fail_message())
+    if row["locked_until"] and row["locked_until"] > to_iso(now):
+        audit.record(ctx, action="login", object_type="staff", object_id=row["id"],
+                     result="refused", actor=row["username"], detail={"reason": "locked"})
+        raise AuthenticationFailed(_fail_message())
+    try:
+        ok = _hasher.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        failures = row["failed_logins"] + 1
+        with db.transaction():
+            if failures >= MAX_FAILURES:
+                lockouts = row["lockouts"] + 1
+                until = now + BASE_LOCK * (2 ** (lockouts - 1))
+                repo.set_login_state(db, row["id"], failed=0, lockouts=lockouts,
+                                     locked_until=to_iso(until))
+            else:
+                repo.set_login_state(db, row["id"], failed=failures, lockouts=row["lockouts"],
+                                     locked_until=None)
+            audit.record(ctx, action="login", object_type="staff", object_id=row["id"],
+                         result="failed", actor=row["username"],
+                         detail={"locked": failures >= MAX_FAILURES})
+        raise AuthenticationFailed(_fail_message())
+    with db.transaction():
+        repo.set_login_state(db, row["id"], failed=0, lockouts=0, locked_until=None)
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            repo.set_password_hash(db, row["id"], hash_password(password))
+    staff = from_row(Staff, row)
+    ctx.user = staff
+    if staff.desk_id:
+        from loket.db import reference
+        from loket.model import Desk
+
+        desk_row = reference.desk_by_id(db, staff.desk_id)
+        ctx.desk = from_row(Desk, desk_row) if desk_row else None
+    audit.record(ctx, action="login", object_type="staff", object_id=staff.id)
+    return staff
+
+
+def logout(ctx: Context) -> None:
+    if ctx.user is not None:
+        audit.record(ctx, action="logout", object_type="staff", object_id=ctx.user.id)
+    ctx.user = None
+
+
+def _check_new_account(db, username: str, display_name: str, role: str, password: str) -> None:
+    errors = {}
+    if not username.strip() or not username.replace(".", "").replace("-", "").isalnum():
+        errors["username"] = _("A user name holds letters and digits only.")
+    elif repo.by_username(db, username) is not None:
+        errors["username"] = _("This user name is taken.")
+    if not display_name.strip():
+        errors["display_name"] = _("Fill in a name.")
+    if role not in ROLES:
+        errors["role"] = _("Choose a role.")
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = _("A password has at least {n} characters.").format(n=MIN_PASSWORD)
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_account(ctx: Context, *, username: str, display_name: str, role: str, password: str,
+                   desk_id: str | None = None, phone: str | None = None,
+                   language: str = "nl", first_run: bool = False) -> Staff:
+    """Create a staff account.  Only an administrator may, except the very first one."""
+    db = ctx.db
+    if not (first_run and repo.count(db) == 0):
+        ctx.require(Permission.ACCOUNTS_MANAGE, object_type="staff")
+    _check_new_account(db, username, display_name, role, password)
+    with db.transaction():
+        staff_id = repo.insert(db, username=username.strip(), display_name=display_name.strip(),
+                               role=role, desk_id=desk_id, phone=phone, language=language,
+                               password_hash=hash_password(password))
+        audit.record(ctx, action="staff.create", object_type="staff", object_id=staff_id,
+                     detail={"role": role})
+    return from_row(Staff, repo.by_id(db, staff_id))

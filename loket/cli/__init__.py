@@ -1,0 +1,56 @@
+"""`loket` — with no subcommand it opens the app; subcommands serve administrators and
+supervisors.  Each subcommand lives in its own module with a `register(subparsers)` function
+that adds its parser and sets `func`; the CLI and the UI call the same core functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from loket import __version__
+from loket.errors import LoketError
+from loket.i18n import _, set_language
+
+# Modules under loket/cli/ that add subcommands (each has register(subparsers)).
+COMMAND_MODULES = [
+    "loket.cli.setup",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loket",
+        description=_("Loket: the counter app of the IND maatwerkloketten. "
+                      "Without a command it opens the app."),
+    )
+    parser.add_argument("--version", action="version", version=f"Loket {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=_("folder holding the database (default: LOKET_DATA_DIR or the "
+                               "user's data folder)"))
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help=_("open the app and quit as soon as the first window is shown"))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language(os.environ.get("LOKET_LANG", "nl"))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # The core never imports the UI package; the desktop app is handed control by name,
+        # only when it is asked for, so every subcommand runs without Qt installed.
+        run_app = importlib.import_module("ui.app").run_app
+        return run_app(data_dir=args.data_dir, exit_when_ready=args.exit_when_ready)
+    try:
+        return int(args.func(args) or 0)
+    except LoketError as err:
+        print(_("Error: {message}").format(message=err), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

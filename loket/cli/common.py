@@ -1,0 +1,47 @@
+"""What every subcommand needs: the database opened and migrated, and a signed-in user."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from argparse import Namespace
+
+from loket.context import Context, system_context
+from loket.db.connection import Database
+from loket.db.migrate import migrate
+from loket.paths import database_path
+
+
+def open_database(args: Namespace) -> Database:
+    db = Database(database_path(getattr(args, "data_dir", None)))
+    migrate(db)
+    return db
+
+
+def add_user_argument(parser) -> None:
+    parser.add_argument("--user", required=True, metavar="NAME",
+                        help="user name; the password comes from LOKET_PASSWORD or a prompt")
+
+
+def read_password() -> str:
+    if "LOKET_PASSWORD" in os.environ:
+        return os.environ["LOKET_PASSWORD"]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass("Wachtwoord / password: ")
+
+
+def user_context(args: Namespace, db: Database) -> Context:
+    """Authenticate like the app does; raises AuthenticationFailed (exit status 2)."""
+    from loket import auth
+
+    ctx = Context(db=db, origin="cli")
+    auth.login(ctx, args.user, read_password())
+    return ctx
+
+
+def anonymous_context(db: Database) -> Context:
+    ctx = system_context(db)
+    ctx.origin = "cli"
+    return ctx

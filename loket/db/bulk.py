@@ -1,0 +1,77 @@
+"""Bulk writes for demo data: executemany in large transactions, one statement per table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from loket.db.connection import Database
+
+
+def insert_many(db: Database, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    db.conn.executemany(sql, rows)
+
+
+def fast_writes(db: Database, on: bool) -> None:
+    """During demo generation only: fewer fsyncs (the file is new and can be made again)."""
+    db.execute(f"PRAGMA synchronous = {'OFF' if on else 'FULL'}")
+    db.execute(f"PRAGMA cache_size = {-262144 if on else -2000}")
+
+
+class suspended_indexes:
+    """Drop the secondary indexes and triggers of `tables` for a bulk load into empty tables;
+    put them back afterwards (a sorted index build is far faster than row-by-row upkeep), then
+    fill the visitor search tables in one pass."""
+
+    def __init__(self, db: Database, tables: Sequence[str]) -> None:
+        self.db = db
+        self.tables = tuple(tables)
+        self.saved: list[tuple[str, str, str]] = []
+
+    def __enter__(self) -> suspended_indexes:
+        marks = ",".join("?" * len(self.tables))
+        self.saved = [
+            (r["type"], r["name"], r["sql"])
+            for r in self.db.all(
+                f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+                f" AND tbl_name IN ({marks}) AND sql IS NOT NULL",
+                self.tables,
+            )
+        ]
+        with self.db.transaction():
+            for kind, name, _sql in self.saved:
+                self.db.execute(f"DROP {kind.upper()} {name}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.db.transaction():
+            for _kind, _name, sql in self.saved:
+                self.db.execute(sql)
+            if "visitor" in self.tables:
+                self.db.execute(
+                    "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("
+                    "given_names, family_name, v_number, bsn, date_of_birth, phone) FROM visitor"
+                    " WHERE id NOT IN (SELECT visitor_id FROM visitor_search)"
+                )
+                self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")
+
+
+def service_needs(db: Database) -> list[tuple[str, str, str | None]]:
+    """(service id, need code, city) of every active service, for demo referrals."""
+    return [
+        (r["service_id"], r["need_code"], r["city"])
+        for r in db.all(
+            "SELECT sn.service_id, sn.need_code, l.city FROM service_need sn"
+            " JOIN service s ON s.id = sn.service_id AND s.status = 'active'"
+            " LEFT JOIN service_at_location sal ON sal.service_id = s.id"
+            " LEFT JOIN location l ON l.id = sal.location_id"
+        )
+    ]
+
+
+def has_visitors(db: Database) -> bool:
+    return db.one("SELECT 1 FROM visitor LIMIT 1") is not None
+
+
+def analyze(db: Database) -> None:
+    db.execute("ANALYZE")

@@ -1,0 +1,68 @@
+"""Start the app: open (and migrate) the database, sign in, show the main window.
+
+Kept light: only what the first window needs is imported here; ReportLab, Babel's heavy
+parts and the other views load when first used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from loket import __version__
+from loket.context import Context
+from loket.db.connection import Database
+from loket.db.migrate import migrate
+from loket.i18n import is_rtl, language, set_language
+from loket.paths import database_path
+
+
+def open_context(data_dir: str | None) -> tuple[Context, bool]:
+    from loket.db import reference
+
+    db = Database(database_path(data_dir))
+    migrate(db)
+    if not reference.desks(db):
+        from loket import seed
+
+        seed.load_all(db)
+    demo = reference.get_setting(db, "demo") == "1"
+    return Context(db=db, origin="app"), demo
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Loket")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Loket")
+    from PySide6.QtCore import Qt
+
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl() else
+                           Qt.LayoutDirection.LeftToRight)
+    return app
+
+
+def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
+    set_language(os.environ.get("LOKET_LANG", language() or "nl"))
+    app = make_application()
+    ctx, demo = open_context(data_dir)
+    from ui.main_window import MainWindow
+
+    if exit_when_ready:
+        # Start-up measurement and the bundle's smoke test: show the first window, let the
+        # event loop go idle once, quit with status 0.
+        window = MainWindow(ctx, demo=demo)
+        window.show()
+        QTimer.singleShot(0, app.quit)
+        return app.exec()
+    from ui.views.login_dialog import LoginDialog
+
+    login = LoginDialog(ctx)
+    if login.exec() != LoginDialog.DialogCode.Accepted:
+        return 0
+    window = MainWindow(ctx, demo=demo)
+    window.show()
+    return app.exec()

@@ -1,0 +1,146 @@
+"""The main window: a stack of task views, one file each, with global keyboard shortcuts.
+
+Views are registered in `VIEWS` (name → "module:Class") and imported lazily the first time
+they are shown, so start-up only pays for the first view.  Navigation keeps a history:
+`show_view(name, **kwargs)` pushes, Esc (`back()`) pops.  Global shortcuts: Ctrl+F search,
+Ctrl+N new visitor, Ctrl+S save the current view, Ctrl+L lock, Esc back.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket.context import Context
+from loket.i18n import _
+from ui.views.base import View
+
+VIEWS: dict[str, str] = {
+    "home": "ui.views.home_view:HomeView",
+}
+START_VIEW = "home"
+
+
+class MainWindow(QMainWindow):
+    view_changed = Signal(str)
+    lock_requested = Signal()
+
+    def __init__(self, ctx: Context, *, demo: bool = False) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.demo = demo
+        self.setObjectName("mainWindow")
+        self.resize(1200, 800)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.demo_banner = QLabel(central)
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setStyleSheet(
+            "QLabel#demoBanner { background: #ffe066; color: #1a1a1a; font-weight: bold;"
+            " padding: 6px; border-bottom: 2px solid #1a1a1a; }"
+        )
+        self.demo_banner.setVisible(demo)
+        layout.addWidget(self.demo_banner)
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._views: dict[str, View] = {}
+        self._history: list[tuple[str, dict]] = []
+        self._shortcuts()
+        self.retranslate_ui()
+        self.show_view(START_VIEW)
+
+    # -- navigation -------------------------------------------------------------------------
+    def view(self, name: str) -> View:
+        if name not in self._views:
+            module, _sep, cls = VIEWS[name].partition(":")
+            view_cls = getattr(importlib.import_module(module), cls)
+            widget = view_cls(self.ctx, self.stack)
+            self._views[name] = widget
+            self.stack.addWidget(widget)
+        return self._views[name]
+
+    def current_view(self) -> View | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, View) else None
+
+    def show_view(self, name: str, *, remember: bool = True, **kwargs) -> View:
+        current = self.current_view()
+        if current is not None and current.name != name and not current.can_leave():
+            return current
+        target = self.view(name)
+        if remember:
+            self._history.append((name, kwargs))
+        self.stack.setCurrentWidget(target)
+        target.open(**kwargs)
+        self._update_title()
+        self.view_changed.emit(name)
+        return target
+
+    def back(self) -> None:
+        if len(self._history) <= 1:
+            return
+        current = self.current_view()
+        if current is not None and not current.can_leave():
+            return
+        self._history.pop()
+        name, kwargs = self._history[-1]
+        target = self.view(name)
+        self.stack.setCurrentWidget(target)
+        target.open(**kwargs)
+        self._update_title()
+        self.view_changed.emit(name)
+
+    # -- shortcuts --------------------------------------------------------------------------
+    def _shortcuts(self) -> None:
+        def add(key, slot) -> None:
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            sc.activated.connect(slot)
+
+        add("Ctrl+F", lambda: self._go("search"))
+        add("Ctrl+N", lambda: self._go("register"))
+        add("Ctrl+S", self._save)
+        add("Ctrl+L", self.lock_requested.emit)
+        add("Escape", self.back)
+
+    def _go(self, name: str) -> None:
+        if name in VIEWS:
+            self.show_view(name)
+
+    def _save(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.save()
+
+    # -- text -------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.demo_banner.setText(
+            _("DEMO — this database holds synthetic demo data, not real visitors")
+        )
+        self.demo_banner.setAccessibleName(self.demo_banner.text())
+        for view in self._views.values():
+            view.retranslate_ui()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        view = self.current_view()
+        parts = [view.title()] if view is not None and view.title() else []
+        if self.ctx.desk is not None:
+            parts.append(self.ctx.desk.name)
+        parts.append("Loket")
+        if self.demo:
+            parts.append("DEMO")
+        self.setWindowTitle(" — ".join(parts))

@@ -37,11 +37,11 @@ def project_root() -> Path:
 
 def _shipped(name: str) -> Path:
     # From a source checkout (or an editable install, or the bundle) the folders sit at the
-    # top level; a wheel install maps them into the package as loket/_resources, _locales.
+    # top level; `pip install .` puts them under <prefix>/share/loket (pyproject data-files).
     top = project_root() / name
     if top.is_dir():
         return top
-    return Path(__file__).resolve().parent / f"_{name}"
+    return Path(sys.prefix) / "share" / "loket" / name
 
 
 def resources_dir() -> Path:

@@ -1,0 +1,159 @@
+"""SQL for letters: gathering what a letter says about a visit, and the archive of letters given.
+
+The gathering queries read the directory and referral tables directly (read-only), so the
+letters do not depend on how the directory or referral use cases are organised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from loket.db.connection import Database
+
+
+def visit(db: Database, visit_id: str) -> sqlite3.Row | None:
+    return db.one(
+        """
+        SELECT v.id, v.visit_date, v.follow_up_date, v.summary, v.language, v.staff_id,
+               v.visitor_id, v.desk_id,
+               p.given_names, p.family_name, p.v_number, p.bsn, p.preferred_language,
+               p.anonymised_at,
+               d.name AS desk_name, d.city AS desk_city, d.address AS desk_address,
+               d.postal_code AS desk_postal_code, d.phone AS desk_phone,
+               s.display_name AS staff_name, s.phone AS staff_phone
+        FROM visit v
+        JOIN visitor p ON p.id = v.visitor_id
+        JOIN desk d ON d.id = v.desk_id
+        LEFT JOIN staff s ON s.id = v.staff_id
+        WHERE v.id = ?
+        """,
+        (visit_id,),
+    )
+
+
+def visit_needs(db: Database, visit_id: str) -> list[sqlite3.Row]:
+    return db.all(
+        """
+        SELECT vn.need_code, n.label_nl FROM visit_need vn
+        JOIN need n ON n.code = vn.need_code
+        WHERE vn.visit_id = ? ORDER BY n.sort_order, n.code
+        """,
+        (visit_id,),
+    )
+
+
+def referrals(db: Database, visit_id: str) -> list[sqlite3.Row]:
+    """The visit's referrals that still stand, with their service and organisation."""
+    return db.all(
+        """
+        SELECT r.id, r.handover, r.status, r.follow_up_date, r.location_id, r.service_id,
+               s.name AS service_name, s.organization_id,
+               o.name AS organisation_name
+        FROM referral r
+        JOIN service s ON s.id = r.service_id
+        JOIN organisation o ON o.id = s.organization_id
+        WHERE r.visit_id = ? AND r.status NOT IN ('declined', 'cancelled')
+        ORDER BY r.created_at, r.id
+        """,
+        (visit_id,),
+    )
+
+
+def location(db: Database, service_id: str, location_id: str | None) -> sqlite3.Row | None:
+    """The referral's own location, else the service's first physical location."""
+    if location_id:
+        row = db.one("SELECT * FROM location WHERE id = ?", (location_id,))
+        if row is not None:
+            return row
+    return db.one(
+        """
+        SELECT l.* FROM service_at_location sal JOIN location l ON l.id = sal.location_id
+        WHERE sal.service_id = ?
+        ORDER BY l.location_type = 'physical' DESC, l.city, l.id LIMIT 1
+        """,
+        (service_id,),
+    )
+
+
+def phones(
+    db: Database, service_id: str, location_id: str | None, organisation_id: str
+) -> list[sqlite3.Row]:
+    """Phone numbers, the most specific first: service, then location, then organisation."""
+    return db.all(
+        """
+        SELECT number, extension, description,
+               CASE WHEN service_id = :s THEN 0 WHEN location_id = :l THEN 1 ELSE 2 END AS rank
+        FROM phone
+        WHERE service_id = :s OR (location_id = :l AND :l IS NOT NULL) OR organization_id = :o
+        ORDER BY rank, number
+        """,
+        {"s": service_id, "l": location_id, "o": organisation_id},
+    )
+
+
+def schedules(db: Database, service_id: str, location_id: str | None) -> list[sqlite3.Row]:
+    rows = db.all(
+        """
+        SELECT byday, opens_at, closes_at, description FROM schedule
+        WHERE service_id = ?
+           OR service_at_location_id IN
+              (SELECT id FROM service_at_location WHERE service_id = ? AND location_id IS ?)
+        ORDER BY opens_at, byday
+        """,
+        (service_id, service_id, location_id),
+    )
+    if not rows and location_id:
+        rows = db.all(
+            "SELECT byday, opens_at, closes_at, description FROM schedule"
+            " WHERE location_id = ? ORDER BY opens_at, byday",
+            (location_id,),
+        )
+    return rows
+
+
+def documents(db: Database, service_id: str) -> list[str]:
+    rows = db.all(
+        "SELECT document FROM required_document WHERE service_id = ? ORDER BY created_at, id",
+        (service_id,),
+    )
+    return [r["document"] for r in rows]
+
+
+def languages(db: Database, service_id: str, location_id: str | None) -> list[str]:
+    rows = db.all(
+        """
+        SELECT DISTINCT code FROM service_language
+        WHERE service_id = ? OR (location_id = ? AND ? IS NOT NULL) ORDER BY code
+        """,
+        (service_id, location_id, location_id),
+    )
+    return [r["code"] for r in rows]
+
+
+def service_need_codes(db: Database, service_id: str) -> set[str]:
+    rows = db.all("SELECT need_code FROM service_need WHERE service_id = ?", (service_id,))
+    return {r["need_code"] for r in rows}
+
+
+# -- the archive of letters given ---------------------------------------------------------
+
+
+def insert_letter(db: Database, values: dict) -> None:
+    columns = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    db.execute(f"INSERT INTO letter ({columns}) VALUES ({marks})", values)
+
+
+def get_letter(db: Database, letter_id: str) -> sqlite3.Row | None:
+    return db.one("SELECT * FROM letter WHERE id = ?", (letter_id,))
+
+
+def letters_for_visit(db: Database, visit_id: str) -> list[sqlite3.Row]:
+    return db.all(
+        """
+        SELECT id, visit_id, visitor_id, staff_id, template, languages, catalogue_versions,
+               large_print, sha256, created_at
+        FROM letter WHERE visit_id = ? ORDER BY created_at DESC, id DESC
+        """,
+        (visit_id,),
+    )

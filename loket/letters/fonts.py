@@ -1,0 +1,189 @@
+"""The shipped Noto fonts, registered with ReportLab, and which font draws which character.
+
+No single font covers Latin, Arabic and Ethiopic (Noto Sans Ethiopic has no Latin digits), so
+every character is given the first font that has its glyph: the font of its script, else the
+font of the run it stands in, else Noto Sans.  `LetterFont` repairs ReportLab's ToUnicode map
+for shaped glyphs (Arabic joining forms, ligatures) so that text copied out of the PDF, read
+by a screen reader or checked by the tests is the original text, not private-use codes.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from loket.errors import LoketError
+from loket.i18n import _
+from loket.paths import resources_dir
+
+# family -> (regular file, bold file)
+FAMILIES: dict[str, tuple[str, str]] = {
+    "latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "arabic": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+}
+FALLBACK_ORDER = ("latin", "arabic", "ethiopic")
+
+_lock = threading.RLock()
+
+
+class FontMissing(LoketError):
+    """A shipped font file is missing or unreadable."""
+
+
+class LetterFont(TTFont):
+    """A TrueType font whose glyphs without a Unicode mapping still extract as real text."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.private_text: dict[int, str] = {}  # private-use code -> the text it draws
+        self._private_keys: dict[tuple[int, str], int] = {}
+        self._next_private = 0xE000
+
+    def code_for(self, gid: int, text: str, advance_1000: float) -> int:
+        """A character code that ReportLab maps to glyph `gid`, remembered as drawing `text`."""
+        face = self.face
+        if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
+            return ord(text)
+        key = (gid, text)
+        code = self._private_keys.get(key)
+        if code is None:
+            code = self._next_private
+            while code in face.charToGlyph:
+                code += 1
+            if code > 0xF8FF:
+                raise LoketError(_("Too many shaped glyphs in one font."))
+            self._next_private = code + 1
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = advance_1000
+            self._private_keys[key] = code
+            self.private_text[code] = text
+        return code
+
+    def addObjects(self, doc) -> None:
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            base = self._base_name(n)
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)
+            if stream is not None:
+                stream.content = self._to_unicode_cmap(base, subset)
+
+    def _base_name(self, n: int) -> str:
+        from reportlab.pdfbase.ttfonts import SUBSETN
+
+        raw = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+        return raw.decode("pdfdoc")
+
+    def _to_unicode_cmap(self, base: str, subset: list[int]) -> str:
+        def dest(code: int) -> str:
+            text = self.private_text.get(code, chr(code)) or "\u200c"
+            return "".join(f"{b:04X}" for b in _utf16_units(text))
+
+        lines = [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({base})",
+            f"/Ordering ({base})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{base} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *(f"<{i:02X}> <{dest(code)}>" for i, code in enumerate(subset)),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+        return "\n".join(lines)
+
+
+def _utf16_units(text: str) -> list[int]:
+    data = text.encode("utf-16-be")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The registered fonts for one weight: family -> ReportLab font name."""
+
+    names: dict[str, str]
+
+    def font(self, family: str) -> LetterFont:
+        return pdfmetrics.getFont(self.names[family])
+
+
+@lru_cache(maxsize=1)
+def _register() -> dict[bool, FontSet]:
+    folder = resources_dir() / "fonts"
+    result: dict[bool, FontSet] = {}
+    for bold in (False, True):
+        names = {}
+        for family, files in FAMILIES.items():
+            path = folder / files[1 if bold else 0]
+            name = "Loket-" + path.stem
+            if not path.is_file():
+                raise FontMissing(_("Font file missing: {path}").format(path=path))
+            try:
+                pdfmetrics.registerFont(LetterFont(name, str(path)))
+            except Exception as err:  # a truncated or foreign file
+                raise FontMissing(
+                    _("Font file unreadable: {path} ({error})").format(path=path, error=err)
+                ) from err
+            names[family] = name
+        result[bold] = FontSet(names)
+    return result
+
+
+def fonts(bold: bool = False) -> FontSet:
+    with _lock:
+        return _register()[bold]
+
+
+def render_lock() -> threading.RLock:
+    """ReportLab's font objects are shared: one letter is laid out and written at a time."""
+    return _lock
+
+
+def script_family(ch: str) -> str | None:
+    """The family a character must use because of its script; None for neutral characters."""
+    cp = ord(ch)
+    if (
+        0x0600 <= cp <= 0x06FF
+        or 0x0750 <= cp <= 0x077F
+        or 0x08A0 <= cp <= 0x08FF
+        or 0xFB50 <= cp <= 0xFDFF
+        or 0xFE70 <= cp <= 0xFEFF
+    ):
+        return "arabic"
+    if 0x1200 <= cp <= 0x139F or 0x2D80 <= cp <= 0x2DDF or 0xAB00 <= cp <= 0xAB2F:
+        return "ethiopic"
+    if ch.isalnum():
+        return "latin"  # Latin, Cyrillic, Greek and the ASCII digits: Noto Sans
+    return None
+
+
+def has_glyph(fontset: FontSet, family: str, ch: str) -> bool:
+    return ord(ch) in fontset.font(family).face.charToGlyph
+
+
+def is_rtl_char(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+def is_strong_ltr(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) == "L"

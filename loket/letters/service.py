@@ -1,0 +1,220 @@
+"""Making letters: render (preview), produce (render, archive and log), reprint (identical).
+
+The visitor's language comes first and the Dutch text follows in the same PDF; Dutch only on
+request.  Every letter given is archived with its languages, the catalogue versions used, the
+SHA-256 of the PDF and the PDF itself, so a reprint is byte-for-byte the letter handed out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from loket import audit
+from loket.clock import new_id, today
+from loket.context import Context
+from loket.db import letters as repo
+from loket.errors import LoketError, NotFound, ValidationError
+from loket.i18n import _
+from loket.letters import catalogue, pdf, templates
+from loket.letters.data import Appointment, gather
+from loket.letters.formats import display_language
+from loket.permissions import Permission
+
+
+@dataclass
+class Letter:
+    pdf: bytes
+    template: str
+    languages: list[str]  # visitor's language first
+    catalogue_versions: dict[str, str]
+    unchecked: list[str]  # languages whose translation no certified translator checked
+    sha256: str
+    large_print: bool = False
+    id: str | None = None  # set once produced (archived)
+
+
+def template_names() -> list[str]:
+    return list(templates.TEMPLATES)
+
+
+def get_template(name: str) -> templates.Template:
+    try:
+        return templates.TEMPLATES[name]
+    except KeyError:
+        raise ValidationError.single(
+            "template",
+            _('Unknown letter "{name}". Choose one of: {names}.').format(
+                name=name, names=", ".join(templates.TEMPLATES)
+            ),
+        ) from None
+
+
+def letter_languages(lang: str, dutch_only: bool = False) -> list[str]:
+    return ["nl"] if dutch_only or lang == "nl" else [lang, "nl"]
+
+
+def is_checked(lang: str) -> bool:
+    """False when the letters in `lang` were not checked by a certified translator."""
+    return catalogue.load(lang).certified
+
+
+def compose(
+    ctx: Context,
+    visit_id: str,
+    template: str,
+    lang: str,
+    *,
+    large_print: bool = False,
+    dutch_only: bool = False,
+    appointment: Appointment | None = None,
+    letter_date: date | None = None,
+) -> Letter:
+    ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
+    tpl = get_template(template)
+    if tpl.needs_appointment and appointment is None:
+        raise ValidationError.single(
+            "appointment", _("Fill in the date, time and place of the appointment.")
+        )
+    if appointment is not None and not appointment.place.strip():
+        raise ValidationError.single("place", _("Fill in the place of the appointment."))
+    langs = letter_languages(lang, dutch_only)
+    cats = [catalogue.load(x) for x in langs]  # fails clearly on an unknown language
+    data = gather(ctx.db, visit_id, letter_date=letter_date or today(), appointment=appointment)
+    sections = [
+        pdf.Section(
+            cat.lang,
+            cat.rtl,
+            templates.section_blocks(
+                tpl, data, cat, display_lang=display_language(cat.lang), bilingual=len(langs) > 1
+            ),
+        )
+        for cat in cats
+    ]
+    body = pdf.write_pdf(sections, large_print=large_print, title=tpl.subject)
+    return Letter(
+        pdf=body,
+        template=template,
+        languages=langs,
+        catalogue_versions={c.lang: c.version for c in cats},
+        unchecked=[c.lang for c in cats if not c.certified],
+        sha256=hashlib.sha256(body).hexdigest(),
+        large_print=large_print,
+    )
+
+
+def render(
+    ctx: Context,
+    visit_id: str,
+    template: str,
+    lang: str,
+    large_print: bool = False,
+    dutch_only: bool = False,
+    *,
+    appointment: Appointment | None = None,
+    letter_date: date | None = None,
+) -> bytes:
+    """The PDF bytes of a letter, for a preview; nothing is archived."""
+    return compose(
+        ctx,
+        visit_id,
+        template,
+        lang,
+        large_print=large_print,
+        dutch_only=dutch_only,
+        appointment=appointment,
+        letter_date=letter_date,
+    ).pdf
+
+
+def produce(
+    ctx: Context,
+    visit_id: str,
+    template: str,
+    lang: str,
+    large_print: bool = False,
+    dutch_only: bool = False,
+    *,
+    appointment: Appointment | None = None,
+    letter_date: date | None = None,
+) -> Letter:
+    """Render a letter and record it as given to the visitor (archive + audit log)."""
+    letter = compose(
+        ctx,
+        visit_id,
+        template,
+        lang,
+        large_print=large_print,
+        dutch_only=dutch_only,
+        appointment=appointment,
+        letter_date=letter_date,
+    )
+    row = repo.visit(ctx.db, visit_id)
+    letter.id = new_id()
+    db = ctx.db
+    with db.transaction():
+        repo.insert_letter(
+            db,
+            {
+                "id": letter.id,
+                "visit_id": visit_id,
+                "visitor_id": row["visitor_id"],
+                "staff_id": ctx.user.id if ctx.user else None,
+                "template": template,
+                "languages": ",".join(letter.languages),
+                "catalogue_versions": json.dumps(letter.catalogue_versions, sort_keys=True),
+                "large_print": int(large_print),
+                "sha256": letter.sha256,
+                "pdf": letter.pdf,
+                **db.stamp(),
+            },
+        )
+        audit.record(
+            ctx,
+            action="letter.produce",
+            object_type="letter",
+            object_id=letter.id,
+            subject=row["v_number"] or row["bsn"],
+            detail={
+                "visit": visit_id,
+                "template": template,
+                "languages": letter.languages,
+                "sha256": letter.sha256,
+                "unchecked": letter.unchecked,
+            },
+        )
+    return letter
+
+
+def reprint(ctx: Context, letter_id: str) -> bytes:
+    """The archived PDF, byte for byte; its checksum is verified first."""
+    row = repo.get_letter(ctx.db, letter_id)
+    if row is None:
+        raise NotFound(_("Letter not found."))
+    ctx.require(Permission.LETTER_PRODUCE, object_type="letter", object_id=letter_id)
+    body = bytes(row["pdf"] or b"")
+    if hashlib.sha256(body).hexdigest() != row["sha256"]:
+        audit.record(
+            ctx,
+            action="letter.reprint",
+            object_type="letter",
+            object_id=letter_id,
+            result="failed",
+            detail={"reason": "checksum"},
+        )
+        raise LoketError(_("The archived letter is damaged (checksum mismatch)."))
+    audit.record(
+        ctx,
+        action="letter.reprint",
+        object_type="letter",
+        object_id=letter_id,
+        detail={"sha256": row["sha256"]},
+    )
+    return body
+
+
+def letters_for_visit(ctx: Context, visit_id: str) -> list[dict]:
+    ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
+    return [dict(r) for r in repo.letters_for_visit(ctx.db, visit_id)]

@@ -1,0 +1,259 @@
+"""Text layout for letters: font runs, shaping with HarfBuzz, line breaking, bidi word order.
+
+ReportLab's own paragraph bidi needs `rlbidi`, which is not on PyPI, and its paragraphs do
+not fall back to a second font for a missing glyph.  So letters lay text out here: a word is
+split into runs of one font each (see `fonts.script_family`), each run is shaped by
+HarfBuzz (which also joins Arabic letters and mirrors brackets in right-to-left runs), lines
+are broken between words, and each line is put in visual order at word level: in a
+right-to-left paragraph the words run from right to left, while a stretch of left-to-right
+words (a Latin name, a street address, a phone number) keeps its own order.  That covers
+letters, whose mixed-direction content is whole words; it is not the full Unicode bidi
+algorithm.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import uharfbuzz as hb
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+
+from loket.errors import LoketError
+from loket.i18n import _
+from loket.letters import fonts as fontreg
+
+FEATURES = {"kern": True, "liga": True}
+
+
+class GlyphMissing(LoketError):
+    """A character that none of the shipped fonts can draw."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """Glyphs of one font, in visual (left-to-right drawing) order."""
+
+    font_name: str
+    text: ShapedStr
+    advance: float  # in thousandths of the font size
+
+
+@dataclass(frozen=True)
+class Word:
+    runs: tuple[Run, ...]  # visual order
+    advance: float  # thousandths of the font size
+    direction: str  # 'L', 'R' or 'N' (neutral: digits, punctuation)
+
+    def width(self, size: float) -> float:
+        return self.advance * size / 1000
+
+
+def _direction(text: str) -> str:
+    if any(fontreg.is_rtl_char(c) for c in text):
+        return "R"
+    if any(fontreg.is_strong_ltr(c) and c.isalpha() for c in text):
+        return "L"
+    return "N"
+
+
+def _families(word: str, fontset: fontreg.FontSet) -> list[str]:
+    fam: list[str | None] = [fontreg.script_family(c) for c in word]
+    for i, f in enumerate(fam):
+        if f is not None and not fontreg.has_glyph(fontset, f, word[i]):
+            fam[i] = None
+    for i, f in enumerate(fam):
+        if f is not None:
+            continue
+        ch = word[i]
+        candidates = []
+        if i > 0 and fam[i - 1]:
+            candidates.append(fam[i - 1])
+        nxt = next((g for g in fam[i + 1 :] if g), None)
+        if nxt:
+            candidates.append(nxt)
+        candidates.extend(fontreg.FALLBACK_ORDER)
+        for family in candidates:
+            if fontreg.has_glyph(fontset, family, ch):
+                fam[i] = family
+                break
+        else:
+            if unicodedata.category(ch) in ("Cf", "Mn"):
+                fam[i] = fam[i - 1] if i > 0 and fam[i - 1] else "latin"
+                continue
+            raise GlyphMissing(
+                _("The character {char} ({code}) cannot be printed with the letter fonts.").format(
+                    char=ch, code=f"U+{ord(ch):04X}"
+                )
+            )
+    return [f or "latin" for f in fam]
+
+
+@lru_cache(maxsize=16)
+def _hb_font(font_name: str) -> tuple[hb.Font, int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    font = pdfmetrics.getFont(font_name)
+    face = hb.Face(hb.Blob(font.face._ttf_data))
+    return hb.Font(face), face.upem
+
+
+def _shape_run(font_name: str, text: str) -> Run:
+    from reportlab.pdfbase import pdfmetrics
+
+    font: fontreg.LetterFont = pdfmetrics.getFont(font_name)
+    hbfont, upem = _hb_font(font_name)
+    scale = 1000 / upem
+    buf = hb.Buffer()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf.add_codepoints([ord(c) for c in text])
+    buf.guess_segment_properties()
+    hb.shape(hbfont, buf, FEATURES)
+    infos, positions = buf.glyph_infos, buf.glyph_positions
+    starts = sorted({i.cluster for i in infos})
+    ends = {s: (starts[k + 1] if k + 1 < len(starts) else len(text)) for k, s in enumerate(starts)}
+    seen: set[int] = set()
+    chars: list[str] = []
+    data: list[ShapeData] = []
+    total = 0.0
+    for info, pos in zip(infos, positions, strict=True):
+        if info.codepoint == 0:
+            raise GlyphMissing(
+                _("The text {text} cannot be printed with the letter fonts.").format(text=text)
+            )
+        cluster_text = "" if info.cluster in seen else text[info.cluster : ends[info.cluster]]
+        seen.add(info.cluster)
+        glyph_width = hbfont.get_glyph_h_advance(info.codepoint) * scale
+        code = font.code_for(info.codepoint, cluster_text, glyph_width)
+        chars.append(chr(code))
+        adv = pos.x_advance * scale
+        total += adv
+        data.append(
+            ShapeData(
+                info.cluster,
+                adv,
+                pos.y_advance * scale,
+                pos.x_offset * scale,
+                pos.y_offset * scale,
+                font.face.charWidths[code],
+            )
+        )
+    return Run(font_name, ShapedStr("".join(chars), shapeData=data), total)
+
+
+_MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+def _mirror(text: str) -> str:
+    return text[::-1].translate(_MIRROR)
+
+
+def _neutral(text: str) -> bool:
+    return all(fontreg.script_family(c) is None for c in text)
+
+
+def _parts(word: str, families: list[str]) -> list[str]:
+    parts, start = [], 0
+    for i in range(1, len(word) + 1):
+        if i == len(word) or families[i] != families[start]:
+            parts.append(word[start:i])
+            start = i
+    return parts
+
+
+@lru_cache(maxsize=4096)
+def shape_word(word: str, bold: bool) -> Word:
+    """One word (no spaces) as font runs in visual order."""
+    fontset = fontreg.fonts(bold)
+    families = _families(word, fontset)
+    runs: list[Run] = []
+    start = 0
+    for part in _parts(word, families):
+        runs.append(_shape_run(fontset.names[families[start]], part))
+        start += len(part)
+    direction = _direction(word)
+    if direction == "R":
+        runs.reverse()
+        # Brackets that no right-to-left font run holds are drawn by the Latin font, left to
+        # right: reverse and mirror them by hand, as HarfBuzz does inside right-to-left runs.
+        runs = [
+            _shape_run(r.font_name, _mirror(word_part)) if _neutral(word_part) else r
+            for r, word_part in zip(runs, _parts(word, families)[::-1], strict=True)
+        ]
+    return Word(tuple(runs), sum(r.advance for r in runs), direction)
+
+
+@lru_cache(maxsize=8)
+def space_advance(bold: bool) -> float:
+    return shape_word("\u00a0", bold).advance
+
+
+def split_words(text: str, bold: bool) -> list[Word]:
+    return [shape_word(w, bold) for w in text.split()]
+
+
+def break_lines(words: list[Word], width: float, size: float, bold: bool) -> list[list[Word]]:
+    """Greedy line breaking in logical order; a word wider than the line stands alone."""
+    space = space_advance(bold) * size / 1000
+    lines: list[list[Word]] = []
+    line: list[Word] = []
+    used = 0.0
+    for word in words:
+        w = word.width(size)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = [], 0.0
+        used = w if not line else used + space + w
+        line.append(word)
+    if line:
+        lines.append(line)
+    return lines
+
+
+def visual_order(line: list[Word], rtl: bool) -> list[Word]:
+    """Word-level bidi: neutrals take the direction of strong neighbours that agree."""
+    base = "R" if rtl else "L"
+    dirs = [w.direction for w in line]
+    resolved = []
+    for i, d in enumerate(dirs):
+        if d != "N":
+            resolved.append(d)
+            continue
+        before = next((x for x in reversed(dirs[:i]) if x != "N"), base)
+        after = next((x for x in dirs[i + 1 :] if x != "N"), base)
+        resolved.append(before if before == after else base)
+    # Group maximal stretches of the non-base direction; reverse according to the base.
+    groups: list[list[Word]] = []
+    for word, d in zip(line, resolved, strict=True):
+        if groups and (d != base) == groups[-1][0][1]:
+            groups[-1].append((word, d != base))
+        else:
+            groups.append([(word, d != base)])
+    ordered: list[Word] = []
+    for group in groups:
+        words = [w for w, _ in group]
+        if group[0][1]:  # a stretch against the base direction reads the other way
+            words.reverse()
+        ordered.extend(words)
+    if rtl:
+        ordered.reverse()
+    return ordered
+
+
+def line_width(words: list[Word], size: float, bold: bool) -> float:
+    if not words:
+        return 0.0
+    space = space_advance(bold) * size / 1000
+    return sum(w.width(size) for w in words) + space * (len(words) - 1)
+
+
+def draw_line(canvas, words: list[Word], x: float, y: float, size: float, bold: bool) -> None:
+    """Draw words already in visual order, starting at x (left edge)."""
+    space = space_advance(bold) * size / 1000
+    for word in words:
+        for run in word.runs:
+            canvas.setFont(run.font_name, size)
+            canvas.drawString(x, y, run.text)
+            x += run.advance * size / 1000
+        x += space

@@ -33,14 +33,18 @@ def migrations() -> list[Migration]:
         if m:
             found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda mig: mig.version)
-    for expected, mig in enumerate(found, start=1):
-        if mig.version != expected:
-            raise RuntimeError(f"migration numbering has a gap or duplicate at {mig.name}")
+    versions = [mig.version for mig in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError("two migrations share a number")
     return found
 
 
+def versions() -> list[int]:
+    return [mig.version for mig in migrations()]
+
+
 def latest_version() -> int:
-    return len(migrations())
+    return versions()[-1]
 
 
 def split_statements(sql: str) -> list[str]:
@@ -76,11 +80,12 @@ class NewerSchemaError(RuntimeError):
 def migrate(db: Database, target: int | None = None) -> list[int]:
     """Bring the database to `target` (default: the newest); returns the versions applied."""
     all_migrations = migrations()
-    target = len(all_migrations) if target is None else target
+    newest = all_migrations[-1].version
+    target = newest if target is None else target
     current = db.user_version
-    if current > len(all_migrations):
+    if current > newest:
         raise NewerSchemaError(
-            f"database schema version {current} is newer than this Loket ({len(all_migrations)})"
+            f"database schema version {current} is newer than this Loket ({newest})"
         )
     pending = [m for m in all_migrations if current < m.version <= target]
     if not pending:

@@ -40,7 +40,7 @@ def load_directory(db: Database) -> None:
     from loket.directory_io import import_path
     from loket.context import system_context
 
-    import_path(system_context(db), path)
+    import_path(system_context(db), path, trusted=True)  # shipped data, before any login
 
 
 def load_all(db: Database) -> None:

@@ -1,0 +1,53 @@
+"""`loket partners export|import`: the partner directory as Open Referral HSDS 3 data."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from loket.cli.common import add_user_argument, open_database, user_context
+from loket.i18n import _
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("partners", help=_("export or import the partner directory (HSDS 3)"))
+    sub = p.add_subparsers(dest="partners_command", metavar="ACTION", required=True)
+
+    e = sub.add_parser(
+        "export", help=_("write the directory as HSDS 3 CSV files and datapackage.json")
+    )
+    e.add_argument("--out", required=True, metavar="DIR", help=_("folder to write to"))
+    add_user_argument(e)
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser(
+        "import", help=_("read HSDS data: a folder, a .zip of one, or HSDS JSON; all or nothing")
+    )
+    i.add_argument("path", metavar="PATH")
+    add_user_argument(i)
+    i.set_defaults(func=cmd_import)
+
+
+def cmd_export(args: Namespace) -> int:
+    from loket.directory_io import export_dir
+
+    db = open_database(args)
+    try:
+        ctx = user_context(args, db)
+        files = export_dir(ctx, args.out)
+    finally:
+        db.close()
+    print(_("Wrote {n} files to {folder}").format(n=len(files), folder=args.out))
+    return 0
+
+
+def cmd_import(args: Namespace) -> int:
+    from loket.directory_io import import_path
+
+    db = open_database(args)
+    try:
+        ctx = user_context(args, db)
+        result = import_path(ctx, args.path)
+    finally:
+        db.close()
+    print(_("Import done: {n} records added or changed").format(n=result.changed))
+    return 0

@@ -1,0 +1,463 @@
+"""The partner directory: reading it (every role) and keeping it up to date (supervisor,
+beheerder).
+
+A service whose data nobody checked for twelve months is *stale*: staff still see it, marked
+in words, because a partner with an old phone number is better than no partner, but the desk
+must know to double-check before it sends someone there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from loket import audit, clock, hsds, validation
+from loket.context import Context
+from loket.db import directory as repo
+from loket.errors import NotFound, ValidationError
+from loket.i18n import _
+from loket.permissions import Permission
+
+STALE_AFTER_MONTHS = 12
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_DIRECTORY_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,24}$")
+
+
+def is_stale(assured_date: str | None, today: date | None = None) -> bool:
+    """True when the data was never checked, or last checked 12 or more months ago."""
+    if not assured_date:
+        return True
+    try:
+        checked = date.fromisoformat(assured_date[:10])
+    except ValueError:
+        return True
+    today = today or clock.today()
+    try:
+        limit = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - 1, day=28)
+    return checked <= limit
+
+
+@dataclass
+class ServiceSummary:
+    id: str
+    name: str
+    organization_name: str
+    cities: list[str]
+    status: str
+    warm_handover: bool
+    is_escalation: bool
+    to_verify: bool
+    assured_date: str | None
+    stale: bool
+
+
+@dataclass
+class LocationDetail:
+    id: str
+    name: str | None
+    address_1: str | None
+    postal_code: str | None
+    city: str | None
+    accessibility: str | None
+    to_verify: bool
+    phones: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScheduleLine:
+    byday: str | None
+    opens_at: str | None
+    closes_at: str | None
+    description: str | None
+
+
+@dataclass
+class ServiceDetail:
+    id: str
+    organization_id: str
+    organization_name: str
+    name: str
+    description: str
+    status: str
+    url: str | None
+    email: str | None
+    website: str | None
+    interpretation_services: str | None
+    application_process: str | None
+    fees_description: str | None
+    eligibility_description: str | None
+    assured_date: str | None
+    warm_handover: bool
+    is_escalation: bool
+    to_verify: bool
+    stale: bool
+    needs: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    schedules: list[ScheduleLine] = field(default_factory=list)
+    required_documents: list[str] = field(default_factory=list)
+    locations: list[LocationDetail] = field(default_factory=list)
+
+
+@dataclass
+class ServiceEdit:
+    """What an editor can change about a service; `id=""` creates a new one."""
+
+    organization_id: str
+    name: str
+    id: str = ""
+    description: str = ""
+    url: str | None = None
+    email: str | None = None
+    status: str = "active"
+    interpretation_services: str | None = None
+    application_process: str | None = None
+    fees_description: str | None = None
+    eligibility_description: str | None = None
+    assured_date: str | None = None
+    warm_handover: bool = False
+    is_escalation: bool = False
+    to_verify: bool = False
+    needs: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    required_documents: list[str] = field(default_factory=list)
+    location_ids: list[str] = field(default_factory=list)
+
+
+def _summary(row) -> ServiceSummary:
+    cities = sorted({c for c in (row["cities"] or "").split(",") if c})
+    return ServiceSummary(
+        id=row["id"],
+        name=row["name"],
+        organization_name=row["organization_name"],
+        cities=cities,
+        status=row["status"],
+        warm_handover=bool(row["warm_handover"]),
+        is_escalation=bool(row["is_escalation"]),
+        to_verify=bool(row["to_verify"]),
+        assured_date=row["assured_date"],
+        stale=is_stale(row["assured_date"]),
+    )
+
+
+def search(
+    ctx: Context,
+    text: str = "",
+    *,
+    need: str | None = None,
+    city: str | None = None,
+    include_inactive: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ServiceSummary]:
+    ctx.require(Permission.DIRECTORY_READ, object_type="service")
+    rows = repo.search(
+        ctx.db,
+        text.strip(),
+        need=need,
+        city=city,
+        include_inactive=include_inactive,
+        limit=limit,
+        offset=offset,
+    )
+    return [_summary(r) for r in rows]
+
+
+def count(
+    ctx: Context,
+    text: str = "",
+    *,
+    need: str | None = None,
+    city: str | None = None,
+    include_inactive: bool = False,
+) -> int:
+    ctx.require(Permission.DIRECTORY_READ, object_type="service")
+    return repo.search_count(
+        ctx.db, text.strip(), need=need, city=city, include_inactive=include_inactive
+    )
+
+
+def get_service(ctx: Context, service_id: str) -> ServiceDetail:
+    ctx.require(Permission.DIRECTORY_READ, object_type="service", object_id=service_id)
+    db = ctx.db
+    row = repo.get(db, "service", service_id)
+    if row is None:
+        raise NotFound(_("This service is not in the directory."))
+    org = repo.get(db, "organisation", row["organization_id"])
+    locations = []
+    for loc in repo.service_locations(db, service_id):
+        phones = [p["number"] for p in repo.children(db, "phone", "location_id", loc["id"])]
+        locations.append(
+            LocationDetail(
+                id=loc["id"],
+                name=loc["name"],
+                address_1=loc["address_1"],
+                postal_code=loc["postal_code"],
+                city=loc["city"],
+                accessibility=loc["accessibility"],
+                to_verify=bool(loc["to_verify"]),
+                phones=phones,
+            )
+        )
+    return ServiceDetail(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        organization_name=org["name"],
+        name=row["name"],
+        description=row["description"],
+        status=row["status"],
+        url=row["url"],
+        email=row["email"] or org["email"],
+        website=org["website"],
+        interpretation_services=row["interpretation_services"],
+        application_process=row["application_process"],
+        fees_description=row["fees_description"],
+        eligibility_description=row["eligibility_description"],
+        assured_date=row["assured_date"],
+        warm_handover=bool(row["warm_handover"]),
+        is_escalation=bool(row["is_escalation"]),
+        to_verify=bool(row["to_verify"] or org["to_verify"]),
+        stale=is_stale(row["assured_date"]),
+        needs=[n["need_code"] for n in repo.service_needs(db, service_id)],
+        languages=sorted(
+            r["code"] for r in repo.children(db, "service_language", "service_id", service_id)
+        ),
+        phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
+        schedules=[
+            ScheduleLine(s["byday"], s["opens_at"], s["closes_at"], s["description"])
+            for s in repo.children(db, "schedule", "service_id", service_id)
+        ],
+        required_documents=[
+            d["document"] for d in repo.children(db, "required_document", "service_id", service_id)
+        ],
+        locations=locations,
+    )
+
+
+def organisations(ctx: Context) -> list[tuple[str, str]]:
+    """(id, name) of every organisation, for pickers."""
+    ctx.require(Permission.DIRECTORY_READ, object_type="organisation")
+    return [(r["id"], r["name"]) for r in repo.organisations(ctx.db)]
+
+
+def _optional(value: str | None, field_name: str) -> str | None:
+    text = validation.free_text(value, field_name)
+    return text or None
+
+
+def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
+    db = ctx.db
+    known_needs = repo.need_codes(db)
+    values = validation.collect(
+        ("name", lambda: validation.free_text(edit.name, "name", max_length=200)),
+        ("description", lambda: validation.free_text(edit.description, "description")),
+        ("email", lambda: validation.email(edit.email, "email")),
+        ("url", lambda: _optional(edit.url, "url")),
+        (
+            "interpretation_services",
+            lambda: _optional(edit.interpretation_services, "interpretation_services"),
+        ),
+        ("application_process", lambda: _optional(edit.application_process, "application_process")),
+        ("fees_description", lambda: _optional(edit.fees_description, "fees_description")),
+        (
+            "eligibility_description",
+            lambda: _optional(edit.eligibility_description, "eligibility_description"),
+        ),
+        (
+            "assured_date",
+            lambda: (
+                validation.parse_date(edit.assured_date, "assured_date").isoformat()
+                if edit.assured_date
+                else None
+            ),
+        ),
+    )
+    errors = {}
+    if not values["name"]:
+        errors["name"] = _("Fill in a name.")
+    if repo.get(db, "organisation", edit.organization_id) is None:
+        errors["organization_id"] = _("Choose an organisation.")
+    if edit.status not in hsds.SERVICE_STATUSES:
+        errors["status"] = _("Choose a status.")
+    if any(n not in known_needs for n in edit.needs):
+        errors["needs"] = _("Choose needs from the list.")
+    if any(not _LANGUAGE_CODE.match(code) for code in edit.languages):
+        errors["languages"] = _("Use language codes such as nl, ar or fa-AF.")
+    if any(not _DIRECTORY_PHONE.match(p.strip()) for p in edit.phones):
+        errors["phones"] = _("A phone number holds only digits.")
+    if any(not repo.exists(db, "location", lid) for lid in edit.location_ids):
+        errors["location_ids"] = _("Choose locations from the list.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _sync(db, table: str, parent: str, key: str, wanted: list[str], extra: dict) -> None:
+    """Make the service's rows in `table` hold exactly `wanted` values of column `key`."""
+    current = {
+        r[key]: r["id"]
+        for r in repo.children(db, table, "service_id", parent)
+        if table != "service_language" or r["location_id"] is None
+    }
+    for value in wanted:
+        if value not in current:
+            repo.upsert(
+                db, table, {"id": clock.new_id(), "service_id": parent, key: value, **extra}
+            )
+    for value, row_id in current.items():
+        if value not in wanted:
+            repo.delete(db, table, row_id)
+
+
+def save_service(ctx: Context, edit: ServiceEdit) -> str:
+    """Create or update a service with its needs, languages, phones, documents, locations."""
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="service", object_id=edit.id or None)
+    values = _check_edit(ctx, edit)
+    db = ctx.db
+    new = not edit.id
+    if not new and repo.get(db, "service", edit.id) is None:
+        raise NotFound(_("This service is not in the directory."))
+    service_id = edit.id or clock.new_id()
+    row = {
+        "id": service_id,
+        "organization_id": edit.organization_id,
+        "status": edit.status,
+        **values,
+        "warm_handover": int(edit.warm_handover),
+        "is_escalation": int(edit.is_escalation),
+        "to_verify": int(edit.to_verify),
+    }
+    with db.transaction():
+        repo.upsert(db, "service", row)
+        current = {r["need_code"]: r["id"] for r in repo.service_needs(db, service_id)}
+        for code in edit.needs:
+            if code not in current:
+                repo.upsert(
+                    db,
+                    "service_need",
+                    {
+                        "id": hsds.stable_id("service_need", service_id, code),
+                        "service_id": service_id,
+                        "need_code": code,
+                    },
+                )
+        for code, row_id in current.items():
+            if code not in edit.needs:
+                repo.delete(db, "service_need", row_id)
+        _sync(db, "service_language", service_id, "code", list(dict.fromkeys(edit.languages)), {})
+        _sync(
+            db,
+            "phone",
+            service_id,
+            "number",
+            list(dict.fromkeys(p.strip() for p in edit.phones)),
+            {"type": "voice"},
+        )
+        _sync(
+            db,
+            "required_document",
+            service_id,
+            "document",
+            list(dict.fromkeys(d.strip() for d in edit.required_documents if d.strip())),
+            {},
+        )
+        _sync(
+            db,
+            "service_at_location",
+            service_id,
+            "location_id",
+            list(dict.fromkeys(edit.location_ids)),
+            {},
+        )
+        audit.record(
+            ctx,
+            action="directory.service." + ("create" if new else "update"),
+            object_type="service",
+            object_id=service_id,
+        )
+    return service_id
+
+
+def mark_checked(ctx: Context, service_id: str, on: date | None = None) -> None:
+    """Record that someone checked the service's data today (HSDS assured_date)."""
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="service", object_id=service_id)
+    db = ctx.db
+    if repo.get(db, "service", service_id) is None:
+        raise NotFound(_("This service is not in the directory."))
+    day = (on or clock.today()).isoformat()
+    with db.transaction():
+        repo.upsert(db, "service", {"id": service_id, "assured_date": day, "to_verify": 0})
+        audit.record(
+            ctx, action="directory.service.checked", object_type="service", object_id=service_id
+        )
+
+
+def save_organisation(
+    ctx: Context,
+    *,
+    name: str,
+    org_id: str = "",
+    description: str = "",
+    website: str | None = None,
+    email: str | None = None,
+) -> str:
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="organisation", object_id=org_id or None)
+    values = validation.collect(
+        ("name", lambda: validation.free_text(name, "name", max_length=200)),
+        ("description", lambda: validation.free_text(description, "description")),
+        ("website", lambda: _optional(website, "website")),
+        ("email", lambda: validation.email(email, "email")),
+    )
+    if not values["name"]:
+        raise ValidationError.single("name", _("Fill in a name."))
+    new = not org_id
+    org_id = org_id or clock.new_id()
+    with ctx.db.transaction():
+        repo.upsert(ctx.db, "organisation", {"id": org_id, **values})
+        audit.record(
+            ctx,
+            action="directory.organisation." + ("create" if new else "update"),
+            object_type="organisation",
+            object_id=org_id,
+        )
+    return org_id
+
+
+def save_location(
+    ctx: Context,
+    *,
+    organization_id: str | None,
+    city: str,
+    name: str = "",
+    address_1: str = "",
+    postal_code: str = "",
+    accessibility: str = "",
+    location_id: str = "",
+) -> str:
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="location", object_id=location_id or None)
+    values = validation.collect(
+        ("city", lambda: validation.free_text(city, "city", max_length=100)),
+        ("name", lambda: _optional(name, "name")),
+        ("address_1", lambda: _optional(address_1, "address_1")),
+        ("postal_code", lambda: validation.postcode(postal_code or None)),
+        ("accessibility", lambda: _optional(accessibility, "accessibility")),
+    )
+    if not values["city"]:
+        raise ValidationError.single("city", _("Fill in a place."))
+    new = not location_id
+    location_id = location_id or clock.new_id()
+    with ctx.db.transaction():
+        repo.upsert(
+            ctx.db, "location", {"id": location_id, "organization_id": organization_id, **values}
+        )
+        audit.record(
+            ctx,
+            action="directory.location." + ("create" if new else "update"),
+            object_type="location",
+            object_id=location_id,
+        )
+    return location_id

@@ -1,0 +1,322 @@
+"""HSDS 3 export and import: round trip, idempotence, and refusal of broken data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+
+from loket import hsds, seed
+from loket.context import Context, system_context
+from loket.db import directory as repo
+from loket.db.connection import Database
+from loket.db.migrate import migrate
+from loket.directory_io import ImportFailed, export_dir, import_path
+from loket.errors import PermissionDenied
+from tests.helpers import context
+
+
+def snapshot(db) -> dict:
+    """Every directory row, timestamps included: 'unchanged' means byte for byte."""
+    return {t: [tuple(r) for r in db.all(f"SELECT * FROM {t} ORDER BY id")] for t in repo.TABLES}
+
+
+def files_of(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def read_rows(path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path, rows) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture
+def editor(db) -> Context:
+    return context(db, "supervisor")
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    """A database with the needs taxonomy but no partner directory."""
+    database = Database(tmp_path / "empty.sqlite")
+    migrate(database)
+    seed.load_reference(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def exported(editor, tmp_path):
+    out = tmp_path / "export"
+    export_dir(editor, out)
+    return out
+
+
+def test_seed_directory_is_loaded(db):
+    assert db.scalar("SELECT count(*) FROM service") >= 20
+    cities = {r["city"] for r in db.all("SELECT DISTINCT city FROM location")}
+    assert {"Amsterdam", "Den Haag", "'s-Hertogenbosch", "Zwolle"} <= cities
+    escalation = db.all(
+        "SELECT s.id FROM service s JOIN service_need n ON n.service_id = s.id"
+        " WHERE s.is_escalation = 1 AND n.need_code = 'multiple_problems'"
+    )
+    assert len(escalation) == 1
+
+
+def test_export_writes_hsds_files_with_spec_columns(exported):
+    names = {p.name for p in exported.iterdir()}
+    for required in (
+        "datapackage.json",
+        "organizations.csv",
+        "services.csv",
+        "locations.csv",
+        "service_at_location.csv",
+        "languages.csv",
+        "phones.csv",
+        "addresses.csv",
+        "schedules.csv",
+        "attributes.csv",
+        "taxonomy_terms.csv",
+    ):
+        assert required in names
+    for spec in hsds.FILES:
+        assert tuple(read_rows(exported / spec.name)[0]) == spec.columns
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} == {s.name for s in hsds.FILES}
+    # Our own fields travel as attributes, never as extra columns.
+    header = read_rows(exported / "services.csv")[0]
+    assert "warm_handover" not in header and "needs" not in header
+    labels = {row[6] for row in read_rows(exported / "attributes.csv")[1:]}
+    assert {"need.debts", "warm_handover", "escalation", "to_verify"} <= labels
+
+
+def test_round_trip_gives_identical_files(exported, empty_db, tmp_path):
+    ctx = context(empty_db, "beheerder")
+    import_path(ctx, exported)
+    again = tmp_path / "again"
+    export_dir(ctx, again)
+    assert files_of(again) == files_of(exported)
+
+
+def test_importing_twice_changes_nothing(editor, exported, db):
+    before = snapshot(db)
+    result = import_path(editor, exported)
+    assert result.changed == 0
+    assert snapshot(db) == before
+    result = import_path(editor, exported)
+    assert result.changed == 0
+    assert snapshot(db) == before
+
+
+def test_zip_and_changes_are_applied(editor, exported, db, tmp_path):
+    rows = read_rows(exported / "organizations.csv")
+    rows[1][1] = "Hernoemde organisatie"
+    write_rows(exported / "organizations.csv", rows)
+    (exported / "extra_file.csv").write_text("whatever,columns\n1,2\n", encoding="utf-8")
+    archive = tmp_path / "dir.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in exported.iterdir():
+            zf.write(path, f"partners/{path.name}")
+    import_path(editor, archive)
+    assert repo.get(db, "organisation", rows[1][0])["name"] == "Hernoemde organisatie"
+
+
+def test_foreign_data_with_unknown_columns_and_missing_optional_files(editor, db, tmp_path):
+    folder = tmp_path / "foreign"
+    folder.mkdir()
+    write_rows(
+        folder / "organizations.csv",
+        [
+            ["id", "name", "tax_status", "description"],
+            ["org-x", "Stichting Buurthulp", "ANBI", "Helpt in de buurt"],
+        ],
+    )
+    write_rows(
+        folder / "services.csv",
+        [
+            ["id", "organization_id", "name", "status", "wait_time"],
+            ["svc-x", "org-x", "Formulierenhulp", "active", "1 week"],
+        ],
+    )
+    (folder / "notes.txt").write_text("not HSDS", encoding="utf-8")
+    import_path(editor, folder)
+    service = repo.get(db, "service", "svc-x")
+    assert service["name"] == "Formulierenhulp" and service["organization_id"] == "org-x"
+
+
+def test_json_import_with_nested_organisation_and_locations(editor, db, tmp_path):
+    data = [
+        {
+            "id": "svc-j",
+            "name": "Inloopspreekuur",
+            "status": "active",
+            "organization": {"id": "org-j", "name": "Buurthuis De Brug"},
+            "service_at_locations": [
+                {"location": {"id": "loc-j", "name": "De Brug", "addresses": [{"city": "Zwolle"}]}}
+            ],
+            "languages": [{"code": "ar", "name": "Arabisch"}],
+            "attributes": [
+                {"taxonomy_term": {"code": "need.debts"}},
+                {"taxonomy_term": {"code": "warm_handover"}},
+                {"taxonomy_term": {"code": "other", "taxonomy": "someone-else"}},
+            ],
+        }
+    ]
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    import_path(editor, path)
+    assert repo.get(db, "location", "loc-j")["city"] == "Zwolle"
+    assert repo.get(db, "service", "svc-j")["warm_handover"] == 1
+    assert [r["need_code"] for r in repo.service_needs(db, "svc-j")] == ["debts"]
+    assert repo.languages_of(db, "svc-j") == {"ar"}
+    before = snapshot(db)
+    assert import_path(editor, path).changed == 0
+    assert snapshot(db) == before
+
+
+def _break_unreadable(folder):
+    text = (folder / "services.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    lines.append('broken-id,"unterminated\n')
+    (folder / "services.csv").write_text("".join(lines), encoding="utf-8")
+    return "services.csv", len(lines), None
+
+
+def _break_missing_column(folder):
+    rows = read_rows(folder / "organizations.csv")
+    col = rows[0].index("name")
+    write_rows(folder / "organizations.csv", [r[:col] + r[col + 1 :] for r in rows])
+    return "organizations.csv", 1, "name"
+
+
+def _break_missing_value(folder):
+    rows = read_rows(folder / "services.csv")
+    rows[3][rows[0].index("name")] = ""
+    write_rows(folder / "services.csv", rows)
+    return "services.csv", 4, "name"
+
+
+def _break_unknown_reference(folder):
+    rows = read_rows(folder / "service_at_location.csv")
+    rows[2][rows[0].index("location_id")] = "00000000-0000-0000-0000-000000000000"
+    write_rows(folder / "service_at_location.csv", rows)
+    return "service_at_location.csv", 3, "location_id"
+
+
+def _break_encoding(folder):
+    rows = read_rows(folder / "locations.csv")
+    rows[2][rows[0].index("name")] = "Bibliothèque"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (folder / "locations.csv").write_bytes(buf.getvalue().encode("latin-1"))
+    return "locations.csv", 3, None
+
+
+def _break_duplicate_id(folder):
+    rows = read_rows(folder / "phones.csv")
+    rows.append(list(rows[1]))
+    write_rows(folder / "phones.csv", rows)
+    return "phones.csv", len(rows), "id"
+
+
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        _break_unreadable,
+        _break_missing_column,
+        _break_missing_value,
+        _break_unknown_reference,
+        _break_encoding,
+        _break_duplicate_id,
+    ],
+)
+def test_broken_data_is_refused_and_nothing_changes(editor, exported, db, breaker):
+    # A valid change elsewhere in the same import must not land either.
+    rows = read_rows(exported / "organizations.csv")
+    rows[1][rows[0].index("description")] = "Gewijzigd"
+    write_rows(exported / "organizations.csv", rows)
+    file, row, field = breaker(exported)
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, exported)
+    err = caught.value
+    assert (err.file, err.row, err.field) == (file, row, field)
+    assert file in str(err) and str(row) in str(err)
+    if field:
+        assert field in str(err)
+    assert snapshot(db) == before
+
+
+def test_unknown_need_in_attributes_is_refused(editor, exported, db):
+    rows = read_rows(exported / "taxonomy_terms.csv")
+    code_col = rows[0].index("code")
+    term = next(r for r in rows[1:] if r[code_col] == "need.debts")
+    term[code_col] = "need.gardening"
+    write_rows(exported / "taxonomy_terms.csv", rows)
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, exported)
+    assert caught.value.file == "attributes.csv"
+    assert snapshot(db) == before
+
+
+def test_broken_json_names_the_service_and_field(editor, db, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"id": "a", "name": "A", "organization": {"id": "o", "name": "O"}},
+                {"id": "b", "name": "B", "organization": {"id": "o2"}},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, path)
+    assert (caught.value.file, caught.value.row, caught.value.field) == (
+        "bad.json",
+        2,
+        "organization.name",
+    )
+    assert snapshot(db) == before
+
+
+def test_import_needs_directory_edit_but_seed_is_trusted(db, exported):
+    with pytest.raises(PermissionDenied):
+        import_path(context(db, "balie"), exported)
+    with pytest.raises(PermissionDenied):
+        import_path(system_context(db), exported)
+    before = snapshot(db)
+    import_path(system_context(db), seed.seed_dir() / "directory.json", trusted=True)
+    assert snapshot(db) == before
+
+
+def test_cli_partners_export_and_import(db, data_dir, tmp_path, monkeypatch):
+    from loket.cli import main
+
+    context(db, "supervisor", username="chef")
+    context(db, "balie", username="baliemw")
+    monkeypatch.setenv("LOKET_PASSWORD", "correct horse")
+    out = tmp_path / "cli-export"
+    assert (
+        main(
+            ["--data-dir", str(data_dir), "partners", "export", "--out", str(out), "--user", "chef"]
+        )
+        == 0
+    )
+    assert (out / "services.csv").exists()
+    assert (
+        main(["--data-dir", str(data_dir), "partners", "import", str(out), "--user", "baliemw"])
+        == 2
+    )
+    assert (
+        main(["--data-dir", str(data_dir), "partners", "import", str(out), "--user", "chef"]) == 0
+    )

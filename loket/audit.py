@@ -4,6 +4,42 @@ Each row carries the hash of the row before it, so that `verify()` finds the fir
 was edited, removed or put out of order.  A person is referred to by a keyed hash of their
 V-nummer or BSN (HMAC-SHA256 with a key kept in the data folder, outside the database), so
 the log never holds the number itself and a copy of the database alone cannot reverse it.
+
+Call `record(ctx, action=..., object_type=..., object_id=..., result=..., subject=...,
+detail=...)` inside the same transaction as the change it describes.  `detail` is a small
+JSON object: field names, codes, counts, a reason typed by staff -- never a password, a
+name, a BSN/V-nummer or a health note.
+
+Action names (result is 'ok' unless said otherwise):
+
+sessions (loket.auth)
+  login                 signed in; 'failed' for a wrong password or unknown name (actor =
+                        the name typed), 'refused' while the account is locked
+  logout                signed out
+  session.lock          screen locked (detail.reason 'manual' = Ctrl+L, 'idle')
+  session.unlock        the same user signed in again after a lock ('failed'/'refused' too)
+refusals (loket.context.Context.require)
+  <permission value>    e.g. 'export.identifiable', result 'refused': a role lacked the right
+visitors and visits (loket.intake and the counter views)
+  visitor.view          a visitor record was opened (every view by staff)
+  visitor.create / visitor.update
+  visitor.anonymise     retention or erasure removed the personal data (detail.reason)
+  visitor.access_export right of access: everything about one visitor exported
+  visit.create / visit.update / visit.status / health.write / health.read
+  <kind>.delete         any deletion (deletion is anonymisation plus a tombstone)
+referrals, directory, letters, exports (their own modules)
+  referral.*            proposal and each status change
+  directory.*           partner directory edits and imports
+  letter.produce        a letter was produced (printed or saved as PDF)
+  export.*              every export of data (detail: format, row count, identifiable, reason)
+accounts and settings (loket.accounts, loket.settings)
+  staff.create / staff.role / staff.activate / staff.deactivate / staff.update
+  staff.password_reset / staff.password_change ('failed' when the old password was wrong)
+  setting.update
+maintenance (loket.retention, loket.backup)
+  retention.run         one retention run (detail: counts per record type, dry_run)
+  backup.create / backup.restore / database.check ('failed' when damage was found)
+  audit.verify          the chain was checked (result 'failed' when broken)
 """
 
 from __future__ import annotations
@@ -89,7 +125,17 @@ def record(
 @dataclass
 class ChainProblem:
     seq: int
-    reason: str
+    reason: str  # 'edited', 'missing' (removed) or 'out of order'
+
+    def describe(self) -> str:
+        from loket.i18n import _
+
+        if self.reason == "missing":
+            return _("Row {seq} of the audit trail was removed.").format(seq=self.seq)
+        if self.reason == "out of order":
+            return _("Row {seq} of the audit trail is out of order (rows were moved or swapped)."
+                     ).format(seq=self.seq)
+        return _("Row {seq} of the audit trail was edited.").format(seq=self.seq)
 
 
 def verify(db: Database) -> ChainProblem | None:
@@ -107,3 +153,44 @@ def verify(db: Database) -> ChainProblem | None:
         expected_prev = data["hash"]
         expected_seq += 1
     return None
+
+
+def entries(
+    ctx: Context,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    result: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    subject: str | None = None,
+    before_seq: int | None = None,
+    limit: int = 200,
+) -> list[dict]:
+    """Browse the trail, newest first (supervisors).  `subject` is a V-nummer or BSN, looked
+    up by its keyed hash; page on with `before_seq` = the smallest seq already shown."""
+    from loket.permissions import Permission
+
+    ctx.require(Permission.AUDIT_READ, object_type="audit_log")
+    rows = repo.search(
+        ctx.db, actor=actor or None, action=action or None, result=result or None,
+        since=since or None, until=until or None, object_type=object_type or None,
+        object_id=object_id or None,
+        subject_ref=subject_ref(ctx.db, subject) if subject else None,
+        before_seq=before_seq, limit=limit,
+    )
+    return [dict(row) for row in rows]
+
+
+def check_chain(ctx: Context) -> ChainProblem | None:
+    """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged."""
+    from loket.permissions import Permission
+
+    ctx.require(Permission.AUDIT_READ, object_type="audit_log")
+    problem = verify(ctx.db)
+    record(ctx, action="audit.verify", object_type="audit_log",
+           result="ok" if problem is None else "failed",
+           detail={} if problem is None else {"seq": problem.seq, "reason": problem.reason})
+    return problem

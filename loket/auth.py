@@ -37,8 +37,11 @@ def _fail_message() -> str:
     return _("The user name or password is not correct, or the account is locked for now.")
 
 
-def login(ctx: Context, username: str, password: str) -> Staff:
-    """Check the password; on success set ctx.user (and its desk) and return the staff member."""
+def _authenticate(ctx: Context, username: str, password: str, *, action: str = "login"):
+    """Check a password with the lock-out rules; returns the staff row or raises.
+
+    Every failure is logged under `action` with result 'failed' (or 'refused' while locked).
+    """
     db = ctx.db
     row = repo.by_username(db, username)
     now = utcnow()
@@ -47,12 +50,25 @@ def login(ctx: Context, username: str, password: str) -> Staff:
             _hasher.verify(_DUMMY_HASH, password)
         except VerificationError:
             pass
-        audit.record(ctx, action="login", object_type="staff", result="failed",
-                     actor=username[:64], detail={"reason": "unknown"})
+        audit.record(
+            ctx,
+            action=action,
+            object_type="staff",
+            result="failed",
+            actor=username.strip()[:64],
+            detail={"reason": "unknown"},
+        )
         raise AuthenticationFailed(_fail_message())
     if row["locked_until"] and row["locked_until"] > to_iso(now):
-        audit.record(ctx, action="login", object_type="staff", object_id=row["id"],
-                     result="refused", actor=row["username"], detail={"reason": "locked"})
+        audit.record(
+            ctx,
+            action=action,
+            object_type="staff",
+            object_id=row["id"],
+            result="refused",
+            actor=row["username"],
+            detail={"reason": "locked"},
+        )
         raise AuthenticationFailed(_fail_message())
     try:
         ok = _hasher.verify(row["password_hash"], password)
@@ -64,29 +80,117 @@ def login(ctx: Context, username: str, password: str) -> Staff:
             if failures >= MAX_FAILURES:
                 lockouts = row["lockouts"] + 1
                 until = now + BASE_LOCK * (2 ** (lockouts - 1))
-                repo.set_login_state(db, row["id"], failed=0, lockouts=lockouts,
-                                     locked_until=to_iso(until))
+                repo.set_login_state(
+                    db, row["id"], failed=0, lockouts=lockouts, locked_until=to_iso(until)
+                )
             else:
-                repo.set_login_state(db, row["id"], failed=failures, lockouts=row["lockouts"],
-                                     locked_until=None)
-            audit.record(ctx, action="login", object_type="staff", object_id=row["id"],
-                         result="failed", actor=row["username"],
-                         detail={"locked": failures >= MAX_FAILURES})
+                repo.set_login_state(
+                    db, row["id"], failed=failures, lockouts=row["lockouts"], locked_until=None
+                )
+            audit.record(
+                ctx,
+                action=action,
+                object_type="staff",
+                object_id=row["id"],
+                result="failed",
+                actor=row["username"],
+                detail={"locked": failures >= MAX_FAILURES},
+            )
         raise AuthenticationFailed(_fail_message())
     with db.transaction():
         repo.set_login_state(db, row["id"], failed=0, lockouts=0, locked_until=None)
         if _hasher.check_needs_rehash(row["password_hash"]):
             repo.set_password_hash(db, row["id"], hash_password(password))
+    return repo.by_id(db, row["id"])
+
+
+def _sign_in(ctx: Context, row) -> Staff:
     staff = from_row(Staff, row)
     ctx.user = staff
+    ctx.desk = None
     if staff.desk_id:
         from loket.db import reference
         from loket.model import Desk
 
-        desk_row = reference.desk_by_id(db, staff.desk_id)
+        desk_row = reference.desk_by_id(ctx.db, staff.desk_id)
         ctx.desk = from_row(Desk, desk_row) if desk_row else None
+    return staff
+
+
+def login(ctx: Context, username: str, password: str) -> Staff:
+    """Check the password; on success set ctx.user (and its desk) and return the staff member."""
+    row = _authenticate(ctx, username, password)
+    staff = _sign_in(ctx, row)
     audit.record(ctx, action="login", object_type="staff", object_id=staff.id)
     return staff
+
+
+def lock(ctx: Context, *, reason: str = "manual") -> None:
+    """The screen was locked (Ctrl+L or idle); `reason` is 'manual' or 'idle'."""
+    if ctx.user is not None:
+        audit.record(
+            ctx,
+            action="session.lock",
+            object_type="staff",
+            object_id=ctx.user.id,
+            detail={"reason": reason},
+        )
+
+
+def unlock(ctx: Context, password: str) -> Staff:
+    """The same user signs in again after a lock; the lock-out rules apply as at login."""
+    if ctx.user is None:
+        raise AuthenticationFailed(_fail_message())
+    row = _authenticate(ctx, ctx.user.username, password, action="session.unlock")
+    staff = _sign_in(ctx, row)
+    audit.record(ctx, action="session.unlock", object_type="staff", object_id=staff.id)
+    return staff
+
+
+def switch_user(ctx: Context, username: str, password: str) -> Staff:
+    """Another staff member signs in at a locked screen: the current one is signed out only
+    once the newcomer's password is right."""
+    probe = Context(db=ctx.db, user=None, desk=None, origin=ctx.origin)
+    row = _authenticate(probe, username, password)
+    logout(ctx)
+    staff = _sign_in(ctx, row)
+    audit.record(
+        ctx, action="login", object_type="staff", object_id=staff.id, detail={"switched": True}
+    )
+    return staff
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError.single(
+            field, _("A password has at least {n} characters.").format(n=MIN_PASSWORD)
+        )
+
+
+def change_own_password(ctx: Context, old_password: str, new_password: str) -> None:
+    """Any signed-in user may change their own password, knowing the current one."""
+    if ctx.user is None:
+        raise AuthenticationFailed(_fail_message())
+    check_password_rules(new_password, "new_password")
+    row = repo.by_id(ctx.db, ctx.user.id)
+    try:
+        ok = _hasher.verify(row["password_hash"], old_password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        audit.record(
+            ctx,
+            action="staff.password_change",
+            object_type="staff",
+            object_id=ctx.user.id,
+            result="failed",
+        )
+        raise ValidationError.single("old_password", _("The current password is not correct."))
+    with ctx.db.transaction():
+        repo.set_password_hash(ctx.db, ctx.user.id, hash_password(new_password))
+        audit.record(
+            ctx, action="staff.password_change", object_type="staff", object_id=ctx.user.id
+        )
 
 
 def logout(ctx: Context) -> None:
@@ -105,24 +209,47 @@ def _check_new_account(db, username: str, display_name: str, role: str, password
         errors["display_name"] = _("Fill in a name.")
     if role not in ROLES:
         errors["role"] = _("Choose a role.")
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = _("A password has at least {n} characters.").format(n=MIN_PASSWORD)
+    try:
+        check_password_rules(password)
+    except ValidationError as err:
+        errors.update(err.errors)
     if errors:
         raise ValidationError(errors)
 
 
-def create_account(ctx: Context, *, username: str, display_name: str, role: str, password: str,
-                   desk_id: str | None = None, phone: str | None = None,
-                   language: str = "nl", first_run: bool = False) -> Staff:
+def create_account(
+    ctx: Context,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    desk_id: str | None = None,
+    phone: str | None = None,
+    language: str = "nl",
+    first_run: bool = False,
+) -> Staff:
     """Create a staff account.  Only an administrator may, except the very first one."""
     db = ctx.db
     if not (first_run and repo.count(db) == 0):
         ctx.require(Permission.ACCOUNTS_MANAGE, object_type="staff")
     _check_new_account(db, username, display_name, role, password)
     with db.transaction():
-        staff_id = repo.insert(db, username=username.strip(), display_name=display_name.strip(),
-                               role=role, desk_id=desk_id, phone=phone, language=language,
-                               password_hash=hash_password(password))
-        audit.record(ctx, action="staff.create", object_type="staff", object_id=staff_id,
-                     detail={"role": role})
+        staff_id = repo.insert(
+            db,
+            username=username.strip(),
+            display_name=display_name.strip(),
+            role=role,
+            desk_id=desk_id,
+            phone=phone,
+            language=language,
+            password_hash=hash_password(password),
+        )
+        audit.record(
+            ctx,
+            action="staff.create",
+            object_type="staff",
+            object_id=staff_id,
+            detail={"role": role},
+        )
     return from_row(Staff, repo.by_id(db, staff_id))

@@ -34,7 +34,11 @@ class Context:
         return self.user is not None and allowed(self.user.role, permission)
 
     def require(
-        self, permission: Permission, *, object_type: str | None = None, object_id: str | None = None
+        self,
+        permission: Permission,
+        *,
+        object_type: str | None = None,
+        object_id: str | None = None,
     ) -> None:
         if self.can(permission):
             return
@@ -47,8 +51,9 @@ class Context:
             object_id=object_id,
             result="refused",
         )
-        raise PermissionDenied(_("You are not allowed to do this ({permission}).").format(
-            permission=str(permission)))
+        raise PermissionDenied(
+            _("You are not allowed to do this ({permission}).").format(permission=str(permission))
+        )
 
 
 def system_context(db: Database) -> Context:

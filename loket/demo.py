@@ -25,9 +25,11 @@ from loket.errors import DemoRefused
 from loket.i18n import _
 
 DEMO_PASSWORD = "demo"
-ACCOUNTS = (("balie", "Balie Medewerker", "balie"),
-            ("supervisor", "Supervisor Loket", "supervisor"),
-            ("beheerder", "Beheerder Loket", "beheerder"))
+ACCOUNTS = (
+    ("balie", "Balie Medewerker", "balie"),
+    ("supervisor", "Supervisor Loket", "supervisor"),
+    ("beheerder", "Beheerder Loket", "beheerder"),
+)
 BATCH = 20_000
 STATUS_PATHS = (
     # (weight, statuses in order)
@@ -40,18 +42,67 @@ STATUS_PATHS = (
     (8, ("proposed", "cancelled")),
 )
 
-VISITOR_COLS = ("id", "given_names", "family_name", "date_of_birth", "v_number", "bsn", "phone",
-                "preferred_language", "interpreter_needed", "interpreter_language",
-                "last_activity_at", "created_at", "updated_at", "workstation")
-VISIT_COLS = ("id", "visitor_id", "desk_id", "staff_id", "visit_date", "arrived_at", "status",
-              "topic_code", "language", "interpreter_needed", "summary", "outcome",
-              "follow_up_date", "created_at", "updated_at", "workstation")
+VISITOR_COLS = (
+    "id",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "v_number",
+    "bsn",
+    "phone",
+    "preferred_language",
+    "interpreter_needed",
+    "interpreter_language",
+    "last_activity_at",
+    "created_at",
+    "updated_at",
+    "workstation",
+)
+VISIT_COLS = (
+    "id",
+    "visitor_id",
+    "desk_id",
+    "staff_id",
+    "visit_date",
+    "arrived_at",
+    "status",
+    "topic_code",
+    "language",
+    "interpreter_needed",
+    "summary",
+    "outcome",
+    "follow_up_date",
+    "created_at",
+    "updated_at",
+    "workstation",
+)
 NEED_COLS = ("id", "visit_id", "need_code", "note", "created_at", "updated_at", "workstation")
-REFERRAL_COLS = ("id", "visit_id", "service_id", "staff_id", "handover", "status",
-                 "status_changed_at", "follow_up_date", "reason", "created_at", "updated_at",
-                 "workstation")
-EVENT_COLS = ("id", "referral_id", "from_status", "to_status", "at", "staff_id", "note",
-              "created_at", "updated_at", "workstation")
+REFERRAL_COLS = (
+    "id",
+    "visit_id",
+    "service_id",
+    "staff_id",
+    "handover",
+    "status",
+    "status_changed_at",
+    "follow_up_date",
+    "reason",
+    "created_at",
+    "updated_at",
+    "workstation",
+)
+EVENT_COLS = (
+    "id",
+    "referral_id",
+    "from_status",
+    "to_status",
+    "at",
+    "staff_id",
+    "note",
+    "created_at",
+    "updated_at",
+    "workstation",
+)
 
 
 def is_demo(db: Database) -> bool:
@@ -81,16 +132,22 @@ class _Ids:
         return uuid7(self.ms, self.rng.getrandbits(74))
 
 
-def generate(db: Database, *, visitors: int, seed: int = 1,
-             progress: Callable[[str], None] | None = None,
-             today: date | None = None) -> dict[str, int]:
+def generate(
+    db: Database,
+    *,
+    visitors: int,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+    today: date | None = None,
+) -> dict[str, int]:
     if visitors < 0:
         raise DemoRefused(_("The number of visitors cannot be negative."))
     if bulk.has_visitors(db):
         if is_demo(db):
             raise DemoRefused(_("This database already holds demo data; use a new data folder."))
-        raise DemoRefused(_("This database holds real data; demo data is only made in an empty "
-                            "data folder."))
+        raise DemoRefused(
+            _("This database holds real data; demo data is only made in an empty data folder.")
+        )
     say = progress or (lambda _msg: None)
     today = today or date.today()
     with db.transaction():
@@ -109,20 +166,32 @@ def generate(db: Database, *, visitors: int, seed: int = 1,
     tables = ("visitor", "visit", "visit_need", "referral", "referral_event", "visitor_search")
     try:
         with bulk.suspended_indexes(db, tables):
-            _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, stats,
-                  say)
+            _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, stats, say)
         bulk.analyze(db)
     finally:
         bulk.fast_writes(db, False)
     return stats
 
 
-def _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, stats,
-          say) -> int:
+def _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, stats, say) -> int:
     ws = db.workstation
     stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    jobs = [(seed, b, min(BATCH, visitors - b * BATCH), today, desks, staff_ids, topics, needs,
-             by_need, ws, stamp) for b in range((visitors + BATCH - 1) // BATCH)]
+    jobs = [
+        (
+            seed,
+            b,
+            min(BATCH, visitors - b * BATCH),
+            today,
+            desks,
+            staff_ids,
+            topics,
+            needs,
+            by_need,
+            ws,
+            stamp,
+        )
+        for b in range((visitors + BATCH - 1) // BATCH)
+    ]
     done = 0
     pool = None
     if len(jobs) > 2 and (os.cpu_count() or 1) > 1:
@@ -167,14 +236,24 @@ def _make_batch(job) -> tuple[list, list, list, list, list]:
         visit_days = sorted(rng.sample(range(730), rng.choice((1, 1, 1, 2, 2, 3))))
         last_day = today - timedelta(days=visit_days[0])
         interp = int(lang not in ("nl", "en") and rng.random() < 0.5)
-        rows_v.append((
-            vid, rng.choice(given), rng.choice(family), dob.isoformat(),
-            f"{rng.randrange(10**9, 10**10)}" if rng.random() < 0.9 else None,
-            _bsn(rng) if rng.random() < 0.4 else None,
-            f"+316{rng.randrange(10**7, 10**8)}" if rng.random() < 0.6 else None,
-            lang, interp, lang if interp else None,
-            f"{last_day.isoformat()}T12:00:00Z", stamp, stamp, ws,
-        ))
+        rows_v.append(
+            (
+                vid,
+                rng.choice(given),
+                rng.choice(family),
+                dob.isoformat(),
+                f"{rng.randrange(10**9, 10**10)}" if rng.random() < 0.9 else None,
+                _bsn(rng) if rng.random() < 0.4 else None,
+                f"+316{rng.randrange(10**7, 10**8)}" if rng.random() < 0.6 else None,
+                lang,
+                interp,
+                lang if interp else None,
+                f"{last_day.isoformat()}T12:00:00Z",
+                stamp,
+                stamp,
+                ws,
+            )
+        )
         desk = rng.choice(desks)
         for ago in reversed(visit_days):
             day = today - timedelta(days=ago)
@@ -182,11 +261,31 @@ def _make_batch(job) -> tuple[list, list, list, list, list]:
             at = f"{day.isoformat()}T{8 + rng.randrange(9):02d}:{rng.randrange(60):02d}:00Z"
             staff_id = rng.choice(staff_ids)
             status = "done" if ago > 0 else rng.choice(("waiting", "in_progress", "done"))
-            follow = (day + timedelta(days=rng.choice((7, 14, 28)))).isoformat() \
-                if rng.random() < 0.4 else None
-            rows_visit.append((visit_id, vid, desk["id"], staff_id, day.isoformat(), at,
-                               status, rng.choice(topics), lang, interp, "", "", follow,
-                               at, at, ws))
+            follow = (
+                (day + timedelta(days=rng.choice((7, 14, 28)))).isoformat()
+                if rng.random() < 0.4
+                else None
+            )
+            rows_visit.append(
+                (
+                    visit_id,
+                    vid,
+                    desk["id"],
+                    staff_id,
+                    day.isoformat(),
+                    at,
+                    status,
+                    rng.choice(topics),
+                    lang,
+                    interp,
+                    "",
+                    "",
+                    follow,
+                    at,
+                    at,
+                    ws,
+                )
+            )
             chosen = rng.sample(needs, rng.choice((1, 1, 2, 2, 3)))
             for need in chosen:
                 rows_need.append((new_id(), visit_id, need, "", at, at, ws))
@@ -206,13 +305,30 @@ def _make_batch(job) -> tuple[list, list, list, list, list]:
                     t = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
                     rows_ev.append((new_id(), ref_id, prev, status_, t, staff_id, "", t, t, ws))
                     prev, last_t = status_, t
-                    moment += timedelta(days=rng.choice((1, 3, 7, 14)) if step else 0,
-                                        minutes=5)
-                reason = ("Geen plek" if prev == "declined" else
-                          "Bezoeker wil niet meer" if prev == "cancelled" else None)
-                rows_ref.append((ref_id, visit_id, service_id, staff_id,
-                                 "warm" if rng.random() < 0.3 else "cold", prev, last_t,
-                                 follow, reason, at, last_t, ws))
+                    moment += timedelta(days=rng.choice((1, 3, 7, 14)) if step else 0, minutes=5)
+                reason = (
+                    "Geen plek"
+                    if prev == "declined"
+                    else "Bezoeker wil niet meer"
+                    if prev == "cancelled"
+                    else None
+                )
+                rows_ref.append(
+                    (
+                        ref_id,
+                        visit_id,
+                        service_id,
+                        staff_id,
+                        "warm" if rng.random() < 0.3 else "cold",
+                        prev,
+                        last_t,
+                        follow,
+                        reason,
+                        at,
+                        last_t,
+                        ws,
+                    )
+                )
     return rows_v, rows_visit, rows_need, rows_ref, rows_ev
 
 
@@ -223,6 +339,12 @@ def _accounts(db: Database, desks: list[dict]) -> None:
     with db.transaction():
         for username, display, role in ACCOUNTS:
             if staff_repo.by_username(db, username) is None:
-                staff_repo.insert(db, username=username, display_name=display, role=role,
-                                  desk_id=desk_id, password_hash=password_hash, language="nl")
-
+                staff_repo.insert(
+                    db,
+                    username=username,
+                    display_name=display,
+                    role=role,
+                    desk_id=desk_id,
+                    password_hash=password_hash,
+                    language="nl",
+                )

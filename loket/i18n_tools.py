@@ -27,12 +27,22 @@ def extract_ui() -> None:
         "extract",
         "--no-location",
         "--sort-output",
-        "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2",
-        "-k", "npgettext:1c,2,3",
+        "-k",
+        "_",
+        "-k",
+        "N_",
+        "-k",
+        "ngettext:1,2",
+        "-k",
+        "pgettext:1c,2",
+        "-k",
+        "npgettext:1c,2,3",
         "--add-comments=Translators:",
         "--project=Loket",
-        "-o", str(locales_dir() / "ui.pot"),
-        str(root / "loket"), str(root / "ui"),
+        "-o",
+        str(locales_dir() / "ui.pot"),
+        str(root / "loket"),
+        str(root / "ui"),
     )
 
 
@@ -43,10 +53,7 @@ def extract_letters() -> None:
 
 
 def languages(domain: str) -> list[str]:
-    return sorted(
-        p.parent.parent.name
-        for p in locales_dir().glob(f"*/LC_MESSAGES/{domain}.po")
-    )
+    return sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{domain}.po"))
 
 
 def update() -> None:
@@ -55,8 +62,19 @@ def update() -> None:
         if not pot.exists():
             continue
         for lang in languages(domain):
-            _babel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-D", domain,
-                   "-i", str(pot), "-d", str(locales_dir()), "-l", lang)
+            _babel(
+                "update",
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+                "-D",
+                domain,
+                "-i",
+                str(pot),
+                "-d",
+                str(locales_dir()),
+                "-l",
+                lang,
+            )
 
 
 def compile_all() -> None:
@@ -66,8 +84,7 @@ def compile_all() -> None:
             mo = po.with_suffix(".mo")
             if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
                 continue
-            _babel("compile", "-D", domain, "-d", str(locales_dir()), "-l", lang,
-                   "--statistics")
+            _babel("compile", "-D", domain, "-d", str(locales_dir()), "-l", lang, "--statistics")
 
 
 def main(argv: list[str] | None = None) -> int:

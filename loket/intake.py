@@ -70,8 +70,12 @@ def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
     values = clean_visitor(visitor)
     name = fold(f"{values['given_names']} {values['family_name']}")
     rows = visitor_repo.find_duplicates(
-        ctx.db, v_number=values["v_number"], bsn=values["bsn"], folded_name=name,
-        date_of_birth=values["date_of_birth"], exclude_id=visitor.id or None,
+        ctx.db,
+        v_number=values["v_number"],
+        bsn=values["bsn"],
+        folded_name=name,
+        date_of_birth=values["date_of_birth"],
+        exclude_id=visitor.id or None,
     )
     return [DuplicateMatch(reason, from_row(Visitor, row)) for reason, row in rows]
 
@@ -89,9 +93,14 @@ def register_visitor(ctx: Context, visitor: Visitor, *, confirmed_new: bool = Fa
     values["last_activity_at"] = now_iso()
     with ctx.db.transaction():
         visitor_repo.insert(ctx.db, values)
-        audit.record(ctx, action="visitor.create", object_type="visitor", object_id=values["id"],
-                     subject=values["v_number"] or values["bsn"],
-                     detail={"confirmed_new": confirmed_new})
+        audit.record(
+            ctx,
+            action="visitor.create",
+            object_type="visitor",
+            object_id=values["id"],
+            subject=values["v_number"] or values["bsn"],
+            detail={"confirmed_new": confirmed_new},
+        )
     return get_visitor(ctx, values["id"], log_view=False)
 
 
@@ -102,9 +111,14 @@ def update_visitor(ctx: Context, visitor: Visitor) -> Visitor:
     values = clean_visitor(visitor)
     with ctx.db.transaction():
         visitor_repo.update(ctx.db, visitor.id, values)
-        audit.record(ctx, action="visitor.update", object_type="visitor", object_id=visitor.id,
-                     subject=values["v_number"] or values["bsn"],
-                     detail={"fields": sorted(k for k in values if k != "id")})
+        audit.record(
+            ctx,
+            action="visitor.update",
+            object_type="visitor",
+            object_id=visitor.id,
+            subject=values["v_number"] or values["bsn"],
+            detail={"fields": sorted(k for k in values if k != "id")},
+        )
     return get_visitor(ctx, visitor.id, log_view=False)
 
 
@@ -116,8 +130,13 @@ def get_visitor(ctx: Context, visitor_id: str, *, log_view: bool = True) -> Visi
         raise NotFound(_("This visitor does not exist."))
     visitor = from_row(Visitor, row)
     if log_view:
-        audit.record(ctx, action="visitor.view", object_type="visitor", object_id=visitor_id,
-                     subject=visitor.v_number or visitor.bsn)
+        audit.record(
+            ctx,
+            action="visitor.view",
+            object_type="visitor",
+            object_id=visitor_id,
+            subject=visitor.v_number or visitor.bsn,
+        )
     return visitor
 
 
@@ -138,16 +157,25 @@ def clean_visit(ctx: Context, visit: Visit) -> dict:
         seen.add(need.need_code)
     values: dict = {}
     try:
-        values.update(validation.collect(
-            ("summary", lambda: validation.free_text(visit.summary, "summary")),
-            ("outcome", lambda: validation.free_text(visit.outcome, "outcome")),
-            ("brought_by_org",
-             lambda: validation.free_text(visit.brought_by_org, "brought_by_org", max_length=200)),
-            ("brought_by_contact",
-             lambda: validation.free_text(visit.brought_by_contact, "brought_by_contact",
-                                          max_length=200)),
-            ("follow_up_date", lambda: _future_date(visit.follow_up_date)),
-        ))
+        values.update(
+            validation.collect(
+                ("summary", lambda: validation.free_text(visit.summary, "summary")),
+                ("outcome", lambda: validation.free_text(visit.outcome, "outcome")),
+                (
+                    "brought_by_org",
+                    lambda: validation.free_text(
+                        visit.brought_by_org, "brought_by_org", max_length=200
+                    ),
+                ),
+                (
+                    "brought_by_contact",
+                    lambda: validation.free_text(
+                        visit.brought_by_contact, "brought_by_contact", max_length=200
+                    ),
+                ),
+                ("follow_up_date", lambda: _future_date(visit.follow_up_date)),
+            )
+        )
     except ValidationError as err:
         errors.update(err.errors)
     for need in visit.needs:
@@ -178,8 +206,9 @@ def save_visit(ctx: Context, visit: Visit) -> Visit:
     if visitor_repo.get(ctx.db, visit.visitor_id) is None:
         raise NotFound(_("This visitor does not exist."))
     values = clean_visit(ctx, visit)
-    needs = [(n.need_code, validation.free_text(n.note, "needs", max_length=500))
-             for n in visit.needs]
+    needs = [
+        (n.need_code, validation.free_text(n.note, "needs", max_length=500)) for n in visit.needs
+    ]
     existing = visit_repo.get(ctx.db, visit.id) if visit.id else None
     with ctx.db.transaction():
         if existing is None:
@@ -187,7 +216,9 @@ def save_visit(ctx: Context, visit: Visit) -> Visit:
             if not desk_id:
                 raise ValidationError.single("desk_id", _("Choose the desk first."))
             values.update(
-                id=visit.id or new_id(), visitor_id=visit.visitor_id, desk_id=desk_id,
+                id=visit.id or new_id(),
+                visitor_id=visit.visitor_id,
+                desk_id=desk_id,
                 staff_id=visit.staff_id or (ctx.user.id if ctx.user else None),
                 visit_date=visit.visit_date or today().isoformat(),
                 arrived_at=visit.arrived_at or now_iso(),
@@ -200,8 +231,13 @@ def save_visit(ctx: Context, visit: Visit) -> Visit:
             action = "visit.update"
         visit_repo.replace_needs(ctx.db, values["id"], needs)
         visitor_repo.touch_activity(ctx.db, visit.visitor_id, now_iso())
-        audit.record(ctx, action=action, object_type="visit", object_id=values["id"],
-                     detail={"needs": [code for code, _note in needs]})
+        audit.record(
+            ctx,
+            action=action,
+            object_type="visit",
+            object_id=values["id"],
+            detail={"needs": [code for code, _note in needs]},
+        )
     return get_visit(ctx, values["id"])
 
 
@@ -221,8 +257,13 @@ def set_status(ctx: Context, visit_id: str, status: str) -> None:
         raise ValidationError.single("status", _("Unknown status."))
     with ctx.db.transaction():
         visit_repo.update(ctx.db, visit_id, {"status": status})
-        audit.record(ctx, action="visit.status", object_type="visit", object_id=visit_id,
-                     detail={"status": status})
+        audit.record(
+            ctx,
+            action="visit.status",
+            object_type="visit",
+            object_id=visit_id,
+            detail={"status": status},
+        )
 
 
 def set_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> None:
@@ -238,10 +279,16 @@ def set_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> Non
     if errors:
         raise ValidationError(errors)
     with ctx.db.transaction():
-        visit_repo.set_health(ctx.db, visit_id, note, legal_ground,
-                              ctx.user.id if ctx.user else None)
-        audit.record(ctx, action="health.write", object_type="visit_health", object_id=visit_id,
-                     detail={"legal_ground": legal_ground})
+        visit_repo.set_health(
+            ctx.db, visit_id, note, legal_ground, ctx.user.id if ctx.user else None
+        )
+        audit.record(
+            ctx,
+            action="health.write",
+            object_type="visit_health",
+            object_id=visit_id,
+            detail={"legal_ground": legal_ground},
+        )
 
 
 def get_health(ctx: Context, visit_id: str) -> dict | None:
@@ -254,8 +301,7 @@ def get_health(ctx: Context, visit_id: str) -> dict | None:
 
 def visit_history(ctx: Context, visitor_id: str, *, limit: int = 100, offset: int = 0) -> list:
     ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
-    return [dict(r) for r in visit_repo.for_visitor(ctx.db, visitor_id, limit=limit,
-                                                     offset=offset)]
+    return [dict(r) for r in visit_repo.for_visitor(ctx.db, visitor_id, limit=limit, offset=offset)]
 
 
 def today_at_desk(ctx: Context) -> list[dict]:

@@ -37,8 +37,8 @@ def load_directory(db: Database) -> None:
     path = seed_dir() / "directory.json"
     if not path.exists():
         return
-    from loket.directory_io import import_path
     from loket.context import system_context
+    from loket.directory_io import import_path
 
     import_path(system_context(db), path, trusted=True)  # shipped data, before any login
 

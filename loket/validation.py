@@ -82,8 +82,9 @@ def postcode(value: str | None, field: str = "postal_code") -> str | None:
     return f"{m.group(1)} {letters}"
 
 
-def date_of_birth(value: str | date | None, field: str = "date_of_birth",
-                  *, today: date | None = None) -> str | None:
+def date_of_birth(
+    value: str | date | None, field: str = "date_of_birth", *, today: date | None = None
+) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
@@ -137,7 +138,9 @@ def phone(value: str | None, field: str = "phone") -> str | None:
                 raise ValidationError.single(field, _("A Dutch phone number has 10 digits."))
             return "+31" + national
         if not 8 <= len(digits) <= 15:
-            raise ValidationError.single(field, _("This phone number has too few or too many digits."))
+            raise ValidationError.single(
+                field, _("This phone number has too few or too many digits.")
+            )
         return "+" + digits
     if "+" in text:
         raise ValidationError.single(field, _("A phone number holds only digits."))
@@ -161,7 +164,9 @@ def free_text(value: str | None, field: str, *, max_length: int = 5000) -> str:
     text = unicodedata.normalize("NFC", value or "").strip()
     for ch in text:
         if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
-            raise ValidationError.single(field, _("The text contains an invisible control character."))
+            raise ValidationError.single(
+                field, _("The text contains an invisible control character.")
+            )
     if len(text) > max_length:
         raise ValidationError.single(field, _("The text is too long."))
     return text

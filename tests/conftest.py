@@ -8,10 +8,10 @@ import shutil
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOKET_LANG", "nl")
 
-import pytest  # noqa: E402
+import pytest
 
-from loket.db.connection import Database  # noqa: E402
-from loket.db.migrate import migrate  # noqa: E402
+from loket.db.connection import Database
+from loket.db.migrate import migrate
 
 
 @pytest.fixture(scope="session")

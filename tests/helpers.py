@@ -20,27 +20,45 @@ def make_staff(db, username: str = "balie1", role: str = "balie", desk_code: str
     row = staff_repo.by_username(db, username)
     if row is None:
         with db.transaction():
-            staff_repo.insert(db, username=username, display_name=username.title(), role=role,
-                              desk_id=desk["id"], password_hash=_HASH[username], language="nl",
-                              phone="+31201234567")
+            staff_repo.insert(
+                db,
+                username=username,
+                display_name=username.title(),
+                role=role,
+                desk_id=desk["id"],
+                password_hash=_HASH[username],
+                language="nl",
+                phone="+31201234567",
+            )
         row = staff_repo.by_username(db, username)
     return from_row(Staff, row)
 
 
-def context(db, role: str = "balie", username: str | None = None, desk_code: str = "ZWL") -> Context:
+def context(
+    db, role: str = "balie", username: str | None = None, desk_code: str = "ZWL"
+) -> Context:
     staff = make_staff(db, username or role, role, desk_code)
     desk = from_row(Desk, reference.desk_by_code(db, desk_code))
     return Context(db=db, user=staff, desk=desk, origin="test")
 
 
 def visitor(ctx, **fields) -> Visitor:
-    data = {"given_names": "Ayşe", "family_name": "Yılmaz", "date_of_birth": "1980-05-01",
-            "v_number": "1234567890", "preferred_language": "tr"}
+    data = {
+        "given_names": "Ayşe",
+        "family_name": "Yılmaz",
+        "date_of_birth": "1980-05-01",
+        "v_number": "1234567890",
+        "preferred_language": "tr",
+    }
     data.update(fields)
     return intake.register_visitor(ctx, Visitor(**data), confirmed_new=True)
 
 
 def visit(ctx, visitor_id: str, needs=("debts",), **fields) -> Visit:
-    v = Visit(visitor_id=visitor_id, topic_code="residence_permit",
-              needs=[VisitNeed(code, "") for code in needs], **fields)
+    v = Visit(
+        visitor_id=visitor_id,
+        topic_code="residence_permit",
+        needs=[VisitNeed(code, "") for code in needs],
+        **fields,
+    )
     return intake.save_visit(ctx, v)

@@ -26,8 +26,9 @@ def test_version_and_help(capsys):
 
 
 def test_python_dash_m_is_the_same_command():
-    result = subprocess.run([sys.executable, "-m", "loket", "--version"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "loket", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.startswith("Loket ")
 
 
@@ -43,7 +44,7 @@ def test_demo_is_deterministic_and_complete(tmp_path):
     stats = demo.generate(a, visitors=120, seed=7)
     demo.generate(b, visitors=120, seed=7)
     assert stats["visitors"] == 120 and stats["visits"] >= 120
-    query = ("SELECT id, given_names, family_name, v_number, bsn FROM visitor ORDER BY id")
+    query = "SELECT id, given_names, family_name, v_number, bsn FROM visitor ORDER BY id"
     assert [tuple(r) for r in a.all(query)] == [tuple(r) for r in b.all(query)]
     # Names in their own scripts, accounts with the demo password, the demo flag.
     langs = {r[0] for r in a.all("SELECT DISTINCT preferred_language FROM visitor")}
@@ -60,8 +61,8 @@ def test_demo_is_deterministic_and_complete(tmp_path):
 
 
 def test_demo_refused_on_real_data(tmp_path):
-    from tests.helpers import context, visitor
     from loket import seed
+    from tests.helpers import context, visitor
 
     db = _fresh(tmp_path / "real.sqlite")
     seed.load_all(db)

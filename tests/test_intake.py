@@ -17,8 +17,14 @@ def audit_actions(db):
 
 def test_register_and_read_back_in_any_script(db):
     ctx = context(db)
-    v = visitor(ctx, given_names="محمد", family_name="الحلبي", v_number="2234567890",
-                phone="06 12345678", postal_code="8017jk")
+    v = visitor(
+        ctx,
+        given_names="محمد",
+        family_name="الحلبي",
+        v_number="2234567890",
+        phone="06 12345678",
+        postal_code="8017jk",
+    )
     assert v.given_names == "محمد"
     assert v.phone == "+31612345678"
     assert v.postal_code == "8017 JK"
@@ -31,23 +37,39 @@ def test_invalid_fields_are_all_reported_and_nothing_is_written(db):
     ctx = context(db)
     before = db.scalar("SELECT count(*) FROM visitor")
     with pytest.raises(ValidationError) as err:
-        intake.register_visitor(ctx, Visitor(given_names=" ", family_name="A\u202eB",
-                                             bsn="123456789", v_number="12",
-                                             postal_code="1234 SS"))
+        intake.register_visitor(
+            ctx,
+            Visitor(
+                given_names=" ",
+                family_name="A\u202eB",
+                bsn="123456789",
+                v_number="12",
+                postal_code="1234 SS",
+            ),
+        )
     assert {"family_name", "bsn", "v_number", "postal_code"} <= set(err.value.errors)
     assert db.scalar("SELECT count(*) FROM visitor") == before
 
 
-@pytest.mark.parametrize("field_values, reason", [
-    ({"v_number": "1234567890"}, "v_number"),
-    ({"v_number": None, "bsn": "111222333"}, "bsn"),
-    ({"v_number": None, "given_names": "AYSE", "family_name": "yilmaz"}, "name_dob"),
-])
+@pytest.mark.parametrize(
+    "field_values, reason",
+    [
+        ({"v_number": "1234567890"}, "v_number"),
+        ({"v_number": None, "bsn": "111222333"}, "bsn"),
+        ({"v_number": None, "given_names": "AYSE", "family_name": "yilmaz"}, "name_dob"),
+    ],
+)
 def test_duplicate_warning(db, field_values, reason):
     ctx = context(db)
     visitor(ctx, bsn="111222333")
-    candidate = Visitor(**{"given_names": "Someone", "family_name": "Else",
-                           "date_of_birth": "1980-05-01", **field_values})
+    candidate = Visitor(
+        **{
+            "given_names": "Someone",
+            "family_name": "Else",
+            "date_of_birth": "1980-05-01",
+            **field_values,
+        }
+    )
     with pytest.raises(intake.DuplicateVisitor) as err:
         intake.register_visitor(ctx, candidate)
     assert [m.reason for m in err.value.matches] == [reason]
@@ -70,8 +92,9 @@ def test_unknown_need_or_topic_refused(db):
     ctx = context(db)
     v = visitor(ctx)
     with pytest.raises(ValidationError) as err:
-        intake.save_visit(ctx, Visit(visitor_id=v.id, topic_code="nope",
-                                     needs=[VisitNeed("flying", "")]))
+        intake.save_visit(
+            ctx, Visit(visitor_id=v.id, topic_code="nope", needs=[VisitNeed("flying", "")])
+        )
     assert {"topic_code", "needs"} <= set(err.value.errors)
     assert db.scalar("SELECT count(*) FROM visit") == 0
 
@@ -83,8 +106,10 @@ def test_health_details_apart_with_legal_ground_and_logged(db):
     with pytest.raises(ValidationError):
         intake.set_health(ctx, saved.id, "Diabetes", "because")
     intake.set_health(ctx, saved.id, "Diabetes", "explicit_consent")
-    assert intake.get_health(ctx, saved.id) == {"note": "Diabetes",
-                                                 "legal_ground": "explicit_consent"}
+    assert intake.get_health(ctx, saved.id) == {
+        "note": "Diabetes",
+        "legal_ground": "explicit_consent",
+    }
     history = intake.visit_history(ctx, v.id)
     assert all("Diabetes" not in str(row.values()) for row in history)
     assert {"health.write", "health.view"} <= set(audit_actions(db))

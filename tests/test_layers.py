@@ -48,8 +48,9 @@ for mod in pkgutil.walk_packages(loket.__path__, 'loket.'):
     importlib.import_module(mod.name)
 print('ok')
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
 

@@ -78,8 +78,10 @@ def test_newer_schema_is_refused(tmp_path):
 
 
 def test_split_statements_keeps_trigger_bodies():
-    sql = "CREATE TABLE a (x);\n-- note\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n" \
-          "  SELECT 1;\n  SELECT 2;\nEND;\n"
+    sql = (
+        "CREATE TABLE a (x);\n-- note\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
+        "  SELECT 1;\n  SELECT 2;\nEND;\n"
+    )
     parts = split_statements(sql)
     assert len(parts) == 2
     assert parts[1].endswith("END;")

@@ -40,8 +40,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Loket")
     from PySide6.QtCore import Qt
 
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl() else
-                           Qt.LayoutDirection.LeftToRight)
+    app.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if is_rtl() else Qt.LayoutDirection.LeftToRight
+    )
     return app
 
 

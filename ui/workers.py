@@ -49,7 +49,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except BaseException as err:  # noqa: BLE001 - every failure goes back to the UI
+        except BaseException as err:
             self.relay.failed.emit(err)
         else:
             self.relay.done.emit(result)

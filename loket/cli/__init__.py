@@ -24,15 +24,22 @@ COMMAND_MODULES = [
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loket",
-        description=_("Loket: the counter app of the IND maatwerkloketten. "
-                      "Without a command it opens the app."),
+        description=_(
+            "Loket: the counter app of the IND maatwerkloketten. "
+            "Without a command it opens the app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"Loket {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help=_("folder holding the database (default: LOKET_DATA_DIR or the "
-                               "user's data folder)"))
-    parser.add_argument("--exit-when-ready", action="store_true",
-                        help=_("open the app and quit as soon as the first window is shown"))
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=_("folder holding the database (default: LOKET_DATA_DIR or the user's data folder)"),
+    )
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help=_("open the app and quit as soon as the first window is shown"),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

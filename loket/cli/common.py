@@ -20,8 +20,12 @@ def open_database(args: Namespace) -> Database:
 
 
 def add_user_argument(parser) -> None:
-    parser.add_argument("--user", required=True, metavar="NAME",
-                        help="user name; the password comes from LOKET_PASSWORD or a prompt")
+    parser.add_argument(
+        "--user",
+        required=True,
+        metavar="NAME",
+        help="user name; the password comes from LOKET_PASSWORD or a prompt",
+    )
 
 
 def read_password() -> str:

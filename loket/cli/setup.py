@@ -31,8 +31,12 @@ def cmd_demo(args: Namespace) -> int:
     from loket import demo
 
     db = open_database(args)
-    stats = demo.generate(db, visitors=args.visitors, seed=args.seed,
-                          progress=lambda msg: print(msg, flush=True))
-    print(_("Demo data ready: {visitors} visitors, {visits} visits, {referrals} referrals in {path}")
-          .format(path=db.path, **stats))
+    stats = demo.generate(
+        db, visitors=args.visitors, seed=args.seed, progress=lambda msg: print(msg, flush=True)
+    )
+    print(
+        _(
+            "Demo data ready: {visitors} visitors, {visits} visits, {referrals} referrals in {path}"
+        ).format(path=db.path, **stats)
+    )
     return 0

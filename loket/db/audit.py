@@ -8,8 +8,19 @@ from collections.abc import Iterator
 from loket.db.connection import Database
 
 COLUMNS = (
-    "seq", "id", "at", "actor", "action", "object_type", "object_id", "result", "origin",
-    "subject_ref", "detail", "prev_hash", "hash",
+    "seq",
+    "id",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "result",
+    "origin",
+    "subject_ref",
+    "detail",
+    "prev_hash",
+    "hash",
 )
 
 
@@ -19,8 +30,12 @@ def last(db: Database) -> sqlite3.Row | None:
 
 def insert(db: Database, row: dict) -> None:
     stamp = db.stamp()
-    row = {**row, "created_at": stamp["created_at"], "updated_at": stamp["updated_at"],
-           "workstation": stamp["workstation"]}
+    row = {
+        **row,
+        "created_at": stamp["created_at"],
+        "updated_at": stamp["updated_at"],
+        "workstation": stamp["workstation"],
+    }
     cols = ", ".join(row)
     marks = ", ".join(f":{c}" for c in row)
     db.execute(f"INSERT INTO audit_log ({cols}) VALUES ({marks})", row)
@@ -50,9 +65,13 @@ def search(
     until: str | None = None,
     limit: int = 200,
     before_seq: int | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    subject_ref: str | None = None,
 ) -> list[sqlite3.Row]:
     where, params = [], []
-    for col, value in (("actor", actor), ("result", result)):
+    for col, value in (("actor", actor), ("result", result), ("object_type", object_type),
+                       ("object_id", object_id), ("subject_ref", subject_ref)):
         if value:
             where.append(f"{col} = ?")
             params.append(value)
@@ -73,3 +92,24 @@ def search(
         f"SELECT {', '.join(COLUMNS)} FROM audit_log {clause} ORDER BY seq DESC LIMIT ?",
         (*params, limit),
     )
+
+
+def about(db: Database, object_ids: list[str], subject_refs: list[str]) -> list[sqlite3.Row]:
+    """Rows about one person: their records by id, or their keyed subject reference."""
+    ids = [i for i in object_ids if i]
+    refs = [r for r in subject_refs if r]
+    where = []
+    if ids:
+        where.append(f"object_id IN ({', '.join('?' * len(ids))})")
+    if refs:
+        where.append(f"subject_ref IN ({', '.join('?' * len(refs))})")
+    if not where:
+        return []
+    return db.all(
+        f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE {' OR '.join(where)} ORDER BY seq",
+        (*ids, *refs),
+    )
+
+
+def count(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM audit_log"))

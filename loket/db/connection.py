@@ -32,7 +32,9 @@ class Database:
         self.path = Path(path)
         if read_only:
             uri = f"file:{self.path}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
         else:
             self.conn = sqlite3.connect(
                 str(self.path), isolation_level=None, check_same_thread=False

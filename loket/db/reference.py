@@ -20,8 +20,14 @@ def upsert_desk(db: Database, desk: dict) -> str:
             {**desk, **db.stamp(new=False)},
         )
         return existing["id"]
-    row = {"id": new_id(), "address": None, "postal_code": None, "phone": None, **desk,
-           **db.stamp()}
+    row = {
+        "id": new_id(),
+        "address": None,
+        "postal_code": None,
+        "phone": None,
+        **desk,
+        **db.stamp(),
+    }
     db.execute(
         "INSERT INTO desk (id, code, name, city, address, postal_code, phone, created_at,"
         " updated_at, workstation) VALUES (:id, :code, :name, :city, :address, :postal_code,"

@@ -31,8 +31,9 @@ def insert(db: Database, **values) -> str:
     return row["id"]
 
 
-def set_login_state(db: Database, staff_id: str, *, failed: int, lockouts: int,
-                    locked_until: str | None) -> None:
+def set_login_state(
+    db: Database, staff_id: str, *, failed: int, lockouts: int, locked_until: str | None
+) -> None:
     db.execute(
         "UPDATE staff SET failed_logins = ?, lockouts = ?, locked_until = ?, updated_at = ?,"
         " workstation = ? WHERE id = ?",
@@ -42,5 +43,18 @@ def set_login_state(db: Database, staff_id: str, *, failed: int, lockouts: int,
 
 def set_password_hash(db: Database, staff_id: str, password_hash: str) -> None:
     s = db.stamp(new=False)
-    db.execute("UPDATE staff SET password_hash = ?, updated_at = ?, workstation = ? WHERE id = ?",
-               (password_hash, s["updated_at"], s["workstation"], staff_id))
+    db.execute(
+        "UPDATE staff SET password_hash = ?, updated_at = ?, workstation = ? WHERE id = ?",
+        (password_hash, s["updated_at"], s["workstation"], staff_id),
+    )
+
+
+def update_fields(db: Database, staff_id: str, **values) -> None:
+    """Set the given columns (role, active, display_name, desk_id...) on one account."""
+    row = {**values, **db.stamp(new=False)}
+    sets = ", ".join(f"{c} = :{c}" for c in row)
+    db.execute(f"UPDATE staff SET {sets} WHERE id = :_id", {**row, "_id": staff_id})
+
+
+def count_active_admins(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM staff WHERE role = 'beheerder' AND active = 1"))

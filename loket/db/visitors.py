@@ -7,9 +7,23 @@ import sqlite3
 from loket.db.connection import Database
 
 VISITOR_COLUMNS = (
-    "id", "given_names", "family_name", "date_of_birth", "v_number", "bsn", "phone", "email",
-    "address", "postal_code", "city", "preferred_language", "interpreter_needed",
-    "interpreter_language", "last_activity_at", "anonymised_at", "created_by",
+    "id",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "v_number",
+    "bsn",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "city",
+    "preferred_language",
+    "interpreter_needed",
+    "interpreter_language",
+    "last_activity_at",
+    "anonymised_at",
+    "created_by",
 )
 
 

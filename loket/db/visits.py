@@ -8,9 +8,23 @@ from loket.clock import new_id
 from loket.db.connection import Database
 
 VISIT_COLUMNS = (
-    "id", "visitor_id", "desk_id", "staff_id", "visit_date", "arrived_at", "status", "topic_code",
-    "language", "interpreter_needed", "interpreter_language", "brought_by_org",
-    "brought_by_contact", "referent_involved", "summary", "outcome", "follow_up_date",
+    "id",
+    "visitor_id",
+    "desk_id",
+    "staff_id",
+    "visit_date",
+    "arrived_at",
+    "status",
+    "topic_code",
+    "language",
+    "interpreter_needed",
+    "interpreter_language",
+    "brought_by_org",
+    "brought_by_contact",
+    "referent_involved",
+    "summary",
+    "outcome",
+    "follow_up_date",
 )
 
 
@@ -45,13 +59,13 @@ def replace_needs(db: Database, visit_id: str, items: list[tuple[str, str]]) -> 
             "INSERT INTO visit_need (id, visit_id, need_code, note, created_at, updated_at,"
             " workstation) VALUES (:id, :visit_id, :need_code, :note, :created_at, :updated_at,"
             " :workstation)",
-            {"id": new_id(), "visit_id": visit_id, "need_code": code, "note": note,
-             **db.stamp()},
+            {"id": new_id(), "visit_id": visit_id, "need_code": code, "note": note, **db.stamp()},
         )
 
 
-def for_visitor(db: Database, visitor_id: str, *, limit: int = 100, offset: int = 0
-                ) -> list[sqlite3.Row]:
+def for_visitor(
+    db: Database, visitor_id: str, *, limit: int = 100, offset: int = 0
+) -> list[sqlite3.Row]:
     """Visit history, newest first (no health details: those live in visit_health)."""
     return db.all(
         "SELECT v.*, t.label_nl AS topic_nl, t.label_en AS topic_en,"
@@ -80,8 +94,9 @@ def get_health(db: Database, visit_id: str) -> sqlite3.Row | None:
     return db.one("SELECT * FROM visit_health WHERE visit_id = ?", (visit_id,))
 
 
-def set_health(db: Database, visit_id: str, note: str, legal_ground: str, staff_id: str | None
-               ) -> None:
+def set_health(
+    db: Database, visit_id: str, note: str, legal_ground: str, staff_id: str | None
+) -> None:
     db.execute(
         "INSERT INTO visit_health (visit_id, note, legal_ground, recorded_by, created_at,"
         " updated_at, workstation) VALUES (:visit_id, :note, :legal_ground, :recorded_by,"
@@ -89,6 +104,11 @@ def set_health(db: Database, visit_id: str, note: str, legal_ground: str, staff_
         " note = excluded.note, legal_ground = excluded.legal_ground,"
         " recorded_by = excluded.recorded_by, updated_at = excluded.updated_at,"
         " workstation = excluded.workstation",
-        {"visit_id": visit_id, "note": note, "legal_ground": legal_ground,
-         "recorded_by": staff_id, **db.stamp()},
+        {
+            "visit_id": visit_id,
+            "note": note,
+            "legal_ground": legal_ground,
+            "recorded_by": staff_id,
+            **db.stamp(),
+        },
     )

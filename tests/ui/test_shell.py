@@ -29,7 +29,10 @@ def test_exit_when_ready(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, "-m", "loket", "--data-dir", str(tmp_path), "--exit-when-ready"],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "loket.sqlite").exists()

@@ -252,7 +252,33 @@ def _optional(value: str | None, field_name: str) -> str | None:
 def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
     db = ctx.db
     known_needs = repo.need_codes(db)
-    values = validation.collect(
+    errors: dict[str, str] = {}
+    try:
+        values = _collect_service_fields(edit)
+    except ValidationError as err:
+        errors.update(err.errors)
+        values = {"name": edit.name.strip()}
+    if not values["name"] and "name" not in errors:
+        errors["name"] = _("Fill in a name.")
+    if repo.get(db, "organisation", edit.organization_id) is None:
+        errors["organization_id"] = _("Choose an organisation.")
+    if edit.status not in hsds.SERVICE_STATUSES:
+        errors["status"] = _("Choose a status.")
+    if any(n not in known_needs for n in edit.needs):
+        errors["needs"] = _("Choose needs from the list.")
+    if any(not _LANGUAGE_CODE.match(code) for code in edit.languages):
+        errors["languages"] = _("Use language codes such as nl, ar or fa-AF.")
+    if any(not _DIRECTORY_PHONE.match(p.strip()) for p in edit.phones):
+        errors["phones"] = _("A phone number holds only digits.")
+    if any(not repo.exists(db, "location", lid) for lid in edit.location_ids):
+        errors["location_ids"] = _("Choose locations from the list.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _collect_service_fields(edit: ServiceEdit) -> dict:
+    return validation.collect(
         ("name", lambda: validation.free_text(edit.name, "name", max_length=200)),
         ("description", lambda: validation.free_text(edit.description, "description")),
         ("email", lambda: validation.email(edit.email, "email")),
@@ -276,24 +302,6 @@ def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
             ),
         ),
     )
-    errors = {}
-    if not values["name"]:
-        errors["name"] = _("Fill in a name.")
-    if repo.get(db, "organisation", edit.organization_id) is None:
-        errors["organization_id"] = _("Choose an organisation.")
-    if edit.status not in hsds.SERVICE_STATUSES:
-        errors["status"] = _("Choose a status.")
-    if any(n not in known_needs for n in edit.needs):
-        errors["needs"] = _("Choose needs from the list.")
-    if any(not _LANGUAGE_CODE.match(code) for code in edit.languages):
-        errors["languages"] = _("Use language codes such as nl, ar or fa-AF.")
-    if any(not _DIRECTORY_PHONE.match(p.strip()) for p in edit.phones):
-        errors["phones"] = _("A phone number holds only digits.")
-    if any(not repo.exists(db, "location", lid) for lid in edit.location_ids):
-        errors["location_ids"] = _("Choose locations from the list.")
-    if errors:
-        raise ValidationError(errors)
-    return values
 
 
 def _sync(db, table: str, parent: str, key: str, wanted: list[str], extra: dict) -> None:

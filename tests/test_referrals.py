@@ -1,0 +1,262 @@
+"""The referral state machine, consent gating, handover notes, follow-ups, the visitor plan."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from loket import clock, referrals
+from loket.context import system_context
+from loket.errors import ConflictError, PermissionDenied, ValidationError
+from loket.referrals import STATUSES, TRANSITIONS, Consent
+from tests.helpers import context, visit, visitor
+
+# How to reach each status from 'proposed' through legal steps.
+PATHS = {
+    "proposed": [],
+    "sent": ["sent"],
+    "accepted": ["sent", "accepted"],
+    "declined": ["sent", "declined"],
+    "completed": ["sent", "accepted", "completed"],
+    "no_show": ["sent", "no_show"],
+    "cancelled": ["cancelled"],
+}
+
+
+def service_id(db, name_like: str) -> str:
+    return db.scalar("SELECT id FROM service WHERE name LIKE ? ORDER BY id", (name_like,))
+
+
+@pytest.fixture
+def ctx(db):
+    return context(db, "balie")
+
+
+@pytest.fixture
+def a_visit(ctx):
+    person = visitor(ctx, phone="0612345678", email="ayse@example.org")
+    return visit(ctx, person.id, needs=("debts", "housing"), summary="Brief van de Belastingdienst")
+
+
+@pytest.fixture
+def debt_service(db):
+    return service_id(db, "Schuldhulpverlening Zwolle")
+
+
+def walk(ctx, referral_id: str, steps: list[str]) -> None:
+    for step in steps:
+        referrals.transition(
+            ctx, referral_id, step, reason="reden" if step in referrals.NEEDS_REASON else None
+        )
+
+
+def test_every_status_is_reachable_and_the_graph_is_closed():
+    assert set(PATHS) == set(STATUSES) == set(TRANSITIONS)
+    for targets in TRANSITIONS.values():
+        assert set(targets) <= set(STATUSES)
+    assert {s for s, t in TRANSITIONS.items() if not t} == {
+        "declined",
+        "completed",
+        "no_show",
+        "cancelled",
+    }
+
+
+@pytest.mark.parametrize("start", STATUSES)
+@pytest.mark.parametrize("target", STATUSES)
+def test_transition_is_allowed_exactly_when_legal(ctx, a_visit, debt_service, start, target):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    walk(ctx, ref.id, PATHS[start])
+    assert referrals.get(ctx, ref.id).status == start
+    events_before = len(referrals.events(ctx, ref.id))
+    reason = "reden" if target in referrals.NEEDS_REASON else None
+    if target in TRANSITIONS[start]:
+        after = referrals.transition(ctx, ref.id, target, reason=reason, note="gebeld")
+        assert after.status == target
+        last = referrals.events(ctx, ref.id)[-1]
+        assert (last.from_status, last.to_status) == (start, target)
+        assert last.staff_id == ctx.user.id
+    else:
+        with pytest.raises(ConflictError) as caught:
+            referrals.transition(ctx, ref.id, target, reason=reason)
+        assert str(caught.value)
+        assert referrals.get(ctx, ref.id).status == start
+        assert len(referrals.events(ctx, ref.id)) == events_before
+
+
+def test_decline_and_cancel_need_a_reason(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    with pytest.raises(ValidationError):
+        referrals.cancel(ctx, ref.id, "  ")
+    referrals.mark_sent(ctx, ref.id)
+    with pytest.raises(ValidationError):
+        referrals.decline(ctx, ref.id, "")
+    declined = referrals.decline(ctx, ref.id, "Wachtlijst vol")
+    assert declined.reason == "Wachtlijst vol"
+    assert referrals.events(ctx, ref.id)[-1].note == "Wachtlijst vol"
+
+
+def test_history_records_each_step_in_order(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service, note="eerste contact")
+    referrals.mark_sent(ctx, ref.id)
+    referrals.accept(ctx, ref.id, note="intake gepland")
+    referrals.complete(ctx, ref.id)
+    history = [(e.from_status, e.to_status, e.note) for e in referrals.events(ctx, ref.id)]
+    assert history == [
+        (None, "proposed", "eerste contact"),
+        ("proposed", "sent", ""),
+        ("sent", "accepted", "intake gepland"),
+        ("accepted", "completed", ""),
+    ]
+    actions = [
+        r["action"]
+        for r in ctx.db.all(
+            "SELECT action FROM audit_log WHERE object_id = ? ORDER BY seq", (ref.id,)
+        )
+    ]
+    assert actions == ["referral.create"] + ["referral.status"] * 3
+
+
+def test_warm_handover_needs_consent_before_sent(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service, handover="warm")
+    with pytest.raises(ConflictError):
+        referrals.mark_sent(ctx, ref.id)
+    referrals.record_consent(ctx, ref.id, Consent())  # agreed to share nothing
+    with pytest.raises(ConflictError):
+        referrals.mark_sent(ctx, ref.id)
+    referrals.record_consent(ctx, ref.id, Consent(share_name=True))
+    assert referrals.mark_sent(ctx, ref.id).status == "sent"
+    with pytest.raises(ConflictError):
+        referrals.record_consent(ctx, ref.id, Consent(share_contact=True))
+
+
+def test_cold_handover_needs_no_consent(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service, handover="cold")
+    assert referrals.mark_sent(ctx, ref.id).status == "sent"
+
+
+def test_consent_is_per_referral(ctx, a_visit, db, debt_service):
+    other = service_id(db, "Wijkteam%Zwolle")
+    first = referrals.propose(ctx, a_visit.id, debt_service, handover="warm")
+    second = referrals.propose(ctx, a_visit.id, other, handover="warm")
+    referrals.record_consent(ctx, first.id, Consent(share_needs=True))
+    referrals.mark_sent(ctx, first.id)
+    with pytest.raises(ConflictError):
+        referrals.mark_sent(ctx, second.id)
+
+
+def test_handover_note_holds_only_consented_fields(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service, handover="warm")
+    referrals.record_consent(ctx, ref.id, Consent(share_name=True, share_needs=True))
+    note = referrals.handover_note(ctx, ref.id)
+    assert "Ayşe Yılmaz" in note
+    assert "0612345678" not in note and "+31612345678" not in note
+    assert "ayse@example.org" not in note
+    assert "Belastingdienst" not in note
+    referrals.record_consent(ctx, ref.id, Consent(share_contact=True, share_summary=True))
+    note = referrals.handover_note(ctx, ref.id)
+    assert "Ayşe" not in note
+    assert "+31612345678" in note and "ayse@example.org" in note
+    assert "Belastingdienst" in note
+
+
+def test_handover_note_refused_for_cold_handover(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    with pytest.raises(ConflictError):
+        referrals.handover_note(ctx, ref.id)
+
+
+def test_handover_changes_only_while_proposed(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    assert referrals.set_handover(ctx, ref.id, "warm").handover == "warm"
+    referrals.record_consent(ctx, ref.id, Consent(share_name=True))
+    referrals.mark_sent(ctx, ref.id)
+    with pytest.raises(ConflictError):
+        referrals.set_handover(ctx, ref.id, "cold")
+
+
+def test_escalation_only_for_multiple_problems_with_note(ctx, db):
+    escalation = db.scalar("SELECT id FROM service WHERE is_escalation = 1")
+    person = visitor(ctx)
+    simple = visit(ctx, person.id, needs=("debts",))
+    with pytest.raises(ConflictError):
+        referrals.propose(ctx, simple.id, escalation, escalation_note="wijkteam geprobeerd")
+    complex_ = visit(ctx, person.id, needs=("multiple_problems", "debts"))
+    with pytest.raises(ValidationError) as caught:
+        referrals.propose(ctx, complex_.id, escalation)
+    assert "escalation_note" in caught.value.errors
+    ref = referrals.propose(
+        ctx, complex_.id, escalation, escalation_note="Wijkteam en regio liepen vast"
+    )
+    assert ref.escalation_note == "Wijkteam en regio liepen vast"
+
+
+def test_follow_ups_due_per_staff_member_and_desk(db, debt_service):
+    zwolle = context(db, "balie", username="zwolle1", desk_code="ZWL")
+    colleague = context(db, "balie", username="zwolle2", desk_code="ZWL")
+    amsterdam = context(db, "balie", username="ams1", desk_code="AMS")
+    today = clock.today()
+    past = (today - timedelta(days=2)).isoformat()
+    mine = referrals.propose(
+        zwolle, visit(zwolle, visitor(zwolle).id).id, debt_service, follow_up_date=past
+    )
+    theirs = referrals.propose(
+        colleague,
+        visit(colleague, visitor(colleague, v_number=None).id).id,
+        debt_service,
+        follow_up_date=past,
+    )
+    later = referrals.propose(
+        zwolle,
+        visit(zwolle, visitor(zwolle, v_number=None).id).id,
+        debt_service,
+        follow_up_date=(today + timedelta(days=5)).isoformat(),
+    )
+    elsewhere = referrals.propose(
+        amsterdam, visit(amsterdam, visitor(amsterdam).id).id, debt_service, follow_up_date=past
+    )
+    ids = lambda items: {r.id for r in items}  # noqa: E731
+    assert ids(referrals.followups_due(zwolle, staff_id=zwolle.user.id)) == {mine.id}
+    assert ids(referrals.followups_due(zwolle, desk_id=zwolle.desk.id)) == {mine.id, theirs.id}
+    assert referrals.followups_due_count(zwolle, desk_id=zwolle.desk.id) == 2
+    assert elsewhere.id in ids(referrals.followups_due(zwolle))
+    assert later.id in ids(referrals.followups_due(zwolle, on=today + timedelta(days=5)))
+    referrals.cancel(zwolle, mine.id, "visitor moved")
+    assert ids(referrals.followups_due(zwolle, staff_id=zwolle.user.id)) == set()
+    with pytest.raises(ConflictError):
+        referrals.set_follow_up(zwolle, mine.id, date.today())
+
+
+def test_sending_sets_a_default_follow_up(ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    assert ref.follow_up_date is None
+    sent = referrals.mark_sent(ctx, ref.id)
+    expected = clock.today() + timedelta(days=referrals.DEFAULT_FOLLOW_UP_DAYS)
+    assert sent.follow_up_date == expected.isoformat()
+    changed = referrals.set_follow_up(ctx, ref.id, "03-12-2030")
+    assert changed.follow_up_date == "2030-12-03"
+
+
+def test_visitor_plan_shows_open_referrals_across_visits(ctx, db, debt_service):
+    person = visitor(ctx)
+    first = visit(ctx, person.id, needs=("debts",))
+    second = visit(ctx, person.id, needs=("housing",))
+    housing = service_id(db, "Wijkteam%Zwolle")
+    open_one = referrals.propose(ctx, first.id, debt_service)
+    open_two = referrals.propose(ctx, second.id, housing)
+    closed = referrals.propose(ctx, second.id, debt_service)
+    referrals.cancel(ctx, closed.id, "dubbel")
+    plan = referrals.visitor_plan(ctx, person.id)
+    assert {r.id for r in plan} == {open_one.id, open_two.id}
+    assert all(r.visitor_name == "Ayşe Yılmaz" for r in plan)
+    assert {r.visit_id for r in referrals.for_visit(ctx, second.id)} == {second.id}
+
+
+def test_writing_needs_a_signed_in_user(db, ctx, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service)
+    with pytest.raises(PermissionDenied):
+        referrals.mark_sent(system_context(db), ref.id)
+    with pytest.raises(PermissionDenied):
+        referrals.propose(system_context(db), a_visit.id, debt_service)
+    assert referrals.get(ctx, ref.id).status == "proposed"

@@ -1,0 +1,161 @@
+"""Routing: ranking, its explanations, language over distance, outcome history, escalation."""
+
+from __future__ import annotations
+
+import pytest
+
+from loket import directory, i18n, referrals, routing
+from loket.i18n import _, ngettext
+from tests.helpers import context, visit, visitor
+
+
+@pytest.fixture
+def editor(db):
+    return context(db, "supervisor", username="chef")
+
+
+@pytest.fixture
+def ctx(db):
+    return context(db, "balie")
+
+
+def place(editor, city: str) -> str:
+    return directory.save_location(editor, organization_id=None, city=city, name=f"Kantoor {city}")
+
+
+def service(
+    editor,
+    name: str,
+    city: str | None,
+    *,
+    needs=("debts",),
+    languages=("nl",),
+    warm=False,
+    checked: str | None = "2099-01-01",
+) -> str:
+    org = directory.save_organisation(editor, name=f"Stichting {name}")
+    return directory.save_service(
+        editor,
+        directory.ServiceEdit(
+            organization_id=org,
+            name=name,
+            needs=list(needs),
+            languages=list(languages),
+            location_ids=[place(editor, city)] if city else [],
+            warm_handover=warm,
+            assured_date=checked,
+        ),
+    )
+
+
+def by_id(suggestions) -> dict[str, routing.Suggestion]:
+    return {s.service_id: s for s in suggestions}
+
+
+def position(suggestions, service_id: str) -> int:
+    return [s.service_id for s in suggestions].index(service_id)
+
+
+def test_language_match_beats_a_closer_partner(editor, ctx):
+    near = service(editor, "Geldhulp Zwolle", "Zwolle")
+    far = service(editor, "Geldhulp Arabisch", "Amsterdam", languages=("nl", "ar"))
+    ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="ar")
+    assert position(ranked, far) < position(ranked, near)
+    far_s, near_s = by_id(ranked)[far], by_id(ranked)[near]
+    label = "schulden of geld" if i18n.language() == "nl" else "debts or money"
+    helps = _("helps with {need}").format(need=label)
+    assert far_s.reasons[:3] == [
+        helps,
+        _("speaks {language}").format(language=routing.language_name("ar")),
+        _("in {city}").format(city="Amsterdam"),
+    ]
+    assert near_s.reasons[:2] == [helps, _("in {city}").format(city="Zwolle")]
+    assert far_s.speaks_language and not near_s.speaks_language
+    assert far_s.explanation == routing.SEPARATOR.join(far_s.reasons)
+    # Without the language, the nearer one wins.
+    ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="nl")
+    assert position(ranked, near) < position(ranked, far)
+
+
+def test_more_needs_met_ranks_higher_and_unrelated_services_are_left_out(editor, ctx):
+    one = service(editor, "Alleen schulden", "Zwolle", needs=("debts",))
+    two = service(editor, "Schulden en wonen", "Zwolle", needs=("debts", "housing"))
+    other = service(editor, "Alleen gezondheid", "Zwolle", needs=("health",))
+    ranked = routing.rank(ctx, ["debts", "housing"], city="Zwolle")
+    assert position(ranked, two) < position(ranked, one)
+    assert other not in by_id(ranked)
+    assert by_id(ranked)[two].needs == ["debts", "housing"]
+
+
+def _referral_outcomes(ctx, service_id: str, outcomes: list[str]) -> None:
+    person = visitor(ctx, v_number=None)
+    a_visit = visit(ctx, person.id, needs=("debts",))
+    for outcome in outcomes:
+        ref = referrals.propose(ctx, a_visit.id, service_id)
+        referrals.mark_sent(ctx, ref.id)
+        if outcome == "completed":
+            referrals.accept(ctx, ref.id)
+            referrals.complete(ctx, ref.id)
+        elif outcome == "declined":
+            referrals.decline(ctx, ref.id, "vol")
+        else:
+            referrals.no_show(ctx, ref.id)
+
+
+def test_outcome_history_weighs_in_once_there_is_enough(editor, ctx):
+    good = service(editor, "Geldhulp Goed", "Zwolle")
+    poor = service(editor, "Geldhulp Matig", "Zwolle")
+    _referral_outcomes(ctx, good, ["completed"] * 4)
+    _referral_outcomes(ctx, poor, ["no_show", "declined", "no_show", "completed"])
+    ranked = by_id(routing.rank(ctx, ["debts"], city="Zwolle"))
+    # Four referrals each: not enough history yet, so the two are still equal.
+    assert ranked[good].score == ranked[poor].score
+    assert not any("4" in reason for reason in ranked[good].reasons)
+    _referral_outcomes(ctx, good, ["completed"])
+    _referral_outcomes(ctx, poor, ["declined"])
+    ranked_list = routing.rank(ctx, ["debts"], city="Zwolle")
+    ranked = by_id(ranked_list)
+    assert ranked[good].score > ranked[poor].score
+    assert position(ranked_list, good) < position(ranked_list, poor)
+    done = ngettext(
+        "{completed} of {total} referral completed", "{completed} of {total} referrals completed", 5
+    )
+    assert done.format(completed=5, total=5) in ranked[good].reasons
+    assert done.format(completed=1, total=5) in ranked[poor].reasons
+
+
+def test_stale_data_is_said_and_counts_a_little(editor, ctx):
+    fresh = service(editor, "Vers gecontroleerd", "Zwolle")
+    old = service(editor, "Lang niet gecontroleerd", "Zwolle", checked="2001-01-01")
+    ranked = by_id(routing.rank(ctx, ["debts"], city="Zwolle"))
+    assert ranked[old].stale and not ranked[fresh].stale
+    assert _("data not checked for a year") in ranked[old].reasons
+    assert ranked[fresh].score > ranked[old].score
+
+
+def test_escalation_only_for_multiple_problems_and_after_local_help(db, ctx):
+    escalation = db.scalar("SELECT id FROM service WHERE is_escalation = 1")
+    person = visitor(ctx)
+    simple = visit(ctx, person.id, needs=("debts",))
+    assert escalation not in by_id(routing.suggest(ctx, simple.id, limit=None))
+    complex_ = visit(ctx, person.id, needs=("multiple_problems",))
+    ranked = routing.suggest(ctx, complex_.id, limit=None)
+    assert escalation in by_id(ranked)
+    esc = by_id(ranked)[escalation]
+    assert esc.is_escalation
+    assert _("national escalation: only after local escalation was tried") in esc.reasons
+    local_team = db.scalar("SELECT id FROM service WHERE name = 'Wijkteam / sociaal team Zwolle'")
+    assert position(ranked, local_team) < position(ranked, escalation)
+
+
+def test_suggest_uses_desk_city_and_visitor_language(editor, db):
+    arabic_in_amsterdam = service(editor, "Schuldenhulp Arabisch", "Amsterdam", languages=("ar",))
+    zwolle_desk = context(db, "balie", username="zwl", desk_code="ZWL")
+    person = visitor(zwolle_desk, preferred_language="ar")
+    a_visit = visit(zwolle_desk, person.id, needs=("debts",))
+    ranked = routing.suggest(zwolle_desk, a_visit.id, limit=3)
+    assert len(ranked) == 3
+    assert ranked[0].service_id == arabic_in_amsterdam
+    seeded_zwolle = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
+    assert position(routing.suggest(zwolle_desk, a_visit.id, limit=None), seeded_zwolle) == 1
+    assert by_id(ranked)[arabic_in_amsterdam].city == "Amsterdam"

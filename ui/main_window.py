@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from loket.context import Context
 from loket.i18n import _
+from ui import i18n_qt
 from ui.views.base import View
 
 VIEWS: dict[str, str] = {
     "home": "ui.views.home_view:HomeView",
+    "preferences": "ui.views.settings_view:SettingsView",
 }
 START_VIEW = "home"
 
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self._views: dict[str, View] = {}
         self._history: list[tuple[str, dict]] = []
         self._shortcuts()
+        i18n_qt.notifier().language_changed.connect(self.retranslate_ui)
         self.retranslate_ui()
         self.show_view(START_VIEW)
 

@@ -1,0 +1,262 @@
+"""Colours and text size for the whole app: a default theme, a high-contrast theme, and a
+text-size factor from 100 % to 200 %.
+
+Why here and not per view: WCAG 2.1 AA (through EN 301 549) asks for text contrast of at
+least 4.5:1 and for text that can be doubled in size without loss of content.  Both are
+easiest to guarantee when every view takes its colours from the application palette and its
+font from the application font, so views should not hard-code colours or point sizes:
+- text colours come from the palette; for status chips use `chip_style(kind)`, which pairs
+  colours that pass 4.5:1 in both themes (and chips always carry text: never colour alone);
+- a bigger heading uses `emphasise(label, 1.4)`, which keeps following the text size.
+
+`tests/ui/test_accessibility.py` computes the contrast of every text/background pair below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    colours: dict[str, str]  # palette role name -> colour
+    chips: dict[str, tuple[str, str]]  # kind -> (text colour, background)
+    focus: str  # colour of the focus frame
+    stylesheet: str = ""
+
+
+_ROLES = {
+    "window": Role.Window,
+    "window_text": Role.WindowText,
+    "base": Role.Base,
+    "alternate_base": Role.AlternateBase,
+    "text": Role.Text,
+    "button": Role.Button,
+    "button_text": Role.ButtonText,
+    "bright_text": Role.BrightText,
+    "highlight": Role.Highlight,
+    "highlighted_text": Role.HighlightedText,
+    "tooltip_base": Role.ToolTipBase,
+    "tooltip_text": Role.ToolTipText,
+    "placeholder": Role.PlaceholderText,
+    "link": Role.Link,
+    "link_visited": Role.LinkVisited,
+    "light": Role.Light,
+    "midlight": Role.Midlight,
+    "mid": Role.Mid,
+    "dark": Role.Dark,
+    "shadow": Role.Shadow,
+}
+
+# (text role, background role): every pair the widgets actually draw text with.
+TEXT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("window_text", "window"),
+    ("text", "base"),
+    ("text", "alternate_base"),
+    ("button_text", "button"),
+    ("highlighted_text", "highlight"),
+    ("tooltip_text", "tooltip_base"),
+    ("placeholder", "base"),
+    ("link", "base"),
+    ("link", "window"),
+    ("link_visited", "base"),
+    ("bright_text", "dark"),
+    ("window_text", "alternate_base"),
+    ("disabled_text", "window"),
+    ("disabled_text", "base"),
+)
+
+DEFAULT = Theme(
+    name="default",
+    colours={
+        "window": "#f3f4f6",
+        "window_text": "#16181d",
+        "base": "#ffffff",
+        "alternate_base": "#eceff3",
+        "text": "#16181d",
+        "button": "#e4e7ec",
+        "button_text": "#16181d",
+        "bright_text": "#ffffff",
+        "highlight": "#0b4f94",
+        "highlighted_text": "#ffffff",
+        "tooltip_base": "#fffbe0",
+        "tooltip_text": "#16181d",
+        "placeholder": "#585d66",
+        "link": "#0b4f94",
+        "link_visited": "#5b2a86",
+        "light": "#ffffff",
+        "midlight": "#d5d9e0",
+        "mid": "#8a909b",
+        "dark": "#4a4f59",
+        "shadow": "#1f2329",
+        "disabled_text": "#5f636b",
+    },
+    chips={
+        "neutral": ("#16181d", "#e4e7ec"),
+        "info": ("#0a3d73", "#dbeafe"),
+        "ok": ("#0f4d1c", "#d9f2de"),
+        "warning": ("#5c3b00", "#fff0c2"),
+        "error": ("#8a0010", "#fde2e4"),
+    },
+    focus="#0b4f94",
+)
+
+HIGH_CONTRAST = Theme(
+    name="high_contrast",
+    colours={
+        "window": "#000000",
+        "window_text": "#ffffff",
+        "base": "#000000",
+        "alternate_base": "#1a1a1a",
+        "text": "#ffffff",
+        "button": "#000000",
+        "button_text": "#ffffff",
+        "bright_text": "#ffffff",
+        "highlight": "#1aebff",
+        "highlighted_text": "#000000",
+        "tooltip_base": "#000000",
+        "tooltip_text": "#ffffff",
+        "placeholder": "#c8c8c8",
+        "link": "#ffff00",
+        "link_visited": "#ffb3ff",
+        "light": "#ffffff",
+        "midlight": "#ffffff",
+        "mid": "#ffffff",
+        "dark": "#000000",
+        "shadow": "#ffffff",
+        "disabled_text": "#a8a8a8",
+    },
+    chips={
+        "neutral": ("#ffffff", "#000000"),
+        "info": ("#1aebff", "#000000"),
+        "ok": ("#7dff7d", "#000000"),
+        "warning": ("#ffff00", "#000000"),
+        "error": ("#ff9e9e", "#000000"),
+    },
+    focus="#ffff00",
+    # Fusion draws frames in shades of the window colour, invisible on black: draw them white,
+    # and the keyboard focus as a thick yellow frame.
+    stylesheet="""
+QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView {
+    border: 1px solid #ffffff; background: #000000; color: #ffffff;
+    selection-background-color: #1aebff; selection-color: #000000; }
+QPushButton, QToolButton {
+    border: 1px solid #ffffff; background: #000000; color: #ffffff; padding: 4px 10px; }
+QPushButton:disabled, QToolButton:disabled { color: #a8a8a8; border-color: #a8a8a8; }
+QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QTextEdit:focus,
+QPlainTextEdit:focus, QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,
+QCheckBox:focus, QRadioButton:focus { border: 3px solid #ffff00; }
+QHeaderView::section { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
+QToolTip { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
+""",
+)
+
+THEMES = {t.name: t for t in (DEFAULT, HIGH_CONTRAST)}
+
+_current = DEFAULT
+_scale = 100
+_base_point_size: float | None = None
+
+
+def current() -> Theme:
+    return _current
+
+
+def text_scale() -> int:
+    return _scale
+
+
+def palette(theme: Theme) -> QPalette:
+    pal = QPalette()
+    for name, role in _ROLES.items():
+        pal.setColor(role, QColor(theme.colours[name]))
+    disabled = QColor(theme.colours["disabled_text"])
+    for role in (Role.WindowText, Role.Text, Role.ButtonText):
+        pal.setColor(Group.Disabled, role, disabled)
+    pal.setColor(Group.Disabled, Role.Highlight, QColor(theme.colours["mid"]))
+    return pal
+
+
+def colour(theme: Theme, name: str) -> QColor:
+    return QColor(theme.colours[name])
+
+
+def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None = None) -> None:
+    """Apply the theme and text size to the whole application (views need not restart)."""
+    global _current
+    _current = HIGH_CONTRAST if high_contrast else DEFAULT
+    if app.style().name().lower() != "fusion":
+        app.setStyle(QStyleFactory.create("Fusion"))  # honours the palette on every platform
+    app.setPalette(palette(_current))
+    app.setStyleSheet(_current.stylesheet)
+    if scale is not None:
+        apply_text_scale(app, scale)
+    else:
+        _refresh_emphasis(app)
+
+
+def apply_text_scale(app: QApplication, scale: int) -> None:
+    """Set the application font to `scale` per cent of the platform's normal size."""
+    global _scale, _base_point_size
+    if _base_point_size is None:
+        _base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
+    _scale = max(100, min(200, int(scale)))
+    font = QFont(app.font())
+    font.setPointSizeF(_base_point_size * _scale / 100)
+    app.setFont(font)
+    _refresh_emphasis(app)
+
+
+def emphasise(widget: QWidget, factor: float = 1.0, *, bold: bool = True) -> None:
+    """A heading font `factor` times the text size that keeps following the text size."""
+    widget.setProperty("loket_font_factor", float(factor))
+    widget.setProperty("loket_font_bold", bool(bold))
+    _apply_emphasis(widget)
+
+
+def _apply_emphasis(widget: QWidget) -> None:
+    factor = widget.property("loket_font_factor")
+    if factor is None:
+        return
+    app_font = QApplication.font()
+    font = QFont(widget.font())
+    font.setPointSizeF(app_font.pointSizeF() * float(factor))
+    font.setBold(bool(widget.property("loket_font_bold")))
+    widget.setFont(font)
+
+
+def _refresh_emphasis(app: QApplication) -> None:
+    for widget in app.allWidgets():
+        if widget.property("loket_font_factor") is not None:
+            _apply_emphasis(widget)
+
+
+def chip_style(kind: str = "neutral") -> str:
+    """Stylesheet for a status chip (a QLabel that always carries the status as text)."""
+    fg, bg = _current.chips.get(kind, _current.chips["neutral"])
+    return (
+        f"color: {fg}; background: {bg}; border: 1px solid {fg}; border-radius: 4px;"
+        " padding: 1px 6px;"
+    )
+
+
+# -- WCAG 2.1 contrast -------------------------------------------------------------------------
+def relative_luminance(colour_: QColor | str) -> float:
+    c = QColor(colour_)
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+
+def contrast_ratio(a: QColor | str, b: QColor | str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

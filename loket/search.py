@@ -1,0 +1,218 @@
+"""Finding a visitor while staff type: by name in any script, V-nummer, BSN, birth date, phone.
+
+Why it is built this way:
+- The FTS5 trigram index (migration 0002) holds one folded line per visitor, so "ayse" finds
+  "Ayşe" and "hass" finds "Al-Hassan" without a LIKE scan.
+- Every lookup is BOUNDED: at most `CANDIDATES` rows come out of the index (newest first, the
+  index's own order), and only those are ranked here in Python.  `ORDER BY rank` would score
+  every match first, which on a million visitors and a common name takes far longer than a
+  frame.  Word-start matches are fetched before plain substring matches, so the bound rarely
+  hides the visitor a user means.
+- Trigrams cannot match fewer than three characters.  Short queries use the space before a
+  word as part of the trigram (" al" = a word starting with "al"), and a single character waits
+  for the next keystroke.
+- Searching is not "opening": no audit row per keystroke.  Opening a visitor is audited
+  (`intake.get_visitor`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loket.context import Context
+from loket.db import search as repo
+from loket.db.connection import Database
+from loket.permissions import Permission
+from loket.textfold import digits, fold
+
+CANDIDATES = 300  # rows taken from an index per lookup; ranking happens on these only
+MAX_LIMIT = 500
+MIN_TEXT_QUERY = 2  # a single letter waits for the next keystroke
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMBERISH = re.compile(r"^\+?[\d][\d\s.\-/()]*$")
+
+
+@dataclass
+class SearchResult:
+    visitor_id: str
+    given_names: str
+    family_name: str
+    date_of_birth: str | None
+    v_number: str | None
+    last_visit: str | None
+    reason: str  # v_number, bsn, date_of_birth, phone, name_exact, name_prefix, name_partial
+    score: int
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+
+def search_visitors(ctx: Context, query: str, limit: int = 50) -> list[SearchResult]:
+    """The search the UI (and the benchmark) calls; needs the right to read visitors."""
+    ctx.require(Permission.VISITOR_READ, object_type="visitor")
+    return search_visitors_db(ctx.db, query, limit)
+
+
+def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[SearchResult]:
+    """The same search on a bare Database (no permission check): for benchmarks and tools."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    iso = _as_iso_date(text)
+    if iso is not None:
+        scored = _rank_numbers(repo.by_column(db, "date_of_birth", iso, CANDIDATES), "", iso, "")
+    elif _NUMBERISH.match(text) and len(digits(text)) >= 3:
+        scored = _search_number(db, text)
+    else:
+        scored = _search_name(db, text)
+    scored.sort(key=lambda item: (-item[0], -item[2]["seq"]))
+    top = scored[:limit]
+    last = repo.last_visits(db, [row["id"] for _s, _r, row in top])
+    return [
+        SearchResult(
+            visitor_id=row["id"],
+            given_names=row["given_names"],
+            family_name=row["family_name"],
+            date_of_birth=row["date_of_birth"],
+            v_number=row["v_number"],
+            last_visit=last.get(row["id"]),
+            reason=reason,
+            score=score,
+        )
+        for score, reason, row in top
+    ]
+
+
+# -- query parsing ---------------------------------------------------------------------------
+def _as_iso_date(text: str) -> str | None:
+    m = _DATE_ISO.match(text)
+    if m:
+        y, mo, d = m.groups()
+    else:
+        m = _DATE_DMY.match(text)
+        if not m:
+            return None
+        d, mo, y = m.groups()
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+
+
+def phrase(text: str) -> str:
+    """One FTS5 string literal: user input can never become query syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+# -- numbers: V-nummer, BSN, phone, partial dates ---------------------------------------------
+def _search_number(db: Database, text: str) -> list:
+    num = digits(text)
+    rows = []
+    if len(num) == 10:
+        rows += repo.by_column(db, "v_number", num, CANDIDATES)
+    if len(num) in (8, 9):
+        rows += repo.by_column(db, "bsn", num.zfill(9), CANDIDATES)
+    dashed = re.sub(r"[/.]", "-", re.sub(r"\s+", "", text))
+    alternatives = [phrase(num)]
+    if dashed != num and len(dashed) >= 3:
+        alternatives.append(phrase(dashed))  # "07-03-19": a birth date being typed
+    rows += repo.fts_candidates(db, " OR ".join(alternatives), CANDIDATES)
+    return _rank_numbers(_unique(rows), num, None, dashed)
+
+
+def _rank_numbers(rows, num: str, iso: str | None, dashed: str) -> list:
+    out = []
+    for row in rows:
+        best = (1, "other")
+        phone = digits(row["phone"])
+        phones = {phone, "0" + phone[2:]} if phone.startswith("31") else {phone}
+        fields = [
+            ("v_number", {row["v_number"] or ""}),
+            ("bsn", {row["bsn"] or ""}),
+            ("phone", phones - {""}),
+        ]
+        for name, values in fields:
+            for value in values:
+                if not num or not value:
+                    continue
+                if value == num or (name == "bsn" and value == num.zfill(9)):
+                    best = max(best, (100, name))
+                elif value.startswith(num):
+                    best = max(best, (50, name))
+                elif num in value:
+                    best = max(best, (20, name))
+        dob = row["date_of_birth"] or ""
+        if dob and iso and dob == iso:
+            best = max(best, (100, "date_of_birth"))
+        elif dob and dashed and len(dashed) >= 3:
+            y, m, d = dob.split("-")
+            if dashed in dob or dashed in f"{d}-{m}-{y}":
+                best = max(best, (30, "date_of_birth"))
+        out.append((best[0], best[1], row))
+    return out
+
+
+# -- names -------------------------------------------------------------------------------------
+def _search_name(db: Database, text: str) -> list:
+    tokens = fold(text).split()
+    if not tokens:
+        return []
+    long = [t for t in tokens if len(t) >= 3]
+    if long:
+        # Words that start with what was typed first; then anywhere inside a word.
+        starts = " AND ".join(f"({phrase(' ' + t)} OR ^{phrase(t)})" for t in long)
+        rows = repo.fts_candidates(db, starts, CANDIDATES)
+        if len(rows) < CANDIDATES:
+            rows += repo.fts_candidates(db, " AND ".join(phrase(t) for t in long), CANDIDATES)
+    else:
+        if len(tokens) == 1 and len(tokens[0]) < MIN_TEXT_QUERY:
+            return []
+        # " al" is three characters: a word starting with "al"; ^"al " a first word "al".
+        parts = []
+        for t in tokens:
+            if len(t) == 1:
+                parts.append(f"({phrase(' ' + t + ' ')} OR ^{phrase(t + ' ')})")
+            else:
+                parts.append(f"({phrase(' ' + t)} OR ^{phrase(t + ' ')})")
+        rows = repo.fts_candidates(db, " AND ".join(parts), CANDIDATES)
+    return _rank_names(_unique(rows), tokens)
+
+
+def _rank_names(rows, tokens: list[str]) -> list:
+    joined = " ".join(tokens)
+    out = []
+    for row in rows:
+        words = row["search_text"].split()
+        total, worst = 0, 3
+        for token in tokens:
+            best = 0
+            for word in words:
+                if word == token:
+                    best = 3
+                    break
+                if word.startswith(token):
+                    best = max(best, 2)
+                elif len(token) >= 3 and token in word:
+                    best = max(best, 1)
+            if best == 0:
+                break
+            total += best
+            worst = min(worst, best)
+        else:
+            if row["search_text"].startswith(joined) or f" {joined}" in row["search_text"]:
+                total += 1  # the words in the order typed
+            reason = {3: "name_exact", 2: "name_prefix"}.get(worst, "name_partial")
+            out.append((total * 10, reason, row))
+    return out
+
+
+def _unique(rows) -> list:
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row["id"] not in seen:
+            seen.add(row["id"])
+            out.append(row)
+    return out

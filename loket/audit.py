@@ -133,8 +133,9 @@ class ChainProblem:
         if self.reason == "missing":
             return _("Row {seq} of the audit trail was removed.").format(seq=self.seq)
         if self.reason == "out of order":
-            return _("Row {seq} of the audit trail is out of order (rows were moved or swapped)."
-                     ).format(seq=self.seq)
+            return _(
+                "Row {seq} of the audit trail is out of order (rows were moved or swapped)."
+            ).format(seq=self.seq)
         return _("Row {seq} of the audit trail was edited.").format(seq=self.seq)
 
 
@@ -175,11 +176,17 @@ def entries(
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     rows = repo.search(
-        ctx.db, actor=actor or None, action=action or None, result=result or None,
-        since=since or None, until=until or None, object_type=object_type or None,
+        ctx.db,
+        actor=actor or None,
+        action=action or None,
+        result=result or None,
+        since=since or None,
+        until=until or None,
+        object_type=object_type or None,
         object_id=object_id or None,
         subject_ref=subject_ref(ctx.db, subject) if subject else None,
-        before_seq=before_seq, limit=limit,
+        before_seq=before_seq,
+        limit=limit,
     )
     return [dict(row) for row in rows]
 
@@ -190,7 +197,11 @@ def check_chain(ctx: Context) -> ChainProblem | None:
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     problem = verify(ctx.db)
-    record(ctx, action="audit.verify", object_type="audit_log",
-           result="ok" if problem is None else "failed",
-           detail={} if problem is None else {"seq": problem.seq, "reason": problem.reason})
+    record(
+        ctx,
+        action="audit.verify",
+        object_type="audit_log",
+        result="ok" if problem is None else "failed",
+        detail={} if problem is None else {"seq": problem.seq, "reason": problem.reason},
+    )
     return problem

@@ -70,8 +70,13 @@ def search(
     subject_ref: str | None = None,
 ) -> list[sqlite3.Row]:
     where, params = [], []
-    for col, value in (("actor", actor), ("result", result), ("object_type", object_type),
-                       ("object_id", object_id), ("subject_ref", subject_ref)):
+    for col, value in (
+        ("actor", actor),
+        ("result", result),
+        ("object_type", object_type),
+        ("object_id", object_id),
+        ("subject_ref", subject_ref),
+    ):
         if value:
             where.append(f"{col} = ?")
             params.append(value)

@@ -1,0 +1,300 @@
+"""Backups, restore and the integrity check.
+
+A backup is made with SQLite's online backup API from a connection of its own, in one step,
+so it is a consistent snapshot even while the app goes on writing; it is written under a
+temporary name, flushed to disk, renamed, and a SHA-256 checksum file (`FILE.sha256`, the
+format of `sha256sum`) is put beside it.
+
+A restore checks the candidate completely -- checksum, `PRAGMA integrity_check`, that it is
+a Loket database at all, its schema version -- on a private copy, before anything of the
+live database is touched; the live file is then kept as `loket.sqlite.before-restore-...`.
+Close the app on this PC before restoring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+from loket import audit, settings
+from loket.clock import today
+from loket.context import Context, system_context
+from loket.db.connection import Database
+from loket.db.migrate import latest_version
+from loket.errors import DatabaseDamaged
+from loket.i18n import _
+from loket.permissions import Permission
+
+BACKUP_FOLDER = "backups"
+_REQUIRED_TABLES = {"setting", "staff", "visitor", "visit", "audit_log"}
+
+
+def checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_backup(source: Path, out: Path) -> Path:
+    """Copy the database at `source` to `out` (+ checksum file); returns `out`."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(str(source), timeout=30)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dest)  # pages=-1: one step, one consistent snapshot
+            # A backup is one self-contained file: no write-ahead log beside it.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    _fsync(tmp)
+    os.replace(tmp, out)
+    checksum = checksum_path(out)
+    checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
+    _fsync(checksum)
+    return out
+
+
+def backup(ctx: Context, out: str | Path) -> Path:
+    """`loket backup --out FILE`: supervisors and administrators."""
+    ctx.require(Permission.BACKUP, object_type="database")
+    path = make_backup(ctx.db.path, Path(out))
+    audit.record(
+        ctx,
+        action="backup.create",
+        object_type="database",
+        detail={"automatic": False, "size": path.stat().st_size},
+    )
+    return path
+
+
+# -- checking ------------------------------------------------------------------------------
+def check_connection(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
+    """Problems found by integrity_check (or quick_check) and foreign_key_check; [] = sound."""
+    try:
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+        problems = [] if rows == ["ok"] else list(rows)
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"foreign key: {table} row {rowid} refers to a missing {parent}")
+    except sqlite3.DatabaseError as err:
+        problems = [str(err)]
+    return problems
+
+
+def check_database(db: Database, *, quick: bool = False) -> list[str]:
+    with db._lock:
+        return check_connection(db.conn, quick=quick)
+
+
+def check(ctx: Context, *, quick: bool = False) -> list[str]:
+    """`loket check` and the start-up check; the result is logged when it can be."""
+    problems = check_database(ctx.db, quick=quick)
+    if problems:
+        try:
+            audit.record(
+                ctx,
+                action="database.check",
+                object_type="database",
+                result="failed",
+                detail={"problems": len(problems)},
+            )
+        except sqlite3.DatabaseError:
+            pass
+    return problems
+
+
+def damaged_message(path: Path) -> str:
+    latest = latest_backups(path.parent)
+    hint = str(latest[0]) if latest else _("a backup file")
+    return _(
+        "The database {path} is damaged; Loket will not write to it. Close Loket and restore "
+        "the latest backup with:  loket restore {backup} --user NAME  (the damaged file is "
+        "kept beside it)."
+    ).format(path=path, backup=hint)
+
+
+# -- restore -------------------------------------------------------------------------------
+def verify_backup(path: Path, *, require_checksum: bool = True) -> int:
+    """Check a backup file without changing it; returns its schema version or raises
+    DatabaseDamaged with a message saying what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseDamaged(_("The file {path} does not exist.").format(path=path))
+    checksum = checksum_path(path)
+    if checksum.exists():
+        words = checksum.read_text(encoding="utf-8").split()
+        expected = words[0].lower() if words else ""
+        if expected != sha256_file(path):
+            raise DatabaseDamaged(
+                _(
+                    "The backup {path} does not match its checksum file: it was "
+                    "changed or damaged after it was made."
+                ).format(path=path)
+            )
+    elif require_checksum:
+        raise DatabaseDamaged(
+            _("The checksum file {checksum} is missing, so the backup cannot be checked.").format(
+                checksum=checksum
+            )
+        )
+    foreign = _("The file {path} is not a Loket database.").format(path=path)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.DatabaseError as err:
+        raise DatabaseDamaged(foreign) from err
+    try:
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.DatabaseError as err:
+            if "not a database" in str(err):
+                raise DatabaseDamaged(foreign) from err
+            raise DatabaseDamaged(
+                _("The backup {path} is damaged: {problem}").format(path=path, problem=err)
+            ) from err
+        if not _REQUIRED_TABLES <= tables or version < 1:
+            raise DatabaseDamaged(foreign)
+        if version > latest_version():
+            raise DatabaseDamaged(
+                _(
+                    "The backup {path} was made by a newer version of Loket (schema {version})."
+                ).format(path=path, version=version)
+            )
+        problems = check_connection(conn)
+        if problems:
+            raise DatabaseDamaged(
+                _("The backup {path} is damaged: {problem}").format(path=path, problem=problems[0])
+            )
+    finally:
+        conn.close()
+    return version
+
+
+def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> Path:
+    """Replace the live database with a checked backup; returns where the old file was kept.
+
+    Nothing of the live database is touched until the candidate has passed every check.
+    """
+    live, backup_file = Path(live), Path(backup_file)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    staging = live.with_name(f"{live.name}.restore-{stamp}")
+    shutil.copyfile(backup_file, staging)
+    if checksum_path(backup_file).exists():
+        shutil.copyfile(checksum_path(backup_file), checksum_path(staging))
+    try:
+        verify_backup(staging, require_checksum=require_checksum)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        checksum_path(staging).unlink(missing_ok=True)
+        raise
+    checksum_path(staging).unlink(missing_ok=True)
+    _fsync(staging)
+    kept = live.with_name(f"{live.name}.before-restore-{stamp}")
+    if live.exists():
+        try:
+            make_backup(live, kept)
+            checksum_path(kept).unlink(missing_ok=True)
+        except sqlite3.DatabaseError:
+            # Too damaged to read: keep the raw files as they are.
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(live) + suffix)
+                if src.exists():
+                    shutil.copyfile(src, Path(str(kept) + suffix))
+    for suffix in ("-wal", "-shm"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    os.replace(staging, live)
+    return kept
+
+
+# -- automatic daily backups ---------------------------------------------------------------
+def backup_folder(data_dir: Path) -> Path:
+    return Path(data_dir) / BACKUP_FOLDER
+
+
+def _backup_day(path: Path) -> date | None:
+    try:
+        return date.fromisoformat(path.stem.removeprefix("loket-"))
+    except ValueError:
+        return None
+
+
+def latest_backups(data_dir: Path) -> list[Path]:
+    """The automatic backups in the data folder, newest first."""
+    folder = backup_folder(data_dir)
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob("loket-*.sqlite") if _backup_day(p) is not None]
+    return sorted(found, key=lambda p: _backup_day(p), reverse=True)
+
+
+def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:
+    """Keep the newest `keep_daily` backups, then the newest one of each of the
+    `keep_weekly` weeks before those; remove the rest.  Returns the removed files."""
+    backups = latest_backups(data_dir)
+    daily = backups[:keep_daily]
+    keep = set(daily)
+    covered = {_backup_day(p).isocalendar()[:2] for p in daily}
+    weekly: set[tuple[int, int]] = set()
+    for path in backups[keep_daily:]:
+        week = _backup_day(path).isocalendar()[:2]
+        if week in covered or week in weekly:
+            continue
+        if len(weekly) >= keep_weekly:
+            break
+        keep.add(path)
+        weekly.add(week)
+    removed = []
+    for path in backups:
+        if path not in keep:
+            path.unlink(missing_ok=True)
+            checksum_path(path).unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
+    """The automatic backup: one per day in `<data folder>/backups`, then rotation."""
+    day = day or today()
+    data_dir = db.path.parent
+    target = backup_folder(data_dir) / f"loket-{day.isoformat()}.sqlite"
+    if target.exists():
+        return None
+    make_backup(db.path, target)
+    rotate(
+        data_dir,
+        settings.integer(db, "backup.keep_daily"),
+        settings.integer(db, "backup.keep_weekly"),
+    )
+    audit.record(
+        system_context(db),
+        action="backup.create",
+        object_type="database",
+        detail={"automatic": True, "size": target.stat().st_size},
+    )
+    return target

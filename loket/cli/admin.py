@@ -1,0 +1,247 @@
+"""Administration subcommands: backup, restore, check, audit, retention, the visitor's rights.
+
+Each one that reads or changes data signs in like the app (`--user NAME`, the password from
+LOKET_PASSWORD or a prompt), and the core checks the role; `check` needs no account because
+it reports nothing but whether the file is sound.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+import tempfile
+from argparse import Namespace
+from pathlib import Path
+
+from loket.cli.common import add_user_argument, anonymous_context, open_database, user_context
+from loket.i18n import _
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("backup", help=_("copy the database to a file, with a checksum"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    add_user_argument(p)
+    p.set_defaults(func=cmd_backup)
+
+    p = subparsers.add_parser(
+        "restore",
+        help=_("check a backup and put it in place of the database (the old file is kept)"),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--without-checksum",
+        action="store_true",
+        help=_("accept a backup that has no checksum file beside it"),
+    )
+    add_user_argument(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = subparsers.add_parser("check", help=_("check the database for damage"))
+    p.set_defaults(func=cmd_check)
+
+    p = subparsers.add_parser("audit", help=_("the audit trail: verify the chain, list rows"))
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = audit_sub.add_parser("verify", help=_("check that no row was edited, removed or moved"))
+    add_user_argument(v)
+    v.set_defaults(func=cmd_audit_verify)
+    ls = audit_sub.add_parser("list", help=_("list rows, newest first"))
+    ls.add_argument("--actor")
+    ls.add_argument("--action", help=_("action, or the start of one (e.g. 'export')"))
+    ls.add_argument("--result", choices=("ok", "refused", "failed"))
+    ls.add_argument("--since", metavar="DATE")
+    ls.add_argument("--until", metavar="DATE")
+    ls.add_argument("--object-id")
+    ls.add_argument("--subject", metavar="NUMBER", help=_("V-nummer or BSN"))
+    ls.add_argument("--limit", type=int, default=100)
+    add_user_argument(ls)
+    ls.set_defaults(func=cmd_audit_list)
+
+    p = subparsers.add_parser("retention", help=_("remove personal data whose period has passed"))
+    ret_sub = p.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
+    r = ret_sub.add_parser("run", help=_("apply the retention periods now"))
+    r.add_argument("--dry-run", action="store_true", help=_("only count what would change"))
+    add_user_argument(r)
+    r.set_defaults(func=cmd_retention_run)
+
+    p = subparsers.add_parser(
+        "visitor-access", help=_("export everything about one visitor (PDF and JSON)")
+    )
+    p.add_argument("visitor_id", metavar="VISITOR_ID")
+    p.add_argument("--out", required=True, metavar="FILE")
+    add_user_argument(p)
+    p.set_defaults(func=cmd_access)
+
+    p = subparsers.add_parser("visitor-erase", help=_("anonymise one visitor now, on request"))
+    p.add_argument("visitor_id", metavar="VISITOR_ID")
+    p.add_argument("--reason", required=True)
+    add_user_argument(p)
+    p.set_defaults(func=cmd_erase)
+
+
+def cmd_backup(args: Namespace) -> int:
+    from loket import backup
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    path = backup.backup(ctx, args.out)
+    print(
+        _("Backup written: {path} (checksum in {checksum})").format(
+            path=path, checksum=backup.checksum_path(path)
+        )
+    )
+    return 0
+
+
+def cmd_restore(args: Namespace) -> int:
+    from loket import backup
+    from loket.context import Context
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from loket.paths import database_path
+    from loket.permissions import Permission
+
+    live = database_path(args.data_dir)
+    source = Path(args.file)
+    backup.verify_backup(source, require_checksum=not args.without_checksum)
+    db = None
+    try:
+        db = Database(live)
+        ctx = user_context(args, db)
+    except sqlite3.DatabaseError:
+        if db is not None:
+            db.close()
+        # The live database is too damaged to sign in against: check the account in a
+        # private copy of the (already verified) backup instead.
+        with tempfile.TemporaryDirectory() as tmp:
+            probe = Path(tmp) / "probe.sqlite"
+            shutil.copyfile(source, probe)
+            db = Database(probe)
+            ctx = user_context(args, db)
+            ctx.require(Permission.RESTORE, object_type="database")
+            db.close()
+    else:
+        ctx.require(Permission.RESTORE, object_type="database")
+        db.close()
+    kept = backup.restore(live, source, require_checksum=not args.without_checksum)
+    restored = Database(live)
+    migrate(restored)
+    audit_ctx = Context(db=restored, user=ctx.user, desk=None, origin="cli")
+    from loket import audit
+
+    audit.record(
+        audit_ctx, action="backup.restore", object_type="database", detail={"kept": kept.name}
+    )
+    restored.close()
+    print(
+        _("Restored {source}. The previous database was kept as {kept}.").format(
+            source=source, kept=kept
+        )
+    )
+    return 0
+
+
+def cmd_check(args: Namespace) -> int:
+    from loket import backup
+    from loket.db.connection import Database
+    from loket.paths import database_path
+
+    path = database_path(args.data_dir)
+    try:
+        db = Database(path)
+        problems = backup.check(anonymous_context(db))
+    except sqlite3.DatabaseError as err:
+        problems = [str(err)]
+    if problems:
+        for problem in problems[:20]:
+            print(problem, file=sys.stderr)
+        print(backup.damaged_message(path), file=sys.stderr)
+        return 1
+    print(_("The database is sound: {path}").format(path=path))
+    return 0
+
+
+def cmd_audit_verify(args: Namespace) -> int:
+    from loket import audit
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    problem = audit.check_chain(ctx)
+    if problem is not None:
+        print(problem.describe(), file=sys.stderr)
+        return 1
+    print(_("The audit trail is intact."))
+    return 0
+
+
+def cmd_audit_list(args: Namespace) -> int:
+    from loket import audit
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    rows = audit.entries(
+        ctx,
+        actor=args.actor,
+        action=args.action,
+        result=args.result,
+        since=args.since,
+        until=args.until,
+        object_id=args.object_id,
+        subject=args.subject,
+        limit=args.limit,
+    )
+    for row in rows:
+        print(
+            "\t".join(
+                str(row[c] if row[c] is not None else "-")
+                for c in (
+                    "seq",
+                    "at",
+                    "actor",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "result",
+                    "origin",
+                    "detail",
+                )
+            )
+        )
+    return 0
+
+
+def cmd_retention_run(args: Namespace) -> int:
+    from loket import retention
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    result = retention.run(ctx, dry_run=args.dry_run)
+    head = _("Would change (dry run):") if result.dry_run else _("Changed:")
+    print(head)
+    for kind in retention.RECORD_TYPES:
+        print(
+            f"  {kind}: {result.counts.get(kind, 0)} ("
+            + _("activity before {cutoff}").format(cutoff=result.cutoffs[kind])
+            + ")"
+        )
+    return 0
+
+
+def cmd_access(args: Namespace) -> int:
+    from loket import visitor_rights
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    pdf, data = visitor_rights.access_export(ctx, args.visitor_id, args.out)
+    print(_("Written: {pdf} and {json}").format(pdf=pdf, json=data))
+    return 0
+
+
+def cmd_erase(args: Namespace) -> int:
+    from loket import visitor_rights
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    counts = visitor_rights.erase_visitor(ctx, args.visitor_id, args.reason)
+    print(_("The visitor's data was removed ({n} records changed).").format(n=sum(counts.values())))
+    return 0

@@ -1,0 +1,152 @@
+"""Retention: personal data is kept only as long as it is needed (AVG art. 5(1)(e)).
+
+Each record type has its own period, counted from the visitor's last activity (settings
+`retention.visit_months`, `.referral_months`, `.letter_months`, `.visitor_months`; default
+24 months).  When a period has passed, that record type loses what identifies or describes
+the person -- free text, health notes, stored letter PDFs -- and when the visitor period has
+passed the visitor row itself is anonymised: names, numbers, birth date and contact details
+removed, `anonymised_at` set as a tombstone.  Dates, desks, topics, needs, statuses and
+languages stay, so the statistics still count.  Deletion is never a silent hole.
+
+`run()` is the periodic job (`loket retention run [--dry-run]`, and once a day at app
+start-up off the UI thread through `run_if_due()`); `loket.visitor_rights.erase_visitor`
+applies the same anonymisation to one visitor at once, on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from loket import audit, settings
+from loket.clock import now_iso, today, utcnow
+from loket.context import Context, system_context
+from loket.db import retention as repo
+from loket.db.connection import Database
+from loket.permissions import Permission
+
+RECORD_TYPES = ("visit", "referral", "letter", "visitor")
+
+
+@dataclass
+class RetentionResult:
+    dry_run: bool
+    cutoffs: dict[str, str]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back after counting."""
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day-of-month `months` earlier (the 31st falls back to the month's last day)."""
+    year, month = moment.year, moment.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            day -= 1
+
+
+def cutoffs(db: Database, now: datetime | None = None) -> dict[str, str]:
+    now = now or utcnow()
+    result = {}
+    for kind in RECORD_TYPES:
+        months = settings.integer(db, f"retention.{kind}_months")
+        result[kind] = months_before(now, months).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return result
+
+
+def anonymise(
+    ctx: Context, visitor_ids: tuple[str, tuple], reason: str, note: str | None = None
+) -> int:
+    """Anonymise the visitor rows selected by `visitor_ids`; each one is logged.  Runs inside
+    the caller's transaction."""
+    at = now_iso()
+    rows = repo.visitors_to_anonymise(ctx.db, visitor_ids)
+    for row in rows:
+        repo.anonymise_visitor(ctx.db, row["id"], at)
+        detail = {"reason": reason}
+        if note:
+            detail["note"] = note
+        audit.record(
+            ctx,
+            action="visitor.anonymise",
+            object_type="visitor",
+            object_id=row["id"],
+            subject=row["v_number"] or row["bsn"],
+            detail=detail,
+        )
+    return len(rows)
+
+
+def clear_records(ctx: Context, visitor_ids: tuple[str, tuple]) -> dict[str, int]:
+    """Remove free text, health notes and letter PDFs of the selected visitors' records."""
+    return {
+        "visit": repo.clear_visits(ctx.db, visitor_ids),
+        "referral": repo.clear_referrals(ctx.db, visitor_ids),
+        "letter": repo.clear_letters(ctx.db, visitor_ids),
+    }
+
+
+def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> RetentionResult:
+    """Apply every retention period once.  A dry run counts what would change and changes
+    nothing (the work is done in a transaction that is rolled back)."""
+    if ctx.user is not None or ctx.origin != "system":
+        ctx.require(Permission.RETENTION_RUN, object_type="retention")
+    db = ctx.db
+    result = RetentionResult(dry_run=dry_run, cutoffs=cutoffs(db, now))
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        with db.transaction():
+            c = result.cutoffs
+            result.counts["visit"] = repo.clear_visits(db, repo.expired_visitors_sql(c["visit"]))
+            result.counts["referral"] = repo.clear_referrals(
+                db, repo.expired_visitors_sql(c["referral"])
+            )
+            result.counts["letter"] = repo.clear_letters(db, repo.expired_visitors_sql(c["letter"]))
+            expired = repo.expired_visitors_sql(c["visitor"], anonymised=False)
+            if not dry_run:
+                result.counts["visitor"] = anonymise(ctx, expired, "retention")
+            else:
+                result.counts["visitor"] = len(repo.visitors_to_anonymise(db, expired))
+            if dry_run:
+                raise _DryRun
+            if result.total:
+                repo.optimise_search_index(db)
+            audit.record(
+                ctx,
+                action="retention.run",
+                object_type="retention",
+                detail={"dry_run": False, "counts": result.counts},
+            )
+    except _DryRun:
+        audit.record(
+            ctx,
+            action="retention.run",
+            object_type="retention",
+            detail={"dry_run": True, "counts": result.counts},
+        )
+    finally:
+        db.execute("PRAGMA secure_delete = OFF")
+    return result
+
+
+def run_if_due(db: Database, *, day: date | None = None) -> RetentionResult | None:
+    """The daily run at start-up: at most once per calendar day per database."""
+    day = day or today()
+    if settings.value(db, "retention.last_run") == day.isoformat():
+        return None
+    ctx = system_context(db)
+    result = run(ctx)
+    settings.store_internal(ctx, "retention.last_run", day.isoformat())
+    return result

@@ -469,3 +469,21 @@ def save_location(
             object_id=location_id,
         )
     return location_id
+
+
+def cities(ctx: Context) -> list[str]:
+    """Places where the directory has locations, for a filter."""
+    ctx.require(Permission.DIRECTORY_READ, object_type="location")
+    return repo.cities(ctx.db)
+
+
+def need_labels(ctx: Context) -> dict[str, str]:
+    """Need code -> label in the UI language (Dutch labels for nl, English otherwise)."""
+    from loket import i18n
+    from loket.db import reference
+
+    use_nl = i18n.language() == "nl"
+    return {
+        r["code"]: (r["label_nl"] if use_nl else r["label_en"])
+        for r in reference.codes(ctx.db, "need")
+    }

@@ -120,7 +120,7 @@ def _tables(db) -> dict[str, list[dict]]:
         }
     ]
     terms = []
-    for need in db.all("SELECT code, label_nl, label_en FROM need ORDER BY code"):
+    for need in repo.needs_by_code(db):
         code = hsds.NEED_PREFIX + need["code"]
         terms.append(
             {
@@ -316,19 +316,13 @@ def _check_references(known: _Known, bundle: Bundle) -> None:
 
 def _sal_pairs_free(db, bundle: Bundle) -> None:
     for rec in bundle.tables.get("service_at_location", []):
-        other = db.one(
-            "SELECT id FROM service_at_location WHERE service_id = ? AND"
-            " location_id = ? AND id <> ?",
-            (rec.data["service_id"], rec.data["location_id"], rec.data["id"]),
-        )
+        other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
         if other is not None:
             raise ImportFailed(
                 rec.file,
                 rec.row,
                 rec.where("id"),
-                _("this service is already linked to this location under id {id}").format(
-                    id=other["id"]
-                ),
+                _("this service is already linked to this location under id {id}").format(id=other),
             )
 
 

@@ -27,6 +27,9 @@ from ui.views.base import View
 
 VIEWS: dict[str, str] = {
     "home": "ui.views.home_view:HomeView",
+    "directory": "ui.views.directory_view:DirectoryView",
+    "referrals": "ui.views.referral_panel:ReferralView",
+    "followups": "ui.views.followups_view:FollowupsView",
     "preferences": "ui.views.settings_view:SettingsView",
 }
 START_VIEW = "home"

@@ -271,3 +271,23 @@ def languages_of(db: Database, service_id: str) -> set[str]:
         (service_id, service_id),
     )
     return {r["code"] for r in rows}
+
+
+def cities(db: Database) -> list[str]:
+    rows = db.all(
+        "SELECT DISTINCT city FROM location WHERE city IS NOT NULL AND city <> ''"
+        " ORDER BY city COLLATE NOCASE"
+    )
+    return [r["city"] for r in rows]
+
+
+def needs_by_code(db: Database) -> list[sqlite3.Row]:
+    return db.all("SELECT code, label_nl, label_en FROM need ORDER BY code")
+
+
+def other_link(db: Database, service_id: str, location_id: str, link_id: str) -> str | None:
+    """The id of another service_at_location row linking the same service and location."""
+    return db.scalar(
+        "SELECT id FROM service_at_location WHERE service_id = ? AND location_id = ? AND id <> ?",
+        (service_id, location_id, link_id),
+    )

@@ -1,0 +1,218 @@
+"""The referral flow through the real widgets: suggest → pick two partners → consent → sent →
+accepted → completed; the follow-ups list; the directory view.  Only modal dialogs are
+replaced."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loket import clock, referrals
+from loket.referrals import Consent
+from tests.helpers import context, visit, visitor
+from ui.main_window import MainWindow
+from ui.views.directory_view import DirectoryView
+from ui.views.followups_view import FollowupsView
+from ui.views.referral_panel import ConsentDialog, ReferralPanel
+
+
+@pytest.fixture
+def ctx(db):
+    return context(db, "balie", username="balie1", desk_code="ZWL")
+
+
+@pytest.fixture
+def a_visit(ctx):
+    person = visitor(ctx)
+    return visit(ctx, person.id, needs=("debts", "housing"), summary="Huurachterstand")
+
+
+def check_row(panel: ReferralPanel, row: int) -> None:
+    index = panel.suggestions.index(row, 0)
+    assert panel.suggestions.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+
+
+def test_suggest_pick_two_consent_send_accept_complete(qtbot, ctx, a_visit, monkeypatch):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_visit(a_visit.id)
+    assert panel.suggestions.rowCount() >= 2
+    # Every suggestion comes with its reasons.
+    why = panel.suggestions.index(0, 2).data()
+    assert why and why == panel.suggestions.item(0).explanation
+    first, second = panel.suggestions.item(0), panel.suggestions.item(1)
+    check_row(panel, 0)
+    check_row(panel, 1)
+    qtbot.mouseClick(panel.warm_check, Qt.MouseButton.LeftButton)
+    assert panel.warm_check.isChecked()
+    qtbot.mouseClick(panel.refer_button, Qt.MouseButton.LeftButton)
+    made = referrals.for_visit(ctx, a_visit.id)
+    assert {r.service_id for r in made} == {first.service_id, second.service_id}
+    assert all(r.status == "proposed" and r.handover == "warm" for r in made)
+    assert panel.referrals.rowCount() == 2
+
+    target = made[0]
+    panel.select_referral(target.id)
+    assert panel.offered_actions() == ["sent", "cancelled"]
+    assert panel.consent_button.isVisible()
+    # Sending a warm handover before consent is refused by the core and shown.
+    qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
+    assert panel.error.isVisible() and panel.error.text()
+    assert referrals.get(ctx, target.id).status == "proposed"
+
+    monkeypatch.setattr(
+        ConsentDialog,
+        "ask",
+        classmethod(lambda cls, parent, ref, cur: Consent(share_name=True, share_needs=True)),
+    )
+    qtbot.mouseClick(panel.consent_button, Qt.MouseButton.LeftButton)
+    assert referrals.get_consent(ctx, target.id) == Consent(share_name=True, share_needs=True)
+    qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, target.id).status == "sent"
+    assert not panel.error.isVisible()
+    assert panel.offered_actions() == ["accepted", "declined", "no_show", "cancelled"]
+    assert not panel.consent_button.isVisible()
+
+    qtbot.mouseClick(panel.note_button, Qt.MouseButton.LeftButton)
+    note = panel.note_text.toPlainText()
+    assert "Ayşe Yılmaz" in note and "Huurachterstand" not in note
+
+    qtbot.mouseClick(panel.action_buttons["accepted"], Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, target.id).status == "accepted"
+    assert panel.offered_actions() == ["completed", "no_show", "cancelled"]
+    qtbot.mouseClick(panel.action_buttons["completed"], Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, target.id).status == "completed"
+    assert panel.offered_actions() == []
+    assert panel.history.count() == 4
+
+    # The other one is cancelled with a reason asked in a (replaced) dialog.
+    other = made[1]
+    panel.select_referral(other.id)
+    monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: "Visitor went elsewhere")
+    qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
+    cancelled = referrals.get(ctx, other.id)
+    assert cancelled.status == "cancelled" and cancelled.reason == "Visitor went elsewhere"
+
+
+def test_escalation_asks_for_the_local_escalation_note(qtbot, ctx, db, monkeypatch):
+    person = visitor(ctx)
+    complex_visit = visit(ctx, person.id, needs=("multiple_problems",))
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.set_visit(complex_visit.id)
+    rows = [
+        i for i in range(panel.suggestions.rowCount()) if panel.suggestions.item(i).is_escalation
+    ]
+    assert len(rows) == 1
+    check_row(panel, rows[0])
+    monkeypatch.setattr(
+        ReferralPanel,
+        "ask_escalation_note",
+        lambda self: "Wijkteam en regionaal overleg liepen vast",
+    )
+    made = panel.refer_checked()
+    assert len(made) == 1 and made[0].escalation_note.startswith("Wijkteam")
+
+
+def test_followups_list_mine_and_desk(qtbot, db, ctx, a_visit):
+    colleague = context(db, "balie", username="balie2", desk_code="ZWL")
+    services = [r[0] for r in db.all("SELECT id FROM service ORDER BY id LIMIT 2")]
+    past = (clock.today() - timedelta(days=1)).isoformat()
+    mine = referrals.propose(ctx, a_visit.id, services[0], follow_up_date=past)
+    other_visit = visit(colleague, visitor(colleague, v_number=None).id)
+    referrals.propose(colleague, other_visit.id, services[1], follow_up_date=past)
+    view = FollowupsView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.model.rowCount() == 1
+    assert view.model.item(0).id == mine.id
+    assert "1" in view.count_label.text()
+    view.scope.setCurrentIndex(1)
+    assert view.model.rowCount() == 2
+    assert view.model.index(0, 1).data() == "Ayşe Yılmaz"
+
+
+def test_followups_row_opens_the_visit_referrals(qtbot, db, ctx, a_visit):
+    service = db.scalar("SELECT id FROM service ORDER BY id")
+    ref = referrals.propose(ctx, a_visit.id, service, follow_up_date=clock.today().isoformat())
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    view = window.show_view("followups")
+    view.table.activated.emit(view.model.index(0, 0))
+    current = window.current_view()
+    assert current.name == "referrals"
+    assert [r.id for r in current.panel.referrals.items()] == [ref.id]
+    assert current.plan.count() == 1
+
+
+def test_directory_view_search_stale_marking_and_edit_rights(qtbot, db, ctx):
+    view = DirectoryView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.edit_button.isVisible()
+    total = view.model.total
+    assert total > view.model.BATCH or view.model.rowCount() == total
+    qtbot.keyClicks(view.search, "taalhuis")
+    assert view.model.total == 4
+    view.table.selectRow(0)
+    assert view.stale_chip.isVisible()
+    assert view.stale_chip.text()
+    assert view.model.index(0, 3).data() != ""
+    supervisor = DirectoryView(context(db, "supervisor", username="chef"))
+    qtbot.addWidget(supervisor)
+    supervisor.show()
+    assert supervisor.edit_button.isVisible()
+
+
+def test_every_widget_has_an_accessible_name(qtbot, ctx, a_visit):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QTableView
+
+    panel = ReferralPanel(ctx)
+    directory = DirectoryView(ctx)
+    followups = FollowupsView(ctx)
+    for widget in (panel, directory, followups):
+        qtbot.addWidget(widget)
+        for kind in (QPushButton, QCheckBox, QComboBox, QLineEdit, QTableView):
+            for child in widget.findChildren(kind):
+                assert child.accessibleName(), child.objectName()
+
+
+def test_directory_model_fetches_lazily(ctx):
+    from ui.models.directory_model import DirectoryModel
+
+    model = DirectoryModel(ctx)
+    model.BATCH = 5
+    model.set_query()
+    assert model.total > 10
+    assert model.rowCount() == 5 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 10
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == model.total
+
+
+def test_service_edit_dialog_saves_and_marks_checked(qtbot, db):
+    from loket import directory
+    from ui.views.directory_view import ServiceEditDialog
+
+    chef = context(db, "supervisor", username="chef")
+    sid = db.scalar("SELECT id FROM service WHERE name = 'Taalhuis Zwolle'")
+    detail = directory.get_service(chef, sid)
+    dialog = ServiceEditDialog(chef, detail, directory.need_labels(chef))
+    qtbot.addWidget(dialog)
+    dialog.languages.setText("nl, ar")
+    dialog.checked.setChecked(True)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    after = directory.get_service(chef, sid)
+    assert after.languages == ["ar", "nl"] and not after.stale
+    dialog = ServiceEditDialog(chef, after, directory.need_labels(chef))
+    qtbot.addWidget(dialog)
+    dialog.name.setText("")
+    dialog.save()
+    assert dialog.error.text()
+    assert directory.get_service(chef, sid).name == "Taalhuis Zwolle"

@@ -1,0 +1,43 @@
+"""Referrals whose follow-up date has come, for one staff member or one desk."""
+
+from __future__ import annotations
+
+from loket import referrals
+from loket.context import Context
+from loket.i18n import _
+from loket.referrals import Referral
+from ui.models.lazy import LazyTableModel
+
+
+class FollowupsModel(LazyTableModel):
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.staff_id: str | None = None
+        self.desk_id: str | None = None
+
+    def set_scope(self, *, staff_id: str | None = None, desk_id: str | None = None) -> None:
+        self.staff_id, self.desk_id = staff_id, desk_id
+        self.reload()
+
+    def headers(self) -> list[str]:
+        return [_("Follow up on"), _("Visitor"), _("Partner"), _("Status"), _("Staff")]
+
+    def count(self) -> int:
+        return referrals.followups_due_count(self.ctx, staff_id=self.staff_id, desk_id=self.desk_id)
+
+    def fetch(self, offset: int, limit: int) -> list[Referral]:
+        return referrals.followups_due(
+            self.ctx, staff_id=self.staff_id, desk_id=self.desk_id, limit=limit, offset=offset
+        )
+
+    def cell(self, item: Referral, column: int) -> str:
+        if column == 0:
+            return item.follow_up_date or ""
+        if column == 1:
+            return item.visitor_name
+        if column == 2:
+            return f"{item.organization_name}: {item.service_name}"
+        if column == 3:
+            return referrals.status_label(item.status)
+        return item.staff_name or ""

@@ -1,0 +1,315 @@
+"""The partner directory: everyone searches and reads it; supervisors and administrators
+edit it.  An entry nobody checked for twelve months says so in words (never by colour
+alone), next to the details, so staff know to double-check before sending someone there.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket import directory
+from loket.context import Context
+from loket.directory import ServiceDetail, ServiceEdit
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _
+from loket.permissions import Permission
+from loket.routing import language_name
+from ui.models.directory_model import DirectoryModel
+from ui.theme import chip_style
+from ui.views.base import View
+
+
+def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
+    e = html.escape
+    parts = [f"<h2>{e(detail.name)}</h2><p><b>{e(detail.organization_name)}</b></p>"]
+    if detail.stale:
+        parts.append(
+            "<p><b>"
+            + e(_("Not checked for 12 months: check the details before you refer."))
+            + "</b></p>"
+        )
+    if detail.to_verify:
+        parts.append("<p><b>" + e(_("Contact details to verify.")) + "</b></p>")
+    if detail.description:
+        parts.append(f"<p>{e(detail.description)}</p>")
+    rows = [
+        (_("Helps with"), ", ".join(need_labels.get(n, n) for n in detail.needs)),
+        (_("Languages"), ", ".join(language_name(c) for c in detail.languages)),
+        (_("Interpreter"), detail.interpretation_services or ""),
+        (_("Who can come"), detail.eligibility_description or ""),
+        (_("Documents to bring"), ", ".join(detail.required_documents)),
+        (_("Costs"), detail.fees_description or ""),
+        (_("Phone"), ", ".join(detail.phones)),
+        (_("E-mail"), detail.email or ""),
+        (_("Website"), detail.url or detail.website or ""),
+        (_("Warm handover"), _("yes") if detail.warm_handover else _("no")),
+        (_("Last checked"), detail.assured_date or _("never")),
+    ]
+    for line in detail.schedules:
+        rows.append(
+            (
+                _("Opening hours"),
+                " ".join(
+                    p for p in (line.byday, line.opens_at, line.closes_at, line.description) if p
+                ),
+            )
+        )
+    for loc in detail.locations:
+        place = ", ".join(p for p in (loc.name, loc.address_1, loc.postal_code, loc.city) if p)
+        if loc.accessibility:
+            place += f" ({loc.accessibility})"
+        rows.append((_("Location"), place))
+    parts.append(
+        "<table>"
+        + "".join(f"<tr><td><b>{e(k)}</b>&nbsp;</td><td>{e(v) or '—'}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
+    return "".join(parts)
+
+
+class ServiceEditDialog(QDialog):
+    """Edit the main fields of a service (supervisor, beheerder)."""
+
+    def __init__(
+        self, ctx: Context, detail: ServiceDetail, need_labels: dict[str, str], parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.setObjectName("serviceEditDialog")
+        self.setModal(True)
+        self.setWindowTitle(_("Edit {service}").format(service=detail.name))
+        form = QFormLayout(self)
+        self.name = QLineEdit(detail.name, self)
+        self.description = QPlainTextEdit(detail.description, self)
+        self.languages = QLineEdit(", ".join(detail.languages), self)
+        self.phones = QLineEdit(", ".join(detail.phones), self)
+        self.warm = QCheckBox(_("Accepts a warm handover"), self)
+        self.warm.setChecked(detail.warm_handover)
+        self.checked = QCheckBox(_("I checked these details today"), self)
+        self.needs: dict[str, QCheckBox] = {}
+        for widget, label in (
+            (self.name, _("Name")),
+            (self.description, _("Description")),
+            (self.languages, _("Language codes (nl, ar, ...)")),
+            (self.phones, _("Phone numbers")),
+        ):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        for code, label in need_labels.items():
+            box = QCheckBox(label, self)
+            box.setAccessibleName(label)
+            box.setChecked(code in detail.needs)
+            self.needs[code] = box
+            form.addRow("", box)
+        for box in (self.warm, self.checked):
+            box.setAccessibleName(box.text())
+            form.addRow("", box)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(_("Message"))
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def edit(self) -> ServiceEdit:
+        d = self.detail
+        split = lambda text: [p.strip() for p in text.split(",") if p.strip()]  # noqa: E731
+        return ServiceEdit(
+            id=d.id,
+            organization_id=d.organization_id,
+            name=self.name.text(),
+            description=self.description.toPlainText(),
+            url=d.url,
+            status=d.status,
+            interpretation_services=d.interpretation_services,
+            application_process=d.application_process,
+            fees_description=d.fees_description,
+            eligibility_description=d.eligibility_description,
+            assured_date=d.assured_date,
+            warm_handover=self.warm.isChecked(),
+            is_escalation=d.is_escalation,
+            to_verify=d.to_verify,
+            needs=[c for c, b in self.needs.items() if b.isChecked()],
+            languages=split(self.languages.text()),
+            phones=split(self.phones.text()),
+            required_documents=d.required_documents,
+            location_ids=[loc.id for loc in d.locations],
+        )
+
+    def save(self) -> None:
+        try:
+            directory.save_service(self.ctx, self.edit())
+            if self.checked.isChecked():
+                directory.mark_checked(self.ctx, self.detail.id)
+        except ValidationError as err:
+            self.error.setText("\n".join(err.errors.values()))
+            return
+        except LoketError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+
+class DirectoryView(View):
+    name = "directory"
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("directoryView")
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.search_label = QLabel(self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("directorySearch")
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
+        self.need = QComboBox(self)
+        self.need.setObjectName("directoryNeed")
+        self.city = QComboBox(self)
+        self.city.setObjectName("directoryCity")
+        for w in (self.search_label, self.search, self.need, self.city):
+            filters.addWidget(w)
+        layout.addLayout(filters)
+        splitter = QSplitter(self)
+        self.model = DirectoryModel(ctx, self)
+        self.table = QTableView(splitter)
+        self.table.setObjectName("directoryTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        side = QWidget(splitter)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        self.stale_chip = QLabel(side)
+        self.stale_chip.setObjectName("staleChip")
+        self.stale_chip.setStyleSheet(chip_style("warning"))
+        self.stale_chip.hide()
+        side_layout.addWidget(self.stale_chip)
+        self.detail = QTextBrowser(side)
+        self.detail.setObjectName("directoryDetail")
+        self.detail.setOpenExternalLinks(False)
+        side_layout.addWidget(self.detail, 1)
+        self.edit_button = QPushButton(side)
+        self.edit_button.setObjectName("editService")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.edit_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
+        self.edit_button.setEnabled(False)
+        side_layout.addWidget(self.edit_button)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("directoryCount")
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+        self._current: ServiceDetail | None = None
+        self._fill_filters()
+        self.search.textChanged.connect(self.refresh)
+        self.need.currentIndexChanged.connect(self.refresh)
+        self.city.currentIndexChanged.connect(self.refresh)
+        self.retranslate_ui()
+        self.refresh()
+
+    def title(self) -> str:
+        return _("Partner directory")
+
+    def _need_labels(self) -> dict[str, str]:
+        return directory.need_labels(self.ctx)
+
+    def _fill_filters(self) -> None:
+        self.need.blockSignals(True)
+        self.city.blockSignals(True)
+        self.need.clear()
+        self.need.addItem(_("All needs"), None)
+        for code, label in self._need_labels().items():
+            self.need.addItem(label, code)
+        self.city.clear()
+        self.city.addItem(_("All places"), None)
+        for city in directory.cities(self.ctx):
+            self.city.addItem(city, city)
+        self.need.blockSignals(False)
+        self.city.blockSignals(False)
+
+    def retranslate_ui(self) -> None:
+        self.search_label.setText(_("&Search"))
+        self.search.setAccessibleName(_("Search the partner directory"))
+        self.search.setPlaceholderText(_("name, organisation or place"))
+        self.need.setAccessibleName(_("Filter by need"))
+        self.city.setAccessibleName(_("Filter by place"))
+        self.need.setItemText(0, _("All needs"))
+        self.city.setItemText(0, _("All places"))
+        self.table.setAccessibleName(_("Partner services"))
+        self.detail.setAccessibleName(_("Details of the chosen service"))
+        self.stale_chip.setAccessibleName(_("Data check"))
+        self.edit_button.setText(_("&Edit service…"))
+        self.edit_button.setAccessibleName(_("Edit service"))
+        self.count_label.setAccessibleName(_("Number of services found"))
+        self._update_count()
+        self._show_selected()
+
+    def open(self, **kwargs) -> None:
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        self.model.set_query(self.search.text(), self.need.currentData(), self.city.currentData())
+        self._update_count()
+        self._show_selected()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(_("{n} services").format(n=self.model.total))
+
+    def selected_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()).id if rows else None
+
+    def _show_selected(self, *_args) -> None:
+        sid = self.selected_id()
+        self._current = directory.get_service(self.ctx, sid) if sid else None
+        self.edit_button.setEnabled(self._current is not None)
+        if self._current is None:
+            self.detail.setHtml("")
+            self.stale_chip.hide()
+            return
+        self.detail.setHtml(detail_html(self._current, self._need_labels()))
+        words = []
+        if self._current.stale:
+            words.append(_("Not checked for 12 months"))
+        if self._current.to_verify:
+            words.append(_("Contact details to verify"))
+        self.stale_chip.setText(" · ".join(words))
+        self.stale_chip.setVisible(bool(words))
+
+    def edit_selected(self) -> None:
+        if self._current is None:
+            return
+        dialog = ServiceEditDialog(self.ctx, self._current, self._need_labels(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            sid = self._current.id
+            self.refresh()
+            row = self.model.find_row(lambda item: item.id == sid)
+            if row >= 0:
+                self.table.selectRow(row)

@@ -1,0 +1,387 @@
+"""Referring a visit: suggestions with their reasons → pick partners → consent → sent →
+accepted → completed.
+
+Only the steps the core allows for the selected referral are offered (the others are hidden
+and disabled); the core still checks every step.  Reasons, the escalation note and consent
+are asked in small modal dialogs (`ask_reason`, `ask_escalation_note`, `ConsentDialog.ask`),
+which tests replace.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket import referrals, routing
+from loket.context import Context
+from loket.errors import LoketError
+from loket.i18n import _
+from loket.referrals import Consent, Referral
+from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
+from ui.views.base import View
+
+# status reached -> button label (the verb staff click)
+ACTIONS = ("sent", "accepted", "declined", "completed", "no_show", "cancelled")
+
+
+def action_label(status: str) -> str:
+    return {
+        "sent": _("Mark as sent"),
+        "accepted": _("Partner accepted"),
+        "declined": _("Partner declined…"),
+        "completed": _("Completed"),
+        "no_show": _("Did not show up"),
+        "cancelled": _("Cancel referral…"),
+    }[status]
+
+
+class ConsentDialog(QDialog):
+    """What the visitor agrees may be shared with this one partner."""
+
+    def __init__(self, referral: Referral, current: Consent | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("consentDialog")
+        self.setModal(True)
+        self.setWindowTitle(_("Consent for {partner}").format(partner=referral.organization_name))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _("Ask the visitor what {partner} may know. Only that goes into the handover.").format(
+                partner=referral.organization_name
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        current = current or Consent()
+        self.boxes: dict[str, QCheckBox] = {}
+        for key, text in (
+            ("share_name", _("Name")),
+            ("share_contact", _("Phone and e-mail")),
+            ("share_needs", _("What the visitor needs help with")),
+            ("share_summary", _("Summary of the visit")),
+        ):
+            box = QCheckBox(text, self)
+            box.setObjectName(key)
+            box.setAccessibleName(text)
+            box.setChecked(getattr(current, key))
+            layout.addWidget(box)
+            self.boxes[key] = box
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def consent(self) -> Consent:
+        return Consent(**{k: b.isChecked() for k, b in self.boxes.items()})
+
+    @classmethod
+    def ask(cls, parent, referral: Referral, current: Consent | None) -> Consent | None:
+        dialog = cls(referral, current, parent)
+        return dialog.consent() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ReferralPanel(QWidget):
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.visit_id: str | None = None
+        self.setObjectName("referralPanel")
+        layout = QVBoxLayout(self)
+
+        self.suggestions_label = QLabel(self)
+        layout.addWidget(self.suggestions_label)
+        self.suggestions = SuggestionsModel(self)
+        self.suggestions_view = QTableView(self)
+        self.suggestions_view.setObjectName("suggestions")
+        self.suggestions_view.setModel(self.suggestions)
+        self.suggestions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.suggestions_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch
+        )
+        self.suggestions_view.setWordWrap(True)
+        self.suggestions_label.setBuddy(self.suggestions_view)
+        layout.addWidget(self.suggestions_view, 2)
+
+        pick_row = QHBoxLayout()
+        self.warm_check = QCheckBox(self)
+        self.warm_check.setObjectName("warmHandover")
+        pick_row.addWidget(self.warm_check)
+        pick_row.addStretch(1)
+        self.refer_button = QPushButton(self)
+        self.refer_button.setObjectName("referButton")
+        self.refer_button.clicked.connect(self.refer_checked)
+        pick_row.addWidget(self.refer_button)
+        layout.addLayout(pick_row)
+
+        self.referrals_label = QLabel(self)
+        layout.addWidget(self.referrals_label)
+        self.referrals = VisitReferralsModel(self)
+        self.referrals_view = QTableView(self)
+        self.referrals_view.setObjectName("visitReferrals")
+        self.referrals_view.setModel(self.referrals)
+        self.referrals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.referrals_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.referrals_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        self.referrals_view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.referrals_label.setBuddy(self.referrals_view)
+        layout.addWidget(self.referrals_view, 1)
+
+        actions = QHBoxLayout()
+        self.consent_button = QPushButton(self)
+        self.consent_button.setObjectName("consentButton")
+        self.consent_button.clicked.connect(self.record_consent)
+        actions.addWidget(self.consent_button)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for status in ACTIONS:
+            button = QPushButton(self)
+            button.setObjectName(f"action_{status}")
+            button.clicked.connect(lambda _checked=False, s=status: self.move_to(s))
+            actions.addWidget(button)
+            self.action_buttons[status] = button
+        self.note_button = QPushButton(self)
+        self.note_button.setObjectName("handoverNoteButton")
+        self.note_button.clicked.connect(self.show_handover_note)
+        actions.addWidget(self.note_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        self.history = QListWidget(self)
+        self.history.setObjectName("referralHistory")
+        layout.addWidget(self.history, 1)
+        self.note_text = QPlainTextEdit(self)
+        self.note_text.setObjectName("handoverNote")
+        self.note_text.setReadOnly(True)
+        self.note_text.hide()
+        layout.addWidget(self.note_text)
+        self.error = QLabel(self)
+        self.error.setObjectName("referralError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.retranslate_ui()
+        self._update_actions()
+
+    # -- text -----------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.suggestions_label.setText(_("&Suggested partners, best first"))
+        self.suggestions_view.setAccessibleName(_("Suggested partners"))
+        self.warm_check.setText(_("&Warm handover: the desk contacts the partner"))
+        self.warm_check.setAccessibleName(_("Warm handover"))
+        self.refer_button.setText(_("&Refer to the chosen partners"))
+        self.refer_button.setAccessibleName(_("Refer to the chosen partners"))
+        self.referrals_label.setText(_("R&eferrals of this visit"))
+        self.referrals_view.setAccessibleName(_("Referrals of this visit"))
+        self.consent_button.setText(_("Consent…"))
+        self.consent_button.setAccessibleName(_("Record consent"))
+        for status, button in self.action_buttons.items():
+            button.setText(action_label(status))
+            button.setAccessibleName(action_label(status).rstrip("…"))
+        self.note_button.setText(_("Handover note"))
+        self.note_button.setAccessibleName(_("Show the handover note"))
+        self.history.setAccessibleName(_("History of the selected referral"))
+        self.note_text.setAccessibleName(_("Handover note"))
+        self.error.setAccessibleName(_("Message"))
+
+    # -- data -----------------------------------------------------------------------------------
+    def set_visit(self, visit_id: str) -> None:
+        self.visit_id = visit_id
+        self.suggestions.set_items(routing.suggest(self.ctx, visit_id, limit=10))
+        self.suggestions_view.resizeRowsToContents()
+        self.refresh_referrals()
+
+    def refresh_referrals(self, select_id: str | None = None) -> None:
+        current = select_id or (self.selected().id if self.selected() else None)
+        self.referrals.set_items(referrals.for_visit(self.ctx, self.visit_id))
+        rows = [r.id for r in self.referrals.items()]
+        if current in rows:
+            self.referrals_view.selectRow(rows.index(current))
+        self._update_actions()
+
+    def selected(self) -> Referral | None:
+        rows = self.referrals_view.selectionModel().selectedRows()
+        return self.referrals.item(rows[0].row()) if rows else None
+
+    def select_referral(self, referral_id: str) -> None:
+        rows = [r.id for r in self.referrals.items()]
+        self.referrals_view.selectRow(rows.index(referral_id))
+
+    def offered_actions(self) -> list[str]:
+        return [s for s, b in self.action_buttons.items() if not b.isHidden() and b.isEnabled()]
+
+    def _update_actions(self, *_args) -> None:
+        ref = self.selected()
+        legal = referrals.legal_next(ref.status) if ref else ()
+        for status, button in self.action_buttons.items():
+            button.setVisible(status in legal)
+            button.setEnabled(status in legal)
+        warm_proposed = ref is not None and ref.handover == "warm" and ref.status == "proposed"
+        self.consent_button.setVisible(warm_proposed)
+        self.consent_button.setEnabled(warm_proposed)
+        self.note_button.setVisible(ref is not None and ref.handover == "warm")
+        self.history.clear()
+        if ref is not None:
+            for event in referrals.events(self.ctx, ref.id):
+                line = (
+                    f"{event.at[:16].replace('T', ' ')}  {referrals.status_label(event.to_status)}"
+                )
+                if event.staff_name:
+                    line += f" · {event.staff_name}"
+                if event.note:
+                    line += f" · {event.note}"
+                self.history.addItem(line)
+
+    def _show_error(self, err: Exception | None) -> None:
+        self.error.setVisible(err is not None)
+        self.error.setText(str(err) if err else "")
+
+    # -- modal questions (replaced in tests) ----------------------------------------------------
+    def ask_reason(self, title: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, _("Reason:"))
+        return text if ok else None
+
+    def ask_escalation_note(self) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            _("National escalation"),
+            _("Which local and regional escalation was tried first?"),
+        )
+        return text if ok else None
+
+    # -- actions --------------------------------------------------------------------------------
+    def refer_checked(self) -> list[Referral]:
+        made, error = [], None
+        handover = "warm" if self.warm_check.isChecked() else "cold"
+        for suggestion in self.suggestions.checked():
+            note = None
+            if suggestion.is_escalation:
+                note = self.ask_escalation_note()
+                if note is None:
+                    continue
+            try:
+                made.append(
+                    referrals.propose(
+                        self.ctx,
+                        self.visit_id,
+                        suggestion.service_id,
+                        handover=handover,
+                        location_id=suggestion.location_id,
+                        escalation_note=note,
+                    )
+                )
+            except LoketError as err:
+                error = err
+        self.suggestions.clear_checks()
+        self._show_error(error)
+        self.refresh_referrals(made[0].id if made else None)
+        return made
+
+    def record_consent(self) -> None:
+        ref = self.selected()
+        if ref is None:
+            return
+        consent = ConsentDialog.ask(self, ref, referrals.get_consent(self.ctx, ref.id))
+        if consent is None:
+            return
+        try:
+            referrals.record_consent(self.ctx, ref.id, consent)
+            self._show_error(None)
+        except LoketError as err:
+            self._show_error(err)
+        self.refresh_referrals(ref.id)
+
+    def move_to(self, status: str) -> None:
+        ref = self.selected()
+        if ref is None or status not in referrals.legal_next(ref.status):
+            return
+        reason = None
+        if status in referrals.NEEDS_REASON:
+            reason = self.ask_reason(action_label(status).rstrip("…"))
+            if reason is None:
+                return
+        try:
+            referrals.transition(self.ctx, ref.id, status, reason=reason)
+            self._show_error(None)
+        except LoketError as err:
+            self._show_error(err)
+        self.refresh_referrals(ref.id)
+
+    def show_handover_note(self) -> None:
+        ref = self.selected()
+        if ref is None:
+            return
+        try:
+            self.note_text.setPlainText(referrals.handover_note(self.ctx, ref.id))
+            self.note_text.show()
+            self._show_error(None)
+        except LoketError as err:
+            self._show_error(err)
+
+
+class ReferralView(View):
+    """The panel as a main-window view: `show_view("referrals", visit_id=...)`, with the
+    visitor's plan (open referrals across all visits) beside it."""
+
+    name = "referrals"
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(ctx, parent)
+        layout = QHBoxLayout(self)
+        self.panel = ReferralPanel(ctx, self)
+        layout.addWidget(self.panel, 3)
+        side = QVBoxLayout()
+        self.plan_label = QLabel(self)
+        side.addWidget(self.plan_label)
+        self.plan = QListWidget(self)
+        self.plan.setObjectName("visitorPlan")
+        self.plan_label.setBuddy(self.plan)
+        side.addWidget(self.plan, 1)
+        layout.addLayout(side, 1)
+        self.visitor_id: str | None = None
+        self.panel.referrals.modelReset.connect(self.refresh_plan)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return _("Referrals")
+
+    def retranslate_ui(self) -> None:
+        self.panel.retranslate_ui()
+        self.plan_label.setText(_("&Plan: all open referrals of this visitor"))
+        self.plan.setAccessibleName(_("Open referrals of this visitor"))
+
+    def open(self, visit_id: str | None = None, **_kwargs) -> None:
+        if visit_id:
+            from loket import intake
+
+            self.visitor_id = intake.get_visit(self.ctx, visit_id).visitor_id
+            self.panel.set_visit(visit_id)
+
+    def refresh_plan(self) -> None:
+        self.plan.clear()
+        if not self.visitor_id:
+            return
+        for ref in referrals.visitor_plan(self.ctx, self.visitor_id):
+            parts = [
+                f"{ref.organization_name}: {ref.service_name}",
+                referrals.status_label(ref.status),
+            ]
+            if ref.follow_up_date:
+                parts.append(_("follow up on {date}").format(date=ref.follow_up_date))
+            self.plan.addItem(" · ".join(parts))

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "loket.cli.setup",
     "loket.cli.admin",
     "loket.cli.partners",
+    "loket.cli.letters",
 ]
 
 

@@ -79,7 +79,11 @@ class TextFlow(Flowable):
         lines: list[list[shaping.Word]] = []
         text_width = width - self.lead
         for paragraph in _hard_lines(self.pieces):
-            words = [shaping.shape_word(w, bold) for text, bold in paragraph for w in text.split()]
+            words = [
+                w
+                for text, bold in paragraph
+                for w in shaping.split_words(text, bold, self.rtl, isolate=True)
+            ]
             lines.extend(shaping.break_lines(words, text_width, self.size, False) or [[]])
         return lines
 
@@ -125,10 +129,10 @@ class TextFlow(Flowable):
         c.setFillColor(self.color)
         y = self.height - self.size * 1.05
         for line in self.lines:
-            words = shaping.visual_order(line, self.rtl)
-            w = shaping.line_width(words, self.size, False)
+            arranged = shaping.arrange(line, self.rtl, self.size)
+            w = shaping.line_width(arranged, self.size)
             x = self.width - self.lead - w if self.rtl else self.lead
-            shaping.draw_line(c, words, x, y, self.size, False)
+            shaping.draw_line(c, arranged, x, y, self.size)
             y -= self.line_height
         if not self._first:
             return

@@ -14,7 +14,7 @@ algorithm.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import uharfbuzz as hb
@@ -44,7 +44,9 @@ class Run:
 class Word:
     runs: tuple[Run, ...]  # visual order
     advance: float  # thousandths of the font size
-    direction: str  # 'L', 'R' or 'N' (neutral: digits, punctuation)
+    direction: str  # 'L', 'R', 'D' (a number) or 'N' (neutral: punctuation)
+    glue: bool = False  # no space before this word (punctuation split off a word)
+    isolate: bool = False  # starts a unit ordered on its own (a label, a value)
 
     def width(self, size: float) -> float:
         return self.advance * size / 1000
@@ -55,6 +57,8 @@ def _direction(text: str) -> str:
         return "R"
     if any(fontreg.is_strong_ltr(c) and c.isalpha() for c in text):
         return "L"
+    if any(c.isdigit() for c in text):
+        return "D"
     return "N"
 
 
@@ -189,71 +193,123 @@ def space_advance(bold: bool) -> float:
     return shape_word("\u00a0", bold).advance
 
 
-def split_words(text: str, bold: bool) -> list[Word]:
-    return [shape_word(w, bold) for w in text.split()]
+_TRAILING = ".,:;!?،؛؟"
+
+
+def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False) -> list[Word]:
+    """The words of a text, shaped.  In a right-to-left paragraph, punctuation that ends a
+    left-to-right word or a number ("Zwolle،", "2026.") becomes a glued word of its own, so
+    it lands on the reading side as the bidi algorithm would put it."""
+    words: list[Word] = []
+    for token in text.split():
+        core = token.rstrip(_TRAILING) if rtl else token
+        if core and core != token and _direction(core) != "R":
+            words.append(shape_word(core, bold))
+            words.append(replace(shape_word(token[len(core) :], bold), glue=True))
+        else:
+            words.append(shape_word(token, bold))
+    if isolate and words:
+        words[0] = replace(words[0], isolate=True)
+    return words
 
 
 def break_lines(words: list[Word], width: float, size: float, bold: bool) -> list[list[Word]]:
-    """Greedy line breaking in logical order; a word wider than the line stands alone."""
+    """Greedy line breaking in logical order; a word wider than the line stands alone, and a
+    glued word stays with the word before it."""
     space = space_advance(bold) * size / 1000
     lines: list[list[Word]] = []
     line: list[Word] = []
     used = 0.0
     for word in words:
         w = word.width(size)
-        if line and used + space + w > width:
+        gap = 0.0 if (word.glue or not line) else space
+        if line and not word.glue and used + gap + w > width:
             lines.append(line)
-            line, used = [], 0.0
-        used = w if not line else used + space + w
+            line, used, gap = [], 0.0, 0.0
+        used += gap + w
         line.append(word)
     if line:
         lines.append(line)
     return lines
 
 
-def visual_order(line: list[Word], rtl: bool) -> list[Word]:
-    """Word-level bidi: neutrals take the direction of strong neighbours that agree."""
-    base = "R" if rtl else "L"
+def _resolve(line: list[Word], base: str) -> list[str]:
+    """Word-level bidi.  A number right after a word goes with it ("Stationsplein 1");
+    otherwise it joins the other direction only when the strong words on both sides (or the
+    line's ends) belong to it ("8011 CW Zwolle" in an Arabic letter), else it follows the
+    paragraph.  Neutrals take the direction of
+    strong neighbours that agree, else the paragraph's."""
+    other = "L" if base == "R" else "R"
     dirs = [w.direction for w in line]
-    resolved = []
+    resolved: list[str] = []
     for i, d in enumerate(dirs):
-        if d != "N":
-            resolved.append(d)
-            continue
-        before = next((x for x in reversed(dirs[:i]) if x != "N"), base)
-        after = next((x for x in dirs[i + 1 :] if x != "N"), base)
-        resolved.append(before if before == after else base)
-    # Group maximal stretches of the non-base direction; reverse according to the base.
-    groups: list[list[Word]] = []
-    for word, d in zip(line, resolved, strict=True):
-        if groups and (d != base) == groups[-1][0][1]:
-            groups[-1].append((word, d != base))
+        if d == "D" and i and dirs[i - 1] in "LR":
+            resolved.append(dirs[i - 1])  # a number right after a word belongs to it
+        elif d == "D":
+            before = next((x for x in reversed(dirs[:i]) if x in "LR"), None)
+            after = next((x for x in dirs[i + 1 :] if x in "LR"), None)
+            sides = {before, after} - {None}
+            resolved.append(other if sides == {other} else base)
         else:
-            groups.append([(word, d != base)])
-    ordered: list[Word] = []
-    for group in groups:
-        words = [w for w, _ in group]
-        if group[0][1]:  # a stretch against the base direction reads the other way
-            words.reverse()
-        ordered.extend(words)
+            resolved.append(d if d in "LR" else "N")
+    # Numbers written in groups (a phone number "020 123 4567") always read left to right.
+    for i, d in enumerate(dirs):
+        if d == "D" and ((i and dirs[i - 1] == "D") or (i + 1 < len(dirs) and dirs[i + 1] == "D")):
+            resolved[i] = "L"
+    for i, d in enumerate(resolved):
+        if d == "N":
+            before = next((x for x in reversed(resolved[:i]) if x != "N"), base)
+            after = next((x for x in resolved[i + 1 :] if x != "N"), base)
+            resolved[i] = before if before == after else base
+    return resolved
+
+
+def _order(line: list[Word], base: str) -> list[int]:
+    resolved = _resolve(line, base)
+    order: list[int] = []
+    stretch: list[int] = []
+    for i, d in enumerate(resolved):
+        if stretch and (d != base) != (resolved[stretch[0]] != base):
+            order.extend(reversed(stretch) if resolved[stretch[0]] != base else stretch)
+            stretch = []
+        stretch.append(i)
+    order.extend(reversed(stretch) if stretch and resolved[stretch[0]] != base else stretch)
+    if base == "R":
+        order.reverse()
+    return order
+
+
+def arrange(line: list[Word], rtl: bool, size: float) -> list[tuple[float, Word]]:
+    """The line's words in visual (left-to-right) order, each with the gap before it.
+    Isolated units (a bold label, then its value) are ordered each on its own."""
+    base = "R" if rtl else "L"
+    starts = [i for i, w in enumerate(line) if w.isolate or i == 0]
+    units = [list(range(a, b)) for a, b in zip(starts, [*starts[1:], len(line)], strict=True)]
     if rtl:
-        ordered.reverse()
-    return ordered
+        units.reverse()
+    order = [unit[k] for unit in units for k in _order([line[i] for i in unit], base)]
+    space = space_advance(False) * size / 1000
+    out: list[tuple[float, Word]] = []
+    for k, i in enumerate(order):
+        gap = space if k else 0.0
+        if k:
+            j = order[k - 1]
+            for glued, other in ((i, j), (j, i)):
+                if line[glued].glue and not (other == glued + 1):
+                    gap = 0.0
+        out.append((gap, line[i]))
+    return out
 
 
-def line_width(words: list[Word], size: float, bold: bool) -> float:
-    if not words:
-        return 0.0
-    space = space_advance(bold) * size / 1000
-    return sum(w.width(size) for w in words) + space * (len(words) - 1)
+def line_width(arranged: list[tuple[float, Word]], size: float) -> float:
+    return sum(gap + w.width(size) for gap, w in arranged)
 
 
-def draw_line(canvas, words: list[Word], x: float, y: float, size: float, bold: bool) -> None:
-    """Draw words already in visual order, starting at x (left edge)."""
-    space = space_advance(bold) * size / 1000
-    for word in words:
+def draw_line(canvas, arranged: list[tuple[float, Word]], x: float, y: float, size: float) -> None:
+    """Draw an arranged line starting at x (its left edge)."""
+    for gap, word in arranged:
+        x += gap
         for run in word.runs:
             canvas.setFont(run.font_name, size)
             canvas.drawString(x, y, run.text)
             x += run.advance * size / 1000
-        x += space

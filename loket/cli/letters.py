@@ -1,0 +1,125 @@
+"""`loket letters list|render`: the letter templates, and one letter rendered to a PDF file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from argparse import Namespace
+from datetime import datetime
+from pathlib import Path
+
+from loket.cli.common import add_user_argument, open_database, user_context
+from loket.errors import ValidationError
+from loket.i18n import _
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("letters", help=_("plain-language letters: list and render"))
+    sub = p.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
+
+    q = sub.add_parser("list", help=_("list the letter templates"))
+    q.set_defaults(func=cmd_list)
+
+    q = sub.add_parser("render", help=_("render one letter for a visit to a PDF file"))
+    q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
+    q.add_argument("--template", required=True, metavar="NAME")
+    q.add_argument(
+        "--lang",
+        required=True,
+        metavar="LANG",
+        help=_("the visitor's language; the Dutch text follows"),
+    )
+    q.add_argument("--out", required=True, metavar="FILE.pdf")
+    q.add_argument("--large-print", action="store_true", help=_("16 pt body text"))
+    q.add_argument("--dutch-only", action="store_true", help=_("only the Dutch text"))
+    q.add_argument(
+        "--produce",
+        action="store_true",
+        help=_("record the letter as given to the visitor (archive and audit log)"),
+    )
+    q.add_argument(
+        "--at", metavar='"YYYY-MM-DD HH:MM"', help=_("appointment date and time (afspraak letter)")
+    )
+    q.add_argument("--place", metavar="TEXT", help=_("appointment place (afspraak letter)"))
+    q.add_argument(
+        "--ask-for", metavar="NAME", default="", help=_("whom to ask for (afspraak letter)")
+    )
+    q.add_argument(
+        "--bring",
+        metavar="TEXT",
+        action="append",
+        default=[],
+        help=_("a paper to bring (repeat the option for more)"),
+    )
+    add_user_argument(q)
+    q.set_defaults(func=cmd_render)
+
+
+def cmd_list(args: Namespace) -> int:
+    from loket.letters import templates
+
+    for tpl in templates.TEMPLATES.values():
+        print(f"{tpl.name}\t{_(tpl.description)}")
+    return 0
+
+
+def _appointment(args: Namespace):
+    from loket.letters import Appointment
+
+    if not args.at and not args.place:
+        return None
+    try:
+        starts = datetime.strptime(args.at or "", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValidationError.single(
+            "at", _("Write the appointment time as YYYY-MM-DD HH:MM.")
+        ) from None
+    return Appointment(starts, args.place or "", args.ask_for, list(args.bring))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target and rename: never a half-written PDF."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_render(args: Namespace) -> int:
+    from loket import letters
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    appointment = _appointment(args)
+    make = letters.produce if args.produce else letters.compose
+    letter = make(
+        ctx,
+        args.visit,
+        args.template,
+        args.lang,
+        large_print=args.large_print,
+        dutch_only=args.dutch_only,
+        appointment=appointment,
+    )
+    write_atomically(Path(args.out), letter.pdf)
+    for lang in letter.unchecked:
+        print(
+            _("Warning: the {lang} translation was not checked by a certified translator.").format(
+                lang=lang
+            ),
+            file=sys.stderr,
+        )
+    print(
+        _("Letter written: {path} ({languages})").format(
+            path=args.out, languages=", ".join(letter.languages)
+        )
+    )
+    return 0

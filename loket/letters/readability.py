@@ -1,0 +1,191 @@
+"""Plain-language check of Dutch letter text (the B1 target of government letters).
+
+Scores guide, reader tests decide: B1 is a label, not a proof.  The checker measures what
+the formulas measure and flags the sentences that cross a threshold, so an administrator
+editing letter text sees where to simplify.
+
+Formulas (DOMAIN.md):
+  Flesch-Douma = 206.835 - 0.93 x (words/sentence) - 77 x (syllables/word)
+  Brouwer leesindex = 195 - 2 x (words/sentence) - 67 x (syllables/word)
+Syllables come from the nl_NL hyphenation dictionary (pyphen); word frequency from wordfreq
+(Zipf scale for Dutch).
+
+B1 thresholds chosen for Loket (a shipped letter text that crosses one fails the tests):
+  - whole text: Flesch-Douma >= 60 and Brouwer >= 60 ("fairly easy" or easier);
+  - average sentence length <= 12 words; no sentence longer than 15 words;
+  - average syllables per word <= 1.6;
+  - long words: at most 10 % of words have 4 or more syllables (names and placeholders do not
+    count);
+  - rare words: at most 5 % of words have a Zipf frequency below 3.0 (about once per
+    million words) — names, placeholders and words in `KNOWN_TERMS` do not count;
+  - passive forms ("wordt/worden/werd/werden/is/zijn ... ge-...d/t") are flagged for review
+    but do not fail: "U wordt gebeld" can be the plainest way to say it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+MAX_SENTENCE_WORDS = 15
+MAX_AVG_SENTENCE_WORDS = 12.0
+MAX_AVG_SYLLABLES = 1.6
+MIN_FLESCH_DOUMA = 60.0
+MIN_BROUWER = 60.0
+LONG_WORD_SYLLABLES = 4
+MAX_LONG_WORD_SHARE = 0.10
+RARE_ZIPF = 3.0
+MAX_RARE_WORD_SHARE = 0.05
+
+# Words that are rare in general Dutch but are the right word in these letters.
+KNOWN_TERMS = frozenset(
+    {
+        "ind",
+        "maatwerkloket",
+        "loket",
+        "digid",
+        "v-nummer",
+        "verblijfsdocument",
+        "identiteitsbewijs",
+        "zorgpas",
+        "bankafschriften",
+        "betreft",
+        "beëdigd",
+        "tolk",
+        "contactpersoon",
+        "verwijzing",
+    }
+)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_AUX = {"wordt", "worden", "werd", "werden", "is", "zijn", "was", "waren"}
+_PARTICIPLE = re.compile(r"^ge\w+[dt]$|^(be|ver|ont|her|er)\w+[dt]$")
+
+
+@dataclass
+class SentenceReport:
+    text: str
+    words: int
+    syllables: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    sentences: list[SentenceReport]
+    words: int
+    syllables: int
+    flesch_douma: float
+    brouwer: float
+    long_words: list[str]
+    rare_words: list[str]
+    passives: list[str]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def flagged(self) -> list[SentenceReport]:
+        """The sentences to highlight in the letter-text editor."""
+        return [s for s in self.sentences if s.problems]
+
+
+@lru_cache(maxsize=1)
+def _hyphenator():
+    import pyphen
+
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+@lru_cache(maxsize=4096)
+def syllables(word: str) -> int:
+    parts = _hyphenator().inserted(word.lower()).split("-")
+    count = 0
+    for part in parts:
+        # a hyphenation part without a vowel group still counts once (e.g. "ijs" pieces)
+        count += max(1, len(re.findall(r"[aeiouyáéíóúëïöüè]+", part)))
+    return count
+
+
+@lru_cache(maxsize=4096)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "nl")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and _WORD.search(s)]
+
+
+def words(sentence: str) -> list[str]:
+    return _WORD.findall(_PLACEHOLDER.sub(" ", sentence))
+
+
+def analyse(text: str, *, names: frozenset[str] = frozenset()) -> Report:
+    """Measure a Dutch text; `names` (organisation or person names) are not judged."""
+    reports: list[SentenceReport] = []
+    long_words: list[str] = []
+    rare: list[str] = []
+    passives: list[str] = []
+    total_words = total_syll = 0
+    for sentence in sentences(text):
+        ws = words(sentence)
+        sy = sum(syllables(w) for w in ws)
+        rep = SentenceReport(sentence, len(ws), sy)
+        if len(ws) > MAX_SENTENCE_WORDS:
+            rep.problems.append(f"{len(ws)} words (max {MAX_SENTENCE_WORDS})")
+        lower = [w.lower() for w in ws]
+        for i, w in enumerate(lower):
+            if w in names or (ws[i][:1].isupper() and i > 0):
+                continue  # a name in the middle of a sentence
+            if syllables(w) >= LONG_WORD_SYLLABLES and w not in KNOWN_TERMS:
+                long_words.append(w)
+                rep.problems.append(f"long word: {w}")
+            if w not in KNOWN_TERMS and zipf(w) < RARE_ZIPF:
+                rare.append(w)
+                rep.problems.append(f"rare word: {w}")
+        for i, w in enumerate(lower):
+            if w in _AUX and any(_PARTICIPLE.match(x) for x in lower[i + 1 :]):
+                passives.append(sentence)
+                break
+        total_words += len(ws)
+        total_syll += sy
+        reports.append(rep)
+    n_sent = max(1, len(reports))
+    n_words = max(1, total_words)
+    wps = total_words / n_sent
+    spw = total_syll / n_words
+    douma = 206.835 - 0.93 * wps - 77 * spw
+    brouwer = 195 - 2 * wps - 67 * spw
+    problems = []
+    if douma < MIN_FLESCH_DOUMA:
+        problems.append(f"Flesch-Douma {douma:.0f} < {MIN_FLESCH_DOUMA:.0f}")
+    if brouwer < MIN_BROUWER:
+        problems.append(f"Brouwer {brouwer:.0f} < {MIN_BROUWER:.0f}")
+    if wps > MAX_AVG_SENTENCE_WORDS:
+        problems.append(f"{wps:.1f} words per sentence > {MAX_AVG_SENTENCE_WORDS}")
+    if spw > MAX_AVG_SYLLABLES:
+        problems.append(f"{spw:.2f} syllables per word > {MAX_AVG_SYLLABLES}")
+    if len(long_words) > MAX_LONG_WORD_SHARE * n_words:
+        problems.append(f"too many long words: {', '.join(sorted(set(long_words)))}")
+    if len(rare) > MAX_RARE_WORD_SHARE * n_words:
+        problems.append(f"too many rare words: {', '.join(sorted(set(rare)))}")
+    problems.extend(f"sentence too long: {r.text}" for r in reports if r.words > MAX_SENTENCE_WORDS)
+    return Report(
+        reports, total_words, total_syll, douma, brouwer, long_words, rare, passives, problems
+    )
+
+
+def shipped_text() -> str:
+    """Every Dutch sentence the letters can print, one per line."""
+    from loket.letters.catalogue import messages
+
+    return "\n".join(
+        m if m.rstrip().endswith((".", "?", "!", ":")) else m + "." for m in messages()
+    )

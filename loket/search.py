@@ -63,33 +63,40 @@ def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[Search
     if not text:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
-    iso = _as_iso_date(text)
+    iso = as_iso_date(text)
     if iso is not None:
-        scored = _rank_numbers(repo.by_column(db, "date_of_birth", iso, CANDIDATES), "", iso, "")
-    elif _NUMBERISH.match(text) and len(digits(text)) >= 3:
-        scored = _search_number(db, text)
-    else:
-        scored = _search_name(db, text)
+        rows = repo.by_column(db, "date_of_birth", iso, CANDIDATES)
+        return _results(db, _rank_numbers(rows, "", iso, ""), limit)
+    if _NUMBERISH.match(text) and len(digits(text)) >= 3:
+        return _search_number(db, text, limit)
+    return _results(db, _search_name(db, text), limit)
+
+
+def _results(db: Database, scored: list, limit: int) -> list[SearchResult]:
+    """Best first (newer registrations first among equals); visitor rows for the winners."""
     scored.sort(key=lambda item: (-item[0], -item[2]["seq"]))
     top = scored[:limit]
-    last = repo.last_visits(db, [row["id"] for _s, _r, row in top])
+    ids = [row["id"] for _s, _r, row in top]
+    rows = repo.details(db, ids)
+    last = repo.last_visits(db, ids)
     return [
         SearchResult(
             visitor_id=row["id"],
-            given_names=row["given_names"],
-            family_name=row["family_name"],
-            date_of_birth=row["date_of_birth"],
-            v_number=row["v_number"],
+            given_names=rows[row["id"]]["given_names"],
+            family_name=rows[row["id"]]["family_name"],
+            date_of_birth=rows[row["id"]]["date_of_birth"],
+            v_number=rows[row["id"]]["v_number"],
             last_visit=last.get(row["id"]),
             reason=reason,
             score=score,
         )
         for score, reason, row in top
+        if row["id"] in rows
     ]
 
 
 # -- query parsing ---------------------------------------------------------------------------
-def _as_iso_date(text: str) -> str | None:
+def as_iso_date(text: str) -> str | None:
     m = _DATE_ISO.match(text)
     if m:
         y, mo, d = m.groups()
@@ -107,19 +114,42 @@ def phrase(text: str) -> str:
 
 
 # -- numbers: V-nummer, BSN, phone, partial dates ---------------------------------------------
-def _search_number(db: Database, text: str) -> list:
+def _search_number(db: Database, text: str, limit: int) -> list[SearchResult]:
     num = digits(text)
-    rows = []
+    exact = []
     if len(num) == 10:
-        rows += repo.by_column(db, "v_number", num, CANDIDATES)
+        exact += repo.by_column(db, "v_number", num, CANDIDATES)
     if len(num) in (8, 9):
-        rows += repo.by_column(db, "bsn", num.zfill(9), CANDIDATES)
+        exact += repo.by_column(db, "bsn", num.zfill(9), CANDIDATES)
     dashed = re.sub(r"[/.]", "-", re.sub(r"\s+", "", text))
+    if exact:
+        # A whole V-nummer or BSN that exists: that is who is meant (and a long digit phrase
+        # is the slowest thing to ask a trigram index).
+        return _results(db, _rank_numbers(exact, num, None, dashed), limit)
     alternatives = [phrase(num)]
     if dashed != num and len(dashed) >= 3:
         alternatives.append(phrase(dashed))  # "07-03-19": a birth date being typed
-    rows += repo.fts_candidates(db, " OR ".join(alternatives), CANDIDATES)
-    return _rank_numbers(_unique(rows), num, None, dashed)
+    found = repo.fts_candidates(db, " OR ".join(alternatives), CANDIDATES)
+    # A first cut on the search line alone; the fields (which number is which) are read for
+    # the winners only, and decide the final order and the reason shown.
+    seen = {row["id"] for row in exact}
+    pre = []
+    for row in found:
+        if row["id"] in seen:
+            continue
+        best = 0
+        for word in row["search_text"].split():
+            if word == num:
+                best = max(best, 100)
+            elif word.startswith(num) or (dashed and word.startswith(dashed)):
+                best = max(best, 50)
+            elif num in word or (dashed and dashed in word):
+                best = max(best, 20)
+        pre.append((best, "", row))
+    pre.sort(key=lambda item: (-item[0], -item[2]["seq"]))
+    ids = [row["id"] for _s, _r, row in pre[:limit]]
+    rows = exact + list(repo.details(db, ids).values())
+    return _results(db, _rank_numbers(rows, num, None, dashed), limit)
 
 
 def _rank_numbers(rows, num: str, iso: str | None, dashed: str) -> list:

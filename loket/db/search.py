@@ -12,8 +12,7 @@ import sqlite3
 
 from loket.db.connection import Database
 
-# What ranking needs to know about a candidate; the last visit is fetched only for the winners.
-_CANDIDATE = (
+_DETAILS = (
     "SELECT v.id, v.given_names, v.family_name, v.date_of_birth, v.v_number, v.bsn, v.phone,"
     " s.text AS search_text, s.rowid AS seq"
     " FROM visitor v JOIN visitor_search s ON s.visitor_id = v.id"
@@ -21,10 +20,15 @@ _CANDIDATE = (
 
 
 def fts_candidates(db: Database, fts_query: str, limit: int) -> list[sqlite3.Row]:
-    """Visitors whose search line matches an FTS5 query, newest first, at most `limit`."""
+    """Search lines matching an FTS5 query, newest first, at most `limit`.
+
+    Only the small visitor_search table is read here; ranking needs nothing else, and the
+    visitor rows are read for the few winners only (`details`).
+    """
     return db.all(
-        _CANDIDATE + " WHERE s.rowid IN (SELECT rowid FROM visitor_fts WHERE visitor_fts MATCH ?"
-        " ORDER BY rowid DESC LIMIT ?) AND v.anonymised_at IS NULL",
+        "SELECT s.rowid AS seq, s.visitor_id AS id, s.text AS search_text FROM visitor_search s"
+        " WHERE s.rowid IN (SELECT rowid FROM visitor_fts WHERE visitor_fts MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?)",
         (fts_query, limit),
     )
 
@@ -34,10 +38,22 @@ def by_column(db: Database, column: str, value: str, limit: int) -> list[sqlite3
     if column not in ("v_number", "bsn", "date_of_birth"):
         raise ValueError(column)
     return db.all(
-        _CANDIDATE + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL"
+        _DETAILS + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL"
         " ORDER BY s.rowid DESC LIMIT ?",
         (value, limit),
     )
+
+
+def details(db: Database, ids: list[str]) -> dict[str, sqlite3.Row]:
+    """What a result row shows, for the winners only; anonymised visitors are left out."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.all(
+        _DETAILS + f" WHERE v.id IN ({marks}) AND v.anonymised_at IS NULL",
+        ids,
+    )
+    return {r["id"]: r for r in rows}
 
 
 def last_visits(db: Database, ids: list[str]) -> dict[str, str | None]:

@@ -1,0 +1,84 @@
+"""What the counter screens read besides the visitor itself: the topic and need lists in the
+UI language, the visitor languages by name, and the visitor file (letters given, follow-ups).
+
+Kept in the core so that the UI holds no SQL and the permission checks stay in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loket import i18n
+from loket.context import Context
+from loket.db import counter as repo
+from loket.db import reference
+from loket.permissions import Permission
+
+# Languages visitors speak, roughly by how often the desks need them (DOMAIN.md).
+VISITOR_LANGUAGES = (
+    "nl",
+    "en",
+    "ar",
+    "ti",
+    "tr",
+    "fa",
+    "fa_AF",
+    "so",
+    "uk",
+    "ps",
+    "ru",
+    "fr",
+    "ckb",
+)
+
+
+@dataclass
+class Choice:
+    code: str
+    label: str
+
+
+def _label(row) -> str:
+    return row["label_nl"] if i18n.language() == "nl" else row["label_en"]
+
+
+def topics(ctx: Context) -> list[Choice]:
+    """Reasons for a visit (seed data), labelled in the UI language."""
+    return [Choice(r["code"], _label(r)) for r in reference.codes(ctx.db, "topic")]
+
+
+def needs(ctx: Context) -> list[Choice]:
+    """The needs taxonomy (seed data), labelled in the UI language."""
+    return [Choice(r["code"], _label(r)) for r in reference.codes(ctx.db, "need")]
+
+
+def language_name(code: str | None, ui_language: str | None = None) -> str:
+    """'ar' → 'Arabisch' in a Dutch UI; the code itself when Babel does not know it."""
+    if not code:
+        return ""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code).get_display_name(_babel_locale(ui_language))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name or code
+
+
+def _babel_locale(ui_language: str | None = None) -> str:
+    lang = ui_language or i18n.language()
+    return lang if lang in i18n.UI_LANGUAGES else "en"
+
+
+def visitor_languages(ui_language: str | None = None) -> list[Choice]:
+    return [Choice(code, language_name(code, ui_language)) for code in VISITOR_LANGUAGES]
+
+
+def letters_given(ctx: Context, visitor_id: str, limit: int = 50) -> list[dict]:
+    ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
+    return [dict(r) for r in repo.letters_for_visitor(ctx.db, visitor_id, limit)]
+
+
+def visit_follow_ups(ctx: Context, visitor_id: str, limit: int = 50) -> list[dict]:
+    ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
+    return [dict(r) for r in repo.visit_follow_ups(ctx.db, visitor_id, limit)]

@@ -1,4 +1,4 @@
-"""Catalogue maintenance with Babel: `python -m loket.i18n_tools extract|update|compile|all`.
+"""Catalogue maintenance with Babel: `python -m loket.i18n_tools extract|update|compile|all|check`.
 
 Two domains: `ui` (English msgids, from the Python sources) and `letters` (Dutch msgids, the
 authoritative letter sentences).  `make i18n` runs all three steps; `make run`/`make test`
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 
+from loket.i18n import UI_LANGUAGES
 from loket.paths import locales_dir, project_root
 
 DOMAINS = ("ui", "letters")
@@ -57,6 +58,10 @@ def languages(domain: str) -> list[str]:
 
 
 def update() -> None:
+    ui_pot = locales_dir() / "ui.pot"
+    for lang in UI_LANGUAGES:  # a UI language without a catalogue yet gets a new one
+        if ui_pot.exists() and not (locales_dir() / lang / "LC_MESSAGES" / "ui.po").exists():
+            _babel("init", "-D", "ui", "-i", str(ui_pot), "-d", str(locales_dir()), "-l", lang)
     for domain in DOMAINS:
         pot = locales_dir() / f"{domain}.pot"
         if not pot.exists():
@@ -98,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         update()
     if step in ("compile", "all"):
         compile_all()
+    if step == "check":
+        from loket.i18n_check import check_all
+
+        problems = check_all(locales_dir())
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
     return 0
 
 

@@ -16,7 +16,7 @@ from loket import __version__
 from loket.context import Context
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.i18n import is_rtl, language, set_language
+from loket.i18n import language, set_language
 from loket.paths import database_path
 
 
@@ -38,11 +38,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Loket")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Loket")
-    from PySide6.QtCore import Qt
+    from ui import i18n_qt, theme
 
-    app.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if is_rtl() else Qt.LayoutDirection.LeftToRight
-    )
+    theme.apply(app)
+    i18n_qt.install()  # Qt's own catalogue, locale and layout direction follow set_language()
     return app
 
 
@@ -64,6 +63,9 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     login = LoginDialog(ctx)
     if login.exec() != LoginDialog.DialogCode.Accepted:
         return 0
+    from ui.views.settings_view import apply_user_preferences
+
+    apply_user_preferences(ctx)  # language, text size and contrast of who signed in
     window = MainWindow(ctx, demo=demo)
     window.show()
     return app.exec()

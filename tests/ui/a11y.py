@@ -1,0 +1,252 @@
+"""Walking every view of the main window, for the accessibility and translation tests.
+
+`open_every_view()` builds a MainWindow for a signed-in beheerder (who sees everything),
+creates one visitor with one visit so that views about a visitor have something to show,
+and opens each view in `VIEWS` with the arguments its `open()` asks for.  The checks return
+lists of readable offenders ("view: objectName (Class): problem") so that one test run
+names every widget that needs fixing, not only the first.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollBar,
+    QTabBar,
+    QTableView,
+    QTabWidget,
+    QTextEdit,
+    QTreeView,
+    QWidget,
+)
+
+from tests import helpers
+from ui.main_window import VIEWS, MainWindow
+
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QTextEdit,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QAbstractSlider,
+)
+# Parts that Qt builds inside a composite widget and names itself.
+_COMPOSITES = (
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QCalendarWidget,
+    QTabBar,
+    QScrollBar,
+    QHeaderView,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def sample_arguments(ctx) -> dict:
+    """Values for the keyword arguments that views' open() commonly takes."""
+    person = helpers.visitor(ctx)
+    visit = helpers.visit(ctx, person.id)
+    return {"visitor_id": person.id, "visit_id": visit.id, "visitor": person, "visit": visit}
+
+
+def make_window(qtbot, db, *, size=(1280, 900)) -> tuple[MainWindow, dict]:
+    ctx = helpers.context(db, role="beheerder")
+    args = sample_arguments(ctx)
+    window = MainWindow(ctx, demo=True)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    return window, args
+
+
+def open_view(window: MainWindow, name: str, args: dict) -> tuple[QWidget | None, str]:
+    """Show view `name`; returns (view, "") or (None, the reason it could not be opened)."""
+    try:
+        view = window.view(name)
+        params = inspect.signature(view.open).parameters
+        kwargs = {k: v for k, v in args.items() if k in params}
+        window.stack.setCurrentWidget(view)
+        view.open(**kwargs)
+    except Exception as err:  # a view that cannot open is itself an offender
+        return None, f"{name}: cannot be opened ({type(err).__name__}: {err})"
+    QApplication.processEvents()
+    return view, ""
+
+
+def describe(view_name: str, widget: QWidget) -> str:
+    name = widget.objectName() or "<no objectName>"
+    return f"{view_name}: {name} ({type(widget).__name__})"
+
+
+def is_internal(widget: QWidget, root: QWidget) -> bool:
+    """True for the pieces Qt builds inside composite widgets (spin box editor, scroll bars)."""
+    if widget.objectName().startswith("qt_"):
+        return True
+    if widget.metaObject().className() == "QTableCornerButton":
+        return True
+    if isinstance(widget, (QScrollBar, QHeaderView, QTabBar)):
+        return True
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, _COMPOSITES):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def interactive_widgets(root: QWidget) -> list[QWidget]:
+    return [
+        w
+        for w in root.findChildren(QWidget)
+        if isinstance(w, INTERACTIVE) and not is_internal(w, root)
+    ]
+
+
+def accessible_name(widget: QWidget) -> str:
+    """The name a screen reader announces (Qt's own accessibility interface)."""
+    iface = QAccessible.queryAccessibleInterface(widget)
+    return iface.text(QAccessible.Text.Name).strip() if iface is not None else ""
+
+
+def name_problems(view_name: str, root: QWidget) -> list[str]:
+    out = []
+    for w in interactive_widgets(root):
+        if not accessible_name(w):
+            out.append(f"{describe(view_name, w)}: no accessible name")
+        if isinstance(w, QAbstractButton) and not w.text().strip():
+            if not w.toolTip().strip():
+                out.append(f"{describe(view_name, w)}: icon-only button without tooltip")
+    return out
+
+
+def focus_problems(view_name: str, root: QWidget) -> list[str]:
+    out = []
+    for w in interactive_widgets(root):
+        if isinstance(w, QAbstractSlider):
+            continue
+        if not w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            out.append(f"{describe(view_name, w)}: cannot be reached with the Tab key")
+    return out
+
+
+def size_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:
+    """Visible widgets squeezed below their minimum size hint (clipped or overlapping text)."""
+    out = []
+    need = root.minimumSizeHint()
+    if need.width() > window.width() or need.height() > window.height():
+        out.append(
+            f"{view_name}: needs {need.width()}×{need.height()} px, more than the "
+            f"{window.width()}×{window.height()} window (put it in a scroll area)"
+        )
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(window) or is_internal(w, root):
+            continue
+        hint = w.minimumSizeHint()
+        if not hint.isValid():
+            continue
+        minimum = w.minimumSize()
+        want_w = max(hint.width(), minimum.width())
+        want_h = max(hint.height(), minimum.height())
+        if isinstance(w, QLabel) and w.wordWrap() and w.hasHeightForWidth():
+            want_h = max(want_h, w.heightForWidth(w.width()))
+            want_w = min(want_w, w.width())
+        if w.width() + 1 < want_w or w.height() + 1 < want_h:
+            out.append(
+                f"{describe(view_name, w)}: {w.width()}×{w.height()} px, needs {want_w}×{want_h}"
+            )
+    return out
+
+
+def _marked(widget: QWidget, root: QWidget) -> bool:
+    """Widgets that show data (names, dates, autonyms) are exempt: property i18n_data."""
+    w: QWidget | None = widget
+    while w is not None:
+        if w.property("i18n_data"):
+            return True
+        if w is root:
+            break
+        w = w.parentWidget()
+    return False
+
+
+def visible_strings(root: QWidget) -> list[tuple[QWidget, str, str]]:
+    """(widget, where, text) for every user-visible string that should be translated."""
+    out: list[tuple[QWidget, str, str]] = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if is_internal(w, root) or _marked(w, root):
+            continue
+        pieces = [
+            ("toolTip", w.toolTip()),
+            ("accessibleName", w.accessibleName()),
+            ("accessibleDescription", w.accessibleDescription()),
+        ]
+        if isinstance(w, QLabel):
+            pieces.append(("text", w.text()))
+        elif isinstance(w, QAbstractButton):
+            pieces.append(("text", w.text()))
+        elif isinstance(w, QGroupBox):
+            pieces.append(("title", w.title()))
+        elif isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit)):
+            pieces.append(("placeholder", w.placeholderText()))
+        elif isinstance(w, QComboBox):
+            pieces += [(f"item {i}", w.itemText(i)) for i in range(w.count())]
+            if w.isEditable() and w.lineEdit() is not None:
+                pieces.append(("placeholder", w.lineEdit().placeholderText()))
+        elif isinstance(w, QTabWidget):
+            pieces += [(f"tab {i}", w.tabText(i)) for i in range(w.count())]
+        header = (
+            w.horizontalHeader()
+            if isinstance(w, QTableView)
+            else w.header()
+            if isinstance(w, QTreeView)
+            else None
+        )
+        if header is not None and w.model() is not None and not header.isHidden():
+            for col in range(header.count()):
+                if header.isSectionHidden(col):
+                    continue
+                head = w.model().headerData(
+                    col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+                )
+                pieces.append((f"column {col}", str(head) if head is not None else ""))
+        out += [(w, where, text) for where, text in pieces if text]
+    return out
+
+
+def untranslated(view_name: str, root: QWidget) -> list[str]:
+    """Strings shown in the pseudo-locale without its ⟦ ⟧ markers."""
+    out = []
+    for w, where, text in visible_strings(root):
+        plain = _TAGS.sub("", text)
+        if "⟦" in plain or not _LETTER.search(plain):
+            continue
+        out.append(f"{describe(view_name, w)} {where}: {plain[:60]!r}")
+    title = root.title() if hasattr(root, "title") else ""
+    if title and "⟦" not in title:
+        out.append(f"{view_name}: title(): {title!r}")
+    return out
+
+
+def every_view() -> list[str]:
+    return list(VIEWS)

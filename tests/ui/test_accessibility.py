@@ -1,0 +1,183 @@
+"""Accessibility (EN 301 549 / WCAG 2.1 AA) and translation checks over every view.
+
+Each test walks all views of `VIEWS` (as a beheerder, who sees everything) and reports every
+offender by view and objectName in one failure message, so that one run lists all fixes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from loket import i18n, i18n_tools
+from tests.ui import a11y
+from ui import i18n_qt, theme
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    i18n_tools.compile_all()
+
+
+@pytest.fixture
+def ui_state(qapp):
+    """Restore language, palette, style sheet and font after a test changes them."""
+    language = i18n.language()
+    palette, font, sheet = qapp.palette(), qapp.font(), qapp.styleSheet()
+    i18n_qt.install()
+    yield qapp
+    i18n.set_language(language)
+    theme.apply(qapp, scale=100)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+def _walk(qtbot, db, check, *, size=(1280, 900)) -> list[str]:
+    window, args = a11y.make_window(qtbot, db, size=size)
+    offenders: list[str] = []
+    for name in a11y.every_view():
+        view, problem = a11y.open_view(window, name, args)
+        if view is None:
+            offenders.append(problem)
+            continue
+        offenders += check(name, view, window)
+    return offenders
+
+
+def _report(offenders: list[str], what: str) -> str:
+    return f"{len(offenders)} {what}:\n  " + "\n  ".join(offenders)
+
+
+def test_every_interactive_widget_has_an_accessible_name(qtbot, db, ui_state):
+    i18n.set_language("nl")
+    offenders = _walk(qtbot, db, lambda name, view, _w: a11y.name_problems(name, view))
+    assert not offenders, _report(offenders, "widgets without a name")
+
+
+def test_every_interactive_widget_takes_keyboard_focus(qtbot, db, ui_state):
+    offenders = _walk(qtbot, db, lambda name, view, _w: a11y.focus_problems(name, view))
+    assert not offenders, _report(offenders, "widgets out of reach of the keyboard")
+
+
+@pytest.mark.parametrize("which", sorted(theme.THEMES))
+def test_text_colours_of_the_theme_have_contrast(which):
+    t = theme.THEMES[which]
+    low = [
+        f"{fg} on {bg}: {theme.contrast_ratio(t.colours[fg], t.colours[bg]):.2f}"
+        for fg, bg in theme.TEXT_PAIRS
+        if theme.contrast_ratio(t.colours[fg], t.colours[bg]) < 4.5
+    ]
+    low += [
+        f"chip {kind}: {theme.contrast_ratio(fg, bg):.2f}"
+        for kind, (fg, bg) in t.chips.items()
+        if theme.contrast_ratio(fg, bg) < 4.5
+    ]
+    assert not low, _report(low, f"colour pairs below 4.5:1 in {which}")
+    # ... and the palette the app gets is made of exactly these colours
+    pal = theme.palette(t)
+    for name, role in theme._ROLES.items():
+        assert pal.color(role).name() == t.colours[name], name
+
+
+def test_contrast_formula_matches_wcag():
+    assert theme.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert theme.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert theme.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+
+
+_COLOUR = re.compile(r"(?<![-\w])(color|background(?:-color)?)\s*:\s*(#[0-9a-fA-F]{3,6})")
+
+
+def _sheet_problems(name: str, view: QWidget, _window) -> list[str]:
+    """Colours that widgets set in their own style sheets, against the theme's background."""
+    out = []
+    for w in [view, *view.findChildren(QWidget)]:
+        found = dict((k.split("-")[0], v) for k, v in _COLOUR.findall(w.styleSheet()))
+        if "color" not in found:
+            continue
+        background = found.get("background", theme.current().colours["window"])
+        ratio = theme.contrast_ratio(found["color"], background)
+        if ratio < 4.5:
+            out.append(
+                f"{a11y.describe(name, w)}: {found['color']} on {background} "
+                f"is {ratio:.2f}:1 in the {theme.current().name} theme"
+            )
+    return out
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_style_sheet_colours_keep_contrast(qtbot, db, ui_state, high_contrast):
+    theme.apply(ui_state, high_contrast=high_contrast)
+    offenders = _walk(qtbot, db, _sheet_problems)
+    assert not offenders, _report(offenders, "text colours below 4.5:1")
+
+
+def test_every_view_survives_double_text_size(qtbot, db, ui_state):
+    theme.apply(ui_state, scale=200)
+    assert QApplication.font().pointSizeF() == pytest.approx(2 * theme._base_point_size)
+    offenders = _walk(qtbot, db, lambda name, view, window: a11y.size_problems(name, view, window))
+    assert not offenders, _report(offenders, "clipped widgets at 200 % text size")
+
+
+def test_every_string_is_translated_and_retranslated(qtbot, db, ui_state):
+    """Open every view in Dutch, switch to the pseudo-locale: every string must follow."""
+    i18n.set_language("nl")
+    window, args = a11y.make_window(qtbot, db)
+    offenders = []
+    views = {}
+    for name in a11y.every_view():
+        view, problem = a11y.open_view(window, name, args)
+        if view is None:
+            offenders.append(problem)
+        else:
+            views[name] = view
+    i18n.set_language(i18n.PSEUDO)
+    for name, view in views.items():
+        offenders += a11y.untranslated(name, view)
+    assert "⟦" in window.windowTitle()
+    assert not offenders, _report(offenders, "strings not translated (no ⟦ ⟧ markers)")
+
+
+def test_arabic_turns_the_layout_right_to_left_and_back(qtbot, db, ui_state):
+    i18n.set_language("nl")
+    window, _args = a11y.make_window(qtbot, db)
+    dutch_banner = window.demo_banner.text()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuleren"
+
+    i18n.set_language("ar")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.isRightToLeft()
+    assert window.stack.currentWidget().isRightToLeft()
+    assert QLocale().language() == QLocale.Language.Arabic
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel"
+    assert window.demo_banner.text() != dutch_banner
+    assert re.search("[\u0600-\u06ff]", window.demo_banner.text())
+
+    i18n.set_language("nl")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert not window.isRightToLeft()
+    assert QLocale().language() == QLocale.Language.Dutch
+    assert window.demo_banner.text() == dutch_banner
+
+
+def test_lists_sort_the_way_the_language_does(ui_state):
+    i18n.set_language("nl")
+    names = ["Zoë", "apple", "Émile", "item 10", "item 9", "Çelik", "Dirk"]
+    assert i18n_qt.sort_strings(names) == [
+        "apple",
+        "Çelik",
+        "Dirk",
+        "Émile",
+        "item 9",
+        "item 10",
+        "Zoë",
+    ]
+    i18n.set_language("ar")
+    arabic = ["ياسين", "أحمد", "بشير", "خالد"]  # ya, alif, ba, kha
+    assert i18n_qt.sort_strings(arabic) == ["أحمد", "بشير", "خالد", "ياسين"]
+    rows = [{"n": "b"}, {"n": "A"}]
+    assert i18n_qt.sort_strings(rows, key=lambda r: r["n"]) == [{"n": "A"}, {"n": "b"}]

@@ -8,21 +8,23 @@ transactions; 1,000,000 visitors take well under two minutes.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import multiprocessing
 import os
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from loket import seed as seeding
 from loket.auth import hash_password
-from loket.clock import uuid7
 from loket.db import bulk, reference
 from loket.db import staff as staff_repo
 from loket.db.connection import Database
 from loket.demo_names import COMMUNITIES
 from loket.errors import DemoRefused
 from loket.i18n import _
+from loket.textfold import search_text
 
 DEMO_PASSWORD = "demo"
 ACCOUNTS = (
@@ -31,6 +33,14 @@ ACCOUNTS = (
     ("beheerder", "Beheerder Loket", "beheerder"),
 )
 BATCH = 20_000
+REFERRAL_CHANCE = (0.5, 0.2)  # for the first and the second need of a visit
+DAYS_BACK = 730  # visits spread over the last two years
+VISIT_COUNTS = (1, 1, 1, 2, 2, 3)  # visits per visitor
+NEED_COUNTS = (1, 1, 2, 2, 3)  # needs per visit
+VISIT_STATUSES = ("waiting", "in_progress", "done")  # of today's visits
+FOLLOW_UP_DAYS = (7, 14, 28)
+EVENT_GAPS = (1, 3, 7, 14)  # days between referral status changes
+REASONS = {"declined": "Geen plek", "cancelled": "Bezoeker wil niet meer"}
 STATUS_PATHS = (
     # (weight, statuses in order)
     (45, ("proposed", "sent", "accepted", "completed")),
@@ -109,27 +119,33 @@ def is_demo(db: Database) -> bool:
     return reference.get_setting(db, "demo") == "1"
 
 
-def _bsn(rng: random.Random) -> str:
+def _bsn(rnd: Callable[[], float]) -> str:
+    """A number that passes the BSN eleven-test (weights 9..2, then -1)."""
     while True:
-        digits = [rng.randrange(10) for _ in range(8)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
+        digits = [int(rnd() * 10) for _ in range(8)]
+        last = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
         if last < 10 and digits[0] != 0:
             return "".join(map(str, digits)) + str(last)
 
 
 class _Ids:
-    """Deterministic time-ordered ids: each batch gets its own millisecond range."""
+    """Deterministic time-ordered ids (UUID version 7 layout): each batch gets its own
+    millisecond range, the random bits come from the batch's generator.  Formatted in one
+    step rather than with clock.uuid7, because a million visitors need ten million ids."""
 
     BASE_MS = 1_700_000_000_000
 
     def __init__(self, rng: random.Random, batch: int) -> None:
-        self.rng = rng
+        self.bits = rng.getrandbits
         self.ms = self.BASE_MS + batch * 1_000_000
 
     def __call__(self) -> str:
         self.ms += 1
-        return uuid7(self.ms, self.rng.getrandbits(74))
+        ms, r = self.ms, self.bits(64)
+        return (
+            f"{ms >> 16:08x}-{ms & 0xFFFF:04x}-7{r >> 52:03x}-{(r >> 36 & 0x3FFF) | 0x8000:04x}"
+            f"-{r & 0xFFFFFFFFFFFF:012x}"
+        )
 
 
 def generate(
@@ -201,9 +217,10 @@ def _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, s
     else:
         batches = map(_make_batch, jobs)
     try:
-        for rows_v, rows_visit, rows_need, rows_ref, rows_ev in batches:
+        for rows_v, rows_search, rows_visit, rows_need, rows_ref, rows_ev in batches:
             with db.transaction():
                 bulk.insert_many(db, "visitor", VISITOR_COLS, rows_v)
+                bulk.insert_many(db, "visitor_search", ("visitor_id", "text"), rows_search)
                 bulk.insert_many(db, "visit", VISIT_COLS, rows_visit)
                 bulk.insert_many(db, "visit_need", NEED_COLS, rows_need)
                 bulk.insert_many(db, "referral", REFERRAL_COLS, rows_ref)
@@ -220,62 +237,91 @@ def _fill(db, seed, visitors, today, desks, staff_ids, topics, needs, by_need, s
     return done
 
 
-def _make_batch(job) -> tuple[list, list, list, list, list]:
-    """One batch of visitors with their visits, needs, referrals and referral events."""
+def _make_batch(job) -> tuple[list, list, list, list, list, list]:
+    """One batch of visitors with their search lines, visits, needs, referrals and referral
+    events.  The search line is made here, in the generating process, so the writing process
+    does not have to call loket_search_text a million times after the load.
+
+    Written for speed (this loop makes ten million rows): choices use rng.random() directly
+    instead of random.choice/randrange, and dates are looked up from a table of ISO strings.
+    """
     (seed, batch, n, today, desks, staff_ids, topics, needs, by_need, ws, stamp) = job
     rng = random.Random(seed * 1_000_003 + batch)
+    rnd = rng.random
     new_id = _Ids(rng, batch)
     communities = list(COMMUNITIES.values())
-    weights = [c[1] for c in communities]
-    path_weights = [w for w, _p in STATUS_PATHS]
-    rows_v, rows_visit, rows_need, rows_ref, rows_ev = [], [], [], [], []
+    cum_weights = list(itertools.accumulate(c[1] for c in communities))
+    total_weight = cum_weights[-1]
+    paths = [p for _w, p in STATUS_PATHS]
+    cum_paths = list(itertools.accumulate(w for w, _p in STATUS_PATHS))
+    # ISO date of "today minus `ago` days" for every ago a row can have (follow-ups and
+    # referral events lie up to ~60 days after a visit, so some are in the future).
+    first_day = today.toordinal() - DAYS_BACK
+    iso = [date.fromordinal(first_day + i).isoformat() for i in range(DAYS_BACK + 90)]
+    today_i = DAYS_BACK
+    born_0 = date(1940, 1, 1).toordinal()
+    local_options = {
+        (d["city"], need): [o[0] for o in opts if o[1] == d["city"]] or [o[0] for o in opts]
+        for d in desks
+        for need, opts in by_need.items()
+        if opts
+    }
+    rows_v, rows_search, rows_visit, rows_need, rows_ref, rows_ev = [], [], [], [], [], []
     for _i in range(n):
-        lang, _w, given, family = rng.choices(communities, weights)[0]
+        lang, _w, given, family = communities[bisect.bisect(cum_weights, rnd() * total_weight)]
         vid = new_id()
-        dob = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 66))
-        visit_days = sorted(rng.sample(range(730), rng.choice((1, 1, 1, 2, 2, 3))))
-        last_day = today - timedelta(days=visit_days[0])
-        interp = int(lang not in ("nl", "en") and rng.random() < 0.5)
+        born = date.fromordinal(born_0 + int(rnd() * 24_090)).isoformat()
+        k = VISIT_COUNTS[int(rnd() * len(VISIT_COUNTS))]
+        days = {int(rnd() * DAYS_BACK)}
+        while len(days) < k:
+            days.add(int(rnd() * DAYS_BACK))
+        visit_days = sorted(days)  # days ago, most recent first
+        interp = int(lang not in ("nl", "en") and rnd() < 0.5)
+        first = given[int(rnd() * len(given))]
+        last = family[int(rnd() * len(family))]
+        v_number = str(1_000_000_000 + int(rnd() * 9_000_000_000)) if rnd() < 0.9 else None
+        bsn = _bsn(rnd) if rnd() < 0.4 else None
+        phone = f"+316{10_000_000 + int(rnd() * 90_000_000)}" if rnd() < 0.6 else None
+        rows_search.append((vid, search_text(first, last, v_number, bsn, born, phone)))
         rows_v.append(
             (
                 vid,
-                rng.choice(given),
-                rng.choice(family),
-                dob.isoformat(),
-                f"{rng.randrange(10**9, 10**10)}" if rng.random() < 0.9 else None,
-                _bsn(rng) if rng.random() < 0.4 else None,
-                f"+316{rng.randrange(10**7, 10**8)}" if rng.random() < 0.6 else None,
+                first,
+                last,
+                born,
+                v_number,
+                bsn,
+                phone,
                 lang,
                 interp,
                 lang if interp else None,
-                f"{last_day.isoformat()}T12:00:00Z",
+                f"{iso[today_i - visit_days[0]]}T12:00:00Z",
                 stamp,
                 stamp,
                 ws,
             )
         )
-        desk = rng.choice(desks)
+        desk = desks[int(rnd() * len(desks))]
+        desk_id, city = desk["id"], desk["city"]
         for ago in reversed(visit_days):
-            day = today - timedelta(days=ago)
+            day_i = today_i - ago
+            day = iso[day_i]
             visit_id = new_id()
-            at = f"{day.isoformat()}T{8 + rng.randrange(9):02d}:{rng.randrange(60):02d}:00Z"
-            staff_id = rng.choice(staff_ids)
-            status = "done" if ago > 0 else rng.choice(("waiting", "in_progress", "done"))
-            follow = (
-                (day + timedelta(days=rng.choice((7, 14, 28)))).isoformat()
-                if rng.random() < 0.4
-                else None
-            )
+            minute = 480 + int(rnd() * 540)  # arrived between 08:00 and 17:00
+            at = f"{day}T{minute // 60:02d}:{minute % 60:02d}:00Z"
+            staff_id = staff_ids[int(rnd() * len(staff_ids))]
+            status = "done" if ago > 0 else VISIT_STATUSES[int(rnd() * 3)]
+            follow = iso[day_i + FOLLOW_UP_DAYS[int(rnd() * 3)]] if rnd() < 0.4 else None
             rows_visit.append(
                 (
                     visit_id,
                     vid,
-                    desk["id"],
+                    desk_id,
                     staff_id,
-                    day.isoformat(),
+                    day,
                     at,
                     status,
-                    rng.choice(topics),
+                    topics[int(rnd() * len(topics))],
                     lang,
                     interp,
                     "",
@@ -286,40 +332,36 @@ def _make_batch(job) -> tuple[list, list, list, list, list]:
                     ws,
                 )
             )
-            chosen = rng.sample(needs, rng.choice((1, 1, 2, 2, 3)))
+            chosen = rng.sample(needs, NEED_COUNTS[int(rnd() * len(NEED_COUNTS))])
             for need in chosen:
                 rows_need.append((new_id(), visit_id, need, "", at, at, ws))
-            for need in chosen[:2]:
-                options = by_need.get(need)
-                if not options or rng.random() < 0.35:
+            # About one referral per visitor: most visits refer for their first need, a few
+            # for a second one as well.
+            for need, chance in zip(chosen[:2], REFERRAL_CHANCE, strict=False):
+                options = local_options.get((city, need))
+                if not options or rnd() >= chance:
                     continue
-                local = [o for o in options if o[1] == desk["city"]] or options
-                service_id = rng.choice(local)[0]
-                path = rng.choices(STATUS_PATHS, path_weights)[0][1]
+                service_id = options[int(rnd() * len(options))]
+                path = paths[bisect.bisect(cum_paths, rnd() * cum_paths[-1])]
                 ref_id = new_id()
-                moment = datetime.fromisoformat(at[:-1])
-                prev, last_t = None, at
+                prev, last_t, event_i, event_m = None, at, day_i, minute
                 for step, status_ in enumerate(path):
-                    if moment.date() > today:
+                    if event_i > today_i:
                         break
-                    t = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    t = f"{iso[event_i]}T{event_m // 60:02d}:{event_m % 60:02d}:00Z"
                     rows_ev.append((new_id(), ref_id, prev, status_, t, staff_id, "", t, t, ws))
                     prev, last_t = status_, t
-                    moment += timedelta(days=rng.choice((1, 3, 7, 14)) if step else 0, minutes=5)
-                reason = (
-                    "Geen plek"
-                    if prev == "declined"
-                    else "Bezoeker wil niet meer"
-                    if prev == "cancelled"
-                    else None
-                )
+                    if step:
+                        event_i += EVENT_GAPS[int(rnd() * 4)]
+                    event_m += 5
+                reason = REASONS.get(prev)
                 rows_ref.append(
                     (
                         ref_id,
                         visit_id,
                         service_id,
                         staff_id,
-                        "warm" if rng.random() < 0.3 else "cold",
+                        "warm" if rnd() < 0.3 else "cold",
                         prev,
                         last_t,
                         follow,
@@ -329,7 +371,7 @@ def _make_batch(job) -> tuple[list, list, list, list, list]:
                         ws,
                     )
                 )
-    return rows_v, rows_visit, rows_need, rows_ref, rows_ev
+    return rows_v, rows_search, rows_visit, rows_need, rows_ref, rows_ev
 
 
 def _accounts(db: Database, desks: list[dict]) -> None:

@@ -1,0 +1,187 @@
+"""Sign-in, lock-out, screen lock, user switch and account management."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from loket import accounts, auth
+from loket.clock import to_iso, utcnow
+from loket.context import Context
+from loket.db import staff as staff_repo
+from loket.errors import AuthenticationFailed, ConflictError, ValidationError
+from tests.helpers import PASSWORD, context, make_staff
+
+
+def _actions(db, since: int = 0) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in db.all(
+            "SELECT action, result, actor FROM audit_log WHERE seq > ? ORDER BY seq", (since,)
+        )
+    ]
+
+
+def _last_seq(db) -> int:
+    return db.scalar("SELECT coalesce(max(seq), 0) FROM audit_log")
+
+
+def test_login_sets_user_and_desk_and_logs(db):
+    make_staff(db, "anna", "balie")
+    ctx = Context(db=db)
+    start = _last_seq(db)
+    staff = auth.login(ctx, "ANNA", PASSWORD)
+    assert ctx.user == staff and ctx.desk is not None and ctx.desk.code == "ZWL"
+    auth.logout(ctx)
+    assert ctx.user is None
+    assert _actions(db, start) == [("login", "ok", "anna"), ("logout", "ok", "anna")]
+
+
+def test_unknown_name_and_wrong_password_give_the_same_message(db):
+    make_staff(db, "anna", "balie")
+    with pytest.raises(AuthenticationFailed) as unknown:
+        auth.login(Context(db=db), "nobody", PASSWORD)
+    with pytest.raises(AuthenticationFailed) as wrong:
+        auth.login(Context(db=db), "anna", "wrong password")
+    assert str(unknown.value) == str(wrong.value)
+    rows = db.all("SELECT actor, result FROM audit_log WHERE action = 'login'")
+    assert [tuple(r) for r in rows] == [("nobody", "failed"), ("anna", "failed")]
+
+
+def test_lockout_after_five_failures_then_doubling(db):
+    make_staff(db, "anna", "balie")
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(AuthenticationFailed):
+            auth.login(Context(db=db), "anna", "wrong")
+    row = staff_repo.by_username(db, "anna")
+    assert row["lockouts"] == 1 and row["locked_until"] > to_iso(utcnow())
+    first_lock = row["locked_until"]
+    # Locked: even the right password is refused, with the same message.
+    with pytest.raises(AuthenticationFailed):
+        auth.login(Context(db=db), "anna", PASSWORD)
+    refused = db.one("SELECT result FROM audit_log WHERE action = 'login' ORDER BY seq DESC")
+    assert refused["result"] == "refused"
+    # Let the lock expire, fail five more times: the second lock lasts twice as long.
+    past = to_iso(utcnow() - timedelta(seconds=1))
+    staff_repo.set_login_state(db, row["id"], failed=0, lockouts=1, locked_until=past)
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(AuthenticationFailed):
+            auth.login(Context(db=db), "anna", "wrong")
+    row = staff_repo.by_username(db, "anna")
+    assert row["lockouts"] == 2
+    first = utcnow() + auth.BASE_LOCK
+    assert row["locked_until"] > to_iso(first + timedelta(seconds=30))
+    assert first_lock < row["locked_until"]
+
+
+def test_success_resets_failures(db):
+    make_staff(db, "anna", "balie")
+    for _ in range(auth.MAX_FAILURES - 1):
+        with pytest.raises(AuthenticationFailed):
+            auth.login(Context(db=db), "anna", "wrong")
+    auth.login(Context(db=db), "anna", PASSWORD)
+    assert staff_repo.by_username(db, "anna")["failed_logins"] == 0
+
+
+def test_lock_unlock_and_switch_user(db):
+    ctx = context(db, "balie", "anna")
+    make_staff(db, "bert", "balie")
+    start = _last_seq(db)
+    auth.lock(ctx, reason="idle")
+    with pytest.raises(AuthenticationFailed):
+        auth.unlock(ctx, "wrong")
+    assert ctx.user.username == "anna"
+    auth.unlock(ctx, PASSWORD)
+    with pytest.raises(AuthenticationFailed):
+        auth.switch_user(ctx, "bert", "wrong")
+    assert ctx.user.username == "anna"  # a failed switch keeps the current user
+    auth.switch_user(ctx, "bert", PASSWORD)
+    assert ctx.user.username == "bert"
+    assert _actions(db, start) == [
+        ("session.lock", "ok", "anna"),
+        ("session.unlock", "failed", "anna"),
+        ("session.unlock", "ok", "anna"),
+        ("login", "failed", "bert"),
+        ("logout", "ok", "anna"),
+        ("login", "ok", "bert"),
+    ]
+
+
+def test_change_own_password(db):
+    ctx = context(db, "balie", "anna")
+    with pytest.raises(ValidationError):
+        auth.change_own_password(ctx, "wrong", "a new password")
+    with pytest.raises(ValidationError):
+        auth.change_own_password(ctx, PASSWORD, "short")
+    auth.change_own_password(ctx, PASSWORD, "a new password")
+    auth.login(Context(db=db), "anna", "a new password")
+    with pytest.raises(AuthenticationFailed):
+        auth.login(Context(db=db), "anna", PASSWORD)
+
+
+def test_first_run_creates_the_administrator_only_once(tmp_path):
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from loket.errors import PermissionDenied
+
+    db = Database(tmp_path / "new.sqlite")
+    migrate(db)
+    ctx = Context(db=db)
+    admin = auth.create_account(
+        ctx,
+        username="beheer",
+        display_name="Beheer",
+        role="beheerder",
+        password="long enough",
+        first_run=True,
+    )
+    assert admin.role == "beheerder"
+    with pytest.raises(PermissionDenied):
+        auth.create_account(
+            Context(db=db),
+            username="second",
+            display_name="Second",
+            role="beheerder",
+            password="long enough",
+            first_run=True,
+        )
+    db.close()
+
+
+def test_account_management(db):
+    admin = context(db, "beheerder", "admin0")
+    with pytest.raises(ValidationError) as err:
+        accounts.create_account(
+            admin, username="bad name!", display_name="", role="boss", password="short"
+        )
+    assert set(err.value.errors) == {"username", "display_name", "role", "password"}
+    new = accounts.create_account(
+        admin, username="clara", display_name="Clara", role="balie", password="long enough"
+    )
+    assert accounts.change_role(admin, new.id, "supervisor").role == "supervisor"
+    accounts.set_active(admin, new.id, False)
+    with pytest.raises(AuthenticationFailed):
+        auth.login(Context(db=db), "clara", "long enough")
+    accounts.set_active(admin, new.id, True)
+    accounts.reset_password(admin, new.id, "brand new secret")
+    auth.login(Context(db=db), "clara", "brand new secret")
+    names = [s.username for s in accounts.list_accounts(admin)]
+    assert "clara" in names and "admin0" in names
+
+
+def test_last_administrator_cannot_be_removed(db):
+    admin = context(db, "beheerder", "admin0")
+    with pytest.raises(ConflictError):
+        accounts.change_role(admin, admin.user.id, "balie")
+    with pytest.raises(ConflictError):
+        accounts.set_active(admin, admin.user.id, False)
+    second = accounts.create_account(
+        admin,
+        username="admin1",
+        display_name="Admin Twee",
+        role="beheerder",
+        password="long enough",
+    )
+    accounts.set_active(admin, second.id, False)
+    assert staff_repo.by_id(db, second.id)["active"] == 0

@@ -1,0 +1,119 @@
+"""Every role × use case: the core decides, and every refusal lands in the audit log."""
+
+from __future__ import annotations
+
+import pytest
+
+from loket import accounts, audit, backup, directory, intake, retention, settings, visitor_rights
+from loket.errors import PermissionDenied
+from loket.permissions import ROLES
+from tests.helpers import context, make_staff, visitor
+
+ALL = set(ROLES)
+SUPER = {"supervisor", "beheerder"}
+ADMIN = {"beheerder"}
+
+
+def _register(ctx, env):
+    intake.register_visitor(
+        ctx,
+        intake.Visitor(given_names="Sara", family_name="Haile", v_number="5555555555"),
+        confirmed_new=True,
+    )
+
+
+def _export_identifiable(ctx, env):
+    exports = pytest.importorskip("loket.exports")
+    exports.export_referrals(
+        ctx,
+        date_from="2026-01-01",
+        date_to="2026-12-31",
+        fmt="csv",
+        out_path=env["tmp"] / "out.csv",
+        identifiable=True,
+        reason="court order",
+    )
+
+
+USE_CASES = [
+    ("register visitor", _register, ALL),
+    ("view visitor", lambda ctx, env: intake.get_visitor(ctx, env["visitor"].id), ALL),
+    (
+        "edit directory",
+        lambda ctx, env: directory.save_organisation(ctx, name="Taalhuis Zwolle"),
+        SUPER,
+    ),
+    ("identifiable export", _export_identifiable, SUPER),
+    ("browse audit trail", lambda ctx, env: audit.entries(ctx), SUPER),
+    ("verify audit chain", lambda ctx, env: audit.check_chain(ctx), SUPER),
+    ("backup", lambda ctx, env: backup.backup(ctx, env["tmp"] / "b.sqlite"), SUPER),
+    ("right of access", lambda ctx, env: visitor_rights.dossier(ctx, env["visitor"].id), SUPER),
+    (
+        "erase visitor",
+        lambda ctx, env: visitor_rights.erase_visitor(ctx, env["visitor"].id, "asked at the desk"),
+        SUPER,
+    ),
+    ("list accounts", lambda ctx, env: accounts.list_accounts(ctx), ADMIN),
+    (
+        "create account",
+        lambda ctx, env: accounts.create_account(
+            ctx, username="nieuw", display_name="Nieuw", role="balie", password="long enough"
+        ),
+        ADMIN,
+    ),
+    (
+        "change role",
+        lambda ctx, env: accounts.change_role(ctx, env["other"].id, "supervisor"),
+        ADMIN,
+    ),
+    (
+        "deactivate account",
+        lambda ctx, env: accounts.set_active(ctx, env["other"].id, False),
+        ADMIN,
+    ),
+    (
+        "reset password",
+        lambda ctx, env: accounts.reset_password(ctx, env["other"].id, "another long one"),
+        ADMIN,
+    ),
+    ("change a setting", lambda ctx, env: settings.set_setting(ctx, "lock_minutes", "10"), ADMIN),
+    ("run retention", lambda ctx, env: retention.run(ctx, dry_run=True), ADMIN),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "call", "allowed"), USE_CASES, ids=[u[0] for u in USE_CASES])
+def test_role_can_or_cannot(db, tmp_path, role, name, call, allowed):
+    admin = context(db, "beheerder", "admin0")
+    env = {"tmp": tmp_path, "visitor": visitor(admin), "other": make_staff(db, "other", "balie")}
+    ctx = context(db, role, f"user_{role}")
+    before = db.scalar("SELECT max(seq) FROM audit_log")
+    if role in allowed:
+        call(ctx, env)
+    else:
+        with pytest.raises(PermissionDenied):
+            call(ctx, env)
+        refused = db.all(
+            "SELECT * FROM audit_log WHERE seq > ? AND result = 'refused' AND actor = ?",
+            (before, ctx.user.username),
+        )
+        assert refused, f"{name}: the refusal was not logged"
+
+
+def test_counter_staff_grants_exclude_sensitive_rights():
+    from loket.permissions import GRANTS, Permission
+
+    for perm in (
+        Permission.EXPORT_IDENTIFIABLE,
+        Permission.DIRECTORY_EDIT,
+        Permission.ACCOUNTS_MANAGE,
+    ):
+        assert perm not in GRANTS["balie"]
+    assert Permission.ACCOUNTS_MANAGE not in GRANTS["supervisor"]
+
+
+def test_anonymous_context_is_refused(db):
+    from loket.context import Context
+
+    with pytest.raises(PermissionDenied):
+        audit.entries(Context(db=db))

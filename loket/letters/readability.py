@@ -62,7 +62,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _AUX = {"wordt", "worden", "werd", "werden", "is", "zijn", "was", "waren"}
-_PARTICIPLE = re.compile(r"^ge\w+[dt]$|^(be|ver|ont|her|er)\w+[dt]$")
+# ge-...-d/t/en, also after a separable prefix (aan-ge-tekend), or be-/ver-/ont-/her-...-d/t
+_PARTICIPLE = re.compile(r"^(?:\w{0,5}ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her)\w{2,}[dt])$")
 
 
 @dataclass

@@ -1,0 +1,102 @@
+"""Letter catalogues: placeholders kept, headers say who checked them, dates per language."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from loket.letters import catalogue, formats
+from loket.letters.catalogue import LetterCatalogue, TranslationMissing
+
+LANGUAGES = [x for x in catalogue.available_languages() if x != "nl"]
+
+
+def test_required_languages_are_shipped():
+    assert {"en", "ar", "ti", "tr", "fa", "so", "uk"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_every_placeholder(lang):
+    cat = catalogue.read_po_file(lang)
+    assert catalogue.placeholder_problems(cat) == []
+    assert catalogue.untranslated(cat) == []
+
+
+def test_placeholder_check_catches_drop_add_and_rename():
+    msgid = "U heeft een afspraak op {date} om {time}."
+    for broken in (
+        "Appointment on {date}.",
+        "On {date} at {time} in {city}.",
+        "On {datum} at {time}.",
+    ):
+        cat = LetterCatalogue("xx", {msgid: broken})
+        assert catalogue.placeholder_problems(cat), broken
+    assert not catalogue.placeholder_problems(LetterCatalogue("xx", {msgid: "{time}, {date}"}))
+
+
+def test_broken_placeholder_is_a_clear_error_at_render_time():
+    cat = LetterCatalogue("xx", {"Kom terug naar het loket op {date}.": "Come back {datum}."})
+    with pytest.raises(TranslationMissing, match="placeholder"):
+        cat.text("Kom terug naar het loket op {date}.", date="3 december 2026")
+
+
+def test_missing_translation_and_language_are_clear_errors():
+    with pytest.raises(TranslationMissing):
+        LetterCatalogue("xx", {}).text("Kom op tijd.")
+    with pytest.raises(TranslationMissing):
+        catalogue.load("zz")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_shipped_catalogues_say_they_are_not_certified(lang):
+    cat = catalogue.load(lang)
+    assert cat.headers.get(catalogue.CERTIFIED_HEADER) == "no"
+    assert cat.certified is False
+    assert cat.version.startswith("2026-")
+    assert catalogue.load("nl").certified
+
+
+def test_certified_header_is_read_from_the_po_text(tmp_path):
+    po = tmp_path / "letters.po"
+    po.write_text(
+        '# X-Certified-Translation: yes\nmsgid ""\nmsgstr ""\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+        encoding="utf-8",
+    )
+    headers = catalogue.po_headers(po)
+    assert headers["X-Certified-Translation"] == "yes"
+    assert LetterCatalogue("xx", {}, headers).certified
+
+
+def test_pot_lists_every_sentence(tmp_path):
+    out = tmp_path / "letters.pot"
+    catalogue.write_pot(out)
+    text = out.read_text(encoding="utf-8")
+    for msgid in catalogue.messages():
+        assert f'"{msgid}"' in text or msgid.split("{")[0] in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", "3 december 2026"),
+        ("ar", "3 ديسمبر 2026"),
+        ("ti", "3 ታሕሳስ 2026"),
+        ("en", "3 December 2026"),
+        ("tr", "3 Aralık 2026"),
+        ("uk", "3 грудня 2026"),
+        ("fa", "3 دسامبر 2026"),
+        ("so", "3 Diseembar 2026"),
+    ],
+)
+def test_dates_are_written_out_in_the_letter_language(lang, expected):
+    assert formats.format_long_date(date(2026, 12, 3), lang) == expected
+
+
+def test_times_days_and_language_names():
+    assert formats.format_time(time(9, 5), "ar") == "09:05"
+    assert formats.format_days("MO,WE", "nl") == "maandag, woensdag"
+    assert formats.format_days("FR", "ti") == "ዓርቢ"
+    assert formats.language_name("ar", "nl") == "Arabisch"
+    assert formats.display_language("ar") == "العربية"

@@ -192,6 +192,9 @@ class DirectoryView(View):
         self.need.setObjectName("directoryNeed")
         self.city = QComboBox(self)
         self.city.setObjectName("directoryCity")
+        # Need labels and place names come from the data (the needs table, the directory).
+        self.need.setProperty("i18n_data", True)
+        self.city.setProperty("i18n_data", True)
         for w in (self.search_label, self.search, self.need, self.city):
             filters.addWidget(w)
         layout.addLayout(filters)

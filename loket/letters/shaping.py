@@ -25,6 +25,10 @@ from loket.i18n import _
 from loket.letters import fonts as fontreg
 
 FEATURES = {"kern": True, "liga": True}
+# Latin, Cyrillic and Ethiopic runs are drawn glyph by glyph at their natural advance: no
+# kerning, so ReportLab writes them as plain strings (several times faster than positioned
+# glyphs); Arabic needs its joining forms and mark positions and keeps every feature.
+PLAIN_FEATURES = {"kern": False, "liga": False}
 
 
 class GlyphMissing(LoketError):
@@ -36,7 +40,7 @@ class Run:
     """Glyphs of one font, in visual (left-to-right drawing) order."""
 
     font_name: str
-    text: ShapedStr
+    text: str  # a ShapedStr when glyphs are positioned (offsets, kerning)
     advance: float  # in thousandths of the font size
 
 
@@ -113,7 +117,8 @@ def _shape_run(font_name: str, text: str) -> Run:
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.add_codepoints([ord(c) for c in text])
     buf.guess_segment_properties()
-    hb.shape(hbfont, buf, FEATURES)
+    plain = "Arabic" not in font_name
+    hb.shape(hbfont, buf, PLAIN_FEATURES if plain else FEATURES)
     infos, positions = buf.glyph_infos, buf.glyph_positions
     starts = sorted({i.cluster for i in infos})
     ends = {s: (starts[k + 1] if k + 1 < len(starts) else len(text)) for k, s in enumerate(starts)}
@@ -143,7 +148,11 @@ def _shape_run(font_name: str, text: str) -> Run:
                 font.face.charWidths[code],
             )
         )
-    return Run(font_name, ShapedStr("".join(chars), shapeData=data), total)
+    simple = all(
+        d.x_offset == 0 and d.y_offset == 0 and d.x_advance == d.width for d in data
+    )
+    glyphs = "".join(chars)
+    return Run(font_name, glyphs if simple else ShapedStr(glyphs, shapeData=data), total)
 
 
 _MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")

@@ -38,15 +38,15 @@ def _setup():
 
 
 def _baseline(paragraphs: list[str]) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
-    from xml.sax.saxutils import escape
 
     from loket.letters.fonts import fonts
 
-    style = ParagraphStyle("body", fontName=fonts(False).names["arabic"], fontSize=12,
-                           leading=17)
+    style = ParagraphStyle("body", fontName=fonts(False).names["arabic"], fontSize=12, leading=17)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, invariant=1)
     doc.build([Paragraph(escape(p), style) for p in paragraphs])
@@ -71,6 +71,7 @@ def run() -> dict:
 
     db, ctx, visit_id = _setup()
     try:
+
         def loket_letter() -> bytes:
             return letters.render(ctx, visit_id, "plan", "ar", letter_date=date(2026, 11, 28))
 
@@ -79,8 +80,9 @@ def run() -> dict:
         paragraphs = []
         for lang in ("ar", "nl"):
             cat = catalogue.load(lang)
-            blocks = templates.section_blocks(templates.TEMPLATES["plan"], data, cat,
-                                              display_lang=lang, bilingual=True)
+            blocks = templates.section_blocks(
+                templates.TEMPLATES["plan"], data, cat, display_lang=lang, bilingual=True
+            )
             paragraphs += [b.text for b in blocks if b.text]
         _baseline(paragraphs)
         loket_ms = _median_ms(loket_letter)
@@ -98,6 +100,8 @@ def run() -> dict:
 
 if __name__ == "__main__":
     result = run()
-    print(f"two-language letter (ar+nl): {result['loket_ms']} ms in-process; "
-          f"ReportLab alone, same paragraphs: {result['baseline_ms']} ms; "
-          f"ratio {result['ratio']}")
+    print(
+        f"two-language letter (ar+nl): {result['loket_ms']} ms in-process; "
+        f"ReportLab alone, same paragraphs: {result['baseline_ms']} ms; "
+        f"ratio {result['ratio']}"
+    )

@@ -138,12 +138,13 @@ def damaged_message(path: Path) -> str:
 
 
 # -- restore -------------------------------------------------------------------------------
-def verify_backup(path: Path, *, require_checksum: bool = True) -> int:
+def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None = None) -> int:
     """Check a backup file without changing it; returns its schema version or raises
-    DatabaseDamaged with a message saying what is wrong."""
+    DatabaseDamaged with a message saying what is wrong (naming the file as `name`)."""
     path = Path(path)
+    shown = name or str(path)
     if not path.is_file():
-        raise DatabaseDamaged(_("The file {path} does not exist.").format(path=path))
+        raise DatabaseDamaged(_("The file {path} does not exist.").format(path=shown))
     checksum = checksum_path(path)
     if checksum.exists():
         words = checksum.read_text(encoding="utf-8").split()
@@ -153,15 +154,15 @@ def verify_backup(path: Path, *, require_checksum: bool = True) -> int:
                 _(
                     "The backup {path} does not match its checksum file: it was "
                     "changed or damaged after it was made."
-                ).format(path=path)
+                ).format(path=shown)
             )
     elif require_checksum:
         raise DatabaseDamaged(
             _("The checksum file {checksum} is missing, so the backup cannot be checked.").format(
-                checksum=checksum
+                checksum=checksum_path(Path(shown))
             )
         )
-    foreign = _("The file {path} is not a Loket database.").format(path=path)
+    foreign = _("The file {path} is not a Loket database.").format(path=shown)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.DatabaseError as err:
@@ -176,7 +177,7 @@ def verify_backup(path: Path, *, require_checksum: bool = True) -> int:
             if "not a database" in str(err):
                 raise DatabaseDamaged(foreign) from err
             raise DatabaseDamaged(
-                _("The backup {path} is damaged: {problem}").format(path=path, problem=err)
+                _("The backup {path} is damaged: {problem}").format(path=shown, problem=err)
             ) from err
         if not _REQUIRED_TABLES <= tables or version < 1:
             raise DatabaseDamaged(foreign)
@@ -184,12 +185,12 @@ def verify_backup(path: Path, *, require_checksum: bool = True) -> int:
             raise DatabaseDamaged(
                 _(
                     "The backup {path} was made by a newer version of Loket (schema {version})."
-                ).format(path=path, version=version)
+                ).format(path=shown, version=version)
             )
         problems = check_connection(conn)
         if problems:
             raise DatabaseDamaged(
-                _("The backup {path} is damaged: {problem}").format(path=path, problem=problems[0])
+                _("The backup {path} is damaged: {problem}").format(path=shown, problem=problems[0])
             )
     finally:
         conn.close()
@@ -208,7 +209,7 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     if checksum_path(backup_file).exists():
         shutil.copyfile(checksum_path(backup_file), checksum_path(staging))
     try:
-        verify_backup(staging, require_checksum=require_checksum)
+        verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
     except BaseException:
         staging.unlink(missing_ok=True)
         checksum_path(staging).unlink(missing_ok=True)

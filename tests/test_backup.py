@@ -1,0 +1,190 @@
+"""Backups under load, restore that refuses anything doubtful, the integrity check, rotation."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from loket import backup
+from loket.cli import main
+from loket.db.connection import Database
+from loket.errors import DatabaseDamaged
+from tests.helpers import PASSWORD, context, make_staff, visitor
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _corrupt(path: Path) -> None:
+    """Overwrite the middle of the file (not the header page) with garbage."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    pages = len(data) // page
+    assert pages > 8
+    for n in range(pages // 3, pages // 3 + 3):
+        data[n * page + 8 : n * page + page - 8] = b"\xa5" * (page - 16)
+    path.write_bytes(bytes(data))
+
+
+def _rewrite_checksum(path: Path) -> None:
+    backup.checksum_path(path).write_text(f"{backup.sha256_file(path)}  {path.name}\n")
+
+
+def test_backup_while_another_connection_writes(db, data_dir, tmp_path):
+    ctx = context(db, "supervisor", "sup")
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        other = Database(data_dir / "loket.sqlite")
+        i = 0
+        while not stop.is_set():
+            with other.transaction():
+                other.execute(
+                    "INSERT INTO setting (key, value, created_at, updated_at, workstation)"
+                    " VALUES (?, 'x', 'a', 'a', 'w')", (f"load.{i}",))
+            written.append(i)
+            i += 1
+        other.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        counts = []
+        for n in range(5):
+            while len(written) < (n + 1) * 20:
+                pass
+            out = backup.backup(ctx, tmp_path / f"b{n}.sqlite")
+            assert backup.verify_backup(out) >= 1
+            conn = sqlite3.connect(out)
+            keys = {r[0] for r in conn.execute("SELECT key FROM setting WHERE key LIKE 'load.%'")}
+            conn.close()
+            # A consistent snapshot: every row up to some point, none missing in between.
+            assert keys == {f"load.{i}" for i in range(len(keys))}
+            counts.append(len(keys))
+    finally:
+        stop.set()
+        thread.join()
+    assert counts == sorted(counts) and counts[-1] >= 100
+    assert not list(tmp_path.glob("*-wal"))
+    assert db.one("SELECT * FROM audit_log WHERE action = 'backup.create'") is not None
+
+
+def test_restore_puts_backup_back_and_keeps_the_old_file(db, data_dir, tmp_path):
+    ctx = context(db, "beheerder", "admin0")
+    out = backup.backup(ctx, tmp_path / "good.sqlite")
+    later = visitor(ctx, v_number="2222222222")
+    db.close()
+    live = data_dir / "loket.sqlite"
+    kept = backup.restore(live, out)
+    restored = Database(live)
+    assert restored.one("SELECT 1 FROM visitor WHERE id = ?", (later.id,)) is None
+    restored.close()
+    old = Database(kept)
+    assert old.one("SELECT 1 FROM visitor WHERE id = ?", (later.id,)) is not None
+    old.close()
+
+
+@pytest.mark.parametrize("damage", ["pages", "checksum", "foreign", "text", "newer", "missing"])
+def test_restore_refuses_doubtful_files_and_leaves_live_untouched(db, data_dir, tmp_path,
+                                                                  damage):
+    ctx = context(db, "beheerder", "admin0")
+    visitor(ctx)
+    bad = backup.backup(ctx, tmp_path / "bad.sqlite")
+    if damage == "pages":
+        _corrupt(bad)
+        _rewrite_checksum(bad)  # so that the integrity check is what catches it
+    elif damage == "checksum":
+        _corrupt(bad)
+    elif damage == "foreign":
+        bad.unlink()
+        conn = sqlite3.connect(bad)
+        conn.execute("CREATE TABLE notes (t TEXT)")
+        conn.commit()
+        conn.close()
+        _rewrite_checksum(bad)
+    elif damage == "text":
+        bad.write_text("hello, I am not a database" * 200)
+        _rewrite_checksum(bad)
+    elif damage == "newer":
+        conn = sqlite3.connect(bad)
+        conn.execute("PRAGMA user_version = 999")
+        conn.close()
+        _rewrite_checksum(bad)
+    elif damage == "missing":
+        backup.checksum_path(bad).unlink()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    live = data_dir / "loket.sqlite"
+    before = _digest(live)
+    with pytest.raises(DatabaseDamaged) as err:
+        backup.restore(live, bad)
+    assert str(bad.name) in str(err.value) or "checksum" in str(err.value)
+    assert _digest(live) == before
+    assert sorted(p.name for p in data_dir.iterdir() if "restore" in p.name) == []
+
+
+def test_cli_restore_refuses_with_a_clear_message(db, data_dir, tmp_path, monkeypatch, capsys):
+    make_staff(db, "admin0", "beheerder")
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    out = tmp_path / "b.sqlite"
+    assert main(["backup", "--out", str(out), "--user", "admin0"]) == 0
+    assert backup.checksum_path(out).exists()
+    _corrupt(out)
+    assert main(["restore", str(out), "--user", "admin0"]) == 2
+    assert "checksum" in capsys.readouterr().err
+    fresh = tmp_path / "c.sqlite"
+    assert main(["backup", "--out", str(fresh), "--user", "admin0"]) == 0
+    assert main(["restore", str(fresh), "--user", "admin0"]) == 0
+    assert list(data_dir.glob("loket.sqlite.before-restore-*"))
+
+
+def test_counter_staff_cannot_back_up_from_the_cli(db, tmp_path, monkeypatch):
+    make_staff(db, "anna", "balie")
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    assert main(["backup", "--out", str(tmp_path / "x.sqlite"), "--user", "anna"]) == 2
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_check_finds_damage(db, data_dir, tmp_path, monkeypatch, capsys):
+    assert backup.check_database(db) == []
+    assert main(["check"]) == 0
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    _corrupt(data_dir / "loket.sqlite")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "loket restore" in err
+
+
+def test_foreign_key_problems_are_reported(db):
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("INSERT INTO visit_need (id, visit_id, need_code, created_at, updated_at,"
+               " workstation) VALUES ('x', 'no-such-visit', 'debts', 'a', 'a', 'w')")
+    problems = backup.check_database(db)
+    assert problems and "visit_need" in problems[0]
+
+
+def test_daily_backup_and_rotation(db, data_dir):
+    first = backup.daily_backup(db, day=date(2026, 11, 28))
+    assert first is not None and backup.checksum_path(first).exists()
+    assert backup.daily_backup(db, day=date(2026, 11, 28)) is None
+    folder = backup.backup_folder(data_dir)
+    start = date(2026, 9, 1)
+    for n in range(60):  # fake older backups, one a day
+        day = start + timedelta(days=n)
+        (folder / f"loket-{day.isoformat()}.sqlite").write_bytes(b"x")
+    backup.rotate(data_dir, keep_daily=7, keep_weekly=4)
+    kept = [backup._backup_day(p) for p in backup.latest_backups(data_dir)]
+    assert kept[:7] == [date(2026, 11, 28)] + [start + timedelta(days=n)
+                                                for n in range(59, 53, -1)]
+    weekly = kept[7:]
+    assert len(weekly) == 4
+    weeks = {d.isocalendar()[:2] for d in weekly}
+    assert len(weeks) == 4 and not weeks & {d.isocalendar()[:2] for d in kept[:7]}
+    assert all(a > b for a, b in zip(kept, kept[1:], strict=False))

@@ -97,12 +97,95 @@ def test_export_writes_hsds_files_with_spec_columns(exported):
     assert {"need.debts", "warm_handover", "escalation", "to_verify"} <= labels
 
 
-def test_round_trip_gives_identical_files(exported, empty_db, tmp_path):
+RICH = [
+    {
+        "id": "svc-rich",
+        "name": 'Spreekuur, "met" komma\'s',
+        "status": "temporarily closed",
+        "description": "Twee regels:\nregel twee",
+        "assured_date": "2026-01-15",
+        "fees_description": "Gratis",
+        "eligibility_description": "Iedereen",
+        "interpretation_services": "Tolkentelefoon",
+        "organization": {
+            "id": "org-rich",
+            "name": "Stichting Rijk",
+            "email": "info@example.org",
+            "phones": [{"id": "ph-org", "number": "038 111 2222"}],
+            "attributes": [{"taxonomy_term": {"code": "to_verify"}}],
+        },
+        "service_at_locations": [
+            {
+                "id": "sal-rich",
+                "description": "Op afspraak",
+                "location": {
+                    "id": "loc-rich",
+                    "name": "Kantoor",
+                    "latitude": 52.5125,
+                    "longitude": 6.0944,
+                    "addresses": [
+                        {"address_1": "Straat 1", "postal_code": "8011 AB", "city": "Zwolle"}
+                    ],
+                    "accessibility": [{"description": "Lift aanwezig"}],
+                    "languages": [{"id": "lang-loc", "code": "ti", "name": "Tigrinya"}],
+                },
+            }
+        ],
+        "languages": [{"id": "lang-svc", "code": "ar"}],
+        "schedules": [
+            {
+                "id": "sch-1",
+                "byday": "MO,TU",
+                "opens_at": "09:00",
+                "closes_at": "12:00",
+                "freq": "WEEKLY",
+            }
+        ],
+        "required_documents": [{"id": "doc-1", "document": "Verblijfsdocument"}],
+        "attributes": [
+            {"taxonomy_term": {"code": "need.health"}},
+            {"taxonomy_term": {"code": "escalation"}},
+        ],
+    }
+]
+
+
+def test_round_trip_gives_identical_files(editor, db, empty_db, tmp_path):
+    source = tmp_path / "rich.json"
+    source.write_text(json.dumps(RICH), encoding="utf-8")
+    import_path(editor, source)
+    first = tmp_path / "first"
+    export_dir(editor, first)
+    assert "Lift aanwezig" in (first / "accessibility.csv").read_text(encoding="utf-8")
+    assert "MO,TU" in (first / "schedules.csv").read_text(encoding="utf-8")
     ctx = context(empty_db, "beheerder")
-    import_path(ctx, exported)
+    import_path(ctx, first)
     again = tmp_path / "again"
     export_dir(ctx, again)
-    assert files_of(again) == files_of(exported)
+    assert files_of(again) == files_of(first)
+    assert snapshot(empty_db)["location"] != []
+    rich = repo.get(empty_db, "service", "svc-rich")
+    assert (rich["status"], rich["is_escalation"], rich["description"]) == (
+        "temporarily closed",
+        1,
+        "Twee regels:\nregel twee",
+    )
+    assert repo.get(empty_db, "location", "loc-rich")["latitude"] == 52.5125
+
+
+def test_a_second_link_between_the_same_service_and_location_is_refused(editor, exported, db):
+    rows = read_rows(exported / "service_at_location.csv")
+    rows[1][0] = "another-link-id"
+    write_rows(exported / "service_at_location.csv", rows)
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, exported)
+    assert (caught.value.file, caught.value.row, caught.value.field) == (
+        "service_at_location.csv",
+        2,
+        "id",
+    )
+    assert snapshot(db) == before
 
 
 def test_importing_twice_changes_nothing(editor, exported, db):

@@ -48,7 +48,9 @@ def test_backup_while_another_connection_writes(db, data_dir, tmp_path):
             with other.transaction():
                 other.execute(
                     "INSERT INTO setting (key, value, created_at, updated_at, workstation)"
-                    " VALUES (?, 'x', 'a', 'a', 'w')", (f"load.{i}",))
+                    " VALUES (?, 'x', 'a', 'a', 'w')",
+                    (f"load.{i}",),
+                )
             written.append(i)
             i += 1
         other.close()
@@ -92,8 +94,7 @@ def test_restore_puts_backup_back_and_keeps_the_old_file(db, data_dir, tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["pages", "checksum", "foreign", "text", "newer", "missing"])
-def test_restore_refuses_doubtful_files_and_leaves_live_untouched(db, data_dir, tmp_path,
-                                                                  damage):
+def test_restore_refuses_doubtful_files_and_leaves_live_untouched(db, data_dir, tmp_path, damage):
     ctx = context(db, "beheerder", "admin0")
     visitor(ctx)
     bad = backup.backup(ctx, tmp_path / "bad.sqlite")
@@ -164,8 +165,10 @@ def test_check_finds_damage(db, data_dir, tmp_path, monkeypatch, capsys):
 
 def test_foreign_key_problems_are_reported(db):
     db.execute("PRAGMA foreign_keys = OFF")
-    db.execute("INSERT INTO visit_need (id, visit_id, need_code, created_at, updated_at,"
-               " workstation) VALUES ('x', 'no-such-visit', 'debts', 'a', 'a', 'w')")
+    db.execute(
+        "INSERT INTO visit_need (id, visit_id, need_code, created_at, updated_at,"
+        " workstation) VALUES ('x', 'no-such-visit', 'debts', 'a', 'a', 'w')"
+    )
     problems = backup.check_database(db)
     assert problems and "visit_need" in problems[0]
 
@@ -181,10 +184,9 @@ def test_daily_backup_and_rotation(db, data_dir):
         (folder / f"loket-{day.isoformat()}.sqlite").write_bytes(b"x")
     backup.rotate(data_dir, keep_daily=7, keep_weekly=4)
     kept = [backup._backup_day(p) for p in backup.latest_backups(data_dir)]
-    assert kept[:7] == [date(2026, 11, 28)] + [start + timedelta(days=n)
-                                                for n in range(59, 53, -1)]
+    assert kept[:7] == [date(2026, 11, 28)] + [start + timedelta(days=n) for n in range(59, 53, -1)]
     weekly = kept[7:]
     assert len(weekly) == 4
     weeks = {d.isocalendar()[:2] for d in weekly}
     assert len(weeks) == 4 and not weeks & {d.isocalendar()[:2] for d in kept[:7]}
-    assert all(a > b for a, b in zip(kept, kept[1:], strict=False))
+    assert kept == sorted(kept, reverse=True)

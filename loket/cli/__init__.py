@@ -17,6 +17,7 @@ from loket.i18n import _, set_language
 # Modules under loket/cli/ that add subcommands (each has register(subparsers)).
 COMMAND_MODULES = [
     "loket.cli.setup",
+    "loket.cli.export",
     "loket.cli.admin",
     "loket.cli.partners",
     "loket.cli.letters",

@@ -1,0 +1,288 @@
+"""Exporting the referral log: one row per referral, pseudonymised unless asked otherwise.
+
+Why it is built this way:
+- Pseudonymised by default: no names, BSN, V-nummer, phone, free text or health notes.  Each
+  visitor gets a keyed hash of their id under a random key made for this export only, so
+  repeat visits can be counted within one file but two files cannot be linked.
+- The identifiable export needs EXPORT_IDENTIFIABLE and a reason; the reason goes into the
+  audit log.  Every export, refusal, failure and cancellation is audited.
+- The file is written next to its destination under a temporary name and renamed when
+  complete: a failed or cancelled export leaves nothing behind, and an older file of the same
+  name survives until the new one is whole.
+- Rows stream from the database in batches (see loket.db.exports), so memory stays flat for
+  a million referrals.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from loket import audit
+from loket.clock import now_iso
+from loket.clock import today as local_today
+from loket.db import exports as repo
+from loket.db import reference
+from loket.errors import LoketError, ValidationError
+from loket.export_formats import records, write_csv, write_xlsx
+from loket.i18n import _
+from loket.overview import STATUSES, build, suppress_threshold
+from loket.permissions import Permission
+
+FORMATS = ("csv", "xlsx", "pdf")
+DELIMITERS = (";", ",")
+
+
+class ExportCancelled(LoketError):
+    """The user stopped the export; no file was written."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int  # rows written (for a PDF: rows listed)
+    total: int  # referrals that matched
+    fmt: str
+    identifiable: bool
+
+
+def _iso(value: date | str | None, field: str, errors: dict) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        errors[field] = _("Fill in a date as YYYY-MM-DD.")
+        return ""
+
+
+def _check(
+    ctx, *, date_from, date_to, fmt, out_path, desk_code, need, status, delimiter
+) -> repo.Filters:
+    errors: dict[str, str] = {}
+    start = _iso(date_from, "date_from", errors)
+    end = _iso(date_to, "date_to", errors)
+    if start and end and start > end:
+        errors["date_to"] = _("The end date lies before the start date.")
+    if fmt not in FORMATS:
+        errors["format"] = _("Choose CSV, XLSX or PDF.")
+    if delimiter not in DELIMITERS:
+        errors["delimiter"] = _("The separator is ';' or ','.")
+    if not out_path or not Path(out_path).parent.is_dir():
+        errors["out"] = _("Choose a file in an existing folder.")
+    if desk_code and reference.desk_by_code(ctx.db, desk_code) is None:
+        errors["desk"] = _("There is no desk with code {code}.").format(code=desk_code)
+    if need and not repo.need_exists(ctx.db, need):
+        errors["need"] = _("There is no need with code {code}.").format(code=need)
+    if status and status not in STATUSES:
+        errors["status"] = _("Unknown status {status}.").format(status=status)
+    if errors:
+        raise ValidationError(errors)
+    return repo.Filters(start, end, desk_code or None, None, need or None, status or None)
+
+
+def _is_set(cancel) -> bool:
+    if cancel is None:
+        return False
+    is_set = getattr(cancel, "is_set", None)
+    return bool(is_set() if is_set is not None else cancel())
+
+
+def export_referrals(
+    ctx,
+    *,
+    date_from: date | str,
+    date_to: date | str,
+    fmt: str,
+    out_path: str | os.PathLike,
+    desk_code: str | None = None,
+    partner: str | None = None,
+    need: str | None = None,
+    status: str | None = None,
+    delimiter: str = ";",
+    identifiable: bool = False,
+    reason: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel=None,
+    today: date | None = None,
+) -> ExportResult:
+    """Write the referral log of a period to `out_path` (CSV, XLSX or PDF).
+
+    `progress(done, total)` is called after each batch; `cancel` is a threading.Event (or a
+    callable returning True) checked between batches."""
+    ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
+    if identifiable:
+        ctx.require(Permission.EXPORT_IDENTIFIABLE, object_type="referral")
+        if not (reason or "").strip():
+            audit.record(
+                ctx,
+                action="export.referrals",
+                object_type="referral",
+                result="refused",
+                detail={"identifiable": True, "why": "no reason given"},
+            )
+            raise ValidationError.single(
+                "reason", _("An export with names and numbers needs a reason.")
+            )
+    filters = _check(
+        ctx,
+        date_from=date_from,
+        date_to=date_to,
+        fmt=fmt,
+        out_path=out_path,
+        desk_code=desk_code,
+        need=need,
+        status=status,
+        delimiter=delimiter,
+    )
+    filters = repo.Filters(
+        filters.date_from,
+        filters.date_to,
+        filters.desk_code,
+        partner or None,
+        filters.need,
+        filters.status,
+    )
+    target = Path(out_path)
+    detail = {
+        "format": fmt,
+        "from": filters.date_from,
+        "to": filters.date_to,
+        "desk": filters.desk_code,
+        "partner": filters.partner,
+        "need": filters.need,
+        "status": filters.status,
+        "identifiable": identifiable,
+    }
+    if identifiable:
+        detail["reason"] = reason.strip()
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        written, total = _write(
+            ctx,
+            filters,
+            fmt,
+            tmp,
+            delimiter=delimiter,
+            identifiable=identifiable,
+            progress=progress,
+            cancel=cancel,
+            today=today or local_today(),
+        )
+        os.replace(tmp, target)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        cancelled = isinstance(err, ExportCancelled)
+        audit.record(
+            ctx,
+            action="export.referrals",
+            object_type="referral",
+            result="failed",
+            detail={
+                **detail,
+                "cancelled": cancelled,
+                **({} if cancelled else {"error": type(err).__name__}),
+            },
+        )
+        raise
+    audit.record(
+        ctx, action="export.referrals", object_type="referral", detail={**detail, "rows": written}
+    )
+    return ExportResult(target, written, total, fmt, identifiable)
+
+
+def _write(
+    ctx,
+    filters: repo.Filters,
+    fmt: str,
+    tmp: Path,
+    *,
+    delimiter: str,
+    identifiable: bool,
+    progress,
+    cancel,
+    today: date,
+) -> tuple[int, int]:
+    key = secrets.token_bytes(32)  # this export's pseudonym key; never stored
+    with repo.reader(ctx.db) as conn:
+        total = repo.count_referrals(conn, filters) if (progress or fmt == "pdf") else -1
+
+        def on_batch(done: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            if _is_set(cancel):
+                raise ExportCancelled(_("The export was cancelled; no file was written."))
+
+        if _is_set(cancel):
+            raise ExportCancelled(_("The export was cancelled; no file was written."))
+        rows = repo.referral_rows(conn, filters, identifiable=identifiable)
+        recs = records(rows, key, identifiable)
+        try:
+            if fmt == "csv":
+                with open(tmp, "w", encoding="utf-8-sig", newline="", buffering=1 << 20) as fh:
+                    written = write_csv(
+                        fh, recs, delimiter=delimiter, identifiable=identifiable, on_batch=on_batch
+                    )
+            else:
+                summary = build(
+                    conn, filters, suppress_below=suppress_threshold(ctx.db), today=today
+                )
+                if fmt == "xlsx":
+                    written = write_xlsx(
+                        str(tmp),
+                        recs,
+                        identifiable=identifiable,
+                        on_batch=on_batch,
+                        summary=summary,
+                    )
+                else:
+                    from loket.export_pdf import write_pdf
+
+                    written = write_pdf(
+                        str(tmp),
+                        summary,
+                        recs,
+                        identifiable=identifiable,
+                        total=total,
+                        intro=_intro(ctx, filters, identifiable),
+                        on_batch=on_batch,
+                    )
+        finally:
+            recs.close()
+            rows.close()
+    return written, total if total >= 0 else written
+
+
+def _intro(ctx, filters: repo.Filters, identifiable: bool) -> list[str]:
+    lines = [_("Period {start} to {end}").format(start=filters.date_from, end=filters.date_to)]
+    chosen = [
+        f"{_('Desk')}: {filters.desk_code}" if filters.desk_code else "",
+        f"{_('Partner')}: {_partner_name(ctx, filters.partner)}" if filters.partner else "",
+        f"{_('Need')}: {filters.need}" if filters.need else "",
+        f"{_('Status')}: {filters.status}" if filters.status else "",
+    ]
+    chosen = [c for c in chosen if c]
+    if chosen:
+        lines.append(_("Filters: {filters}").format(filters="; ".join(chosen)))
+    lines.append(_("Made {at} by {user}").format(at=now_iso(), user=ctx.actor or "-"))
+    lines.append(
+        _("Contains names and numbers: handle as confidential.")
+        if identifiable
+        else _("Pseudonymised: visitors appear under a code that is only valid in this report.")
+    )
+    below = suppress_threshold(ctx.db)
+    if below > 1:
+        lines.append(
+            _('In the tables, counts from 1 to {n} are shown as "<{m}".').format(
+                n=below - 1, m=below
+            )
+        )
+    return lines
+
+
+def _partner_name(ctx, partner: str) -> str:
+    return repo.partner_name(ctx.db, partner) or partner

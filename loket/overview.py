@@ -1,0 +1,196 @@
+"""The supervisors' overview: aggregated tables with small counts suppressed.
+
+The same `build()` feeds the overview screen, the PDF summary and the XLSX summary sheet, so
+every place shows the same numbers with the same suppression.  A count from 1 up to (not
+including) the threshold is shown as "<N": small groups of visitors could otherwise be
+recognised.  Zero is shown as 0 (an empty cell reveals nobody).  Charts plot a suppressed
+count as zero and label it "<N", so a bar's length does not reveal the number either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+
+from loket.db import exports as repo
+from loket.db import reference
+from loket.i18n import N_, _, language
+from loket.permissions import Permission
+
+DEFAULT_SUPPRESS_BELOW = 5
+STATUSES = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")
+STATUS_LABELS = {
+    "proposed": N_("Proposed"),
+    "sent": N_("Sent"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "completed": N_("Completed"),
+    "no_show": N_("Did not come"),
+    "cancelled": N_("Cancelled"),
+}
+# Days from the visit to completion, grouped: (lowest, highest or None, label).
+DAY_BUCKETS = (
+    (0, 7, N_("0–7 days")),
+    (8, 14, N_("8–14 days")),
+    (15, 30, N_("15–30 days")),
+    (31, 60, N_("31–60 days")),
+    (61, None, N_("more than 60 days")),
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int
+    shown: str
+    suppressed: bool
+
+    @property
+    def plotted(self) -> int:
+        """What a chart may draw: nothing for a suppressed count."""
+        return 0 if self.suppressed else self.value
+
+
+@dataclass
+class SummaryTable:
+    key: str
+    title: str
+    headers: list[str]  # first header names the label column
+    rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    chart_columns: tuple[int, ...] = (0,)  # which count columns get a chart of their own
+
+
+@dataclass
+class Overview:
+    filters: repo.Filters
+    suppress_below: int
+    facts: list[tuple[str, Cell | str]]
+    tables: list[SummaryTable]
+
+    def table(self, key: str) -> SummaryTable:
+        return next(t for t in self.tables if t.key == key)
+
+
+def suppress_threshold(db) -> int:
+    """The setting `suppress_below` (default 5); 1 switches suppression off."""
+    raw = reference.get_setting(db, "suppress_below")
+    try:
+        value = int(raw) if raw is not None else DEFAULT_SUPPRESS_BELOW
+    except ValueError:
+        value = DEFAULT_SUPPRESS_BELOW
+    return max(1, value)
+
+
+def cell(value: int | None, below: int) -> Cell:
+    value = int(value or 0)
+    if 0 < value < below:
+        return Cell(value, f"<{below}", True)
+    return Cell(value, str(value), False)
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+def median_from_histogram(histogram: list[tuple[int, int]]) -> float | None:
+    total = sum(n for _d, n in histogram)
+    if total == 0:
+        return None
+    ordered = sorted(histogram)
+
+    def nth(k: int) -> int:  # the k-th smallest value, 0-based
+        seen = 0
+        for days, n in ordered:
+            seen += n
+            if k < seen:
+                return days
+        return ordered[-1][0]
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def build(
+    conn: sqlite3.Connection, filters: repo.Filters, *, suppress_below: int, today: date
+) -> Overview:
+    """Every aggregate of the overview, read on one connection (one snapshot)."""
+    below = suppress_below
+    label_col = "label_en" if language() == "en" else "label_nl"
+
+    visits = dict(repo.visits_per_month(conn, filters))
+    referrals = dict(repo.referrals_per_month(conn, filters))
+    month = SummaryTable(
+        "month",
+        _("Visits and referrals per month"),
+        [_("Month"), _("Visits"), _("Referrals")],
+        chart_columns=(0, 1),
+    )
+    for m in sorted(set(visits) | set(referrals)):
+        month.rows.append((m, [cell(visits.get(m), below), cell(referrals.get(m), below)]))
+
+    need = SummaryTable(
+        "need",
+        _("Visits and referrals per need"),
+        [_("Need"), _("Visits"), _("Referrals")],
+        chart_columns=(0, 1),
+    )
+    for _code, label, n_visits, n_refs in repo.per_need(conn, filters, label_col):
+        need.rows.append((label, [cell(n_visits, below), cell(n_refs, below)]))
+
+    partner = SummaryTable(
+        "partner", _("Referrals per partner"), [_("Partner"), _("Referrals"), _("Completed")]
+    )
+    for name, n, done in repo.per_partner(conn, filters):
+        partner.rows.append((name, [cell(n, below), cell(done, below)]))
+
+    statuses = repo.per_status(conn, filters)
+    outcome = SummaryTable("outcome", _("Referrals per outcome"), [_("Status"), _("Referrals")])
+    for status in STATUSES:
+        if statuses.get(status):
+            outcome.rows.append((status_label(status), [cell(statuses[status], below)]))
+
+    histogram = repo.days_to_completion(conn, filters)
+    timing = SummaryTable(
+        "completion", _("Time from visit to completion"), [_("Days"), _("Referrals")]
+    )
+    for low, high, label in DAY_BUCKETS:
+        n = sum(c for d, c in histogram if d >= low and (high is None or d <= high))
+        timing.rows.append((_(label), [cell(n, below)]))
+
+    overdue_rows = repo.overdue_follow_ups(conn, filters, today.isoformat())
+    overdue = SummaryTable(
+        "overdue", _("Follow-ups overdue (open referrals)"), [_("Desk"), _("Referrals")]
+    )
+    for desk, n in overdue_rows:
+        overdue.rows.append((desk, [cell(n, below)]))
+
+    handovers = repo.per_handover(conn, filters)
+    completed = sum(n for _d, n in histogram)
+    median = median_from_histogram(histogram)
+    if median is None:
+        median_shown: Cell | str = "–"
+    elif 0 < completed < below:
+        median_shown = _("not shown (fewer than {n} referrals)").format(n=below)
+    else:
+        median_shown = f"{median:g}"
+    facts: list[tuple[str, Cell | str]] = [
+        (_("Visits"), cell(sum(visits.values()), below)),
+        (_("Referrals"), cell(sum(referrals.values()), below)),
+        (_("Warm handovers"), cell(handovers.get("warm"), below)),
+        (_("Completed"), cell(completed, below)),
+        (_("Median days from visit to completion"), median_shown),
+        (_("Follow-ups overdue"), cell(sum(n for _d, n in overdue_rows), below)),
+    ]
+    return Overview(filters, below, facts, [month, need, partner, outcome, timing, overdue])
+
+
+def overview(ctx, filters: repo.Filters, *, today: date | None = None) -> Overview:
+    """The overview for a supervisor (OVERVIEW_READ)."""
+    from loket.clock import today as local_today
+
+    ctx.require(Permission.OVERVIEW_READ, object_type="referral")
+    with repo.reader(ctx.db) as conn:
+        return build(
+            conn, filters, suppress_below=suppress_threshold(ctx.db), today=today or local_today()
+        )

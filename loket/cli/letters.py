@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from argparse import Namespace
 from datetime import datetime
 from pathlib import Path
@@ -78,21 +76,6 @@ def _appointment(args: Namespace):
     return Appointment(starts, args.place or "", args.ask_for, list(args.bring))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target and rename: never a half-written PDF."""
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_render(args: Namespace) -> int:
     from loket import letters
 
@@ -109,7 +92,7 @@ def cmd_render(args: Namespace) -> int:
         dutch_only=args.dutch_only,
         appointment=appointment,
     )
-    write_atomically(Path(args.out), letter.pdf)
+    letters.write_atomically(Path(args.out), letter.pdf)
     for lang in letter.unchecked:
         print(
             _("Warning: the {lang} translation was not checked by a certified translator.").format(

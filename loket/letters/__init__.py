@@ -16,6 +16,7 @@ from loket.letters.service import (
     render,
     reprint,
     template_names,
+    write_atomically,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "render",
     "reprint",
     "template_names",
+    "write_atomically",
 ]

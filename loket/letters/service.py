@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from loket import audit
 from loket.clock import new_id, today
@@ -218,3 +221,18 @@ def reprint(ctx: Context, letter_id: str) -> bytes:
 def letters_for_visit(ctx: Context, visit_id: str) -> list[dict]:
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     return [dict(r) for r in repo.letters_for_visit(ctx.db, visit_id)]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target and rename: never a half-written PDF."""
+    path = Path(path).resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

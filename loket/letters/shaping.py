@@ -148,9 +148,7 @@ def _shape_run(font_name: str, text: str) -> Run:
                 font.face.charWidths[code],
             )
         )
-    simple = all(
-        d.x_offset == 0 and d.y_offset == 0 and d.x_advance == d.width for d in data
-    )
+    simple = all(d.x_offset == 0 and d.y_offset == 0 and d.x_advance == d.width for d in data)
     glyphs = "".join(chars)
     return Run(font_name, glyphs if simple else ShapedStr(glyphs, shapeData=data), total)
 

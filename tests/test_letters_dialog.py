@@ -1,0 +1,45 @@
+"""The letter dialog: preview off the UI thread, the not-certified warning, save as PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtWidgets import QFileDialog
+
+from tests.letters_support import letter_visit
+from ui.views.letter_dialog import LetterDialog
+
+
+def test_preview_warning_and_save(qtbot, db, tmp_path, monkeypatch):
+    ctx, visit_id = letter_visit(db)
+    dialog = LetterDialog(ctx, visit_id, "ar")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.warning.isVisible()
+    assert "certified" in dialog.warning.text() or dialog.warning.text()
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.page_count() >= 2, timeout=20_000)
+
+    dialog.language.setCurrentIndex(dialog.language.findData("nl"))
+    assert not dialog.warning.isVisible()
+
+    target = tmp_path / "brief.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    )
+    dialog.save_letter()
+    qtbot.waitUntil(target.exists, timeout=20_000)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert db.scalar("SELECT count(*) FROM letter WHERE visit_id = ?", (visit_id,)) == 1
+
+
+def test_appointment_fields_only_for_the_appointment_letter(qtbot, db):
+    ctx, visit_id = letter_visit(db)
+    dialog = LetterDialog(ctx, visit_id, "nl")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.place.isVisible()
+    dialog.template.setCurrentIndex(dialog.template.findData("afspraak"))
+    assert dialog.place.isVisible()

@@ -1,0 +1,291 @@
+"""Make a letter for a visit: choose letter and language, preview, print or save as PDF.
+
+The PDF is rendered off the UI thread (`ui.workers.run_in_background`); the preview shows
+its pages rendered by pypdfium2.  Printing and saving first *produce* the letter (archive +
+audit log, in the core), so what the visitor takes home can be reprinted identically.  When
+the translation was not checked by a certified translator, the dialog says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket import letters
+from loket.context import Context
+from loket.errors import LoketError
+from loket.i18n import _
+from loket.letters import catalogue
+from loket.letters.formats import display_language
+from ui.workers import run_in_background
+
+PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
+
+
+def pdf_page_images(data: bytes, scale: float) -> list[QImage]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    images = []
+    for page in doc:
+        pil = page.render(scale=scale).to_pil().convert("RGB")
+        raw = pil.tobytes("raw", "RGB")
+        img = QImage(raw, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888)
+        images.append(img.copy())  # own the pixels: `raw` goes away
+    return images
+
+
+class LetterDialog(QDialog):
+    def __init__(
+        self, ctx: Context, visit_id: str, language: str = "nl", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.visit_id = ctx, visit_id
+        self.pdf: bytes | None = None
+        self._pending = 0
+        self.template = QComboBox(self)
+        self.template.setObjectName("letterTemplate")
+        for name in letters.template_names():
+            self.template.addItem(name, name)
+        self.language = QComboBox(self)
+        self.language.setObjectName("letterLanguage")
+        for code in catalogue.available_languages():
+            self.language.addItem(f"{display_language(code)} ({code})", code)
+        idx = self.language.findData(language)
+        self.language.setCurrentIndex(max(0, idx))
+        self.large_print = QCheckBox(self)
+        self.dutch_only = QCheckBox(self)
+        self.at = QDateTimeEdit(QDateTime.currentDateTime().addDays(1), self)
+        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.place = QLineEdit(self)
+        self.ask_for = QLineEdit(self)
+        self.bring = QLineEdit(self)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("translationWarning")
+        self.warning.setWordWrap(True)
+        self.status = QLabel(self)
+        self.pages = QWidget(self)
+        self.pages_layout = QVBoxLayout(self.pages)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages)
+        scroll.setMinimumSize(640, 600)
+        self.preview_button = QPushButton(self)
+        self.print_button = QPushButton(self)
+        self.save_button = QPushButton(self)
+        self.close_button = QPushButton(self)
+
+        self.form = QFormLayout()
+        self.form.addRow("", self.template)
+        self.form.addRow("", self.language)
+        self.form.addRow("", self.large_print)
+        self.form.addRow("", self.dutch_only)
+        for w in (self.at, self.place, self.ask_for, self.bring):
+            self.form.addRow("", w)
+        side = QVBoxLayout()
+        side.addLayout(self.form)
+        side.addWidget(self.warning)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
+            side.addWidget(b)
+        layout = QHBoxLayout(self)
+        layout.addLayout(side, 0)
+        layout.addWidget(scroll, 1)
+
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_letter)
+        self.save_button.clicked.connect(self.save_letter)
+        self.close_button.clicked.connect(self.reject)
+        self.template.currentIndexChanged.connect(self._options_changed)
+        self.language.currentIndexChanged.connect(self._options_changed)
+        self.dutch_only.toggled.connect(self._options_changed)
+        self.retranslate_ui()
+        self._options_changed()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Letter for the visitor"))
+        labels = [
+            _("Letter"),
+            _("Language"),
+            "",
+            "",
+            _("Appointment"),
+            _("Place"),
+            _("Ask for"),
+            _("Bring (comma-separated)"),
+        ]
+        for row, text in enumerate(labels):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item and item.widget():
+                item.widget().setText(text)
+        self.large_print.setText(_("Large print (16 pt)"))
+        self.dutch_only.setText(_("Dutch only"))
+        self.preview_button.setText(_("Preview"))
+        self.print_button.setText(_("Print…"))
+        self.save_button.setText(_("Save as PDF…"))
+        self.close_button.setText(_("Close"))
+        self.template.setAccessibleName(_("Letter"))
+        self.language.setAccessibleName(_("Language"))
+        self._update_warning()
+
+    # -- state ---------------------------------------------------------------------------
+    def _lang(self) -> str:
+        return self.language.currentData()
+
+    def _options_changed(self) -> None:
+        is_appointment = self.template.currentData() == "afspraak"
+        for w in (self.at, self.place, self.ask_for, self.bring):
+            w.setVisible(is_appointment)
+            label = self.form.labelForField(w)
+            if label:
+                label.setVisible(is_appointment)
+        self._update_warning()
+
+    def _update_warning(self) -> None:
+        lang = self._lang()
+        unchecked = False
+        if lang != "nl" and not self.dutch_only.isChecked():
+            try:
+                unchecked = not letters.is_checked(lang)
+            except LoketError:
+                unchecked = True
+        self.warning.setText(
+            _("This translation was not checked by a certified translator.") if unchecked else ""
+        )
+        self.warning.setVisible(unchecked)
+
+    def _appointment(self) -> letters.Appointment | None:
+        if self.template.currentData() != "afspraak":
+            return None
+        at = self.at.dateTime().toPython()
+        bring = [x.strip() for x in self.bring.text().split(",") if x.strip()]
+        return letters.Appointment(
+            datetime(at.year, at.month, at.day, at.hour, at.minute),
+            self.place.text(),
+            self.ask_for.text(),
+            bring,
+        )
+
+    def _job(self, produce: bool):
+        ctx, visit_id = self.ctx, self.visit_id
+        template, lang = self.template.currentData(), self._lang()
+        kwargs = dict(
+            large_print=self.large_print.isChecked(),
+            dutch_only=self.dutch_only.isChecked(),
+            appointment=self._appointment(),
+        )
+        make = letters.produce if produce else letters.compose
+        return lambda: make(ctx, visit_id, template, lang, **kwargs)
+
+    def _busy(self, busy: bool) -> None:
+        self._pending += 1 if busy else -1
+        for b in (self.preview_button, self.print_button, self.save_button):
+            b.setEnabled(self._pending == 0)
+        self.status.setText(_("Making the letter…") if self._pending else "")
+
+    def _failed(self, err: BaseException) -> None:
+        self._busy(False)
+        self.status.setText(str(err))
+
+    # -- actions -------------------------------------------------------------------------
+    def preview(self) -> None:
+        self._busy(True)
+        run_in_background(self._job(produce=False), self._show_preview, self._failed)
+
+    def _show_preview(self, letter: letters.Letter) -> None:
+        self._busy(False)
+        self.pdf = letter.pdf
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for n, image in enumerate(pdf_page_images(letter.pdf, PREVIEW_SCALE), start=1):
+            label = QLabel(self.pages)
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAccessibleName(_("Page {n}").format(n=n))
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.pages_layout.addWidget(label)
+
+    def page_count(self) -> int:
+        return self.pages_layout.count()
+
+    def save_letter(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save as PDF"),
+            f"{self.template.currentData()}-{self._lang()}.pdf",
+            "PDF (*.pdf)",
+        )
+        if not path:
+            return
+        self._busy(True)
+        run_in_background(
+            self._job(produce=True), lambda letter: self._saved(letter, path), self._failed
+        )
+
+    def _saved(self, letter: letters.Letter, path: str) -> None:
+        self._busy(False)
+        try:
+            letters.write_atomically(Path(path), letter.pdf)
+        except OSError as err:
+            self.status.setText(str(err))
+            return
+        self.status.setText(_("Saved: {path}").format(path=path))
+
+    def print_letter(self) -> None:
+        self._busy(True)
+        run_in_background(self._job(produce=True), self._print, self._failed)
+
+    def _print(self, letter: letters.Letter) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        self._busy(False)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            QMessageBox.information(
+                self,
+                _("Not printed"),
+                _(
+                    "The letter was archived but not printed. You can reprint it from the "
+                    "visitor's letters."
+                ),
+            )
+            return
+        print_pdf(printer, letter.pdf)
+        self.status.setText(_("Sent to the printer."))
+
+
+def print_pdf(printer, data: bytes) -> None:
+    """Paint each page at the printer's resolution."""
+    painter = QPainter(printer)
+    try:
+        dpi = printer.resolution()
+        for n, image in enumerate(pdf_page_images(data, dpi / 72)):
+            if n:
+                printer.newPage()
+            target = painter.viewport()
+            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(0, 0, image.scaled(size))
+    finally:
+        painter.end()

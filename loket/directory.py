@@ -8,6 +8,7 @@ must know to double-check before it sends someone there.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -487,3 +488,20 @@ def need_labels(ctx: Context) -> dict[str, str]:
         r["code"]: (r["label_nl"] if use_nl else r["label_en"])
         for r in reference.codes(ctx.db, "need")
     }
+
+
+def create_service(ctx: Context, edit: ServiceEdit, *, city: str | None = None) -> str:
+    """A new service, with (when `city` is given) a new location for it in that place.
+
+    One transaction: when the service is refused, the location is not left behind.
+    """
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="service")
+    if edit.id:
+        raise ValidationError.single("id", _("This service exists already."))
+    with ctx.db.transaction():
+        if city and city.strip():
+            location_id = save_location(
+                ctx, organization_id=edit.organization_id or None, city=city
+            )
+            edit = dataclasses.replace(edit, location_ids=[*edit.location_ids, location_id])
+        return save_service(ctx, edit)

@@ -141,3 +141,17 @@ def test_invalid_edits_are_refused_with_field_errors(editor, db):
         )
     assert {"name", "needs", "languages", "phones", "email", "status"} <= set(caught.value.errors)
     assert db.scalar("SELECT count(*) FROM service") == before
+
+
+def test_create_service_with_a_new_place_is_all_or_nothing(editor, ctx, db):
+    org = directory.save_organisation(editor, name="Inloophuis")
+    locations = db.scalar("SELECT count(*) FROM location")
+    with pytest.raises(ValidationError):
+        directory.create_service(editor, ServiceEdit(organization_id=org, name=""), city="Zwolle")
+    assert db.scalar("SELECT count(*) FROM location") == locations
+    sid = directory.create_service(
+        editor,
+        ServiceEdit(organization_id=org, name="Koffie-uurtje", needs=["other"]),
+        city="Zwolle",
+    )
+    assert [loc.city for loc in directory.get_service(ctx, sid).locations] == ["Zwolle"]

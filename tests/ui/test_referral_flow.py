@@ -216,3 +216,27 @@ def test_service_edit_dialog_saves_and_marks_checked(qtbot, db):
     dialog.save()
     assert dialog.error.text()
     assert directory.get_service(chef, sid).name == "Taalhuis Zwolle"
+
+
+def test_new_service_from_the_directory_view(qtbot, db, monkeypatch):
+    from ui.views.directory_view import ServiceEditDialog
+
+    chef = context(db, "supervisor", username="chef")
+    view = DirectoryView(chef)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.new_button.isVisible()
+
+    def fill_and_save(dialog):
+        dialog.organisation.setCurrentIndex(dialog.organisation.findText("Gemeente Zwolle"))
+        dialog.name.setText("Voedselbank-loket")
+        dialog.place.setText("Zwolle")
+        dialog.needs["debts"].setChecked(True)
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(ServiceEditDialog, "exec", fill_and_save)
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    assert view.selected_id() is not None
+    assert view.model.item(view.table.currentIndex().row()).name == "Voedselbank-loket"
+    assert "Voedselbank-loket" in view.detail.toPlainText()

@@ -87,19 +87,62 @@ def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def blank_detail() -> ServiceDetail:
+    return ServiceDetail(
+        id="",
+        organization_id="",
+        organization_name="",
+        name="",
+        description="",
+        status="active",
+        url=None,
+        email=None,
+        website=None,
+        interpretation_services=None,
+        application_process=None,
+        fees_description=None,
+        eligibility_description=None,
+        assured_date=None,
+        warm_handover=False,
+        is_escalation=False,
+        to_verify=False,
+        stale=True,
+    )
+
+
 class ServiceEditDialog(QDialog):
     """Edit the main fields of a service (supervisor, beheerder)."""
 
     def __init__(
-        self, ctx: Context, detail: ServiceDetail, need_labels: dict[str, str], parent=None
+        self, ctx: Context, detail: ServiceDetail | None, need_labels: dict[str, str], parent=None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.is_new = detail is None
+        detail = detail or blank_detail()
         self.detail = detail
+        self.saved_id: str | None = None
         self.setObjectName("serviceEditDialog")
         self.setModal(True)
-        self.setWindowTitle(_("Edit {service}").format(service=detail.name))
+        self.setWindowTitle(
+            _("New service") if self.is_new else _("Edit {service}").format(service=detail.name)
+        )
         form = QFormLayout(self)
+        self.organisation = QComboBox(self)
+        self.organisation.setObjectName("serviceOrganisation")
+        self.organisation.setProperty("i18n_data", True)  # organisation names are data
+        self.organisation.setAccessibleName(_("Organisation"))
+        self.place = QLineEdit(self)
+        self.place.setObjectName("servicePlace")
+        self.place.setAccessibleName(_("Place (leave empty for a national service)"))
+        if self.is_new:
+            for org_id, org_name in directory.organisations(ctx):
+                self.organisation.addItem(org_name, org_id)
+            form.addRow(_("Organisation"), self.organisation)
+            form.addRow(_("Place (leave empty for a national service)"), self.place)
+        else:
+            self.organisation.hide()
+            self.place.hide()
         self.name = QLineEdit(detail.name, self)
         self.description = QPlainTextEdit(detail.description, self)
         self.languages = QLineEdit(", ".join(detail.languages), self)
@@ -141,7 +184,7 @@ class ServiceEditDialog(QDialog):
         split = lambda text: [p.strip() for p in text.split(",") if p.strip()]  # noqa: E731
         return ServiceEdit(
             id=d.id,
-            organization_id=d.organization_id,
+            organization_id=self.organisation.currentData() if self.is_new else d.organization_id,
             name=self.name.text(),
             description=self.description.toPlainText(),
             url=d.url,
@@ -163,9 +206,13 @@ class ServiceEditDialog(QDialog):
 
     def save(self) -> None:
         try:
-            directory.save_service(self.ctx, self.edit())
+            if self.is_new:
+                service_id = directory.create_service(self.ctx, self.edit(), city=self.place.text())
+            else:
+                service_id = directory.save_service(self.ctx, self.edit())
+            self.saved_id = service_id
             if self.checked.isChecked():
-                directory.mark_checked(self.ctx, self.detail.id)
+                directory.mark_checked(self.ctx, service_id)
         except ValidationError as err:
             self.error.setText("\n".join(err.errors.values()))
             return
@@ -225,6 +272,11 @@ class DirectoryView(View):
         self.edit_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
         self.edit_button.setEnabled(False)
         side_layout.addWidget(self.edit_button)
+        self.new_button = QPushButton(side)
+        self.new_button.setObjectName("newService")
+        self.new_button.clicked.connect(self.new_service)
+        self.new_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
+        side_layout.addWidget(self.new_button)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("directoryCount")
         layout.addWidget(splitter, 1)
@@ -270,6 +322,8 @@ class DirectoryView(View):
         self.stale_chip.setAccessibleName(_("Data check"))
         self.edit_button.setText(_("&Edit service…"))
         self.edit_button.setAccessibleName(_("Edit service"))
+        self.new_button.setText(_("&New service…"))
+        self.new_button.setAccessibleName(_("New service"))
         self.count_label.setAccessibleName(_("Number of services found"))
         self._update_count()
         self._show_selected()
@@ -307,11 +361,16 @@ class DirectoryView(View):
         self.stale_chip.setVisible(bool(words))
 
     def edit_selected(self) -> None:
-        if self._current is None:
-            return
-        dialog = ServiceEditDialog(self.ctx, self._current, self._need_labels(), self)
+        if self._current is not None:
+            self._run_dialog(ServiceEditDialog(self.ctx, self._current, self._need_labels(), self))
+
+    def new_service(self) -> None:
+        self._run_dialog(ServiceEditDialog(self.ctx, None, self._need_labels(), self))
+
+    def _run_dialog(self, dialog: ServiceEditDialog) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            sid = self._current.id
+            sid = dialog.saved_id
+            self._fill_filters()
             self.refresh()
             row = self.model.find_row(lambda item: item.id == sid)
             if row >= 0:

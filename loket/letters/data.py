@@ -70,7 +70,9 @@ def display_phone(number: str | None) -> str | None:
     n = number.replace(" ", "")
     if n.startswith("+31") and n[3:].isdigit():
         local = "0" + n[3:]
-        if local.startswith(("06", "08")):
+        if local.startswith(("0800", "0900", "0909", "0906")):  # service numbers
+            return f"{local[:4]} {local[4:]}".strip()
+        if local.startswith(("06", "085", "088", "097")):
             return f"{local[:2]} {local[2:6]} {local[6:]}".strip()
         return f"{local[:3]} {local[3:6]} {local[6:]}".strip()
     return number

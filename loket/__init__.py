@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-try:
-    from importlib.metadata import PackageNotFoundError, version
-
-    __version__ = version("loket")
-except PackageNotFoundError:  # running from a source tree or a bundle without metadata
-    __version__ = "0.1.0"
+# The same as `version` in pyproject.toml (tests/test_version.py checks it).  A literal rather
+# than importlib.metadata.version("loket"): that import costs the app ~80 ms at start-up and
+# finds no metadata inside the PyInstaller bundle.
+__version__ = "0.1.0"

@@ -6,9 +6,8 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
 
 from loket.clock import new_id, now_iso
 from loket.textfold import search_text
@@ -50,7 +49,14 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self._workstation: str | None = None
-        self.utils = sqlite_utils.Database(self.conn)
+
+    @cached_property
+    def utils(self):
+        """sqlite-utils over the same connection, imported on first use: it pulls in click,
+        dateutil and pluggy, which cost the app a third of a second at start-up."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager

@@ -1,0 +1,73 @@
+"""Start-up: from process start until the first window is shown and the event loop is idle
+(`loket --exit-when-ready` on the demo database), versus a bare PySide6 script that shows one
+empty QMainWindow (bench/baseline_window.py).  Both are timed from spawn to exit, alternately,
+and the medians compared.  Goal: ratio <= 1.5."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import BENCH_DIR, Figure, Section, median, ms, python_env
+
+RUNS = 9
+GOAL_RATIO = 1.5
+
+
+def _time(args: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=python_env(), timeout=300
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}: {proc.stderr[-1500:]}")
+    return elapsed
+
+
+def measure(data_dir: Path, runs: int = RUNS) -> tuple[list[float], list[float]]:
+    app = ["-m", "loket", "--data-dir", str(data_dir), "--exit-when-ready"]
+    base = [str(BENCH_DIR / "baseline_window.py")]
+    _time(app)  # warm the file cache and the bytecode of both once
+    _time(base)
+    app_times, base_times = [], []
+    for _ in range(runs):
+        app_times.append(_time(app))
+        base_times.append(_time(base))
+    return app_times, base_times
+
+
+def run(data_dir: Path) -> Section:
+    app_times, base_times = measure(data_dir)
+    app_med, base_med = median(app_times), median(base_times)
+    ratio = app_med / base_med
+    section = Section("Start-up")
+    section.figures.append(
+        Figure(
+            f"loket --exit-when-ready (median of {RUNS})",
+            ms(app_med),
+            "ms",
+            baseline=ms(base_med),
+            baseline_name="bare PySide6 QMainWindow",
+            goal=f"ratio <= {GOAL_RATIO}",
+            met=ratio <= GOAL_RATIO,
+        )
+    )
+    section.figures.append(
+        Figure(
+            "loket fastest run",
+            ms(min(app_times)),
+            "ms",
+            baseline=ms(min(base_times)),
+            baseline_name="bare PySide6 fastest run",
+        )
+    )
+    return section
+
+
+if __name__ == "__main__":
+    a, b = measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    print("app", [round(ms(x)) for x in a], "baseline", [round(ms(x)) for x in b])
+    print("ratio of medians", median(a) / median(b))

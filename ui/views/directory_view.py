@@ -31,7 +31,7 @@ from loket import directory
 from loket.context import Context
 from loket.directory import ServiceDetail, ServiceEdit
 from loket.errors import LoketError, ValidationError
-from loket.i18n import _
+from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from loket.routing import language_name
 from ui.models.directory_model import DirectoryModel
@@ -337,7 +337,8 @@ class DirectoryView(View):
         self._show_selected()
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{n} services").format(n=self.model.total))
+        n = self.model.total
+        self.count_label.setText(ngettext("{n} service", "{n} services", n).format(n=n))
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

@@ -148,7 +148,6 @@ def _tables(db) -> dict[str, list[dict]]:
                 "link_type": link_type,
                 "link_entity": entity,
                 "value": "true",
-                "label": code,
             }
         )
 

@@ -170,7 +170,7 @@ FILES: tuple[FileSpec, ...] = (
     ),
     FileSpec(
         "attributes.csv",
-        ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label"),
+        ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"),
         ("id", "link_id", "taxonomy_term_id"),
     ),
 )

@@ -93,8 +93,9 @@ def test_export_writes_hsds_files_with_spec_columns(exported):
     # Our own fields travel as attributes, never as extra columns.
     header = read_rows(exported / "services.csv")[0]
     assert "warm_handover" not in header and "needs" not in header
-    labels = {row[6] for row in read_rows(exported / "attributes.csv")[1:]}
-    assert {"need.debts", "warm_handover", "escalation", "to_verify"} <= labels
+    terms = {row[0]: row[1] for row in read_rows(exported / "taxonomy_terms.csv")[1:]}
+    used = {terms[row[2]] for row in read_rows(exported / "attributes.csv")[1:]}
+    assert {"need.debts", "warm_handover", "escalation", "to_verify"} <= used
 
 
 RICH = [

@@ -92,14 +92,19 @@ class TextFlow(Flowable):
         self.lines = self._layout(avail_width)
         height = len(self.lines) * self.line_height
         if self._first and self.icon:
-            height = max(height, self.size * 2.1)
+            height = max(height, self.size * 1.8)
         self.height = height
         return avail_width, height
 
     def split(self, avail_width, avail_height):
         lines = self._layout(avail_width)
         fit = int(avail_height // self.line_height)
-        if fit < 1 or fit >= len(lines) or (self._first and self.icon and fit < 2):
+        if (
+            fit < 1
+            or fit >= len(lines)
+            or len(lines) <= 3
+            or (self._first and self.icon and fit < 2)
+        ):
             return []
         kw = dict(color=self.color, lead=self.lead)
         head = TextFlow(
@@ -228,7 +233,12 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
     if k in ("fact", "check"):
         return [
             TextFlow(
-                pieces, size, rtl, icon=block.icon or "check", lead=lead, space_after=size * 0.7
+                pieces,
+                size,
+                rtl,
+                icon=block.icon or "check",
+                lead=lead,
+                space_after=size * (0.25 if k == "check" else 0.5),
             )
         ]
     if k == "bullet":
@@ -262,8 +272,8 @@ def write_pdf(sections: list[Section], *, large_print: bool = False, title: str 
             pagesize=A4,
             leftMargin=22 * mm,
             rightMargin=22 * mm,
-            topMargin=30 * mm,
-            bottomMargin=20 * mm,
+            topMargin=27 * mm,
+            bottomMargin=18 * mm,
             title=title,
             author="IND Maatwerkloket",
             creator="Loket",

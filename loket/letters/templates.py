@@ -276,9 +276,7 @@ def section_blocks(
         contact.insert(0, Block("text", t(QUESTIONS, name=d.contact_name)))
         contact.append(Block("fact", d.contact_phone, t(PHONE), icon="phone"))
     blocks.append(Block("group", children=contact))
-    blocks += [
-        Block("text", t(GREETING) + "\n" + d.contact_name + "\n" + t(SENDER, city=d.desk_city))
-    ]
+    blocks += [Block("text", t(GREETING) + "\n" + d.contact_name)]
     if cat.lang != "nl":
         if not cat.certified:
             blocks.append(Block("note", t(NOT_CHECKED)))

@@ -68,4 +68,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     apply_user_preferences(ctx)  # language, text size and contrast of who signed in
     window = MainWindow(ctx, demo=demo)
     window.show()
+    from ui.views.form_support import offer_drafts
+
+    offer_drafts(window)  # unsaved forms from before a crash or power cut
     return app.exec()

@@ -27,12 +27,17 @@ from ui.views.base import View
 
 VIEWS: dict[str, str] = {
     "home": "ui.views.home_view:HomeView",
+    "search": "ui.views.search_view:SearchView",
+    "register": "ui.views.register_view:RegisterView",
+    "visitor": "ui.views.visitor_view:VisitorView",
+    "visit": "ui.views.visit_view:VisitView",
+    "today": "ui.views.today_view:TodayView",
     "directory": "ui.views.directory_view:DirectoryView",
     "referrals": "ui.views.referral_panel:ReferralView",
     "followups": "ui.views.followups_view:FollowupsView",
     "preferences": "ui.views.settings_view:SettingsView",
 }
-START_VIEW = "home"
+START_VIEW = "search"
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +83,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         return self._views[name]
 
+    def open_views(self) -> list[View]:
+        """Every view built so far (the lock screen keeps their forms as drafts)."""
+        return list(self._views.values())
+
+    def reset_views(self) -> None:
+        """Another colleague signed in: drop every view and start afresh for ctx.user."""
+        for view in self._views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self._views.clear()
+        self._history.clear()
+        self.show_view(START_VIEW)
+
     def current_view(self) -> View | None:
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, View) else None
@@ -118,6 +136,7 @@ class MainWindow(QMainWindow):
 
         add("Ctrl+F", lambda: self._go("search"))
         add("Ctrl+N", lambda: self._go("register"))
+        add("Ctrl+T", lambda: self._go("today"))
         add("Ctrl+S", self._save)
         add("Ctrl+L", self.lock_requested.emit)
         add("Escape", self.back)

@@ -1,0 +1,245 @@
+"""Table models of the counter screens: search results, a visitor's visit history, today's
+visits at this desk.  Each asks the core for one page at a time (canFetchMore / fetchMore),
+so no list ever holds every row; they work as plain objects in tests (no view needed).
+
+Names are shown as typed, wrapped in Unicode first-strong isolates, so that an Arabic name
+keeps its own direction inside a left-to-right table and punctuation is not mirrored.
+Dates go through Babel in the UI language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from loket import i18n, intake, search
+from loket.i18n import _
+
+Index = QModelIndex | QPersistentModelIndex
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str | None) -> str:
+    """Wrap text of unknown direction so that it cannot reorder its neighbours."""
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
+def babel_locale() -> str:
+    lang = i18n.language()
+    return lang if lang in i18n.UI_LANGUAGES else "en"
+
+
+def format_date(iso: str | None, fmt: str = "medium") -> str:
+    if not iso:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    try:
+        return babel_format_date(date.fromisoformat(iso[:10]), format=fmt, locale=babel_locale())
+    except ValueError:
+        return iso
+
+
+def format_time(iso: str | None) -> str:
+    """Local time of day of a UTC timestamp, in the UI language."""
+    if not iso:
+        return ""
+    from datetime import datetime
+
+    from babel.dates import format_time as babel_format_time
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso
+    return babel_format_time(moment, format="short", locale=babel_locale())
+
+
+def status_label(status: str) -> str:
+    return {"waiting": _("waiting"), "in_progress": _("in progress"), "done": _("done")}.get(
+        status, status
+    )
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows come from `fetch_page(offset, limit)`; more are fetched while a page comes full."""
+
+    PAGE = 50
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._more = False
+
+    # subclasses
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def fetch_page(self, offset: int, limit: int) -> list[Any]:
+        raise NotImplementedError
+
+    def cell(self, item: Any, column: int) -> str:
+        raise NotImplementedError
+
+    # public
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self.fetch_page(0, self.PAGE)
+        self._more = len(self._rows) >= self.PAGE
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows, self._more = [], False
+        self.endResetModel()
+
+    def item(self, row: int) -> Any:
+        return self._rows[row]
+
+    def items(self) -> list[Any]:
+        return list(self._rows)
+
+    # Qt
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers())
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        more = self.fetch_page(len(self._rows), self.PAGE)
+        self._more = len(more) >= self.PAGE
+        if not more:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(item, index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.cell(item, index.column()).replace(FSI, "").replace(PDI, "")
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            headers = self.headers()
+            return headers[section] if 0 <= section < len(headers) else None
+        return None
+
+
+class SearchResultsModel(PagedTableModel):
+    """The visitor search; a further page re-runs the (bounded) search with a larger limit."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.query = ""
+
+    def set_query(self, query: str) -> None:
+        self.query = query
+        self.reload()
+
+    def headers(self) -> list[str]:
+        return [_("Name"), _("Date of birth"), _("V-number"), _("Last visit")]
+
+    def fetch_page(self, offset: int, limit: int) -> list[search.SearchResult]:
+        if not self.query.strip() or offset >= search.MAX_LIMIT:
+            return []
+        return search.search_visitors(self.ctx, self.query, offset + limit)[offset:]
+
+    def cell(self, item: search.SearchResult, column: int) -> str:
+        if column == 0:
+            return isolate(item.display_name)
+        if column == 1:
+            return format_date(item.date_of_birth)
+        if column == 2:
+            return item.v_number or ""
+        return format_date(item.last_visit)
+
+
+class VisitHistoryModel(PagedTableModel):
+    """A visitor's visits, newest first (no health details: they are never in a list)."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.visitor_id: str | None = None
+        self.need_label: Callable[[str], str] = str
+
+    def set_visitor(self, visitor_id: str | None) -> None:
+        from loket import counter
+
+        labels = {c.code: c.label for c in counter.needs(self.ctx)}
+        self.need_label = lambda code: labels.get(code, code)
+        self.visitor_id = visitor_id
+        self.reload()
+
+    def headers(self) -> list[str]:
+        return [_("Date"), _("Reason"), _("Needs"), _("Status"), _("Follow-up")]
+
+    def fetch_page(self, offset: int, limit: int) -> list[dict]:
+        if not self.visitor_id:
+            return []
+        return intake.visit_history(self.ctx, self.visitor_id, limit=limit, offset=offset)
+
+    def cell(self, item: dict, column: int) -> str:
+        if column == 0:
+            return format_date(item["visit_date"])
+        if column == 1:
+            label = item.get("topic_nl") if i18n.language() == "nl" else item.get("topic_en")
+            return label or ""
+        if column == 2:
+            codes = [c for c in (item.get("need_codes") or "").split(",") if c]
+            return ", ".join(self.need_label(c) for c in codes)
+        if column == 3:
+            return status_label(item["status"])
+        return format_date(item.get("follow_up_date"))
+
+
+class TodayModel(PagedTableModel):
+    """The visits of this desk today, in order of arrival, with their status."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def headers(self) -> list[str]:
+        return [_("Arrived"), _("Name"), _("V-number"), _("Status")]
+
+    def fetch_page(self, offset: int, limit: int) -> list[dict]:
+        # One desk's day is a short list; the core returns it whole and we page through it.
+        if offset == 0:
+            self._day = intake.today_at_desk(self.ctx)
+        return self._day[offset : offset + limit]
+
+    def cell(self, item: dict, column: int) -> str:
+        if column == 0:
+            return format_time(item["arrived_at"])
+        if column == 1:
+            return isolate(" ".join(p for p in (item["given_names"], item["family_name"]) if p))
+        if column == 2:
+            return item.get("v_number") or ""
+        return status_label(item["status"])
+
+    def set_status(self, row: int, status: str) -> None:
+        item = self._rows[row]
+        intake.set_status(self.ctx, item["id"], status)
+        item["status"] = status
+        index = self.index(row, 3)
+        self.dataChanged.emit(index, index)

@@ -1,0 +1,352 @@
+"""Register a new visitor (or edit one): validated fields, each error next to its field, and
+a duplicate warning that offers to open the visitor already registered.
+
+Saving is refused until every field is valid; nothing is written before that.  While staff
+type, the form is kept as a draft (see form_support.DraftKeeper).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket import counter, intake
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _
+from loket.model import Visitor
+from ui import theme
+from ui.models.counter_models import format_date, isolate
+from ui.views import form_support
+from ui.views.base import View
+from ui.views.form_support import DraftKeeper, FormField
+
+TEXT_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "v_number",
+    "bsn",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "city",
+)
+
+
+class RegisterView(View):
+    name = "register"
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("registerView")
+        self.editing_id: str | None = None
+        self._confirmed_new = False
+        outer = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        theme.emphasise(self.heading, 1.4)
+        outer.addWidget(self.heading)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        outer.addWidget(self.intro)
+
+        # The duplicate warning sits above the form, in the flow of the page (not a dialog).
+        self.duplicate = QFrame(self)
+        self.duplicate.setObjectName("duplicateWarning")
+        self.duplicate.setFrameShape(QFrame.Shape.Box)
+        self.duplicate.setStyleSheet(
+            "QFrame#duplicateWarning { border: 2px solid #8a5a00; background: #fff4d6; }"
+            " QFrame#duplicateWarning QLabel { color: #1a1a1a; }"
+        )
+        dup = QVBoxLayout(self.duplicate)
+        self.duplicate_text = QLabel(self.duplicate)
+        self.duplicate_text.setObjectName("duplicateText")
+        self.duplicate_text.setWordWrap(True)
+        dup.addWidget(self.duplicate_text)
+        buttons = QHBoxLayout()
+        self.open_existing = QPushButton(self.duplicate)
+        self.open_existing.setObjectName("openExisting")
+        self.go_on = QPushButton(self.duplicate)
+        self.go_on.setObjectName("goOn")
+        buttons.addWidget(self.open_existing)
+        buttons.addWidget(self.go_on)
+        buttons.addStretch(1)
+        dup.addLayout(buttons)
+        self.duplicate.hide()
+        outer.addWidget(self.duplicate)
+        self._duplicate_id: str | None = None
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        form = QFormLayout(body)
+        self.fields: dict[str, FormField] = {}
+        for key in TEXT_FIELDS:
+            edit = QLineEdit(body)
+            self.fields[key] = FormField(form, body, key, edit)
+            edit.textChanged.connect(self._changed)
+            edit.editingFinished.connect(self._field_done)
+        self.language = QComboBox(body)
+        self.fields["preferred_language"] = FormField(
+            form, body, "preferred_language", self.language
+        )
+        self.interpreter = QCheckBox(body)
+        self.fields["interpreter_needed"] = FormField(
+            form, body, "interpreter_needed", self.interpreter
+        )
+        self.interpreter_language = QComboBox(body)
+        self.fields["interpreter_language"] = FormField(
+            form, body, "interpreter_language", self.interpreter_language
+        )
+        self.language.currentIndexChanged.connect(self._field_done)
+        self.interpreter.toggled.connect(self._interpreter_toggled)
+        self.interpreter_language.currentIndexChanged.connect(self._field_done)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        row = QHBoxLayout()
+        self.form_error = QLabel(self)
+        self.form_error.setObjectName("formError")
+        self.form_error.setStyleSheet(form_support.ERROR_STYLE)
+        self.form_error.setWordWrap(True)
+        row.addWidget(self.form_error, 1)
+        self.save_button = QPushButton(self)
+        self.save_button.setObjectName("saveVisitor")
+        self.save_button.setDefault(True)
+        row.addWidget(self.save_button)
+        outer.addLayout(row)
+
+        self.save_button.clicked.connect(self.save)
+        self.open_existing.clicked.connect(self._open_duplicate)
+        self.go_on.clicked.connect(self._go_on)
+        self.drafts = DraftKeeper(ctx, "visitor", self.payload, self)
+        self._fill_languages()
+        self.retranslate_ui()
+
+    # -- View -------------------------------------------------------------------------------------
+    def title(self) -> str:
+        return _("Edit visitor") if self.editing_id else _("New visitor")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText(self.title())
+        self.intro.setText(_("Only a name is required. Fields marked with ⚠ need a correction."))
+        labels = {
+            "given_names": (_("&Given names"), _("Given names")),
+            "family_name": (_("&Family name"), _("Family name")),
+            "date_of_birth": (_("&Date of birth (dd-mm-yyyy)"), _("Date of birth")),
+            "v_number": (_("&V-number"), _("V-number")),
+            "bsn": (_("&BSN"), _("BSN")),
+            "phone": (_("&Phone"), _("Phone")),
+            "email": (_("E-&mail"), _("E-mail")),
+            "address": (_("&Address"), _("Address")),
+            "postal_code": (_("P&ostcode"), _("Postcode")),
+            "city": (_("&City"), _("City")),
+            "preferred_language": (_("&Language"), _("Preferred language")),
+            "interpreter_needed": (_("Interpreter"), _("Interpreter needed")),
+            "interpreter_language": (_("Interpreter lan&guage"), _("Interpreter language")),
+        }
+        for key, (text, accessible) in labels.items():
+            self.fields[key].set_label(text, accessible)
+        self.interpreter.setText(_("&Interpreter needed"))
+        self.fields["date_of_birth"].widget.setPlaceholderText(_("dd-mm-yyyy"))
+        self.save_button.setText(_("Save (Ctrl+S)"))
+        self.save_button.setAccessibleName(_("Save visitor"))
+        self.open_existing.setText(_("&Open this visitor"))
+        self.go_on.setText(_("It is someone &else, go on"))
+        self.open_existing.setAccessibleName(_("Open the visitor already registered"))
+        self.go_on.setAccessibleName(_("Register as a different person"))
+        self._fill_languages()
+
+    def open(
+        self,
+        prefill: dict | None = None,
+        draft_id: str | None = None,
+        visitor_id: str | None = None,
+        **_kwargs,
+    ) -> None:
+        self.drafts.paused = True
+        self.editing_id = visitor_id
+        self._confirmed_new = False
+        self.duplicate.hide()
+        self.form_error.clear()
+        values: dict = {}
+        if draft_id:
+            from loket import drafts
+
+            draft = drafts.load_draft(self.ctx, draft_id)
+            values = draft.payload
+            self.editing_id = values.get("editing_id") or None
+            self.drafts.reset(draft_id)
+        else:
+            self.drafts.reset()
+            if visitor_id:
+                values = intake.visitor_as_dict(
+                    intake.get_visitor(self.ctx, visitor_id, log_view=False)
+                )
+            values.update(prefill or {})
+        self.set_values(values)
+        self.drafts.paused = False
+        self.heading.setText(self.title())
+        self.fields["given_names"].widget.setFocus()
+
+    def can_leave(self) -> bool:
+        if not self.drafts.dirty and not self.drafts.has_draft:
+            return True
+        if not any(self.payload().get(k) for k in TEXT_FIELDS):
+            self.drafts.discard(saved=False)
+            return True
+        answer = form_support.ask_unsaved(self)
+        if answer == "stay":
+            return False
+        if answer == "keep":
+            self.drafts.save_now()
+        else:
+            self.drafts.discard(saved=False)
+        return True
+
+    # -- values -----------------------------------------------------------------------------------
+    def _fill_languages(self) -> None:
+        for combo, blank in ((self.language, False), (self.interpreter_language, True)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            if blank:
+                combo.addItem("—", None)
+            for choice in counter.visitor_languages():
+                combo.addItem(choice.label, choice.code)
+            index = combo.findData(current if current is not None else (None if blank else "nl"))
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def payload(self) -> dict:
+        data = {key: self.fields[key].widget.text() for key in TEXT_FIELDS}
+        data["preferred_language"] = self.language.currentData() or "nl"
+        data["interpreter_needed"] = self.interpreter.isChecked()
+        data["interpreter_language"] = self.interpreter_language.currentData()
+        data["editing_id"] = self.editing_id
+        return data
+
+    def set_values(self, values: dict) -> None:
+        for key in TEXT_FIELDS:
+            value = values.get(key) or ""
+            if key == "date_of_birth" and value and len(value) == 10 and value[4] == "-":
+                value = f"{value[8:10]}-{value[5:7]}-{value[0:4]}"  # as staff write it
+            self.fields[key].widget.setText(value)
+            self.fields[key].set_error(None)
+        self.language.setCurrentIndex(
+            max(self.language.findData(values.get("preferred_language") or "nl"), 0)
+        )
+        self.interpreter.setChecked(bool(values.get("interpreter_needed")))
+        self.interpreter_language.setCurrentIndex(
+            max(self.interpreter_language.findData(values.get("interpreter_language")), 0)
+        )
+        self.interpreter_language.setEnabled(self.interpreter.isChecked())
+
+    def _changed(self, *_args) -> None:
+        self.drafts.changed()
+
+    def _field_done(self, *_args) -> None:
+        if self.drafts.dirty:
+            self.drafts.changed_now()
+        elif not self.drafts.paused and self.sender() in (self.language, self.interpreter_language):
+            self.drafts.changed_now()
+
+    def _interpreter_toggled(self, on: bool) -> None:
+        self.interpreter_language.setEnabled(on)
+        self.drafts.changed_now()
+
+    def visitor(self) -> Visitor:
+        data = self.payload()
+        data.pop("editing_id")
+        for key in TEXT_FIELDS:
+            if key not in ("given_names", "family_name") and not data[key].strip():
+                data[key] = None
+        data["interpreter_needed"] = int(data["interpreter_needed"])
+        return Visitor(id=self.editing_id or "", **data)
+
+    # -- saving -----------------------------------------------------------------------------------
+    def save(self) -> None:
+        self.form_error.clear()
+        try:
+            if self.editing_id:
+                saved = intake.update_visitor(self.ctx, self.visitor())
+            else:
+                saved = intake.register_visitor(
+                    self.ctx, self.visitor(), confirmed_new=self._confirmed_new
+                )
+        except ValidationError as err:
+            first = form_support.show_errors(self.fields, err.errors)
+            unknown = [m for k, m in err.errors.items() if k not in self.fields]
+            self.form_error.setText("\n".join(unknown) or _("Correct the marked fields."))
+            if first is not None:
+                first.widget.setFocus()
+            self.drafts.changed_now()
+            return
+        except intake.DuplicateVisitor as dup:
+            form_support.show_errors(self.fields, {})
+            self._show_duplicate(dup.matches)
+            return
+        except LoketError as err:
+            self.form_error.setText(str(err))
+            return
+        form_support.show_errors(self.fields, {})
+        self.drafts.discard(saved=True)
+        self.duplicate.hide()
+        window = self.main_window()
+        if window is not None:
+            window.show_view("visitor", visitor_id=saved.id)
+
+    def _show_duplicate(self, matches) -> None:
+        reasons = {
+            "v_number": _("the same V-number"),
+            "bsn": _("the same BSN"),
+            "name_dob": _("the same name and date of birth"),
+        }
+        match = matches[0]
+        v = match.visitor
+        lines = [
+            _("This visitor may already be registered, with {reason}:").format(
+                reason=reasons.get(match.reason, match.reason)
+            )
+        ]
+        details = [isolate(v.display_name)]
+        if v.date_of_birth:
+            details.append(_("born {date}").format(date=format_date(v.date_of_birth)))
+        if v.v_number:
+            details.append(_("V-number {number}").format(number=v.v_number))
+        lines.append(" · ".join(details))
+        if len(matches) > 1:
+            lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
+        self.duplicate_text.setText("\n".join(lines))
+        self.duplicate.setAccessibleName(
+            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
+        )
+        self._duplicate_id = v.id
+        self.duplicate.show()
+        self.open_existing.setFocus()
+
+    def _open_duplicate(self) -> None:
+        if self._duplicate_id is None:
+            return
+        self.drafts.discard(saved=False)
+        self.duplicate.hide()
+        window = self.main_window()
+        if window is not None:
+            window.show_view("visitor", visitor_id=self._duplicate_id)
+
+    def _go_on(self) -> None:
+        self._confirmed_new = True
+        self.duplicate.hide()
+        self.save()

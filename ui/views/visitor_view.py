@@ -1,0 +1,271 @@
+"""One visitor's file: profile, visit history (newest first), open referrals, letters given
+and follow-ups due.  Opening it is written to the audit log (intake.get_visitor).
+
+Health details are never shown here: they open only inside a visit, after a deliberate click.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from loket import counter, intake
+from loket.errors import LoketError
+from loket.i18n import _
+from ui import theme
+from ui.models.counter_models import VisitHistoryModel, format_date, isolate
+from ui.views.base import View
+
+PROFILE = (
+    "date_of_birth",
+    "v_number",
+    "bsn",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "interpreter",
+)
+
+
+class VisitorView(View):
+    name = "visitor"
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("visitorView")
+        self.visitor = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = QLabel(self)
+        self.heading.setObjectName("visitorName")
+        theme.emphasise(self.heading, 1.5)
+        top.addWidget(self.heading, 1)
+        self.new_visit = QPushButton(self)
+        self.new_visit.setObjectName("newVisit")
+        self.edit = QPushButton(self)
+        self.edit.setObjectName("editVisitor")
+        top.addWidget(self.new_visit)
+        top.addWidget(self.edit)
+        layout.addLayout(top)
+        self.message = QLabel(self)
+        self.message.setObjectName("visitorMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        grid = QGridLayout()
+        self.profile_box = QGroupBox(self)
+        profile_form = QFormLayout(self.profile_box)
+        self.profile_labels: dict[str, QLabel] = {}
+        self.profile_values: dict[str, QLabel] = {}
+        for key in PROFILE:
+            label, value = QLabel(self.profile_box), QLabel(self.profile_box)
+            value.setObjectName(f"profile_{key}")
+            value.setWordWrap(True)
+            self.profile_labels[key], self.profile_values[key] = label, value
+            profile_form.addRow(label, value)
+        grid.addWidget(self.profile_box, 0, 0)
+
+        self.followups_box = QGroupBox(self)
+        self.followups = QListWidget(self.followups_box)
+        self.followups.setObjectName("followUps")
+        QVBoxLayout(self.followups_box).addWidget(self.followups)
+        grid.addWidget(self.followups_box, 0, 1)
+
+        self.history_box = QGroupBox(self)
+        self.model = VisitHistoryModel(ctx, self)
+        self.history = QTableView(self.history_box)
+        self.history.setObjectName("visitHistory")
+        self.history.setModel(self.model)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setTabKeyNavigation(False)
+        self.history.verticalHeader().hide()
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.history.activated.connect(lambda index: self.open_visit(index.row()))
+        QVBoxLayout(self.history_box).addWidget(self.history)
+        grid.addWidget(self.history_box, 1, 0, 1, 2)
+
+        self.referrals_box = QGroupBox(self)
+        self.referrals = QListWidget(self.referrals_box)
+        self.referrals.setObjectName("openReferrals")
+        QVBoxLayout(self.referrals_box).addWidget(self.referrals)
+        grid.addWidget(self.referrals_box, 2, 0)
+
+        self.letters_box = QGroupBox(self)
+        self.letters = QListWidget(self.letters_box)
+        self.letters.setObjectName("lettersGiven")
+        QVBoxLayout(self.letters_box).addWidget(self.letters)
+        grid.addWidget(self.letters_box, 2, 1)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 1)
+        layout.addLayout(grid, 1)
+
+        self.new_visit.clicked.connect(self.start_visit)
+        self.edit.clicked.connect(self.edit_visitor)
+        self.setTabOrder(self.new_visit, self.edit)
+        self.setTabOrder(self.edit, self.followups)
+        self.setTabOrder(self.followups, self.history)
+        self.setTabOrder(self.history, self.referrals)
+        self.setTabOrder(self.referrals, self.letters)
+        self.retranslate_ui()
+
+    # -- View -------------------------------------------------------------------------------------
+    def title(self) -> str:
+        return self.visitor.display_name if self.visitor else _("Visitor")
+
+    def retranslate_ui(self) -> None:
+        self.new_visit.setText(_("&Record a visit"))
+        self.new_visit.setAccessibleName(_("Record a visit for this visitor"))
+        self.edit.setText(_("&Edit details"))
+        self.edit.setAccessibleName(_("Edit the visitor's details"))
+        self.profile_box.setTitle(_("Details"))
+        self.followups_box.setTitle(_("Follow-ups due"))
+        self.history_box.setTitle(_("Visits (newest first)"))
+        self.referrals_box.setTitle(_("Open referrals"))
+        self.letters_box.setTitle(_("Letters given"))
+        self.history.setAccessibleName(_("Visit history"))
+        self.followups.setAccessibleName(_("Follow-ups due"))
+        self.referrals.setAccessibleName(_("Open referrals"))
+        self.letters.setAccessibleName(_("Letters given"))
+        names = {
+            "date_of_birth": _("Date of birth"),
+            "v_number": _("V-number"),
+            "bsn": _("BSN"),
+            "phone": _("Phone"),
+            "email": _("E-mail"),
+            "address": _("Address"),
+            "language": _("Language"),
+            "interpreter": _("Interpreter"),
+        }
+        for key, text in names.items():
+            self.profile_labels[key].setText(text)
+        if self.visitor is not None:
+            self._show()
+
+    def open(self, visitor_id: str | None = None, **_kwargs) -> None:
+        if visitor_id:
+            try:
+                self.visitor = intake.get_visitor(self.ctx, visitor_id)
+            except LoketError as err:
+                self.visitor = None
+                self.message.setText(str(err))
+                return
+        elif self.visitor is not None:
+            self.visitor = intake.get_visitor(self.ctx, self.visitor.id, log_view=False)
+        self._show()
+        self.new_visit.setFocus()
+
+    # -- showing ----------------------------------------------------------------------------------
+    def _show(self) -> None:
+        v = self.visitor
+        self.message.clear()
+        self.heading.setText(isolate(v.display_name))
+        self.heading.setAccessibleName(v.display_name)
+        address = ", ".join(p for p in (v.address, v.postal_code, v.city) if p)
+        interpreter = (
+            _("yes, {language}").format(language=counter.language_name(v.interpreter_language))
+            if v.interpreter_needed and v.interpreter_language
+            else _("yes")
+            if v.interpreter_needed
+            else _("no")
+        )
+        values = {
+            "date_of_birth": format_date(v.date_of_birth, "long"),
+            "v_number": v.v_number or "",
+            "bsn": v.bsn or "",
+            "phone": v.phone or "",
+            "email": v.email or "",
+            "address": address,
+            "language": counter.language_name(v.preferred_language),
+            "interpreter": interpreter,
+        }
+        for key, text in values.items():
+            self.profile_values[key].setText(text or "—")
+            self.profile_values[key].setAccessibleName(
+                f"{self.profile_labels[key].text()}: {text or '—'}"
+            )
+        self.model.set_visitor(v.id)
+        if self.model.rowCount():
+            self.history.selectRow(0)
+        self._fill_side_lists()
+
+    def _fill_side_lists(self) -> None:
+        v = self.visitor
+        self.referrals.clear()
+        self.letters.clear()
+        self.followups.clear()
+        plan = []
+        try:
+            from loket import referrals
+
+            plan = referrals.visitor_plan(self.ctx, v.id)
+        except (ImportError, LoketError):
+            plan = []
+        for ref in plan:
+            self.referrals.addItem(
+                _("{organisation}: {service} — {status}").format(
+                    organisation=ref.organization_name,
+                    service=ref.service_name,
+                    status=referrals.status_label(ref.status),
+                )
+            )
+        if not plan:
+            self.referrals.addItem(_("No open referrals."))
+        letters = counter.letters_given(self.ctx, v.id)
+        for letter in letters:
+            self.letters.addItem(
+                _("{date}: {template} ({languages})").format(
+                    date=format_date(letter["created_at"]),
+                    template=letter["template"],
+                    languages=letter["languages"],
+                )
+            )
+        if not letters:
+            self.letters.addItem(_("No letters given yet."))
+        due = [
+            (f["follow_up_date"], _("Visit of {date}").format(date=format_date(f["visit_date"])))
+            for f in counter.visit_follow_ups(self.ctx, v.id)
+        ]
+        due += [
+            (
+                r.follow_up_date,
+                _("Referral to {organisation}").format(organisation=r.organization_name),
+            )
+            for r in plan
+            if r.follow_up_date
+        ]
+        for when, what in sorted(due):
+            self.followups.addItem(f"{format_date(when)} — {what}")
+        if not due:
+            self.followups.addItem(_("No follow-ups planned."))
+
+    # -- actions ----------------------------------------------------------------------------------
+    def start_visit(self) -> None:
+        window = self.main_window()
+        if window is not None and self.visitor is not None:
+            window.show_view("visit", visitor_id=self.visitor.id)
+
+    def edit_visitor(self) -> None:
+        window = self.main_window()
+        if window is not None and self.visitor is not None:
+            window.show_view("register", visitor_id=self.visitor.id)
+
+    def open_visit(self, row: int) -> None:
+        window = self.main_window()
+        if window is not None and 0 <= row < self.model.rowCount():
+            window.show_view(
+                "visit", visitor_id=self.visitor.id, visit_id=self.model.item(row)["id"]
+            )

@@ -5,7 +5,7 @@ went away mid-edit; every keyboard shortcut.  Only modal dialogs are patched."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -96,7 +96,7 @@ def test_search_register_visit_and_find_again(qtbot, window, ctx, db):
         ("housing", ""),
     ):
         check = intake_view.need_checks[code]
-        qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(6, check.height() // 2))
         assert check.isChecked(), code
         if note:
             qtbot.keyClicks(intake_view.need_notes[code], note)

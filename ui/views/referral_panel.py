@@ -9,9 +9,11 @@ which tests replace.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -163,6 +165,21 @@ class ReferralPanel(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
+        follow = QHBoxLayout()
+        self.follow_label = QLabel(self)
+        self.follow_date = QDateEdit(self)
+        self.follow_date.setObjectName("followUpDate")
+        self.follow_date.setCalendarPopup(True)
+        self.follow_date.setDisplayFormat("dd-MM-yyyy")
+        self.follow_label.setBuddy(self.follow_date)
+        self.follow_button = QPushButton(self)
+        self.follow_button.setObjectName("followUpButton")
+        self.follow_button.clicked.connect(self.set_follow_up)
+        for widget in (self.follow_label, self.follow_date, self.follow_button):
+            follow.addWidget(widget)
+        follow.addStretch(1)
+        layout.addLayout(follow)
+
         self.history = QListWidget(self)
         self.history.setObjectName("referralHistory")
         layout.addWidget(self.history, 1)
@@ -196,6 +213,10 @@ class ReferralPanel(QWidget):
             button.setAccessibleName(action_label(status).rstrip("…"))
         self.note_button.setText(_("Handover note"))
         self.note_button.setAccessibleName(_("Show the handover note"))
+        self.follow_label.setText(_("&Follow up on"))
+        self.follow_date.setAccessibleName(_("Follow-up date"))
+        self.follow_button.setText(_("Set follow-up date"))
+        self.follow_button.setAccessibleName(_("Set follow-up date"))
         self.history.setAccessibleName(_("History of the selected referral"))
         self.note_text.setAccessibleName(_("Handover note"))
         self.error.setAccessibleName(_("Message"))
@@ -236,6 +257,13 @@ class ReferralPanel(QWidget):
         self.consent_button.setVisible(warm_proposed)
         self.consent_button.setEnabled(warm_proposed)
         self.note_button.setVisible(ref is not None and ref.handover == "warm")
+        is_open = ref is not None and ref.is_open
+        for widget in (self.follow_label, self.follow_date, self.follow_button):
+            widget.setEnabled(is_open)
+        if is_open and ref.follow_up_date:
+            self.follow_date.setDate(QDate.fromString(ref.follow_up_date, "yyyy-MM-dd"))
+        elif is_open:
+            self.follow_date.setDate(QDate.currentDate().addDays(referrals.DEFAULT_FOLLOW_UP_DAYS))
         self.history.clear()
         if ref is not None:
             for event in referrals.events(self.ctx, ref.id):
@@ -318,6 +346,18 @@ class ReferralPanel(QWidget):
                 return
         try:
             referrals.transition(self.ctx, ref.id, status, reason=reason)
+            self._show_error(None)
+        except LoketError as err:
+            self._show_error(err)
+        self.refresh_referrals(ref.id)
+
+    def set_follow_up(self) -> None:
+        ref = self.selected()
+        if ref is None:
+            return
+        day = self.follow_date.date().toString("yyyy-MM-dd")
+        try:
+            referrals.set_follow_up(self.ctx, ref.id, day)
             self._show_error(None)
         except LoketError as err:
             self._show_error(err)

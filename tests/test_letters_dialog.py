@@ -14,9 +14,10 @@ from ui.views.letter_dialog import LetterDialog
 
 def test_preview_warning_and_save(qtbot, db, tmp_path, monkeypatch):
     ctx, visit_id = letter_visit(db)
-    dialog = LetterDialog(ctx, visit_id, "ar")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    window = LetterDialog(ctx, visit_id, "ar")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.panel
     assert dialog.warning.isVisible()
     assert "certified" in dialog.warning.text() or dialog.warning.text()
     dialog.preview()
@@ -37,9 +38,23 @@ def test_preview_warning_and_save(qtbot, db, tmp_path, monkeypatch):
 
 def test_appointment_fields_only_for_the_appointment_letter(qtbot, db):
     ctx, visit_id = letter_visit(db)
-    dialog = LetterDialog(ctx, visit_id, "nl")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    window = LetterDialog(ctx, visit_id, "nl")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.panel
     assert not dialog.place.isVisible()
     dialog.template.setCurrentIndex(dialog.template.findData("afspraak"))
     assert dialog.place.isVisible()
+
+
+def test_letter_view_opens_from_the_main_window(qtbot, db):
+    from ui.main_window import MainWindow
+
+    ctx, visit_id = letter_visit(db)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    view = window.show_view("letter", visit_id=visit_id, language="ti")
+    assert view.visit_id == visit_id and view.language.currentData() == "ti"
+    assert view.warning.isVisibleTo(view)
+    view.preview()
+    qtbot.waitUntil(lambda: view.page_count() >= 2, timeout=20_000)

@@ -35,6 +35,7 @@ VIEWS: dict[str, str] = {
     "directory": "ui.views.directory_view:DirectoryView",
     "referrals": "ui.views.referral_panel:ReferralView",
     "followups": "ui.views.followups_view:FollowupsView",
+    "letter": "ui.views.letter_dialog:LetterView",
     "preferences": "ui.views.settings_view:SettingsView",
 }
 START_VIEW = "search"

@@ -36,6 +36,7 @@ from loket.errors import LoketError
 from loket.i18n import _
 from loket.letters import catalogue
 from loket.letters.formats import display_language
+from ui.views.base import View
 from ui.workers import run_in_background
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
@@ -54,12 +55,22 @@ def pdf_page_images(data: bytes, scale: float) -> list[QImage]:
     return images
 
 
-class LetterDialog(QDialog):
+class LetterView(View):
+    """The letter panel: a main-window view (`show_view("letter", visit_id=..., language=...)`)
+    and the body of `LetterDialog`."""
+
+    name = "letter"
+
     def __init__(
-        self, ctx: Context, visit_id: str, language: str = "nl", parent: QWidget | None = None
+        self,
+        ctx: Context,
+        parent: QWidget | None = None,
+        *,
+        visit_id: str = "",
+        language: str = "nl",
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.visit_id = ctx, visit_id
+        super().__init__(ctx, parent)
+        self.visit_id = visit_id
         self.pdf: bytes | None = None
         self._pending = 0
         self.template = QComboBox(self)
@@ -115,15 +126,34 @@ class LetterDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_letter)
         self.save_button.clicked.connect(self.save_letter)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self._close)
         self.template.currentIndexChanged.connect(self._options_changed)
         self.language.currentIndexChanged.connect(self._options_changed)
         self.dutch_only.toggled.connect(self._options_changed)
         self.retranslate_ui()
         self._options_changed()
 
+    def title(self) -> str:
+        return _("Letter for the visitor")
+
+    def open(self, visit_id: str | None = None, language: str | None = None, **_kw) -> None:
+        if visit_id:
+            self.visit_id = visit_id
+        if language:
+            self.language.setCurrentIndex(max(0, self.language.findData(language)))
+        self.pdf = None
+        self._clear_pages()
+        self.status.setText("")
+
+    def _close(self) -> None:
+        window = self.window()
+        if isinstance(window, QDialog):
+            window.reject()
+        elif hasattr(window, "back"):
+            window.back()
+
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Letter for the visitor"))
+        self.setWindowTitle(self.title())
         labels = [
             _("Letter"),
             _("Language"),
@@ -215,16 +245,19 @@ class LetterDialog(QDialog):
     def _show_preview(self, letter: letters.Letter) -> None:
         self._busy(False)
         self.pdf = letter.pdf
-        while self.pages_layout.count():
-            item = self.pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        self._clear_pages()
         for n, image in enumerate(pdf_page_images(letter.pdf, PREVIEW_SCALE), start=1):
             label = QLabel(self.pages)
             label.setPixmap(QPixmap.fromImage(image))
             label.setAccessibleName(_("Page {n}").format(n=n))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.pages_layout.addWidget(label)
+
+    def _clear_pages(self) -> None:
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
 
     def page_count(self) -> int:
         return self.pages_layout.count()
@@ -274,6 +307,18 @@ class LetterDialog(QDialog):
             return
         print_pdf(printer, letter.pdf)
         self.status.setText(_("Sent to the printer."))
+
+
+class LetterDialog(QDialog):
+    """The letter panel in a window of its own, for use outside the main window."""
+
+    def __init__(
+        self, ctx: Context, visit_id: str, language: str = "nl", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.panel = LetterView(ctx, self, visit_id=visit_id, language=language)
+        QVBoxLayout(self).addWidget(self.panel)
+        self.setWindowTitle(self.panel.title())
 
 
 def print_pdf(printer, data: bytes) -> None:

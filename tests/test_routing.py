@@ -159,3 +159,24 @@ def test_suggest_uses_desk_city_and_visitor_language(editor, db):
     seeded_zwolle = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
     assert position(routing.suggest(zwolle_desk, a_visit.id, limit=None), seeded_zwolle) == 1
     assert by_id(ranked)[arabic_in_amsterdam].city == "Amsterdam"
+
+
+def test_interpreter_arrangement_counts_less_than_speaking_the_language(editor, ctx):
+    speaks = service(editor, "Spreekt Tigrinya", "Zwolle", languages=("ti",))
+    org = directory.save_organisation(editor, name="Stichting Tolk")
+    interpreted = directory.save_service(
+        editor,
+        directory.ServiceEdit(
+            organization_id=org,
+            name="Met tolk",
+            needs=["debts"],
+            languages=["nl"],
+            interpretation_services="Tolkentelefoon",
+            assured_date="2099-01-01",
+            location_ids=[place(editor, "Zwolle")],
+        ),
+    )
+    plain = service(editor, "Alleen Nederlands", "Zwolle")
+    ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="ti")
+    assert position(ranked, speaks) < position(ranked, interpreted) < position(ranked, plain)
+    assert _("works with an interpreter") in by_id(ranked)[interpreted].reasons

@@ -74,6 +74,11 @@ def check(pot_path: Path, po_path: Path) -> list[Problem]:
             problems.append(Problem(name, msgid, "missing"))
             continue
         problems.extend(_check_message(name, msg, catalogue.num_plurals))
+    # Babel's own checks (the ones `pybabel compile` refuses a catalogue for), e.g. a
+    # "100 % and" that Babel reads as a %-placeholder whose type the translation changes.
+    for msg, errors in catalogue.check():
+        for error in errors:
+            problems.append(Problem(name, _key(msg)[0], "format", str(error)))
     return problems
 
 

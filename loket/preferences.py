@@ -50,7 +50,7 @@ def validate(prefs: Preferences) -> None:
     if prefs.language not in UI_LANGUAGES:
         errors["language"] = _("Choose one of the offered languages.")
     if not isinstance(prefs.text_scale, int) or not MIN_SCALE <= prefs.text_scale <= MAX_SCALE:
-        errors["text_scale"] = _("The text size must be between {low} % and {high} %.").format(
+        errors["text_scale"] = _("The text size must be from {low} to {high} percent.").format(
             low=MIN_SCALE, high=MAX_SCALE
         )
     if errors:

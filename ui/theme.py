@@ -28,6 +28,7 @@ class Theme:
     name: str
     colours: dict[str, str]  # palette role name -> colour
     chips: dict[str, tuple[str, str]]  # kind -> (text colour, background)
+    text: dict[str, str]  # kind -> message text colour on the window and base colours
     focus: str  # colour of the focus frame
     stylesheet: str = ""
 
@@ -105,6 +106,7 @@ DEFAULT = Theme(
         "warning": ("#5c3b00", "#fff0c2"),
         "error": ("#8a0010", "#fde2e4"),
     },
+    text={"error": "#a4000f", "warning": "#6b4500", "ok": "#14632a", "info": "#0a3d73"},
     focus="#0b4f94",
 )
 
@@ -140,6 +142,7 @@ HIGH_CONTRAST = Theme(
         "warning": ("#ffff00", "#000000"),
         "error": ("#ff9e9e", "#000000"),
     },
+    text={"error": "#ff9e9e", "warning": "#ffff00", "ok": "#7dff7d", "info": "#1aebff"},
     focus="#ffff00",
     # Fusion draws frames in shades of the window colour, invisible on black: draw them white,
     # and the keyboard focus as a thick yellow frame.
@@ -236,6 +239,35 @@ def _refresh_emphasis(app: QApplication) -> None:
     for widget in app.allWidgets():
         if widget.property("loket_font_factor") is not None:
             _apply_emphasis(widget)
+        _apply_marks(widget)
+
+
+def mark_text(widget: QWidget, kind: str = "error", *, bold: bool = True) -> None:
+    """Colour a message (an error line, a warning) so that it keeps 4.5:1 in every theme;
+    the style follows a theme switch.  The message must say what it means in words."""
+    widget.setProperty("loket_text_kind", kind)
+    widget.setProperty("loket_text_bold", bool(bold))
+    _apply_marks(widget)
+
+
+def mark_chip(widget: QWidget, kind: str = "neutral") -> None:
+    """A status chip (a QLabel carrying the status as text) that follows a theme switch."""
+    widget.setProperty("loket_chip_kind", kind)
+    _apply_marks(widget)
+
+
+def text_style(kind: str = "error", *, bold: bool = True) -> str:
+    fg = _current.text.get(kind, _current.colours["window_text"])
+    return f"color: {fg};" + (" font-weight: bold;" if bold else "")
+
+
+def _apply_marks(widget: QWidget) -> None:
+    kind = widget.property("loket_text_kind")
+    if kind is not None:
+        widget.setStyleSheet(text_style(kind, bold=bool(widget.property("loket_text_bold"))))
+    chip = widget.property("loket_chip_kind")
+    if chip is not None:
+        widget.setStyleSheet(chip_style(chip))
 
 
 def chip_style(kind: str = "neutral") -> str:

@@ -243,7 +243,7 @@ def untranslated(view_name: str, root: QWidget) -> list[str]:
             continue
         out.append(f"{describe(view_name, w)} {where}: {plain[:60]!r}")
     title = root.title() if hasattr(root, "title") else ""
-    if title and "⟦" not in title:
+    if title and "⟦" not in title and not root.property("i18n_title_data"):
         out.append(f"{view_name}: title(): {title!r}")
     return out
 

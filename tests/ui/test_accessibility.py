@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from loket import i18n, i18n_tools
@@ -26,6 +26,9 @@ def compiled_catalogues():
 def ui_state(qapp):
     """Restore language, palette, style sheet and font after a test changes them."""
     language = i18n.language()
+    # windows of earlier tests are closed but maybe not yet deleted: delete them now, so
+    # that a language switch here does not re-translate them over a closed database
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     palette, font, sheet = qapp.palette(), qapp.font(), qapp.styleSheet()
     i18n_qt.install()
     yield qapp
@@ -75,6 +78,12 @@ def test_text_colours_of_the_theme_have_contrast(which):
         f"chip {kind}: {theme.contrast_ratio(fg, bg):.2f}"
         for kind, (fg, bg) in t.chips.items()
         if theme.contrast_ratio(fg, bg) < 4.5
+    ]
+    low += [
+        f"{kind} text on {bg}: {theme.contrast_ratio(fg, t.colours[bg]):.2f}"
+        for kind, fg in t.text.items()
+        for bg in ("window", "base", "alternate_base")
+        if theme.contrast_ratio(fg, t.colours[bg]) < 4.5
     ]
     assert not low, _report(low, f"colour pairs below 4.5:1 in {which}")
     # ... and the palette the app gets is made of exactly these colours
@@ -138,6 +147,7 @@ def test_every_string_is_translated_and_retranslated(qtbot, db, ui_state):
     i18n.set_language(i18n.PSEUDO)
     for name, view in views.items():
         offenders += a11y.untranslated(name, view)
+    window.show_view("preferences")
     assert "⟦" in window.windowTitle()
     assert not offenders, _report(offenders, "strings not translated (no ⟦ ⟧ markers)")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -16,6 +16,9 @@ from ui.main_window import MainWindow
 @pytest.fixture
 def ui_state(qapp):
     language = i18n.language()
+    # windows of earlier tests are closed but maybe not yet deleted: delete them now, so
+    # that a language switch here does not re-translate them over a closed database
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     palette, font, sheet = qapp.palette(), qapp.font(), qapp.styleSheet()
     i18n_tools.compile_all()
     i18n_qt.install()

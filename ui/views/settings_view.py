@@ -121,7 +121,7 @@ class SettingsView(View):
         self.text_size_label.setText(_("&Text size"))
         self.text_size.setAccessibleName(_("Text size"))
         self.text_size.setAccessibleDescription(
-            _("Between 100 % and 200 % of the normal text size, in steps of 25 %.")
+            _("From 100 to 200 percent of the normal text size, in steps of 25 percent.")
         )
         self.high_contrast.setText(_("&High contrast (white text on black)"))
         self.save_button.setText(_("&Save settings"))
@@ -170,6 +170,6 @@ class SettingsView(View):
         if kind == "ok":
             text = _("Your settings are saved.")
         self.status.setText(text)
-        self.status.setStyleSheet(theme.chip_style("ok" if kind == "ok" else "error"))
+        theme.mark_chip(self.status, "ok" if kind == "ok" else "error")
         self.status.setAccessibleName(text)
         self.status.show()

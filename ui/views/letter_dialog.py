@@ -79,6 +79,7 @@ class LetterView(View):
             self.template.addItem(name, name)
         self.language = QComboBox(self)
         self.language.setObjectName("letterLanguage")
+        self.language.setProperty("i18n_data", True)  # languages named in their own script
         for code in catalogue.available_languages():
             self.language.addItem(f"{display_language(code)} ({code})", code)
         idx = self.language.findData(language)
@@ -90,6 +91,10 @@ class LetterView(View):
         self.place = QLineEdit(self)
         self.ask_for = QLineEdit(self)
         self.bring = QLineEdit(self)
+        self.at.setObjectName("appointmentAt")
+        self.place.setObjectName("appointmentPlace")
+        self.ask_for.setObjectName("appointmentAskFor")
+        self.bring.setObjectName("appointmentBring")
         self.warning = QLabel(self)
         self.warning.setObjectName("translationWarning")
         self.warning.setWordWrap(True)
@@ -174,8 +179,15 @@ class LetterView(View):
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save as PDF…"))
         self.close_button.setText(_("Close"))
+        for i in range(self.template.count()):
+            tpl = letters.get_template(self.template.itemData(i))
+            self.template.setItemText(i, _(tpl.description))
         self.template.setAccessibleName(_("Letter"))
         self.language.setAccessibleName(_("Language"))
+        for widget, text in zip(
+            (self.at, self.place, self.ask_for, self.bring), labels[4:], strict=True
+        ):
+            widget.setAccessibleName(text)
         self._update_warning()
 
     # -- state ---------------------------------------------------------------------------

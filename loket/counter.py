@@ -39,7 +39,9 @@ class Choice:
 
 
 def _label(row) -> str:
-    return row["label_nl"] if i18n.language() == "nl" else row["label_en"]
+    from loket.reference_labels import label
+
+    return label(row)  # Dutch from the database; other UI languages via the ui catalogue
 
 
 def topics(ctx: Context) -> list[Choice]:

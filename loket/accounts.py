@@ -111,3 +111,36 @@ def set_desk(ctx: Context, staff_id: str, desk_id: str | None) -> Staff:
             detail={"fields": ["desk_id"]},
         )
     return from_row(Staff, repo.by_id(ctx.db, staff_id))
+
+
+# -- first start -------------------------------------------------------------------------------
+def first_run_needed(db) -> bool:
+    """True on a database without any account: the app walks through the set-up first."""
+    return repo.count(db) == 0
+
+
+def desk_choices(ctx: Context) -> list[tuple[str, str]]:
+    """(desk id, "name (city)") of every active desk, for the first-run and account forms."""
+    return [(row["id"], f"{row['name']} ({row['city']})") for row in reference.desks(ctx.db)]
+
+
+def set_up_first_administrator(
+    ctx: Context, *, desk_id: str, username: str, display_name: str, password: str
+) -> Staff:
+    """First start: this PC's desk and the first administrator, who is then signed in."""
+    from loket import auth, settings
+
+    if reference.desk_by_id(ctx.db, desk_id) is None:
+        raise ValidationError.single("desk_id", _("Choose a desk from the list."))
+    with ctx.db.transaction():
+        create_account(
+            ctx,
+            username=username,
+            display_name=display_name,
+            role="beheerder",
+            password=password,
+            desk_id=desk_id,
+            first_run=True,
+        )
+        settings.store_internal(ctx, "workstation.desk", desk_id)
+    return auth.login(ctx, username, password)

@@ -156,39 +156,31 @@ def verify(db: Database) -> ChainProblem | None:
     return None
 
 
-def entries(
-    ctx: Context,
-    *,
-    actor: str | None = None,
-    action: str | None = None,
-    result: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    subject: str | None = None,
-    before_seq: int | None = None,
-    limit: int = 200,
-) -> list[dict]:
-    """Browse the trail, newest first (supervisors).  `subject` is a V-nummer or BSN, looked
-    up by its keyed hash; page on with `before_seq` = the smallest seq already shown."""
+def _filters(ctx: Context, filters: dict) -> dict:
     from loket.permissions import Permission
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
-    rows = repo.search(
-        ctx.db,
-        actor=actor or None,
-        action=action or None,
-        result=result or None,
-        since=since or None,
-        until=until or None,
-        object_type=object_type or None,
-        object_id=object_id or None,
-        subject_ref=subject_ref(ctx.db, subject) if subject else None,
-        before_seq=before_seq,
-        limit=limit,
-    )
+    known = ("actor", "action", "result", "since", "until", "object_type", "object_id")
+    clean = {k: (filters.get(k) or None) for k in known}
+    subject = filters.get("subject")
+    clean["subject_ref"] = subject_ref(ctx.db, subject) if subject else None
+    return clean
+
+
+def entries(
+    ctx: Context, *, before_seq: int | None = None, limit: int = 200, **filters
+) -> list[dict]:
+    """Browse the trail, newest first (supervisors).  Filters: actor, action (a prefix),
+    result, since, until (ISO dates or timestamps), object_type, object_id, subject (a
+    V-nummer or BSN, looked up by its keyed hash).  Page on with `before_seq` = the smallest
+    seq already shown."""
+    clean = _filters(ctx, filters)
+    rows = repo.search(ctx.db, before_seq=before_seq, limit=limit, **clean)
     return [dict(row) for row in rows]
+
+
+def count_entries(ctx: Context, **filters) -> int:
+    return repo.count_matching(ctx.db, **_filters(ctx, filters))
 
 
 def check_chain(ctx: Context) -> ChainProblem | None:

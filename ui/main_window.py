@@ -37,6 +37,8 @@ VIEWS: dict[str, str] = {
     "followups": "ui.views.followups_view:FollowupsView",
     "letter": "ui.views.letter_dialog:LetterView",
     "preferences": "ui.views.settings_view:SettingsView",
+    "accounts": "ui.views.accounts_view:AccountsView",
+    "audit": "ui.views.audit_view:AuditView",
 }
 START_VIEW = "search"
 

@@ -55,20 +55,18 @@ def iterate(db: Database, batch: int = 5000) -> Iterator[sqlite3.Row]:
         after = rows[-1]["seq"]
 
 
-def search(
-    db: Database,
+def _where(
     *,
     actor: str | None = None,
     action: str | None = None,
     result: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    limit: int = 200,
     before_seq: int | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
     subject_ref: str | None = None,
-) -> list[sqlite3.Row]:
+) -> tuple[str, list]:
     where, params = [], []
     for col, value in (
         ("actor", actor),
@@ -81,8 +79,10 @@ def search(
             where.append(f"{col} = ?")
             params.append(value)
     if action:
-        where.append("action LIKE ?")
-        params.append(action + "%")
+        # Prefix match: 'export' finds export.referrals; LIKE's wildcards are escaped.
+        escaped = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("action LIKE ? ESCAPE '\\'")
+        params.append(escaped + "%")
     if since:
         where.append("at >= ?")
         params.append(since)
@@ -92,11 +92,21 @@ def search(
     if before_seq is not None:
         where.append("seq < ?")
         params.append(before_seq)
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return (("WHERE " + " AND ".join(where)) if where else ""), params
+
+
+def search(db: Database, *, limit: int = 200, **filters) -> list[sqlite3.Row]:
+    """Rows matching the filters (see _where), newest first."""
+    clause, params = _where(**filters)
     return db.all(
         f"SELECT {', '.join(COLUMNS)} FROM audit_log {clause} ORDER BY seq DESC LIMIT ?",
         (*params, limit),
     )
+
+
+def count_matching(db: Database, **filters) -> int:
+    clause, params = _where(**filters)
+    return int(db.scalar(f"SELECT count(*) FROM audit_log {clause}", params))
 
 
 def about(db: Database, object_ids: list[str], subject_refs: list[str]) -> list[sqlite3.Row]:

@@ -1,0 +1,133 @@
+"""Auto-lock: Ctrl+L and idle time hide the content; the same user gets the unsaved form back;
+another colleague may sign in once the form is kept as a draft."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+from loket import drafts
+from tests.helpers import PASSWORD, context, make_staff
+from ui import main_window
+from ui.lock import LockController
+from ui.views.base import View
+
+
+class _Keeper:
+    """The part of form_support.DraftKeeper the lock screen uses."""
+
+    def __init__(self, view) -> None:
+        self.view = view
+        self.dirty = False
+        self.draft_id = None
+
+    def save_now(self) -> None:
+        if self.dirty:
+            self.draft_id = drafts.save_draft(self.view.ctx, "visitor",
+                                              {"family_name": self.view.edit.text()},
+                                              draft_id=self.draft_id)
+            self.dirty = False
+
+
+class FormView(View):
+    name = "lockform"
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("familyName")
+        layout.addWidget(self.edit)
+        self.drafts = _Keeper(self)
+        self.edit.textEdited.connect(lambda _t: setattr(self.drafts, "dirty", True))
+
+
+@pytest.fixture
+def window(qtbot, db, monkeypatch):
+    monkeypatch.setitem(main_window.VIEWS, "lockform", "tests.ui.test_lock:FormView")
+    monkeypatch.setattr(main_window, "START_VIEW", "home")
+    ctx = context(db, "balie", "anna")
+    win = main_window.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    form = win.show_view("lockform")
+    qtbot.keyClicks(form.edit, "Yilmaz")
+    return win, ctx, form
+
+
+def _audit(db, action):
+    return [tuple(r) for r in db.all(
+        "SELECT actor, result FROM audit_log WHERE action = ? ORDER BY seq", (action,))]
+
+
+def test_ctrl_l_hides_content_and_the_same_user_gets_the_form_back(qtbot, db, window):
+    win, ctx, form = window
+    controller = LockController(win, ctx, minutes=60)
+    qtbot.keyClick(form.edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert controller.is_locked
+    assert win.centralWidget() is controller.screen
+    assert not form.isVisible()
+    assert "Yilmaz" not in win.windowTitle()
+    screen = controller.screen
+    qtbot.keyClicks(screen.password, "wrong password")
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert controller.is_locked and screen.error.isVisible()
+    qtbot.keyClicks(screen.password, PASSWORD)
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not controller.is_locked
+    assert form.isVisible() and form.edit.text() == "Yilmaz"
+    assert win.current_view() is form
+    assert _audit(db, "session.lock") == [("anna", "ok")]
+    assert _audit(db, "session.unlock") == [("anna", "failed"), ("anna", "ok")]
+
+
+def test_idle_time_locks(qtbot, db, window):
+    win, ctx, form = window
+    controller = LockController(win, ctx, minutes=60)
+    controller.set_minutes(0.002)  # about 120 ms
+    controller.timer.start()
+    qtbot.waitUntil(lambda: controller.is_locked, timeout=5000)
+    assert form.edit.text() == "Yilmaz" and not form.isVisible()
+    row = db.one("SELECT detail FROM audit_log WHERE action = 'session.lock'")
+    assert '"idle"' in row["detail"]
+
+
+def test_shortcuts_do_not_reach_the_hidden_form(qtbot, db, window):
+    win, ctx, form = window
+    controller = LockController(win, ctx, minutes=60)
+    controller.lock()
+    saved = []
+    form.save = lambda: saved.append(True)
+    qtbot.keyClick(controller.screen.password, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved == []
+
+
+def test_another_colleague_signs_in_after_the_form_is_kept_as_draft(qtbot, db, window):
+    win, ctx, _form = window
+    make_staff(db, "bert", "balie")
+    controller = LockController(win, ctx, minutes=60)
+    controller.lock()
+    screen = controller.screen
+    qtbot.keyClicks(screen.other_user, "bert")
+    qtbot.keyClicks(screen.other_password, "wrong")
+    qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    assert controller.is_locked and ctx.user.username == "anna"
+    qtbot.keyClicks(screen.other_password, PASSWORD)
+    with qtbot.waitSignal(controller.user_switched, timeout=2000):
+        qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    assert not controller.is_locked and ctx.user.username == "bert"
+    assert "lockform" not in [v.name for v in win.open_views()]  # views built afresh
+    anna = context(db, "balie", "anna")
+    kept = drafts.list_drafts(anna)
+    assert len(kept) == 1 and kept[0].payload == {"family_name": "Yilmaz"}
+    assert drafts.list_drafts(ctx) == []  # bert does not see anna's draft
+    assert _audit(db, "logout")[-1] == ("anna", "ok")
+
+
+def test_input_restarts_the_idle_count(qtbot, db, window):
+    win, ctx, form = window
+    controller = LockController(win, ctx, minutes=60)
+    controller.timer.stop()
+    qtbot.keyClick(form.edit, Qt.Key.Key_A)
+    assert controller.timer.isActive()

@@ -1,0 +1,38 @@
+"""The Administration menu: accounts (administrators), audit trail (supervisors), lock.
+Entries follow the signed-in colleague's role; the core checks the role again anyway."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from loket.i18n import _
+from loket.permissions import Permission
+
+
+class AdminMenu:
+    def __init__(self, window) -> None:
+        self.window = window
+        self.menu = window.menuBar().addMenu("")
+        self.menu.setObjectName("adminMenu")
+        self.accounts = QAction(window)
+        self.accounts.setObjectName("accountsAction")
+        self.accounts.triggered.connect(lambda: window.show_view("accounts"))
+        self.audit = QAction(window)
+        self.audit.setObjectName("auditAction")
+        self.audit.triggered.connect(lambda: window.show_view("audit"))
+        self.lock = QAction(window)
+        self.lock.setObjectName("lockAction")
+        self.lock.triggered.connect(window.lock_requested.emit)
+        for action in (self.accounts, self.audit, self.lock):
+            self.menu.addAction(action)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Call after sign-in, a user switch or a language change."""
+        ctx = self.window.ctx
+        self.menu.setTitle(_("&Administration"))
+        self.accounts.setText(_("&Accounts"))
+        self.audit.setText(_("Audit &trail"))
+        self.lock.setText(_("&Lock (Ctrl+L)"))
+        self.accounts.setVisible(ctx.can(Permission.ACCOUNTS_MANAGE))
+        self.audit.setVisible(ctx.can(Permission.AUDIT_READ))

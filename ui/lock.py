@@ -1,0 +1,227 @@
+"""Auto-lock: after N minutes without input (setting `lock_minutes`, default 5) and on Ctrl+L
+the window content is hidden until someone signs in at the lock screen.
+
+Locking swaps the main window's central widget for the lock screen (the content widget is
+taken out, not destroyed), so an unsaved form survives untouched and comes back as it was
+when the same colleague signs in again.  Another colleague may sign in instead: every open
+form that keeps drafts (`view.drafts`, a form_support.DraftKeeper) is first written as a
+draft of the colleague who typed it; if one cannot be, the switch is refused.  The views are
+then built afresh for the newcomer.  Lock, unlock and switch are written to the audit log.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket import auth, settings
+from loket.errors import AuthenticationFailed
+from loket.i18n import _
+
+_INPUT = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class LockScreen(QWidget):
+    """What the window shows while locked: nobody's data, only the way back in."""
+
+    def __init__(self, controller: LockController, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("lockScreen")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QFrame(self)
+        box.setMaximumWidth(480)
+        layout = QVBoxLayout(box)
+        self.heading = QLabel(box)
+        self.heading.setObjectName("lockHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        form = QFormLayout()
+        self.password = QLineEdit(box)
+        self.password.setObjectName("lockPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_label = QLabel(box)
+        self.password_label.setBuddy(self.password)
+        form.addRow(self.password_label, self.password)
+        layout.addLayout(form)
+        self.unlock_button = QPushButton(box)
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setDefault(True)
+        layout.addWidget(self.unlock_button)
+        self.other_intro = QLabel(box)
+        self.other_intro.setWordWrap(True)
+        layout.addWidget(self.other_intro)
+        other = QFormLayout()
+        self.other_user = QLineEdit(box)
+        self.other_user.setObjectName("otherUser")
+        self.other_password = QLineEdit(box)
+        self.other_password.setObjectName("otherPassword")
+        self.other_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.other_user_label = QLabel(box)
+        self.other_password_label = QLabel(box)
+        self.other_user_label.setBuddy(self.other_user)
+        self.other_password_label.setBuddy(self.other_password)
+        other.addRow(self.other_user_label, self.other_user)
+        other.addRow(self.other_password_label, self.other_password)
+        layout.addLayout(other)
+        self.switch_button = QPushButton(box)
+        self.switch_button.setObjectName("switchButton")
+        layout.addWidget(self.switch_button)
+        self.error = QLabel(box)
+        self.error.setObjectName("lockError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4000f; font-weight: bold;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.unlock_button.clicked.connect(self._unlock)
+        self.password.returnPressed.connect(self._unlock)
+        self.switch_button.clicked.connect(self._switch)
+        self.other_password.returnPressed.connect(self._switch)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        user = self.controller.ctx.user
+        name = user.display_name if user else ""
+        self.heading.setText(_("Loket is locked. {name} is signed in.").format(name=name))
+        self.password_label.setText(_("&Password"))
+        self.password.setAccessibleName(_("Password"))
+        self.unlock_button.setText(_("Unlock"))
+        self.other_intro.setText(_("Someone else? Open forms are kept as a draft first."))
+        self.other_user_label.setText(_("&User name"))
+        self.other_password_label.setText(_("Pass&word"))
+        self.other_user.setAccessibleName(_("User name of another colleague"))
+        self.other_password.setAccessibleName(_("Password of another colleague"))
+        self.switch_button.setText(_("Sign in as someone else"))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setAccessibleName(message)
+        self.error.show()
+
+    def _unlock(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        self.controller.try_unlock(password)
+
+    def _switch(self) -> None:
+        username, password = self.other_user.text(), self.other_password.text()
+        self.other_password.clear()
+        self.controller.try_switch(username, password)
+
+
+class LockController(QObject):
+    locked_changed = Signal(bool)
+    user_switched = Signal()
+
+    def __init__(self, window, ctx, *, minutes: int | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.screen: LockScreen | None = None
+        self._content: QWidget | None = None
+        self._shortcuts: list[QShortcut] = []
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.set_minutes(minutes if minutes is not None else settings.lock_minutes(ctx.db))
+        self.timer.timeout.connect(lambda: self.lock("idle"))
+        window.lock_requested.connect(lambda: self.lock("manual"))
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    def set_minutes(self, minutes: float) -> None:
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.screen is not None
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() in _INPUT and not self.is_locked:
+            self.timer.start()  # restart the idle count
+        return False
+
+    # -- locking -------------------------------------------------------------------------------
+    def lock(self, reason: str = "manual") -> None:
+        if self.is_locked or self.ctx.user is None:
+            return
+        self.timer.stop()
+        auth.lock(self.ctx, reason=reason)
+        self._content = self.window.takeCentralWidget()
+        self._shortcuts = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
+        self.screen = LockScreen(self, self.window)
+        self.window.setCentralWidget(self.screen)
+        self.screen.show()
+        self.window.setWindowTitle("Loket")
+        self.screen.password.setFocus()
+        self.locked_changed.emit(True)
+
+    def _restore(self) -> None:
+        self.window.takeCentralWidget()
+        self.screen.deleteLater()
+        self.screen = None
+        self.window.setCentralWidget(self._content)
+        self._content.show()
+        self._content = None
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(True)
+        self._shortcuts = []
+        self.window.retranslate_ui()
+        self.timer.start()
+        self.locked_changed.emit(False)
+
+    def try_unlock(self, password: str) -> bool:
+        try:
+            auth.unlock(self.ctx, password)
+        except AuthenticationFailed as err:
+            self.screen.show_error(str(err))
+            return False
+        self._restore()
+        return True
+
+    def _keep_forms_as_drafts(self) -> bool:
+        """Write every open form with unsaved input as a draft; False if one could not be."""
+        for view in self.window.open_views():
+            keeper = getattr(view, "drafts", None)
+            if keeper is None or not getattr(keeper, "dirty", False):
+                continue
+            keeper.save_now()
+            if keeper.dirty:
+                return False
+        return True
+
+    def try_switch(self, username: str, password: str) -> bool:
+        if not self._keep_forms_as_drafts():
+            self.screen.show_error(_(
+                "An open form could not be kept as a draft. {name} must sign in and save it "
+                "first.").format(name=self.ctx.user.display_name))
+            return False
+        try:
+            auth.switch_user(self.ctx, username, password)
+        except AuthenticationFailed as err:
+            self.screen.show_error(str(err))
+            return False
+        self._restore()
+        self.window.reset_views()
+        self.user_switched.emit()
+        return True

@@ -1,0 +1,54 @@
+"""What the app does around sign-in: refuse a damaged database (explaining how to restore),
+and once a day, off the UI thread, make the automatic backup and apply retention."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from loket import backup
+from loket.context import Context
+from loket.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def damaged_database(ctx: Context) -> list[str]:
+    """The start-up check (quick_check + foreign_key_check); [] when the file is sound."""
+    return backup.check(ctx, quick=True)
+
+
+def refuse_damaged(ctx: Context, problems: list[str], parent=None) -> None:
+    """Tell staff the database is damaged and how to restore; the app then stops, so
+    nothing is written to the damaged file."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(_("Loket cannot start"))
+    box.setText(backup.damaged_message(ctx.db.path))
+    box.setDetailedText("\n".join(problems[:50]))
+    box.exec()
+
+
+def daily_jobs(db_path: Path) -> dict:
+    """Runs on a worker thread with a connection of its own."""
+    from loket import retention
+    from loket.db.connection import Database
+
+    db = Database(db_path)
+    try:
+        made = backup.daily_backup(db)
+        result = retention.run_if_due(db)
+    finally:
+        db.close()
+    return {"backup": made, "retention": result}
+
+
+def start_daily_jobs(db_path: Path) -> None:
+    from ui.workers import run_in_background
+
+    def failed(err: BaseException) -> None:
+        log.error("daily backup or retention failed: %s", err)
+
+    run_in_background(lambda: daily_jobs(Path(db_path)), None, failed)

@@ -1,0 +1,120 @@
+"""First start on a database without accounts: choose this PC's desk and create the
+administrator, who is then signed in.  Every other account is made later by that
+administrator (Accounts view)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from loket import accounts
+from loket.context import Context
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("firstRunDialog")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        form = QFormLayout()
+        self.desk = QComboBox(self)
+        self.desk.setObjectName("desk")
+        for desk_id, label in accounts.desk_choices(ctx):
+            self.desk.addItem(label, desk_id)
+        self.username = QLineEdit(self)
+        self.username.setObjectName("username")
+        self.display_name = QLineEdit(self)
+        self.display_name.setObjectName("displayName")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(self)
+        self.repeat.setObjectName("repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.labels = {}
+        for key, widget in (
+            ("desk", self.desk),
+            ("username", self.username),
+            ("display_name", self.display_name),
+            ("password", self.password),
+            ("repeat", self.repeat),
+        ):
+            label = QLabel(self)
+            label.setBuddy(widget)
+            self.labels[key] = label
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setObjectName("firstRunError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4000f; font-weight: bold;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.create)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Set up Loket"))
+        self.intro.setText(
+            _(
+                "Loket has no accounts yet. Choose the desk of this computer and "
+                "create the administrator account."
+            )
+        )
+        texts = {
+            "desk": _("&Desk"),
+            "username": _("&User name"),
+            "display_name": _("&Full name"),
+            "password": _("&Password"),
+            "repeat": _("&Repeat password"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+            self.labels[key].buddy().setAccessibleName(text.replace("&", ""))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create and sign in"))
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setAccessibleName(message)
+        self.error.show()
+
+    def create(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self._show(_("The two passwords are not the same."))
+            self.repeat.clear()
+            self.repeat.setFocus()
+            return
+        try:
+            accounts.set_up_first_administrator(
+                self.ctx,
+                desk_id=self.desk.currentData(),
+                username=self.username.text(),
+                display_name=self.display_name.text(),
+                password=self.password.text(),
+            )
+        except ValidationError as err:
+            self._show("\n".join(err.errors.values()))
+            return
+        except LoketError as err:
+            self._show(str(err))
+            return
+        self.accept()

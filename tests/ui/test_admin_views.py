@@ -1,0 +1,114 @@
+"""First-run set-up, the accounts view, the audit-trail view, the damaged-database refusal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from loket import audit
+from loket.context import Context
+from loket.db import staff as staff_repo
+from tests.helpers import context
+from ui.admin_menu import AdminMenu
+from ui.main_window import MainWindow
+
+
+def test_first_run_dialog_creates_and_signs_in_the_administrator(qtbot, tmp_path):
+    from loket import seed
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from ui.views.first_run_dialog import FirstRunDialog
+
+    db = Database(tmp_path / "new.sqlite")
+    migrate(db)
+    seed.load_all(db)
+    ctx = Context(db=db)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.desk.setCurrentIndex(dialog.desk.findText("Zwolle", Qt.MatchFlag.MatchContains))
+    qtbot.keyClicks(dialog.username, "beheer")
+    qtbot.keyClicks(dialog.display_name, "Beheerder Zwolle")
+    qtbot.keyClicks(dialog.password, "long enough")
+    qtbot.keyClicks(dialog.repeat, "not the same")
+    dialog.create()
+    assert dialog.error.isVisibleTo(dialog) and dialog.result() == 0
+    qtbot.keyClicks(dialog.repeat, "long enough")
+    dialog.create()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert ctx.user.username == "beheer" and ctx.user.role == "beheerder"
+    assert ctx.desk is not None and ctx.desk.city == "Zwolle"
+    db.close()
+
+
+def test_accounts_view_create_role_deactivate(qtbot, db):
+    ctx = context(db, "beheerder", "admin0")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("accounts")
+    qtbot.keyClicks(view.new_username, "clara")
+    qtbot.keyClicks(view.new_name, "Clara de Vries")
+    view.new_role.setCurrentIndex(view.new_role.findData("balie"))
+    qtbot.keyClicks(view.new_password, "short")
+    qtbot.mouseClick(view.create_button, Qt.MouseButton.LeftButton)
+    assert staff_repo.by_username(db, "clara") is None
+    assert view.message.text()  # the rule about password length
+    qtbot.keyClicks(view.new_password, "long enough")
+    qtbot.mouseClick(view.create_button, Qt.MouseButton.LeftButton)
+    assert staff_repo.by_username(db, "clara")["role"] == "balie"
+    assert view.selected().username == "clara"
+    view.role.setCurrentIndex(view.role.findData("supervisor"))
+    qtbot.mouseClick(view.role_button, Qt.MouseButton.LeftButton)
+    assert staff_repo.by_username(db, "clara")["role"] == "supervisor"
+    qtbot.mouseClick(view.active_button, Qt.MouseButton.LeftButton)
+    assert staff_repo.by_username(db, "clara")["active"] == 0
+    assert view.table.rowCount() == 2
+
+
+def test_accounts_view_is_disabled_for_supervisors(qtbot, db):
+    ctx = context(db, "supervisor", "sup")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    menu = AdminMenu(window)
+    assert not menu.accounts.isVisible() and menu.audit.isVisible()
+    view = window.show_view("accounts")
+    assert not view.isEnabled() and view.table.rowCount() == 0
+
+
+def test_audit_view_filters_and_pages(qtbot, db):
+    sup = context(db, "supervisor", "sup")
+    clerk = context(db, "balie", "anna")
+    for i in range(450):
+        audit.record(clerk, action="visitor.view", object_id=f"v{i}")
+    audit.record(clerk, action="export.referrals", result="refused")
+    window = MainWindow(sup)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("audit")
+    model = view.model
+    assert model.total >= 451
+    assert model.rowCount() == model.BATCH
+    while model.canFetchMore():
+        model.fetchMore()
+    seqs = [model.item(r)["seq"] for r in range(model.rowCount())]
+    assert len(seqs) == model.total and seqs == sorted(seqs, reverse=True)
+    qtbot.keyClicks(view.action, "export")
+    qtbot.mouseClick(view.apply_button, Qt.MouseButton.LeftButton)
+    assert model.total == 1 and model.item(0)["result"] == "refused"
+    view.action.clear()
+    view.result.setCurrentIndex(view.result.findData("refused"))
+    view.apply_filters()
+    assert {model.item(r)["action"] for r in range(model.rowCount())} == {"export.referrals"}
+    assert "1" in view.total.text()
+
+
+def test_app_refuses_a_damaged_database(qtbot, data_dir, monkeypatch):
+    from ui import app as app_module
+    from ui import startup
+
+    shown = []
+    monkeypatch.setattr(startup, "damaged_database", lambda ctx: ["page 12: btree damaged"])
+    monkeypatch.setattr(
+        startup, "refuse_damaged", lambda ctx, problems, parent=None: shown.append(problems)
+    )
+    assert app_module.run_app(data_dir=str(data_dir)) == 3
+    assert shown == [["page 12: btree damaged"]]

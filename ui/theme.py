@@ -198,11 +198,25 @@ def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None =
     if app.style().name().lower() != "fusion":
         app.setStyle(QStyleFactory.create("Fusion"))  # honours the palette on every platform
     app.setPalette(palette(_current))
-    app.setStyleSheet(_current.stylesheet)
     if scale is not None:
         apply_text_scale(app, scale)
     else:
+        app.setStyleSheet(_app_stylesheet())
         _refresh_emphasis(app)
+
+
+def _app_stylesheet() -> str:
+    # Check boxes and radio buttons are drawn at a fixed pixel size: grow them with the text.
+    side = round(13 * _scale / 100)
+    indicator = (
+        (
+            f"QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator"
+            f" {{ width: {side}px; height: {side}px; }}\n"
+        )
+        if _scale > 100
+        else ""
+    )
+    return indicator + _current.stylesheet
 
 
 def apply_text_scale(app: QApplication, scale: int) -> None:
@@ -214,6 +228,7 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
     font = QFont(app.font())
     font.setPointSizeF(_base_point_size * _scale / 100)
     app.setFont(font)
+    app.setStyleSheet(_app_stylesheet())
     _refresh_emphasis(app)
 
 
@@ -240,6 +255,12 @@ def _refresh_emphasis(app: QApplication) -> None:
         if widget.property("loket_font_factor") is not None:
             _apply_emphasis(widget)
         _apply_marks(widget)
+        sheet = widget.styleSheet()
+        if sheet:
+            # a widget with its own style sheet keeps the font it had when it was polished
+            # (e.g. "font-weight: bold" fixes the size too): polish it again at the new size
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
 
 
 def mark_text(widget: QWidget, kind: str = "error", *, bold: bool = True) -> None:

@@ -58,3 +58,33 @@ def test_letter_view_opens_from_the_main_window(qtbot, db):
     assert view.warning.isVisibleTo(view)
     view.preview()
     qtbot.waitUntil(lambda: view.page_count() >= 2, timeout=20_000)
+
+
+def test_letter_text_check_highlights_flagged_sentences(qtbot, db):
+    from tests.helpers import context
+    from ui.views.letter_text_view import LetterTextView
+
+    view = LetterTextView(context(db, "beheerder"))
+    qtbot.addWidget(view)
+    view.open(
+        text="Kom op tijd. De aanvrager dient zich te vergewissen van de "
+        "toepasselijkheid van de desbetreffende verordening, alvorens bezwaar wordt "
+        "aangetekend bij de bestuursrechter. Bel ons."
+    )
+    assert not view.editor.isReadOnly()
+    view.check()
+    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
+    assert not view.report.ok
+    assert view.flagged_count() == 1
+    assert view.problems.count() > 0
+
+
+def test_letter_text_is_read_only_for_counter_staff(qtbot, db):
+    from tests.helpers import context
+    from ui.views.letter_text_view import LetterTextView
+
+    view = LetterTextView(context(db, "balie"))
+    qtbot.addWidget(view)
+    view.open()
+    assert view.editor.isReadOnly()
+    assert "Wat gaat er nu gebeuren" in view.editor.toPlainText()

@@ -147,3 +147,15 @@ def test_cli_failure_leaves_no_file(db, data_dir, tmp_path, monkeypatch):
 def test_counter_role_may_produce(db):
     ctx = context(db, "balie")
     assert ctx.can(letters.service.Permission.LETTER_PRODUCE)
+
+
+def test_cli_check(capsys, tmp_path):
+    assert main(["letters", "check"]) == 0
+    hard = tmp_path / "tekst.txt"
+    hard.write_text(
+        "De aanvrager dient zich te vergewissen van de toepasselijkheid van de "
+        "desbetreffende verordening.",
+        encoding="utf-8",
+    )
+    assert main(["letters", "check", "--file", str(hard)]) == 1
+    assert "toepasselijkheid" in capsys.readouterr().out

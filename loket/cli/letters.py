@@ -19,6 +19,17 @@ def register(subparsers) -> None:
     q = sub.add_parser("list", help=_("list the letter templates"))
     q.set_defaults(func=cmd_list)
 
+    q = sub.add_parser("check", help=_("plain-language check (B1) of letter text"))
+    q.add_argument(
+        "--file",
+        metavar="FILE",
+        help=_(
+            "Dutch text to check ('-' reads standard input); without it, every "
+            "sentence the letters can print"
+        ),
+    )
+    q.set_defaults(func=cmd_check)
+
     q = sub.add_parser("render", help=_("render one letter for a visit to a PDF file"))
     q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
     q.add_argument("--template", required=True, metavar="NAME")
@@ -106,3 +117,33 @@ def cmd_render(args: Namespace) -> int:
         )
     )
     return 0
+
+
+def cmd_check(args: Namespace) -> int:
+    from loket.letters import readability
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    elif args.file:
+        text = Path(args.file).read_text(encoding="utf-8")
+    else:
+        text = readability.shipped_text()
+    rep = readability.analyse(text)
+    print(
+        _(
+            "Flesch-Douma {douma:.0f}, Brouwer {brouwer:.0f}, {words} words in {sentences} "
+            "sentences"
+        ).format(
+            douma=rep.flesch_douma,
+            brouwer=rep.brouwer,
+            words=rep.words,
+            sentences=len(rep.sentences),
+        )
+    )
+    for sentence in rep.flagged:
+        print(f"! {sentence.text}\n    " + "; ".join(sentence.problems))
+    for passive in rep.passives:
+        print(_("passive? {sentence}").format(sentence=passive))
+    for problem in rep.problems:
+        print(_("Above the B1 threshold: {problem}").format(problem=problem), file=sys.stderr)
+    return 0 if rep.ok else 1

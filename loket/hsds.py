@@ -201,3 +201,5 @@ FILE_TABLE = {
     "schedules.csv": "schedule",
     "required_documents.csv": "required_document",
 }
+# HSDS attribute link_entity -> our table
+ENTITY_TABLE = {"service": "service", "organization": "organisation", "location": "location"}

@@ -33,7 +33,7 @@ VIEWS: dict[str, str] = {
     "visit": "ui.views.visit_view:VisitView",
     "today": "ui.views.today_view:TodayView",
     "directory": "ui.views.directory_view:DirectoryView",
-    "referrals": "ui.views.referral_panel:ReferralView",
+    "referrals": "ui.views.referrals_view:ReferralView",
     "followups": "ui.views.followups_view:FollowupsView",
     "letter": "ui.views.letter_dialog:LetterView",
     "letter_text": "ui.views.letter_text_view:LetterTextView",

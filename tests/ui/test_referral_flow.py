@@ -13,9 +13,10 @@ from loket import clock, referrals
 from loket.referrals import Consent
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
+from ui.views.consent_dialog import ConsentDialog
 from ui.views.directory_view import DirectoryView
 from ui.views.followups_view import FollowupsView
-from ui.views.referral_panel import ConsentDialog, ReferralPanel
+from ui.views.referral_panel import ReferralPanel
 
 
 @pytest.fixture

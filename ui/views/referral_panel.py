@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -32,9 +30,9 @@ from loket import referrals, routing
 from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.referrals import Consent, Referral
+from loket.referrals import Referral
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
-from ui.views.base import View
+from ui.views.consent_dialog import ConsentDialog
 
 # status reached -> button label (the verb staff click)
 ACTIONS = ("sent", "accepted", "declined", "completed", "no_show", "cancelled")
@@ -49,53 +47,6 @@ def action_label(status: str) -> str:
         "no_show": _("Did not show up"),
         "cancelled": _("Cancel referral…"),
     }[status]
-
-
-class ConsentDialog(QDialog):
-    """What the visitor agrees may be shared with this one partner."""
-
-    def __init__(self, referral: Referral, current: Consent | None, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("consentDialog")
-        self.setModal(True)
-        self.setWindowTitle(_("Consent for {partner}").format(partner=referral.organization_name))
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            _("Ask the visitor what {partner} may know. Only that goes into the handover.").format(
-                partner=referral.organization_name
-            ),
-            self,
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        current = current or Consent()
-        self.boxes: dict[str, QCheckBox] = {}
-        for key, text in (
-            ("share_name", _("Name")),
-            ("share_contact", _("Phone and e-mail")),
-            ("share_needs", _("What the visitor needs help with")),
-            ("share_summary", _("Summary of the visit")),
-        ):
-            box = QCheckBox(text, self)
-            box.setObjectName(key)
-            box.setAccessibleName(text)
-            box.setChecked(getattr(current, key))
-            layout.addWidget(box)
-            self.boxes[key] = box
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def consent(self) -> Consent:
-        return Consent(**{k: b.isChecked() for k, b in self.boxes.items()})
-
-    @classmethod
-    def ask(cls, parent, referral: Referral, current: Consent | None) -> Consent | None:
-        dialog = cls(referral, current, parent)
-        return dialog.consent() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class ReferralPanel(QWidget):
@@ -373,55 +324,3 @@ class ReferralPanel(QWidget):
             self._show_error(None)
         except LoketError as err:
             self._show_error(err)
-
-
-class ReferralView(View):
-    """The panel as a main-window view: `show_view("referrals", visit_id=...)`, with the
-    visitor's plan (open referrals across all visits) beside it."""
-
-    name = "referrals"
-
-    def __init__(self, ctx: Context, parent=None) -> None:
-        super().__init__(ctx, parent)
-        layout = QHBoxLayout(self)
-        self.panel = ReferralPanel(ctx, self)
-        layout.addWidget(self.panel, 3)
-        side = QVBoxLayout()
-        self.plan_label = QLabel(self)
-        side.addWidget(self.plan_label)
-        self.plan = QListWidget(self)
-        self.plan.setObjectName("visitorPlan")
-        self.plan_label.setBuddy(self.plan)
-        side.addWidget(self.plan, 1)
-        layout.addLayout(side, 1)
-        self.visitor_id: str | None = None
-        self.panel.referrals.modelReset.connect(self.refresh_plan)
-        self.retranslate_ui()
-
-    def title(self) -> str:
-        return _("Referrals")
-
-    def retranslate_ui(self) -> None:
-        self.panel.retranslate_ui()
-        self.plan_label.setText(_("&Plan: all open referrals of this visitor"))
-        self.plan.setAccessibleName(_("Open referrals of this visitor"))
-
-    def open(self, visit_id: str | None = None, **_kwargs) -> None:
-        if visit_id:
-            from loket import intake
-
-            self.visitor_id = intake.get_visit(self.ctx, visit_id).visitor_id
-            self.panel.set_visit(visit_id)
-
-    def refresh_plan(self) -> None:
-        self.plan.clear()
-        if not self.visitor_id:
-            return
-        for ref in referrals.visitor_plan(self.ctx, self.visitor_id):
-            parts = [
-                f"{ref.organization_name}: {ref.service_name}",
-                referrals.status_label(ref.status),
-            ]
-            if ref.follow_up_date:
-                parts.append(_("follow up on {date}").format(date=ref.follow_up_date))
-            self.plan.addItem(" · ".join(parts))

@@ -1,0 +1,253 @@
+"""Checking HSDS records against the database and writing them, inside the caller's
+transaction.  Everything is checked before the first write: references to unknown ids, a
+second link between the same service and location, values that cannot be stored, needs that
+do not exist.  What the source does not mention is left as it is: without addresses no
+address is touched, without attributes no needs or flags.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from loket import hsds
+from loket.db import directory as repo
+from loket.hsds_read import Bundle, ImportFailed, Rec
+from loket.i18n import _
+
+ENTITY_TABLE = hsds.ENTITY_TABLE
+ORDER = (
+    "organisation",
+    "location",
+    "service",
+    "service_at_location",
+    "service_language",
+    "phone",
+    "schedule",
+    "required_document",
+)
+# column -> table it points at, per table (all optional except where the spec requires them)
+REFERENCES: dict[str, dict[str, str]] = {
+    "service": {"organization_id": "organisation"},
+    "location": {"organization_id": "organisation"},
+    "service_at_location": {"service_id": "service", "location_id": "location"},
+    "service_language": {"service_id": "service", "location_id": "location"},
+    "phone": {
+        "organization_id": "organisation",
+        "service_id": "service",
+        "location_id": "location",
+        "service_at_location_id": "service_at_location",
+    },
+    "schedule": {
+        "service_id": "service",
+        "location_id": "location",
+        "service_at_location_id": "service_at_location",
+    },
+    "required_document": {"service_id": "service"},
+}
+
+
+@dataclass
+class ImportResult:
+    counts: Counter = field(default_factory=Counter)  # (table, 'inserted'|'updated'|...) -> n
+
+    @property
+    def changed(self) -> int:
+        return sum(n for (_t, what), n in self.counts.items() if what != "unchanged")
+
+
+class _Known:
+    """Which ids exist, in the import or already in the database."""
+
+    def __init__(self, db, bundle: Bundle) -> None:
+        self.db = db
+        self.ids = {t: {str(r.data["id"]) for r in recs} for t, recs in bundle.tables.items()}
+
+    def has(self, table: str, row_id: str) -> bool:
+        return row_id in self.ids.get(table, set()) or repo.exists(self.db, table, row_id)
+
+
+def _unknown(rec: Rec, column: str, value: str) -> ImportFailed:
+    return ImportFailed(
+        rec.file,
+        rec.row,
+        rec.where(column),
+        _("{id} is not in this import nor in the directory").format(id=value),
+    )
+
+
+def _convert(table: str, rec: Rec) -> dict:
+    """Stored values from read values, refusing the ones that cannot be stored."""
+    row: dict = {}
+    for col, value in rec.data.items():
+        if col not in repo.COLUMNS[table]:
+            continue
+        row[col] = None if value is None else str(value)
+    for col in repo.COLUMNS[table]:
+        if (table, col) in hsds.NOT_NULL_TEXT and row.get(col) is None:
+            row[col] = ""
+    if table == "service":
+        row["status"] = row.get("status") or "active"
+        if row["status"] not in hsds.SERVICE_STATUSES:
+            raise ImportFailed(
+                rec.file,
+                rec.row,
+                rec.where("status"),
+                _("use one of: {values}").format(values=", ".join(hsds.SERVICE_STATUSES)),
+            )
+        if row.get("assured_date"):
+            try:
+                date.fromisoformat(row["assured_date"])
+            except ValueError:
+                raise ImportFailed(
+                    rec.file, rec.row, rec.where("assured_date"), _("write the date as YYYY-MM-DD")
+                ) from None
+    if table == "location":
+        row["location_type"] = row.get("location_type") or "physical"
+        for col in ("latitude", "longitude"):
+            if row.get(col) is not None:
+                try:
+                    row[col] = float(row[col])
+                except ValueError:
+                    raise ImportFailed(
+                        rec.file, rec.row, rec.where(col), _("a number is expected here")
+                    ) from None
+    return row
+
+
+def _check_references(known: _Known, bundle: Bundle) -> None:
+    for table, refs in REFERENCES.items():
+        for rec in bundle.tables.get(table, []):
+            for col, target in refs.items():
+                value = rec.data.get(col)
+                if value is not None and not known.has(target, str(value)):
+                    raise _unknown(rec, col, str(value))
+    for recs in (bundle.addresses or [], bundle.accessibility or []):
+        for rec in recs:
+            if not known.has("location", str(rec.data["location_id"])):
+                raise _unknown(rec, "location_id", str(rec.data["location_id"]))
+
+
+def _sal_pairs_free(db, bundle: Bundle) -> None:
+    for rec in bundle.tables.get("service_at_location", []):
+        other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
+        if other is not None:
+            raise ImportFailed(
+                rec.file,
+                rec.row,
+                rec.where("id"),
+                _("this service is already linked to this location under id {id}").format(id=other),
+            )
+
+
+def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
+    """(table, link_id, code, value) for every attribute of our taxonomy."""
+    needs = repo.need_codes(db)
+    by_term = {hsds.term_id(c): c for c in hsds.FLAG_TERMS}
+    by_term |= {hsds.term_id(hsds.NEED_PREFIX + n): hsds.NEED_PREFIX + n for n in needs}
+    out = []
+    for rec in bundle.attributes or []:
+        code = rec.data.get("code") or by_term.get(rec.data.get("term_id"))
+        if code is None or not (code in hsds.FLAG_TERMS or code.startswith(hsds.NEED_PREFIX)):
+            continue  # not one of ours
+        link = str(rec.data["link_id"])
+        entity = rec.data.get("link_entity")
+        allowed = ("service",) if code.startswith(hsds.NEED_PREFIX) else hsds.FLAG_TERMS[code][0]
+        tables = [ENTITY_TABLE[e] for e in allowed if entity in (None, e)]
+        table = next((t for t in tables if known.has(t, link)), None)
+        if table is None:
+            raise _unknown(rec, "link_id", link)
+        if code.startswith(hsds.NEED_PREFIX) and code[len(hsds.NEED_PREFIX) :] not in needs:
+            raise ImportFailed(
+                rec.file,
+                rec.row,
+                rec.where("taxonomy_term_id"),
+                _("{code} is not a known need").format(code=code),
+            )
+        value = (rec.data.get("value") or "").strip().lower() in hsds.TRUE_VALUES
+        out.append((table, link, code, value))
+    return out
+
+
+def apply(db, bundle: Bundle) -> ImportResult:
+    known = _Known(db, bundle)
+    _check_references(known, bundle)
+    _sal_pairs_free(db, bundle)
+    attributes = _resolve_attributes(db, known, bundle)
+    rows: dict[str, dict[str, dict]] = {t: {} for t in ORDER}
+    for table in ORDER:
+        for rec in bundle.tables.get(table, []):
+            rows[table][str(rec.data["id"])] = _convert(table, rec)
+
+    def row_of(table: str, row_id: str) -> dict:
+        return rows[table].setdefault(row_id, {"id": row_id})
+
+    if bundle.addresses is not None:
+        chosen: dict[str, Rec] = {}
+        for rec in bundle.addresses:
+            lid = str(rec.data["location_id"])
+            if lid not in chosen or (
+                rec.data.get("address_type") == "physical"
+                and chosen[lid].data.get("address_type") != "physical"
+            ):
+                chosen[lid] = rec
+        for lid in set(rows["location"]) | set(chosen):
+            found = chosen[lid].data if lid in chosen else {}
+            row = row_of("location", lid)
+            for col in hsds.ADDRESS_COLUMNS:
+                value = found.get(col)
+                row[col] = None if value is None else str(value)
+            row["country"] = row["country"] or "NL"
+    if bundle.accessibility is not None:
+        texts: dict[str, list[str]] = {}
+        for rec in bundle.accessibility:
+            if rec.data.get("description"):
+                texts.setdefault(str(rec.data["location_id"]), []).append(
+                    str(rec.data["description"])
+                )
+        for lid in set(rows["location"]) | set(texts):
+            row_of("location", lid)["accessibility"] = "\n".join(texts.get(lid, [])) or None
+    wanted_needs: dict[str, set[str]] = {}
+    if bundle.attributes is not None:
+        for entity, table in ENTITY_TABLE.items():
+            for row in rows[table].values():
+                for _code, (entities, column) in hsds.FLAG_TERMS.items():
+                    if entity in entities:
+                        row[column] = 0
+        for sid in rows["service"]:
+            wanted_needs[sid] = set()
+        for table, link, code, value in attributes:
+            if code.startswith(hsds.NEED_PREFIX):
+                if value:
+                    wanted_needs.setdefault(link, set()).add(code[len(hsds.NEED_PREFIX) :])
+            else:
+                row_of(table, link)[hsds.FLAG_TERMS[code][1]] = int(value)
+    result = ImportResult()
+    for table in ORDER:
+        for row in rows[table].values():
+            result.counts[(table, repo.upsert(db, table, row))] += 1
+    for sid, codes in wanted_needs.items():
+        _sync_needs(db, sid, codes, replace=sid in rows["service"], result=result)
+    return result
+
+
+def _sync_needs(
+    db, service_id: str, codes: set[str], *, replace: bool, result: ImportResult
+) -> None:
+    current = {r["need_code"]: r["id"] for r in repo.service_needs(db, service_id)}
+    for code in sorted(codes - set(current)):
+        repo.upsert(
+            db,
+            "service_need",
+            {
+                "id": hsds.stable_id("service_need", service_id, code),
+                "service_id": service_id,
+                "need_code": code,
+            },
+        )
+        result.counts[("service_need", "inserted")] += 1
+    if replace:
+        for code in sorted(set(current) - codes):
+            repo.delete(db, "service_need", current[code])
+            result.counts[("service_need", "deleted")] += 1

@@ -1,0 +1,61 @@
+"""Reading referrals: one referral and its history, a visit's referrals, a visitor's plan
+(open referrals across visits and partners), and the follow-ups that are due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from loket import clock
+from loket.context import Context
+from loket.db import referrals as repo
+from loket.model import from_row
+from loket.permissions import Permission
+from loket.referral_model import Referral, ReferralEvent, load
+
+
+def get(ctx: Context, referral_id: str) -> Referral:
+    ctx.require(Permission.VISITOR_READ, object_type="referral", object_id=referral_id)
+    return load(ctx, referral_id)
+
+
+def events(ctx: Context, referral_id: str) -> list[ReferralEvent]:
+    ctx.require(Permission.VISITOR_READ, object_type="referral", object_id=referral_id)
+    return [from_row(ReferralEvent, r) for r in repo.events(ctx.db, referral_id)]
+
+
+def for_visit(ctx: Context, visit_id: str) -> list[Referral]:
+    ctx.require(Permission.VISITOR_READ, object_type="visit", object_id=visit_id)
+    return [from_row(Referral, r) for r in repo.for_visit(ctx.db, visit_id)]
+
+
+def visitor_plan(ctx: Context, visitor_id: str) -> list[Referral]:
+    """All open referrals of a visitor, across visits and partners: the visitor's plan."""
+    ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
+    return [from_row(Referral, r) for r in repo.open_for_visitor(ctx.db, visitor_id)]
+
+
+def followups_due(
+    ctx: Context,
+    *,
+    staff_id: str | None = None,
+    desk_id: str | None = None,
+    on: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Referral]:
+    """Open referrals whose follow-up date is today or earlier, for one staff member or desk
+    (or everybody when neither is given), oldest first."""
+    ctx.require(Permission.VISITOR_READ, object_type="referral")
+    day = (on or clock.today()).isoformat()
+    rows = repo.followups_due(
+        ctx.db, day, staff_id=staff_id, desk_id=desk_id, limit=limit, offset=offset
+    )
+    return [from_row(Referral, r) for r in rows]
+
+
+def followups_due_count(
+    ctx: Context, *, staff_id: str | None = None, desk_id: str | None = None, on: date | None = None
+) -> int:
+    ctx.require(Permission.VISITOR_READ, object_type="referral")
+    day = (on or clock.today()).isoformat()
+    return repo.followups_due_count(ctx.db, day, staff_id=staff_id, desk_id=desk_id)

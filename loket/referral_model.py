@@ -1,0 +1,127 @@
+"""The referral states, the records the use cases return, and what they share.
+
+`TRANSITIONS` is the whole state machine (see `loket.referrals` for the picture); the UI asks
+`legal_next(status)` to offer only the steps the core will accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loket.context import Context
+from loket.db import referrals as repo
+from loket.errors import NotFound
+from loket.i18n import N_, _
+from loket.model import from_row
+
+STATUSES = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("sent", "cancelled"),
+    "sent": ("accepted", "declined", "no_show", "cancelled"),
+    "accepted": ("completed", "no_show", "cancelled"),
+    "declined": (),
+    "completed": (),
+    "no_show": (),
+    "cancelled": (),
+}
+NEEDS_REASON = frozenset({"declined", "cancelled"})
+OPEN = repo.OPEN_STATUSES
+DEFAULT_FOLLOW_UP_DAYS = 14
+STATUS_LABELS = {
+    "proposed": N_("proposed"),
+    "sent": N_("sent"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+    "completed": N_("completed"),
+    "no_show": N_("did not show up"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def legal_next(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+@dataclass
+class Consent:
+    share_name: bool = False
+    share_contact: bool = False
+    share_needs: bool = False
+    share_summary: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.share_name or self.share_contact or self.share_needs or self.share_summary
+
+
+@dataclass
+class Referral:
+    id: str
+    visit_id: str
+    visitor_id: str
+    desk_id: str
+    service_id: str
+    service_name: str
+    organization_name: str
+    status: str
+    handover: str
+    status_changed_at: str
+    created_at: str
+    location_id: str | None = None
+    location_city: str | None = None
+    staff_id: str | None = None
+    staff_name: str | None = None
+    follow_up_date: str | None = None
+    reason: str | None = None
+    note: str = ""
+    escalation_note: str | None = None
+    is_escalation: int = 0
+    given_names: str = ""
+    family_name: str = ""
+    visit_date: str = ""
+
+    @property
+    def visitor_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+@dataclass
+class ReferralEvent:
+    from_status: str | None
+    to_status: str
+    at: str
+    staff_id: str | None
+    staff_name: str | None
+    note: str
+
+
+def load(ctx: Context, referral_id: str) -> Referral:
+    row = repo.get(ctx.db, referral_id)
+    if row is None:
+        raise NotFound(_("This referral does not exist."))
+    return from_row(Referral, row)
+
+
+def subject(ctx: Context, visitor_id: str) -> str | None:
+    numbers = repo.visitor_numbers(ctx.db, visitor_id)
+    return (numbers["v_number"] or numbers["bsn"]) if numbers else None
+
+
+def get_consent(ctx: Context, referral_id: str) -> Consent | None:
+    row = repo.consent(ctx.db, referral_id)
+    if row is None:
+        return None
+    return Consent(
+        bool(row["share_name"]),
+        bool(row["share_contact"]),
+        bool(row["share_needs"]),
+        bool(row["share_summary"]),
+    )

@@ -1,0 +1,64 @@
+"""A visit's referrals as a main-window view, with the visitor's plan beside it:
+`show_view("referrals", visit_id=...)`."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QVBoxLayout
+
+from loket import referrals
+from loket.context import Context
+from loket.i18n import _
+from ui.views.base import View
+from ui.views.referral_panel import ReferralPanel
+
+
+class ReferralView(View):
+    """The panel as a main-window view: `show_view("referrals", visit_id=...)`, with the
+    visitor's plan (open referrals across all visits) beside it."""
+
+    name = "referrals"
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(ctx, parent)
+        layout = QHBoxLayout(self)
+        self.panel = ReferralPanel(ctx, self)
+        layout.addWidget(self.panel, 3)
+        side = QVBoxLayout()
+        self.plan_label = QLabel(self)
+        side.addWidget(self.plan_label)
+        self.plan = QListWidget(self)
+        self.plan.setObjectName("visitorPlan")
+        self.plan_label.setBuddy(self.plan)
+        side.addWidget(self.plan, 1)
+        layout.addLayout(side, 1)
+        self.visitor_id: str | None = None
+        self.panel.referrals.modelReset.connect(self.refresh_plan)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return _("Referrals")
+
+    def retranslate_ui(self) -> None:
+        self.panel.retranslate_ui()
+        self.plan_label.setText(_("&Plan: all open referrals of this visitor"))
+        self.plan.setAccessibleName(_("Open referrals of this visitor"))
+
+    def open(self, visit_id: str | None = None, **_kwargs) -> None:
+        if visit_id:
+            from loket import intake
+
+            self.visitor_id = intake.get_visit(self.ctx, visit_id).visitor_id
+            self.panel.set_visit(visit_id)
+
+    def refresh_plan(self) -> None:
+        self.plan.clear()
+        if not self.visitor_id:
+            return
+        for ref in referrals.visitor_plan(self.ctx, self.visitor_id):
+            parts = [
+                f"{ref.organization_name}: {ref.service_name}",
+                referrals.status_label(ref.status),
+            ]
+            if ref.follow_up_date:
+                parts.append(_("follow up on {date}").format(date=ref.follow_up_date))
+            self.plan.addItem(" · ".join(parts))

@@ -8,9 +8,10 @@ Why it is built this way:
   every match first, which on a million visitors and a common name takes far longer than a
   frame.  Word-start matches are fetched before plain substring matches, so the bound rarely
   hides the visitor a user means.
-- Trigrams cannot match fewer than three characters.  Short queries use the space before a
-  word as part of the trigram (" al" = a word starting with "al"), and a single character waits
-  for the next keystroke.
+- Trigrams cannot match fewer than three characters.  Two letters use the space before a word
+  as part of the trigram (" al" = a later word starting with "al") and, for the first word,
+  the trigrams the index holds that start with them, anchored to the start (^"ali" OR ^"alm"
+  ...).  A single letter waits for the next keystroke.
 - Searching is not "opening": no audit row per keystroke.  Opening a visitor is audited
   (`intake.get_visitor`).
 """
@@ -26,7 +27,7 @@ from loket.db.connection import Database
 from loket.permissions import Permission
 from loket.textfold import digits, fold
 
-CANDIDATES = 300  # rows taken from an index per lookup; ranking happens on these only
+CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
 MAX_LIMIT = 500
 MIN_TEXT_QUERY = 2  # a single letter waits for the next keystroke
 
@@ -192,20 +193,27 @@ def _search_name(db: Database, text: str) -> list:
     long = [t for t in tokens if len(t) >= 3]
     if long:
         # Words that start with what was typed first; then anywhere inside a word.
-        starts = " AND ".join(f"({phrase(' ' + t)} OR ^{phrase(t)})" for t in long)
+        # (Five letters or more are seldom inside another word, and anchoring a long phrase
+        # costs more than it narrows: those go in as they are.)
+        starts = " AND ".join(
+            phrase(t) if len(t) >= 5 else f"({phrase(' ' + t)} OR ^{phrase(t)})" for t in long
+        )
         rows = repo.fts_candidates(db, starts, CANDIDATES)
         if len(rows) < CANDIDATES:
             rows += repo.fts_candidates(db, " AND ".join(phrase(t) for t in long), CANDIDATES)
     else:
         if len(tokens) == 1 and len(tokens[0]) < MIN_TEXT_QUERY:
             return []
-        # " al" is three characters: a word starting with "al"; ^"al " a first word "al".
+        # " al" is three characters: a word (not the first) starting with "al".  For the first
+        # word, the index's own trigrams that start with "al" ("ali", "alm", "al "...) each
+        # anchored to the start of the line.
         parts = []
         for t in tokens:
             if len(t) == 1:
                 parts.append(f"({phrase(' ' + t + ' ')} OR ^{phrase(t + ' ')})")
-            else:
-                parts.append(f"({phrase(' ' + t)} OR ^{phrase(t + ' ')})")
+                continue
+            starts = [f"^{phrase(g)}" for g in repo.trigrams_starting(db, t)]
+            parts.append("(" + " OR ".join([phrase(" " + t), *starts]) + ")")
         rows = repo.fts_candidates(db, " AND ".join(parts), CANDIDATES)
     return _rank_names(_unique(rows), tokens)
 

@@ -134,6 +134,9 @@ def test_short_queries(people):
     assert [r.visitor_id for r in search_visitors(ctx, "wu")] == [made["wu"].id]
     assert made["hassan"].id in [r.visitor_id for r in search_visitors(ctx, "al")]
     assert made["cyrillic"].id in [r.visitor_id for r in search_visitors(ctx, "ше")]
+    # The first word starting with two letters: "om" finds Omar, "ол" finds Олена.
+    assert search_visitors(ctx, "om")[0].visitor_id == made["hassan"].id
+    assert search_visitors(ctx, "ол")[0].visitor_id == made["cyrillic"].id
     # A short word next to a long one narrows the long one.
     assert [r.visitor_id for r in search_visitors(ctx, "mei w")] == [made["wu"].id]
 

@@ -33,6 +33,26 @@ def fts_candidates(db: Database, fts_query: str, limit: int) -> list[sqlite3.Row
     )
 
 
+def trigrams_starting(db: Database, prefix: str, limit: int = 64) -> list[str]:
+    """The trigrams in the index that begin with a one- or two-letter prefix.
+
+    Read through an fts5vocab table in the connection's TEMP schema: nothing is added to the
+    database file, and a term range on fts5vocab is a short walk of the index's term list.
+    """
+    if not getattr(db, "_loket_vocab", False):
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.visitor_fts_vocab"
+            " USING fts5vocab(main, visitor_fts, row)"
+        )
+        db._loket_vocab = True  # type: ignore[attr-defined]
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    rows = db.all(
+        "SELECT term FROM temp.visitor_fts_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (prefix, upper, limit),
+    )
+    return [r["term"] for r in rows]
+
+
 def by_column(db: Database, column: str, value: str, limit: int) -> list[sqlite3.Row]:
     """Exact match on an indexed identifier column (visitor_v_number, visitor_bsn, visitor_dob)."""
     if column not in ("v_number", "bsn", "date_of_birth"):

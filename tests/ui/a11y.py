@@ -80,7 +80,9 @@ def make_window(qtbot, db, *, size=(1280, 900)) -> tuple[MainWindow, dict]:
     return window, args
 
 
-def open_view(window: MainWindow, name: str, args: dict) -> tuple[QWidget | None, str]:
+def open_view(
+    window: MainWindow, name: str, args: dict, size: tuple[int, int] = (1280, 900)
+) -> tuple[QWidget | None, str]:
     """Show view `name`; returns (view, "") or (None, the reason it could not be opened)."""
     try:
         view = window.view(name)
@@ -90,6 +92,8 @@ def open_view(window: MainWindow, name: str, args: dict) -> tuple[QWidget | None
         view.open(**kwargs)
     except Exception as err:  # a view that cannot open is itself an offender
         return None, f"{name}: cannot be opened ({type(err).__name__}: {err})"
+    QApplication.processEvents()
+    window.resize(*size)  # a view shown before may have grown the window
     QApplication.processEvents()
     return view, ""
 
@@ -150,14 +154,22 @@ def focus_problems(view_name: str, root: QWidget) -> list[str]:
     return out
 
 
-def size_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:
-    """Visible widgets squeezed below their minimum size hint (clipped or overlapping text)."""
+def size_problems(
+    view_name: str, root: QWidget, window: QWidget, limit: tuple[int, int] = (1280, 900)
+) -> list[str]:
+    """Visible widgets squeezed below their minimum size hint (clipped or overlapping text),
+    and views that need a window bigger than `limit` (they belong in a scroll area)."""
     out = []
-    need = root.minimumSizeHint()
-    if need.width() > window.width() or need.height() > window.height():
+    # the stack of views is as big as its biggest page: measure this view on its own
+    need = root.minimumSizeHint().expandedTo(root.minimumSize())
+    stack = root.parentWidget()
+    chrome_w = window.width() - (stack.width() if stack is not None else window.width())
+    chrome_h = window.height() - (stack.height() if stack is not None else window.height())
+    need_w, need_h = need.width() + chrome_w, need.height() + chrome_h
+    if need_w > limit[0] or need_h > limit[1]:
         out.append(
-            f"{view_name}: needs {need.width()}×{need.height()} px, more than the "
-            f"{window.width()}×{window.height()} window (put it in a scroll area)"
+            f"{view_name}: needs a window of {need_w}×{need_h} px, more than "
+            f"{limit[0]}×{limit[1]} (use a scroll area or let text wrap)"
         )
     for w in root.findChildren(QWidget):
         if not w.isVisibleTo(window) or is_internal(w, root):

@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as err:  # a broken view must not stop the others
                     print(f"{lang} {scale} {name}: {type(err).__name__}: {err}")
                     continue
+                window.resize(width, height)  # the view before may have grown it
                 settle()
                 path = args.out / f"{lang}-{scale}-{name}.png"
                 window.grab().save(str(path))

@@ -87,7 +87,7 @@ class LockScreen(QWidget):
         self.error = QLabel(box)
         self.error.setObjectName("lockError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4000f; font-weight: bold;")
+        self.error.setStyleSheet("font-weight: bold;")
         self.error.hide()
         layout.addWidget(self.error)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -212,9 +212,12 @@ class LockController(QObject):
 
     def try_switch(self, username: str, password: str) -> bool:
         if not self._keep_forms_as_drafts():
-            self.screen.show_error(_(
-                "An open form could not be kept as a draft. {name} must sign in and save it "
-                "first.").format(name=self.ctx.user.display_name))
+            self.screen.show_error(
+                _(
+                    "An open form could not be kept as a draft. {name} must sign in and save it "
+                    "first."
+                ).format(name=self.ctx.user.display_name)
+            )
             return False
         try:
             auth.switch_user(self.ctx, username, password)

@@ -46,6 +46,7 @@ class AccountsView(View):
         layout.addWidget(self.heading)
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("accountsTable")
+        self.table.setProperty("i18n_data", True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -85,6 +86,7 @@ class AccountsView(View):
         self.new_role.setObjectName("newRole")
         self.new_desk = QComboBox(self.new_box)
         self.new_desk.setObjectName("newDesk")
+        self.new_desk.setProperty("i18n_data", True)  # desk names are data
         for desk_id, label in accounts.desk_choices(ctx):
             self.new_desk.addItem(label, desk_id)
         self.new_password = QLineEdit(self.new_box)
@@ -124,6 +126,7 @@ class AccountsView(View):
 
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Accounts"))
+        self.table.setAccessibleName(_("Accounts"))
         self.table.setHorizontalHeaderLabels([_("User name"), _("Name"), _("Role"), _("Status")])
         for combo in (self.role, self.new_role):
             current = combo.currentData()

@@ -125,6 +125,7 @@ class AuditView(View):
         self.model = AuditModel(ctx, self)
         self.table = QTableView(self)
         self.table.setObjectName("auditTable")
+        self.table.setProperty("i18n_data", True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -143,6 +144,7 @@ class AuditView(View):
 
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Audit trail"))
+        self.table.setAccessibleName(_("Audit trail"))
         for label, text in zip(
             self.labels, (_("&Who"), _("&Action"), _("V-nummer or &BSN"), _("&Result")), strict=True
         ):

@@ -33,6 +33,7 @@ class FirstRunDialog(QDialog):
         form = QFormLayout()
         self.desk = QComboBox(self)
         self.desk.setObjectName("desk")
+        self.desk.setProperty("i18n_data", True)  # desk names are data
         for desk_id, label in accounts.desk_choices(ctx):
             self.desk.addItem(label, desk_id)
         self.username = QLineEdit(self)
@@ -61,7 +62,7 @@ class FirstRunDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("firstRunError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4000f; font-weight: bold;")
+        self.error.setStyleSheet("font-weight: bold;")
         self.error.hide()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(

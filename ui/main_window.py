@@ -117,6 +117,13 @@ class MainWindow(QMainWindow):
         self.view_changed.emit(name)
         return target
 
+    def forget(self, name: str) -> None:
+        """Drop a view from the history behind the current one: a saved form is not a place
+        to go back to (Esc after saving a visit returns to the search, not to the form)."""
+        self._history[:-1] = [entry for entry in self._history[:-1] if entry[0] != name]
+        if len(self._history) >= 2 and self._history[-2] == self._history[-1]:
+            del self._history[-2]
+
     def back(self) -> None:
         if len(self._history) <= 1:
             return

@@ -114,6 +114,9 @@ def test_search_register_visit_and_find_again(qtbot, window, ctx, db):
     assert full.topic_code is not None
     assert window.current_view().model.rowCount() == 1
     assert drafts.list_drafts(ctx) == []  # saved: the draft is gone
+    # A saved form is not somewhere to go back to: Esc returns to the search.
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    assert window.current_view().name == "search"
     # Find the visitor again: by a partial Arabic-script name, then by V-nummer.
     shortcut(qtbot, window, Qt.Key.Key_F)
     search = window.current_view()

@@ -307,6 +307,7 @@ class RegisterView(View):
         window = self.main_window()
         if window is not None:
             window.show_view("visitor", visitor_id=saved.id)
+            window.forget(self.name)
 
     def _show_duplicate(self, matches) -> None:
         reasons = {
@@ -345,6 +346,7 @@ class RegisterView(View):
         window = self.main_window()
         if window is not None:
             window.show_view("visitor", visitor_id=self._duplicate_id)
+            window.forget(self.name)
 
     def _go_on(self) -> None:
         self._confirmed_new = True

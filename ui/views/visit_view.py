@@ -437,6 +437,7 @@ class VisitView(View):
         window = self.main_window()
         if window is not None:
             window.show_view("visitor", visitor_id=saved.visitor_id)
+            window.forget(self.name)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         first = form_support.show_errors(self.fields, errors)

@@ -185,3 +185,40 @@ def test_last_administrator_cannot_be_removed(db):
     )
     accounts.set_active(admin, second.id, False)
     assert staff_repo.by_id(db, second.id)["active"] == 0
+
+
+def test_cli_accounts_and_settings(db, monkeypatch, capsys):
+    from loket import settings
+    from loket.cli import main
+
+    make_staff(db, "admin0", "beheerder")
+    make_staff(db, "anna", "balie")
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    monkeypatch.setenv("LOKET_NEW_PASSWORD", "fresh and long")
+    args = ["--user", "admin0"]
+    assert (
+        main(
+            [
+                "account",
+                "create",
+                "dirk",
+                "--name",
+                "Dirk",
+                "--role",
+                "balie",
+                "--desk",
+                "ZWL",
+                *args,
+            ]
+        )
+        == 0
+    )
+    assert main(["account", "role", "dirk", "supervisor", *args]) == 0
+    assert staff_repo.by_username(db, "dirk")["role"] == "supervisor"
+    assert main(["account", "deactivate", "dirk", *args]) == 0
+    assert main(["account", "list", *args]) == 0
+    assert "dirk\tDirk\tsupervisor" in capsys.readouterr().out
+    assert main(["setting", "lock_minutes", "9", *args]) == 0
+    assert settings.lock_minutes(db) == 9
+    assert main(["setting", "lock_minutes", "0", *args]) == 2  # out of range
+    assert main(["account", "list", "--user", "anna"]) == 2  # counter staff are refused

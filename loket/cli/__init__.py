@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "loket.cli.setup",
     "loket.cli.export",
     "loket.cli.admin",
+    "loket.cli.accounts",
     "loket.cli.partners",
     "loket.cli.letters",
 ]

@@ -112,3 +112,27 @@ def test_app_refuses_a_damaged_database(qtbot, data_dir, monkeypatch):
     )
     assert app_module.run_app(data_dir=str(data_dir)) == 3
     assert shown == [["page 12: btree damaged"]]
+
+
+def test_visitor_rights_dialog(qtbot, db, tmp_path):
+    from tests.helpers import visitor
+    from ui.views.visitor_rights_dialog import VisitorRightsDialog
+
+    person = visitor(context(db, "balie", "anna"))
+    clerk_dialog = VisitorRightsDialog(context(db, "balie", "anna"), person.id)
+    qtbot.addWidget(clerk_dialog)
+    assert not clerk_dialog.access_box.isEnabled() and not clerk_dialog.erase_box.isEnabled()
+    sup = context(db, "supervisor", "sup")
+    dialog = VisitorRightsDialog(sup, person.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.export_to(tmp_path / "inzage.pdf")
+    assert (tmp_path / "inzage.pdf").exists() and (tmp_path / "inzage.json").exists()
+    assert not dialog.erase_button.isEnabled()
+    dialog.confirm.setChecked(True)
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    assert not dialog.erased and dialog.message.text()  # a reason is required
+    qtbot.keyClicks(dialog.reason, "asked at the desk")
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    assert dialog.erased
+    assert db.one("SELECT anonymised_at FROM visitor WHERE id = ?", (person.id,))[0]

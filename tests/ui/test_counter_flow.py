@@ -344,3 +344,20 @@ def test_models_page_through_core_queries(ctx, db):
     assert history.rowCount() == 5
     labels = {c.code: c.label for c in counter.needs(ctx)}
     assert history.index(0, 2).data() == labels["debts"]  # the label, not the code
+
+
+def test_dates_follow_the_ui_language_and_keep_their_digit_order():
+    from loket import i18n
+    from ui.models.counter_models import format_date
+
+    before = i18n.language()
+    try:
+        i18n.set_language("nl")
+        assert format_date("2026-12-03", "long") == "3 december 2026"
+        i18n.set_language("ar")
+        text = format_date("1988-10-06")
+        # Babel writes right-to-left marks into Arabic dates; isolated, they cannot reorder
+        # the digits of a left-to-right cell ("061988/10/").
+        assert text.startswith(FSI) and text.endswith(PDI) and "1988" in text
+    finally:
+        i18n.set_language(before)

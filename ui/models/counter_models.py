@@ -33,14 +33,17 @@ def babel_locale() -> str:
 
 
 def format_date(iso: str | None, fmt: str = "medium") -> str:
+    """A date in the UI language, isolated: Arabic dates carry right-to-left marks that
+    would otherwise reorder the digits around them in a left-to-right cell."""
     if not iso:
         return ""
     from babel.dates import format_date as babel_format_date
 
     try:
-        return babel_format_date(date.fromisoformat(iso[:10]), format=fmt, locale=babel_locale())
+        text = babel_format_date(date.fromisoformat(iso[:10]), format=fmt, locale=babel_locale())
     except ValueError:
         return iso
+    return isolate(text) if "\u200f" in text or "\u200e" in text else text
 
 
 def format_time(iso: str | None) -> str:
@@ -181,12 +184,15 @@ class VisitHistoryModel(PagedTableModel):
         self.ctx = ctx
         self.visitor_id: str | None = None
         self.need_label: Callable[[str], str] = str
+        self.topic_label: Callable[[str | None], str] = lambda code: code or ""
 
     def set_visitor(self, visitor_id: str | None) -> None:
         from loket import counter
 
         labels = {c.code: c.label for c in counter.needs(self.ctx)}
+        topics = {c.code: c.label for c in counter.topics(self.ctx)}
         self.need_label = lambda code: labels.get(code, code)
+        self.topic_label = lambda code: topics.get(code, code or "")
         self.visitor_id = visitor_id
         self.reload()
 
@@ -202,8 +208,7 @@ class VisitHistoryModel(PagedTableModel):
         if column == 0:
             return format_date(item["visit_date"])
         if column == 1:
-            label = item.get("topic_nl") if i18n.language() == "nl" else item.get("topic_en")
-            return label or ""
+            return self.topic_label(item.get("topic_code"))
         if column == 2:
             codes = [c for c in (item.get("need_codes") or "").split(",") if c]
             return ", ".join(self.need_label(c) for c in codes)

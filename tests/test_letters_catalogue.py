@@ -37,7 +37,7 @@ def test_placeholder_check_catches_drop_add_and_rename():
 
 def test_broken_placeholder_is_a_clear_error_at_render_time():
     cat = LetterCatalogue("xx", {"Kom terug naar het loket op {date}.": "Come back {datum}."})
-    with pytest.raises(TranslationMissing, match="placeholder"):
+    with pytest.raises(TranslationMissing, match="datum"):
         cat.text("Kom terug naar het loket op {date}.", date="3 december 2026")
 
 

@@ -169,6 +169,7 @@ class LockController(QObject):
         self._shortcuts = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
+        self.window.menuBar().setEnabled(False)
         self.screen = LockScreen(self, self.window)
         self.window.setCentralWidget(self.screen)
         self.screen.show()
@@ -185,6 +186,7 @@ class LockController(QObject):
         self._content = None
         for shortcut in self._shortcuts:
             shortcut.setEnabled(True)
+        self.window.menuBar().setEnabled(True)
         self._shortcuts = []
         self.window.retranslate_ui()
         self.timer.start()

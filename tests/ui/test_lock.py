@@ -24,9 +24,12 @@ class _Keeper:
 
     def save_now(self) -> None:
         if self.dirty:
-            self.draft_id = drafts.save_draft(self.view.ctx, "visitor",
-                                              {"family_name": self.view.edit.text()},
-                                              draft_id=self.draft_id)
+            self.draft_id = drafts.save_draft(
+                self.view.ctx,
+                "visitor",
+                {"family_name": self.view.edit.text()},
+                draft_id=self.draft_id,
+            )
             self.dirty = False
 
 
@@ -57,8 +60,12 @@ def window(qtbot, db, monkeypatch):
 
 
 def _audit(db, action):
-    return [tuple(r) for r in db.all(
-        "SELECT actor, result FROM audit_log WHERE action = ? ORDER BY seq", (action,))]
+    return [
+        tuple(r)
+        for r in db.all(
+            "SELECT actor, result FROM audit_log WHERE action = ? ORDER BY seq", (action,)
+        )
+    ]
 
 
 def test_ctrl_l_hides_content_and_the_same_user_gets_the_form_back(qtbot, db, window):
@@ -69,6 +76,7 @@ def test_ctrl_l_hides_content_and_the_same_user_gets_the_form_back(qtbot, db, wi
     assert win.centralWidget() is controller.screen
     assert not form.isVisible()
     assert "Yilmaz" not in win.windowTitle()
+    assert not win.menuBar().isEnabled()
     screen = controller.screen
     qtbot.keyClicks(screen.password, "wrong password")
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
@@ -77,6 +85,7 @@ def test_ctrl_l_hides_content_and_the_same_user_gets_the_form_back(qtbot, db, wi
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not controller.is_locked
     assert form.isVisible() and form.edit.text() == "Yilmaz"
+    assert win.menuBar().isEnabled()
     assert win.current_view() is form
     assert _audit(db, "session.lock") == [("anna", "ok")]
     assert _audit(db, "session.unlock") == [("anna", "failed"), ("anna", "ok")]

@@ -361,3 +361,60 @@ def test_dates_follow_the_ui_language_and_keep_their_digit_order():
         assert text.startswith(FSI) and text.endswith(PDI) and "1988" in text
     finally:
         i18n.set_language(before)
+
+
+def test_every_control_has_an_accessible_name(qtbot, window, ctx):
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QPushButton,
+        QWidget,
+    )
+
+    person = visitor(ctx)
+    visit(ctx, person.id)
+    kinds = (QLineEdit, QComboBox, QCheckBox, QPushButton, QPlainTextEdit, QAbstractItemView)
+    for name, kwargs in (
+        ("search", {}),
+        ("register", {}),
+        ("visitor", {"visitor_id": person.id}),
+        ("visit", {"visitor_id": person.id}),
+        ("today", {}),
+    ):
+        view = window.show_view(name, **kwargs)
+        assert window.current_view() is view
+        for widget in view.findChildren(QWidget):
+            if not isinstance(widget, kinds) or not widget.isVisibleTo(view):
+                continue
+            if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:  # e.g. a table's header
+                continue
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
+                continue
+            assert widget.accessibleName(), (name, widget.objectName(), type(widget).__name__)
+        if hasattr(view, "drafts"):
+            view.drafts.discard(saved=False)
+
+
+def test_tab_order_follows_the_form(qtbot, window):
+    shortcut(qtbot, window, Qt.Key.Key_N)
+    form = window.current_view()
+    order = [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "v_number",
+        "bsn",
+        "phone",
+        "email",
+        "address",
+        "postal_code",
+        "city",
+        "preferred_language",
+    ]
+    assert QApplication.focusWidget() is form.fields[order[0]].widget
+    for key in order[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is form.fields[key].widget, key

@@ -71,6 +71,10 @@ class SearchView(View):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
+        self.keys_hint = QLabel(self)
+        self.keys_hint.setObjectName("searchKeys")
+        self.keys_hint.setWordWrap(True)
+        layout.addWidget(self.keys_hint)
         self.setTabOrder(self.field, self.register_button)
         self.setTabOrder(self.register_button, self.table)
 
@@ -99,6 +103,12 @@ class SearchView(View):
         self.register_button.setText(_("&New visitor (Ctrl+N)"))
         self.register_button.setAccessibleName(_("Register a new visitor"))
         self.table.setAccessibleName(_("Search results"))
+        self.keys_hint.setText(
+            _(
+                "Keys: ↓ to the results · Enter opens · Ctrl+N new visitor · Ctrl+T today at "
+                "this desk · Esc back · Ctrl+L lock"
+            )
+        )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._show_status()
 

@@ -93,7 +93,7 @@ def referral_sql(filters: Filters, *, identifiable: bool = False) -> tuple[str, 
         extra = ", vi.given_names, vi.family_name, vi.date_of_birth, vi.v_number, vi.bsn, vi.phone"
         joins = "JOIN visitor vi ON vi.id = v.visitor_id"
     sql = f"""
-SELECT v.visitor_id, v.visit_date, d.code, st.display_name,
+SELECT v.visitor_id, v.visit_date, d.code, coalesce(rs.display_name, vs.display_name),
   (SELECT group_concat(need_code, ', ') FROM
      (SELECT need_code FROM visit_need vn WHERE vn.visit_id = v.id ORDER BY need_code)),
   o.name, sv.name, r.handover, r.status,
@@ -101,7 +101,8 @@ SELECT v.visitor_id, v.visit_date, d.code, st.display_name,
      (SELECT to_status, at FROM referral_event e WHERE e.referral_id = r.id ORDER BY at)),
   r.follow_up_date{extra}
 {_REFERRAL_FROM}
-LEFT JOIN staff st ON st.id = coalesce(r.staff_id, v.staff_id)
+LEFT JOIN staff rs ON rs.id = r.staff_id
+LEFT JOIN staff vs ON vs.id = v.staff_id
 {joins}
 WHERE {where}
 ORDER BY v.visit_date, r.created_at, r.id

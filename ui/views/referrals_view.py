@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from loket import referrals
 from loket.context import Context
@@ -20,17 +28,28 @@ class ReferralView(View):
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
-        layout = QHBoxLayout(self)
-        self.panel = ReferralPanel(ctx, self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # A scroll area, so that at double text size nothing is clipped (WCAG 1.4.4).
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("referralsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll)
+        content = QWidget(self.scroll)
+        layout = QHBoxLayout(content)
+        self.panel = ReferralPanel(ctx, content)
         layout.addWidget(self.panel, 3)
         side = QVBoxLayout()
-        self.plan_label = QLabel(self)
+        self.plan_label = QLabel(content)
+        self.plan_label.setWordWrap(True)
         side.addWidget(self.plan_label)
-        self.plan = QListWidget(self)
+        self.plan = QListWidget(content)
         self.plan.setObjectName("visitorPlan")
         self.plan_label.setBuddy(self.plan)
         side.addWidget(self.plan, 1)
         layout.addLayout(side, 1)
+        self.scroll.setWidget(content)
         self.visitor_id: str | None = None
         self.panel.referrals.modelReset.connect(self.refresh_plan)
         self.retranslate_ui()

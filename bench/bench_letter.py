@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,14 +24,12 @@ if str(ROOT) not in sys.path:
 REPEAT = 15
 
 
-def _setup():
+def _setup(folder: Path):
     from loket import seed
     from loket.db.connection import Database
     from loket.db.migrate import migrate
     from tests.letters_support import letter_visit
 
-    folder = Path(tempfile.mkdtemp(prefix="loket-bench-"))
-    os.environ["LOKET_DATA_DIR"] = str(folder)
     db = Database(folder / "loket.sqlite")
     migrate(db)
     seed.load_all(db)
@@ -69,7 +68,10 @@ def run() -> dict:
     from loket.letters import catalogue, templates
     from loket.letters.data import gather
 
-    db, ctx, visit_id = _setup()
+    folder = Path(tempfile.mkdtemp(prefix="loket-bench-letter-"))
+    saved = os.environ.get("LOKET_DATA_DIR")
+    os.environ["LOKET_DATA_DIR"] = str(folder)  # the audit key file lives beside the database
+    db, ctx, visit_id = _setup(folder)
     try:
 
         def loket_letter() -> bytes:
@@ -89,6 +91,11 @@ def run() -> dict:
         base_ms = _median_ms(lambda: _baseline(paragraphs))
     finally:
         db.close()
+        if saved is None:
+            os.environ.pop("LOKET_DATA_DIR", None)
+        else:
+            os.environ["LOKET_DATA_DIR"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
     return {
         "name": "letter_two_languages",
         "loket_ms": round(loket_ms, 2),

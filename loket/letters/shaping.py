@@ -197,7 +197,10 @@ def shape_word(word: str, bold: bool) -> Word:
 
 @lru_cache(maxsize=8)
 def space_advance(bold: bool) -> float:
-    return shape_word("\u00a0", bold).advance
+    """The width of a space of the Latin font (thousandths of the font size)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(fontreg.fonts(bold).names["latin"]).face.charWidths[32]
 
 
 _TRAILING = ".,:;!?،؛؟"
@@ -313,10 +316,41 @@ def line_width(arranged: list[tuple[float, Word]], size: float) -> float:
 
 
 def draw_line(canvas, arranged: list[tuple[float, Word]], x: float, y: float, size: float) -> None:
-    """Draw an arranged line starting at x (its left edge)."""
+    """Draw an arranged line starting at x (its left edge).
+
+    Consecutive unpositioned runs of one font are joined into one string (with a real space
+    where the gap is exactly that font's space), so a line of Dutch is one text operation
+    instead of one per word; positioned (shaped) runs are drawn one by one.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    pending: list[str] = []
+    pending_font = ""
+    start_x = x
+
+    def flush() -> None:
+        if pending:
+            canvas.setFont(pending_font, size)
+            canvas.drawString(start_x, y, "".join(pending))
+            pending.clear()
+
     for gap, word in arranged:
-        x += gap
-        for run in word.runs:
-            canvas.setFont(run.font_name, size)
-            canvas.drawString(x, y, run.text)
+        for k, run in enumerate(word.runs):
+            lead = gap if k == 0 else 0.0
+            plain = not isinstance(run.text, ShapedStr)
+            if plain and pending and run.font_name == pending_font:
+                space = pdfmetrics.getFont(run.font_name).face.charWidths[32] * size / 1000
+                if lead == 0.0 or abs(lead - space) < 1e-6:
+                    pending.append(" " + run.text if lead else run.text)
+                    x += lead + run.advance * size / 1000
+                    continue
+            flush()
+            x += lead
+            if plain:
+                pending_font, start_x = run.font_name, x
+                pending.append(run.text)
+            else:
+                canvas.setFont(run.font_name, size)
+                canvas.drawString(x, y, run.text)
             x += run.advance * size / 1000
+    flush()

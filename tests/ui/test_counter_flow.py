@@ -418,3 +418,20 @@ def test_tab_order_follows_the_form(qtbot, window):
     for key in order[1:]:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is form.fields[key].widget, key
+
+
+def test_visitor_file_leads_to_referral_and_letter_for_the_selected_visit(qtbot, window, ctx):
+    from ui.main_window import VIEWS
+
+    person = visitor(ctx)
+    made = visit(ctx, person.id)
+    profile = window.show_view("visitor", visitor_id=person.id)
+    for button, name in ((profile.refer_button, "referrals"), (profile.letter_button, "letter")):
+        if name not in VIEWS:
+            assert not button.isVisibleTo(profile)
+            continue
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert window.current_view().name == name
+        assert window._history[-1] == (name, {"visit_id": made.id})
+        window.back()
+        assert window.current_view() is profile

@@ -95,7 +95,20 @@ class VisitorView(View):
         self.history.verticalHeader().hide()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.history.activated.connect(lambda index: self.open_visit(index.row()))
-        QVBoxLayout(self.history_box).addWidget(self.history)
+        history_layout = QVBoxLayout(self.history_box)
+        history_layout.addWidget(self.history)
+        # The next steps for the selected visit, in the views other parts of Loket provide.
+        actions = QHBoxLayout()
+        self.refer_button = QPushButton(self.history_box)
+        self.refer_button.setObjectName("referVisit")
+        self.letter_button = QPushButton(self.history_box)
+        self.letter_button.setObjectName("letterVisit")
+        actions.addWidget(self.refer_button)
+        actions.addWidget(self.letter_button)
+        actions.addStretch(1)
+        history_layout.addLayout(actions)
+        self.refer_button.clicked.connect(lambda: self._visit_step("referrals"))
+        self.letter_button.clicked.connect(lambda: self._visit_step("letter"))
         grid.addWidget(self.history_box, 1, 0, 1, 2)
 
         self.referrals_box = QGroupBox(self)
@@ -118,7 +131,9 @@ class VisitorView(View):
         self.setTabOrder(self.new_visit, self.edit)
         self.setTabOrder(self.edit, self.followups)
         self.setTabOrder(self.followups, self.history)
-        self.setTabOrder(self.history, self.referrals)
+        self.setTabOrder(self.history, self.refer_button)
+        self.setTabOrder(self.refer_button, self.letter_button)
+        self.setTabOrder(self.letter_button, self.referrals)
         self.setTabOrder(self.referrals, self.letters)
         self.retranslate_ui()
 
@@ -132,6 +147,10 @@ class VisitorView(View):
         self.edit.setText(_("&Edit details"))
         self.edit.setAccessibleName(_("Edit the visitor's details"))
         self.profile_box.setTitle(_("Details"))
+        self.refer_button.setText(_("Re&fer (selected visit)"))
+        self.refer_button.setAccessibleName(_("Refer to a partner for the selected visit"))
+        self.letter_button.setText(_("Print a &letter (selected visit)"))
+        self.letter_button.setAccessibleName(_("Print a letter for the selected visit"))
         self.followups_box.setTitle(_("Follow-ups due"))
         self.history_box.setTitle(_("Visits (newest first)"))
         self.referrals_box.setTitle(_("Open referrals"))
@@ -200,6 +219,13 @@ class VisitorView(View):
         self.model.set_visitor(v.id)
         if self.model.rowCount():
             self.history.selectRow(0)
+        from ui.main_window import VIEWS
+
+        has_visit = self.model.rowCount() > 0
+        self.refer_button.setVisible("referrals" in VIEWS)
+        self.letter_button.setVisible("letter" in VIEWS)
+        self.refer_button.setEnabled(has_visit)
+        self.letter_button.setEnabled(has_visit)
         self._fill_side_lists()
 
     def _fill_side_lists(self) -> None:
@@ -262,6 +288,17 @@ class VisitorView(View):
         window = self.main_window()
         if window is not None and self.visitor is not None:
             window.show_view("register", visitor_id=self.visitor.id)
+
+    def _visit_step(self, view_name: str) -> None:
+        window = self.main_window()
+        rows = self.history.selectionModel().selectedRows()
+        if window is None or not rows:
+            self.message.setText(_("Select a visit first."))
+            return
+        from ui.main_window import VIEWS
+
+        if view_name in VIEWS:
+            window.show_view(view_name, visit_id=self.model.item(rows[0].row())["id"])
 
     def open_visit(self, row: int) -> None:
         window = self.main_window()

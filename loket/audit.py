@@ -50,6 +50,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loket.clock import new_id, now_iso
@@ -183,12 +184,41 @@ def count_entries(ctx: Context, **filters) -> int:
     return repo.count_matching(ctx.db, **_filters(ctx, filters))
 
 
-def check_chain(ctx: Context) -> ChainProblem | None:
-    """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged."""
+def verify_against(db: Database, earlier: Path) -> ChainProblem | None:
+    """Compare with an earlier copy of the database (a backup): its newest row must still be
+    in the live chain, unchanged.  This finds rows removed from the end of the chain, which
+    the chain alone cannot show."""
+    import sqlite3
+
+    try:
+        head = repo.head_in_file(earlier)
+    except sqlite3.DatabaseError:
+        return None  # an unreadable backup proves nothing either way
+    if head is None:
+        return None
+    live = repo.hash_at(db, head[0])
+    if live is None:
+        return ChainProblem(head[0], "missing")
+    if live != head[1]:
+        return ChainProblem(head[0], "edited")
+    return None
+
+
+def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | None:
+    """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged.
+    `earlier` is a backup to compare with (default: the newest automatic backup)."""
     from loket.permissions import Permission
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     problem = verify(ctx.db)
+    if problem is None:
+        if earlier is None:
+            from loket.backup import latest_backups
+
+            found = latest_backups(ctx.db.path.parent)
+            earlier = found[0] if found else None
+        if earlier is not None:
+            problem = verify_against(ctx.db, earlier)
     record(
         ctx,
         action="audit.verify",

@@ -186,3 +186,17 @@ def test_entries_filters(db):
     newest = audit.entries(sup, limit=1)
     older = audit.entries(sup, before_seq=newest[0]["seq"], limit=1)
     assert older[0]["seq"] < newest[0]["seq"]
+
+
+def test_rows_removed_from_the_end_are_found_against_a_backup(db, tmp_path):
+    from loket import backup
+
+    seqs = _chain(db)
+    sup = context(db, "supervisor", "sup")
+    copy = backup.make_backup(db.path, tmp_path / "earlier.sqlite")
+    last = db.scalar("SELECT max(seq) FROM audit_log")  # the newest row in the copy
+    assert audit.check_chain(sup, earlier=copy) is None
+    db.execute("DELETE FROM audit_log WHERE seq >= ?", (seqs["4"],))
+    assert audit.verify(db) is None  # the chain alone cannot see a cut-off end
+    problem = audit.check_chain(sup, earlier=copy)
+    assert problem == audit.ChainProblem(last, "missing")

@@ -128,3 +128,17 @@ def about(db: Database, object_ids: list[str], subject_refs: list[str]) -> list[
 
 def count(db: Database) -> int:
     return int(db.scalar("SELECT count(*) FROM audit_log"))
+
+
+def head_in_file(path) -> tuple[int, str] | None:
+    """(seq, hash) of the newest row in another database file (a backup), read-only."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def hash_at(db: Database, seq: int) -> str | None:
+    return db.scalar("SELECT hash FROM audit_log WHERE seq = ?", (seq,))

@@ -251,6 +251,13 @@ def test_leaving_a_form_asks_and_can_keep_or_discard(qtbot, window, ctx, monkeyp
     qtbot.keyClick(form.fields["family_name"].widget, Qt.Key.Key_Escape)
     assert window.current_view().name == "search"
     assert [d.payload["family_name"] for d in drafts.list_drafts(ctx)] == ["Bakker"]
+    # The kept form is one click (or Alt+C) away on the search screen.
+    search = window.current_view()
+    assert search.drafts_button.isVisible()
+    qtbot.mouseClick(search.drafts_button, Qt.MouseButton.LeftButton)
+    form = window.current_view()
+    assert form.name == "register"
+    assert form.fields["family_name"].widget.text() == "Bakker"
 
 
 def test_every_keyboard_shortcut(qtbot, window, ctx, db):

@@ -53,6 +53,10 @@ class SearchView(View):
         self.register_button = QPushButton(self)
         self.register_button.setObjectName("registerButton")
         row.addWidget(self.register_button)
+        self.drafts_button = QPushButton(self)
+        self.drafts_button.setObjectName("continueDraft")
+        self.drafts_button.hide()
+        row.addWidget(self.drafts_button)
         layout.addLayout(row)
         self.status = QLabel(self)
         self.status.setObjectName("searchStatus")
@@ -76,7 +80,8 @@ class SearchView(View):
         self.keys_hint.setWordWrap(True)
         layout.addWidget(self.keys_hint)
         self.setTabOrder(self.field, self.register_button)
-        self.setTabOrder(self.register_button, self.table)
+        self.setTabOrder(self.register_button, self.drafts_button)
+        self.setTabOrder(self.drafts_button, self.table)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -86,6 +91,7 @@ class SearchView(View):
         self.field.returnPressed.connect(self._enter_in_field)
         self.field.installEventFilter(self)
         self.register_button.clicked.connect(self.register_new)
+        self.drafts_button.clicked.connect(self.continue_draft)
         self.retranslate_ui()
 
     # -- View -----------------------------------------------------------------------------------
@@ -117,8 +123,38 @@ class SearchView(View):
             self.field.setText(kwargs["query"])
         elif self.model.query:
             self.run_search()  # a visitor may have changed while we were away
+        self._show_drafts()
         self.field.setFocus()
         self.field.selectAll()
+
+    # -- unsaved forms ----------------------------------------------------------------------------
+    def _own_drafts(self) -> list:
+        from loket import drafts
+        from ui.views.form_support import VIEW_FOR_KIND
+
+        if self.ctx.user is None:
+            return []
+        return [d for d in drafts.list_drafts(self.ctx) if d.kind in VIEW_FOR_KIND]
+
+    def _show_drafts(self) -> None:
+        """Forms kept as drafts (Esc on an unsaved form, or after a crash) stay reachable."""
+        n = len(self._own_drafts())
+        self.drafts_button.setVisible(n > 0)
+        text = ngettext("&Continue unsaved form ({n})", "&Continue unsaved forms ({n})", n)
+        self.drafts_button.setText(text.format(n=n))
+        self.drafts_button.setAccessibleName(
+            ngettext(
+                "Continue {n} unsaved form", "Continue the latest of {n} unsaved forms", n
+            ).format(n=n)
+        )
+
+    def continue_draft(self) -> None:
+        from ui.views.form_support import VIEW_FOR_KIND
+
+        found = self._own_drafts()
+        window = self.main_window()
+        if found and window is not None:
+            window.show_view(VIEW_FOR_KIND[found[0].kind], draft_id=found[0].id)
 
     # -- searching --------------------------------------------------------------------------------
     def run_search(self) -> None:

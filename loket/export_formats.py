@@ -241,18 +241,18 @@ def _summary_sheet(book, summary, bold) -> None:
     ws.set_column(1, 3, 14)
     r = 0
     for label, value in summary.facts:
-        ws.write_string(r, 0, inert(label), bold)
+        ws.write_string(r, 0, inert(_(label)), bold)
         _write_count(ws, r, 1, value)
         r += 1
     for table in summary.tables:
         r += 1
-        ws.write_string(r, 0, inert(table.title), bold)
+        ws.write_string(r, 0, inert(_(table.title)), bold)
         r += 1
         for c, h in enumerate(table.headers):
-            ws.write_string(r, c, inert(h), bold)
+            ws.write_string(r, c, inert(_(h)), bold)
         r += 1
         for label, cells in table.rows:
-            ws.write_string(r, 0, inert(label))
+            ws.write_string(r, 0, inert(table.label(label)))
             for c, value in enumerate(cells, start=1):
                 _write_count(ws, r, c, value)
             r += 1

@@ -98,7 +98,7 @@ def _bar_chart(table: SummaryTable, column: int, width: float, font: str):
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 3
     chart.data = [[c[column].plotted for _label, c in ordered] or [0]]
-    chart.categoryAxis.categoryNames = [label[:32] for label, _c in ordered] or [""]
+    chart.categoryAxis.categoryNames = [table.label(lb)[:32] for lb, _c in ordered] or [""]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
@@ -111,7 +111,9 @@ def _bar_chart(table: SummaryTable, column: int, width: float, font: str):
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 6
     drawing.add(chart)
-    drawing.add(String(0, drawing.height - 9, table.headers[column + 1], fontName=font, fontSize=8))
+    drawing.add(
+        String(0, drawing.height - 9, _(table.headers[column + 1]), fontName=font, fontSize=8)
+    )
     return drawing
 
 
@@ -119,9 +121,11 @@ def _table(table: SummaryTable, styles, font_bold: str):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    data = [[Paragraph(f"<b>{_esc(h)}</b>", styles["cell"]) for h in table.headers]]
+    data = [[Paragraph(f"<b>{_esc(_(h))}</b>", styles["cell"]) for h in table.headers]]
     for label, cells in table.rows:
-        data.append([Paragraph(_esc(label), styles["cell"]), *[c.shown for c in cells]])
+        data.append(
+            [Paragraph(_esc(table.label(label)), styles["cell"]), *[c.shown for c in cells]]
+        )
     t = Table(data, colWidths=[165] + [60] * (len(table.headers) - 1), repeatRows=1, hAlign="LEFT")
     t.setStyle(
         TableStyle(
@@ -198,10 +202,7 @@ def write_pdf(
     story += [Paragraph(_esc(line), styles["body"]) for line in intro]
     story.append(Spacer(1, 4 * mm))
 
-    facts = [
-        [_esc(label), value if isinstance(value, str) else value.shown]
-        for label, value in overview.facts
-    ]
+    facts = [[_esc(_(label)), value.shown] for label, value in overview.facts]
     ft = Table(facts, colWidths=[260, 120], hAlign="LEFT")
     ft.setStyle(
         TableStyle(
@@ -217,7 +218,7 @@ def write_pdf(
 
     chart_width = width - 300
     for table in overview.tables:
-        heading = Paragraph(_esc(table.title), styles["h2"])
+        heading = Paragraph(_esc(_(table.title)), styles["h2"])
         if not table.rows:
             story.append(
                 KeepTogether(

@@ -53,18 +53,25 @@ class Cell:
 
 @dataclass
 class SummaryTable:
+    """Title, headers and (when `translate_labels`) row labels are msgids: whoever shows
+    the table translates them, so a change of language needs no new query."""
+
     key: str
     title: str
     headers: list[str]  # first header names the label column
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
     chart_columns: tuple[int, ...] = (0,)  # which count columns get a chart of their own
+    translate_labels: bool = False
+
+    def label(self, text: str) -> str:
+        return _(text) if self.translate_labels else text
 
 
 @dataclass
 class Overview:
     filters: repo.Filters
     suppress_below: int
-    facts: list[tuple[str, Cell | str]]
+    facts: list[tuple[str, Cell]]  # (msgid, count)
     tables: list[SummaryTable]
 
     def table(self, key: str) -> SummaryTable:
@@ -122,8 +129,8 @@ def build(
     referrals = dict(repo.referrals_per_month(conn, filters))
     month = SummaryTable(
         "month",
-        _("Visits and referrals per month"),
-        [_("Month"), _("Visits"), _("Referrals")],
+        N_("Visits and referrals per month"),
+        [N_("Month"), N_("Visits"), N_("Referrals")],
         chart_columns=(0, 1),
     )
     for m in sorted(set(visits) | set(referrals)):
@@ -131,36 +138,44 @@ def build(
 
     need = SummaryTable(
         "need",
-        _("Visits and referrals per need"),
-        [_("Need"), _("Visits"), _("Referrals")],
+        N_("Visits and referrals per need"),
+        [N_("Need"), N_("Visits"), N_("Referrals")],
         chart_columns=(0, 1),
     )
     for _code, label, n_visits, n_refs in repo.per_need(conn, filters, label_col):
         need.rows.append((label, [cell(n_visits, below), cell(n_refs, below)]))
 
     partner = SummaryTable(
-        "partner", _("Referrals per partner"), [_("Partner"), _("Referrals"), _("Completed")]
+        "partner", N_("Referrals per partner"), [N_("Partner"), N_("Referrals"), N_("Completed")]
     )
     for name, n, done in repo.per_partner(conn, filters):
         partner.rows.append((name, [cell(n, below), cell(done, below)]))
 
     statuses = repo.per_status(conn, filters)
-    outcome = SummaryTable("outcome", _("Referrals per outcome"), [_("Status"), _("Referrals")])
+    outcome = SummaryTable(
+        "outcome",
+        N_("Referrals per outcome"),
+        [N_("Status"), N_("Referrals")],
+        translate_labels=True,
+    )
     for status in STATUSES:
         if statuses.get(status):
-            outcome.rows.append((status_label(status), [cell(statuses[status], below)]))
+            outcome.rows.append((STATUS_LABELS[status], [cell(statuses[status], below)]))
 
     histogram = repo.days_to_completion(conn, filters)
     timing = SummaryTable(
-        "completion", _("Time from visit to completion"), [_("Days"), _("Referrals")]
+        "completion",
+        N_("Time from visit to completion"),
+        [N_("Days"), N_("Referrals")],
+        translate_labels=True,
     )
     for low, high, label in DAY_BUCKETS:
         n = sum(c for d, c in histogram if d >= low and (high is None or d <= high))
-        timing.rows.append((_(label), [cell(n, below)]))
+        timing.rows.append((label, [cell(n, below)]))
 
     overdue_rows = repo.overdue_follow_ups(conn, filters, today.isoformat())
     overdue = SummaryTable(
-        "overdue", _("Follow-ups overdue (open referrals)"), [_("Desk"), _("Referrals")]
+        "overdue", N_("Follow-ups overdue (open referrals)"), [N_("Desk"), N_("Referrals")]
     )
     for desk, n in overdue_rows:
         overdue.rows.append((desk, [cell(n, below)]))
@@ -168,19 +183,18 @@ def build(
     handovers = repo.per_handover(conn, filters)
     completed = sum(n for _d, n in histogram)
     median = median_from_histogram(histogram)
-    if median is None:
-        median_shown: Cell | str = "–"
-    elif 0 < completed < below:
-        median_shown = _("not shown (fewer than {n} referrals)").format(n=below)
+    if median is None or 0 < completed < below:
+        # no median, or one taken over fewer referrals than may be shown
+        median_shown = Cell(0, "–", median is not None)
     else:
-        median_shown = f"{median:g}"
-    facts: list[tuple[str, Cell | str]] = [
-        (_("Visits"), cell(sum(visits.values()), below)),
-        (_("Referrals"), cell(sum(referrals.values()), below)),
-        (_("Warm handovers"), cell(handovers.get("warm"), below)),
-        (_("Completed"), cell(completed, below)),
-        (_("Median days from visit to completion"), median_shown),
-        (_("Follow-ups overdue"), cell(sum(n for _d, n in overdue_rows), below)),
+        median_shown = Cell(round(median), f"{median:g}", False)
+    facts: list[tuple[str, Cell]] = [
+        (N_("Visits"), cell(sum(visits.values()), below)),
+        (N_("Referrals"), cell(sum(referrals.values()), below)),
+        (N_("Warm handovers"), cell(handovers.get("warm"), below)),
+        (N_("Completed"), cell(completed, below)),
+        (N_("Median days from visit to completion"), median_shown),
+        (N_("Follow-ups overdue"), cell(sum(n for _d, n in overdue_rows), below)),
     ]
     return Overview(filters, below, facts, [month, need, partner, outcome, timing, overdue])
 

@@ -41,11 +41,15 @@ def export_dir(ctx: Context, out_dir: str | Path) -> list[Path]:
     return written
 
 
-def import_path(ctx: Context, path: str | Path, *, trusted: bool = False) -> ImportResult:
+def import_path(
+    ctx: Context, path: str | Path, *, trusted: bool = False, keep_existing: bool = False
+) -> ImportResult:
     """Import HSDS data all-or-nothing.
 
     `trusted=True` skips the permission check; only the shipped seed uses it (it runs with
     the system context, before anyone can sign in).  Everyone else needs DIRECTORY_EDIT.
+    `keep_existing=True` adds only what is new and never overwrites a record that exists:
+    the seed uses it, so that running `loket init` again keeps the desk's own corrections.
     """
     if not trusted:
         ctx.require(Permission.DIRECTORY_EDIT, object_type="directory")
@@ -53,7 +57,7 @@ def import_path(ctx: Context, path: str | Path, *, trusted: bool = False) -> Imp
     try:
         bundle = read_source(source)
         with ctx.db.transaction():
-            result = apply(ctx.db, bundle)
+            result = apply(ctx.db, bundle, keep_existing=keep_existing)
             audit.record(
                 ctx,
                 action="directory.import",

@@ -54,7 +54,7 @@ class ImportResult:
 
     @property
     def changed(self) -> int:
-        return sum(n for (_t, what), n in self.counts.items() if what != "unchanged")
+        return sum(n for (_t, what), n in self.counts.items() if what not in ("unchanged", "kept"))
 
 
 class _Known:
@@ -170,7 +170,9 @@ def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, st
     return out
 
 
-def apply(db, bundle: Bundle) -> ImportResult:
+def apply(db, bundle: Bundle, *, keep_existing: bool = False) -> ImportResult:
+    """Check everything, then write.  `keep_existing=True` only adds records whose id is not
+    in the directory yet and leaves every existing one (and its needs and flags) as it is."""
     known = _Known(db, bundle)
     _check_references(known, bundle)
     _sal_pairs_free(db, bundle)
@@ -224,6 +226,12 @@ def apply(db, bundle: Bundle) -> ImportResult:
             else:
                 row_of(table, link)[hsds.FLAG_TERMS[code][1]] = int(value)
     result = ImportResult()
+    if keep_existing:
+        for table in ORDER:
+            for row_id in [i for i in rows[table] if repo.exists(db, table, i)]:
+                del rows[table][row_id]
+                result.counts[(table, "kept")] += 1
+        wanted_needs = {sid: c for sid, c in wanted_needs.items() if sid in rows["service"]}
     for table in ORDER:
         for row in rows[table].values():
             result.counts[(table, repo.upsert(db, table, row))] += 1

@@ -40,7 +40,8 @@ def load_directory(db: Database) -> None:
     from loket.context import system_context
     from loket.directory_io import import_path
 
-    import_path(system_context(db), path, trusted=True)  # shipped data, before any login
+    # Shipped data, loaded before anyone can sign in; never overwrites corrections made since.
+    import_path(system_context(db), path, trusted=True, keep_existing=True)
 
 
 def load_all(db: Database) -> None:

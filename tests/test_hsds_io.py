@@ -404,3 +404,44 @@ def test_cli_partners_export_and_import(db, data_dir, tmp_path, monkeypatch):
     assert (
         main(["--data-dir", str(data_dir), "partners", "import", str(out), "--user", "chef"]) == 0
     )
+
+
+def test_seeding_again_keeps_corrections_and_adds_what_is_missing(editor, db):
+    from loket import directory
+
+    sid = db.scalar("SELECT id FROM service WHERE name = 'Taalhuis Zwolle'")
+    detail = directory.get_service(editor, sid)
+    directory.save_service(
+        editor,
+        directory.ServiceEdit(
+            id=sid,
+            organization_id=detail.organization_id,
+            name="Taalhuis Zwolle (Stadkamer)",
+            description="Gecorrigeerd",
+            needs=["low_literacy"],
+            languages=["nl", "ar"],
+            location_ids=[loc.id for loc in detail.locations],
+        ),
+    )
+    directory.mark_checked(editor, sid)
+    gone = db.scalar("SELECT id FROM service WHERE name = 'Opvang van asielzoekers'")
+    with db.transaction():
+        db.execute("DELETE FROM service WHERE id = ?", (gone,))
+    before = snapshot(db)
+    seed.load_directory(db)
+    after = snapshot(db)
+    kept = directory.get_service(editor, sid)
+    assert (kept.name, kept.description, kept.needs, kept.languages, kept.stale) == (
+        "Taalhuis Zwolle (Stadkamer)",
+        "Gecorrigeerd",
+        ["low_literacy"],
+        ["ar", "nl"],
+        False,
+    )
+    assert repo.get(db, "service", gone) is not None
+    assert len(after["service"]) == len(before["service"]) + 1
+    assert [r for r in after["service"] if r[0] == sid] == [
+        r for r in before["service"] if r[0] == sid
+    ]
+    seed.load_directory(db)
+    assert snapshot(db) == after

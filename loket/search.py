@@ -127,6 +127,14 @@ def _search_number(db: Database, text: str, limit: int) -> list[SearchResult]:
         # A whole V-nummer or BSN that exists: that is who is meant (and a long digit phrase
         # is the slowest thing to ask a trigram index).
         return _results(db, _rank_numbers(exact, num, None, dashed), limit)
+    if num == dashed and not text.startswith(("0", "+")):
+        # The start of a V-nummer or BSN (phone numbers start with 0 or +): the indexes on
+        # those columns answer a prefix at once.  Only without such a visitor does the search
+        # go on to digits anywhere (inside a phone number, a BSN, a birth date).
+        starts = repo.by_prefix(db, "v_number", num, CANDIDATES)
+        starts += repo.by_prefix(db, "bsn", num, CANDIDATES)
+        if starts:
+            return _results(db, _rank_numbers(_unique(starts), num, None, dashed), limit)
     alternatives = [phrase(num)]
     if dashed != num and len(dashed) >= 3:
         alternatives.append(phrase(dashed))  # "07-03-19": a birth date being typed

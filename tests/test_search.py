@@ -107,13 +107,17 @@ def test_identifiers(people):
     assert search_visitors(ctx, "23-11-19")[0].visitor_id == made["arabic"].id
 
 
-def test_identifier_exact_and_prefix_before_substring(people):
+def test_identifier_prefix_then_digits_anywhere(people):
     ctx, made = people
-    # "123456" starts Ayşe's V-nummer and sits inside Mei Wu's (9912345600).
+    # "123456" starts Ayşe's V-nummer (and sits inside Mei Wu's 9912345600): the start of a
+    # number is what staff type, so the prefix answers alone.
     results = search_visitors(ctx, "123456")
-    ids = [r.visitor_id for r in results]
-    assert ids.index(made["ayse"].id) < ids.index(made["wu"].id)
-    assert results[0].reason == "v_number"
+    assert [(r.visitor_id, r.reason) for r in results] == [(made["ayse"].id, "v_number")]
+    # No V-nummer or BSN starts with "234560": then digits anywhere in a number count.
+    results = search_visitors(ctx, "234560")
+    assert [(r.visitor_id, r.reason) for r in results] == [(made["wu"].id, "v_number")]
+    # A BSN being typed.
+    assert search_visitors(ctx, "11122")[0].visitor_id == made["hassan"].id
 
 
 def test_exact_word_before_word_start_before_inside_a_word(db):

@@ -64,6 +64,19 @@ def by_column(db: Database, column: str, value: str, limit: int) -> list[sqlite3
     )
 
 
+def by_prefix(db: Database, column: str, prefix: str, limit: int) -> list[sqlite3.Row]:
+    """Identifiers that start with `prefix`: a range on the (partial) index of the column,
+    far cheaper than a digit phrase in the trigram index, where digits are everywhere."""
+    if column not in ("v_number", "bsn"):
+        raise ValueError(column)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return db.all(
+        _DETAILS + f" WHERE v.{column} >= ? AND v.{column} < ? AND v.anonymised_at IS NULL"
+        f" ORDER BY v.{column} LIMIT ?",
+        (prefix, upper, limit),
+    )
+
+
 def details(db: Database, ids: list[str]) -> dict[str, sqlite3.Row]:
     """What a result row shows, for the winners only; anonymised visitors are left out."""
     if not ids:

@@ -89,13 +89,39 @@ def test_suggest_pick_two_consent_send_accept_complete(qtbot, ctx, a_visit, monk
     assert panel.offered_actions() == []
     assert panel.history.count() == 4
 
-    # The other one is cancelled with a reason asked in a (replaced) dialog.
+    # The second partner goes the same way, with its own consent (only the summary).
     other = made[1]
     panel.select_referral(other.id)
+    assert panel.offered_actions() == ["sent", "cancelled"]
+    monkeypatch.setattr(
+        ConsentDialog, "ask", classmethod(lambda cls, parent, ref, cur: Consent(share_summary=True))
+    )
+    qtbot.mouseClick(panel.consent_button, Qt.MouseButton.LeftButton)
+    for step in ("sent", "accepted", "completed"):
+        qtbot.mouseClick(panel.action_buttons[step], Qt.MouseButton.LeftButton)
+        assert referrals.get(ctx, other.id).status == step
+    assert referrals.get_consent(ctx, other.id) == Consent(share_summary=True)
+    assert referrals.get_consent(ctx, target.id) == Consent(share_name=True, share_needs=True)
+    assert [referrals.status_label("completed")] * 2 == [
+        panel.referrals.index(row, 1).data() for row in range(2)
+    ]
+
+
+def test_cancel_asks_for_a_reason(qtbot, ctx, a_visit, monkeypatch):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.set_visit(a_visit.id)
+    check_row(panel, 0)
+    (made,) = panel.refer_checked()
+    panel.select_referral(made.id)
+    monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: None)
+    qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, made.id).status == "proposed"  # the dialog was cancelled
     monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: "Visitor went elsewhere")
     qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
-    cancelled = referrals.get(ctx, other.id)
+    cancelled = referrals.get(ctx, made.id)
     assert cancelled.status == "cancelled" and cancelled.reason == "Visitor went elsewhere"
+    assert panel.offered_actions() == []
 
 
 def test_escalation_asks_for_the_local_escalation_note(qtbot, ctx, db, monkeypatch):

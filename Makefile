@@ -41,5 +41,14 @@ demo: $(STAMP)
 bench: $(STAMP) compile
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 
+# One-folder desktop bundle (dist/loket/: `loket` app + `loket-cli`), see pyinstaller.spec.
+dist: $(STAMP) compile
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	$(PY) -m PyInstaller --noconfirm --clean pyinstaller.spec
+
+# Smoke test of the built bundle: --version, demo data, app start-up, letter, export.
+dist-test: $(STAMP)
+	$(PY) tests/bundle_smoke.py dist/loket
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

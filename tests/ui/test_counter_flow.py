@@ -442,3 +442,13 @@ def test_visitor_file_leads_to_referral_and_letter_for_the_selected_visit(qtbot,
         assert window._history[-1] == (name, {"visit_id": made.id})
         window.back()
         assert window.current_view() is profile
+
+
+def test_ctrl_n_on_a_filled_form_keeps_the_input_as_a_draft(qtbot, window, ctx):
+    shortcut(qtbot, window, Qt.Key.Key_N)
+    form = window.current_view()
+    qtbot.keyClicks(form.fields["family_name"].widget, "Visser")
+    shortcut(qtbot, window, Qt.Key.Key_N)  # a fresh form over unsaved input
+    assert window.current_view() is form
+    assert form.fields["family_name"].widget.text() == ""
+    assert [d.payload["family_name"] for d in drafts.list_drafts(ctx)] == ["Visser"]

@@ -176,6 +176,8 @@ class RegisterView(View):
         visitor_id: str | None = None,
         **_kwargs,
     ) -> None:
+        if self.drafts.dirty:
+            self.drafts.save_now()  # opened afresh over unsaved input: keep that as a draft
         self.drafts.paused = True
         self.editing_id = visitor_id
         self._confirmed_new = False

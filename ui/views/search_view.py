@@ -154,7 +154,10 @@ class SearchView(View):
         found = self._own_drafts()
         window = self.main_window()
         if found and window is not None:
-            window.show_view(VIEW_FOR_KIND[found[0].kind], draft_id=found[0].id)
+            try:
+                window.show_view(VIEW_FOR_KIND[found[0].kind], draft_id=found[0].id)
+            except LoketError as err:
+                self.status.setText(str(err))
 
     # -- searching --------------------------------------------------------------------------------
     def run_search(self) -> None:

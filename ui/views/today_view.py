@@ -73,12 +73,13 @@ class TodayView(View):
     def retranslate_ui(self) -> None:
         from loket.clock import today
 
-        desk = self.ctx.desk.name if self.ctx.desk else ""
-        self.heading.setText(
-            _("Today at {desk}, {date}").format(
-                desk=desk, date=format_date(today().isoformat(), "full")
+        day = format_date(today().isoformat(), "full")
+        if self.ctx.desk is not None:
+            self.heading.setText(
+                _("Today at {desk}, {date}").format(desk=self.ctx.desk.name, date=day)
             )
-        )
+        else:
+            self.heading.setText(_("Today, {date} (no desk chosen)").format(date=day))
         self.table.setAccessibleName(_("Visits today"))
         self.buttons["waiting"].setText(_("&Waiting (W)"))
         self.buttons["in_progress"].setText(_("In &progress (P)"))

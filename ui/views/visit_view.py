@@ -245,6 +245,8 @@ class VisitView(View):
         draft_id: str | None = None,
         **_kwargs,
     ) -> None:
+        if self.drafts.dirty:
+            self.drafts.save_now()  # opened afresh over unsaved input: keep that as a draft
         self.drafts.paused = True
         self.form_error.clear()
         self.health_box.hide()

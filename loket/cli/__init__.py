@@ -44,16 +44,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("open the app and quit as soon as the first window is shown"),
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Opening the app (no command) is the common case and must start fast, so it is parsed
+    with the global options only; the command modules, and all they import, load only when
+    a command (or --help) is given."""
+    if not any(arg in ("-h", "--help") for arg in argv):
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     set_language(os.environ.get("LOKET_LANG", "nl"))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(sys.argv[1:] if argv is None else list(argv))
     if args.command is None:
         # The core never imports the UI package; the desktop app is handed control by name,
         # only when it is asked for, so every subcommand runs without Qt installed.

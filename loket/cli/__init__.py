@@ -25,7 +25,7 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loket",
         description=_(

@@ -4,6 +4,7 @@ it, and the draft keeper that writes unsaved input to the database so nothing ty
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
@@ -129,7 +130,7 @@ class DraftKeeper(QObject):
                 draft_id=self.draft_id,
                 visitor_id=self.visitor_id,
             )
-        except LoketError:
+        except (LoketError, sqlite3.Error):
             return  # the form itself still holds everything; the next change tries again
         self.dirty = False
 

@@ -213,9 +213,9 @@ def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | 
     problem = verify(ctx.db)
     if problem is None:
         if earlier is None:
-            from loket.backup import latest_backups
+            from loket.backup import comparable_backups
 
-            found = latest_backups(ctx.db.path.parent)
+            found = comparable_backups(ctx.db)
             earlier = found[0] if found else None
         if earlier is not None:
             problem = verify_against(ctx.db, earlier)

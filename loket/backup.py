@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from loket import audit, settings
@@ -197,6 +197,20 @@ def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None
     return version
 
 
+def _mark_restored(path: Path) -> None:
+    """Note the moment of the restore inside the restored file: automatic backups made
+    before it hold audit rows the restored chain never had (see comparable_backups)."""
+    from loket.clock import now_iso
+    from loket.db import reference
+
+    db = Database(path)
+    try:
+        with db.transaction():
+            reference.set_setting(db, "backup.restored_at", now_iso())
+    finally:
+        db.close()
+
+
 def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> Path:
     """Replace the live database with a checked backup; returns where the old file was kept.
 
@@ -215,6 +229,7 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
         checksum_path(staging).unlink(missing_ok=True)
         raise
     checksum_path(staging).unlink(missing_ok=True)
+    _mark_restored(staging)
     _fsync(staging)
     kept = live.with_name(f"{live.name}.before-restore-{stamp}")
     if live.exists():
@@ -252,6 +267,17 @@ def latest_backups(data_dir: Path) -> list[Path]:
         return []
     found = [p for p in folder.glob("loket-*.sqlite") if _backup_day(p) is not None]
     return sorted(found, key=lambda p: _backup_day(p), reverse=True)
+
+
+def comparable_backups(db: Database) -> list[Path]:
+    """Automatic backups made since the last restore, newest first: the live audit chain
+    must contain each one's chain (an older restore legitimately drops later rows)."""
+    restored = settings.value(db, "backup.restored_at")
+    found = latest_backups(db.path.parent)
+    if not restored:
+        return found
+    cutoff = datetime.strptime(restored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+    return [p for p in found if p.stat().st_mtime > cutoff]
 
 
 def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:

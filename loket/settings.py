@@ -24,7 +24,7 @@ INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {
     "backup.keep_weekly": (4, 0, 52),
 }
 # Free settings that the app itself keeps (not edited by hand).
-FREE_SETTINGS = {"workstation.desk", "retention.last_run", "backup.last_run"}
+FREE_SETTINGS = {"workstation.desk", "retention.last_run", "backup.last_run", "backup.restored_at"}
 
 
 def value(db: Database, key: str) -> str | None:

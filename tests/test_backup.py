@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def test_backup_while_another_connection_writes(db, data_dir, tmp_path):
                 )
             written.append(i)
             i += 1
+            time.sleep(0.0005)  # let the other connection in between transactions
         other.close()
 
     thread = threading.Thread(target=writer)
@@ -61,7 +63,7 @@ def test_backup_while_another_connection_writes(db, data_dir, tmp_path):
         counts = []
         for n in range(5):
             while len(written) < (n + 1) * 20:
-                pass
+                time.sleep(0.005)
             out = backup.backup(ctx, tmp_path / f"b{n}.sqlite")
             assert backup.verify_backup(out) >= 1
             conn = sqlite3.connect(out)
@@ -190,3 +192,26 @@ def test_daily_backup_and_rotation(db, data_dir):
     weeks = {d.isocalendar()[:2] for d in weekly}
     assert len(weeks) == 4 and not weeks & {d.isocalendar()[:2] for d in kept[:7]}
     assert kept == sorted(kept, reverse=True)
+
+
+def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_dir, tmp_path):
+    import os
+    import time
+
+    from loket import audit
+
+    sup = context(db, "supervisor", "sup")
+    early = backup.backup(sup, tmp_path / "early.sqlite")
+    visitor(sup)  # more audit rows, then the automatic backup holds them
+    auto = backup.daily_backup(db, day=date(2026, 11, 28))
+    past = time.time() - 60
+    os.utime(auto, (past, past))
+    db.close()
+    backup.restore(data_dir / "loket.sqlite", early)
+    restored = Database(data_dir / "loket.sqlite")
+    try:
+        ctx = context(restored, "supervisor", "sup")
+        assert backup.comparable_backups(restored) == []
+        assert audit.check_chain(ctx) is None
+    finally:
+        restored.close()

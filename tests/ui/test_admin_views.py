@@ -136,3 +136,46 @@ def test_visitor_rights_dialog(qtbot, db, tmp_path):
     qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
     assert dialog.erased
     assert db.one("SELECT anonymised_at FROM visitor WHERE id = ?", (person.id,))[0]
+
+
+def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from loket import settings
+    from loket.db.connection import Database
+    from ui import app as app_module
+    from ui.views import first_run_dialog
+    from ui.workers import wait_for_all
+
+    def fake_exec(dialog):
+        dialog.username.setText("beheer")
+        dialog.display_name.setText("Beheerder")
+        dialog.password.setText("long enough")
+        dialog.repeat.setText("long enough")
+        dialog.create()
+        return dialog.result()
+
+    seen = {}
+
+    def fake_app_exec(app):
+        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+        seen["title"] = window.windowTitle()
+        seen["menu"] = [a.text() for a in window.menuBar().actions()]
+        window.lock_requested.emit()
+        seen["locked"] = window.centralWidget().objectName()
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(first_run_dialog.FirstRunDialog, "exec", fake_exec)
+    monkeypatch.setattr(QApplication, "exec", fake_app_exec)
+    assert app_module.run_app(data_dir=str(tmp_path)) == 0
+    assert wait_for_all(30_000)
+    assert seen["locked"] == "lockScreen" and seen["menu"]
+    assert list((tmp_path / "backups").glob("loket-*.sqlite"))
+    db = Database(tmp_path / "loket.sqlite")
+    assert settings.value(db, "retention.last_run")
+    actions = [r[0] for r in db.all("SELECT action FROM audit_log ORDER BY seq")]
+    first = [a for a in actions if a in ("staff.create", "login", "session.lock")]
+    assert first == ["staff.create", "login", "session.lock"]
+    db.close()

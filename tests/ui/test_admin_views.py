@@ -158,7 +158,11 @@ def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(qtbot, tmp_path, 
     seen = {}
 
     def fake_app_exec(app):
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.objectName() == "mainWindow" and w.isVisible()
+        )
         seen["title"] = window.windowTitle()
         seen["menu"] = [a.text() for a in window.menuBar().actions()]
         window.lock_requested.emit()

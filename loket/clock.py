@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 import time
 from datetime import UTC, date, datetime
 
@@ -31,7 +31,7 @@ def new_id() -> str:
     Unique across counter PCs like any random UUID, but new rows land at the end of the
     primary-key B-tree instead of at random places in it, which keeps inserts fast.
     """
-    return uuid7(int(time.time() * 1000), secrets.randbits(74))
+    return uuid7(int(time.time() * 1000), int.from_bytes(os.urandom(10), "big") >> 6)
 
 
 def uuid7(millis: int, rand74: int) -> str:

@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "Loket"
 DB_FILENAME = "loket.sqlite"
 
@@ -19,6 +17,8 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     elif os.environ.get("LOKET_DATA_DIR"):
         path = Path(os.environ["LOKET_DATA_DIR"])
     else:
+        import platformdirs  # only here: it costs start-up time and --data-dir skips it
+
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self._views: dict[str, View] = {}
         self._history: list[tuple[str, dict]] = []
         self._shortcuts()
-        i18n_qt.notifier().language_changed.connect(self.retranslate_ui)
+        i18n_qt.follow_language(self)
         self.retranslate_ui()
         self.show_view(START_VIEW)
 

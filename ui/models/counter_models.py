@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from loket import i18n, intake, search
+from loket import i18n, search
 from loket.i18n import _
 
 Index = QModelIndex | QPersistentModelIndex
@@ -202,6 +202,8 @@ class VisitHistoryModel(PagedTableModel):
     def fetch_page(self, offset: int, limit: int) -> list[dict]:
         if not self.visitor_id:
             return []
+        from loket import intake  # not needed for the first window
+
         return intake.visit_history(self.ctx, self.visitor_id, limit=limit, offset=offset)
 
     def cell(self, item: dict, column: int) -> str:
@@ -230,6 +232,8 @@ class TodayModel(PagedTableModel):
     def fetch_page(self, offset: int, limit: int) -> list[dict]:
         # One desk's day is a short list; the core returns it whole and we page through it.
         if offset == 0:
+            from loket import intake  # not needed for the first window
+
             self._day = intake.today_at_desk(self.ctx)
         return self._day[offset : offset + limit]
 
@@ -244,6 +248,8 @@ class TodayModel(PagedTableModel):
 
     def set_status(self, row: int, status: str) -> None:
         item = self._rows[row]
+        from loket import intake  # not needed for the first window
+
         intake.set_status(self.ctx, item["id"], status)
         item["status"] = status
         index = self.index(row, 3)

@@ -88,3 +88,44 @@ def test_letter_text_is_read_only_for_counter_staff(qtbot, db):
     view.open()
     assert view.editor.isReadOnly()
     assert "Wat gaat er nu gebeuren" in view.editor.toPlainText()
+
+
+def test_appointment_is_picked_or_created_and_stored(qtbot, db):
+    from datetime import datetime
+
+    from PySide6.QtCore import QDateTime
+
+    from loket import appointments
+
+    ctx, visit_id = letter_visit(db)
+    first = appointments.save(
+        ctx,
+        visit_id,
+        appointments.Appointment(datetime(2099, 12, 3, 10, 30), "Kerkstraat 9", "Mevrouw Smit"),
+    )
+    window = LetterDialog(ctx, visit_id, "nl")
+    qtbot.addWidget(window)
+    window.show()
+    view = window.panel
+    view.template.setCurrentIndex(view.template.findData("afspraak"))
+    assert view.appointment_choice.isVisible()
+    assert view.appointment_choice.currentData() == first.id  # the latest is chosen
+    assert view.place.text() == "Kerkstraat 9" and view.ask_for.text() == "Mevrouw Smit"
+
+    view.appointment_choice.setCurrentIndex(view.appointment_choice.findData(""))
+    assert view.place.text() == ""
+    view.save_appointment()  # no place: refused, nothing stored
+    assert view.status.text() and db.scalar("SELECT count(*) FROM appointment") == 1
+
+    view.at.setDateTime(QDateTime(datetime(2099, 12, 8, 14, 0)))
+    view.place.setText("Stationsplein 1")
+    view.bring.setText("Zorgpas, Huurcontract")
+    view.save_appointment()
+    stored = appointments.latest(ctx, visit_id)
+    assert stored.place == "Stationsplein 1" and stored.bring == ["Zorgpas", "Huurcontract"]
+    assert stored.starts_at == datetime(2099, 12, 8, 14, 0)
+    assert view.appointment_choice.currentData() == stored.id
+    assert view.appointment_choice.count() == 3  # two stored and "new"
+
+    view.preview()
+    qtbot.waitUntil(lambda: view.page_count() >= 1, timeout=20_000)

@@ -48,6 +48,14 @@ def register(subparsers) -> None:
         help=_("record the letter as given to the visitor (archive and audit log)"),
     )
     q.add_argument(
+        "--appointment",
+        metavar="ID",
+        help=_(
+            "a stored appointment (afspraak letter); without it and without --at, the "
+            "visit's latest appointment"
+        ),
+    )
+    q.add_argument(
         "--at", metavar='"YYYY-MM-DD HH:MM"', help=_("appointment date and time (afspraak letter)")
     )
     q.add_argument("--place", metavar="TEXT", help=_("appointment place (afspraak letter)"))
@@ -64,6 +72,11 @@ def register(subparsers) -> None:
     add_user_argument(q)
     q.set_defaults(func=cmd_render)
 
+    q = sub.add_parser("appointments", help=_("list the appointments of a visit"))
+    q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
+    add_user_argument(q)
+    q.set_defaults(func=cmd_appointments)
+
 
 def cmd_list(args: Namespace) -> int:
     from loket.letters import templates
@@ -78,6 +91,10 @@ def _appointment(args: Namespace):
 
     if not args.at and not args.place:
         return None
+    if args.appointment:
+        raise ValidationError.single(
+            "appointment", _("Give either a stored appointment or a new date and place, not both.")
+        )
     try:
         starts = datetime.strptime(args.at or "", "%Y-%m-%d %H:%M")
     except ValueError:
@@ -102,6 +119,7 @@ def cmd_render(args: Namespace) -> int:
         large_print=args.large_print,
         dutch_only=args.dutch_only,
         appointment=appointment,
+        appointment_id=args.appointment,
     )
     letters.write_atomically(Path(args.out), letter.pdf)
     for lang in letter.unchecked:
@@ -116,6 +134,17 @@ def cmd_render(args: Namespace) -> int:
             path=args.out, languages=", ".join(letter.languages)
         )
     )
+    return 0
+
+
+def cmd_appointments(args: Namespace) -> int:
+    """One appointment per line: id, local date and time, place (tab-separated)."""
+    from loket import appointments
+
+    ctx = user_context(args, open_database(args))
+    for appt in appointments.for_visit(ctx, args.visit):
+        when = appt.starts_at.isoformat(sep=" ", timespec="minutes")
+        print(f"{appt.id}\t{when}\t{appt.place}")
     return 0
 
 

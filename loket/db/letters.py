@@ -152,7 +152,7 @@ def letters_for_visit(db: Database, visit_id: str) -> list[sqlite3.Row]:
     return db.all(
         """
         SELECT id, visit_id, visitor_id, staff_id, template, languages, catalogue_versions,
-               large_print, sha256, created_at
+               large_print, sha256, appointment_id, created_at
         FROM letter WHERE visit_id = ? ORDER BY created_at DESC, id DESC
         """,
         (visit_id,),

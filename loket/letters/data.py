@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from loket.appointments import Appointment
 from loket.db import letters as repo
 from loket.db.connection import Database
 from loket.errors import NotFound
@@ -30,16 +31,6 @@ class Partner:
     documents: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     need_codes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Appointment:
-    """Entered when the Afspraak letter is made; the letter archive keeps the PDF."""
-
-    starts_at: datetime  # local time
-    place: str
-    contact_person: str = ""
-    bring: list[str] = field(default_factory=list)
 
 
 @dataclass

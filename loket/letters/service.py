@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from loket import audit
+from loket import appointments, audit
 from loket.clock import new_id, today
 from loket.context import Context
+from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.errors import LoketError, NotFound, ValidationError
 from loket.i18n import _
@@ -37,6 +38,7 @@ class Letter:
     sha256: str
     large_print: bool = False
     id: str | None = None  # set once produced (archived)
+    appointment: Appointment | None = None  # what the letter says about an appointment
 
 
 def template_names() -> list[str]:
@@ -64,6 +66,37 @@ def is_checked(lang: str) -> bool:
     return catalogue.load(lang).certified
 
 
+def _appointment_for(
+    ctx: Context,
+    visit_id: str,
+    tpl: templates.Template,
+    appointment: Appointment | None,
+    appointment_id: str | None,
+) -> Appointment | None:
+    """The appointment a letter prints: the stored one asked for, else the one typed in (for
+    a preview; `produce` stores it), else the visit's latest stored appointment."""
+    if not (tpl.needs_appointment or tpl.uses_appointment):
+        return None
+    if appointment_id:
+        found = appointments.get(ctx, appointment_id)
+        if found.visit_id != visit_id:
+            raise ValidationError.single(
+                "appointment", _("This appointment belongs to another visit.")
+            )
+        return found
+    if appointment is not None:
+        visit_row = appointment_repo.visit_subject(ctx.db, visit_id)
+        if visit_row is None:
+            raise NotFound(_("Visit not found."))
+        return appointments.clean(ctx.db, visit_row, appointment)
+    found = appointments.latest(ctx, visit_id)
+    if found is None and tpl.needs_appointment:
+        raise ValidationError.single(
+            "appointment", _("Fill in the date, time and place of the appointment.")
+        )
+    return found
+
+
 def compose(
     ctx: Context,
     visit_id: str,
@@ -73,16 +106,14 @@ def compose(
     large_print: bool = False,
     dutch_only: bool = False,
     appointment: Appointment | None = None,
+    appointment_id: str | None = None,
     letter_date: date | None = None,
 ) -> Letter:
+    """Render a letter (nothing stored).  The afspraak letter prints `appointment_id`, else
+    `appointment`, else the visit's latest stored appointment."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
-    if tpl.needs_appointment and appointment is None:
-        raise ValidationError.single(
-            "appointment", _("Fill in the date, time and place of the appointment.")
-        )
-    if appointment is not None and not appointment.place.strip():
-        raise ValidationError.single("place", _("Fill in the place of the appointment."))
+    appointment = _appointment_for(ctx, visit_id, tpl, appointment, appointment_id)
     langs = letter_languages(lang, dutch_only)
     cats = [catalogue.load(x) for x in langs]  # fails clearly on an unknown language
     data = gather(ctx.db, visit_id, letter_date=letter_date or today(), appointment=appointment)
@@ -105,6 +136,7 @@ def compose(
         unchecked=[c.lang for c in cats if not c.certified],
         sha256=hashlib.sha256(body).hexdigest(),
         large_print=large_print,
+        appointment=appointment,
     )
 
 
@@ -117,6 +149,7 @@ def render(
     dutch_only: bool = False,
     *,
     appointment: Appointment | None = None,
+    appointment_id: str | None = None,
     letter_date: date | None = None,
 ) -> bytes:
     """The PDF bytes of a letter, for a preview; nothing is archived."""
@@ -128,6 +161,7 @@ def render(
         large_print=large_print,
         dutch_only=dutch_only,
         appointment=appointment,
+        appointment_id=appointment_id,
         letter_date=letter_date,
     ).pdf
 
@@ -141,9 +175,11 @@ def produce(
     dutch_only: bool = False,
     *,
     appointment: Appointment | None = None,
+    appointment_id: str | None = None,
     letter_date: date | None = None,
 ) -> Letter:
-    """Render a letter and record it as given to the visitor (archive + audit log)."""
+    """Render a letter and record it as given to the visitor (archive + audit log).  An
+    appointment typed in for the letter is stored with it (or updated, if it was changed)."""
     letter = compose(
         ctx,
         visit_id,
@@ -152,12 +188,15 @@ def produce(
         large_print=large_print,
         dutch_only=dutch_only,
         appointment=appointment,
+        appointment_id=appointment_id,
         letter_date=letter_date,
     )
     row = repo.visit(ctx.db, visit_id)
     letter.id = new_id()
     db = ctx.db
     with db.transaction():
+        if letter.appointment is not None:
+            letter.appointment = appointments.save(ctx, visit_id, letter.appointment)
         repo.insert_letter(
             db,
             {
@@ -171,6 +210,7 @@ def produce(
                 "large_print": int(large_print),
                 "sha256": letter.sha256,
                 "pdf": letter.pdf,
+                "appointment_id": letter.appointment.id if letter.appointment else None,
                 **db.stamp(),
             },
         )
@@ -186,6 +226,7 @@ def produce(
                 "languages": letter.languages,
                 "sha256": letter.sha256,
                 "unchecked": letter.unchecked,
+                "appointment": letter.appointment.id if letter.appointment else None,
             },
         )
     return letter

@@ -104,6 +104,7 @@ class Template:
     description: str  # English msgid of the ui domain
     body: Callable[[LetterData, LetterCatalogue], list[Block]]
     needs_appointment: bool = False
+    uses_appointment: bool = False  # prints the visit's appointment when there is one
 
 
 def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> list[Block]:
@@ -243,6 +244,7 @@ TEMPLATES: dict[str, Template] = {
             BRING_SUBJECT,
             N_("What to bring: a checklist of papers for every partner"),
             _bring,
+            uses_appointment=True,
         ),
     )
 }

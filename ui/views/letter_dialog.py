@@ -1,5 +1,9 @@
 """Make a letter for a visit: choose letter and language, preview, print or save as PDF.
 
+For the appointment letter staff pick one of the visit's stored appointments or type a new
+one; "Save appointment" stores it, and printing or saving the letter stores it too, so the
+appointment is kept as a record and not only inside the archived PDF.
+
 The PDF is rendered off the UI thread (`ui.workers.run_in_background`); the preview shows
 its pages rendered by pypdfium2.  Printing and saving first *produce* the letter (archive +
 audit log, in the core), so what the visitor takes home can be reprinted identically.  When
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import letters
+from loket import appointments, letters
 from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
@@ -73,6 +77,7 @@ class LetterView(View):
         self.visit_id = visit_id
         self.pdf: bytes | None = None
         self._pending = 0
+        self._stored: dict[str, appointments.Appointment] = {}
         self.template = QComboBox(self)
         self.template.setObjectName("letterTemplate")
         for name in letters.template_names():
@@ -86,6 +91,11 @@ class LetterView(View):
         self.language.setCurrentIndex(max(0, idx))
         self.large_print = QCheckBox(self)
         self.dutch_only = QCheckBox(self)
+        self.appointment_choice = QComboBox(self)
+        self.appointment_choice.setObjectName("appointmentChoice")
+        self.appointment_choice.setProperty("i18n_data", True)  # places typed by staff
+        self.save_appointment_button = QPushButton(self)
+        self.save_appointment_button.setObjectName("saveAppointment")
         self.at = QDateTimeEdit(QDateTime.currentDateTime().addDays(1), self)
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.place = QLineEdit(self)
@@ -115,8 +125,9 @@ class LetterView(View):
         self.form.addRow("", self.language)
         self.form.addRow("", self.large_print)
         self.form.addRow("", self.dutch_only)
-        for w in (self.at, self.place, self.ask_for, self.bring):
+        for w in (self.appointment_choice, self.at, self.place, self.ask_for, self.bring):
             self.form.addRow("", w)
+        self.form.addRow("", self.save_appointment_button)
         side = QVBoxLayout()
         side.addLayout(self.form)
         side.addWidget(self.warning)
@@ -135,7 +146,10 @@ class LetterView(View):
         self.template.currentIndexChanged.connect(self._options_changed)
         self.language.currentIndexChanged.connect(self._options_changed)
         self.dutch_only.toggled.connect(self._options_changed)
+        self.appointment_choice.currentIndexChanged.connect(self._appointment_chosen)
+        self.save_appointment_button.clicked.connect(self.save_appointment)
         self.retranslate_ui()
+        self._load_appointments()
         self._options_changed()
 
     def title(self) -> str:
@@ -144,6 +158,7 @@ class LetterView(View):
     def open(self, visit_id: str | None = None, language: str | None = None, **_kw) -> None:
         if visit_id:
             self.visit_id = visit_id
+            self._load_appointments()
         if language:
             self.language.setCurrentIndex(max(0, self.language.findData(language)))
         self.pdf = None
@@ -165,6 +180,7 @@ class LetterView(View):
             "",
             "",
             _("Appointment"),
+            _("When"),
             _("Place"),
             _("Ask for"),
             _("Bring (comma-separated)"),
@@ -179,13 +195,19 @@ class LetterView(View):
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save as PDF…"))
         self.close_button.setText(_("Close"))
+        self.save_appointment_button.setText(_("Save appointment"))
+        new = self.appointment_choice.findData("")
+        if new >= 0:
+            self.appointment_choice.setItemText(new, _("New appointment"))
         for i in range(self.template.count()):
             tpl = letters.get_template(self.template.itemData(i))
             self.template.setItemText(i, _(tpl.description))
         self.template.setAccessibleName(_("Letter"))
         self.language.setAccessibleName(_("Language"))
         for widget, text in zip(
-            (self.at, self.place, self.ask_for, self.bring), labels[4:], strict=True
+            (self.appointment_choice, self.at, self.place, self.ask_for, self.bring),
+            labels[4:],
+            strict=True,
         ):
             widget.setAccessibleName(text)
         self._update_warning()
@@ -194,9 +216,19 @@ class LetterView(View):
     def _lang(self) -> str:
         return self.language.currentData()
 
+    def _appointment_widgets(self) -> tuple[QWidget, ...]:
+        return (
+            self.appointment_choice,
+            self.at,
+            self.place,
+            self.ask_for,
+            self.bring,
+            self.save_appointment_button,
+        )
+
     def _options_changed(self) -> None:
         is_appointment = self.template.currentData() == "afspraak"
-        for w in (self.at, self.place, self.ask_for, self.bring):
+        for w in self._appointment_widgets():
             w.setVisible(is_appointment)
             label = self.form.labelForField(w)
             if label:
@@ -216,17 +248,70 @@ class LetterView(View):
         )
         self.warning.setVisible(unchecked)
 
-    def _appointment(self) -> letters.Appointment | None:
-        if self.template.currentData() != "afspraak":
-            return None
+    # -- appointments ----------------------------------------------------------------------
+    def _load_appointments(self, select: str | None = None) -> None:
+        """Fill the choice with the visit's stored appointments (latest first) and "New"."""
+        self._stored = {}
+        if self.visit_id:
+            try:
+                self._stored = {a.id: a for a in appointments.for_visit(self.ctx, self.visit_id)}
+            except LoketError as err:
+                self.status.setText(str(err))
+        box = self.appointment_choice
+        box.blockSignals(True)
+        box.clear()
+        for appt in self._stored.values():
+            when = appt.starts_at.isoformat(sep=" ", timespec="minutes")
+            box.addItem(f"{when} – {appt.place}", appt.id)
+        box.addItem(_("New appointment"), "")
+        box.setCurrentIndex(max(0, box.findData(select)) if select else 0)
+        box.blockSignals(False)
+        self._appointment_chosen()
+
+    def _appointment_chosen(self) -> None:
+        appt = self._stored.get(self.appointment_choice.currentData() or "")
+        if appt is None:
+            self.at.setDateTime(QDateTime.currentDateTime().addDays(1))
+            for w in (self.place, self.ask_for, self.bring):
+                w.clear()
+            return
+        self.at.setDateTime(QDateTime(appt.starts_at))
+        self.place.setText(appt.place)
+        self.ask_for.setText(appt.contact_person)
+        self.bring.setText(", ".join(appt.bring))
+
+    def _typed_appointment(self) -> appointments.Appointment:
         at = self.at.dateTime().toPython()
         bring = [x.strip() for x in self.bring.text().split(",") if x.strip()]
-        return letters.Appointment(
+        stored = self._stored.get(self.appointment_choice.currentData() or "")
+        return appointments.Appointment(
             datetime(at.year, at.month, at.day, at.hour, at.minute),
             self.place.text(),
             self.ask_for.text(),
             bring,
+            id=stored.id if stored else None,
+            referral_id=stored.referral_id if stored else None,
         )
+
+    def _appointment(self) -> appointments.Appointment | None:
+        if self.template.currentData() != "afspraak":
+            return None
+        return self._typed_appointment()
+
+    def save_appointment(self) -> None:
+        """Store the appointment as typed (a new one, or changes to the chosen one)."""
+        try:
+            saved = appointments.save(self.ctx, self.visit_id, self._typed_appointment())
+        except LoketError as err:
+            self.status.setText(str(err))
+            return
+        self._load_appointments(select=saved.id)
+        self.status.setText(_("Appointment saved."))
+
+    def _produced(self, letter: letters.Letter) -> None:
+        """A produced letter stored its appointment: show it as the chosen one."""
+        if letter.appointment is not None and letter.appointment.id:
+            self._load_appointments(select=letter.appointment.id)
 
     def _job(self, produce: bool):
         ctx, visit_id = self.ctx, self.visit_id
@@ -290,6 +375,7 @@ class LetterView(View):
 
     def _saved(self, letter: letters.Letter, path: str) -> None:
         self._busy(False)
+        self._produced(letter)
         try:
             letters.write_atomically(Path(path), letter.pdf)
         except OSError as err:
@@ -305,6 +391,7 @@ class LetterView(View):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         self._busy(False)
+        self._produced(letter)
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

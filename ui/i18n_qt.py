@@ -20,6 +20,7 @@ from typing import TypeVar
 from PySide6.QtCore import (
     QCollator,
     QCoreApplication,
+    QEvent,
     QLibraryInfo,
     QLocale,
     QObject,
@@ -50,6 +51,36 @@ def notifier() -> LanguageNotifier:
     if _notifier is None:
         _notifier = LanguageNotifier()
     return _notifier
+
+
+class _Retranslator(QObject):
+    """Calls `retranslate_ui()` of its parent window when the language changes: at once when
+    the window is shown, else the next time it is shown (a closed window is left alone)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+        self._stale = False
+        notifier().language_changed.connect(self.language_changed)
+        window.installEventFilter(self)
+
+    def language_changed(self, _language: str) -> None:
+        if self._window.isVisible():
+            self._stale = False
+            self._window.retranslate_ui()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched, event) -> bool:
+        if self._stale and event.type() == QEvent.Type.Show:
+            self._stale = False
+            self._window.retranslate_ui()
+        return False
+
+
+def follow_language(window) -> None:
+    """Re-translate `window` (anything with `retranslate_ui()`) whenever the language changes."""
+    _Retranslator(window)
 
 
 def qt_translations_dir() -> str:

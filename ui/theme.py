@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+from shiboken6 import isValid
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -163,6 +164,19 @@ QToolTip { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
 
 THEMES = {t.name: t for t in (DEFAULT, HIGH_CONTRAST)}
 
+
+def prop(widget: QWidget, name: str):
+    """A dynamic property, or None when the widget has none of that name.
+
+    Use this instead of `widget.property(name)`: PySide6 6.12 drops a reference to None each
+    time `property()` is asked for a property that does not exist, and enough such calls (one
+    per widget at every theme change) crash the interpreter.
+    """
+    if name.encode() not in {bytes(n) for n in widget.dynamicPropertyNames()}:
+        return None
+    return widget.property(name)
+
+
 _current = DEFAULT
 _scale = 100
 _base_point_size: float | None = None
@@ -240,25 +254,38 @@ def emphasise(widget: QWidget, factor: float = 1.0, *, bold: bool = True) -> Non
 
 
 def _apply_emphasis(widget: QWidget) -> None:
-    factor = widget.property("loket_font_factor")
+    factor = prop(widget, "loket_font_factor")
     if factor is None:
         return
     app_font = QApplication.font()
     font = QFont(widget.font())
     font.setPointSizeF(app_font.pointSizeF() * float(factor))
-    font.setBold(bool(widget.property("loket_font_bold")))
+    font.setBold(bool(prop(widget, "loket_font_bold")))
     widget.setFont(font)
 
 
 def _refresh_emphasis(app: QApplication) -> None:
-    for widget in app.allWidgets():
-        if widget.property("loket_font_factor") is not None:
+    # First collect, then change: re-styling a widget can delete the internal children of
+    # another one (a combo box's popup), which must not be touched afterwards.
+    marked = [
+        w
+        for w in app.allWidgets()
+        if prop(w, "loket_font_factor") is not None
+        or prop(w, "loket_text_kind") is not None
+        or prop(w, "loket_chip_kind") is not None
+        or (w.styleSheet() and not w.objectName().startswith("qt_"))
+    ]
+    for widget in marked:
+        if not isValid(widget):
+            continue
+        if prop(widget, "loket_font_factor") is not None:
             _apply_emphasis(widget)
-        _apply_marks(widget)
-        sheet = widget.styleSheet()
-        if sheet:
+        if prop(widget, "loket_text_kind") is not None or prop(widget, "loket_chip_kind"):
+            _apply_marks(widget)
+        elif widget.styleSheet():
             # a widget with its own style sheet keeps the font it had when it was polished
             # (e.g. "font-weight: bold" fixes the size too): polish it again at the new size
+            sheet = widget.styleSheet()
             widget.setStyleSheet("")
             widget.setStyleSheet(sheet)
 
@@ -283,10 +310,10 @@ def text_style(kind: str = "error", *, bold: bool = True) -> str:
 
 
 def _apply_marks(widget: QWidget) -> None:
-    kind = widget.property("loket_text_kind")
+    kind = prop(widget, "loket_text_kind")
     if kind is not None:
-        widget.setStyleSheet(text_style(kind, bold=bool(widget.property("loket_text_bold"))))
-    chip = widget.property("loket_chip_kind")
+        widget.setStyleSheet(text_style(kind, bold=bool(prop(widget, "loket_text_bold"))))
+    chip = prop(widget, "loket_chip_kind")
     if chip is not None:
         widget.setStyleSheet(chip_style(chip))
 

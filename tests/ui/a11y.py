@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from tests import helpers
 from ui.main_window import VIEWS, MainWindow
+from ui.theme import prop
 
 INTERACTIVE = (
     QAbstractButton,
@@ -194,7 +195,7 @@ def _marked(widget: QWidget, root: QWidget) -> bool:
     """Widgets that show data (names, dates, autonyms) are exempt: property i18n_data."""
     w: QWidget | None = widget
     while w is not None:
-        if w.property("i18n_data"):
+        if prop(w, "i18n_data"):
             return True
         if w is root:
             break
@@ -255,7 +256,7 @@ def untranslated(view_name: str, root: QWidget) -> list[str]:
             continue
         out.append(f"{describe(view_name, w)} {where}: {plain[:60]!r}")
     title = root.title() if hasattr(root, "title") else ""
-    if title and "⟦" not in title and not root.property("i18n_title_data"):
+    if title and "⟦" not in title and not prop(root, "i18n_title_data"):
         out.append(f"{view_name}: title(): {title!r}")
     return out
 

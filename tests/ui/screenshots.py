@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1280x900")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QThreadPool
+    from PySide6.QtCore import QEvent, QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from loket import auth, demo, i18n, i18n_tools
@@ -66,29 +66,29 @@ def main(argv: list[str] | None = None) -> int:
             QThreadPool.globalInstance().waitForDone(2000)
         app.processEvents()
 
-    window = MainWindow(ctx, demo=True)
-    window.resize(width, height)
-    window.show()
     for lang in args.langs.split(","):
         i18n.set_language(lang)
         for scale in (int(s) for s in args.scales.split(",")):
             theme.apply(app, high_contrast=args.contrast, scale=scale)
             for name in names:
+                # a fresh window per view: a stack of views is as wide as its widest page
+                window = MainWindow(ctx, demo=True)
+                window.resize(width, height)
+                window.show()
                 try:
                     params = inspect.signature(window.view(name).open).parameters
                     kwargs = {k: v for k, v in sample.items() if k in params}
                     window.show_view(name, **kwargs)
+                    window.resize(width, height)
+                    settle()
+                    path = args.out / f"{lang}-{scale}-{name}.png"
+                    window.grab().save(str(path))
+                    print(path)
                 except Exception as err:  # a broken view must not stop the others
                     print(f"{lang} {scale} {name}: {type(err).__name__}: {err}")
-                    continue
-                window.resize(width, height)  # the view before may have grown it
-                settle()
-                path = args.out / f"{lang}-{scale}-{name}.png"
-                window.grab().save(str(path))
-                print(path)
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+                window.close()
+                window.deleteLater()
+                app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     db.close()
     return 0
 

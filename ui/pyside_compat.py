@@ -1,0 +1,34 @@
+"""A guard against a reference-counting bug of PySide6 6.12 on Python 3.11.
+
+Every call of a PySide6 method that returns nothing (`setText`, `setObjectName`,
+`setStyleSheet`, ...) and every `property()` of a missing property drops one reference to
+`None` that it never took.  On Python 3.12 and later `None` is immortal (PEP 683) and nothing
+happens; on 3.11 its count falls with each call until the interpreter aborts with "Fatal
+Python error: none_dealloc" — after some thousands of calls, i.e. minutes into a working day.
+
+Until the bindings are fixed we give `None` a reference count so large that no session can
+use it up, which is what Python 3.12 does by design.  `tests/ui/test_pyside_compat.py` shows
+the bug and that the guard holds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+_HEADROOM = 1 << 48  # far more void calls than a process can make
+
+
+def guard_none_refcount() -> bool:
+    """Raise the reference count of None once; True when this Python needed it."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return False
+    if getattr(sys, "_loket_none_guard", False):
+        return True
+    # ob_refcnt is the first field of every object in a release build of CPython
+    ctypes.c_ssize_t.from_address(id(None)).value += _HEADROOM
+    sys._loket_none_guard = True
+    return True
+
+
+guard_none_refcount()

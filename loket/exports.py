@@ -286,3 +286,27 @@ def _intro(ctx, filters: repo.Filters, identifiable: bool) -> list[str]:
 
 def _partner_name(ctx, partner: str) -> str:
     return repo.partner_name(ctx.db, partner) or partner
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the export dialog offers: (value, label) pairs; labels of statuses are msgids."""
+
+    desks: list[tuple[str, str]]
+    partners: list[tuple[str, str]]
+    needs: list[tuple[str, str]]
+    statuses: list[tuple[str, str]]
+
+
+def filter_choices(ctx) -> FilterChoices:
+    from loket.i18n import language
+    from loket.overview import STATUS_LABELS
+
+    ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
+    label = "label_en" if language() == "en" else "label_nl"
+    return FilterChoices(
+        desks=[(r["code"], r["name"]) for r in reference.desks(ctx.db)],
+        partners=[(r["id"], r["name"]) for r in repo.partners(ctx.db)],
+        needs=[(r["code"], r[label]) for r in reference.codes(ctx.db, "need")],
+        statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
+    )

@@ -29,6 +29,14 @@ STATUS_LABELS = {
     "no_show": N_("Did not come"),
     "cancelled": N_("Cancelled"),
 }
+TITLES = {
+    "month": N_("Visits and referrals per month"),
+    "need": N_("Visits and referrals per need"),
+    "partner": N_("Referrals per partner"),
+    "outcome": N_("Referrals per outcome"),
+    "completion": N_("Time from visit to completion"),
+    "overdue": N_("Follow-ups overdue (open referrals)"),
+}
 # Days from the visit to completion, grouped: (lowest, highest or None, label).
 DAY_BUCKETS = (
     (0, 7, N_("0–7 days")),
@@ -129,7 +137,7 @@ def build(
     referrals = dict(repo.referrals_per_month(conn, filters))
     month = SummaryTable(
         "month",
-        N_("Visits and referrals per month"),
+        TITLES["month"],
         [N_("Month"), N_("Visits"), N_("Referrals")],
         chart_columns=(0, 1),
     )
@@ -138,7 +146,7 @@ def build(
 
     need = SummaryTable(
         "need",
-        N_("Visits and referrals per need"),
+        TITLES["need"],
         [N_("Need"), N_("Visits"), N_("Referrals")],
         chart_columns=(0, 1),
     )
@@ -146,7 +154,7 @@ def build(
         need.rows.append((label, [cell(n_visits, below), cell(n_refs, below)]))
 
     partner = SummaryTable(
-        "partner", N_("Referrals per partner"), [N_("Partner"), N_("Referrals"), N_("Completed")]
+        "partner", TITLES["partner"], [N_("Partner"), N_("Referrals"), N_("Completed")]
     )
     for name, n, done in repo.per_partner(conn, filters):
         partner.rows.append((name, [cell(n, below), cell(done, below)]))
@@ -154,7 +162,7 @@ def build(
     statuses = repo.per_status(conn, filters)
     outcome = SummaryTable(
         "outcome",
-        N_("Referrals per outcome"),
+        TITLES["outcome"],
         [N_("Status"), N_("Referrals")],
         translate_labels=True,
     )
@@ -165,7 +173,7 @@ def build(
     histogram = repo.days_to_completion(conn, filters)
     timing = SummaryTable(
         "completion",
-        N_("Time from visit to completion"),
+        TITLES["completion"],
         [N_("Days"), N_("Referrals")],
         translate_labels=True,
     )
@@ -174,9 +182,7 @@ def build(
         timing.rows.append((label, [cell(n, below)]))
 
     overdue_rows = repo.overdue_follow_ups(conn, filters, today.isoformat())
-    overdue = SummaryTable(
-        "overdue", N_("Follow-ups overdue (open referrals)"), [N_("Desk"), N_("Referrals")]
-    )
+    overdue = SummaryTable("overdue", TITLES["overdue"], [N_("Desk"), N_("Referrals")])
     for desk, n in overdue_rows:
         overdue.rows.append((desk, [cell(n, below)]))
 
@@ -199,12 +205,14 @@ def build(
     return Overview(filters, below, facts, [month, need, partner, outcome, timing, overdue])
 
 
-def overview(ctx, filters: repo.Filters, *, today: date | None = None) -> Overview:
-    """The overview for a supervisor (OVERVIEW_READ)."""
+def overview(
+    ctx, filters: repo.Filters, *, today: date | None = None, suppress_below: int | None = None
+) -> Overview:
+    """The overview for a supervisor (OVERVIEW_READ).  Reads on a connection of its own, so
+    it may run off the UI thread."""
     from loket.clock import today as local_today
 
     ctx.require(Permission.OVERVIEW_READ, object_type="referral")
+    below = suppress_below if suppress_below is not None else suppress_threshold(ctx.db)
     with repo.reader(ctx.db) as conn:
-        return build(
-            conn, filters, suppress_below=suppress_threshold(ctx.db), today=today or local_today()
-        )
+        return build(conn, filters, suppress_below=below, today=today or local_today())

@@ -1,0 +1,296 @@
+"""Export the referral log: period, filters, format and file; runs off the UI thread with a
+progress bar and a Cancel button.
+
+The work is `loket.exports.export_referrals`, the same as `loket export referrals`: it writes
+under a temporary name and renames at the end, so a cancelled or failed export leaves no file.
+Progress comes from the worker thread through a queued signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+from shiboken6 import isValid
+
+from loket import exports
+from loket.db.exports import Filters
+from loket.i18n import _
+from loket.permissions import Permission
+from ui.workers import run_in_background
+
+FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF"))
+
+
+class _Progress(QObject):
+    """Lives on the UI thread; the worker emits, Qt queues the call to the UI thread."""
+
+    moved = Signal(int, int)
+
+
+def _qdate(iso: str) -> QDate:
+    d = date.fromisoformat(iso)
+    return QDate(d.year, d.month, d.day)
+
+
+class ExportDialog(QDialog):
+    def __init__(self, ctx, parent=None, *, filters: Filters | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("exportDialog")
+        self.cancel_event: threading.Event | None = None
+        self.result: exports.ExportResult | None = None
+        self.error: BaseException | None = None
+        self.running = False
+        self._progress = _Progress(self)
+        self._progress.moved.connect(self._moved)
+        choices = exports.filter_choices(ctx)
+        today = date.today().isoformat()
+        filters = filters or Filters(f"{date.today().year}-01-01", today)
+
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.date_from = QDateEdit(_qdate(filters.date_from), self)
+        self.date_to = QDateEdit(_qdate(filters.date_to), self)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.desk = self._combo(choices.desks, filters.desk_code, data=True)
+        self.partner = self._combo(choices.partners, None, data=True)
+        self.need = self._combo(choices.needs, None, data=True)
+        self.status_filter = self._combo(choices.statuses, None)
+        self.format = QComboBox(self)
+        for code, label in FORMATS:
+            self.format.addItem(label, code)
+        self.format.setProperty("i18n_data", True)  # names of file formats
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.delimiter = QComboBox(self)
+        self.delimiter.addItem("", ";")
+        self.delimiter.addItem("", ",")
+        self.path = QLineEdit(self)
+        self.path.setObjectName("exportPath")
+        self.browse = QPushButton(self)
+        self.browse.clicked.connect(self._choose_file)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.browse)
+        self.identifiable = QCheckBox(self)
+        self.identifiable.setObjectName("exportIdentifiable")
+        self.identifiable.setVisible(ctx.can(Permission.EXPORT_IDENTIFIABLE))
+        self.identifiable.toggled.connect(self._identifiable_changed)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("exportReason")
+        self.reason.setEnabled(False)
+        self.labels = {
+            k: QLabel(self)
+            for k in (
+                "from",
+                "to",
+                "desk",
+                "partner",
+                "need",
+                "status",
+                "format",
+                "delimiter",
+                "file",
+                "reason",
+            )
+        }
+        rows = (
+            ("from", self.date_from),
+            ("to", self.date_to),
+            ("desk", self.desk),
+            ("partner", self.partner),
+            ("need", self.need),
+            ("status", self.status_filter),
+            ("format", self.format),
+            ("delimiter", self.delimiter),
+        )
+        for key, widget in rows:
+            self.labels[key].setBuddy(widget)
+            form.addRow(self.labels[key], widget)
+        self.labels["file"].setBuddy(self.path)
+        form.addRow(self.labels["file"], path_row)
+        form.addRow("", self.identifiable)
+        self.labels["reason"].setBuddy(self.reason)
+        form.addRow(self.labels["reason"], self.reason)
+        layout.addLayout(form)
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("exportProgress")
+        self.bar.setRange(0, 100)
+        self.bar.setValue(0)
+        layout.addWidget(self.bar)
+        self.message = QLabel(self)
+        self.message.setObjectName("exportMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.export_button = QPushButton(self)
+        self.export_button.setObjectName("exportStart")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.setObjectName("exportCancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self._format_changed()
+        self.retranslate_ui()
+
+    def _combo(self, items, current, *, data: bool = False) -> QComboBox:
+        box = QComboBox(self)
+        box.addItem("", None)
+        for value, label in items:
+            box.addItem(label if data else _(label), value)
+        if data:
+            box.setProperty("i18n_data", True)  # names from the database
+        if current is not None:
+            box.setCurrentIndex(max(0, box.findData(current)))
+        box._msgids = None if data else [label for _v, label in items]
+        return box
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Export the referral log"))
+        texts = {
+            "from": _("&From"),
+            "to": _("&To"),
+            "desk": _("&Desk"),
+            "partner": _("&Partner"),
+            "need": _("&Need"),
+            "status": _("&Status"),
+            "format": _("F&ormat"),
+            "delimiter": _("&Separator (CSV)"),
+            "file": _("F&ile"),
+            "reason": _("&Reason"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        self.date_from.setAccessibleName(_("First visit date"))
+        self.date_to.setAccessibleName(_("Last visit date"))
+        for box, name, everything in (
+            (self.desk, _("Desk"), _("All desks")),
+            (self.partner, _("Partner"), _("All partners")),
+            (self.need, _("Need"), _("All needs")),
+            (self.status_filter, _("Status"), _("Every status")),
+        ):
+            box.setAccessibleName(name)
+            box.setItemText(0, everything)
+            for i, msgid in enumerate(box._msgids or [], start=1):
+                box.setItemText(i, _(msgid))
+        self.format.setAccessibleName(_("Format"))
+        self.delimiter.setAccessibleName(_("Separator"))
+        self.delimiter.setItemText(0, _("Semicolon (;)"))
+        self.delimiter.setItemText(1, _("Comma (,)"))
+        self.path.setAccessibleName(_("File to write"))
+        self.browse.setText(_("&Choose…"))
+        self.identifiable.setText(_("With names and numbers (the reason is logged)"))
+        self.reason.setAccessibleName(_("Why names and numbers are needed"))
+        self.bar.setAccessibleName(_("Export progress"))
+        self.export_button.setText(_("&Export"))
+        self.cancel_button.setText(_("Cancel") if self.running else _("Close"))
+
+    # -- input ---------------------------------------------------------------------------
+    def _format_changed(self, *_args) -> None:
+        self.delimiter.setEnabled(self.format.currentData() == "csv")
+        path = self.path.text().strip()
+        if path:
+            stem = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+            self.path.setText(f"{stem}.{self.format.currentData()}")
+
+    def _identifiable_changed(self, on: bool) -> None:
+        self.reason.setEnabled(on)
+
+    def _choose_file(self) -> None:
+        fmt = self.format.currentData()
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export the referral log"),
+            self.path.text() or f"verwijzingen.{fmt}",
+            f"{fmt.upper()} (*.{fmt})",
+        )
+        if path:
+            self.path.setText(path)
+
+    # -- running -------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.running:
+            return
+        path = self.path.text().strip()
+        if not path:
+            self.message.setText(_("Choose a file to write."))
+            return
+        self.cancel_event = threading.Event()
+        kwargs = dict(
+            date_from=self.date_from.date().toString("yyyy-MM-dd"),
+            date_to=self.date_to.date().toString("yyyy-MM-dd"),
+            fmt=self.format.currentData(),
+            out_path=path,
+            desk_code=self.desk.currentData(),
+            partner=self.partner.currentData(),
+            need=self.need.currentData(),
+            status=self.status_filter.currentData(),
+            delimiter=self.delimiter.currentData(),
+            identifiable=self.identifiable.isChecked(),
+            reason=self.reason.text(),
+            progress=self._progress.moved.emit,
+            cancel=self.cancel_event,
+        )
+        ctx = self.ctx
+        self.running = True
+        self.result = self.error = None
+        self.bar.setValue(0)
+        self.export_button.setEnabled(False)
+        self.message.setText(_("Exporting…"))
+        self.retranslate_ui()
+        run_in_background(lambda: exports.export_referrals(ctx, **kwargs), self._done, self._failed)
+
+    def _moved(self, done: int, total: int) -> None:
+        if isValid(self) and total > 0:
+            self.bar.setValue(min(100, round(100 * done / total)))
+
+    def cancel(self) -> None:
+        if self.running and self.cancel_event is not None:
+            self.cancel_event.set()
+            self.message.setText(_("Stopping…"))
+        else:
+            self.reject()
+
+    def _finish(self) -> None:
+        self.running = False
+        self.export_button.setEnabled(True)
+        self.retranslate_ui()
+
+    def _done(self, result: exports.ExportResult) -> None:
+        if not isValid(self):
+            return
+        self.result = result
+        self._finish()
+        self.bar.setValue(100)
+        self.message.setText(
+            _("{rows} referrals written to {path}").format(rows=result.rows, path=result.path)
+        )
+
+    def _failed(self, err: BaseException) -> None:
+        if not isValid(self):
+            return
+        self.error = err
+        self._finish()
+        self.bar.setValue(0)
+        self.message.setText(str(err))

@@ -69,8 +69,9 @@ def _bundle_section() -> Section:
         section.available = False
         section.notes.append("Not built in this checkout (run `make dist`).")
         return section
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    real = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.stat().st_size for p in real)
+    files = len(real)
     built = datetime.fromtimestamp(folder.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
     section.figures.append(Figure("one-folder bundle (dist/loket)", mib(size), "MiB"))
     section.notes.append(f"{files} files; built {built}.")

@@ -143,7 +143,7 @@ def main() -> int:
         if not lines or len(data_lines) != referrals:
             fail(f"export wrote {len(data_lines)} referral rows, the database holds {referrals}")
 
-    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file() and not p.is_symlink())
     print(
         f"OK: bundle {dist} ({size / 1024 / 1024:.0f} MiB) runs: --version, demo, app "
         f"start-up, letters render (ar+nl PDF), export referrals ({referrals} rows)"

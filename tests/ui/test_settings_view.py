@@ -74,3 +74,18 @@ def test_settings_need_a_signed_in_user(qtbot, db, ui_state):
     assert not view.save_button.isEnabled()
     view.save()
     assert view.status.text()  # the refusal is shown, nothing is stored
+
+
+def test_every_colleague_reaches_the_settings_from_the_menu(qtbot, db, ui_state):
+    from ui.views.settings_view import add_menu_entry
+
+    i18n.set_language("en")
+    window = MainWindow(context(db, role="balie"))
+    qtbot.addWidget(window)
+    window.show()
+    action = add_menu_entry(window)
+    assert action in window.menuBar().actions() and action.text() == "My &settings"
+    action.trigger()
+    assert window.current_view().name == "preferences"
+    i18n.set_language("nl")
+    assert action.text() != "My &settings"

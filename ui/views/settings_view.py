@@ -7,6 +7,7 @@ application font.  `apply_user_preferences(ctx)` does the same right after sign-
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QVBoxLayout,
 )
+from shiboken6 import isValid
 
 from loket import i18n, preferences
 from loket.errors import LoketError, ValidationError
@@ -45,8 +47,30 @@ def apply_user_preferences(ctx) -> Preferences:
     return prefs
 
 
+def add_menu_entry(window) -> QAction:
+    """A "My settings" entry in the main window's menu bar, for every colleague (Ctrl+,)."""
+    from ui import i18n_qt
+
+    action = QAction(window)
+    action.setObjectName("mySettingsAction")
+    action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
+    action.triggered.connect(lambda: window.show_view("preferences"))
+    window.menuBar().addAction(action)
+
+    def retranslate(_language: str = "") -> None:
+        if not isValid(action):  # the window is gone
+            return
+        action.setText(_("My &settings"))
+        action.setToolTip(_("Language, text size and contrast"))
+
+    retranslate()
+    i18n_qt.notifier().language_changed.connect(retranslate)
+    window.my_settings_action = action  # kept alive with the window
+    return action
+
+
 class SettingsView(View):
-    name = "settings"
+    name = "preferences"
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)

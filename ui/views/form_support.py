@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWi
 from loket import drafts
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
+from ui import theme
 
 DRAFT_INTERVAL_MS = 3000
-ERROR_STYLE = "color: #a4000f; font-weight: bold;"
 
 
 class FormField:
@@ -35,7 +35,7 @@ class FormField:
         column.addWidget(widget)
         self.error = QLabel(box)
         self.error.setObjectName(f"error_{key}")
-        self.error.setStyleSheet(ERROR_STYLE)
+        theme.mark_text(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         column.addWidget(self.error)

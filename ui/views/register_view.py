@@ -110,6 +110,8 @@ class RegisterView(View):
         self.fields["interpreter_language"] = FormField(
             form, body, "interpreter_language", self.interpreter_language
         )
+        for combo in (self.language, self.interpreter_language):
+            combo.setProperty("i18n_data", True)  # language names from CLDR (Babel)
         self.language.currentIndexChanged.connect(self._field_done)
         self.interpreter.toggled.connect(self._interpreter_toggled)
         self.interpreter_language.currentIndexChanged.connect(self._field_done)
@@ -119,7 +121,7 @@ class RegisterView(View):
         row = QHBoxLayout()
         self.form_error = QLabel(self)
         self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(form_support.ERROR_STYLE)
+        theme.mark_text(self.form_error, "error")
         self.form_error.setWordWrap(True)
         row.addWidget(self.form_error, 1)
         self.save_button = QPushButton(self)

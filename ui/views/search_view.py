@@ -109,6 +109,7 @@ class SearchView(View):
         self.register_button.setText(_("&New visitor (Ctrl+N)"))
         self.register_button.setAccessibleName(_("Register a new visitor"))
         self.table.setAccessibleName(_("Search results"))
+        self._show_drafts()
         self.keys_hint.setText(
             _(
                 "Keys: ↓ to the results · Enter opens · Ctrl+N new visitor · Ctrl+T today at "

@@ -93,7 +93,7 @@ class VisitView(View):
             self.need_notes[choice.code] = note
         self.needs_error = QLabel(self.needs_box)
         self.needs_error.setObjectName("error_needs")
-        self.needs_error.setStyleSheet(form_support.ERROR_STYLE)
+        theme.mark_text(self.needs_error, "error")
         self.needs_error.hide()
         needs_grid.addWidget(self.needs_error, len(self.need_checks), 0, 1, 2)
         needs_grid.setColumnStretch(1, 1)
@@ -115,6 +115,8 @@ class VisitView(View):
         self.summary = add2("summary", QPlainTextEdit(body))
         self.outcome = add2("outcome", QPlainTextEdit(body))
         self.follow_up = add2("follow_up_date", QLineEdit(body))
+        for combo in (self.language, self.interpreter_language):
+            combo.setProperty("i18n_data", True)  # language names from CLDR (Babel)
         for edit in (self.summary, self.outcome):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(90)
@@ -158,7 +160,7 @@ class VisitView(View):
         row = QHBoxLayout()
         self.form_error = QLabel(self)
         self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(form_support.ERROR_STYLE)
+        theme.mark_text(self.form_error, "error")
         self.form_error.setWordWrap(True)
         row.addWidget(self.form_error, 1)
         self.save_button = QPushButton(self)

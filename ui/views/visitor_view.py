@@ -50,6 +50,8 @@ class VisitorView(View):
         top = QHBoxLayout()
         self.heading = QLabel(self)
         self.heading.setObjectName("visitorName")
+        self.heading.setProperty("i18n_data", True)  # a name, as typed
+        self.setProperty("i18n_title_data", True)  # the title is the visitor's name
         theme.emphasise(self.heading, 1.5)
         top.addWidget(self.heading, 1)
         self.new_visit = QPushButton(self)
@@ -72,6 +74,7 @@ class VisitorView(View):
         for key in PROFILE:
             label, value = QLabel(self.profile_box), QLabel(self.profile_box)
             value.setObjectName(f"profile_{key}")
+            value.setProperty("i18n_data", True)  # the visitor's details, dates and languages
             value.setWordWrap(True)
             self.profile_labels[key], self.profile_values[key] = label, value
             profile_form.addRow(label, value)

@@ -23,6 +23,7 @@ from pathlib import Path
 from loket import audit, settings
 from loket.clock import today
 from loket.context import Context, system_context
+from loket.db import integrity
 from loket.db.connection import Database
 from loket.db.migrate import latest_version
 from loket.errors import DatabaseDamaged
@@ -94,15 +95,7 @@ def backup(ctx: Context, out: str | Path) -> Path:
 # -- checking ------------------------------------------------------------------------------
 def check_connection(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
     """Problems found by integrity_check (or quick_check) and foreign_key_check; [] = sound."""
-    try:
-        pragma = "quick_check" if quick else "integrity_check"
-        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
-        problems = [] if rows == ["ok"] else list(rows)
-        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
-            problems.append(f"foreign key: {table} row {rowid} refers to a missing {parent}")
-    except sqlite3.DatabaseError as err:
-        problems = [str(err)]
-    return problems
+    return integrity.problems(conn, quick=quick)
 
 
 def check_database(db: Database, *, quick: bool = False) -> list[str]:
@@ -169,10 +162,7 @@ def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None
         raise DatabaseDamaged(foreign) from err
     try:
         try:
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables, version = integrity.tables_and_version(conn)
         except sqlite3.DatabaseError as err:
             if "not a database" in str(err):
                 raise DatabaseDamaged(foreign) from err

@@ -50,7 +50,7 @@ def run(args: list[str], cwd: Path, env: dict, timeout: float = 300) -> subproce
 
 
 def main() -> int:
-    dist = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist" / "loket"
+    dist = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist" / "loket").resolve()
     app, cli = dist / f"loket{EXE}", dist / f"loket-cli{EXE}"
     for exe in (app, cli):
         if not exe.is_file():

@@ -157,6 +157,12 @@ QPushButton:disabled, QToolButton:disabled { color: #a8a8a8; border-color: #a8a8
 QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QTextEdit:focus,
 QPlainTextEdit:focus, QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,
 QCheckBox:focus, QRadioButton:focus { border: 3px solid #ffff00; }
+QCheckBox::indicator, QGroupBox::indicator {
+    border: 2px solid #ffffff; background: #000000; }
+QRadioButton::indicator { border: 2px solid #ffffff; background: #000000; border-radius: 7px; }
+QCheckBox::indicator:checked, QGroupBox::indicator:checked, QRadioButton::indicator:checked {
+    background: #ffff00; border: 3px solid #ffffff; }
+QCheckBox::indicator:focus, QRadioButton::indicator:focus { border-color: #ffff00; }
 QHeaderView::section { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
 QToolTip { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
 """,
@@ -220,17 +226,16 @@ def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None =
 
 
 def _app_stylesheet() -> str:
-    # Check boxes and radio buttons are drawn at a fixed pixel size: grow them with the text.
-    side = round(13 * _scale / 100)
-    indicator = (
-        (
-            f"QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator"
-            f" {{ width: {side}px; height: {side}px; }}\n"
-        )
-        if _scale > 100
-        else ""
+    # Check boxes and radio buttons are drawn at a fixed pixel size: grow them with the text
+    # (and give them a size whenever the theme draws them itself).
+    side = round(14 * _scale / 100)
+    if _scale == 100 and _current is DEFAULT:
+        return _current.stylesheet
+    return (
+        f"QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator"
+        f" {{ width: {side}px; height: {side}px; }}\n"
+        + _current.stylesheet.replace("border-radius: 7px", f"border-radius: {side // 2 + 2}px")
     )
-    return indicator + _current.stylesheet
 
 
 def apply_text_scale(app: QApplication, scale: int) -> None:

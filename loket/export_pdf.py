@@ -33,6 +33,14 @@ PDF_COLUMNS = (
     "visitor",
 )
 _FONT = "LoketReportSans"
+_IDENTIFIABLE_WIDTHS = {
+    "needs": 85,
+    "partner": 90,
+    "service": 100,
+    "given_names": 65,
+    "family_name": 65,
+    "v_number": 60,
+}
 _ROW_WIDTHS = {
     "visit_date": 52,
     "desk": 32,
@@ -75,10 +83,12 @@ def _bar_chart(table: SummaryTable, column: int, width: float, font: str):
     rows = table.rows[:30]
     vertical = table.key == "month"
     if vertical:
-        height = 120
-        drawing = Drawing(width, height + 40)
+        height = 80
+        drawing = Drawing(width, height + 52)
         chart = VerticalBarChart()
-        chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height
+        # a column is at most 24 pt wide, so one month does not fill the page
+        plot = min(width - 40, 24 * max(1, len(rows)) + 10)
+        chart.x, chart.y, chart.width, chart.height = 30, 30, plot, height
         ordered = rows
         chart.categoryAxis.labels.angle = 90
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -102,6 +112,11 @@ def _bar_chart(table: SummaryTable, column: int, width: float, font: str):
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    if not any(c[column].plotted for _label, c in ordered):
+        # nothing to draw to length (all zero or suppressed): no scale either
+        chart.valueAxis.valueMax = 1
+        chart.valueAxis.visibleLabels = False
+        chart.valueAxis.visibleTicks = False
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 6
     chart.bars[0].fillColor = colors.HexColor("#1f4e79")
@@ -140,6 +155,21 @@ def _table(table: SummaryTable, styles, font_bold: str):
         )
     )
     return t
+
+
+def _glyphs(font: str) -> dict | None:
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    return getattr(face, "charToGlyph", None)
+
+
+def _drawable(text: str, glyphs: dict | None) -> bool:
+    """False when the report font has no glyph for some letter (e.g. Arabic or Ethiopic
+    names, which this table font does not cover): better a note than an empty cell."""
+    if glyphs is None:
+        return True
+    return all(ord(ch) in glyphs or ch.isspace() for ch in text)
 
 
 def _esc(text: str) -> str:
@@ -257,13 +287,21 @@ def write_pdf(
     story.append(PageBreak())
     cols = columns(identifiable)
     keys = [c.key for c in cols]
-    picks = [keys.index(k) for k in PDF_COLUMNS]
-    if identifiable:
-        picks += [keys.index("given_names"), keys.index("family_name"), keys.index("v_number")]
+    if identifiable:  # names instead of the pseudonym, narrower text columns
+        shown = [k for k in PDF_COLUMNS if k != "visitor"]
+        shown += ["given_names", "family_name", "v_number"]
+        width_of = {**_ROW_WIDTHS, **_IDENTIFIABLE_WIDTHS}
+    else:
+        shown, width_of = list(PDF_COLUMNS), _ROW_WIDTHS
+    picks = [keys.index(k) for k in shown]
     head = [Paragraph(f"<b>{_esc(_(cols[i].header))}</b>", styles["cell"]) for i in picks]
     status_at = keys.index("status")
-    wrapped = {keys.index(k) for k in ("needs", "partner", "service")}
-    widths = [_ROW_WIDTHS.get(cols[i].key, 60) for i in picks]
+    wrapped = {
+        keys.index(k)
+        for k in ("needs", "partner", "service", "status", "given_names", "family_name")
+        if k in shown
+    }
+    widths = [width_of.get(cols[i].key, 60) for i in picks]
     scale = min(1.0, width / sum(widths))
     widths = [w * scale for w in widths]
     row_style = TableStyle(
@@ -287,6 +325,8 @@ def write_pdf(
     _w, head_height = head_table.wrap(width, height)
     listed = 0
     chunk: list = []
+    glyphs = _glyphs(font)
+    other_script = _("(other script: see CSV or Excel)")
 
     def flush() -> None:
         if not chunk:
@@ -308,6 +348,8 @@ def write_pdf(
                 if i == status_at and value:
                     value = status_label(value)
                 text = "" if value is None else str(value)
+                if text and not text.isascii() and not _drawable(text, glyphs):
+                    text = other_script
                 row.append(Paragraph(_esc(text), styles["cell"]) if i in wrapped else text)
             chunk.append(row)
             listed += 1

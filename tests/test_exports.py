@@ -549,3 +549,12 @@ def test_cli_refuses_wrong_password_and_counter_staff(
         ("balie", "export.pseudonymised", "refused"),
         ("supervisor", "export.referrals", "refused"),
     ]
+
+
+def test_identifiable_pdf_lists_names(sup, out_dir):
+    pdfium = pytest.importorskip("pypdfium2")
+    out, _r = export(sup, out_dir, "pdf", identifiable=True, reason="Verzoek inzage")
+    pdf = pdfium.PdfDocument(str(out))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "Ayşe" in text and "Yılmaz" in text and "1234567890" in text
+    assert "names and numbers" in text  # the report says it is confidential

@@ -130,6 +130,10 @@ class ExportDialog(QDialog):
         self.labels["reason"].setBuddy(self.reason)
         form.addRow(self.labels["reason"], self.reason)
         layout.addLayout(form)
+        self.note = QLabel(self)
+        self.note.setObjectName("exportNote")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("exportProgress")
         self.bar.setRange(0, 100)
@@ -202,6 +206,12 @@ class ExportDialog(QDialog):
         self.browse.setText(_("&Choose…"))
         self.identifiable.setText(_("With names and numbers (the reason is logged)"))
         self.reason.setAccessibleName(_("Why names and numbers are needed"))
+        self.note.setText(
+            _(
+                "Without names and numbers, each visitor appears under a code that holds only "
+                "within this file. Every export is written to the audit trail."
+            )
+        )
         self.bar.setAccessibleName(_("Export progress"))
         self.export_button.setText(_("&Export"))
         self.cancel_button.setText(_("Cancel") if self.running else _("Close"))

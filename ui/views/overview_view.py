@@ -163,7 +163,6 @@ class OverviewView(View):
         self.facts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.facts.verticalHeader().setVisible(False)
         self.facts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.facts.setMinimumHeight(200)
         self.content_layout.addWidget(self.facts)
         self.sections: dict[str, _Section] = {}
         for key in ("month", "need", "partner", "outcome", "completion", "overdue"):
@@ -279,6 +278,9 @@ class OverviewView(View):
             item = QTableWidgetItem(cell.shown)
             item.setTextAlignment(_RIGHT)
             self.facts.setItem(r, 1, item)
+        rows_height = sum(self.facts.rowHeight(r) for r in range(len(facts)))
+        header = self.facts.horizontalHeader().sizeHint().height()
+        self.facts.setMinimumHeight(max(120, header + rows_height + 4))
 
     @property
     def busy(self) -> bool:

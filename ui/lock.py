@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFormLayout,
     QFrame,
     QLabel,
@@ -128,6 +129,33 @@ class LockScreen(QWidget):
         self.controller.try_switch(username, password)
 
 
+class _LockHost(QDialog):
+    """A frameless modal window for the lock screen when a dialog is open; Esc and the
+    window manager cannot close it, only a sign-in can."""
+
+    def __init__(self, parent) -> None:
+        super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        self.setObjectName("lockHost")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._released = False
+
+    def release(self) -> None:
+        self._released = True
+        self.close()
+
+    def reject(self) -> None:
+        if self._released:
+            super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self._released:
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+
 class LockController(QObject):
     locked_changed = Signal(bool)
     user_switched = Signal()
@@ -139,6 +167,8 @@ class LockController(QObject):
         self.screen: LockScreen | None = None
         self._content: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
+        self._covered: list = []
+        self._host: _LockHost | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.set_minutes(minutes if minutes is not None else settings.lock_minutes(ctx.db))
@@ -170,20 +200,68 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
         self.window.menuBar().setEnabled(False)
-        self.screen = LockScreen(self, self.window)
-        self.window.setCentralWidget(self.screen)
+        self._cover_other_windows()
+        if QApplication.activeModalWidget() is not None:
+            # A dialog holds the input, so the lock screen needs a modal window of its own,
+            # on top of it; the main window shows an empty page meanwhile.
+            self._host = _LockHost(self.window)
+            self.screen = LockScreen(self, self._host)
+            self._host.layout().addWidget(self.screen)
+            self.window.setCentralWidget(QWidget(self.window))
+            self._host.setGeometry(self.window.geometry())
+            self._host.show()
+        else:
+            self.screen = LockScreen(self, self.window)
+            self.window.setCentralWidget(self.screen)
         self.screen.show()
         self.window.setWindowTitle("Loket")
         self.screen.password.setFocus()
         self.locked_changed.emit(True)
 
+    def _cover_other_windows(self) -> None:
+        """Open dialogs (a letter, a duplicate warning) would show data over the lock: their
+        contents are hidden, not closed, so they come back as they were."""
+        self._covered = []
+        for top in QApplication.topLevelWidgets():
+            if top is self.window or top is self._content or not top.isVisible():
+                continue
+            children = [
+                c
+                for c in top.findChildren(
+                    QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+                )
+                if c.isVisible()
+            ]
+            for child in children:
+                child.hide()
+            self._covered.append((top, top.windowTitle(), top.isEnabled(), children))
+            top.setWindowTitle("Loket")
+            top.setEnabled(False)
+
+    def _uncover_other_windows(self) -> None:
+        for top, title, enabled, children in self._covered:
+            for child in children:
+                child.show()
+            top.setWindowTitle(title)
+            top.setEnabled(enabled)
+        self._covered = []
+
     def _restore(self) -> None:
-        self.window.takeCentralWidget()
+        if self._host is not None:
+            self._host.release()
+            self._host.deleteLater()
+            self._host = None
+        else:
+            self.window.takeCentralWidget()
         self.screen.deleteLater()
         self.screen = None
+        placeholder = self.window.takeCentralWidget()
+        if placeholder is not None:
+            placeholder.deleteLater()
         self.window.setCentralWidget(self._content)
         self._content.show()
         self._content = None
+        self._uncover_other_windows()
         for shortcut in self._shortcuts:
             shortcut.setEnabled(True)
         self.window.menuBar().setEnabled(True)

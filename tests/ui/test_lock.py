@@ -140,3 +140,30 @@ def test_input_restarts_the_idle_count(qtbot, db, window):
     controller.timer.stop()
     qtbot.keyClick(form.edit, Qt.Key.Key_A)
     assert controller.timer.isActive()
+
+
+def test_an_open_dialog_is_covered_and_comes_back(qtbot, db, window):
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    win, ctx, _form = window
+    controller = LockController(win, ctx, minutes=60)
+    dialog = QDialog(win)
+    dialog.setWindowTitle("Letter for Yilmaz")
+    layout = QVBoxLayout(dialog)
+    note = QLineEdit(dialog)
+    layout.addWidget(note)
+    dialog.open()  # window-modal, like the letter dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(note, "half typed")
+    controller.lock()
+    assert not note.isVisible() and "Yilmaz" not in dialog.windowTitle()
+    assert QApplication.activeModalWidget() is controller.screen.window()
+    screen = controller.screen
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)  # Esc does not get past the lock
+    assert controller.is_locked and screen.isVisible()
+    qtbot.keyClicks(screen.password, PASSWORD)
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not controller.is_locked
+    assert dialog.isVisible() and note.isVisible() and note.text() == "half typed"
+    assert dialog.windowTitle() == "Letter for Yilmaz"
+    dialog.reject()

@@ -207,7 +207,7 @@ def _search_name(db: Database, text: str) -> list:
             phrase(t) if len(t) >= 5 else f"({phrase(' ' + t)} OR ^{phrase(t)})" for t in long
         )
         rows = repo.fts_candidates(db, starts, CANDIDATES)
-        if len(rows) < CANDIDATES:
+        if len(rows) < CANDIDATES and any(len(t) < 5 for t in long):
             rows += repo.fts_candidates(db, " AND ".join(phrase(t) for t in long), CANDIDATES)
     else:
         if len(tokens) == 1 and len(tokens[0]) < MIN_TEXT_QUERY:

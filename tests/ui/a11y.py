@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QCalendarWidget,
     QComboBox,
+    QDialogButtonBox,
     QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollBar,
     QTabBar,
     QTableView,
@@ -203,11 +205,21 @@ def _marked(widget: QWidget, root: QWidget) -> bool:
     return False
 
 
+def _qt_standard_button(widget: QWidget) -> bool:
+    """A standard button of a button box: Qt's own catalogue (qtbase_<lang>) translates it."""
+    box = widget.parentWidget()
+    return (
+        isinstance(box, QDialogButtonBox)
+        and isinstance(widget, QPushButton)
+        and box.standardButton(widget) != QDialogButtonBox.StandardButton.NoButton
+    )
+
+
 def visible_strings(root: QWidget) -> list[tuple[QWidget, str, str]]:
     """(widget, where, text) for every user-visible string that should be translated."""
     out: list[tuple[QWidget, str, str]] = []
     for w in [root, *root.findChildren(QWidget)]:
-        if is_internal(w, root) or _marked(w, root):
+        if is_internal(w, root) or _marked(w, root) or _qt_standard_button(w):
             continue
         pieces = [
             ("toolTip", w.toolTip()),
@@ -263,3 +275,59 @@ def untranslated(view_name: str, root: QWidget) -> list[str]:
 
 def every_view() -> list[str]:
     return list(VIEWS)
+
+
+def _dialogs() -> dict:
+    """Dialogs outside the view stack, each built the way the app builds it."""
+
+    def login(ctx, args):
+        from ui.views.login_dialog import LoginDialog
+
+        return LoginDialog(ctx)
+
+    def first_run(ctx, args):
+        from ui.views.first_run_dialog import FirstRunDialog
+
+        return FirstRunDialog(ctx)
+
+    def export(ctx, args):
+        from ui.views.export_dialog import ExportDialog
+
+        return ExportDialog(ctx)
+
+    def visitor_rights(ctx, args):
+        from ui.views.visitor_rights_dialog import VisitorRightsDialog
+
+        return VisitorRightsDialog(ctx, args["visitor_id"])
+
+    def service_edit(ctx, args):
+        from ui.views.service_edit_dialog import ServiceEditDialog
+
+        return ServiceEditDialog(ctx, None, {})
+
+    return {
+        "login": login,
+        "first_run": first_run,
+        "export": export,
+        "visitor_rights": visitor_rights,
+        "service_edit": service_edit,
+    }
+
+
+DIALOGS = _dialogs()
+
+
+def open_dialog(qtbot, window: MainWindow, name: str, args: dict):
+    """Build and show dialog `name` (not modal); returns (dialog, "") or (None, reason)."""
+    try:
+        dialog = DIALOGS[name](window.ctx, args)
+    except Exception as err:
+        return None, f"{name}: cannot be built ({type(err).__name__}: {err})"
+    qtbot.addWidget(dialog)
+    dialog.setModal(False)
+    dialog.show()
+    # the offscreen screen is small (800×600) and would squeeze the dialog: size it as on a
+    # counter PC's screen, where it gets its full size hint
+    dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSizeHint()))
+    QApplication.processEvents()
+    return dialog, ""

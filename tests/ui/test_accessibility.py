@@ -48,6 +48,13 @@ def _walk(qtbot, db, check, *, size=(1280, 900)) -> list[str]:
             offenders.append(problem)
             continue
         offenders += check(name, view, window)
+    for name in a11y.DIALOGS:
+        dialog, problem = a11y.open_dialog(qtbot, window, name, args)
+        if dialog is None:
+            offenders.append(problem)
+            continue
+        offenders += check(name, dialog, dialog)
+        dialog.close()
     return offenders
 
 
@@ -147,6 +154,9 @@ def test_every_string_is_translated_and_retranslated(qtbot, db, ui_state):
     i18n.set_language(i18n.PSEUDO)
     for name, view in views.items():
         offenders += a11y.untranslated(name, view)
+    for name in a11y.DIALOGS:  # dialogs are short-lived: built in the language of the moment
+        dialog, problem = a11y.open_dialog(qtbot, window, name, args)
+        offenders += a11y.untranslated(name, dialog) if dialog is not None else [problem]
     window.show_view("preferences")
     assert "⟦" in window.windowTitle()
     assert not offenders, _report(offenders, "strings not translated (no ⟦ ⟧ markers)")

@@ -15,6 +15,7 @@ from loket import auth
 from loket.context import Context
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
+from ui import theme
 
 
 class LoginDialog(QDialog):
@@ -43,7 +44,7 @@ class LoginDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4000f; font-weight: bold;")
+        theme.mark_text(self.error, "error")  # 4.5:1 in every theme
         self.error.hide()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)

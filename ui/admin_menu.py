@@ -1,4 +1,5 @@
-"""The Administration menu: accounts (administrators), audit trail (supervisors), lock.
+"""The Administration menu: accounts and settings (administrators), audit trail
+(supervisors), lock.
 Entries follow the signed-in colleague's role; the core checks the role again anyway."""
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ class AdminMenu:
         self.audit = QAction(window)
         self.audit.setObjectName("auditAction")
         self.audit.triggered.connect(lambda: window.show_view("audit"))
+        self.settings = QAction(window)
+        self.settings.setObjectName("adminSettingsAction")
+        self.settings.triggered.connect(lambda: window.show_view("admin_settings"))
         self.lock = QAction(window)
         self.lock.setObjectName("lockAction")
         self.lock.triggered.connect(window.lock_requested.emit)
-        for action in (self.accounts, self.audit, self.lock):
+        for action in (self.accounts, self.audit, self.settings, self.lock):
             self.menu.addAction(action)
         self.refresh()
 
@@ -33,6 +37,8 @@ class AdminMenu:
         self.menu.setTitle(_("&Administration"))
         self.accounts.setText(_("&Accounts"))
         self.audit.setText(_("Audit &trail"))
+        self.settings.setText(_("Loket &settings"))
         self.lock.setText(_("&Lock (Ctrl+L)"))
         self.accounts.setVisible(ctx.can(Permission.ACCOUNTS_MANAGE))
         self.audit.setVisible(ctx.can(Permission.AUDIT_READ))
+        self.settings.setVisible(ctx.can(Permission.SETTINGS_MANAGE))

@@ -40,6 +40,7 @@ VIEWS: dict[str, str] = {
     "preferences": "ui.views.settings_view:SettingsView",
     "accounts": "ui.views.accounts_view:AccountsView",
     "audit": "ui.views.audit_view:AuditView",
+    "admin_settings": "ui.views.admin_settings_view:AdminSettingsView",
     "overview": "ui.views.overview_view:OverviewView",
 }
 START_VIEW = "search"

@@ -183,3 +183,31 @@ def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(qtbot, tmp_path, 
     first = [a for a in actions if a in ("staff.create", "login", "session.lock")]
     assert first == ["staff.create", "login", "session.lock"]
     db.close()
+
+
+def test_admin_settings_view_saves_and_applies_the_lock_time(qtbot, db):
+    from loket import settings
+    from ui.lock import LockController
+
+    ctx = context(db, "beheerder", "admin0")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    lock = LockController(window, ctx)
+    assert lock.timer.interval() == 5 * 60_000
+    view = window.show_view("admin_settings")
+    assert view.fields["retention.visit_months"].value() == 24
+    view.fields["lock_minutes"].setValue(2)
+    view.fields["retention.letter_months"].setValue(12)
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert settings.lock_minutes(db) == 2 and lock.timer.interval() == 2 * 60_000
+    assert settings.integer(db, "retention.letter_months") == 12
+    changed = db.all("SELECT object_id FROM audit_log WHERE action = 'setting.update'")
+    assert sorted(r[0] for r in changed) == ["lock_minutes", "retention.letter_months"]
+
+
+def test_admin_settings_view_is_disabled_for_supervisors(qtbot, db):
+    window = MainWindow(context(db, "supervisor", "sup"))
+    qtbot.addWidget(window)
+    view = window.show_view("admin_settings")
+    assert not view.isEnabled()

@@ -1,0 +1,107 @@
+"""Settings of this Loket installation, for administrators: when the screen locks, how long
+personal data is kept per record type, how many automatic backups are kept.  The ranges
+come from the core (loket.settings), which checks the right and logs each change."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+
+from loket import settings
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _
+from loket.permissions import Permission
+from ui.views.base import View
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "lock_minutes": _("Lock the screen after (minutes without input)"),
+        "retention.visit_months": _("Keep visit notes and health notes (months)"),
+        "retention.referral_months": _("Keep referral notes (months)"),
+        "retention.letter_months": _("Keep printed letters (months)"),
+        "retention.visitor_months": _("Keep names and contact details (months)"),
+        "backup.keep_daily": _("Daily backups to keep"),
+        "backup.keep_weekly": _("Weekly backups to keep"),
+    }
+
+
+class AdminSettingsView(View):
+    name = "admin_settings"
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("heading")
+        layout.addWidget(self.heading)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        form = QFormLayout()
+        self.fields: dict[str, QSpinBox] = {}
+        self.labels: dict[str, QLabel] = {}
+        for key, (_default, low, high) in settings.INTEGER_SETTINGS.items():
+            spin = QSpinBox(self)
+            spin.setObjectName(key.replace(".", "_"))
+            spin.setRange(low, high)
+            label = QLabel(self)
+            label.setBuddy(spin)
+            self.fields[key] = spin
+            self.labels[key] = label
+            form.addRow(label, spin)
+        layout.addLayout(form)
+        self.save_button = QPushButton(self)
+        self.save_button.setObjectName("saveSettings")
+        self.save_button.clicked.connect(self.save)
+        layout.addWidget(self.save_button)
+        self.message = QLabel(self)
+        self.message.setObjectName("settingsMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return _("Loket settings")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText(_("Loket settings"))
+        self.intro.setText(
+            _(
+                "Retention periods count from the visitor's last activity. What "
+                "has expired is removed once a day; counts for statistics stay."
+            )
+        )
+        for key, text in _labels().items():
+            self.labels[key].setText(text)
+            self.fields[key].setAccessibleName(text)
+        self.save_button.setText(_("Save settings"))
+
+    def open(self, **kwargs) -> None:
+        self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
+        for key, spin in self.fields.items():
+            spin.setValue(settings.integer(self.ctx.db, key))
+        self.message.clear()
+
+    def save(self) -> None:
+        try:
+            for key, spin in self.fields.items():
+                if spin.value() != settings.integer(self.ctx.db, key):
+                    settings.set_setting(self.ctx, key, str(spin.value()))
+        except ValidationError as err:
+            self.message.setText("\n".join(err.errors.values()))
+            return
+        except LoketError as err:
+            self.message.setText(str(err))
+            return
+        self.message.setText(_("The settings were saved."))
+        window = self.main_window()
+        lock = window.findChild(_lock_class()) if window is not None else None
+        if lock is not None:
+            lock.set_minutes(settings.lock_minutes(self.ctx.db))
+
+
+def _lock_class():
+    from ui.lock import LockController
+
+    return LockController

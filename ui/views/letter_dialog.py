@@ -80,6 +80,12 @@ class LetterView(View):
         self._stored: dict[str, appointments.Appointment] = {}
         self.template = QComboBox(self)
         self.template.setObjectName("letterTemplate")
+        # long template descriptions must not widen the panel at 200 % text size; the open
+        # list still shows them in full
+        self.template.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.template.setMinimumContentsLength(24)
         for name in letters.template_names():
             self.template.addItem(name, name)
         self.language = QComboBox(self)

@@ -29,6 +29,7 @@ def _person(ctx, v_number, last_activity, *, health=True):
     if health:
         intake.set_health(ctx, v.id, "Diabetes", "explicit_consent")
     ctx.db.execute("UPDATE visitor SET last_activity_at = ? WHERE id = ?", (last_activity, p.id))
+    ctx.db.execute("UPDATE visit SET arrived_at = ? WHERE id = ?", (last_activity, v.id))
     return p, v
 
 
@@ -38,7 +39,22 @@ def people(db):
     old, old_visit = _person(admin, "1000000001", "2024-10-01T09:00:00Z")  # 26 months ago
     edge, _ = _person(admin, "1000000002", "2024-11-29T09:00:00Z")  # just under 24 months
     recent, _ = _person(admin, "1000000003", "2026-06-01T09:00:00Z")
-    return admin, {"old": old, "edge": edge, "recent": recent, "old_visit": old_visit}
+    # Last touched long ago, but a referral of theirs changed status last month.
+    referred, referred_visit = _person(admin, "1000000004", "2024-01-01T09:00:00Z")
+    from tests.letters_support import partner, refer
+
+    service = partner(db, "Taalhuis Zwolle", city="Zwolle")
+    referral = refer(db, referred_visit.id, service)
+    db.execute(
+        "UPDATE referral SET status_changed_at = '2026-10-20T10:00:00Z' WHERE id = ?", (referral,)
+    )
+    return admin, {
+        "old": old,
+        "edge": edge,
+        "recent": recent,
+        "old_visit": old_visit,
+        "referred": referred,
+    }
 
 
 def _row(db, person):
@@ -77,7 +93,7 @@ def test_run_anonymises_only_expired_visitors(db, people):
     assert v["visit_date"] and v["topic_code"] == "residence_permit"  # counts still work
     assert db.scalar("SELECT count(*) FROM visit_need WHERE visit_id = ?", (v["id"],)) == 1
     assert db.scalar("SELECT count(*) FROM visit_health WHERE visit_id = ?", (v["id"],)) == 0
-    for key in ("edge", "recent"):
+    for key in ("edge", "recent", "referred"):
         row = _row(db, p[key])
         assert row["anonymised_at"] is None and row["v_number"] is not None
     # The name is gone from the search index too.

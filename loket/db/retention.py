@@ -11,17 +11,19 @@ import sqlite3
 
 from loket.db.connection import Database
 
-# The activity date a retention period counts from: the visitor's last activity.
-_ACTIVITY = "coalesce(last_activity_at, created_at)"
-
 
 def expired_visitors_sql(cutoff: str, *, anonymised: bool | None = None) -> tuple[str, tuple]:
-    """Visitors whose last activity is before `cutoff`."""
-    extra = ""
-    if anonymised is False:
-        extra = " AND anonymised_at IS NULL"
-    sql = f"SELECT id FROM visitor WHERE {_ACTIVITY} < ?{extra}"
-    return sql, (cutoff,)
+    """Visitors with no activity since `cutoff`: not in `last_activity_at`, and no visit,
+    referral status change or letter since, whichever module forgot to touch the visitor."""
+    extra = " AND v.anonymised_at IS NULL" if anonymised is False else ""
+    sql = (
+        f"SELECT v.id FROM visitor v WHERE coalesce(v.last_activity_at, v.created_at) < ?{extra}"
+        " AND NOT EXISTS (SELECT 1 FROM visit x WHERE x.visitor_id = v.id AND x.arrived_at >= ?)"
+        " AND NOT EXISTS (SELECT 1 FROM referral r JOIN visit x ON x.id = r.visit_id"
+        "   WHERE x.visitor_id = v.id AND r.status_changed_at >= ?)"
+        " AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.visitor_id = v.id AND l.created_at >= ?)"
+    )
+    return sql, (cutoff, cutoff, cutoff, cutoff)
 
 
 def one_visitor_sql(visitor_id: str) -> tuple[str, tuple]:

@@ -6,7 +6,8 @@ Every call of a PySide6 method that returns nothing (`setText`, `setObjectName`,
 happens; on 3.11 its count falls with each call until the interpreter aborts with "Fatal
 Python error: none_dealloc" — after some thousands of calls, i.e. minutes into a working day.
 
-Until the bindings are fixed we give `None` a reference count so large that no session can
+`True` and `False` suffer the same in some calls.  Until the bindings are fixed we give
+`None`, `True` and `False` a reference count so large that no session can
 use it up, which is what Python 3.12 does by design.  `tests/ui/test_pyside_compat.py` shows
 the bug and that the guard holds.
 """
@@ -25,8 +26,10 @@ def guard_none_refcount() -> bool:
         return False
     if getattr(sys, "_loket_none_guard", False):
         return True
-    # ob_refcnt is the first field of every object in a release build of CPython
-    ctypes.c_ssize_t.from_address(id(None)).value += _HEADROOM
+    # ob_refcnt is the first field of every object in a release build of CPython; True and
+    # False lose references the same way (seen as "bool_dealloc" aborts)
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _HEADROOM
     sys._loket_none_guard = True
     return True
 

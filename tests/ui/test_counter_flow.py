@@ -211,6 +211,7 @@ def test_draft_restored_after_window_torn_down_mid_edit(qtbot, ctx, db, monkeypa
     assert view.fields["given_names"].widget.text() == "Tesfay"
     assert view.fields["family_name"].widget.text() == "ገብረ"
     assert restored == view.drafts.draft_id
+    assert view.restored.isVisible()  # staff see that this is restored input
     shortcut(qtbot, second, Qt.Key.Key_S)
     assert second.current_view().name == "visitor"
     assert drafts.list_drafts(ctx) == []

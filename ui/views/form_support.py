@@ -70,6 +70,31 @@ def show_errors(fields: dict[str, FormField], errors: dict[str, str]) -> FormFie
     return first
 
 
+def restored_notice(parent: QWidget) -> QLabel:
+    """The line that tells staff a form holds restored input, not a fresh start."""
+    label = QLabel(parent)
+    label.setObjectName("restoredNotice")
+    label.setWordWrap(True)
+    theme.mark_text(label, "info")
+    label.hide()
+    return label
+
+
+def show_restored(label: QLabel, draft) -> None:
+    if draft is None:
+        label.hide()
+        return
+    from ui.models.counter_models import format_date, format_time
+
+    text = _(
+        "Restored: what was typed on {date} at {time} and not saved. Check it, then save "
+        "with Ctrl+S."
+    ).format(date=format_date(draft.updated_at), time=format_time(draft.updated_at))
+    label.setText(text)
+    label.setAccessibleName(text)
+    label.show()
+
+
 def ask_unsaved(parent: QWidget) -> str:
     """Leaving a form with unsaved input: 'keep' (as a draft), 'discard' or 'stay'."""
     box = QMessageBox(parent)

@@ -60,6 +60,8 @@ class RegisterView(View):
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         outer.addWidget(self.intro)
+        self.restored = form_support.restored_notice(self)
+        outer.addWidget(self.restored)
 
         # The duplicate warning sits above the form, in the flow of the page (not a dialog).
         self.duplicate = QFrame(self)
@@ -181,6 +183,7 @@ class RegisterView(View):
         if self.drafts.dirty:
             self.drafts.save_now()  # opened afresh over unsaved input: keep that as a draft
         self.drafts.paused = True
+        form_support.show_restored(self.restored, None)
         self.editing_id = visitor_id
         self._confirmed_new = False
         self.duplicate.hide()
@@ -190,6 +193,7 @@ class RegisterView(View):
             from loket import drafts
 
             draft = drafts.load_draft(self.ctx, draft_id)
+            form_support.show_restored(self.restored, draft)
             values = draft.payload
             self.editing_id = values.get("editing_id") or None
             self.drafts.reset(draft_id)

@@ -56,6 +56,8 @@ class VisitView(View):
         self.heading.setObjectName("visitHeading")
         theme.emphasise(self.heading, 1.4)
         outer.addWidget(self.heading)
+        self.restored = form_support.restored_notice(self)
+        outer.addWidget(self.restored)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -250,6 +252,7 @@ class VisitView(View):
         if self.drafts.dirty:
             self.drafts.save_now()  # opened afresh over unsaved input: keep that as a draft
         self.drafts.paused = True
+        form_support.show_restored(self.restored, None)
         self.form_error.clear()
         self.health_box.hide()
         self.health_button.show()
@@ -260,6 +263,7 @@ class VisitView(View):
             from loket import drafts
 
             draft = drafts.load_draft(self.ctx, draft_id)
+            form_support.show_restored(self.restored, draft)
             values = draft.payload
             visitor_id = draft.visitor_id or values.get("visitor_id")
             visit_id = values.get("visit_id") or None

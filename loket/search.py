@@ -223,6 +223,12 @@ def _search_name(db: Database, text: str) -> list:
             starts = [f"^{phrase(g)}" for g in repo.trigrams_starting(db, t)]
             parts.append("(" + " OR ".join([phrase(" " + t), *starts]) + ")")
         rows = repo.fts_candidates(db, " AND ".join(parts), CANDIDATES)
+    if not rows and len(tokens) == 1 and len(tokens[0]) >= 6:
+        # "alhassan" for "Al-Hassan", "abdulrahman" for "Abdul Rahman": the same word with a
+        # space somewhere inside.  Only asked when nothing else matched.
+        t = tokens[0]
+        split = " OR ".join(phrase(f"{t[:i]} {t[i:]}") for i in range(2, len(t) - 1))
+        rows = repo.fts_candidates(db, split, CANDIDATES)
     return _rank_names(_unique(rows), tokens)
 
 
@@ -242,6 +248,8 @@ def _rank_names(rows, tokens: list[str]) -> list:
                     best = max(best, 2)
                 elif len(token) >= 3 and token in word:
                     best = max(best, 1)
+            if best == 0 and len(token) >= 6 and token in "".join(words):
+                best = 1  # typed without the space or hyphen the name has
             if best == 0:
                 break
             total += best

@@ -77,6 +77,9 @@ def test_partial_names_inside_a_word(people):
     assert results[0].visitor_id == made["hassan"].id
     assert search_visitors(ctx, "al-hass")[0].visitor_id == made["hassan"].id
     assert search_visitors(ctx, "ssan")[0].reason == "name_partial"
+    # Typed without the hyphen or the space, and the other way round.
+    assert search_visitors(ctx, "alhassan")[0].visitor_id == made["hassan"].id
+    assert search_visitors(ctx, "AlHassan")[0].visitor_id == made["hassan"].id
 
 
 def test_other_scripts(people):

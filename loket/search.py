@@ -12,6 +12,10 @@ Why it is built this way:
   as part of the trigram (" al" = a later word starting with "al") and, for the first word,
   the trigrams the index holds that start with them, anchored to the start (^"ali" OR ^"alm"
   ...).  A single letter waits for the next keystroke.
+- Numbers: a whole V-nummer or BSN, or the start of one, is answered by the column indexes;
+  digits anywhere (a phone number, a partial birth date) go to the trigram index.  A name
+  typed without its space or hyphen ("alhassan") is tried with a space inside it, only when
+  nothing else matched.
 - Searching is not "opening": no audit row per keystroke.  Opening a visitor is audited
   (`intake.get_visitor`).
 """

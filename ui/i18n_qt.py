@@ -33,8 +33,10 @@ from loket import i18n
 
 T = TypeVar("T")
 
-# The pseudo-locale has no Qt catalogue; its dates and numbers follow English.
-_QT_LOCALE = {"nl": "nl_NL", "en": "en_GB", "ar": "ar", i18n.PSEUDO: "en_GB"}
+# The pseudo-locale has no Qt catalogue; its dates and numbers follow English.  Arabic is
+# Modern Standard Arabic with Western digits (ar_001), like the V-numbers, BSNs and phone
+# numbers around it, the digits in letters and the dates the core formats with Babel.
+_QT_LOCALE = {"nl": "nl_NL", "en": "en_GB", "ar": "ar_001", i18n.PSEUDO: "en_GB"}
 
 
 class LanguageNotifier(QObject):

@@ -15,28 +15,23 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.i18n import _
-from loket.paths import resources_dir
-
-_FONTS = {
-    "latin": ("LoketAccess", "NotoSans-Regular.ttf"),
-    "latin-bold": ("LoketAccess-Bold", "NotoSans-Bold.ttf"),
-    "arabic": ("LoketAccessArabic", "NotoSansArabic-Regular.ttf"),
-    "ethiopic": ("LoketAccessEthiopic", "NotoSansEthiopic-Regular.ttf"),
-}
 
 
 def _register() -> dict[str, str]:
-    names = {}
-    for key, (name, filename) in _FONTS.items():
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(resources_dir() / "fonts" / filename)))
-        names[key] = name
-    return names
+    """The shipped Noto fonts, as the letters register them (one registration per file:
+    a second one under another name would confuse the letters' glyph bookkeeping)."""
+    from loket.letters.fonts import fonts
+
+    regular, bold = fonts(False).names, fonts(True).names
+    return {
+        "latin": regular["latin"],
+        "latin-bold": bold["latin"],
+        "arabic": regular["arabic"],
+        "ethiopic": regular["ethiopic"],
+    }
 
 
 def _script(ch: str) -> str:
@@ -68,6 +63,28 @@ def _wrap(run: str, script: str, fonts: dict[str, str]) -> str:
     if script == "latin":
         return escape(run)
     return f'<font name="{fonts[script]}">{escape(run)}</font>'
+
+
+def _field_label(key: str) -> str:
+    labels = {
+        "given_names": _("Given names"),
+        "family_name": _("Family name"),
+        "date_of_birth": _("Date of birth"),
+        "v_number": _("V-nummer"),
+        "bsn": _("BSN"),
+        "phone": _("Phone"),
+        "email": _("E-mail"),
+        "address": _("Address"),
+        "postal_code": _("Postal code"),
+        "city": _("City"),
+        "preferred_language": _("Language"),
+        "interpreter_needed": _("Interpreter needed"),
+        "interpreter_language": _("Interpreter language"),
+        "created_at": _("Registered on"),
+        "last_activity_at": _("Last activity"),
+        "anonymised_at": _("Data removed on"),
+    }
+    return labels.get(key, key)
 
 
 def write_pdf(data: dict, path: Path) -> None:
@@ -105,7 +122,7 @@ def write_pdf(data: dict, path: Path) -> None:
         ),
         Spacer(1, 4 * mm),
         Paragraph(escape(_("Your details")), h2),
-        table([(k, v[k]) for k in v]),
+        table([(_field_label(k), v[k]) for k in v]),
         Paragraph(escape(_("Visits")), h2),
     ]
     if not data["visits"]:

@@ -64,16 +64,23 @@ GENESIS = "0" * 64
 KEY_FILENAME = "subject.key"
 
 
+_KEYS: dict[str, bytes] = {}
+
+
 def _key(db: Database) -> bytes:
     path = db.path.parent / KEY_FILENAME
+    cached = _KEYS.get(str(path))
+    if cached is not None:
+        return cached
     try:
-        return bytes.fromhex(path.read_text().strip())
+        key = bytes.fromhex(path.read_text().strip())
     except FileNotFoundError:
         key = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(key.hex())
-        return key
+    _KEYS[str(path)] = key
+    return key
 
 
 def subject_ref(db: Database, number: str | None) -> str | None:

@@ -98,29 +98,52 @@ def clear_records(ctx: Context, visitor_ids: tuple[str, tuple]) -> dict[str, int
     }
 
 
+BATCH = 200  # visitors anonymised per transaction, so the app is never kept waiting long
+
+
 def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> RetentionResult:
     """Apply every retention period once.  A dry run counts what would change and changes
-    nothing (the work is done in a transaction that is rolled back)."""
+    nothing (the work is done in a transaction that is rolled back).  Visitors are
+    anonymised in batches of BATCH, each batch in its own transaction, so that a large
+    backlog never holds the database for long."""
     if ctx.user is not None or ctx.origin != "system":
         ctx.require(Permission.RETENTION_RUN, object_type="retention")
     db = ctx.db
     result = RetentionResult(dry_run=dry_run, cutoffs=cutoffs(db, now))
+    c = result.cutoffs
+    expired = repo.expired_visitors_sql(c["visitor"], anonymised=False)
     db.execute("PRAGMA secure_delete = ON")
     try:
-        with db.transaction():
-            c = result.cutoffs
-            result.counts["visit"] = repo.clear_visits(db, repo.expired_visitors_sql(c["visit"]))
-            result.counts["referral"] = repo.clear_referrals(
-                db, repo.expired_visitors_sql(c["referral"])
+        try:
+            with db.transaction():
+                result.counts["visit"] = repo.clear_visits(
+                    db, repo.expired_visitors_sql(c["visit"])
+                )
+                result.counts["referral"] = repo.clear_referrals(
+                    db, repo.expired_visitors_sql(c["referral"])
+                )
+                result.counts["letter"] = repo.clear_letters(
+                    db, repo.expired_visitors_sql(c["letter"])
+                )
+                if dry_run:
+                    result.counts["visitor"] = len(repo.visitors_to_anonymise(db, expired))
+                    raise _DryRun
+        except _DryRun:
+            audit.record(
+                ctx,
+                action="retention.run",
+                object_type="retention",
+                detail={"dry_run": True, "counts": result.counts},
             )
-            result.counts["letter"] = repo.clear_letters(db, repo.expired_visitors_sql(c["letter"]))
-            expired = repo.expired_visitors_sql(c["visitor"], anonymised=False)
-            if not dry_run:
-                result.counts["visitor"] = anonymise(ctx, expired, "retention")
-            else:
-                result.counts["visitor"] = len(repo.visitors_to_anonymise(db, expired))
-            if dry_run:
-                raise _DryRun
+            return result
+        result.counts["visitor"] = 0
+        ids = [row["id"] for row in repo.visitors_to_anonymise(db, expired)]
+        for start in range(0, len(ids), BATCH):
+            with db.transaction():
+                result.counts["visitor"] += anonymise(
+                    ctx, repo.visitor_list_sql(ids[start : start + BATCH]), "retention"
+                )
+        with db.transaction():
             if result.total:
                 repo.optimise_search_index(db)
             audit.record(
@@ -129,13 +152,6 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
                 object_type="retention",
                 detail={"dry_run": False, "counts": result.counts},
             )
-    except _DryRun:
-        audit.record(
-            ctx,
-            action="retention.run",
-            object_type="retention",
-            detail={"dry_run": True, "counts": result.counts},
-        )
     finally:
         db.execute("PRAGMA secure_delete = OFF")
     return result

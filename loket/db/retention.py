@@ -26,6 +26,10 @@ def expired_visitors_sql(cutoff: str, *, anonymised: bool | None = None) -> tupl
     return sql, (cutoff, cutoff, cutoff, cutoff)
 
 
+def visitor_list_sql(ids: list[str]) -> tuple[str, tuple]:
+    return f"SELECT id FROM visitor WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids)
+
+
 def one_visitor_sql(visitor_id: str) -> tuple[str, tuple]:
     return "SELECT id FROM visitor WHERE id = ?", (visitor_id,)
 

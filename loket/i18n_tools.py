@@ -7,6 +7,7 @@ only compile, so the .mo files are never committed and never stale.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -67,19 +68,33 @@ def update() -> None:
         if not pot.exists():
             continue
         for lang in languages(domain):
-            _babel(
-                "update",
-                "--no-fuzzy-matching",
-                "--ignore-obsolete",
-                "-D",
-                domain,
-                "-i",
-                str(pot),
-                "-d",
-                str(locales_dir()),
-                "-l",
-                lang,
-            )
+            update_catalogue(pot, locales_dir() / lang / "LC_MESSAGES" / f"{domain}.po")
+
+
+_EXTRA_HEADER = re.compile(r'^"(X-[\w-]+: [^"\\]*)\\n"$', re.MULTILINE)
+
+
+def update_catalogue(pot: Path, po: Path) -> None:
+    """`pybabel update` that keeps what it would drop: the catalogue's own header fields
+    (X-Certified-Translation says whether a certified translator checked it)."""
+    from babel.messages.pofile import read_po, write_po
+
+    text = po.read_text(encoding="utf-8")
+    extra = _EXTRA_HEADER.findall(text.split("\n\n", 1)[0])
+    with open(pot, "rb") as fh:
+        template = read_po(fh)
+    with open(po, "rb") as fh:
+        catalogue = read_po(fh, locale=po.parent.parent.name)
+    catalogue.update(template, no_fuzzy_matching=True)
+    with open(po, "wb") as fh:
+        write_po(fh, catalogue, width=100, ignore_obsolete=True)
+    if extra:
+        text = po.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n\n")
+        missing = [f'"{field}\\n"' for field in extra if f'"{field}\\n"' not in head]
+        if missing:
+            head = head.rstrip("\n") + "\n" + "\n".join(missing)
+            po.write_text(head + sep + body, encoding="utf-8")
 
 
 def compile_all() -> None:

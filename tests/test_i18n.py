@@ -170,3 +170,19 @@ def test_percent_sign_read_as_placeholder_fails(tmp_path):
     # `pybabel compile` would refuse the whole catalogue.
     pot, po = _pair(tmp_path, {"Up to 100 % of it": "Tot 100 % ervan"})
     assert "format" in {p.kind for p in check(pot, po)}
+
+
+def test_update_keeps_the_certification_header(tmp_path):
+    pot, po = _pair(tmp_path, {"Save": "Opslaan"})
+    text = po.read_text(encoding="utf-8").replace(
+        '"Generated-By:', '"X-Certified-Translation: yes\\n"\n"Generated-By:', 1
+    )
+    po.write_text(text, encoding="utf-8")
+    template = Catalog(fuzzy=False)
+    template.add("Save")
+    template.add("Open")
+    _write(pot, template)
+    i18n_tools.update_catalogue(pot, po)
+    text = po.read_text(encoding="utf-8")
+    assert '"X-Certified-Translation: yes\\n"' in text
+    assert [(p.msgid, p.kind) for p in check(pot, po)] == [("Open", "untranslated")]

@@ -113,7 +113,7 @@ def schedules(db: Database, service_id: str, location_id: str | None) -> list[sq
 
 def documents(db: Database, service_id: str) -> list[str]:
     rows = db.all(
-        "SELECT document FROM required_document WHERE service_id = ? ORDER BY created_at, id",
+        "SELECT document FROM required_document WHERE service_id = ? ORDER BY created_at, rowid",
         (service_id,),
     )
     return [r["document"] for r in rows]

@@ -17,6 +17,7 @@ import string
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -84,7 +85,7 @@ class LetterCatalogue:
             return True
         return self.headers.get(CERTIFIED_HEADER, "no").strip().lower() == "yes"
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Revision date plus a digest of the translations, recorded with every letter."""
         if self.lang == SOURCE_LANGUAGE:

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFObject
 from reportlab.pdfbase.ttfonts import TTFont
 
 from loket.errors import LoketError
@@ -28,12 +32,56 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
 }
 FALLBACK_ORDER = ("latin", "arabic", "ethiopic")
+SUBSET_CACHE = 64  # glyph subsets kept per font (a few hundred kB at most)
 
 _lock = threading.RLock()
 
 
 class FontMissing(LoketError):
     """A shipped font file is missing or unreadable."""
+
+
+class _MemoFlate:
+    """ReportLab's FlateDecode filter, remembering the compressed bytes of recent inputs
+    (font subsets: compressing them is a third of the time spent writing a letter)."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, size: int) -> None:
+        self._done: OrderedDict[bytes, bytes] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def encode(self, data: bytes | str) -> bytes:
+        if isinstance(data, str):
+            data = data.encode("utf8")
+        with self._lock:
+            out = self._done.get(data)
+            if out is not None:
+                self._done.move_to_end(data)
+                return out
+        out = zlib.compress(data)
+        with self._lock:
+            self._done[data] = out
+            if len(self._done) > self._size:
+                self._done.popitem(last=False)
+        return out
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+_MEMO_FLATE = _MemoFlate(4 * SUBSET_CACHE)
+
+
+class _Formatted(PDFObject):
+    """A PDF value already written out."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
 
 
 class LetterFont(TTFont):
@@ -44,6 +92,35 @@ class LetterFont(TTFont):
         self.private_text: dict[int, str] = {}  # private-use code -> the text it draws
         self._private_keys: dict[tuple[int, str], int] = {}
         self._next_private = 0xE000
+        self._dest: dict[int, str] = {}  # code -> its ToUnicode hex (codes never change)
+        self._widths_done: dict[tuple[int, ...], _Formatted] = {}
+        # Subsetting the TrueType file is the costliest step of writing a letter; the same
+        # glyph subset (a template's fixed sentences) gives the same bytes every time.
+        self._subsets: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+        make_subset = self.face.makeSubset
+
+        def cached_subset(subset) -> bytes:
+            key = tuple(subset)
+            data = self._subsets.get(key)
+            if data is None:
+                data = self._subsets[key] = make_subset(subset)
+                if len(self._subsets) > SUBSET_CACHE:
+                    self._subsets.popitem(last=False)
+            else:
+                self._subsets.move_to_end(key)
+            return data
+
+        self.face.makeSubset = cached_subset
+        add_subset_objects = self.face.addSubsetObjects
+
+        def add_subset(doc, fontname, subset):
+            ref = add_subset_objects(doc, fontname, subset)
+            stream = doc.idToObject.get(f"fontFile:{self.face.filename}({fontname})")
+            if stream is not None and stream.filters:
+                stream.filters = [_MEMO_FLATE]  # the same subset compresses to the same bytes
+            return ref
+
+        self.face.addSubsetObjects = add_subset
 
     def code_for(self, gid: int, text: str, advance_1000: float) -> int:
         """A character code that ReportLab maps to glyph `gid`, remembered as drawing `text`."""
@@ -69,12 +146,29 @@ class LetterFont(TTFont):
     def addObjects(self, doc) -> None:
         state = self.state.get(doc)
         subsets = [list(s) for s in state.subsets] if state else []
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
         super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
         for n, subset in enumerate(subsets):
             base = self._base_name(n)
             stream = doc.idToObject.get("toUnicodeCMap:" + base)
             if stream is not None:
                 stream.content = self._to_unicode_cmap(base, subset)
+            pdf_font = fonts.get(names[n])
+            if pdf_font is not None:
+                pdf_font.Widths = self._widths(subset)
+
+    def _widths(self, subset: list[int]) -> _Formatted:
+        """The subset's /Widths array, formatted once (the numbers never change)."""
+        key = tuple(subset)
+        found = self._widths_done.get(key)
+        if found is None:
+            width = self.face.getCharWidth
+            text = "[" + " ".join(fp_str(width(code)) for code in subset) + "]"
+            found = self._widths_done[key] = _Formatted(text.encode("ascii"))
+            if len(self._widths_done) > SUBSET_CACHE:
+                self._widths_done.pop(next(iter(self._widths_done)))
+        return found
 
     def _base_name(self, n: int) -> str:
         from reportlab.pdfbase.ttfonts import SUBSETN
@@ -83,9 +177,14 @@ class LetterFont(TTFont):
         return raw.decode("pdfdoc")
 
     def _to_unicode_cmap(self, base: str, subset: list[int]) -> str:
+        known = self._dest
+
         def dest(code: int) -> str:
-            text = self.private_text.get(code, chr(code)) or "\u200c"
-            return "".join(f"{b:04X}" for b in _utf16_units(text))
+            hexed = known.get(code)
+            if hexed is None:
+                text = self.private_text.get(code, chr(code)) or "\u200c"
+                hexed = known[code] = text.encode("utf-16-be").hex().upper()
+            return hexed
 
         lines = [
             "/CIDInit /ProcSet findresource begin",
@@ -110,11 +209,6 @@ class LetterFont(TTFont):
             "end",
         ]
         return "\n".join(lines)
-
-
-def _utf16_units(text: str) -> list[int]:
-    data = text.encode("utf-16-be")
-    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ bidi word order); right-to-left sections put numbers, pictograms and alignment o
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor, black
@@ -62,7 +63,7 @@ class TextFlow(Flowable):
         lead: float = 0.0,
         space_before: float = 0.0,
         space_after: float = 0.0,
-        lines: list[list[shaping.Word]] | None = None,
+        lines: list[shaping.Line] | None = None,
         first: bool = True,
     ) -> None:
         super().__init__()
@@ -73,19 +74,16 @@ class TextFlow(Flowable):
         self._first = first
         self.line_height = size * LEADING
 
-    def _layout(self, width: float) -> list[list[shaping.Word]]:
+    def _layout(self, width: float) -> list[shaping.Line]:
         if self._lines is not None:
             return self._lines
-        lines: list[list[shaping.Word]] = []
-        text_width = width - self.lead
-        for paragraph in _hard_lines(self.pieces):
-            words = [
-                w
-                for text, bold in paragraph
-                for w in shaping.split_words(text, bold, self.rtl, isolate=True)
-            ]
-            lines.extend(shaping.break_lines(words, text_width, self.size, False) or [[]])
-        return lines
+        key = (tuple(self.pieces), self.size, self.rtl, width - self.lead)
+        lines = _LAYOUTS.get(key)
+        if lines is None:
+            lines = _LAYOUTS[key] = _lay_out(self.pieces, self.size, self.rtl, width - self.lead)
+            if len(_LAYOUTS) > LAYOUT_CACHE:
+                _LAYOUTS.popitem(last=False)
+        return list(lines)
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -133,12 +131,13 @@ class TextFlow(Flowable):
         c = self.canv
         c.setFillColor(self.color)
         y = self.height - self.size * 1.05
-        for line in self.lines:
-            arranged = shaping.arrange(line, self.rtl, self.size)
-            w = shaping.line_width(arranged, self.size)
-            x = self.width - self.lead - w if self.rtl else self.lead
-            shaping.draw_line(c, arranged, x, y, self.size)
-            y -= self.line_height
+        if self.lines:
+            text = c.beginText()
+            for line in self.lines:
+                x = self.width - self.lead - line.width if self.rtl else self.lead
+                shaping.draw_line(text, line, x, y, self.size)
+                y -= self.line_height
+            c.drawText(text)
         if not self._first:
             return
         mark = self.size * 1.6
@@ -155,6 +154,27 @@ class TextFlow(Flowable):
             digit = shaping.shape_word(str(self.number), True)
             c.setFont(digit.runs[0].font_name, self.size)
             c.drawString(cx - digit.width(self.size) / 2, cy - self.size * 0.36, digit.runs[0].text)
+
+
+# Laid-out paragraphs by (pieces, size, direction, width): a letter's sentences recur in
+# every letter of that template, only names and dates differ.  Used under `render_lock`.
+LAYOUT_CACHE = 4096
+_LAYOUTS: OrderedDict[tuple, tuple[shaping.Line, ...]] = OrderedDict()
+
+
+def _lay_out(
+    pieces: list[tuple[str, bool]], size: float, rtl: bool, width: float
+) -> tuple[shaping.Line, ...]:
+    lines: list[shaping.Line] = []
+    for paragraph in _hard_lines(pieces):
+        words = [
+            w
+            for text, bold in paragraph
+            for w in shaping.split_words(text, bold, rtl, isolate=True)
+        ]
+        for line in shaping.break_lines(words, width, size, False) or [[]]:
+            lines.append(shaping.set_line(line, rtl, size))
+    return tuple(lines)
 
 
 def _hard_lines(pieces: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:

@@ -14,17 +14,22 @@ KINDS = ("date", "time", "place", "documents", "phone", "contact", "check", "inf
 
 
 def draw(canvas, kind: str, x: float, y: float, size: float) -> None:
+    """Each pictogram is drawn once per PDF, as a form (XObject) that every use refers to."""
     if kind not in KINDS:
         raise ValueError(f"unknown pictogram {kind!r}")
+    name = f"pictogram-{kind}"
+    if not canvas.hasForm(name):
+        canvas.beginForm(name, 0, 0, 100, 100)
+        canvas.setStrokeColor(INK)
+        canvas.setFillColor(INK)
+        canvas.setLineWidth(7)
+        canvas.setLineJoin(1)
+        canvas.setLineCap(1)
+        globals()[f"_{kind}"](canvas)
+        canvas.endForm()
     canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(size / 100, size / 100)  # draw on a 100 x 100 grid
-    canvas.setStrokeColor(INK)
-    canvas.setFillColor(INK)
-    canvas.setLineWidth(7)
-    canvas.setLineJoin(1)
-    canvas.setLineCap(1)
-    globals()[f"_{kind}"](canvas)
+    canvas.transform(size / 100, 0, 0, size / 100, x, y)  # the form is a 100 x 100 grid
+    canvas.doForm(name)
     canvas.restoreState()
 
 

@@ -315,42 +315,68 @@ def line_width(arranged: list[tuple[float, Word]], size: float) -> float:
     return sum(gap + w.width(size) for gap, w in arranged)
 
 
-def draw_line(canvas, arranged: list[tuple[float, Word]], x: float, y: float, size: float) -> None:
-    """Draw an arranged line starting at x (its left edge).
+@dataclass(frozen=True)
+class Line:
+    """A laid-out line: its words (logical order), its width and the text operations that
+    draw it, as (font name, x from the line's left edge, glyphs)."""
+
+    words: tuple[Word, ...]
+    width: float
+    ops: tuple[tuple[str, float, str], ...]
+
+
+def set_line(words: list[Word], rtl: bool, size: float) -> Line:
+    """Arrange a line and turn it into text operations.
 
     Consecutive unpositioned runs of one font are joined into one string (with a real space
     where the gap is exactly that font's space), so a line of Dutch is one text operation
     instead of one per word; positioned (shaped) runs are drawn one by one.
     """
-    from reportlab.pdfbase import pdfmetrics
-
+    arranged = arrange(words, rtl, size)
+    ops: list[tuple[str, float, str]] = []
     pending: list[str] = []
     pending_font = ""
-    start_x = x
-
-    def flush() -> None:
-        if pending:
-            canvas.setFont(pending_font, size)
-            canvas.drawString(start_x, y, "".join(pending))
-            pending.clear()
-
+    start_x = x = 0.0
     for gap, word in arranged:
         for k, run in enumerate(word.runs):
             lead = gap if k == 0 else 0.0
             plain = not isinstance(run.text, ShapedStr)
             if plain and pending and run.font_name == pending_font:
-                space = pdfmetrics.getFont(run.font_name).face.charWidths[32] * size / 1000
-                if lead == 0.0 or abs(lead - space) < 1e-6:
+                if lead == 0.0 or abs(lead - _space_width(run.font_name, size)) < 1e-6:
                     pending.append(" " + run.text if lead else run.text)
                     x += lead + run.advance * size / 1000
                     continue
-            flush()
+            if pending:
+                ops.append((pending_font, start_x, "".join(pending)))
+                pending.clear()
             x += lead
             if plain:
                 pending_font, start_x = run.font_name, x
                 pending.append(run.text)
             else:
-                canvas.setFont(run.font_name, size)
-                canvas.drawString(x, y, run.text)
+                ops.append((run.font_name, x, run.text))
             x += run.advance * size / 1000
-    flush()
+    if pending:
+        ops.append((pending_font, start_x, "".join(pending)))
+    return Line(tuple(words), line_width(arranged, size), tuple(ops))
+
+
+def draw_line(text, line: Line, x: float, y: float, size: float) -> None:
+    """Add a laid-out line, its left edge at x, to `text`: a ReportLab text object
+    (`canvas.beginText()`), so that a paragraph is one text block in the PDF."""
+    current = ""
+    for font_name, dx, glyphs in line.ops:
+        # A positioned run always restates its font: ReportLab's text object can only
+        # start a raised glyph (an Arabic mark) after a font operator of its own.
+        if font_name != current or isinstance(glyphs, ShapedStr):
+            text.setFont(font_name, size)
+            current = font_name
+        text.setTextOrigin(x + dx, y)
+        text.textOut(glyphs)
+
+
+@lru_cache(maxsize=64)
+def _space_width(font_name: str, size: float) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(font_name).face.charWidths[32] * size / 1000

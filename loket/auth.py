@@ -106,15 +106,16 @@ def _authenticate(ctx: Context, username: str, password: str, *, action: str = "
 
 
 def _sign_in(ctx: Context, row) -> Staff:
+    """Set the acting user and the desk: this PC's desk (chosen at first start) when there
+    is one, else the desk on the account."""
+    from loket.db import reference
+    from loket.model import Desk
+
     staff = from_row(Staff, row)
     ctx.user = staff
-    ctx.desk = None
-    if staff.desk_id:
-        from loket.db import reference
-        from loket.model import Desk
-
-        desk_row = reference.desk_by_id(ctx.db, staff.desk_id)
-        ctx.desk = from_row(Desk, desk_row) if desk_row else None
+    desk_id = reference.get_setting(ctx.db, "workstation.desk") or staff.desk_id
+    desk_row = reference.desk_by_id(ctx.db, desk_id) if desk_id else None
+    ctx.desk = from_row(Desk, desk_row) if desk_row else None
     return staff
 
 

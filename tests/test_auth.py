@@ -223,3 +223,18 @@ def test_cli_accounts_and_settings(db, monkeypatch, capsys):
     assert settings.lock_minutes(db) == 9
     assert main(["setting", "lock_minutes", "0", *args]) == 2  # out of range
     assert main(["account", "list", "--user", "anna"]) == 2  # counter staff are refused
+
+
+def test_this_pcs_desk_wins_over_the_accounts_desk(db):
+    from loket import settings
+    from loket.db import reference
+
+    admin = context(db, "beheerder", "admin0")
+    make_staff(db, "anna", "balie", desk_code="ZWL")
+    amsterdam = reference.desk_by_code(db, "AMS")
+    if amsterdam is None:
+        amsterdam = next(d for d in reference.desks(db) if d["code"] != "ZWL")
+    settings.store_internal(admin, "workstation.desk", amsterdam["id"])
+    ctx = Context(db=db)
+    auth.login(ctx, "anna", PASSWORD)
+    assert ctx.desk.id == amsterdam["id"]

@@ -7,6 +7,10 @@ when the same colleague signs in again.  Another colleague may sign in instead: 
 form that keeps drafts (`view.drafts`, a form_support.DraftKeeper) is first written as a
 draft of the colleague who typed it; if one cannot be, the switch is refused.  The views are
 then built afresh for the newcomer.  Lock, unlock and switch are written to the audit log.
+
+Open dialogs (a letter, a warning) are covered too: their contents are hidden, not closed,
+and when one of them is modal the lock screen opens in a frameless modal window of its own
+above it, which only a sign-in closes.  Shortcuts and menus are off while locked.
 """
 
 from __future__ import annotations

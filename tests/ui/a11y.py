@@ -10,9 +10,10 @@ names every widget that needs fixing, not only the first.
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -331,3 +332,48 @@ def open_dialog(qtbot, window: MainWindow, name: str, args: dict):
     dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSizeHint()))
     QApplication.processEvents()
     return dialog, ""
+
+
+def focus_chain(root: QWidget) -> list[QWidget]:
+    """The widgets of `root` in Tab order (Qt's focus chain), as the keyboard reaches them."""
+    chain: list[QWidget] = []
+    start = root
+    w = root.nextInFocusChain()
+    while w is not None and w is not start and len(chain) < 2000:
+        if (
+            root.isAncestorOf(w)
+            and w.isVisibleTo(root.window())
+            and w.isEnabled()
+            and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not is_internal(w, root)
+        ):
+            chain.append(w)
+        w = w.nextInFocusChain()
+    return chain
+
+
+def _rect(w: QWidget, window: QWidget) -> QRect:
+    return QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+
+
+def tab_order_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:
+    """Tab steps that go against the reading order: back up within a column, or backwards
+    within a row (leftwards in Dutch and English, rightwards in Arabic)."""
+    out = []
+    rtl = root.isRightToLeft()
+    chain = focus_chain(root)
+    for a, b in itertools.pairwise(chain):
+        ra, rb = _rect(a, window), _rect(b, window)
+        same_column = ra.left() < rb.right() and rb.left() < ra.right()
+        same_row = ra.top() < rb.bottom() and rb.top() < ra.bottom()
+        if same_column and rb.bottom() <= ra.top():
+            out.append(f"{describe(view_name, a)} → {describe(view_name, b)}: Tab goes back up")
+        elif same_row and not same_column:
+            backwards = rb.right() <= ra.left() if not rtl else rb.left() >= ra.right()
+            if backwards:
+                where = "right" if rtl else "left"
+                out.append(
+                    f"{describe(view_name, a)} → {describe(view_name, b)}: Tab goes {where}, "
+                    "against the reading direction"
+                )
+    return out

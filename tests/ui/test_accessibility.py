@@ -73,6 +73,13 @@ def test_every_interactive_widget_takes_keyboard_focus(qtbot, db, ui_state):
     assert not offenders, _report(offenders, "widgets out of reach of the keyboard")
 
 
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_tab_order_follows_the_reading_order(qtbot, db, ui_state, language):
+    i18n.set_language(language)
+    offenders = _walk(qtbot, db, a11y.tab_order_problems)
+    assert not offenders, _report(offenders, f"Tab steps against the reading order ({language})")
+
+
 @pytest.mark.parametrize("which", sorted(theme.THEMES))
 def test_text_colours_of_the_theme_have_contrast(which):
     t = theme.THEMES[which]

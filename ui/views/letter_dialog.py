@@ -144,6 +144,9 @@ class LetterView(View):
         layout = QHBoxLayout(self)
         layout.addLayout(side, 0)
         layout.addWidget(scroll, 1)
+        self.preview_area = scroll
+        scroll.setObjectName("letterPreview")
+        QWidget.setTabOrder(self.close_button, scroll)  # Tab: the form, its buttons, then the pages
 
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_letter)
@@ -180,6 +183,7 @@ class LetterView(View):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())
+        self.preview_area.setAccessibleName(_("Preview of the letter"))
         labels = [
             _("Letter"),
             _("Language"),

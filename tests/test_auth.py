@@ -238,3 +238,26 @@ def test_this_pcs_desk_wins_over_the_accounts_desk(db):
     ctx = Context(db=db)
     auth.login(ctx, "anna", PASSWORD)
     assert ctx.desk.id == amsterdam["id"]
+
+
+def test_cli_first_admin_only_on_an_empty_database(tmp_path, monkeypatch):
+    from loket.cli import main
+
+    monkeypatch.setenv("LOKET_NEW_PASSWORD", "long enough")
+    monkeypatch.setenv("LOKET_PASSWORD", "long enough")
+    folder = str(tmp_path / "new")
+    assert main(["--data-dir", folder, "init"]) == 0
+    first = [
+        "--data-dir",
+        folder,
+        "account",
+        "first-admin",
+        "beheer",
+        "--name",
+        "Beheer",
+        "--desk",
+        "ZWL",
+    ]
+    assert main(first) == 0
+    assert main(["--data-dir", folder, "account", "list", "--user", "beheer"]) == 0
+    assert main([*first[:4], "tweede", *first[5:]]) == 2  # there is an account now

@@ -39,6 +39,13 @@ def register(subparsers) -> None:
         a.add_argument("username")
         add_user_argument(a)
         a.set_defaults(func=cmd_active, active=active)
+    f = sub.add_parser(
+        "first-admin", help=_("create the first administrator of a database without accounts")
+    )
+    f.add_argument("username")
+    f.add_argument("--name", required=True, help=_("full name"))
+    f.add_argument("--desk", required=True, metavar="CODE", help=_("desk code of this PC"))
+    f.set_defaults(func=cmd_first_admin)
     pw = sub.add_parser("reset-password", help=_("set a new password for an account"))
     pw.add_argument("username")
     add_user_argument(pw)
@@ -154,4 +161,35 @@ def cmd_setting(args: Namespace) -> int:
         return 0
     settings.set_setting(ctx, args.key, args.value)
     print(f"{args.key}\t{settings.get_setting(ctx, args.key)}", file=sys.stdout)
+    return 0
+
+
+def cmd_first_admin(args: Namespace) -> int:
+    """Like the app's first start: only on a database that has no account at all."""
+    from loket import accounts, auth
+    from loket.context import Context
+    from loket.db import reference
+    from loket.errors import ConflictError, ValidationError
+
+    db = open_database(args)
+    if not accounts.first_run_needed(db):
+        raise ConflictError(
+            _(
+                "This database already has accounts; sign in as an "
+                "administrator and use `loket account create`."
+            )
+        )
+    desk = reference.desk_by_code(db, args.desk)
+    if desk is None:
+        raise ValidationError.single("desk", _("Unknown desk code: {code}.").format(code=args.desk))
+    ctx = Context(db=db, origin="cli")
+    accounts.set_up_first_administrator(
+        ctx,
+        desk_id=desk["id"],
+        username=args.username,
+        display_name=args.name,
+        password=_new_password(),
+    )
+    auth.logout(ctx)
+    print(_("Account {name} created.").format(name=args.username))
     return 0

@@ -167,3 +167,28 @@ def test_an_open_dialog_is_covered_and_comes_back(qtbot, db, window):
     assert dialog.isVisible() and note.isVisible() and note.text() == "half typed"
     assert dialog.windowTitle() == "Letter for Yilmaz"
     dialog.reject()
+
+
+def test_the_real_register_form_survives_a_lock_and_becomes_a_draft_on_a_switch(
+    qtbot, db, monkeypatch
+):
+    monkeypatch.setattr(main_window, "START_VIEW", "home")
+    ctx = context(db, "balie", "anna")
+    make_staff(db, "bert", "balie")
+    win = main_window.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    register = win.show_view("register")
+    qtbot.keyClicks(register.fields["family_name"].widget, "Haile")
+    controller = LockController(win, ctx, minutes=60)
+    controller.lock("idle")
+    controller.try_unlock(PASSWORD)
+    assert win.current_view() is register
+    assert register.fields["family_name"].widget.text() == "Haile"
+    qtbot.keyClicks(register.fields["given_names"].widget, "Sara")
+    controller.lock()
+    assert controller.try_switch("bert", PASSWORD)
+    kept = drafts.list_drafts(context(db, "balie", "anna"))
+    assert [d.payload["family_name"] for d in kept] == ["Haile"]
+    assert kept[0].payload["given_names"] == "Sara"
+    assert win.current_view().name == "home"

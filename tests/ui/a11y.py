@@ -124,10 +124,12 @@ def is_internal(widget: QWidget, root: QWidget) -> bool:
 
 
 def interactive_widgets(root: QWidget) -> list[QWidget]:
+    """Inputs, buttons and lists, and anything else the Tab key stops at (a scroll area)."""
     return [
         w
         for w in root.findChildren(QWidget)
-        if isinstance(w, INTERACTIVE) and not is_internal(w, root)
+        if (isinstance(w, INTERACTIVE) or w.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        and not is_internal(w, root)
     ]
 
 

@@ -7,6 +7,7 @@ type, the form is kept as a draft (see form_support.DraftKeeper).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -92,6 +93,7 @@ class RegisterView(View):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
         body = QWidget(scroll)
         form = QFormLayout(body)
         self.fields: dict[str, FormField] = {}

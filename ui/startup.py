@@ -45,10 +45,25 @@ def daily_jobs(db_path: Path) -> dict:
     return {"backup": made, "retention": result}
 
 
-def start_daily_jobs(db_path: Path) -> None:
+RECHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup
+
+
+def start_daily_jobs(db_path: Path):
+    """Run the daily jobs now and then every hour (each does its work once per day)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     from ui.workers import run_in_background
 
     def failed(err: BaseException) -> None:
         log.error("daily backup or retention failed: %s", err)
 
-    run_in_background(lambda: daily_jobs(Path(db_path)), None, failed)
+    def run() -> None:
+        run_in_background(lambda: daily_jobs(Path(db_path)), None, failed)
+
+    run()
+    timer = QTimer(QApplication.instance())
+    timer.setInterval(RECHECK_MS)
+    timer.timeout.connect(run)
+    timer.start()
+    return timer

@@ -26,7 +26,7 @@ from loket.context import Context, system_context
 from loket.db import integrity
 from loket.db.connection import Database
 from loket.db.migrate import latest_version
-from loket.errors import DatabaseDamaged
+from loket.errors import DatabaseDamaged, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
 
@@ -82,7 +82,13 @@ def make_backup(source: Path, out: Path) -> Path:
 def backup(ctx: Context, out: str | Path) -> Path:
     """`loket backup --out FILE`: supervisors and administrators."""
     ctx.require(Permission.BACKUP, object_type="database")
-    path = make_backup(ctx.db.path, Path(out))
+    target = Path(out)
+    live = ctx.db.path.resolve()
+    if target.resolve() in {live, Path(f"{live}-wal"), Path(f"{live}-shm")}:
+        raise ValidationError.single(
+            "out", _("Write the backup to another file than the database itself.")
+        )
+    path = make_backup(ctx.db.path, target)
     audit.record(
         ctx,
         action="backup.create",

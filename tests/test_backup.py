@@ -215,3 +215,12 @@ def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_di
         assert audit.check_chain(ctx) is None
     finally:
         restored.close()
+
+
+def test_backup_refuses_to_overwrite_the_database(db):
+    from loket.errors import ValidationError
+
+    ctx = context(db, "supervisor", "sup")
+    with pytest.raises(ValidationError):
+        backup.backup(ctx, db.path)
+    assert backup.check_database(db) == []

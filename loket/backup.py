@@ -244,6 +244,33 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     return kept
 
 
+def restore_database(ctx: Context, backup_file: Path, *, require_checksum: bool = True) -> Path:
+    """The restore use case (administrators): check the backup, close this connection, put
+    the backup in place, log the restore in the restored database.  Returns the kept file."""
+    ctx.require(Permission.RESTORE, object_type="database")
+    verify_backup(Path(backup_file), require_checksum=require_checksum)
+    live = ctx.db.path
+    ctx.db.close()
+    kept = restore(live, Path(backup_file), require_checksum=require_checksum)
+    record_restore(live, ctx.user, kept)
+    return kept
+
+
+def record_restore(live: Path, user, kept: Path) -> None:
+    """Upgrade the restored file if it is older, and write the restore into its audit log."""
+    from loket.db.migrate import migrate
+
+    restored = Database(live)
+    try:
+        migrate(restored)
+        actx = Context(db=restored, user=user, desk=None, origin="cli")
+        audit.record(
+            actx, action="backup.restore", object_type="database", detail={"kept": kept.name}
+        )
+    finally:
+        restored.close()
+
+
 # -- automatic daily backups ---------------------------------------------------------------
 def backup_folder(data_dir: Path) -> Path:
     return Path(data_dir) / BACKUP_FOLDER

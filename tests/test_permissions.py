@@ -35,6 +35,29 @@ def _export_identifiable(ctx, env):
     )
 
 
+def _restore(ctx, env):
+    copy = backup.make_backup(ctx.db.path, env["tmp"] / "copy.sqlite")
+    backup.restore_database(ctx, copy)
+
+
+def _export_pseudonymised(ctx, env):
+    exports = pytest.importorskip("loket.exports")
+    exports.export_referrals(
+        ctx,
+        date_from="2026-01-01",
+        date_to="2026-12-31",
+        fmt="csv",
+        out_path=env["tmp"] / "out.csv",
+    )
+
+
+def _health(ctx, env):
+    v = intake.save_visit(
+        ctx, intake.Visit(visitor_id=env["visitor"].id, topic_code="residence_permit")
+    )
+    intake.set_health(ctx, v.id, "Diabetes", "explicit_consent")
+
+
 USE_CASES = [
     ("register visitor", _register, ALL),
     ("view visitor", lambda ctx, env: intake.get_visitor(ctx, env["visitor"].id), ALL),
@@ -78,6 +101,9 @@ USE_CASES = [
     ),
     ("change a setting", lambda ctx, env: settings.set_setting(ctx, "lock_minutes", "10"), ADMIN),
     ("run retention", lambda ctx, env: retention.run(ctx, dry_run=True), ADMIN),
+    ("restore", _restore, ADMIN),
+    ("export pseudonymised", _export_pseudonymised, SUPER),
+    ("record health details", _health, ALL),
 ]
 
 
@@ -90,6 +116,8 @@ def test_role_can_or_cannot(db, tmp_path, role, name, call, allowed):
     before = db.scalar("SELECT max(seq) FROM audit_log")
     if role in allowed:
         call(ctx, env)
+        if name == "restore":
+            return  # the connection was closed and the file replaced
     else:
         with pytest.raises(PermissionDenied):
             call(ctx, env)

@@ -95,15 +95,14 @@ def cmd_backup(args: Namespace) -> int:
 
 def cmd_restore(args: Namespace) -> int:
     from loket import backup
-    from loket.context import Context
     from loket.db.connection import Database
-    from loket.db.migrate import migrate
     from loket.paths import database_path
     from loket.permissions import Permission
 
     live = database_path(args.data_dir)
     source = Path(args.file)
-    backup.verify_backup(source, require_checksum=not args.without_checksum)
+    checksum = not args.without_checksum
+    backup.verify_backup(source, require_checksum=checksum)
     db = None
     try:
         db = Database(live)
@@ -117,22 +116,15 @@ def cmd_restore(args: Namespace) -> int:
             probe = Path(tmp) / "probe.sqlite"
             shutil.copyfile(source, probe)
             db = Database(probe)
-            ctx = user_context(args, db)
-            ctx.require(Permission.RESTORE, object_type="database")
-            db.close()
+            try:
+                ctx = user_context(args, db)
+                ctx.require(Permission.RESTORE, object_type="database")
+            finally:
+                db.close()
+        kept = backup.restore(live, source, require_checksum=checksum)
+        backup.record_restore(live, ctx.user, kept)
     else:
-        ctx.require(Permission.RESTORE, object_type="database")
-        db.close()
-    kept = backup.restore(live, source, require_checksum=not args.without_checksum)
-    restored = Database(live)
-    migrate(restored)
-    audit_ctx = Context(db=restored, user=ctx.user, desk=None, origin="cli")
-    from loket import audit
-
-    audit.record(
-        audit_ctx, action="backup.restore", object_type="database", detail={"kept": kept.name}
-    )
-    restored.close()
+        kept = backup.restore_database(ctx, source, require_checksum=checksum)
     print(
         _("Restored {source}. The previous database was kept as {kept}.").format(
             source=source, kept=kept

@@ -10,36 +10,47 @@ detail=...)` inside the same transaction as the change it describes.  `detail` i
 JSON object: field names, codes, counts, a reason typed by staff -- never a password, a
 name, a BSN/V-nummer or a health note.
 
-Action names (result is 'ok' unless said otherwise):
+Action names (result is 'ok' unless said otherwise; 'refused' = a rule said no,
+'failed' = it was tried and did not work):
 
 sessions (loket.auth)
-  login                 signed in; 'failed' for a wrong password or unknown name (actor =
-                        the name typed), 'refused' while the account is locked
+  login                 signed in; 'failed' for a wrong password or an unknown name (then
+                        no actor: the typed name may be a misplaced password; detail.name_ref
+                        is its keyed hash), 'refused' while the account is locked;
+                        detail.switched when someone signed in at a locked screen
   logout                signed out
-  session.lock          screen locked (detail.reason 'manual' = Ctrl+L, 'idle')
-  session.unlock        the same user signed in again after a lock ('failed'/'refused' too)
+  session.lock          screen locked (detail.reason 'manual' = Ctrl+L, or 'idle')
+  session.unlock        the same user signed in again ('failed' / 'refused' as for login)
 refusals (loket.context.Context.require)
-  <permission value>    e.g. 'export.identifiable', result 'refused': a role lacked the right
-visitors and visits (loket.intake and the counter views)
-  visitor.view          a visitor record was opened (every view by staff)
-  visitor.create / visitor.update
-  visitor.anonymise     retention or erasure removed the personal data (detail.reason)
+  <permission value>    e.g. 'export.identifiable', 'accounts.manage': result 'refused'
+visitors, visits, health (loket.intake)
+  visitor.view          a visitor record was opened by staff (every view)
+  visitor.create / visitor.update / visit.create / visit.update / visit.status
+  health.write / health.view (health details opened deliberately)
+  visitor.anonymise     personal data removed: detail.reason 'retention' or 'request'
+                        (erasure, with detail.note = the reason staff gave); deletion in
+                        Loket is always this anonymisation plus the anonymised_at tombstone
   visitor.access_export right of access: everything about one visitor exported
-  visit.create / visit.update / visit.status / health.write / health.read
-  <kind>.delete         any deletion (deletion is anonymisation plus a tombstone)
-referrals, directory, letters, exports (their own modules)
-  referral.*            proposal and each status change
-  directory.*           partner directory edits and imports
-  letter.produce        a letter was produced (printed or saved as PDF)
-  export.*              every export of data (detail: format, row count, identifiable, reason)
-accounts and settings (loket.accounts, loket.settings)
+drafts (loket.drafts)       draft.create / draft.restore / draft.saved
+referrals (loket.referrals) referral.create / referral.update / referral.status /
+                            referral.consent / referral.handover_note
+directory (loket.directory, loket.directory_io)
+  directory.service.* / directory.organisation.* / directory.location.* /
+  directory.import / directory.export
+letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
+exports (loket.exports)     export.referrals (detail: format, rows, identifiable, reason)
+accounts and settings (loket.accounts, loket.settings, loket.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update
   staff.password_reset / staff.password_change ('failed' when the old password was wrong)
-  setting.update
+  setting.update (detail: old, new) / preferences.update
 maintenance (loket.retention, loket.backup)
-  retention.run         one retention run (detail: counts per record type, dry_run)
-  backup.create / backup.restore / database.check ('failed' when damage was found)
-  audit.verify          the chain was checked (result 'failed' when broken)
+  retention.run         one run (detail: dry_run, counts per record type)
+  backup.create         (detail.automatic) / backup.restore / database.check ('failed')
+  audit.verify          the chain was checked ('failed' naming the first broken row)
+
+Functions for other modules: record() for any of the above; subject_ref() to look a
+person up; entries() / count_entries() to browse (AUDIT_READ); verify() and check_chain()
+(the latter also compares with the newest backup, to find rows cut off the end).
 """
 
 from __future__ import annotations

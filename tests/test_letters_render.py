@@ -169,3 +169,51 @@ def test_rtl_order_of_words():
 def test_unprintable_character_is_a_clear_error():
     with pytest.raises(shaping.GlyphMissing):
         shaping.shape_word("名前", False)
+
+
+RTL = sorted(catalogue.RTL_LANGUAGES & set(LANGUAGES))
+
+
+def test_pashto_and_sorani_are_shipped_right_to_left():
+    assert {"ps", "ckb"} <= set(RTL)
+    for lang in ("ps", "ckb"):
+        cat = catalogue.read_po_file(lang)
+        assert cat.rtl and not cat.certified
+
+
+def _line_edges(data: bytes, page: int, lo: int, hi: int) -> list[tuple[float, float]]:
+    """(left, right) of each text line on a page that holds characters in [lo, hi]."""
+    doc = pdfium.PdfDocument(data)
+    tp = doc[page].get_textpage()
+    lines: dict[float, list[float]] = {}
+    wanted: set[float] = set()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for i in range(tp.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
+        if chr(code).isspace():
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
+        left, _bottom, right, _top = tp.get_charbox(i)
+        baseline = round(y.value, 1)  # one baseline, one line
+        box = lines.setdefault(baseline, [left, right])
+        box[0], box[1] = min(box[0], left), max(box[1], right)
+        if lo <= code <= hi:
+            wanted.add(baseline)
+    return [(a, b) for key, (a, b) in lines.items() if key in wanted]
+
+
+@pytest.mark.parametrize("lang", RTL)
+def test_right_to_left_letters_are_set_from_the_right(visit_ctx, lang):
+    """Lines of the visitor's version end at the right margin (or beside a pictogram there)
+    and start wherever their length puts them; the Dutch version is the mirror image."""
+    ctx, visit_id = visit_ctx
+    data = _render(ctx, visit_id, "plan", lang)
+    width = pdfium.PdfDocument(data)[0].get_size()[0]
+    right_margin = width - 22 * 72 / 25.4
+    edges = _line_edges(data, 0, 0x0600, 0x06FF)
+    assert len(edges) > 10
+    at_right = [b for _a, b in edges if b > right_margin - 12 * 2.5]
+    assert len(at_right) >= 0.9 * len(edges), f"{lang}: lines not set from the right"
+    assert len({round(a) for a, _b in edges}) > 3, "ragged left edge expected"
+    dutch = _line_edges(data, len(pdfium.PdfDocument(data)) - 1, 0x41, 0x7A)
+    assert all(a < width / 2 for a, _b in dutch)

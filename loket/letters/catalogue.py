@@ -80,6 +80,11 @@ class LetterCatalogue:
         return self.lang in RTL_LANGUAGES
 
     @property
+    def comma(self) -> str:
+        """The separator of a list: the Arabic comma in Arabic script."""
+        return "، " if self.rtl else ", "
+
+    @property
     def certified(self) -> bool:
         if self.lang == SOURCE_LANGUAGE:
             return True

@@ -13,6 +13,8 @@ from babel import Locale
 from babel.dates import format_date, get_day_names
 from babel.dates import format_time as babel_format_time
 
+from loket.letters.catalogue import RTL_LANGUAGES
+
 # Languages whose CLDR "long" date puts the month first; letters put the day first.
 _DAY_FIRST_PATTERN = "d MMMM y"
 _LONG_IS_DAY_FIRST = {"nl", "ar", "tr", "fa", "uk", "ps", "ru", "fr"}
@@ -39,7 +41,8 @@ def format_days(byday: str | None, lang: str) -> str:
     """ "MO,TU,WE" -> "maandag, dinsdag, woensdag" in the letter's language."""
     names = get_day_names("wide", locale=lang)
     days = [d.strip().upper()[-2:] for d in (byday or "").split(",") if d.strip()]
-    return ", ".join(names[BYDAY.index(d)] for d in days if d in BYDAY)
+    comma = "، " if lang in RTL_LANGUAGES else ", "  # as LetterCatalogue.comma
+    return comma.join(names[BYDAY.index(d)] for d in days if d in BYDAY)
 
 
 def language_name(code: str, lang: str) -> str:

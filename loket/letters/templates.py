@@ -121,7 +121,7 @@ def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> l
     if p.phones:
         facts.append(Block("fact", "\n".join(p.phones), t(PHONE), icon="phone"))
     if p.languages:
-        names = ", ".join(language_name(code, cat.lang) for code in p.languages)
+        names = cat.comma.join(language_name(code, cat.lang) for code in p.languages)
         facts.append(Block("fact", names, t(LANGUAGES), icon="contact"))
     if bring and p.documents:
         docs = "\n".join(cat.optional(d) for d in p.documents)
@@ -143,7 +143,7 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         n += 1
         step = t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation)
         helps = [t(NEED_TEXT[c]) for c in p.need_codes if c in NEED_TEXT]
-        text = step + ("\n" + t(STEP_HELP) + " " + ", ".join(helps) if helps else "")
+        text = step + ("\n" + t(STEP_HELP) + " " + cat.comma.join(helps) if helps else "")
         out.append(Block("step", text, number=n))
     if not d.partners:
         out.append(Block("text", t(PLAN_NONE)))

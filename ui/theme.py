@@ -109,6 +109,21 @@ DEFAULT = Theme(
     },
     text={"error": "#a4000f", "warning": "#6b4500", "ok": "#14632a", "info": "#0a3d73"},
     focus="#0b4f94",
+    # Keyboard focus must be seen on everything the Tab key reaches (WCAG 2.4.7).  Fusion
+    # draws a default button exactly like a focused one, and no focus at all on lists,
+    # tables and scroll areas: a thick blue frame does it.  Padding shrinks as the border
+    # grows so that nothing moves.
+    stylesheet="""
+QPushButton { background: #e4e7ec; color: #16181d; border: 1px solid #8a909b;
+    border-radius: 3px; padding: 4px 12px; }
+QPushButton:hover { background: #d5d9e0; }
+QPushButton:pressed, QPushButton:checked { background: #c3c8d1; }
+QPushButton:default { border: 1px solid #0b4f94; }
+QPushButton:disabled { color: #5f636b; background: #eceff3; border-color: #c3c8d1; }
+QPushButton:focus { border: 3px solid #0b4f94; padding: 2px 10px; }
+QAbstractItemView:focus, QTextEdit:focus, QPlainTextEdit:focus, QScrollArea:focus {
+    border: 2px solid #0b4f94; }
+""",
 )
 
 HIGH_CONTRAST = Theme(
@@ -156,7 +171,8 @@ QPushButton, QToolButton {
 QPushButton:disabled, QToolButton:disabled { color: #a8a8a8; border-color: #a8a8a8; }
 QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QTextEdit:focus,
 QPlainTextEdit:focus, QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,
-QCheckBox:focus, QRadioButton:focus { border: 3px solid #ffff00; }
+QCheckBox:focus, QRadioButton:focus, QScrollArea:focus { border: 3px solid #ffff00; }
+QPushButton:focus, QToolButton:focus { padding: 2px 8px; }
 QCheckBox::indicator, QGroupBox::indicator {
     border: 2px solid #ffffff; background: #000000; }
 QRadioButton::indicator { border: 2px solid #ffffff; background: #000000; border-radius: 7px; }
@@ -225,14 +241,19 @@ def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None =
         _refresh_emphasis(app)
 
 
+# For every theme.  Fusion sets a group box title flush against the edge, and in right-to-
+# left text the first letter of an Arabic title was cut off: give the title room.
+_COMMON_STYLESHEET = "QGroupBox::title { padding: 0px 6px; }\n"
+
+
 def _app_stylesheet() -> str:
     # Check boxes and radio buttons are drawn at a fixed pixel size: grow them with the text
     # (and give them a size whenever the theme draws them itself).
     side = round(14 * _scale / 100)
     if _scale == 100 and _current is DEFAULT:
-        return _current.stylesheet
+        return _COMMON_STYLESHEET + _current.stylesheet
     return (
-        f"QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator"
+        _COMMON_STYLESHEET + f"QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator"
         f" {{ width: {side}px; height: {side}px; }}\n"
         + _current.stylesheet.replace("border-radius: 7px", f"border-radius: {side // 2 + 2}px")
     )

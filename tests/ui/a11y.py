@@ -379,3 +379,26 @@ def tab_order_problems(view_name: str, root: QWidget, window: QWidget) -> list[s
                     "against the reading direction"
                 )
     return out
+
+
+def focus_visibility_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:
+    """Widgets that look the same with and without keyboard focus (WCAG 2.4.7)."""
+    out = []
+    window.activateWindow()
+    for w in focus_chain(root):
+        if isinstance(w, QAbstractSlider):
+            continue
+        w.clearFocus()
+        QApplication.processEvents()
+        before = w.grab().toImage()
+        w.setFocus(Qt.FocusReason.TabFocusReason)
+        # what a Tab key press sets: styles draw the focus frame only after keyboard use
+        w.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        QApplication.processEvents()
+        if not w.hasFocus():
+            continue  # e.g. the window is not active on this platform: nothing to compare
+        after = w.grab().toImage()
+        w.clearFocus()
+        if before == after:
+            out.append(f"{describe(view_name, w)}: looks the same with keyboard focus")
+    return out

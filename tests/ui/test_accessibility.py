@@ -80,6 +80,13 @@ def test_tab_order_follows_the_reading_order(qtbot, db, ui_state, language):
     assert not offenders, _report(offenders, f"Tab steps against the reading order ({language})")
 
 
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_keyboard_focus_is_visible(qtbot, db, ui_state, high_contrast):
+    theme.apply(ui_state, high_contrast=high_contrast)
+    offenders = _walk(qtbot, db, a11y.focus_visibility_problems)
+    assert not offenders, _report(offenders, "widgets whose focus cannot be seen")
+
+
 @pytest.mark.parametrize("which", sorted(theme.THEMES))
 def test_text_colours_of_the_theme_have_contrast(which):
     t = theme.THEMES[which]

@@ -14,7 +14,7 @@ import itertools
 import re
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -401,4 +401,49 @@ def focus_visibility_problems(view_name: str, root: QWidget, window: QWidget) ->
         w.clearFocus()
         if before == after:
             out.append(f"{describe(view_name, w)}: looks the same with keyboard focus")
+    return out
+
+
+def _colour(value) -> QColor | None:
+    if isinstance(value, QBrush):
+        return value.color() if value.style() != Qt.BrushStyle.NoBrush else None
+    if isinstance(value, QColor):
+        return value
+    return None
+
+
+def colour_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:
+    """Meaning carried by colour alone (a coloured chip or cell without text), and text
+    colours that table models set themselves below 4.5:1 against their background."""
+    from ui import theme
+
+    out = []
+    base = QColor(theme.current().colours["base"])
+    for w in [root, *root.findChildren(QWidget)]:
+        if not w.isVisibleTo(window) or is_internal(w, root):
+            continue
+        sheet = w.styleSheet()
+        if isinstance(w, QLabel) and "background" in sheet and not w.text().strip():
+            if not w.pixmap() or w.pixmap().isNull():
+                out.append(f"{describe(view_name, w)}: a coloured mark without text")
+        if not isinstance(w, QAbstractItemView) or w.model() is None:
+            continue
+        model = w.model()
+        rows = min(model.rowCount(), 50)
+        cols = w.horizontalHeader().count() if isinstance(w, QTableView) else 1
+        for row in range(rows):
+            for col in range(cols):
+                index = model.index(row, col)
+                text = model.data(index, Qt.ItemDataRole.DisplayRole)
+                fg = _colour(model.data(index, Qt.ItemDataRole.ForegroundRole))
+                bg = _colour(model.data(index, Qt.ItemDataRole.BackgroundRole))
+                if (fg or bg) and not str(text or "").strip():
+                    out.append(f"{describe(view_name, w)} row {row} col {col}: coloured, no text")
+                if fg is not None:
+                    ratio = theme.contrast_ratio(fg, bg or base)
+                    if ratio < 4.5:
+                        out.append(
+                            f"{describe(view_name, w)} row {row} col {col}: text colour "
+                            f"{fg.name()} on {(bg or base).name()} is {ratio:.2f}:1"
+                        )
     return out

@@ -146,6 +146,13 @@ def test_style_sheet_colours_keep_contrast(qtbot, db, ui_state, high_contrast):
     assert not offenders, _report(offenders, "text colours below 4.5:1")
 
 
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_no_meaning_by_colour_alone(qtbot, db, ui_state, high_contrast):
+    theme.apply(ui_state, high_contrast=high_contrast)
+    offenders = _walk(qtbot, db, a11y.colour_problems)
+    assert not offenders, _report(offenders, "colours without text or below 4.5:1")
+
+
 def test_every_view_survives_double_text_size(qtbot, db, ui_state):
     theme.apply(ui_state, scale=200)
     assert QApplication.font().pointSizeF() == pytest.approx(2 * theme._base_point_size)
@@ -216,3 +223,42 @@ def test_lists_sort_the_way_the_language_does(ui_state):
     assert i18n_qt.sort_strings(arabic) == ["أحمد", "بشير", "خالد", "ياسين"]
     rows = [{"n": "b"}, {"n": "A"}]
     assert i18n_qt.sort_strings(rows, key=lambda r: r["n"]) == [{"n": "A"}, {"n": "b"}]
+
+
+def test_the_checks_find_what_they_look_for(qtbot, ui_state):
+    """Each check on a small widget that breaks its rule (so the walks above can fail)."""
+    from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout
+
+    theme.apply(ui_state)
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    chip = QLabel(root)
+    chip.setObjectName("chip")
+    chip.setStyleSheet("background: #d9f2de;")
+    icon = QPushButton(root)
+    icon.setObjectName("iconOnly")
+    table = QTableView(root)
+    table.setObjectName("table")
+    table.setAccessibleName("Results")
+    model = QStandardItemModel(1, 1, table)
+    item = QStandardItem("late")
+    item.setForeground(QColor("#ff9e9e"))
+    model.setItem(0, 0, item)
+    table.setModel(model)
+    for w in (chip, icon, table):
+        layout.addWidget(w)
+    root.resize(400, 300)
+    root.show()
+    colour = "\n".join(a11y.colour_problems("t", root, root))
+    assert "chip (QLabel): a coloured mark without text" in colour
+    assert "table (QTableView) row 0 col 0: text colour #ff9e9e" in colour
+    names = "\n".join(a11y.name_problems("t", root))
+    assert "iconOnly (QPushButton): no accessible name" in names
+    assert "icon-only button without tooltip" in names
+    assert "table" not in names
+    chip.setText("done")
+    icon.setText("Search")
+    assert not a11y.name_problems("t", root)
+    assert "chip" not in "\n".join(a11y.colour_problems("t", root, root))

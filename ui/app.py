@@ -48,6 +48,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
     set_language(os.environ.get("LOKET_LANG", language() or "nl"))
     app = make_application()
+    from ui import startup
+
+    if not exit_when_ready:
+        problems = startup.damaged_database(database_path(data_dir))
+        if problems:  # checked before anything is migrated or written
+            startup.refuse_damaged(database_path(data_dir), problems)
+            return 3
     ctx, demo = open_context(data_dir)
     from ui.main_window import MainWindow
 
@@ -58,16 +65,28 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
         window.show()
         QTimer.singleShot(0, app.quit)
         return app.exec()
-    from ui.views.login_dialog import LoginDialog
+    from loket.accounts import first_run_needed
 
-    login = LoginDialog(ctx)
-    if login.exec() != LoginDialog.DialogCode.Accepted:
+    if first_run_needed(ctx.db):
+        from ui.views.first_run_dialog import FirstRunDialog as SignIn
+    else:
+        from ui.views.login_dialog import LoginDialog as SignIn
+    login = SignIn(ctx)
+    if login.exec() != SignIn.DialogCode.Accepted:
         return 0
     from ui.views.settings_view import apply_user_preferences
 
     apply_user_preferences(ctx)  # language, text size and contrast of who signed in
     window = MainWindow(ctx, demo=demo)
     window.show()
+    from ui.admin_menu import AdminMenu
+    from ui.lock import LockController
+
+    menu = AdminMenu(window)
+    lock = LockController(window, ctx)  # idle timeout and Ctrl+L
+    lock.user_switched.connect(menu.refresh)
+    lock.user_switched.connect(lambda: apply_user_preferences(ctx))
+    startup.start_daily_jobs(ctx.db.path)  # automatic backup and retention, once a day
     from ui.views.form_support import offer_drafts
 
     offer_drafts(window)  # unsaved forms from before a crash or power cut

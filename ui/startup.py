@@ -9,24 +9,36 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from loket import backup
-from loket.context import Context
 from loket.i18n import _
 
 log = logging.getLogger(__name__)
 
 
-def damaged_database(ctx: Context) -> list[str]:
-    """The start-up check (quick_check + foreign_key_check); [] when the file is sound."""
-    return backup.check(ctx, quick=True)
+def damaged_database(path: Path) -> list[str]:
+    """The start-up check (quick_check + foreign_key_check) on a read-only connection, made
+    before anything is migrated or written; [] when the file is sound or not there yet."""
+    import sqlite3
+
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.DatabaseError as err:
+        return [str(err)]
+    try:
+        return backup.check_connection(conn, quick=True)
+    finally:
+        conn.close()
 
 
-def refuse_damaged(ctx: Context, problems: list[str], parent=None) -> None:
+def refuse_damaged(path: Path, problems: list[str], parent=None) -> None:
     """Tell staff the database is damaged and how to restore; the app then stops, so
     nothing is written to the damaged file."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_("Loket cannot start"))
-    box.setText(backup.damaged_message(ctx.db.path))
+    box.setText(backup.damaged_message(Path(path)))
     box.setDetailedText("\n".join(problems[:50]))
     box.exec()
 

@@ -101,17 +101,27 @@ def test_audit_view_filters_and_pages(qtbot, db):
     assert "1" in view.total.text()
 
 
-def test_app_refuses_a_damaged_database(qtbot, data_dir, monkeypatch):
+def test_app_refuses_a_damaged_database_before_writing(qtbot, data_dir, monkeypatch):
+    import hashlib
+
     from ui import app as app_module
     from ui import startup
 
+    live = data_dir / "loket.sqlite"
+    data = bytearray(live.read_bytes())
+    page = 4096
+    for n in range(len(data) // page // 3, len(data) // page // 3 + 3):
+        data[n * page + 8 : n * page + page - 8] = b"\xa5" * (page - 16)
+    live.write_bytes(bytes(data))
+    before = hashlib.sha256(live.read_bytes()).hexdigest()
     shown = []
-    monkeypatch.setattr(startup, "damaged_database", lambda ctx: ["page 12: btree damaged"])
     monkeypatch.setattr(
-        startup, "refuse_damaged", lambda ctx, problems, parent=None: shown.append(problems)
+        startup, "refuse_damaged", lambda path, problems, parent=None: shown.append(problems)
     )
     assert app_module.run_app(data_dir=str(data_dir)) == 3
-    assert shown == [["page 12: btree damaged"]]
+    assert shown and shown[0]
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
+    assert "loket restore" in startup.backup.damaged_message(live)
 
 
 def test_visitor_rights_dialog(qtbot, db, tmp_path):

@@ -208,8 +208,9 @@ class VisitorView(View):
             "date_of_birth": format_date(v.date_of_birth, "long"),
             "v_number": v.v_number or "",
             "bsn": v.bsn or "",
-            "phone": v.phone or "",
-            "email": v.email or "",
+            # left-to-right isolates: in Arabic "+31…" would otherwise read "…31+"
+            "phone": f"\u2066{v.phone}\u2069" if v.phone else "",
+            "email": f"\u2066{v.email}\u2069" if v.email else "",
             "address": address,
             "language": counter.language_name(v.preferred_language),
             "interpreter": interpreter,

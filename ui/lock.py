@@ -173,6 +173,7 @@ class LockController(QObject):
         self._shortcuts: list[QShortcut] = []
         self._covered: list = []
         self._host: _LockHost | None = None
+        self._focus: QWidget | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.set_minutes(minutes if minutes is not None else settings.lock_minutes(ctx.db))
@@ -199,6 +200,7 @@ class LockController(QObject):
             return
         self.timer.stop()
         auth.lock(self.ctx, reason=reason)
+        self._focus = QApplication.focusWidget()
         self._content = self.window.takeCentralWidget()
         self._shortcuts = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
         for shortcut in self._shortcuts:
@@ -271,6 +273,9 @@ class LockController(QObject):
         self.window.menuBar().setEnabled(True)
         self._shortcuts = []
         self.window.retranslate_ui()
+        if self._focus is not None and self._focus.isVisible():
+            self._focus.setFocus()  # back in the field where the colleague was typing
+        self._focus = None
         self.timer.start()
         self.locked_changed.emit(False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout
 
 from loket import drafts
 from tests.helpers import PASSWORD, context, make_staff
@@ -87,6 +87,7 @@ def test_ctrl_l_hides_content_and_the_same_user_gets_the_form_back(qtbot, db, wi
     assert form.isVisible() and form.edit.text() == "Yilmaz"
     assert win.menuBar().isEnabled()
     assert win.current_view() is form
+    assert QApplication.focusWidget() is form.edit
     assert _audit(db, "session.lock") == [("anna", "ok")]
     assert _audit(db, "session.unlock") == [("anna", "failed"), ("anna", "ok")]
 
@@ -143,7 +144,7 @@ def test_input_restarts_the_idle_count(qtbot, db, window):
 
 
 def test_an_open_dialog_is_covered_and_comes_back(qtbot, db, window):
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QDialog
 
     win, ctx, _form = window
     controller = LockController(win, ctx, minutes=60)

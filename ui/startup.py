@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 
 
 def damaged_database(path: Path) -> list[str]:
-    """The start-up check (quick_check + foreign_key_check) on a read-only connection, made
-    before anything is migrated or written; [] when the file is sound or not there yet."""
+    """The start-up check (integrity_check + foreign_key_check, as `loket check`) on a
+    read-only connection, made before anything is migrated or written; [] when the file is
+    sound or not there yet."""
     import sqlite3
 
     path = Path(path)
@@ -27,7 +28,7 @@ def damaged_database(path: Path) -> list[str]:
     except sqlite3.DatabaseError as err:
         return [str(err)]
     try:
-        return backup.check_connection(conn, quick=True)
+        return backup.check_connection(conn)
     finally:
         conn.close()
 

@@ -200,3 +200,19 @@ def test_rows_removed_from_the_end_are_found_against_a_backup(db, tmp_path):
     assert audit.verify(db) is None  # the chain alone cannot see a cut-off end
     problem = audit.check_chain(sup, earlier=copy)
     assert problem == audit.ChainProblem(last, "missing")
+
+
+def test_cli_verify_against_a_backup(db, data_dir, tmp_path, monkeypatch, capsys):
+    from loket import backup
+    from loket.cli import main
+    from tests.helpers import PASSWORD, make_staff
+
+    make_staff(db, "super", "supervisor")
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    seqs = _chain(db)
+    copy = backup.make_backup(db.path, tmp_path / "copy.sqlite")
+    head = db.scalar("SELECT max(seq) FROM audit_log")
+    db.execute("DELETE FROM audit_log WHERE seq >= ?", (seqs["5"],))
+    assert main(["audit", "verify", "--user", "super"]) == 0  # the chain alone looks fine
+    assert main(["audit", "verify", "--user", "super", "--against", str(copy)]) == 1
+    assert str(head) in capsys.readouterr().err

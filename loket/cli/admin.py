@@ -43,6 +43,11 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("audit", help=_("the audit trail: verify the chain, list rows"))
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = audit_sub.add_parser("verify", help=_("check that no row was edited, removed or moved"))
+    v.add_argument(
+        "--against",
+        metavar="FILE",
+        help=_("a backup to compare with (default: the newest automatic backup)"),
+    )
     add_user_argument(v)
     v.set_defaults(func=cmd_audit_verify)
     ls = audit_sub.add_parser("list", help=_("list rows, newest first"))
@@ -158,7 +163,7 @@ def cmd_audit_verify(args: Namespace) -> int:
 
     db = open_database(args)
     ctx = user_context(args, db)
-    problem = audit.check_chain(ctx)
+    problem = audit.check_chain(ctx, earlier=Path(args.against) if args.against else None)
     if problem is not None:
         print(problem.describe(), file=sys.stderr)
         return 1

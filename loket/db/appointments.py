@@ -38,7 +38,7 @@ def get(db: Database, appointment_id: str) -> sqlite3.Row | None:
 def for_visit(db: Database, visit_id: str) -> list[sqlite3.Row]:
     """The visit's appointments, the one made last first."""
     return db.all(
-        "SELECT * FROM appointment WHERE visit_id = ? ORDER BY created_at DESC, id DESC",
+        "SELECT * FROM appointment WHERE visit_id = ? ORDER BY created_at DESC, rowid DESC",
         (visit_id,),
     )
 

@@ -153,7 +153,7 @@ def letters_for_visit(db: Database, visit_id: str) -> list[sqlite3.Row]:
         """
         SELECT id, visit_id, visitor_id, staff_id, template, languages, catalogue_versions,
                large_print, sha256, appointment_id, created_at
-        FROM letter WHERE visit_id = ? ORDER BY created_at DESC, id DESC
+        FROM letter WHERE visit_id = ? ORDER BY created_at DESC, rowid DESC
         """,
         (visit_id,),
     )

@@ -174,3 +174,20 @@ def test_cli_uses_stored_appointments(db, data_dir, tmp_path, capsys, monkeypatc
     both = [*base, "--out", str(tmp_path / "x.pdf"), "--appointment", saved.id]
     assert main([*both, "--at", "2099-12-04 09:00", "--place", "Elders", *user]) == 2
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_retention_helpers_clear_free_text_and_list_the_dossier(db):
+    from loket.db import appointments as repo
+    from loket.db.retention import one_visitor_sql
+
+    ctx, visit_id = letter_visit(db)
+    saved = appointments.save(ctx, visit_id, _appt())
+    visitor_id = db.scalar("SELECT visitor_id FROM visit WHERE id = ?", (visit_id,))
+    dossier = repo.dossier_appointments(db, visitor_id)
+    assert [r["id"] for r in dossier] == [saved.id] and dossier[0]["place"]
+    with db.transaction():
+        assert repo.clear_for_visitors(db, one_visitor_sql(visitor_id)) == 1
+        assert repo.clear_for_visitors(db, one_visitor_sql(visitor_id)) == 0  # nothing left
+    row = db.one("SELECT * FROM appointment WHERE id = ?", (saved.id,))
+    assert (row["place"], row["contact_person"], row["bring"]) == ("", "", "[]")
+    assert row["starts_at"] == "2099-12-03T10:30"

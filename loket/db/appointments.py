@@ -56,3 +56,30 @@ def visit_subject(db: Database, visit_id: str) -> sqlite3.Row | None:
         """,
         (visit_id,),
     )
+
+
+# -- for retention, erasure and the right of access (loket.retention, loket.visitor_rights) --
+def clear_for_visitors(db: Database, visitor_ids: tuple[str, tuple]) -> int:
+    """Free text of the visitors' appointments goes (place, whom to ask for, papers: typed by
+    staff, so it may say anything); the time and the referral stay for statistics.
+    `visitor_ids` is a subquery with its parameters, as in `loket.db.retention`."""
+    sub, params = visitor_ids
+    stamp = db.stamp(new=False)
+    db.execute(
+        "UPDATE appointment SET place = '', contact_person = '', bring = '[]',"
+        " updated_at = ?, workstation = ?"
+        f" WHERE visit_id IN (SELECT id FROM visit WHERE visitor_id IN ({sub}))"
+        " AND (place != '' OR contact_person != '' OR bring != '[]')",
+        (stamp["updated_at"], stamp["workstation"], *params),
+    )
+    return int(db.scalar("SELECT changes()"))
+
+
+def dossier_appointments(db: Database, visitor_id: str) -> list[sqlite3.Row]:
+    """Every appointment of the visitor, oldest first (right of access)."""
+    return db.all(
+        "SELECT a.id, a.visit_id, a.referral_id, a.starts_at, a.place, a.contact_person,"
+        " a.bring, a.created_at FROM appointment a JOIN visit v ON v.id = a.visit_id"
+        " WHERE v.visitor_id = ? ORDER BY a.created_at, a.rowid",
+        (visitor_id,),
+    )

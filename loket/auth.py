@@ -50,15 +50,26 @@ def _authenticate(ctx: Context, username: str, password: str, *, action: str = "
             _hasher.verify(_DUMMY_HASH, password)
         except VerificationError:
             pass
-        # The typed name is not logged: it may be a password typed in the wrong field.  A
-        # keyed hash still lets an administrator see repeated tries with one name.
-        audit.record(
-            ctx,
-            action=action,
-            object_type="staff",
-            result="failed",
-            detail={"reason": "unknown", "name_ref": audit.subject_ref(db, username.strip())},
-        )
+        if row is not None:  # a deactivated account
+            audit.record(
+                ctx,
+                action=action,
+                object_type="staff",
+                object_id=row["id"],
+                result="refused",
+                actor=row["username"],
+                detail={"reason": "inactive"},
+            )
+        else:
+            # The typed name is not logged: it may be a password typed in the wrong field.
+            # A keyed hash still shows an administrator repeated tries with one name.
+            audit.record(
+                ctx,
+                action=action,
+                object_type="staff",
+                result="failed",
+                detail={"reason": "unknown", "name_ref": audit.subject_ref(db, username.strip())},
+            )
         raise AuthenticationFailed(_fail_message())
     if row["locked_until"] and row["locked_until"] > to_iso(now):
         audit.record(

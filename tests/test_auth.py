@@ -164,6 +164,8 @@ def test_account_management(db):
     accounts.set_active(admin, new.id, False)
     with pytest.raises(AuthenticationFailed):
         auth.login(Context(db=db), "clara", "long enough")
+    last = db.one("SELECT actor, result, detail FROM audit_log ORDER BY seq DESC LIMIT 1")
+    assert (last["actor"], last["result"]) == ("clara", "refused") and "inactive" in last[2]
     accounts.set_active(admin, new.id, True)
     accounts.reset_password(admin, new.id, "brand new secret")
     auth.login(Context(db=db), "clara", "brand new secret")

@@ -16,7 +16,7 @@ Action names (result is 'ok' unless said otherwise; 'refused' = a rule said no,
 sessions (loket.auth)
   login                 signed in; 'failed' for a wrong password or an unknown name (then
                         no actor: the typed name may be a misplaced password; detail.name_ref
-                        is its keyed hash), 'refused' while the account is locked;
+                        is its keyed hash), 'refused' while locked or deactivated;
                         detail.switched when someone signed in at a locked screen
   logout                signed out
   session.lock          screen locked (detail.reason 'manual' = Ctrl+L, or 'idle')

@@ -58,6 +58,17 @@ def _health(ctx, env):
     intake.set_health(ctx, v.id, "Diabetes", "explicit_consent")
 
 
+def _letter(ctx, env):
+    from loket.letters import service as letters
+    from tests.letters_support import letter_visit
+
+    _owner, visit_id = letter_visit(ctx.db)
+    template = next(
+        n for n in letters.template_names() if not letters.get_template(n).needs_appointment
+    )
+    letters.produce(ctx, visit_id, template, "nl")
+
+
 USE_CASES = [
     ("register visitor", _register, ALL),
     ("view visitor", lambda ctx, env: intake.get_visitor(ctx, env["visitor"].id), ALL),
@@ -104,6 +115,7 @@ USE_CASES = [
     ("restore", _restore, ADMIN),
     ("export pseudonymised", _export_pseudonymised, SUPER),
     ("record health details", _health, ALL),
+    ("produce a letter", _letter, ALL),
 ]
 
 

@@ -68,7 +68,36 @@ def update() -> None:
         if not pot.exists():
             continue
         for lang in languages(domain):
-            update_catalogue(pot, locales_dir() / lang / "LC_MESSAGES" / f"{domain}.po")
+            po = locales_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
+            update_catalogue(pot, po)
+            if domain == "ui" and lang == "en":
+                fill_with_source(po)  # the msgids are English already
+
+
+def fill_with_source(po: Path) -> None:
+    """Give every empty message of a source-language catalogue its msgid as translation."""
+    from babel.messages.pofile import read_po, write_po
+
+    text = po.read_text(encoding="utf-8")
+    with open(po, "rb") as fh:
+        catalogue = read_po(fh, locale=po.parent.parent.name)
+    changed = False
+    for message in catalogue:
+        if not message.id:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            if not all(message.string):
+                message.string = (message.id[0], message.id[1])
+                changed = True
+        elif not message.string:
+            message.string = message.id
+            changed = True
+    if changed:
+        with open(po, "wb") as fh:
+            write_po(fh, catalogue, width=100, ignore_obsolete=True)
+        head = text.partition("\n\n")[0]
+        _new_head, sep, body = po.read_text(encoding="utf-8").partition("\n\n")
+        po.write_text(head + sep + body, encoding="utf-8")  # keep the header as it was
 
 
 _EXTRA_HEADER = re.compile(r'^"(X-[\w-]+: [^"\\]*)\\n"$', re.MULTILINE)

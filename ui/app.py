@@ -83,6 +83,11 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     from ui.lock import LockController
 
     menu = AdminMenu(window)
+    from ui import i18n_qt
+    from ui.views.settings_view import add_menu_entry
+
+    add_menu_entry(window)  # My settings (Ctrl+,): language, text size, contrast
+    i18n_qt.notifier().language_changed.connect(lambda _language: menu.refresh())
     lock = LockController(window, ctx)  # idle timeout and Ctrl+L
     lock.user_switched.connect(menu.refresh)
     lock.user_switched.connect(lambda: apply_user_preferences(ctx))

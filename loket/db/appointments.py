@@ -1,4 +1,4 @@
-"""SQL for appointments (table `appointment`, migration 0004): one row per appointment that
+"""SQL for appointments (table `appointment`, migration 0003): one row per appointment that
 staff made or wrote down for a visit, usually at a partner the visitor was referred to."""
 
 from __future__ import annotations

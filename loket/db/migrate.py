@@ -34,9 +34,11 @@ def migrations() -> list[Migration]:
         if m:
             found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda mig: mig.version)
-    versions = [mig.version for mig in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError("two migrations share a number")
+    # Numbers run 1, 2, 3 … without gaps: a migration numbered below a database's version
+    # would never be applied to it, so a gap or a repeat is a packaging error.
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise RuntimeError(f"migration numbering has a gap or repeat at {mig.name}")
     return found
 
 

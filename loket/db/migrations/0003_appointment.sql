@@ -1,4 +1,4 @@
--- Loket schema version 4: appointments, so the "Afspraak" letter is made from a stored record
+-- Loket schema version 3: appointments, so the "Afspraak" letter is made from a stored record
 -- (and a reprint or a second letter shows the same date, place and contact person).
 -- starts_at is the local date and time of the appointment ("2026-12-03T10:30"), as the
 -- visitor reads it on the letter; bring is a JSON list of the papers to bring.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -44,6 +44,18 @@ VIEWS: dict[str, str] = {
     "overview": "ui.views.overview_view:OverviewView",
 }
 START_VIEW = "search"
+# What the counter opens within its first minute, prepared while the app waits for the first
+# keystroke, one step per idle moment, so that opening the first visitor does not pay for
+# loading code and locale data and for building the view's widgets.
+PRELOAD = (
+    "dates:",  # Babel's date formats of the UI language (its locale data loads on first use)
+    "module:loket.referrals",
+    "view:visitor",
+    "module:ui.views.register_view",
+    "module:ui.views.visit_view",
+    "module:ui.views.today_view",
+)
+PRELOAD_AFTER_MS = 400
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +90,32 @@ class MainWindow(QMainWindow):
         i18n_qt.follow_language(self)
         self.retranslate_ui()
         self.show_view(START_VIEW)
+        self._preload = list(PRELOAD)
+        self._preload_timer = QTimer(self)  # a child: it goes when the window goes
+        self._preload_timer.setSingleShot(True)
+        self._preload_timer.timeout.connect(self._preload_next)
+        self._preload_timer.start(PRELOAD_AFTER_MS)
+
+    def _preload_next(self) -> None:
+        """One step of PRELOAD; the next one after the events that came in meanwhile."""
+        if not self._preload:
+            return
+        kind, _sep, name = self._preload.pop(0).partition(":")
+        try:
+            if kind == "view":
+                if name in VIEWS:
+                    self.view(name)
+            elif kind == "dates":
+                from ui.models.counter_models import format_date
+
+                format_date("2000-01-31", "long")
+                format_date("2000-01-31")
+            else:
+                importlib.import_module(name)
+        except ImportError:
+            pass  # a view still being written must not stop the app
+        if self._preload:
+            self._preload_timer.start(0)
 
     # -- navigation -------------------------------------------------------------------------
     def view(self, name: str) -> View:

@@ -8,6 +8,9 @@ passed the visitor row itself is anonymised: names, numbers, birth date and cont
 removed, `anonymised_at` set as a tombstone.  Dates, desks, topics, needs, statuses and
 languages stay, so the statistics still count.  Deletion is never a silent hole.
 
+Drafts (unsaved forms) are deleted `retention.draft_days` (default 30) after they were last
+written.
+
 `run()` is the periodic job (`loket retention run [--dry-run]`, and once a day at app
 start-up off the UI thread through `run_if_due()`); `loket.visitor_rights.erase_visitor`
 applies the same anonymisation to one visitor at once, on request.
@@ -16,7 +19,7 @@ applies the same anonymisation to one visitor at once, on request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from loket import audit, settings
 from loket.clock import now_iso, today, utcnow
@@ -63,6 +66,8 @@ def cutoffs(db: Database, now: datetime | None = None) -> dict[str, str]:
     for kind in RECORD_TYPES:
         months = settings.integer(db, f"retention.{kind}_months")
         result[kind] = months_before(now, months).strftime("%Y-%m-%dT%H:%M:%SZ")
+    days = settings.integer(db, "retention.draft_days")
+    result["draft"] = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return result
 
 
@@ -125,6 +130,8 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
                 result.counts["letter"] = repo.clear_letters(
                     db, repo.expired_visitors_sql(c["letter"])
                 )
+                # Unsaved forms nobody came back to (a draft may hold a new visitor's name).
+                result.counts["draft"] = repo.delete_old_drafts(db, c["draft"])
                 if dry_run:
                     result.counts["visitor"] = len(repo.visitors_to_anonymise(db, expired))
                     raise _DryRun

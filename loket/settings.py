@@ -20,6 +20,7 @@ INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {
     "retention.referral_months": (24, 1, 240),
     "retention.letter_months": (24, 1, 240),
     "retention.visitor_months": (24, 1, 240),
+    "retention.draft_days": (30, 1, 365),
     "backup.keep_daily": (7, 1, 60),
     "backup.keep_weekly": (4, 0, 52),
 }

@@ -108,6 +108,7 @@ def test_run_anonymises_only_expired_visitors(db, people):
         "visit": 0,
         "referral": 0,
         "letter": 0,
+        "draft": 0,
         "visitor": 0,
     }
     assert audit.verify(db) is None
@@ -171,3 +172,16 @@ def test_system_context_may_run_but_anonymous_app_may_not(db):
     retention.run(system_context(db), dry_run=True)
     with pytest.raises(PermissionDenied):
         retention.run(Context(db=db), dry_run=True)
+
+
+def test_old_drafts_are_deleted(db):
+    from loket import drafts
+
+    clerk = context(db, "balie", "anna")
+    old = drafts.save_draft(clerk, "visitor", {"family_name": "Haile"})
+    fresh = drafts.save_draft(clerk, "visitor", {"family_name": "Tesfay"})
+    db.execute("UPDATE draft SET updated_at = '2026-09-01T10:00:00Z' WHERE id = ?", (old,))
+    db.execute("UPDATE draft SET updated_at = '2026-11-20T10:00:00Z' WHERE id = ?", (fresh,))
+    result = retention.run(system_context(db), now=NOW)
+    assert result.counts["draft"] == 1
+    assert [d.id for d in drafts.list_drafts(clerk)] == [fresh]

@@ -215,7 +215,7 @@ def cmd_retention_run(args: Namespace) -> int:
     result = retention.run(ctx, dry_run=args.dry_run)
     head = _("Would change (dry run):") if result.dry_run else _("Changed:")
     print(head)
-    for kind in retention.RECORD_TYPES:
+    for kind in (*retention.RECORD_TYPES, "draft"):
         print(
             f"  {kind}: {result.counts.get(kind, 0)} ("
             + _("activity before {cutoff}").format(cutoff=result.cutoffs[kind])

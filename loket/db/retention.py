@@ -96,6 +96,11 @@ def clear_letters(db: Database, visitor_ids: tuple[str, tuple]) -> int:
     return _changes(db)
 
 
+def delete_old_drafts(db: Database, cutoff: str) -> int:
+    db.execute("DELETE FROM draft WHERE updated_at < ?", (cutoff,))
+    return _changes(db)
+
+
 def visitors_to_anonymise(db: Database, visitor_ids: tuple[str, tuple]) -> list[sqlite3.Row]:
     sub, params = visitor_ids
     return db.all(

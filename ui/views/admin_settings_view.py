@@ -20,6 +20,7 @@ def _labels() -> dict[str, str]:
         "retention.referral_months": _("Keep referral notes (months)"),
         "retention.letter_months": _("Keep printed letters (months)"),
         "retention.visitor_months": _("Keep names and contact details (months)"),
+        "retention.draft_days": _("Keep unsaved forms (drafts) (days)"),
         "backup.keep_daily": _("Daily backups to keep"),
         "backup.keep_weekly": _("Weekly backups to keep"),
     }

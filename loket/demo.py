@@ -158,7 +158,9 @@ def generate(
 ) -> dict[str, int]:
     if visitors < 0:
         raise DemoRefused(_("The number of visitors cannot be negative."))
-    if bulk.has_visitors(db):
+    if is_demo(db) or bulk.has_activity(db):
+        # Staff accounts, visitors or audit rows mean somebody used this database: demo
+        # accounts with the password "demo" must never appear in it.
         if is_demo(db):
             raise DemoRefused(_("This database already holds demo data; use a new data folder."))
         raise DemoRefused(

@@ -73,6 +73,27 @@ def test_demo_refused_on_real_data(tmp_path):
     db.close()
 
 
+def test_demo_refused_once_an_account_exists(tmp_path):
+    from loket import auth, seed
+    from loket.context import Context
+
+    db = _fresh(tmp_path / "admin.sqlite")
+    seed.load_all(db)
+    auth.create_account(
+        Context(db=db),
+        username="admin",
+        display_name="Admin",
+        role="beheerder",
+        password="a good password",
+        first_run=True,
+    )
+    with pytest.raises(DemoRefused):
+        demo.generate(db, visitors=5)
+    assert {r[0] for r in db.all("SELECT username FROM staff")} == {"admin"}
+    assert not demo.is_demo(db)
+    db.close()
+
+
 def test_demo_cli(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path), "demo", "--visitors", "30"]) == 0
     assert "30" in capsys.readouterr().out

@@ -89,6 +89,17 @@ def has_visitors(db: Database) -> bool:
     return db.one("SELECT 1 FROM visitor LIMIT 1") is not None
 
 
+def has_activity(db: Database) -> bool:
+    """Whether anyone has used this database: an account, a visitor or an audit row."""
+    return (
+        db.one(
+            "SELECT 1 WHERE EXISTS (SELECT 1 FROM staff) OR EXISTS (SELECT 1 FROM visitor)"
+            " OR EXISTS (SELECT 1 FROM audit_log)"
+        )
+        is not None
+    )
+
+
 def analyze(db: Database) -> None:
     """Statistics for the query planner, from a sample of each index (a full ANALYZE reads
     every row of a multi-gigabyte file)."""

@@ -313,7 +313,13 @@ class LockController(QObject):
         except AuthenticationFailed as err:
             self.screen.show_error(str(err))
             return False
+        others = [top for top, *_rest in self._covered]
         self._restore()
+        for top in others:  # the previous colleague's dialogs end with their session
+            if isinstance(top, QDialog):
+                top.reject()
+            else:
+                top.close()
         self.window.reset_views()
         self.user_switched.emit()
         return True

@@ -193,3 +193,19 @@ def test_the_real_register_form_survives_a_lock_and_becomes_a_draft_on_a_switch(
     assert [d.payload["family_name"] for d in kept] == ["Haile"]
     assert kept[0].payload["given_names"] == "Sara"
     assert win.current_view().name == "home"
+
+
+def test_a_user_switch_closes_the_previous_colleagues_dialogs(qtbot, db, window):
+    from PySide6.QtWidgets import QDialog
+
+    win, ctx, _form = window
+    make_staff(db, "bert", "balie")
+    controller = LockController(win, ctx, minutes=60)
+    dialog = QDialog(win)
+    dialog.setWindowTitle("Letter for Yilmaz")
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    controller.lock()
+    assert controller.try_switch("bert", PASSWORD)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert ctx.user.username == "bert"

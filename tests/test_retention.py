@@ -185,3 +185,23 @@ def test_old_drafts_are_deleted(db):
     result = retention.run(system_context(db), now=NOW)
     assert result.counts["draft"] == 1
     assert [d.id for d in drafts.list_drafts(clerk)] == [fresh]
+
+
+def test_cli_access_and_erase(db, data_dir, tmp_path, monkeypatch):
+    from loket.cli import main
+    from tests.helpers import PASSWORD
+
+    sup = context(db, "supervisor", "sup")
+    context(db, "balie", "anna")
+    person = visitor(sup, v_number="3333333333")
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    out = tmp_path / "inzage"
+    assert main(["visitor-access", person.id, "--out", str(out), "--user", "sup"]) == 0
+    assert json.loads(out.with_suffix(".json").read_text("utf-8"))["visitor"]["v_number"] == (
+        "3333333333"
+    )
+    assert out.with_suffix(".pdf").exists()
+    assert main(["visitor-erase", person.id, "--reason", "asked", "--user", "anna"]) == 2
+    assert db.one("SELECT v_number FROM visitor WHERE id = ?", (person.id,))[0] == "3333333333"
+    assert main(["visitor-erase", person.id, "--reason", "asked", "--user", "sup"]) == 0
+    assert db.one("SELECT v_number FROM visitor WHERE id = ?", (person.id,))[0] is None

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from loket import audit, validation
 from loket.clock import new_id, now_iso, today
 from loket.context import Context
+from loket.db import counter as counter_repo
 from loket.db import reference
 from loket.db import visitors as visitor_repo
 from loket.db import visits as visit_repo
@@ -26,6 +27,11 @@ LEGAL_GROUNDS = (
     "vital_interests",  # art. 9(2)(c)
     "substantial_public_interest",  # art. 9(2)(g)
 )
+
+
+# Needs whose details are special-category data (AVG art. 9): they take no ordinary note;
+# the details go in the separate health field with its legal ground.
+PROTECTED_NEEDS = frozenset({"health"})
 
 
 @dataclass
@@ -104,11 +110,21 @@ def register_visitor(ctx: Context, visitor: Visitor, *, confirmed_new: bool = Fa
     return get_visitor(ctx, values["id"], log_view=False)
 
 
-def update_visitor(ctx: Context, visitor: Visitor) -> Visitor:
+def update_visitor(ctx: Context, visitor: Visitor, *, confirmed: bool = False) -> Visitor:
+    """Change a visitor's details.  Raises DuplicateVisitor when the change makes the record
+    match another visitor (a V-nummer or BSN typed over with someone else's), unless staff
+    confirmed it; a match that already existed before this change is not raised again."""
     ctx.require(Permission.VISITOR_WRITE, object_type="visitor", object_id=visitor.id)
-    if visitor_repo.get(ctx.db, visitor.id) is None:
+    stored = visitor_repo.get(ctx.db, visitor.id)
+    if stored is None:
         raise NotFound(_("This visitor does not exist."))
     values = clean_visitor(visitor)
+    if not confirmed:
+        matches = [
+            m for m in find_duplicates(ctx, visitor) if _changed_for(m.reason, stored, values)
+        ]
+        if matches:
+            raise DuplicateVisitor(matches)
     with ctx.db.transaction():
         visitor_repo.update(ctx.db, visitor.id, values)
         audit.record(
@@ -117,9 +133,18 @@ def update_visitor(ctx: Context, visitor: Visitor) -> Visitor:
             object_type="visitor",
             object_id=visitor.id,
             subject=values["v_number"] or values["bsn"],
-            detail={"fields": sorted(k for k in values if k != "id")},
+            detail={"fields": sorted(k for k in values if k != "id"), "confirmed": confirmed},
         )
     return get_visitor(ctx, visitor.id, log_view=False)
+
+
+def _changed_for(reason: str, stored, values: dict) -> bool:
+    """Whether this edit changed the field(s) a duplicate match rests on."""
+    if reason in ("v_number", "bsn"):
+        return stored[reason] != values[reason]
+    old_name = fold(f"{stored['given_names'] or ''} {stored['family_name'] or ''}")
+    new_name = fold(f"{values['given_names']} {values['family_name']}")
+    return old_name != new_name or stored["date_of_birth"] != values["date_of_birth"]
 
 
 def get_visitor(ctx: Context, visitor_id: str, *, log_view: bool = True) -> Visitor:
@@ -154,6 +179,11 @@ def clean_visit(ctx: Context, visit: Visit) -> dict:
             errors["needs"] = _("Unknown need: {code}.").format(code=need.need_code)
         if need.need_code in seen:
             errors["needs"] = _("A need is listed twice.")
+        if need.need_code in PROTECTED_NEEDS and (need.note or "").strip():
+            errors["needs"] = _(
+                "Write health details only in the protected health field (AVG art. 9), "
+                "not in the note of a need."
+            )
         seen.add(need.need_code)
     values: dict = {}
     try:
@@ -200,12 +230,28 @@ def _future_date(value: str | None) -> str | None:
     return validation.parse_date(value, "follow_up_date").isoformat()
 
 
-def save_visit(ctx: Context, visit: Visit) -> Visit:
-    """Create or update a visit with its needs (health details go through set_health)."""
+def save_visit(
+    ctx: Context, visit: Visit, *, health: tuple[str, str | None] | None = None
+) -> Visit:
+    """Create or update a visit with its needs, and (with `health=(note, legal_ground)`)
+    its health details, all in ONE transaction: either everything is saved or nothing."""
     ctx.require(Permission.VISIT_WRITE, object_type="visit", object_id=visit.id or None)
+    if health is not None:
+        ctx.require(Permission.HEALTH_WRITE, object_type="visit_health", object_id=visit.id or None)
     if visitor_repo.get(ctx.db, visit.visitor_id) is None:
         raise NotFound(_("This visitor does not exist."))
-    values = clean_visit(ctx, visit)
+    errors: dict[str, str] = {}
+    try:
+        values = clean_visit(ctx, visit)
+    except ValidationError as err:
+        errors.update(err.errors)
+    if health is not None:
+        try:
+            health_note = _clean_health(*health)
+        except ValidationError as err:
+            errors.update(err.errors)
+    if errors:
+        raise ValidationError(errors)
     needs = [
         (n.need_code, validation.free_text(n.note, "needs", max_length=500)) for n in visit.needs
     ]
@@ -238,6 +284,8 @@ def save_visit(ctx: Context, visit: Visit) -> Visit:
             object_id=values["id"],
             detail={"needs": [code for code, _note in needs]},
         )
+        if health is not None:
+            _write_health(ctx, values["id"], health_note, health[1])
     return get_visit(ctx, values["id"])
 
 
@@ -256,6 +304,8 @@ def set_status(ctx: Context, visit_id: str, status: str) -> None:
     if status not in VISIT_STATUSES:
         raise ValidationError.single("status", _("Unknown status."))
     with ctx.db.transaction():
+        if visit_repo.get(ctx.db, visit_id) is None:
+            raise NotFound(_("This visit does not exist."))
         visit_repo.update(ctx.db, visit_id, {"status": status})
         audit.record(
             ctx,
@@ -266,9 +316,7 @@ def set_status(ctx: Context, visit_id: str, status: str) -> None:
         )
 
 
-def set_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> None:
-    """Health details (AVG art. 9): kept apart from the visit, with the legal ground."""
-    ctx.require(Permission.HEALTH_WRITE, object_type="visit_health", object_id=visit_id)
+def _clean_health(note: str, legal_ground: str | None) -> str:
     errors = {}
     if legal_ground not in LEGAL_GROUNDS:
         errors["legal_ground"] = _("Choose the legal ground for recording health details.")
@@ -278,17 +326,29 @@ def set_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> Non
         errors.update(err.errors)
     if errors:
         raise ValidationError(errors)
+    return note
+
+
+def _write_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> None:
+    visit_repo.set_health(ctx.db, visit_id, note, legal_ground, ctx.user.id if ctx.user else None)
+    audit.record(
+        ctx,
+        action="health.write",
+        object_type="visit_health",
+        object_id=visit_id,
+        detail={"legal_ground": legal_ground},
+    )
+
+
+def set_health(ctx: Context, visit_id: str, note: str, legal_ground: str) -> None:
+    """Health details (AVG art. 9): kept apart from the visit, with the legal ground.
+    Saving them together with the visit is `save_visit(..., health=(note, ground))`."""
+    ctx.require(Permission.HEALTH_WRITE, object_type="visit_health", object_id=visit_id)
+    note = _clean_health(note, legal_ground)
     with ctx.db.transaction():
-        visit_repo.set_health(
-            ctx.db, visit_id, note, legal_ground, ctx.user.id if ctx.user else None
-        )
-        audit.record(
-            ctx,
-            action="health.write",
-            object_type="visit_health",
-            object_id=visit_id,
-            detail={"legal_ground": legal_ground},
-        )
+        if visit_repo.get(ctx.db, visit_id) is None:
+            raise NotFound(_("This visit does not exist."))
+        _write_health(ctx, visit_id, note, legal_ground)
 
 
 def get_health(ctx: Context, visit_id: str) -> dict | None:
@@ -304,11 +364,23 @@ def visit_history(ctx: Context, visitor_id: str, *, limit: int = 100, offset: in
     return [dict(r) for r in visit_repo.for_visitor(ctx.db, visitor_id, limit=limit, offset=offset)]
 
 
-def today_at_desk(ctx: Context) -> list[dict]:
+def today_at_desk(ctx: Context, *, limit: int = 100, offset: int = 0) -> list[dict]:
+    """One page of this desk's visits today, in order of arrival."""
     ctx.require(Permission.VISITOR_READ, object_type="visit")
     if ctx.desk is None:
         return []
-    return [dict(r) for r in visit_repo.for_desk_day(ctx.db, ctx.desk.id, today().isoformat())]
+    rows = counter_repo.visits_of_desk_day(
+        ctx.db, ctx.desk.id, today().isoformat(), limit=limit, offset=offset
+    )
+    return [dict(r) for r in rows]
+
+
+def today_status_counts(ctx: Context) -> dict[str, int]:
+    """How many of today's visits at this desk are in each status (for the summary line)."""
+    ctx.require(Permission.VISITOR_READ, object_type="visit")
+    if ctx.desk is None:
+        return {}
+    return counter_repo.desk_day_status_counts(ctx.db, ctx.desk.id, today().isoformat())
 
 
 def visitor_as_dict(visitor: Visitor) -> dict:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from loket import intake
+from loket import i18n, intake
+from loket.db import visits as visit_repo
 from loket.db.visitors import search_candidates
 from loket.errors import NotFound, PermissionDenied, ValidationError
 from loket.model import Visit, VisitNeed, Visitor
@@ -135,3 +138,93 @@ def test_missing_user_cannot_register(db):
 def test_unknown_visitor(db):
     with pytest.raises(NotFound):
         intake.get_visitor(context(db), "nope")
+
+
+def test_health_need_takes_no_ordinary_note(db):
+    """Health details are AVG art. 9 data: only the protected field, never a need's note."""
+    ctx = context(db)
+    v = visitor(ctx)
+    with pytest.raises(ValidationError) as err:
+        intake.save_visit(
+            ctx,
+            Visit(
+                visitor_id=v.id, topic_code="residence_permit", needs=[VisitNeed("health", "HIV")]
+            ),
+        )
+    assert "needs" in err.value.errors
+    assert db.scalar("SELECT count(*) FROM visit") == 0
+    saved = visit(ctx, v.id, needs=("health",))  # the tick alone is fine
+    assert [n.need_code for n in saved.needs] == ["health"]
+
+
+def test_visit_and_health_saved_in_one_transaction(db, monkeypatch):
+    ctx = context(db)
+    v = visitor(ctx)
+    new = Visit(visitor_id=v.id, topic_code="residence_permit", needs=[VisitNeed("health", "")])
+    # An invalid legal ground is reported together with the visit's own errors; nothing saved.
+    bad = Visit(visitor_id=v.id, topic_code="nope")
+    with pytest.raises(ValidationError) as err:
+        intake.save_visit(ctx, bad, health=("Diabetes", "because"))
+    assert {"topic_code", "legal_ground"} <= set(err.value.errors)
+    # The health write failing half-way takes the visit with it.
+    before = audit_actions(db)
+
+    def broken(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(visit_repo, "set_health", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        intake.save_visit(ctx, new, health=("Diabetes", "explicit_consent"))
+    assert db.scalar("SELECT count(*) FROM visit") == 0
+    assert audit_actions(db) == before
+    monkeypatch.undo()
+    saved = intake.save_visit(ctx, new, health=("Diabetes", "explicit_consent"))
+    assert intake.get_health(ctx, saved.id)["legal_ground"] == "explicit_consent"
+    assert audit_actions(db)[-3:] == ["visit.create", "health.write", "health.view"]
+
+
+def test_editing_into_another_visitors_numbers_warns(db):
+    ctx = context(db)
+    other = visitor(ctx, given_names="Omar", family_name="Haddad", v_number="5234567890")
+    me = visitor(ctx, v_number="2234567890", bsn="111222333")
+    me.v_number = other.v_number
+    with pytest.raises(intake.DuplicateVisitor) as err:
+        intake.update_visitor(ctx, me)
+    assert [(m.reason, m.visitor.id) for m in err.value.matches] == [("v_number", other.id)]
+    assert intake.get_visitor(ctx, me.id, log_view=False).v_number == "2234567890"
+    # Its own numbers never count, and an edit of other fields does not warn again.
+    me.v_number = "2234567890"
+    me.city = "Zwolle"
+    assert intake.update_visitor(ctx, me).city == "Zwolle"
+    # Staff confirm it is right (e.g. the other record holds a typo): saved.
+    me.v_number = other.v_number
+    assert intake.update_visitor(ctx, me, confirmed=True).v_number == other.v_number
+
+
+def test_status_or_health_of_an_unknown_visit_is_not_found(db):
+    ctx = context(db)
+    before = db.scalar("SELECT count(*) FROM audit_log")
+    previous = i18n.language()
+    i18n.set_language("nl")
+    try:
+        with pytest.raises(NotFound) as err:
+            intake.set_status(ctx, "no-such-visit", "done")
+        assert str(err.value) == "Dit bezoek bestaat niet."
+        with pytest.raises(NotFound):
+            intake.set_health(ctx, "no-such-visit", "Diabetes", "explicit_consent")
+    finally:
+        i18n.set_language(previous)
+    assert db.scalar("SELECT count(*) FROM audit_log") == before  # no "ok" row for nothing
+    assert db.scalar("SELECT count(*) FROM visit_health") == 0
+
+
+def test_today_at_desk_is_paged_in_the_query(db):
+    ctx = context(db)
+    people = [visitor(ctx, given_names=f"P{n}", v_number=None) for n in range(5)]
+    made = [visit(ctx, p.id) for p in people]
+    intake.set_status(ctx, made[0].id, "done")
+    first = intake.today_at_desk(ctx, limit=2)
+    rest = intake.today_at_desk(ctx, limit=10, offset=2)
+    assert len(first) == 2 and len(rest) == 3
+    assert [r["id"] for r in first + rest] == [m.id for m in made]  # order of arrival
+    assert intake.today_status_counts(ctx) == {"done": 1, "waiting": 4}

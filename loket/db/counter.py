@@ -24,3 +24,25 @@ def visit_follow_ups(db: Database, visitor_id: str, limit: int = 50) -> list[sql
         " ORDER BY follow_up_date, id LIMIT ?",
         (visitor_id, limit),
     )
+
+
+def visits_of_desk_day(
+    db: Database, desk_id: str, day: str, *, limit: int, offset: int = 0
+) -> list[sqlite3.Row]:
+    """One page of a desk's visits on a day, in order of arrival (index visit_desk_date)."""
+    return db.all(
+        "SELECT v.id, v.visitor_id, v.status, v.arrived_at, v.topic_code, v.staff_id,"
+        " p.given_names, p.family_name, p.v_number, p.date_of_birth"
+        " FROM visit v JOIN visitor p ON p.id = v.visitor_id"
+        " WHERE v.desk_id = ? AND v.visit_date = ? ORDER BY v.arrived_at, v.id LIMIT ? OFFSET ?",
+        (desk_id, day, limit, offset),
+    )
+
+
+def desk_day_status_counts(db: Database, desk_id: str, day: str) -> dict[str, int]:
+    rows = db.all(
+        "SELECT status, count(*) AS n FROM visit WHERE desk_id = ? AND visit_date = ?"
+        " GROUP BY status",
+        (desk_id, day),
+    )
+    return {r["status"]: int(r["n"]) for r in rows}

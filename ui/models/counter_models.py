@@ -230,12 +230,9 @@ class TodayModel(PagedTableModel):
         return [_("Arrived"), _("Name"), _("V-number"), _("Status")]
 
     def fetch_page(self, offset: int, limit: int) -> list[dict]:
-        # One desk's day is a short list; the core returns it whole and we page through it.
-        if offset == 0:
-            from loket import intake  # not needed for the first window
+        from loket import intake  # not needed for the first window
 
-            self._day = intake.today_at_desk(self.ctx)
-        return self._day[offset : offset + limit]
+        return intake.today_at_desk(self.ctx, limit=limit, offset=offset)
 
     def cell(self, item: dict, column: int) -> str:
         if column == 0:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from loket import seed as seeding
 from loket.auth import hash_password
 from loket.db import bulk, reference
+from loket.db import directory as dir_repo
 from loket.db import staff as staff_repo
 from loket.db.connection import Database
 from loket.demo_names import COMMUNITIES
@@ -91,6 +92,7 @@ REFERRAL_COLS = (
     "id",
     "visit_id",
     "service_id",
+    "location_id",
     "staff_id",
     "handover",
     "status",
@@ -176,9 +178,17 @@ def generate(
     staff_ids = [r["id"] for r in staff_repo.all_staff(db)]
     topics = [r["code"] for r in reference.codes(db, "topic")]
     needs = [r["code"] for r in reference.codes(db, "need")]
-    by_need: dict[str, list[tuple[str, str | None]]] = {}
-    for service_id, need, city in bulk.service_needs(db):
-        by_need.setdefault(need, []).append((service_id, city))
+    # (service, city, the service's location in that city): a demo referral names the
+    # location in the desk's city, as referrals.propose does.
+    offered = bulk.service_needs(db)
+    location_in = {
+        (sid, loc["city"]): loc["id"]
+        for sid in sorted({row[0] for row in offered})
+        for loc in reversed(dir_repo.service_locations(db, sid))
+    }
+    by_need: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    for service_id, need, city in offered:
+        by_need.setdefault(need, []).append((service_id, city, location_in.get((service_id, city))))
     stats = {"visitors": 0, "visits": 0, "referrals": 0}
     bulk.fast_writes(db, True)
     tables = ("visitor", "visit", "visit_need", "referral", "referral_event", "visitor_search")
@@ -263,7 +273,8 @@ def _make_batch(job) -> tuple[list, list, list, list, list, list]:
     today_i = DAYS_BACK
     born_0 = date(1940, 1, 1).toordinal()
     local_options = {
-        (d["city"], need): [o[0] for o in opts if o[1] == d["city"]] or [o[0] for o in opts]
+        (d["city"], need): [(o[0], o[2]) for o in opts if o[1] == d["city"]]
+        or [(o[0], None) for o in opts]
         for d in desks
         for need, opts in by_need.items()
         if opts
@@ -343,7 +354,7 @@ def _make_batch(job) -> tuple[list, list, list, list, list, list]:
                 options = local_options.get((city, need))
                 if not options or rnd() >= chance:
                     continue
-                service_id = options[int(rnd() * len(options))]
+                service_id, location_id = options[int(rnd() * len(options))]
                 path = paths[bisect.bisect(cum_paths, rnd() * cum_paths[-1])]
                 ref_id = new_id()
                 prev, last_t, event_i, event_m = None, at, day_i, minute
@@ -362,6 +373,7 @@ def _make_batch(job) -> tuple[list, list, list, list, list, list]:
                         ref_id,
                         visit_id,
                         service_id,
+                        location_id,
                         staff_id,
                         "warm" if rnd() < 0.3 else "cold",
                         prev,

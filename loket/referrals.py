@@ -118,6 +118,29 @@ def _follow_up(value: date | str | None) -> str | None:
     return validation.parse_date(value, "follow_up_date").isoformat()
 
 
+def _location_for(db, service_id: str, location_id: str | None, city: str | None) -> str | None:
+    """The location the visitor is sent to: the one given, which must be one of the service's;
+    else the service's location in the desk's city, else its only location.  A service with
+    locations in several other cities gets none: a letter must not guess an address."""
+    locations = dir_repo.service_locations(db, service_id)
+    if location_id is not None:
+        if dir_repo.get(db, "location", location_id) is None:
+            raise NotFound(_("This location is not in the directory."))
+        if location_id not in {loc["id"] for loc in locations}:
+            raise ValidationError.single(
+                "location_id", _("This service is not offered at this location.")
+            )
+        return location_id
+    here = [
+        loc
+        for loc in locations
+        if city and (loc["city"] or "").casefold() == city.strip().casefold()
+    ]
+    if here:
+        return here[0]["id"]
+    return locations[0]["id"] if len(locations) == 1 else None
+
+
 def propose(
     ctx: Context,
     visit_id: str,
@@ -157,8 +180,7 @@ def propose(
                 "escalation_note",
                 _("Describe the local and regional escalation that was tried first."),
             )
-    if location_id is not None and dir_repo.get(db, "location", location_id) is None:
-        raise NotFound(_("This location is not in the directory."))
+    location_id = _location_for(db, service_id, location_id, info["desk_city"])
     referral_id = clock.new_id()
     now = clock.now_iso()
     with db.transaction():

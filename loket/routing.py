@@ -11,6 +11,11 @@ The ranking is a sum of points that staff can follow from the reasons shown:
 - outcome history, once a service has MIN_HISTORY referrals with a partner outcome:
   up to ±OUTCOME points around a 50 % completion rate;
 - data not checked for a year: a small STALE deduction, said out loud.
+Municipal services (an organisation whose HSDS `legal_status` is a municipality or a joint
+body of municipalities such as a GGD, or whose name starts with "Gemeente") only serve their
+own residents.  Such a service in another municipality than the desk's is left out, unless no
+service in the desk's city helps with any of its needs; when it does appear, its reasons say
+"other municipality".  National services (no location) always stay.
 Escalation services (the national multiproblem desk) are only suggested when the visit has
 the need `multiple_problems`, and then below local options (ESCALATION deduction): escalation
 comes after local escalation was tried.
@@ -42,6 +47,11 @@ STALE = 0.5
 ESCALATION = 5.0
 MIN_HISTORY = 5
 MULTIPLE_PROBLEMS = "multiple_problems"
+# HSDS organisation legal_status values (casefolded) that mean "serves its own residents only"
+MUNICIPAL_STATUSES = frozenset(
+    {"gemeente", "municipality", "local government", "gemeenschappelijke regeling"}
+)
+MUNICIPAL_NAME_PREFIXES = ("gemeente ", "municipality of ")
 SEPARATOR = " · "
 
 
@@ -60,6 +70,7 @@ class Suggestion:
     warm_handover: bool = False
     stale: bool = False
     to_verify: bool = False
+    other_municipality: bool = False
 
     @property
     def explanation(self) -> str:
@@ -83,6 +94,13 @@ def _need_label(labels: dict[str, tuple[str, str]], code: str) -> str:
     nl, en = labels.get(code, (code, code))
     text = nl if i18n.language() == "nl" else en
     return text[:1].lower() + text[1:]
+
+
+def is_municipal(row) -> bool:
+    """Whether the service is bound to the residents of the municipality it is in."""
+    status = (row["organization_legal_status"] or "").strip().casefold()
+    name = (row["organization_name"] or "").strip().casefold()
+    return status in MUNICIPAL_STATUSES or name.startswith(MUNICIPAL_NAME_PREFIXES)
 
 
 def rank(
@@ -124,6 +142,7 @@ def rank(
             loc for loc in locations if city and (loc["city"] or "").casefold() == city.casefold()
         ]
         chosen = here[0] if here else (locations[0] if locations else None)
+        elsewhere = bool(city and locations and not here and is_municipal(row))
         if here:
             score += CITY
             reasons.append(_("in {city}").format(city=here[0]["city"]))
@@ -132,6 +151,8 @@ def rank(
             reasons.append(_("national"))
         elif chosen["city"]:
             reasons.append(_("in {city}").format(city=chosen["city"]))
+        if elsewhere:
+            reasons.append(_("other municipality: for its own residents"))
         if row["warm_handover"]:
             score += WARM
             reasons.append(_("warm handover possible"))
@@ -167,8 +188,10 @@ def rank(
                 warm_handover=bool(row["warm_handover"]),
                 stale=stale,
                 to_verify=bool(row["to_verify"]),
+                other_municipality=elsewhere,
             )
         )
+    out = _without_other_municipalities(out, city)
     out.sort(
         key=lambda s: (
             -s.score,
@@ -178,6 +201,16 @@ def rank(
         )
     )
     return out[:limit] if limit is not None else out
+
+
+def _without_other_municipalities(out: list[Suggestion], city: str | None) -> list[Suggestion]:
+    """Drop another municipality's services for needs the desk's own city has a service for."""
+    if not city:
+        return out
+    local_needs = {
+        n for s in out if s.city and s.city.casefold() == city.casefold() for n in s.needs
+    }
+    return [s for s in out if not s.other_municipality or set(s.needs) - local_needs]
 
 
 def visit_language(info) -> str | None:

@@ -260,3 +260,82 @@ def test_writing_needs_a_signed_in_user(db, ctx, a_visit, debt_service):
     with pytest.raises(PermissionDenied):
         referrals.propose(system_context(db), a_visit.id, debt_service)
     assert referrals.get(ctx, ref.id).status == "proposed"
+
+
+def _location_in(db, service: str, city: str) -> str:
+    return db.scalar(
+        "SELECT l.id FROM service_at_location sal JOIN location l ON l.id = sal.location_id"
+        " WHERE sal.service_id = ? AND l.city = ?",
+        (service, city),
+    )
+
+
+def test_propose_picks_the_location_in_the_desks_city(db):
+    legal_aid = service_id(db, "Gratis juridisch advies")  # four cities
+    for code, city in (("AMS", "Amsterdam"), ("DBS", "'s-Hertogenbosch"), ("ZWL", "Zwolle")):
+        desk_ctx = context(db, "balie", username=f"b-{code}", desk_code=code)
+        a_visit = visit(desk_ctx, visitor(desk_ctx, v_number=None).id, needs=("legal",))
+        ref = referrals.propose(desk_ctx, a_visit.id, legal_aid)
+        stored = db.scalar("SELECT location_id FROM referral WHERE id = ?", (ref.id,))
+        assert stored == _location_in(db, legal_aid, city)
+
+
+def test_propose_takes_the_only_location_and_none_for_a_national_service(db, ctx, a_visit):
+    one_place = service_id(db, "Schuldhulpverlening 's-Hertogenbosch")
+    ref = referrals.propose(ctx, a_visit.id, one_place)
+    stored = db.scalar("SELECT location_id FROM referral WHERE id = ?", (ref.id,))
+    assert stored == _location_in(db, one_place, "'s-Hertogenbosch")
+    national = service_id(db, "Advocaat via%")
+    ref = referrals.propose(ctx, a_visit.id, national)
+    assert db.scalar("SELECT location_id FROM referral WHERE id = ?", (ref.id,)) is None
+
+
+def test_propose_refuses_a_location_of_another_service(db, ctx, a_visit, debt_service):
+    amsterdam_office = _location_in(
+        db, service_id(db, "Schuldhulpverlening Amsterdam"), "Amsterdam"
+    )
+    before = db.scalar("SELECT count(*) FROM referral")
+    with pytest.raises(ValidationError) as caught:
+        referrals.propose(ctx, a_visit.id, debt_service, location_id=amsterdam_office)
+    assert "location_id" in caught.value.errors
+    assert db.scalar("SELECT count(*) FROM referral") == before
+    own = _location_in(db, debt_service, "Zwolle")
+    ref = referrals.propose(ctx, a_visit.id, debt_service, location_id=own)
+    assert db.scalar("SELECT location_id FROM referral WHERE id = ?", (ref.id,)) == own
+
+
+def test_a_letter_for_a_referral_without_location_uses_the_desks_city(db):
+    from loket.letters.data import gather
+
+    amsterdam = context(db, "balie", username="b-ams", desk_code="AMS")
+    a_visit = visit(amsterdam, visitor(amsterdam, v_number=None).id, needs=("legal",))
+    legal_aid = service_id(db, "Gratis juridisch advies")
+    ref = referrals.propose(amsterdam, a_visit.id, legal_aid)
+    # As older or imported referrals may have it: no location recorded.
+    db.execute("UPDATE referral SET location_id = NULL WHERE id = ?", (ref.id,))
+    (partner,) = gather(db, a_visit.id, letter_date=date(2026, 1, 5)).partners
+    assert partner.address_lines == ["Amsterdam"]
+
+
+def test_demo_referrals_name_the_location_in_the_desks_city(tmp_path):
+    from loket import demo
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+
+    demo_db = Database(tmp_path / "demo.sqlite")
+    migrate(demo_db)
+    demo.generate(demo_db, visitors=60, seed=3)
+    rows = demo_db.all(
+        "SELECT r.location_id, l.city AS location_city, d.city AS desk_city,"
+        " (SELECT count(*) FROM service_at_location sal JOIN location x ON x.id = sal.location_id"
+        "   WHERE sal.service_id = r.service_id AND x.city = d.city) AS local"
+        " FROM referral r JOIN visit v ON v.id = r.visit_id JOIN desk d ON d.id = v.desk_id"
+        " LEFT JOIN location l ON l.id = r.location_id"
+    )
+    assert rows and any(r["location_id"] for r in rows)
+    for r in rows:
+        if r["local"]:
+            assert r["location_city"] == r["desk_city"]
+        else:
+            assert r["location_id"] is None
+    demo_db.close()

@@ -180,3 +180,51 @@ def test_interpreter_arrangement_counts_less_than_speaking_the_language(editor, 
     ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="ti")
     assert position(ranked, speaks) < position(ranked, interpreted) < position(ranked, plain)
     assert _("works with an interpreter") in by_id(ranked)[interpreted].reasons
+
+
+def test_other_municipalities_services_are_left_out_when_the_desk_city_has_one(db):
+    amsterdam = context(db, "balie", username="ams", desk_code="AMS")
+    seeded = {
+        name: db.scalar("SELECT id FROM service WHERE name = ?", (name,))
+        for name in ("Schuldhulpverlening Amsterdam", "Schuldhulpverlening Zwolle")
+    }
+    ams, zwl = seeded["Schuldhulpverlening Amsterdam"], seeded["Schuldhulpverlening Zwolle"]
+    # A perfect record for Zwolle's service must not bring it back for an Amsterdam visit.
+    _referral_outcomes(context(db, "balie", username="zw"), zwl, ["completed"] * 6)
+    person = visitor(amsterdam, v_number=None)
+    a_visit = visit(amsterdam, person.id, needs=("debts",))
+    ranked = routing.suggest(amsterdam, a_visit.id, limit=None)
+    assert ams in by_id(ranked)
+    cities = {s.city for s in ranked if s.other_municipality}
+    assert zwl not in by_id(ranked) and not cities
+    municipal_elsewhere = [
+        s for s in ranked if s.organization_name.startswith("Gemeente") and s.city != "Amsterdam"
+    ]
+    assert municipal_elsewhere == []
+    # National services stay.
+    legal_aid = db.scalar("SELECT id FROM service WHERE name LIKE 'Advocaat via%'")
+    assert legal_aid in by_id(routing.rank(amsterdam, ["legal"], city="Amsterdam"))
+
+
+def test_another_municipality_appears_only_without_a_local_one_and_says_so(editor, ctx):
+    org = directory.save_organisation(editor, name="Gemeente Kampen")
+    kampen = directory.save_service(
+        editor,
+        directory.ServiceEdit(
+            organization_id=org,
+            name="Inburgering Kampen",
+            needs=["language_barrier"],
+            assured_date="2099-01-01",
+            location_ids=[place(editor, "Kampen")],
+        ),
+    )
+    # Zwolle has a Taalhuis for language barriers: Kampen's municipal service stays out.
+    assert kampen not in by_id(routing.rank(ctx, ["language_barrier"], city="Zwolle"))
+    # In a city without any service of its own, it appears, and says it is elsewhere.
+    shown = by_id(routing.rank(ctx, ["language_barrier"], city="Utrecht"))[kampen]
+    assert shown.other_municipality
+    assert _("other municipality: for its own residents") in shown.reasons
+    # Not a municipality: a service in another city is not left out.
+    private = service(editor, "Taalcafé Kampen", "Kampen", needs=("language_barrier",))
+    kept = by_id(routing.rank(ctx, ["language_barrier"], city="Zwolle"))[private]
+    assert not kept.other_municipality

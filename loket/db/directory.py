@@ -253,8 +253,8 @@ def candidates(db: Database, need_codes_: list[str]) -> list[sqlite3.Row]:
         return []
     marks = ", ".join("?" for _ in need_codes_)
     return db.all(
-        "SELECT s.*, o.name AS organization_name FROM service s"
-        " JOIN organisation o ON o.id = s.organization_id"
+        "SELECT s.*, o.name AS organization_name, o.legal_status AS organization_legal_status"
+        " FROM service s JOIN organisation o ON o.id = s.organization_id"
         " WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM service_need sn"
         f" WHERE sn.service_id = s.id AND sn.need_code IN ({marks}))"
         " ORDER BY s.id",

@@ -59,20 +59,29 @@ def referrals(db: Database, visit_id: str) -> list[sqlite3.Row]:
     )
 
 
-def location(db: Database, service_id: str, location_id: str | None) -> sqlite3.Row | None:
-    """The referral's own location, else the service's first physical location."""
+def location(
+    db: Database, service_id: str, location_id: str | None, city: str | None = None
+) -> sqlite3.Row | None:
+    """The referral's own location, else the service's location in the desk's `city`, else
+    its only location.  A service with several locations, none in the desk's city, gives
+    None: a letter must not send an Amsterdam visitor to another city's address."""
     if location_id:
         row = db.one("SELECT * FROM location WHERE id = ?", (location_id,))
         if row is not None:
             return row
-    return db.one(
+    rows = db.all(
         """
         SELECT l.* FROM service_at_location sal JOIN location l ON l.id = sal.location_id
         WHERE sal.service_id = ?
-        ORDER BY l.location_type = 'physical' DESC, l.city, l.id LIMIT 1
+        ORDER BY lower(trim(coalesce(l.city, ''))) = lower(trim(coalesce(?, ''))) DESC,
+                 l.location_type = 'physical' DESC, l.city, l.id
         """,
-        (service_id,),
+        (service_id, city),
     )
+    if len(rows) == 1:
+        return rows[0]
+    here = [r for r in rows if city and (r["city"] or "").casefold() == city.strip().casefold()]
+    return here[0] if here else None
 
 
 def phones(

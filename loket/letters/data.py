@@ -86,7 +86,7 @@ def gather(
     visit_needs = [r["need_code"] for r in repo.visit_needs(db, visit_id)]
     partners = []
     for r in repo.referrals(db, visit_id):
-        loc = repo.location(db, r["service_id"], r["location_id"])
+        loc = repo.location(db, r["service_id"], r["location_id"], v["desk_city"])
         loc_id = loc["id"] if loc is not None else None
         phones = [
             display_phone(p["number"]) or ""

@@ -209,7 +209,12 @@ def _write(
 ) -> tuple[int, int]:
     key = secrets.token_bytes(32)  # this export's pseudonym key; never stored
     with repo.reader(ctx.db) as conn:
-        total = repo.count_referrals(conn, filters) if (progress or fmt == "pdf") else -1
+        summary = None
+        if fmt != "csv":  # the summary comes first in the file, and gives the total
+            summary = build(conn, filters, suppress_below=suppress_threshold(ctx.db), today=today)
+            total = summary.referrals
+        else:
+            total = repo.count_referrals(conn, filters) if progress else -1
 
         def on_batch(done: int) -> None:
             if progress is not None:
@@ -227,30 +232,22 @@ def _write(
                     written = write_csv(
                         fh, recs, delimiter=delimiter, identifiable=identifiable, on_batch=on_batch
                     )
-            else:
-                summary = build(
-                    conn, filters, suppress_below=suppress_threshold(ctx.db), today=today
+            elif fmt == "xlsx":
+                written = write_xlsx(
+                    str(tmp), recs, identifiable=identifiable, on_batch=on_batch, summary=summary
                 )
-                if fmt == "xlsx":
-                    written = write_xlsx(
-                        str(tmp),
-                        recs,
-                        identifiable=identifiable,
-                        on_batch=on_batch,
-                        summary=summary,
-                    )
-                else:
-                    from loket.export_pdf import write_pdf
+            else:
+                from loket.export_pdf import write_pdf
 
-                    written = write_pdf(
-                        str(tmp),
-                        summary,
-                        recs,
-                        identifiable=identifiable,
-                        total=total,
-                        intro=_intro(ctx, filters, identifiable),
-                        on_batch=on_batch,
-                    )
+                written = write_pdf(
+                    str(tmp),
+                    summary,
+                    recs,
+                    identifiable=identifiable,
+                    total=total,
+                    intro=_intro(ctx, filters, identifiable),
+                    on_batch=on_batch,
+                )
         finally:
             recs.close()
             rows.close()

@@ -10,6 +10,7 @@ count as zero and label it "<N", so a bar's length does not reveal the number ei
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -81,6 +82,7 @@ class Overview:
     suppress_below: int
     facts: list[tuple[str, Cell]]  # (msgid, count)
     tables: list[SummaryTable]
+    referrals: int = 0  # referrals in the selection, unsuppressed (for progress, not display)
 
     def table(self, key: str) -> SummaryTable:
         return next(t for t in self.tables if t.key == key)
@@ -134,7 +136,28 @@ def build(
     label_col = "label_en" if language() == "en" else "label_nl"
 
     visits = dict(repo.visits_per_month(conn, filters))
-    referrals = dict(repo.referrals_per_month(conn, filters))
+    referrals: Counter = Counter()
+    statuses: Counter = Counter()
+    handovers: Counter = Counter()
+    overdue_by_desk: Counter = Counter()
+    histogram_c: Counter = Counter()
+    partners: dict[str, list] = {}  # organisation id -> [name, referrals, completed]
+    for m, status, handover, org_id, org_name, desk, late, days, n in repo.referral_groups(
+        conn, filters, today.isoformat()
+    ):
+        referrals[m] += n
+        statuses[status] += n
+        handovers[handover] += n
+        entry = partners.setdefault(org_id, [org_name, 0, 0])
+        entry[1] += n
+        if status == "completed":
+            entry[2] += n
+        if late:
+            overdue_by_desk[desk] += n
+        if days is not None:
+            histogram_c[days] += n
+    histogram = sorted(histogram_c.items())
+
     month = SummaryTable(
         "month",
         TITLES["month"],
@@ -156,10 +179,9 @@ def build(
     partner = SummaryTable(
         "partner", TITLES["partner"], [N_("Partner"), N_("Referrals"), N_("Completed")]
     )
-    for name, n, done in repo.per_partner(conn, filters):
+    for name, n, done in sorted(partners.values(), key=lambda e: (-e[1], e[0])):
         partner.rows.append((name, [cell(n, below), cell(done, below)]))
 
-    statuses = repo.per_status(conn, filters)
     outcome = SummaryTable(
         "outcome",
         TITLES["outcome"],
@@ -170,7 +192,6 @@ def build(
         if statuses.get(status):
             outcome.rows.append((STATUS_LABELS[status], [cell(statuses[status], below)]))
 
-    histogram = repo.days_to_completion(conn, filters)
     timing = SummaryTable(
         "completion",
         TITLES["completion"],
@@ -181,13 +202,11 @@ def build(
         n = sum(c for d, c in histogram if d >= low and (high is None or d <= high))
         timing.rows.append((label, [cell(n, below)]))
 
-    overdue_rows = repo.overdue_follow_ups(conn, filters, today.isoformat())
     overdue = SummaryTable("overdue", TITLES["overdue"], [N_("Desk"), N_("Referrals")])
-    for desk, n in overdue_rows:
-        overdue.rows.append((desk, [cell(n, below)]))
+    for desk in sorted(overdue_by_desk):
+        overdue.rows.append((desk, [cell(overdue_by_desk[desk], below)]))
 
-    handovers = repo.per_handover(conn, filters)
-    completed = sum(n for _d, n in histogram)
+    completed = statuses.get("completed", 0)
     median = median_from_histogram(histogram)
     if median is None or 0 < completed < below:
         # no median, or one taken over fewer referrals than may be shown
@@ -200,9 +219,10 @@ def build(
         (N_("Warm handovers"), cell(handovers.get("warm"), below)),
         (N_("Completed"), cell(completed, below)),
         (N_("Median days from visit to completion"), median_shown),
-        (N_("Follow-ups overdue"), cell(sum(n for _d, n in overdue_rows), below)),
+        (N_("Follow-ups overdue"), cell(sum(overdue_by_desk.values()), below)),
     ]
-    return Overview(filters, below, facts, [month, need, partner, outcome, timing, overdue])
+    tables = [month, need, partner, outcome, timing, overdue]
+    return Overview(filters, below, facts, tables, referrals=sum(referrals.values()))
 
 
 def overview(

@@ -558,3 +558,18 @@ def test_identifiable_pdf_lists_names(sup, out_dir):
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "Ayşe" in text and "Yılmaz" in text and "1234567890" in text
     assert "names and numbers" in text  # the report says it is confidential
+
+
+def test_overview_with_a_status_filter_counts_only_those_referrals(db, sup):
+    with db.transaction():
+        reference.set_setting(db, "suppress_below", "1")
+    ov = overview(sup, repo.Filters(fx.DATE_FROM, fx.DATE_TO, status="sent"), today=TODAY)
+    # visits are not filtered by a referral's status; referrals are
+    assert shown(ov.table("need")) == [
+        ("Debts or money", ["2", "1"]),
+        ("Housing", ["1", "0"]),
+        ("=cmd", ["1", "0"]),
+    ]
+    assert shown(ov.table("outcome")) == [("Sent", ["1"])]
+    assert shown(ov.table("partner")) == [("=Org B", ["1", "0"])]
+    assert ov.referrals == 1

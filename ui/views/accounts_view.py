@@ -23,7 +23,7 @@ from loket import accounts
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.permissions import ROLES, Permission
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 
 def role_label(role: str) -> str:
@@ -109,7 +109,7 @@ class AccountsView(View):
         form.addRow(self.create_button)
         layout.addWidget(self.new_box)
 
-        self.message = QLabel(self)
+        self.message = plain_label(self)
         self.message.setObjectName("accountsMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

@@ -27,7 +27,7 @@ from loket import audit
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from ui.models.lazy import LazyTableModel
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 COLUMNS = ("at", "actor", "action", "object_type", "object_id", "result", "origin", "detail")
 
@@ -131,7 +131,7 @@ class AuditView(View):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.total = QLabel(self)
+        self.total = plain_label(self)
         self.total.setObjectName("auditTotal")
         layout.addWidget(self.total)
         self.apply_button.clicked.connect(self.apply_filters)

@@ -4,16 +4,37 @@ and a hook for being opened with arguments.
 To add a view: subclass `View` in `ui/views/<name>_view.py`, set `name`, implement
 `retranslate_ui()`, and add one line to `VIEWS` in `ui/main_window.py`.  Open it with
 `self.window().show_view("name", **kwargs)`; Esc goes back.
+
+A QLabel guesses whether its text is HTML (Qt.AutoText): a visitor typed as
+`<font size=80>X</font>` would be drawn huge, `A & B` could lose its `&`.  Every label that
+shows what someone typed (names of visitors, staff and partners, notes, error messages that
+quote input) is made with `plain_label()` or filled with `set_plain()`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
     from loket.context import Context
+
+
+def plain_label(parent: QWidget | None = None, text: str = "") -> QLabel:
+    """A QLabel that never reads its text as HTML (see the module docstring)."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if text:
+        label.setText(text)
+    return label
+
+
+def set_plain(label: QLabel, text: str) -> None:
+    """Show `text` literally in an existing label, whatever it looks like."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
 
 
 class View(QWidget):

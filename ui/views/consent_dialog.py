@@ -3,10 +3,11 @@ ticked here goes into the handover note (see `loket.handover`)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QVBoxLayout
 
 from loket.i18n import _
 from loket.referrals import Consent, Referral
+from ui.views.base import plain_label
 
 
 class ConsentDialog(QDialog):
@@ -18,11 +19,11 @@ class ConsentDialog(QDialog):
         self.setModal(True)
         self.setWindowTitle(_("Consent for {partner}").format(partner=referral.organization_name))
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = plain_label(  # the partner's name, as typed in the directory
+            self,
             _("Ask the visitor what {partner} may know. Only that goes into the handover.").format(
                 partner=referral.organization_name
             ),
-            self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

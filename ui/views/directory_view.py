@@ -31,7 +31,7 @@ from loket.permissions import Permission
 from loket.routing import language_name
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.views.service_edit_dialog import ServiceEditDialog
 
 
@@ -118,7 +118,7 @@ class DirectoryView(View):
         side = QWidget(splitter)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        self.stale_chip = QLabel(side)
+        self.stale_chip = plain_label(side)
         self.stale_chip.setObjectName("staleChip")
         self.stale_chip.setStyleSheet(chip_style("warning"))
         self.stale_chip.hide()
@@ -138,7 +138,7 @@ class DirectoryView(View):
         self.new_button.clicked.connect(self.new_service)
         self.new_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
         side_layout.addWidget(self.new_button)
-        self.count_label = QLabel(self)
+        self.count_label = plain_label(self)
         self.count_label.setObjectName("directoryCount")
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)

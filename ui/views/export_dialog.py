@@ -32,6 +32,7 @@ from loket import exports
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.permissions import Permission
+from ui.views.base import plain_label
 from ui.workers import run_in_background
 
 FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF"))
@@ -139,7 +140,7 @@ class ExportDialog(QDialog):
         self.bar.setRange(0, 100)
         self.bar.setValue(0)
         layout.addWidget(self.bar)
-        self.message = QLabel(self)
+        self.message = plain_label(self)
         self.message.setObjectName("exportMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

@@ -18,6 +18,7 @@ from loket import accounts
 from loket.context import Context
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
+from ui.views.base import plain_label
 
 
 class FirstRunDialog(QDialog):
@@ -59,7 +60,7 @@ class FirstRunDialog(QDialog):
             self.labels[key] = label
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.error = QLabel(self)
+        self.error = plain_label(self)
         self.error.setObjectName("firstRunError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("font-weight: bold;")

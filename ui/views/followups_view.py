@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from loket.context import Context
 from loket.i18n import _, ngettext
 from ui.models.followups_model import FollowupsModel
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 MINE, DESK = "mine", "desk"
 
@@ -49,7 +49,7 @@ class FollowupsView(View):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open_row)
         layout.addWidget(self.table, 1)
-        self.count_label = QLabel(self)
+        self.count_label = plain_label(self)
         self.count_label.setObjectName("followupsCount")
         layout.addWidget(self.count_label)
         self.scope.currentIndexChanged.connect(self.refresh)

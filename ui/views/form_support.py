@@ -14,6 +14,7 @@ from loket import drafts
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from ui import theme
+from ui.views.base import plain_label
 
 DRAFT_INTERVAL_MS = 3000
 
@@ -26,14 +27,14 @@ class FormField:
         self.key = key
         self.widget = widget
         widget.setObjectName(f"field_{key}")
-        self.label = QLabel(parent)
+        self.label = plain_label(parent)
         self.label.setBuddy(widget)
         box = QWidget(parent)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        self.error = QLabel(box)
+        self.error = plain_label(box)
         self.error.setObjectName(f"error_{key}")
         theme.mark_text(self.error, "error")
         self.error.setWordWrap(True)
@@ -72,7 +73,7 @@ def show_errors(fields: dict[str, FormField], errors: dict[str, str]) -> FormFie
 
 def restored_notice(parent: QWidget) -> QLabel:
     """The line that tells staff a form holds restored input, not a fresh start."""
-    label = QLabel(parent)
+    label = plain_label(parent)
     label.setObjectName("restoredNotice")
     label.setWordWrap(True)
     theme.mark_text(label, "info")

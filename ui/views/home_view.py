@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from loket.i18n import _
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 
 class HomeView(View):
@@ -14,7 +14,7 @@ class HomeView(View):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         self.heading.setObjectName("heading")
         layout.addWidget(self.heading)
         layout.addStretch(1)

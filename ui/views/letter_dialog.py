@@ -40,7 +40,7 @@ from loket.errors import LoketError
 from loket.i18n import _
 from loket.letters import catalogue
 from loket.letters.formats import display_language
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.workers import run_in_background
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
@@ -111,10 +111,10 @@ class LetterView(View):
         self.place.setObjectName("appointmentPlace")
         self.ask_for.setObjectName("appointmentAskFor")
         self.bring.setObjectName("appointmentBring")
-        self.warning = QLabel(self)
+        self.warning = plain_label(self)
         self.warning.setObjectName("translationWarning")
         self.warning.setWordWrap(True)
-        self.status = QLabel(self)
+        self.status = plain_label(self)
         self.pages = QWidget(self)
         self.pages_layout = QVBoxLayout(self.pages)
         scroll = QScrollArea(self)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from loket.i18n import _
 from loket.letters import readability
 from loket.permissions import Permission
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.workers import run_in_background
 
 FLAG_BACKGROUND = QColor("#FFF1B8")
@@ -38,7 +38,7 @@ class LetterTextView(View):
         self.editor.setObjectName("letterText")
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("checkLetterText")
-        self.scores = QLabel(self)
+        self.scores = plain_label(self)
         self.scores.setObjectName("letterTextScores")
         self.scores.setWordWrap(True)
         self.problems = QListWidget(self)

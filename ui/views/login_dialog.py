@@ -16,6 +16,7 @@ from loket.context import Context
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
 from ui import theme
+from ui.views.base import plain_label
 
 
 class LoginDialog(QDialog):
@@ -41,7 +42,7 @@ class LoginDialog(QDialog):
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)
         layout.addLayout(form)
-        self.error = QLabel(self)
+        self.error = plain_label(self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         theme.mark_text(self.error, "error")  # 4.5:1 in every theme

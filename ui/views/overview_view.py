@@ -36,7 +36,7 @@ from loket.db.exports import Filters
 from loket.i18n import _
 from loket.permissions import Permission
 from ui.charts import BarChart
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.workers import run_in_background
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -148,7 +148,7 @@ class OverviewView(View):
         filters.addLayout(buttons)
         filters.addStretch(1)
         outer.addLayout(filters)
-        self.status = QLabel(self)
+        self.status = plain_label(self)
         self.status.setObjectName("overviewStatus")
         self.status.setWordWrap(True)
         outer.addWidget(self.status)

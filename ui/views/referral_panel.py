@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -32,6 +31,7 @@ from loket.errors import LoketError
 from loket.i18n import _
 from loket.referrals import Referral
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
+from ui.views.base import plain_label
 from ui.views.consent_dialog import ConsentDialog
 
 # status reached -> button label (the verb staff click)
@@ -57,7 +57,7 @@ class ReferralPanel(QWidget):
         self.setObjectName("referralPanel")
         layout = QVBoxLayout(self)
 
-        self.suggestions_label = QLabel(self)
+        self.suggestions_label = plain_label(self)
         layout.addWidget(self.suggestions_label)
         self.suggestions = SuggestionsModel(self)
         self.suggestions_view = QTableView(self)
@@ -82,7 +82,7 @@ class ReferralPanel(QWidget):
         pick_row.addWidget(self.refer_button)
         layout.addLayout(pick_row)
 
-        self.referrals_label = QLabel(self)
+        self.referrals_label = plain_label(self)
         layout.addWidget(self.referrals_label)
         self.referrals = VisitReferralsModel(self)
         self.referrals_view = QTableView(self)
@@ -117,7 +117,7 @@ class ReferralPanel(QWidget):
         layout.addLayout(actions)
 
         follow = QHBoxLayout()
-        self.follow_label = QLabel(self)
+        self.follow_label = plain_label(self)
         self.follow_date = QDateEdit(self)
         self.follow_date.setObjectName("followUpDate")
         self.follow_date.setCalendarPopup(True)
@@ -139,7 +139,7 @@ class ReferralPanel(QWidget):
         self.note_text.setReadOnly(True)
         self.note_text.hide()
         layout.addWidget(self.note_text)
-        self.error = QLabel(self)
+        self.error = plain_label(self)
         self.error.setObjectName("referralError")
         self.error.setWordWrap(True)
         self.error.hide()

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QScrollArea,
     QVBoxLayout,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 from loket import referrals
 from loket.context import Context
 from loket.i18n import _
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.views.referral_panel import ReferralPanel
 
 
@@ -43,7 +42,7 @@ class ReferralView(View):
         self.panel = ReferralPanel(ctx, content)
         layout.addWidget(self.panel, 3)
         side = QVBoxLayout()
-        self.plan_label = QLabel(content)
+        self.plan_label = plain_label(content)
         self.plan_label.setWordWrap(True)
         side.addWidget(self.plan_label)
         self.plan = QListWidget(content)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -26,7 +25,7 @@ from loket.i18n import _, ngettext
 from loket.textfold import digits
 from ui import theme
 from ui.models.counter_models import SearchResultsModel
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 DEBOUNCE_MS = 120
 
@@ -38,12 +37,12 @@ class SearchView(View):
         super().__init__(ctx, parent)
         self.setObjectName("searchView")
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         self.heading.setObjectName("searchHeading")
         theme.emphasise(self.heading, 1.4)
         layout.addWidget(self.heading)
         row = QHBoxLayout()
-        self.field_label = QLabel(self)
+        self.field_label = plain_label(self)
         self.field = QLineEdit(self)
         self.field.setObjectName("searchField")
         self.field.setClearButtonEnabled(True)
@@ -58,7 +57,7 @@ class SearchView(View):
         self.drafts_button.hide()
         row.addWidget(self.drafts_button)
         layout.addLayout(row)
-        self.status = QLabel(self)
+        self.status = plain_label(self)
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -75,7 +74,7 @@ class SearchView(View):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
-        self.keys_hint = QLabel(self)
+        self.keys_hint = plain_label(self)
         self.keys_hint.setObjectName("searchKeys")
         self.keys_hint.setWordWrap(True)
         layout.addWidget(self.keys_hint)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
 )
@@ -19,6 +18,7 @@ from loket.context import Context
 from loket.directory import ServiceDetail, ServiceEdit
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
+from ui.views.base import plain_label
 
 
 def blank_detail() -> ServiceDetail:
@@ -102,7 +102,7 @@ class ServiceEditDialog(QDialog):
         for box in (self.warm, self.checked):
             box.setAccessibleName(box.text())
             form.addRow("", box)
-        self.error = QLabel(self)
+        self.error = plain_label(self)
         self.error.setWordWrap(True)
         self.error.setAccessibleName(_("Message"))
         form.addRow(self.error)

@@ -29,7 +29,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.preferences import Preferences
 from ui import theme
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 # Each language under its own name, so that someone who cannot read the current language
 # still finds theirs.
@@ -124,7 +124,7 @@ class SettingsView(View):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.status = QLabel(self)
+        self.status = plain_label(self)
         self.status.setObjectName("settingsStatus")
         self.status.setWordWrap(True)
         self.status.hide()

@@ -24,6 +24,7 @@ from loket import visitor_rights
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
+from ui.views.base import plain_label
 
 
 class VisitorRightsDialog(QDialog):
@@ -60,7 +61,7 @@ class VisitorRightsDialog(QDialog):
         self.erase_button.setEnabled(False)
         erase.addWidget(self.erase_button)
         layout.addWidget(self.erase_box)
-        self.message = QLabel(self)
+        self.message = plain_label(self)
         self.message.setObjectName("rightsMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

@@ -25,7 +25,7 @@ from loket.errors import LoketError
 from loket.i18n import _
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
 PROFILE = (
     "date_of_birth",
@@ -48,7 +48,7 @@ class VisitorView(View):
         self.visitor = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         self.heading.setObjectName("visitorName")
         self.heading.setProperty("i18n_data", True)  # a name, as typed
         self.setProperty("i18n_title_data", True)  # the title is the visitor's name
@@ -61,7 +61,7 @@ class VisitorView(View):
         top.addWidget(self.new_visit)
         top.addWidget(self.edit)
         layout.addLayout(top)
-        self.message = QLabel(self)
+        self.message = plain_label(self)
         self.message.setObjectName("visitorMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -72,7 +72,7 @@ class VisitorView(View):
         self.profile_labels: dict[str, QLabel] = {}
         self.profile_values: dict[str, QLabel] = {}
         for key in PROFILE:
-            label, value = QLabel(self.profile_box), QLabel(self.profile_box)
+            label, value = plain_label(self.profile_box), plain_label(self.profile_box)
             value.setObjectName(f"profile_{key}")
             value.setProperty("i18n_data", True)  # the visitor's details, dates and languages
             value.setWordWrap(True)

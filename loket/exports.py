@@ -61,7 +61,7 @@ def _iso(value: date | str | None, field: str, errors: dict) -> str:
 
 
 def _check(
-    ctx, *, date_from, date_to, fmt, out_path, desk_code, need, status, delimiter
+    ctx, *, date_from, date_to, fmt, out_path, desk_code, partner, need, status, delimiter
 ) -> repo.Filters:
     errors: dict[str, str] = {}
     start = _iso(date_from, "date_from", errors)
@@ -76,6 +76,8 @@ def _check(
         errors["out"] = _("Choose a file in an existing folder.")
     if desk_code and reference.desk_by_code(ctx.db, desk_code) is None:
         errors["desk"] = _("There is no desk with code {code}.").format(code=desk_code)
+    if partner and repo.partner_name(ctx.db, partner) is None:
+        errors["partner"] = _("There is no partner with this id.")
     if need and not repo.need_exists(ctx.db, need):
         errors["need"] = _("There is no need with code {code}.").format(code=need)
     if status and status not in STATUSES:
@@ -135,6 +137,7 @@ def export_referrals(
         fmt=fmt,
         out_path=out_path,
         desk_code=desk_code,
+        partner=partner,
         need=need,
         status=status,
         delimiter=delimiter,

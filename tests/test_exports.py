@@ -399,6 +399,8 @@ def test_partner_filter_by_organisation_or_service(sup, fixture, out_dir):
         ({"delimiter": "|"}, "delimiter"),
         ({"desk_code": "NOPE"}, "desk"),
         ({"status": "lost"}, "status"),
+        ({"partner": "no-such-id"}, "partner"),
+        ({"need": "no_such_need"}, "need"),
     ],
 )
 def test_bad_input_is_refused_clearly(sup, out_dir, bad, field):

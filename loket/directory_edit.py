@@ -7,19 +7,18 @@ written in one transaction with its audit row.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import audit, clock, hsds, validation
+from loket import audit, clock, directory_fields, hsds, validation
 from loket.context import Context
 from loket.db import directory as repo
 from loket.errors import NotFound, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
 
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-_DIRECTORY_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,24}$")
+_LANGUAGE_CODE = directory_fields.LANGUAGE_CODE
+_DIRECTORY_PHONE = directory_fields.DIRECTORY_PHONE
 
 
 @dataclass
@@ -83,10 +82,10 @@ def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
 
 def _collect_service_fields(edit: ServiceEdit) -> dict:
     return validation.collect(
-        ("name", lambda: validation.free_text(edit.name, "name", max_length=200)),
+        ("name", lambda: validation.name(edit.name, "name")),
         ("description", lambda: validation.free_text(edit.description, "description")),
         ("email", lambda: validation.email(edit.email, "email")),
-        ("url", lambda: _optional(edit.url, "url")),
+        ("url", lambda: directory_fields.url(edit.url, "url")),
         (
             "interpretation_services",
             lambda: _optional(edit.interpretation_services, "interpretation_services"),
@@ -219,9 +218,9 @@ def save_organisation(
 ) -> str:
     ctx.require(Permission.DIRECTORY_EDIT, object_type="organisation", object_id=org_id or None)
     values = validation.collect(
-        ("name", lambda: validation.free_text(name, "name", max_length=200)),
+        ("name", lambda: validation.name(name, "name")),
         ("description", lambda: validation.free_text(description, "description")),
-        ("website", lambda: _optional(website, "website")),
+        ("website", lambda: directory_fields.url(website, "website")),
         ("email", lambda: validation.email(email, "email")),
     )
     if not values["name"]:

@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import hsds
+from loket import directory_fields, hsds
 from loket.db import directory as repo
+from loket.errors import ValidationError
 from loket.hsds_read import Bundle, ImportFailed, Rec
 from loket.i18n import _
 
@@ -116,6 +117,20 @@ def _convert(table: str, rec: Rec) -> dict:
     return row
 
 
+def _check_fields(bundle: Bundle) -> None:
+    """The checks a manual edit gets (names, free text, language codes, phone numbers,
+    e-mail and web addresses), on every imported record, before anything is written."""
+    groups = [(table, recs) for table, recs in bundle.tables.items()]
+    groups += [("address", bundle.addresses or []), ("accessibility", bundle.accessibility or [])]
+    for table, recs in groups:
+        for rec in recs:
+            try:
+                directory_fields.check_imported(table, rec.data)
+            except ValidationError as err:
+                column, problem = next(iter(err.errors.items()))
+                raise ImportFailed(rec.file, rec.row, rec.where(column), problem) from None
+
+
 def _check_references(known: _Known, bundle: Bundle) -> None:
     for table, refs in REFERENCES.items():
         for rec in bundle.tables.get(table, []):
@@ -173,6 +188,7 @@ def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, st
 def apply(db, bundle: Bundle, *, keep_existing: bool = False) -> ImportResult:
     """Check everything, then write.  `keep_existing=True` only adds records whose id is not
     in the directory yet and leaves every existing one (and its needs and flags) as it is."""
+    _check_fields(bundle)
     known = _Known(db, bundle)
     _check_references(known, bundle)
     _sal_pairs_free(db, bundle)

@@ -70,13 +70,14 @@ class _Reader:
             return True
         if table in ("organisation", "location") and earlier.data == rec.data:
             return False
-        raise ImportFailed(
+        raise self._duplicate(rec.row, rec.where("id"), rec.data["id"], earlier.row)
+
+    def _duplicate(self, row: int, where: str, row_id, other: int) -> ImportFailed:
+        return ImportFailed(
             self.name,
-            rec.row,
-            rec.where("id"),
-            _("the id {id} was already used in row {other}").format(
-                id=rec.data["id"], other=earlier.row
-            ),
+            row,
+            where,
+            _("duplicate id {id}: already used in row {other}").format(id=row_id, other=other),
         )
 
     def _children(
@@ -180,6 +181,10 @@ class _Reader:
         return lid
 
     def service(self, svc: dict, row: int) -> None:
+        # A repeated service id is said as such, before any other check of the repeat.
+        earlier = self.seen.get(("service", str(svc.get("id"))))
+        if svc.get("id") not in (None, "") and earlier is not None:
+            raise self._duplicate(row, "id", svc["id"], earlier.row)
         org_id = svc.get("organization_id")
         if svc.get("organization") is not None:
             org_id = self.organisation(self._dict(svc["organization"], row, "organization"), row)

@@ -140,7 +140,7 @@ def _no_duplicates(records: list[Rec]) -> None:
                 rec.file,
                 rec.row,
                 rec.where("id"),
-                _("the id {id} was already used in row {other}").format(id=rid, other=seen[rid]),
+                _("duplicate id {id}: already used in row {other}").format(id=rid, other=seen[rid]),
             )
         seen[rid] = rec.row
 

@@ -143,6 +143,25 @@ def test_invalid_edits_are_refused_with_field_errors(editor, db):
     assert db.scalar("SELECT count(*) FROM service") == before
 
 
+def test_web_addresses_and_names_are_checked(editor, db):
+    org = db.scalar("SELECT id FROM organisation ORDER BY id")
+    with pytest.raises(ValidationError) as caught:
+        directory.save_service(
+            editor,
+            ServiceEdit(organization_id=org, name="Hulp\u202e", url="javascript:alert(1)"),
+        )
+    assert {"name", "url"} <= set(caught.value.errors)
+    with pytest.raises(ValidationError) as caught:
+        directory.save_organisation(editor, name="Stichting X", website="niet een adres")
+    assert "website" in caught.value.errors
+    sid = directory.save_service(
+        editor, ServiceEdit(organization_id=org, name="Spreekuur", url="www.example.nl/hulp")
+    )
+    assert db.scalar("SELECT url FROM service WHERE id = ?", (sid,)) == (
+        "https://www.example.nl/hulp"
+    )
+
+
 def test_create_service_with_a_new_place_is_all_or_nothing(editor, ctx, db):
     org = directory.save_organisation(editor, name="Inloophuis")
     locations = db.scalar("SELECT count(*) FROM location")

@@ -16,6 +16,7 @@ from loket.db.connection import Database
 from loket.db.migrate import migrate
 from loket.directory_io import ImportFailed, export_dir, import_path
 from loket.errors import PermissionDenied
+from loket.i18n import _
 from tests.helpers import context
 
 
@@ -310,6 +311,43 @@ def _break_duplicate_id(folder):
     return "phones.csv", len(rows), "id"
 
 
+def _set_cell(folder, name: str, row: int, column: str, value: str):
+    rows = read_rows(folder / name)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(folder / name, rows)
+    return name, row, column
+
+
+def _break_bidi_override_in_a_name(folder):
+    return _set_cell(folder, "organizations.csv", 3, "name", "Gemeente \u202eadretsmA")
+
+
+def _break_control_character_in_free_text(folder):
+    return _set_cell(folder, "services.csv", 2, "description", "Hulp\x07 bij schulden")
+
+
+def _break_language_code(folder):
+    return _set_cell(folder, "languages.csv", 2, "code", "<b>")
+
+
+def _break_phone(folder):
+    return _set_cell(folder, "phones.csv", 2, "number", "bel ons maar")
+
+
+def _break_email(folder):
+    return _set_cell(folder, "services.csv", 3, "email", "geen-adres")
+
+
+def _break_url(folder):
+    return _set_cell(folder, "services.csv", 2, "url", "javascript:alert(1)")
+
+
+def _break_postcode(folder):
+    rows = read_rows(folder / "addresses.csv")
+    row = next(i for i, r in enumerate(rows[1:], start=2) if r[rows[0].index("country")] == "NL")
+    return _set_cell(folder, "addresses.csv", row, "postal_code", "ABCD 12")
+
+
 @pytest.mark.parametrize(
     "breaker",
     [
@@ -319,6 +357,13 @@ def _break_duplicate_id(folder):
         _break_unknown_reference,
         _break_encoding,
         _break_duplicate_id,
+        _break_bidi_override_in_a_name,
+        _break_control_character_in_free_text,
+        _break_language_code,
+        _break_phone,
+        _break_email,
+        _break_url,
+        _break_postcode,
     ],
 )
 def test_broken_data_is_refused_and_nothing_changes(editor, exported, db, breaker):
@@ -371,6 +416,64 @@ def test_broken_json_names_the_service_and_field(editor, db, tmp_path):
         "organization.name",
     )
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("services", "row", "field"),
+    [
+        # The repeat has no organisation of its own: still "duplicate id", not "required".
+        (
+            [
+                {"id": "a", "name": "A", "organization": {"id": "o", "name": "O"}},
+                {"id": "a", "name": "A2"},
+            ],
+            2,
+            "id",
+        ),
+        (
+            [
+                {"id": "a", "name": "A", "organization": {"id": "o", "name": "O"}},
+                {"id": "b", "name": "B", "organization": {"id": "o", "name": "Other"}},
+            ],
+            2,
+            "organization.id",
+        ),
+    ],
+)
+def test_a_duplicate_id_in_json_is_named_as_such(editor, db, tmp_path, services, row, field):
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(services), encoding="utf-8")
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, path)
+    assert (caught.value.file, caught.value.row, caught.value.field) == ("dup.json", row, field)
+    assert caught.value.problem == _("duplicate id {id}: already used in row {other}").format(
+        id=services[1]["organization"]["id"] if field != "id" else "a", other=1
+    )
+    assert snapshot(db) == before
+
+
+def test_json_import_checks_fields_like_a_manual_edit(editor, db, tmp_path):
+    good = {"id": "svc-z", "name": "Spreekuur", "organization": {"id": "org-z", "name": "Z"}}
+    cases = [
+        ({**good, "organization": {"id": "org-z", "name": "Z\u202e"}}, "organization.name"),
+        ({**good, "languages": [{"code": "<b>"}]}, "languages[0].code"),
+        ({**good, "phones": [{"number": "<script>"}]}, "phones[0].number"),
+        ({**good, "email": "a@"}, "email"),
+        ({**good, "url": "ftp//nergens"}, "url"),
+    ]
+    before = snapshot(db)
+    for service, field in cases:
+        path = tmp_path / "checks.json"
+        path.write_text(json.dumps([service]), encoding="utf-8")
+        with pytest.raises(ImportFailed) as caught:
+            import_path(editor, path)
+        assert (caught.value.file, caught.value.row, caught.value.field) == (
+            "checks.json",
+            1,
+            field,
+        )
+        assert snapshot(db) == before
 
 
 def test_import_needs_directory_edit_but_seed_is_trusted(db, exported):

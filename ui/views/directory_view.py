@@ -29,6 +29,7 @@ from loket.directory import ServiceDetail
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from loket.routing import language_name
+from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style
 from ui.views.base import View, plain_label
@@ -165,7 +166,7 @@ class DirectoryView(View):
             self.need.addItem(label, code)
         self.city.clear()
         self.city.addItem(_("All places"), None)
-        for city in directory.cities(self.ctx):
+        for city in i18n_qt.sort_strings(directory.cities(self.ctx)):  # as the language sorts
             self.city.addItem(city, city)
         self.need.blockSignals(False)
         self.city.blockSignals(False)

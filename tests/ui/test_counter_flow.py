@@ -9,17 +9,19 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from loket import counter, drafts, intake
+from loket import counter, drafts, i18n, i18n_tools, intake
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
 from ui.models.counter_models import (
     FSI,
     PDI,
     SearchResultsModel,
+    TodayModel,
     VisitHistoryModel,
     status_label,
 )
 from ui.views import form_support
+from ui.views.today_view import STATUS_KEYS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -298,12 +300,85 @@ def test_today_status_by_keyboard(qtbot, window, ctx, db):
     today = window.current_view()
     assert today.model.rowCount() == 1
     assert today.model.index(0, 3).data() == status_label("waiting")
-    qtbot.keyClick(today.table, Qt.Key.Key_P)
+    qtbot.keyClick(today.table, Qt.Key.Key_2)
     assert intake.get_visit(ctx, made.id).status == "in_progress"
-    qtbot.keyClick(today.table, Qt.Key.Key_D)
+    qtbot.keyClick(today.table, Qt.Key.Key_3)
     assert intake.get_visit(ctx, made.id).status == "done"
+    assert today.model.index(0, 3).data() == status_label("done")
+    qtbot.keyClick(today.table, Qt.Key.Key_1)
+    assert intake.get_visit(ctx, made.id).status == "waiting"
     qtbot.keyClick(today.table, Qt.Key.Key_Return)
     assert window.current_view().name == "visit"
+
+
+@pytest.mark.parametrize("language", i18n.UI_LANGUAGES)
+def test_today_status_keys_are_the_ones_the_buttons_show(qtbot, window, language):
+    """The keys are digits, shown and underlined in every language's button label."""
+    i18n_tools.compile_all()
+    previous = i18n.language()
+    i18n.set_language(language)
+    try:
+        window.show_view("today")
+        today = window.current_view()
+        today.retranslate_ui()
+        for key, status in STATUS_KEYS.items():
+            digit = chr(key.value)  # Qt.Key_1 == ord("1")
+            assert f"&{digit}" in today.buttons[status].text(), (language, status)
+            assert today.buttons[status].text().count("&") == 1
+    finally:
+        i18n.set_language(previous)
+
+
+def test_today_list_is_fetched_page_by_page(ctx, db):
+    people = [visitor(ctx, given_names=f"P{n}", v_number=None) for n in range(5)]
+    made = [visit(ctx, p.id) for p in people]
+    model = TodayModel(ctx)
+    model.PAGE = 2
+    model.reload()
+    assert model.rowCount() == 2 and model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert [model.item(r)["id"] for r in range(model.rowCount())] == [m.id for m in made]
+
+
+def test_health_need_points_to_the_protected_field(qtbot, window, ctx, db):
+    person = visitor(ctx)
+    window.show_view("visit", visitor_id=person.id)
+    form = window.current_view()
+    note = form.need_notes["health"]
+    form.need_checks["health"].setFocus()
+    qtbot.keyClick(form.need_checks["health"], Qt.Key.Key_Space)
+    assert form.need_checks["health"].isChecked()
+    assert not note.isEnabled()  # no ordinary note for health details
+    assert note.placeholderText()
+    assert QApplication.focusWidget() is form.health_button
+    qtbot.keyClick(form.health_button, Qt.Key.Key_Space)
+    assert form.health_box.isVisible()
+    qtbot.keyClicks(form.health_note, "Astma")
+    form.health_ground.setFocus()
+    qtbot.keyClick(form.health_ground, Qt.Key.Key_Down)
+    shortcut(qtbot, window, Qt.Key.Key_S)
+    assert window.current_view().name == "visitor"
+    visit_id = db.scalar("SELECT id FROM visit")
+    assert db.scalar("SELECT note FROM visit_need WHERE need_code = 'health'") == ""
+    assert intake.get_health(ctx, visit_id)["note"] == "Astma"
+
+
+def test_editing_into_another_visitors_v_number_warns(qtbot, window, ctx, db):
+    other = visitor(ctx, given_names="Omar", family_name="Haddad", v_number="5234567890")
+    me = visitor(ctx, given_names="Sara", family_name="Ali", v_number="2234567890")
+    window.show_view("register", visitor_id=me.id)
+    form = window.current_view()
+    v_number = form.fields["v_number"].widget
+    v_number.clear()
+    qtbot.keyClicks(v_number, "5234567890")
+    shortcut(qtbot, window, Qt.Key.Key_S)
+    assert form.duplicate.isVisible()
+    assert "Haddad" in form.duplicate_text.text()
+    assert intake.get_visitor(ctx, me.id, log_view=False).v_number == "2234567890"
+    qtbot.mouseClick(form.go_on, Qt.MouseButton.LeftButton)  # staff confirm: saved
+    assert window.current_view().name == "visitor"
+    assert intake.get_visitor(ctx, me.id, log_view=False).v_number == other.v_number
 
 
 def test_health_details_open_only_on_purpose_and_need_a_legal_ground(qtbot, window, ctx, db):

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -29,7 +28,7 @@ from loket.model import Visitor
 from ui import theme
 from ui.models.counter_models import format_date, isolate
 from ui.views import form_support
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.views.form_support import DraftKeeper, FormField
 
 TEXT_FIELDS = (
@@ -55,10 +54,10 @@ class RegisterView(View):
         self.editing_id: str | None = None
         self._confirmed_new = False
         outer = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         theme.emphasise(self.heading, 1.4)
         outer.addWidget(self.heading)
-        self.intro = QLabel(self)
+        self.intro = plain_label(self)
         self.intro.setWordWrap(True)
         outer.addWidget(self.intro)
         self.restored = form_support.restored_notice(self)
@@ -73,7 +72,7 @@ class RegisterView(View):
             " QFrame#duplicateWarning QLabel { color: #1a1a1a; }"
         )
         dup = QVBoxLayout(self.duplicate)
-        self.duplicate_text = QLabel(self.duplicate)
+        self.duplicate_text = plain_label(self.duplicate)
         self.duplicate_text.setObjectName("duplicateText")
         self.duplicate_text.setWordWrap(True)
         dup.addWidget(self.duplicate_text)
@@ -123,7 +122,7 @@ class RegisterView(View):
         outer.addWidget(scroll, 1)
 
         row = QHBoxLayout()
-        self.form_error = QLabel(self)
+        self.form_error = plain_label(self)
         self.form_error.setObjectName("formError")
         theme.mark_text(self.form_error, "error")
         self.form_error.setWordWrap(True)
@@ -291,7 +290,9 @@ class RegisterView(View):
         self.form_error.clear()
         try:
             if self.editing_id:
-                saved = intake.update_visitor(self.ctx, self.visitor())
+                saved = intake.update_visitor(
+                    self.ctx, self.visitor(), confirmed=self._confirmed_new
+                )
             else:
                 saved = intake.register_visitor(
                     self.ctx, self.visitor(), confirmed_new=self._confirmed_new
@@ -340,6 +341,15 @@ class RegisterView(View):
         lines.append(" · ".join(details))
         if len(matches) > 1:
             lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
+        if self.editing_id:
+            lines[0] = _("These details are also those of another visitor, with {reason}:").format(
+                reason=reasons.get(match.reason, match.reason)
+            )
+            self.go_on.setText(_("It is someone &else, save anyway"))
+            self.go_on.setAccessibleName(_("Save the changes anyway"))
+        else:
+            self.go_on.setText(_("It is someone &else, go on"))
+            self.go_on.setAccessibleName(_("Register as a different person"))
         self.duplicate_text.setText("\n".join(lines))
         self.duplicate.setAccessibleName(
             "\n".join(lines).replace("\u2068", "").replace("\u2069", "")

@@ -1,7 +1,9 @@
 """The visits of this desk today, in order of arrival, with their status.
 
-Keyboard: Enter opens the visit; W, P and D set the selected visit to waiting, in progress or
-done (also from the buttons).  The status is a word in the table, not a colour.
+Keyboard: Enter opens the visit; 1, 2 and 3 set the selected visit to waiting, in progress or
+done (also Alt+1/2/3 on the buttons, whose labels show the digit).  Digits rather than initial
+letters, so that the keys are the same in every UI language and script.  The status is a word
+in the table, not a colour.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,9 +22,9 @@ from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from ui import theme
 from ui.models.counter_models import TodayModel, format_date
-from ui.views.base import View
+from ui.views.base import View, plain_label
 
-STATUS_KEYS = {Qt.Key.Key_W: "waiting", Qt.Key.Key_P: "in_progress", Qt.Key.Key_D: "done"}
+STATUS_KEYS = {Qt.Key.Key_1: "waiting", Qt.Key.Key_2: "in_progress", Qt.Key.Key_3: "done"}
 
 
 class TodayView(View):
@@ -33,10 +34,10 @@ class TodayView(View):
         super().__init__(ctx, parent)
         self.setObjectName("todayView")
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         theme.emphasise(self.heading, 1.4)
         layout.addWidget(self.heading)
-        self.summary = QLabel(self)
+        self.summary = plain_label(self)
         self.summary.setObjectName("todaySummary")
         layout.addWidget(self.summary)
         self.model = TodayModel(ctx, self)
@@ -62,7 +63,7 @@ class TodayView(View):
             self.buttons[status] = button
         row.addStretch(1)
         layout.addLayout(row)
-        self.message = QLabel(self)
+        self.message = plain_label(self)
         self.message.setObjectName("todayMessage")
         layout.addWidget(self.message)
         self.retranslate_ui()
@@ -81,9 +82,10 @@ class TodayView(View):
         else:
             self.heading.setText(_("Today, {date} (no desk chosen)").format(date=day))
         self.table.setAccessibleName(_("Visits today"))
-        self.buttons["waiting"].setText(_("&Waiting (W)"))
-        self.buttons["in_progress"].setText(_("In &progress (P)"))
-        self.buttons["done"].setText(_("&Done (D)"))
+        # Translators: the digit is the key that sets this status, in every language.
+        self.buttons["waiting"].setText(_("Waiting (&1)"))
+        self.buttons["in_progress"].setText(_("In progress (&2)"))
+        self.buttons["done"].setText(_("Done (&3)"))
         self.buttons["waiting"].setAccessibleName(_("Set to waiting"))
         self.buttons["in_progress"].setAccessibleName(_("Set to in progress"))
         self.buttons["done"].setAccessibleName(_("Set to done"))
@@ -97,10 +99,15 @@ class TodayView(View):
         self.table.setFocus()
 
     def _summarise(self) -> None:
-        items = self.model.items()
-        waiting = sum(1 for i in items if i["status"] == "waiting")
+        from loket import intake
+
+        try:
+            counts = intake.today_status_counts(self.ctx)
+        except LoketError:
+            counts = {}
+        total, waiting = sum(counts.values()), counts.get("waiting", 0)
         self.summary.setText(
-            ngettext("{n} visit today", "{n} visits today", len(items)).format(n=len(items))
+            ngettext("{n} visit today", "{n} visits today", total).format(n=total)
             + " · "
             + ngettext("{n} waiting", "{n} waiting", waiting).format(n=waiting)
         )

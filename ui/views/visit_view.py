@@ -2,9 +2,10 @@
 brought the visitor, referent, summary, outcome, follow-up date and status.
 
 Health details (AVG art. 9) sit behind a button: they open only after a deliberate click,
-ask for the legal ground, are saved apart from the visit (intake.set_health), are never in a
-list and never in a draft (a draft is a plain copy of the form; special-category data is not
-copied there).
+ask for the legal ground, are kept apart from the visit (saved in the same transaction:
+intake.save_visit(..., health=...)), are never in a list and never in a draft (a draft is a
+plain copy of the form; special-category data is not copied there).  For the same reason the
+"health" need has no ordinary note: ticking it points to the protected field instead.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -34,7 +34,7 @@ from loket.model import VISIT_STATUSES, Visit, VisitNeed
 from ui import theme
 from ui.models.counter_models import isolate, status_label
 from ui.views import form_support
-from ui.views.base import View
+from ui.views.base import View, plain_label
 from ui.views.form_support import DraftKeeper, FormField
 
 LEGAL_GROUND_LABELS = {
@@ -53,7 +53,7 @@ class VisitView(View):
         self.visitor = None
         self.visit_id: str | None = None
         outer = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        self.heading = plain_label(self)
         self.heading.setObjectName("visitHeading")
         theme.emphasise(self.heading, 1.4)
         outer.addWidget(self.heading)
@@ -88,14 +88,17 @@ class VisitView(View):
             note = QLineEdit(self.needs_box)
             note.setObjectName(f"note_{choice.code}")
             note.setEnabled(False)
-            check.toggled.connect(lambda on, n=note: self._need_toggled(n, on))
+            if choice.code in intake.PROTECTED_NEEDS:
+                check.toggled.connect(self._protected_need_toggled)
+            else:
+                check.toggled.connect(lambda on, n=note: self._need_toggled(n, on))
             note.textChanged.connect(self._changed)
             note.editingFinished.connect(self._field_done)
             needs_grid.addWidget(check, row, 0)
             needs_grid.addWidget(note, row, 1)
             self.need_checks[choice.code] = check
             self.need_notes[choice.code] = note
-        self.needs_error = QLabel(self.needs_box)
+        self.needs_error = plain_label(self.needs_box)
         self.needs_error.setObjectName("error_needs")
         theme.mark_text(self.needs_error, "error")
         self.needs_error.hide()
@@ -142,7 +145,7 @@ class VisitView(View):
         self.health_box = QGroupBox(body)
         self.health_box.setObjectName("healthBox")
         health_form = QFormLayout(self.health_box)
-        self.health_intro = QLabel(self.health_box)
+        self.health_intro = plain_label(self.health_box)
         self.health_intro.setWordWrap(True)
         health_form.addRow(self.health_intro)
         self.health_ground = QComboBox(self.health_box)
@@ -162,7 +165,7 @@ class VisitView(View):
         outer.addWidget(scroll, 1)
 
         row = QHBoxLayout()
-        self.form_error = QLabel(self)
+        self.form_error = plain_label(self)
         self.form_error.setObjectName("formError")
         theme.mark_text(self.form_error, "error")
         self.form_error.setWordWrap(True)
@@ -209,7 +212,15 @@ class VisitView(View):
             self.need_notes[code].setAccessibleName(
                 _("Note for {need}").format(need=needs.get(code, code))
             )
-            self.need_notes[code].setPlaceholderText(_("short note"))
+            if code in intake.PROTECTED_NEEDS:
+                self.need_notes[code].setPlaceholderText(
+                    _("No note here: use the protected health details below")
+                )
+                self.need_notes[code].setAccessibleDescription(
+                    _("Health details go in the protected field, with their legal ground.")
+                )
+            else:
+                self.need_notes[code].setPlaceholderText(_("short note"))
         self.health_button.setText(_("Open &health details (AVG art. 9)…"))
         self.health_button.setAccessibleName(_("Open health details"))
         self.health_box.setTitle(_("Health details"))
@@ -360,7 +371,10 @@ class VisitView(View):
         needs = values.get("needs") or {}
         for code, check in self.need_checks.items():
             check.setChecked(code in needs)
-            self.need_notes[code].setText(needs.get(code) or "")
+            # A protected need carries no note; one stored before this rule is not shown
+            # (it would be health data outside the protected field) and goes at the next save.
+            protected = code in intake.PROTECTED_NEEDS
+            self.need_notes[code].setText("" if protected else needs.get(code) or "")
         form_support.show_errors(self.fields, {})
         self.needs_error.hide()
 
@@ -387,6 +401,12 @@ class VisitView(View):
         note.setEnabled(on)
         if on:
             note.setFocus()
+        self._changed_now()
+
+    def _protected_need_toggled(self, on: bool) -> None:
+        """Health stays a tick only; the details are one deliberate click further."""
+        if on and not self.drafts.paused and self.health_box.isHidden():
+            self.health_button.setFocus()
         self._changed_now()
 
     def _changed(self, *_args) -> None:
@@ -421,27 +441,16 @@ class VisitView(View):
     def save(self) -> None:
         self.form_error.clear()
         health_note = self.health_note.toPlainText().strip()
-        errors: dict[str, str] = {}
-        if health_note and not self.health_ground.currentData():
-            errors["legal_ground"] = _("Choose the legal ground for recording health details.")
+        health = (health_note, self.health_ground.currentData()) if health_note else None
         try:
-            intake.clean_visit(self.ctx, self.visit())
-        except ValidationError as err:
-            errors.update(err.errors)
-        if errors:
-            self._show_errors(errors)
-            return
-        try:
-            saved = intake.save_visit(self.ctx, self.visit())
-            self.visit_id = saved.id
-            if health_note:
-                intake.set_health(self.ctx, saved.id, health_note, self.health_ground.currentData())
+            saved = intake.save_visit(self.ctx, self.visit(), health=health)
         except ValidationError as err:
             self._show_errors(err.errors)
             return
         except LoketError as err:
             self.form_error.setText(str(err))
             return
+        self.visit_id = saved.id
         self.drafts.discard(saved=True)
         form_support.show_errors(self.fields, {})
         window = self.main_window()

@@ -71,9 +71,15 @@ def letter_visit(
     language="ar",
     follow_up="2026-12-03",
     summary="Komt terug met post <b>van</b> de gemeente.",
+    desk_phone: str | None = "+31384567890",
+    needs=("debts", "legal"),
+    referrals: bool = True,
 ):
-    """(ctx, visit_id) for a visit that every letter can be made for."""
+    """(ctx, visit_id) for a visit that every letter can be made for (the desk has a phone
+    number for the letter's contact block unless `desk_phone` is None)."""
     ctx = context(db)
+    with db.transaction():
+        db.execute("UPDATE desk SET phone = ? WHERE id = ?", (desk_phone, ctx.desk.id))
     person = visitor(
         ctx,
         given_names=given_names,
@@ -84,7 +90,7 @@ def letter_visit(
     v = visit(
         ctx,
         person.id,
-        needs=("debts", "legal"),
+        needs=needs,
         language=language,
         summary=summary,
         follow_up_date=follow_up,
@@ -106,6 +112,7 @@ def letter_visit(
         needs=("legal",),
         phone="+31900800",
     )
-    refer(db, v.id, debts, "warm")
-    refer(db, v.id, legal, "cold")
+    if referrals:
+        refer(db, v.id, debts, "warm")
+        refer(db, v.id, legal, "cold")
     return ctx, v.id

@@ -8,12 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 from loket.cli.common import add_user_argument, open_database, user_context
-from loket.errors import ValidationError
+from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("letters", help=_("plain-language letters: list and render"))
+    p = subparsers.add_parser("letters", help=_("plain-language letters: list, render and reprint"))
     sub = p.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
 
     q = sub.add_parser("list", help=_("list the letter templates"))
@@ -45,7 +45,15 @@ def register(subparsers) -> None:
     q.add_argument(
         "--produce",
         action="store_true",
-        help=_("record the letter as given to the visitor (archive and audit log)"),
+        help=_(
+            "record the letter as given to the visitor (archive and audit log), once the "
+            "file is written"
+        ),
+    )
+    q.add_argument(
+        "--include-sensitive",
+        action="store_true",
+        help=_("also print sensitive needs (safety at home, health); left out by default"),
     )
     q.add_argument(
         "--appointment",
@@ -71,6 +79,17 @@ def register(subparsers) -> None:
     )
     add_user_argument(q)
     q.set_defaults(func=cmd_render)
+
+    q = sub.add_parser("reprint", help=_("write a letter given earlier, byte for byte"))
+    q.add_argument("--letter", required=True, metavar="ID", help=_("the letter's id"))
+    q.add_argument("--out", required=True, metavar="FILE.pdf")
+    add_user_argument(q)
+    q.set_defaults(func=cmd_reprint)
+
+    q = sub.add_parser("given", help=_("list the letters given for a visit"))
+    q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
+    add_user_argument(q)
+    q.set_defaults(func=cmd_given)
 
     q = sub.add_parser("appointments", help=_("list the appointments of a visit"))
     q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
@@ -105,35 +124,81 @@ def _appointment(args: Namespace):
 
 
 def cmd_render(args: Namespace) -> int:
+    """Render (and with --produce record) one letter.  The letter is recorded only after the
+    file was written; a refused letter, a missing folder or a write error records nothing."""
     from loket import letters
 
     db = open_database(args)
     ctx = user_context(args, db)
-    appointment = _appointment(args)
-    make = letters.produce if args.produce else letters.compose
-    letter = make(
-        ctx,
-        args.visit,
-        args.template,
-        args.lang,
-        large_print=args.large_print,
-        dutch_only=args.dutch_only,
-        appointment=appointment,
-        appointment_id=args.appointment,
-    )
-    letters.write_atomically(Path(args.out), letter.pdf)
-    for lang in letter.unchecked:
-        print(
-            _("Warning: the {lang} translation was not checked by a certified translator.").format(
-                lang=lang
-            ),
-            file=sys.stderr,
+    try:
+        letter = letters.compose(
+            ctx,
+            args.visit,
+            args.template,
+            args.lang,
+            large_print=args.large_print,
+            dutch_only=args.dutch_only,
+            appointment=_appointment(args),
+            appointment_id=args.appointment,
+            include_sensitive=args.include_sensitive,
         )
+        if args.produce:
+            letters.check_can_give(letter)
+        path = letters.write_file(args.out, letter.pdf)
+        if args.produce:
+            try:
+                letters.record(ctx, letter)
+            except LoketError:
+                path.unlink(missing_ok=True)  # not recorded, so not given
+                raise
+    except ValidationError as err:
+        raise LoketError(letters.explain(err)) from None
+    for problem in letter.problems:
+        print(_("Warning: {problem}").format(problem=problem), file=sys.stderr)
+    _warn_unchecked(letter.unchecked)
     print(
         _("Letter written: {path} ({languages})").format(
-            path=args.out, languages=", ".join(letter.languages)
+            path=args.out, languages=letters.language_names(letter.languages)
         )
     )
+    return 0
+
+
+def _warn_unchecked(langs: list[str]) -> None:
+    from loket import letters
+
+    for lang in langs:
+        print(
+            _(
+                "Warning: the {language} translation was not checked by a certified translator."
+            ).format(language=letters.language_names([lang])),
+            file=sys.stderr,
+        )
+
+
+def cmd_reprint(args: Namespace) -> int:
+    """The archived PDF, identical to the one given; logged once the file is written."""
+    from loket import letters
+
+    ctx = user_context(args, open_database(args))
+    letter = letters.archived(ctx, args.letter)
+    letters.write_file(args.out, letter.pdf)
+    letters.record_reprint(ctx, letter)
+    print(
+        _("Letter written: {path} ({label})").format(
+            path=args.out, label=letters.letter_label(letter.__dict__)
+        )
+    )
+    return 0
+
+
+def cmd_given(args: Namespace) -> int:
+    """One letter per line: id, then what it is (title, languages, date), tab-separated."""
+    from loket import letters
+
+    ctx = user_context(args, open_database(args))
+    for row in letters.letters_for_visit(ctx, args.visit):
+        print(f"{row['id']}\t{letters.letter_label(row)}")
     return 0
 
 

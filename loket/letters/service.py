@@ -11,8 +11,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from loket import appointments, audit
@@ -21,7 +21,7 @@ from loket.context import Context
 from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.errors import LoketError, NotFound, ValidationError
-from loket.i18n import _
+from loket.i18n import N_, _
 from loket.letters import catalogue, pdf, templates
 from loket.letters.data import Appointment, gather
 from loket.letters.formats import display_language
@@ -39,6 +39,84 @@ class Letter:
     large_print: bool = False
     id: str | None = None  # set once produced (archived)
     appointment: Appointment | None = None  # what the letter says about an appointment
+    visit_id: str = ""
+    include_sensitive: bool = False
+    # why this letter may be previewed but not given yet (translated, for staff)
+    problems: list[str] = field(default_factory=list)
+    created_at: str | None = None  # when it was given (an archived letter)
+
+
+# Needs that stay off paper the visitor takes home unless staff deliberately include them:
+# a letter can be found by a partner, a child or a landlord.
+SENSITIVE_NEEDS = frozenset({"domestic_violence", "health"})
+
+FIELD_LABELS = {
+    "template": N_("Letter"),
+    "appointment": N_("Appointment"),
+    "starts_at": N_("Date and time"),
+    "at": N_("Date and time"),
+    "place": N_("Place"),
+    "contact_person": N_("Ask for"),
+    "bring": N_("Papers to bring"),
+    "referral_id": N_("Referral"),
+    "lang": N_("Language"),
+    "out": N_("File"),
+    "desk_phone": N_("Desk phone"),
+}
+
+
+def explain(err: LoketError) -> str:
+    """An error as staff read it: field names in plain words, not internal codes."""
+    if isinstance(err, ValidationError):
+        return " ".join(
+            _("{field}: {message}").format(field=_(FIELD_LABELS[k]), message=v)
+            if k in FIELD_LABELS
+            else v
+            for k, v in err.errors.items()
+        )
+    return str(err)
+
+
+def language_names(codes, ui_language: str | None = None) -> str:
+    """ "ar,nl" -> "Arabisch, Nederlands" in the UI language (Babel)."""
+    from loket.counter import language_name
+
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return ", ".join(language_name(c, ui_language) for c in codes)
+
+
+def template_title(name: str) -> str:
+    """The letter's short name in the UI language ("What happens next"), for lists."""
+    tpl = templates.TEMPLATES.get(name)
+    return _(tpl.title) if tpl is not None else name
+
+
+def letter_label(row: dict) -> str:
+    """One archived letter as staff read it: title, languages, date ("Referral — Arabic,
+    Dutch — 2026-11-28")."""
+    return _("{template} — {languages} — {date}").format(
+        template=template_title(row["template"]),
+        languages=language_names(row["languages"]),
+        date=_local_date(row["created_at"]),
+    )
+
+
+def _local_date(stamp: str | None) -> str:
+    """A UTC ISO timestamp as the local date, written out in the UI language."""
+    from babel.dates import format_date
+
+    from loket.counter import _babel_locale
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:10]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_date(moment.astimezone().date(), "medium", locale=_babel_locale())
 
 
 def template_names() -> list[str]:
@@ -108,15 +186,37 @@ def compose(
     appointment: Appointment | None = None,
     appointment_id: str | None = None,
     letter_date: date | None = None,
+    include_sensitive: bool = False,
 ) -> Letter:
     """Render a letter (nothing stored).  The afspraak letter prints `appointment_id`, else
-    `appointment`, else the visit's latest stored appointment."""
+    `appointment`, else the visit's latest stored appointment.  Sensitive needs (safety at
+    home, health) are left out unless `include_sensitive`.  A letter that may be previewed
+    but not given (no phone number to call) lists why in `problems`."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
     appointment = _appointment_for(ctx, visit_id, tpl, appointment, appointment_id)
     langs = letter_languages(lang, dutch_only)
     cats = [catalogue.load(x) for x in langs]  # fails clearly on an unknown language
     data = gather(ctx.db, visit_id, letter_date=letter_date or today(), appointment=appointment)
+    if tpl.needs_partners and not data.partners:
+        if not (template == "meenemen" and appointment is not None and appointment.bring):
+            raise LoketError(
+                _(
+                    "This visit has no referrals, so there is nothing to put in this letter. "
+                    "Refer the visitor to a partner first, or choose another letter."
+                )
+            )
+    if not include_sensitive:
+        data = _without_sensitive(data)
+    problems = []
+    if not data.contact_phone:
+        problems.append(
+            _(
+                "The letter has no phone number for the visitor to call. An administrator "
+                "fills in the desk's phone number, or your direct number, under "
+                "Administration."
+            )
+        )
     sections = [
         pdf.Section(
             cat.lang,
@@ -137,7 +237,19 @@ def compose(
         sha256=hashlib.sha256(body).hexdigest(),
         large_print=large_print,
         appointment=appointment,
+        visit_id=visit_id,
+        include_sensitive=include_sensitive,
+        problems=problems,
     )
+
+
+def _without_sensitive(data):
+    keep = [c for c in data.need_codes if c not in SENSITIVE_NEEDS]
+    partners = [
+        replace(p, need_codes=[c for c in p.need_codes if c not in SENSITIVE_NEEDS])
+        for p in data.partners
+    ]
+    return replace(data, need_codes=keep, partners=partners)
 
 
 def render(
@@ -151,6 +263,7 @@ def render(
     appointment: Appointment | None = None,
     appointment_id: str | None = None,
     letter_date: date | None = None,
+    include_sensitive: bool = False,
 ) -> bytes:
     """The PDF bytes of a letter, for a preview; nothing is archived."""
     return compose(
@@ -163,6 +276,7 @@ def render(
         appointment=appointment,
         appointment_id=appointment_id,
         letter_date=letter_date,
+        include_sensitive=include_sensitive,
     ).pdf
 
 
@@ -177,9 +291,11 @@ def produce(
     appointment: Appointment | None = None,
     appointment_id: str | None = None,
     letter_date: date | None = None,
+    include_sensitive: bool = False,
 ) -> Letter:
-    """Render a letter and record it as given to the visitor (archive + audit log).  An
-    appointment typed in for the letter is stored with it (or updated, if it was changed)."""
+    """Render a letter and record it as given (`compose` + `record`).  Callers that hand the
+    letter over afterwards (print, save) compose first and record only once it was handed
+    over, so a cancelled print or a failed save leaves nothing recorded."""
     letter = compose(
         ctx,
         visit_id,
@@ -190,9 +306,29 @@ def produce(
         appointment=appointment,
         appointment_id=appointment_id,
         letter_date=letter_date,
+        include_sensitive=include_sensitive,
     )
+    return record(ctx, letter)
+
+
+def check_can_give(letter: Letter) -> None:
+    """Refuse a letter that may not be handed out (see `Letter.problems`)."""
+    if letter.problems:
+        raise LoketError(" ".join(letter.problems))
+
+
+def record(ctx: Context, letter: Letter) -> Letter:
+    """Record a composed letter as given to the visitor (archive + audit log).  An
+    appointment typed in for the letter is stored with it (or updated, if it was changed)."""
+    ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=letter.visit_id)
+    if letter.id is not None:
+        raise LoketError(_("This letter was already recorded."))
+    check_can_give(letter)
+    visit_id = letter.visit_id
     row = repo.visit(ctx.db, visit_id)
-    letter.id = new_id()
+    if row is None:
+        raise NotFound(_("Visit not found."))
+    letter_id = new_id()
     db = ctx.db
     with db.transaction():
         if letter.appointment is not None:
@@ -200,14 +336,14 @@ def produce(
         repo.insert_letter(
             db,
             {
-                "id": letter.id,
+                "id": letter_id,
                 "visit_id": visit_id,
                 "visitor_id": row["visitor_id"],
                 "staff_id": ctx.user.id if ctx.user else None,
-                "template": template,
+                "template": letter.template,
                 "languages": ",".join(letter.languages),
                 "catalogue_versions": json.dumps(letter.catalogue_versions, sort_keys=True),
-                "large_print": int(large_print),
+                "large_print": int(letter.large_print),
                 "sha256": letter.sha256,
                 "pdf": letter.pdf,
                 "appointment_id": letter.appointment.id if letter.appointment else None,
@@ -218,22 +354,25 @@ def produce(
             ctx,
             action="letter.produce",
             object_type="letter",
-            object_id=letter.id,
+            object_id=letter_id,
             subject=row["v_number"] or row["bsn"],
             detail={
                 "visit": visit_id,
-                "template": template,
+                "template": letter.template,
                 "languages": letter.languages,
                 "sha256": letter.sha256,
                 "unchecked": letter.unchecked,
+                "sensitive_needs": letter.include_sensitive,
                 "appointment": letter.appointment.id if letter.appointment else None,
             },
         )
+    letter.id = letter_id
     return letter
 
 
-def reprint(ctx: Context, letter_id: str) -> bytes:
-    """The archived PDF, byte for byte; its checksum is verified first."""
+def archived(ctx: Context, letter_id: str) -> Letter:
+    """A letter given earlier, exactly as archived (checksum verified); nothing is logged
+    until it is handed over again (`record_reprint`)."""
     row = repo.get_letter(ctx.db, letter_id)
     if row is None:
         raise NotFound(_("Letter not found."))
@@ -249,14 +388,82 @@ def reprint(ctx: Context, letter_id: str) -> bytes:
             detail={"reason": "checksum"},
         )
         raise LoketError(_("The archived letter is damaged (checksum mismatch)."))
+    versions = json.loads(row["catalogue_versions"] or "{}")
+    return Letter(
+        pdf=body,
+        template=row["template"],
+        languages=[c for c in (row["languages"] or "").split(",") if c],
+        catalogue_versions=versions,
+        unchecked=[c for c in versions if c != "nl" and not _certified(c)],
+        sha256=row["sha256"],
+        large_print=bool(row["large_print"]),
+        id=row["id"],
+        visit_id=row["visit_id"],
+        created_at=row["created_at"],
+    )
+
+
+def _certified(lang: str) -> bool:
+    try:
+        return is_checked(lang)
+    except LoketError:
+        return False
+
+
+def record_reprint(ctx: Context, letter: Letter) -> None:
+    """Log that an archived letter was handed over again (printed or saved)."""
+    ctx.require(Permission.LETTER_PRODUCE, object_type="letter", object_id=letter.id)
     audit.record(
         ctx,
         action="letter.reprint",
         object_type="letter",
-        object_id=letter_id,
-        detail={"sha256": row["sha256"]},
+        object_id=letter.id,
+        detail={"sha256": letter.sha256},
     )
-    return body
+
+
+def reprint(ctx: Context, letter_id: str) -> bytes:
+    """The archived PDF, byte for byte (checksum verified), logged as reprinted."""
+    letter = archived(ctx, letter_id)
+    record_reprint(ctx, letter)
+    return letter.pdf
+
+
+def visit_facts(ctx: Context, visit_id: str) -> dict:
+    """Who and which visit a letter is for, and the language to preselect: the visit's
+    language, else the visitor's preferred language."""
+    ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
+    row = repo.visit(ctx.db, visit_id)
+    if row is None:
+        raise NotFound(_("Visit not found."))
+    name = " ".join(p for p in (row["given_names"], row["family_name"]) if p)
+    return {
+        "visitor_name": name,
+        "visit_date": row["visit_date"],
+        "language": row["language"] or row["preferred_language"] or "nl",
+    }
+
+
+def write_file(path: Path | str, data: bytes) -> Path:
+    """Write a letter to a file the user named: a missing folder or a write error becomes a
+    clear message, and nothing half-written stays behind."""
+    target = Path(path).expanduser()
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise LoketError(
+            _("The folder {folder} does not exist. Choose an existing folder.").format(
+                folder=folder
+            )
+        )
+    try:
+        write_atomically(target, data)
+    except OSError as err:
+        raise LoketError(
+            _("Could not write {path}: {reason}").format(
+                path=target, reason=err.strerror or err.__class__.__name__
+            )
+        ) from None
+    return target
 
 
 def letters_for_visit(ctx: Context, visit_id: str) -> list[dict]:

@@ -30,6 +30,10 @@ DUTCH_FOLLOWS = M("Na deze bladzijden staat dezelfde brief in het Nederlands.")
 DUTCH_PREVAILS = M("Is iets niet duidelijk? Dan geldt de Nederlandse tekst.")
 NOT_CHECKED = M("Deze vertaling is nog niet gecontroleerd door een beëdigd vertaler.")
 STAFF_NOTE = M("Notitie van de medewerker:")
+NOTE_ON_DUTCH_PAGE = M(
+    "In de Nederlandse tekst staat ook een notitie van ons.",
+    "The staff member's note is typed in Dutch and printed on the Dutch page only.",
+)
 ADDRESS = M("Adres:")
 OPEN = M("Open:")
 HOURS = M("{days}: {opens} tot {closes} uur")
@@ -85,7 +89,8 @@ REF_WARM = M("Wij hebben {organisation} al over u verteld. U gaf daar toestemmin
 APPT_SUBJECT = M("Uw afspraak")
 APPT_CORE = M("U heeft een afspraak op {date} om {time}.")
 APPT_ON_TIME = M("Kom op tijd.")
-APPT_CANCEL = M("Kunt u niet komen? Bel dan zo snel mogelijk.")
+APPT_CANCEL = M("Kunt u niet komen? Bel dan zo snel mogelijk naar {phone}.")
+NO_PHONE = "…………"  # preview only: a letter without a number to call is never given
 
 # -- meenemen -------------------------------------------------------------------------------
 BRING_SUBJECT = M("Wat neemt u mee")
@@ -103,8 +108,11 @@ class Template:
     subject: str  # a Dutch msgid
     description: str  # English msgid of the ui domain
     body: Callable[[LetterData, LetterCatalogue], list[Block]]
+    title: str = ""  # short English msgid of the ui domain, for lists of letters given
     needs_appointment: bool = False
     uses_appointment: bool = False  # prints the visit's appointment when there is one
+    needs_partners: bool = False  # says nothing without a referral
+    shows_summary: bool = False  # prints the staff member's note (Dutch page only)
 
 
 def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> list[Block]:
@@ -195,7 +203,10 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         out.append(
             Block("fact", "\n".join(cat.optional(b) for b in a.bring), t(BRING), icon="documents")
         )
-    out += [Block("text", t(APPT_ON_TIME)), Block("text", t(APPT_CANCEL))]
+    out += [
+        Block("text", t(APPT_ON_TIME)),
+        Block("text", t(APPT_CANCEL, phone=d.contact_phone or NO_PHONE)),
+    ]
     return out
 
 
@@ -225,18 +236,23 @@ TEMPLATES: dict[str, Template] = {
             PLAN_SUBJECT,
             N_("What happens next: the visit and the next steps as a numbered list"),
             _plan,
+            title=N_("What happens next"),
+            shows_summary=True,
         ),
         Template(
             "verwijzing",
             REF_SUBJECT,
             N_("Referral: address, opening hours, phone, languages and papers per partner"),
             _referral,
+            title=N_("Referral"),
+            needs_partners=True,
         ),
         Template(
             "afspraak",
             APPT_SUBJECT,
             N_("Appointment: date, time, place, whom to ask for, what to bring"),
             _appointment,
+            title=N_("Appointment"),
             needs_appointment=True,
         ),
         Template(
@@ -244,7 +260,9 @@ TEMPLATES: dict[str, Template] = {
             BRING_SUBJECT,
             N_("What to bring: a checklist of papers for every partner"),
             _bring,
+            title=N_("What to bring"),
             uses_appointment=True,
+            needs_partners=True,
         ),
     )
 }
@@ -271,8 +289,13 @@ def section_blocks(
         *tpl.body(d, cat),
         Block("space"),
     ]
-    if d.summary and cat.lang == "nl":
-        blocks.append(Block("text", d.summary, t(STAFF_NOTE)))
+    # The note is staff-typed Dutch: only the Dutch page prints it, and only on the plan
+    # letter; the visitor's page says where to find it.
+    if tpl.shows_summary and d.summary:
+        if cat.lang == "nl":
+            blocks.append(Block("text", d.summary, t(STAFF_NOTE)))
+        elif bilingual:
+            blocks.append(Block("text", t(NOTE_ON_DUTCH_PAGE)))
     contact = [Block("fact", d.contact_name, t(CONTACT), icon="contact")]
     if d.contact_phone:
         contact.insert(0, Block("text", t(QUESTIONS, name=d.contact_name)))

@@ -548,3 +548,22 @@ def test_seeding_again_keeps_corrections_and_adds_what_is_missing(editor, db):
     ]
     seed.load_directory(db)
     assert snapshot(db) == after
+
+
+def test_seed_has_mental_health_care_and_digisterker_in_every_desk_city(db):
+    import uuid
+
+    desk_cities = {r["city"] for r in db.all("SELECT city FROM desk")}
+    for need, name_like in (("health", "%(GGZ)%"), ("digital_skills", "Digisterker%")):
+        rows = db.all(
+            "SELECT s.id, s.to_verify, l.city, l.address_1, s.url, s.email FROM service s"
+            " JOIN service_need n ON n.service_id = s.id AND n.need_code = ?"
+            " JOIN service_at_location sal ON sal.service_id = s.id"
+            " JOIN location l ON l.id = sal.location_id WHERE s.name LIKE ?",
+            (need, name_like),
+        )
+        assert {r["city"] for r in rows} == desk_cities
+        for r in rows:
+            assert uuid.UUID(r["id"]).version == 5
+            assert r["to_verify"] == 1 and not (r["address_1"] or r["url"] or r["email"])
+            assert not db.all("SELECT 1 FROM phone WHERE service_id = ?", (r["id"],))

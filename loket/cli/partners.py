@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from loket.cli.common import add_user_argument, open_database, user_context
-from loket.i18n import _
+from loket.i18n import _, ngettext
 
 
 def register(subparsers) -> None:
@@ -36,7 +36,11 @@ def cmd_export(args: Namespace) -> int:
         files = export_dir(ctx, args.out)
     finally:
         db.close()
-    print(_("Wrote {n} files to {folder}").format(n=len(files), folder=args.out))
+    print(
+        ngettext("Wrote {n} file to {folder}", "Wrote {n} files to {folder}", len(files)).format(
+            n=len(files), folder=args.out
+        )
+    )
     return 0
 
 
@@ -49,5 +53,11 @@ def cmd_import(args: Namespace) -> int:
         result = import_path(ctx, args.path)
     finally:
         db.close()
-    print(_("Import done: {n} records added or changed").format(n=result.changed))
+    print(
+        ngettext(
+            "Import done: {n} record added or changed",
+            "Import done: {n} records added or changed",
+            result.changed,
+        ).format(n=result.changed)
+    )
     return 0

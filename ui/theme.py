@@ -181,6 +181,10 @@ QCheckBox::indicator:checked, QGroupBox::indicator:checked, QRadioButton::indica
 QCheckBox::indicator:focus, QRadioButton::indicator:focus { border-color: #ffff00; }
 QHeaderView::section { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
 QToolTip { background: #000000; color: #ffffff; border: 1px solid #ffffff; }
+QScrollBar:vertical { background: #000000; border: 1px solid #ffffff; width: 16px; }
+QScrollBar:horizontal { background: #000000; border: 1px solid #ffffff; height: 16px; }
+QScrollBar::handle { background: #ffffff; min-width: 24px; min-height: 24px; }
+QScrollBar::add-line, QScrollBar::sub-line { width: 0px; height: 0px; }
 """,
 )
 

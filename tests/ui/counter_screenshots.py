@@ -1,0 +1,152 @@
+"""The counter screenshots in docs/ (and the README), made from the current code.
+
+    QT_QPA_PLATFORM=offscreen python -m tests.ui.counter_screenshots [OUT_DIR] [--lang nl]
+
+Builds a demo database in a temporary folder, signs in as the demo `balie` (counter staff)
+and shows each counter view the way it looks in use: a partial name typed in the search, a
+registration with two fields to correct, a visitor file, a visit with three needs ticked and
+today's visits at the desk.  Writes OUT_DIR/{search,register,visitor,visit,today}.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, nargs="?", default=Path("docs"))
+    parser.add_argument("--lang", default="nl")
+    parser.add_argument("--size", default="1280x860")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from loket import auth, demo, i18n, i18n_tools
+    from loket.context import Context
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from ui import i18n_qt, theme
+    from ui.main_window import MainWindow
+
+    i18n_tools.compile_all()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language(args.lang)
+    theme.apply(app)
+    i18n_qt.install()
+    tmp = Path(tempfile.mkdtemp(prefix="loket-counter-shots-"))
+    db = Database(tmp / "loket.sqlite")
+    migrate(db)
+    demo.generate(db, visitors=300, seed=7)
+    ctx = Context(db=db, origin="app")
+    auth.login(ctx, "balie", demo.DEMO_PASSWORD)
+    width, height = (int(n) for n in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+            QThreadPool.globalInstance().waitForDone(2000)
+        app.processEvents()
+
+    window = MainWindow(ctx, demo=True)
+    window.resize(width, height)
+    window.show()
+
+    def shot(name: str) -> None:
+        window.resize(width, height)
+        settle()
+        path = args.out / f"{name}.png"
+        window.grab().save(str(path))
+        print(path)
+
+    # Search: part of a family name, as staff type it.
+    window.show_view("search")
+    search = window.current_view()
+    busiest = db.one(
+        "SELECT p.id, p.family_name FROM visitor p JOIN visit v ON v.visitor_id = p.id"
+        " WHERE p.family_name IS NOT NULL GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
+    )
+    common = db.scalar(
+        "SELECT family_name FROM visitor WHERE family_name IS NOT NULL"
+        " GROUP BY family_name ORDER BY count(*) DESC, family_name LIMIT 1"
+    )
+    search.field.setText(common[:4].lower())
+    search.run_search()
+    search.table.selectRow(0)
+    shot("search")
+
+    # Register: two fields to correct, each marked next to the field.
+    window.show_view("register")
+    form = window.current_view()
+    values = {
+        "given_names": "Selam",
+        "family_name": "Tesfay",
+        "date_of_birth": "31-02-1994",
+        "bsn": "123456789",
+        "phone": "06 1234 5678",
+        "city": "Zwolle",
+    }
+    for key, text in values.items():
+        form.fields[key].widget.setText(text)
+    form.save()
+    shot("register")
+    form.drafts.discard(saved=False)
+
+    # The visitor file of someone who came often.
+    window.show_view("visitor", visitor_id=busiest["id"])
+    shot("visitor")
+
+    # A new visit with three needs; health is a tick only, its details one click further.
+    window.show_view("visit", visitor_id=busiest["id"])
+    visit = window.current_view()
+    visit.topic.setCurrentIndex(1)
+    for code, note in (("debts", "Aanmaning CJIB"), ("housing", ""), ("health", "")):
+        visit.need_checks[code].setChecked(True)
+        visit.need_notes[code].setText(note)
+    visit.brought_by_org.setText("VluchtelingenWerk Zwolle")
+    visit.summary.setPlainText("Brief over verlenging verblijfsvergunning meegenomen.")
+    visit.topic.setFocus()
+    shot("visit")
+    visit.drafts.discard(saved=False)
+
+    # Today at this desk: a morning's visitors (the demo spreads today's visits over desks).
+    from datetime import datetime, timedelta
+
+    from loket import intake
+    from loket.model import Visit
+
+    start = datetime.now(UTC).replace(hour=8, minute=5, second=0, microsecond=0)
+    people = db.all(
+        "SELECT id FROM visitor WHERE id != ? ORDER BY last_activity_at DESC LIMIT 6",
+        (busiest["id"],),
+    )
+    statuses = ("done", "done", "in_progress", "waiting", "waiting", "waiting")
+    for n, (row, status) in enumerate(zip(people, statuses, strict=True)):
+        arrived = (start + timedelta(minutes=17 * n)).isoformat().replace("+00:00", "Z")
+        intake.save_visit(
+            ctx,
+            Visit(
+                visitor_id=row["id"],
+                topic_code="residence_permit",
+                status=status,
+                arrived_at=arrived,
+            ),
+        )
+    window.show_view("today")
+    shot("today")
+    window.close()
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

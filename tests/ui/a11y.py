@@ -308,12 +308,21 @@ def _dialogs() -> dict:
 
         return ServiceEditDialog(ctx, None, {})
 
+    def lock_screen(ctx, args):
+        from ui.lock import LockController, LockScreen
+
+        window = args["window"]
+        controller = LockController(window, ctx, minutes=60)
+        window._a11y_lock = controller  # kept alive as long as the window
+        return LockScreen(controller, None)
+
     return {
         "login": login,
         "first_run": first_run,
         "export": export,
         "visitor_rights": visitor_rights,
         "service_edit": service_edit,
+        "lock_screen": lock_screen,
     }
 
 
@@ -323,11 +332,12 @@ DIALOGS = _dialogs()
 def open_dialog(qtbot, window: MainWindow, name: str, args: dict):
     """Build and show dialog `name` (not modal); returns (dialog, "") or (None, reason)."""
     try:
-        dialog = DIALOGS[name](window.ctx, args)
+        dialog = DIALOGS[name](window.ctx, {**args, "window": window})
     except Exception as err:
         return None, f"{name}: cannot be built ({type(err).__name__}: {err})"
     qtbot.addWidget(dialog)
-    dialog.setModal(False)
+    if hasattr(dialog, "setModal"):
+        dialog.setModal(False)
     dialog.show()
     # the offscreen screen is small (800×600) and would squeeze the dialog: size it as on a
     # counter PC's screen, where it gets its full size hint

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from loket import auth, settings
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
+from ui.views.base import plain_label
 
 _INPUT = {
     QEvent.Type.KeyPress,
@@ -54,7 +55,7 @@ class LockScreen(QWidget):
         box = QFrame(self)
         box.setMaximumWidth(480)
         layout = QVBoxLayout(box)
-        self.heading = QLabel(box)
+        self.heading = plain_label(box)  # shows a name / a message as typed
         self.heading.setObjectName("lockHeading")
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
@@ -89,7 +90,7 @@ class LockScreen(QWidget):
         self.switch_button = QPushButton(box)
         self.switch_button.setObjectName("switchButton")
         layout.addWidget(self.switch_button)
-        self.error = QLabel(box)
+        self.error = plain_label(box)  # shows a name / a message as typed
         self.error.setObjectName("lockError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("font-weight: bold;")

@@ -29,12 +29,14 @@ def visit_follow_ups(db: Database, visitor_id: str, limit: int = 50) -> list[sql
 def visits_of_desk_day(
     db: Database, desk_id: str, day: str, *, limit: int, offset: int = 0
 ) -> list[sqlite3.Row]:
-    """One page of a desk's visits on a day, in order of arrival (index visit_desk_date)."""
+    """One page of a desk's visits on a day, in order of arrival (index visit_desk_date).
+    Arrival times are to the second; visits that came in the same second keep the order in
+    which they were recorded (rowid), so that pages never overlap or skip a row."""
     return db.all(
         "SELECT v.id, v.visitor_id, v.status, v.arrived_at, v.topic_code, v.staff_id,"
         " p.given_names, p.family_name, p.v_number, p.date_of_birth"
         " FROM visit v JOIN visitor p ON p.id = v.visitor_id"
-        " WHERE v.desk_id = ? AND v.visit_date = ? ORDER BY v.arrived_at, v.id LIMIT ? OFFSET ?",
+        " WHERE v.desk_id = ? AND v.visit_date = ? ORDER BY v.arrived_at, v.rowid LIMIT ? OFFSET ?",
         (desk_id, day, limit, offset),
     )
 

@@ -6,32 +6,6 @@ Public API: `compose` (preview), `record` (once handed over), `produce` (both), 
 `loket.letters.service`.
 """
 
-from loket.letters.data import Appointment
-from loket.letters.service import (
-    SENSITIVE_NEEDS,
-    Letter,
-    archived,
-    check_can_give,
-    compose,
-    explain,
-    get_template,
-    is_checked,
-    language_names,
-    letter_label,
-    letter_languages,
-    letters_for_visit,
-    produce,
-    record,
-    record_reprint,
-    render,
-    reprint,
-    template_names,
-    template_title,
-    visit_facts,
-    write_atomically,
-    write_file,
-)
-
 __all__ = [
     "SENSITIVE_NEEDS",
     "Appointment",
@@ -57,3 +31,19 @@ __all__ = [
     "write_atomically",
     "write_file",
 ]
+
+
+def __getattr__(name: str):
+    """Load the renderer on first use: `loket.letters.labels` stays cheap to import."""
+    if name not in __all__:
+        import importlib
+
+        try:  # a submodule, e.g. `letters.service`
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(name) from None
+    from loket.letters import data, service
+
+    value = data.Appointment if name == "Appointment" else getattr(service, name)
+    globals()[name] = value
+    return value

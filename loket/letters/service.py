@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from loket import appointments, audit
@@ -75,48 +75,6 @@ def explain(err: LoketError) -> str:
             for k, v in err.errors.items()
         )
     return str(err)
-
-
-def language_names(codes, ui_language: str | None = None) -> str:
-    """ "ar,nl" -> "Arabisch, Nederlands" in the UI language (Babel)."""
-    from loket.counter import language_name
-
-    if isinstance(codes, str):
-        codes = [c for c in codes.split(",") if c]
-    return ", ".join(language_name(c, ui_language) for c in codes)
-
-
-def template_title(name: str) -> str:
-    """The letter's short name in the UI language ("What happens next"), for lists."""
-    tpl = templates.TEMPLATES.get(name)
-    return _(tpl.title) if tpl is not None else name
-
-
-def letter_label(row: dict) -> str:
-    """One archived letter as staff read it: title, languages, date ("Referral — Arabic,
-    Dutch — 2026-11-28")."""
-    return _("{template} — {languages} — {date}").format(
-        template=template_title(row["template"]),
-        languages=language_names(row["languages"]),
-        date=_local_date(row["created_at"]),
-    )
-
-
-def _local_date(stamp: str | None) -> str:
-    """A UTC ISO timestamp as the local date, written out in the UI language."""
-    from babel.dates import format_date
-
-    from loket.counter import _babel_locale
-
-    if not stamp:
-        return ""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp[:10]
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_date(moment.astimezone().date(), "medium", locale=_babel_locale())
 
 
 def template_names() -> list[str]:

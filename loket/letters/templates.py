@@ -15,6 +15,7 @@ from loket.i18n import N_
 from loket.letters.catalogue import LetterCatalogue, M
 from loket.letters.data import LetterData, Partner
 from loket.letters.formats import format_days, format_long_date, format_time, language_name
+from loket.letters.labels import TITLES
 from loket.letters.pdf import Block
 
 # -- shared sentences ------------------------------------------------------------------------
@@ -236,7 +237,7 @@ TEMPLATES: dict[str, Template] = {
             PLAN_SUBJECT,
             N_("What happens next: the visit and the next steps as a numbered list"),
             _plan,
-            title=N_("What happens next"),
+            title=TITLES["plan"],
             shows_summary=True,
         ),
         Template(
@@ -244,7 +245,7 @@ TEMPLATES: dict[str, Template] = {
             REF_SUBJECT,
             N_("Referral: address, opening hours, phone, languages and papers per partner"),
             _referral,
-            title=N_("Referral"),
+            title=TITLES["verwijzing"],
             needs_partners=True,
         ),
         Template(
@@ -252,7 +253,7 @@ TEMPLATES: dict[str, Template] = {
             APPT_SUBJECT,
             N_("Appointment: date, time, place, whom to ask for, what to bring"),
             _appointment,
-            title=N_("Appointment"),
+            title=TITLES["afspraak"],
             needs_appointment=True,
         ),
         Template(
@@ -260,7 +261,7 @@ TEMPLATES: dict[str, Template] = {
             BRING_SUBJECT,
             N_("What to bring: a checklist of papers for every partner"),
             _bring,
-            title=N_("What to bring"),
+            title=TITLES["meenemen"],
             uses_appointment=True,
             needs_partners=True,
         ),

@@ -4,17 +4,22 @@ For the appointment letter staff pick one of the visit's stored appointments or 
 one; "Save appointment" stores it, and printing or saving the letter stores it too, so the
 appointment is kept as a record and not only inside the archived PDF.
 
-The PDF is rendered off the UI thread (`ui.workers.run_in_background`); the preview shows
-its pages rendered by pypdfium2.  Printing and saving first *produce* the letter (archive +
-audit log, in the core), so what the visitor takes home can be reprinted identically.  When
-the translation was not checked by a certified translator, the dialog says so.
+The panel opens on a visit in the visit's language, with every option reset, says whom the
+letter is for and renders the preview at once.  The PDF is rendered off the UI thread
+(`ui.workers.run_in_background`); the preview shows its pages rendered by pypdfium2.  A letter
+is recorded as given (archive + audit log, in the core) only *after* the printer accepted it or
+the file was written: a cancelled print dialog or a failed save records nothing.  A letter
+with no phone number to call is previewed with a warning but not given.  Opened on an archived
+letter (`letter_id`), the panel shows the stored PDF and prints or saves those exact bytes (a
+reprint).  Sensitive needs (safety at home, health) are printed only when staff tick the box.
+When the translation was not checked by a certified translator, the panel says so.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -27,7 +32,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -40,6 +44,8 @@ from loket.errors import LoketError
 from loket.i18n import _
 from loket.letters import catalogue
 from loket.letters.formats import display_language
+from ui import theme
+from ui.models.counter_models import format_date
 from ui.views.base import View, plain_label
 from ui.workers import run_in_background
 
@@ -71,13 +77,23 @@ class LetterView(View):
         parent: QWidget | None = None,
         *,
         visit_id: str = "",
-        language: str = "nl",
+        language: str | None = None,
+        letter_id: str | None = None,
     ) -> None:
         super().__init__(ctx, parent)
         self.visit_id = visit_id
         self.pdf: bytes | None = None
+        self.letter: letters.Letter | None = None  # the letter in the preview
+        self.archived: letters.Letter | None = None  # set when reprinting a letter given
+        self._facts: dict | None = None
+        self._generation = 0  # results of jobs started for an earlier visit are dropped
         self._pending = 0
         self._stored: dict[str, appointments.Appointment] = {}
+        self.heading = plain_label(self)
+        self.heading.setObjectName("letterFor")
+        self.heading.setWordWrap(True)
+        self.heading.setProperty("i18n_data", True)  # the visitor's name, as typed
+        theme.emphasise(self.heading, 1.2)
         self.template = QComboBox(self)
         self.template.setObjectName("letterTemplate")
         # long template descriptions must not widen the panel at 200 % text size; the open
@@ -97,6 +113,8 @@ class LetterView(View):
         self.language.setCurrentIndex(max(0, idx))
         self.large_print = QCheckBox(self)
         self.dutch_only = QCheckBox(self)
+        self.include_sensitive = QCheckBox(self)
+        self.include_sensitive.setObjectName("includeSensitive")
         self.appointment_choice = QComboBox(self)
         self.appointment_choice.setObjectName("appointmentChoice")
         self.appointment_choice.setProperty("i18n_data", True)  # places typed by staff
@@ -114,7 +132,13 @@ class LetterView(View):
         self.warning = plain_label(self)
         self.warning.setObjectName("translationWarning")
         self.warning.setWordWrap(True)
-        self.status = plain_label(self)
+        self.problems = plain_label(self)
+        self.problems.setObjectName("letterProblems")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        self.status = plain_label(self)  # messages may quote typed text
+        self.status.setObjectName("letterStatus")
+        self.status.setWordWrap(True)
         self.pages = QWidget(self)
         self.pages_layout = QVBoxLayout(self.pages)
         scroll = QScrollArea(self)
@@ -131,17 +155,22 @@ class LetterView(View):
         self.form.addRow("", self.language)
         self.form.addRow("", self.large_print)
         self.form.addRow("", self.dutch_only)
+        self.form.addRow("", self.include_sensitive)
         for w in (self.appointment_choice, self.at, self.place, self.ask_for, self.bring):
             self.form.addRow("", w)
         self.form.addRow("", self.save_appointment_button)
         side = QVBoxLayout()
         side.addLayout(self.form)
         side.addWidget(self.warning)
+        side.addWidget(self.problems)
         side.addWidget(self.status)
         side.addStretch(1)
         for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
             side.addWidget(b)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.heading)
+        layout = QHBoxLayout()
+        outer.addLayout(layout, 1)
         layout.addLayout(side, 0)
         layout.addWidget(scroll, 1)
         self.preview_area = scroll
@@ -158,21 +187,106 @@ class LetterView(View):
         self.appointment_choice.currentIndexChanged.connect(self._appointment_chosen)
         self.save_appointment_button.clicked.connect(self.save_appointment)
         self.retranslate_ui()
-        self._load_appointments()
-        self._options_changed()
+        if visit_id or letter_id:
+            self.open(visit_id=visit_id, language=language, letter_id=letter_id)
+        else:
+            self._load_appointments()
+            self._options_changed()
 
     def title(self) -> str:
         return _("Letter for the visitor")
 
-    def open(self, visit_id: str | None = None, language: str | None = None, **_kw) -> None:
-        if visit_id:
-            self.visit_id = visit_id
-            self._load_appointments()
-        if language:
-            self.language.setCurrentIndex(max(0, self.language.findData(language)))
-        self.pdf = None
+    def open(
+        self,
+        visit_id: str | None = None,
+        language: str | None = None,
+        letter_id: str | None = None,
+        **_kw,
+    ) -> None:
+        """Start afresh for a visit (its language preselected, options reset, preview made),
+        or show an archived letter for a reprint."""
+        self._generation += 1
+        self.pdf = self.letter = self.archived = None
+        self._facts = None
         self._clear_pages()
         self.status.setText("")
+        self._show_problems([])
+        if letter_id:
+            self._open_archived(letter_id)
+            return
+        self._set_reprint_mode(False)
+        if visit_id:
+            self.visit_id = visit_id
+        if self.visit_id:
+            try:
+                self._facts = letters.visit_facts(self.ctx, self.visit_id)
+            except LoketError as err:
+                self.status.setText(letters.explain(err))
+        lang = language or (self._facts or {}).get("language") or "nl"
+        self.template.setCurrentIndex(0)
+        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        for box in (self.large_print, self.dutch_only, self.include_sensitive):
+            box.setChecked(False)
+        self._show_heading()
+        self._load_appointments()
+        self._options_changed()
+        if self._facts is not None:
+            self.preview()
+
+    def _open_archived(self, letter_id: str) -> None:
+        self._set_reprint_mode(True)
+        try:
+            letter = letters.archived(self.ctx, letter_id)
+            self._facts = letters.visit_facts(self.ctx, letter.visit_id)
+        except LoketError as err:
+            self.heading.setText("")
+            self.status.setText(letters.explain(err))
+            self.print_button.setEnabled(False)
+            self.save_button.setEnabled(False)
+            return
+        self.archived = letter
+        self.visit_id = letter.visit_id
+        for box, value in ((self.template, letter.template), (self.language, letter.languages[0])):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(value)))
+            box.blockSignals(False)
+        self.dutch_only.setChecked(letter.languages == ["nl"])
+        self.large_print.setChecked(letter.large_print)
+        self._options_changed()
+        self._show_heading()
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self._show_pdf(letter)
+
+    def _set_reprint_mode(self, on: bool) -> None:
+        """A reprint is the archived letter as it was: its options cannot be changed."""
+        for w in (
+            self.template,
+            self.language,
+            self.large_print,
+            self.dutch_only,
+            self.include_sensitive,
+            self.preview_button,
+            *self._appointment_widgets(),
+        ):
+            w.setEnabled(not on)
+        self.preview_button.setVisible(not on)
+
+    def _show_heading(self) -> None:
+        facts = self._facts
+        if facts is None:
+            self.heading.setText("")
+            return
+        if self.archived is not None:
+            text = _("Reprint for {name}: {letter}").format(
+                name=facts["visitor_name"], letter=letters.letter_label(self.archived.__dict__)
+            )
+        else:
+            text = _("Letter for {name}, visit of {date}").format(
+                name=facts["visitor_name"], date=format_date(facts["visit_date"], "long")
+            )
+        self.heading.setText(text)
+        self.heading.setAccessibleName(text)
 
     def _close(self) -> None:
         window = self.window()
@@ -201,6 +315,13 @@ class LetterView(View):
                 item.widget().setText(text)
         self.large_print.setText(_("Large print (16 pt)"))
         self.dutch_only.setText(_("Dutch only"))
+        self.include_sensitive.setText(_("Also print sensitive needs (safety at home, health)"))
+        self.include_sensitive.setToolTip(
+            _(
+                "Left out by default: the visitor takes the letter home, where others may "
+                "read it. Tick only when the visitor wants them on paper."
+            )
+        )
         self.preview_button.setText(_("Preview"))
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save as PDF…"))
@@ -221,6 +342,7 @@ class LetterView(View):
         ):
             widget.setAccessibleName(text)
         self._update_warning()
+        self._show_heading()
 
     # -- state ---------------------------------------------------------------------------
     def _lang(self) -> str:
@@ -243,7 +365,12 @@ class LetterView(View):
             label = self.form.labelForField(w)
             if label:
                 label.setVisible(is_appointment)
+        self.include_sensitive.setVisible(self.template.currentData() == "plan")
         self._update_warning()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
 
     def _update_warning(self) -> None:
         lang = self._lang()
@@ -266,7 +393,7 @@ class LetterView(View):
             try:
                 self._stored = {a.id: a for a in appointments.for_visit(self.ctx, self.visit_id)}
             except LoketError as err:
-                self.status.setText(str(err))
+                self.status.setText(letters.explain(err))
         box = self.appointment_choice
         box.blockSignals(True)
         box.clear()
@@ -313,7 +440,7 @@ class LetterView(View):
         try:
             saved = appointments.save(self.ctx, self.visit_id, self._typed_appointment())
         except LoketError as err:
-            self.status.setText(str(err))
+            self.status.setText(letters.explain(err))
             return
         self._load_appointments(select=saved.id)
         self.status.setText(_("Appointment saved."))
@@ -323,34 +450,72 @@ class LetterView(View):
         if letter.appointment is not None and letter.appointment.id:
             self._load_appointments(select=letter.appointment.id)
 
-    def _job(self, produce: bool):
+    def _job(self):
+        """Compose the letter as the form says (nothing recorded)."""
         ctx, visit_id = self.ctx, self.visit_id
         template, lang = self.template.currentData(), self._lang()
         kwargs = dict(
             large_print=self.large_print.isChecked(),
             dutch_only=self.dutch_only.isChecked(),
             appointment=self._appointment(),
+            include_sensitive=self.include_sensitive.isChecked() and template == "plan",
         )
-        make = letters.produce if produce else letters.compose
-        return lambda: make(ctx, visit_id, template, lang, **kwargs)
+        return lambda: letters.compose(ctx, visit_id, template, lang, **kwargs)
+
+    def _start(self, on_done) -> None:
+        """Compose off the UI thread; a result for an earlier visit is dropped."""
+        generation = self._generation
+        self._busy(True)
+
+        def done(letter: letters.Letter) -> None:
+            if not shiboken6.isValid(self.status):
+                return  # the panel was closed while the letter was made
+            self._busy(False)
+            if generation == self._generation:
+                on_done(letter)
+
+        def failed(err: BaseException) -> None:
+            if not shiboken6.isValid(self.status):
+                return
+            self._busy(False)
+            if generation == self._generation:
+                self._show_error(err)
+
+        run_in_background(self._job(), done, failed)
 
     def _busy(self, busy: bool) -> None:
         self._pending += 1 if busy else -1
-        for b in (self.preview_button, self.print_button, self.save_button):
+        self.preview_button.setEnabled(self._pending == 0 and self.archived is None)
+        for b in (self.print_button, self.save_button):
             b.setEnabled(self._pending == 0)
         self.status.setText(_("Making the letter…") if self._pending else "")
 
-    def _failed(self, err: BaseException) -> None:
-        self._busy(False)
-        self.status.setText(str(err))
+    def _show_error(self, err: BaseException) -> None:
+        self.status.setText(letters.explain(err) if isinstance(err, LoketError) else str(err))
+
+    def _refused(self, letter: letters.Letter) -> bool:
+        """True (and says why) when this letter may not be given."""
+        self._show_problems(letter.problems)
+        try:
+            letters.check_can_give(letter)
+        except LoketError as err:
+            self.status.setText(_("Not given: {reason}").format(reason=letters.explain(err)))
+            return True
+        return False
 
     # -- actions -------------------------------------------------------------------------
     def preview(self) -> None:
-        self._busy(True)
-        run_in_background(self._job(produce=False), self._show_preview, self._failed)
+        if self.archived is not None:
+            self._show_pdf(self.archived)
+            return
+        self._start(self._show_preview)
 
     def _show_preview(self, letter: letters.Letter) -> None:
-        self._busy(False)
+        self._show_problems(letter.problems)
+        self._show_pdf(letter)
+
+    def _show_pdf(self, letter: letters.Letter) -> None:
+        self.letter = letter
         self.pdf = letter.pdf
         self._clear_pages()
         for n, image in enumerate(pdf_page_images(letter.pdf, PREVIEW_SCALE), start=1):
@@ -369,52 +534,67 @@ class LetterView(View):
     def page_count(self) -> int:
         return self.pages_layout.count()
 
+    def _hand_over(self, letter: letters.Letter) -> None:
+        """The letter left the building: record it (or, for a reprint, log the reprint)."""
+        if letter is self.archived:
+            letters.record_reprint(self.ctx, letter)
+        else:
+            letters.record(self.ctx, letter)
+            self._produced(letter)
+
     def save_letter(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Save as PDF"),
-            f"{self.template.currentData()}-{self._lang()}.pdf",
-            "PDF (*.pdf)",
-        )
+        name = f"{self.template.currentData()}-{self._lang()}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), name, "PDF (*.pdf)")
         if not path:
             return
-        self._busy(True)
-        run_in_background(
-            self._job(produce=True), lambda letter: self._saved(letter, path), self._failed
-        )
+        if self.archived is not None:
+            self._save(self.archived, path)
+        else:
+            self._start(lambda letter: self._save(letter, path))
 
-    def _saved(self, letter: letters.Letter, path: str) -> None:
-        self._busy(False)
-        self._produced(letter)
+    def _save(self, letter: letters.Letter, path: str) -> None:
+        if letter is not self.archived and self._refused(letter):
+            return
         try:
-            letters.write_atomically(Path(path), letter.pdf)
-        except OSError as err:
-            self.status.setText(str(err))
+            written = letters.write_file(path, letter.pdf)
+        except LoketError as err:
+            self.status.setText(_("Not saved: {reason}").format(reason=letters.explain(err)))
+            return
+        try:
+            self._hand_over(letter)
+        except LoketError as err:
+            written.unlink(missing_ok=True)  # not recorded, so not given
+            self.status.setText(_("Not saved: {reason}").format(reason=letters.explain(err)))
             return
         self.status.setText(_("Saved: {path}").format(path=path))
 
     def print_letter(self) -> None:
-        self._busy(True)
-        run_in_background(self._job(produce=True), self._print, self._failed)
+        if self.archived is not None:
+            self._print(self.archived)
+        else:
+            self._start(self._print)
 
-    def _print(self, letter: letters.Letter) -> None:
+    def ask_printer(self):
+        """The system print dialog: the printer chosen, or None when cancelled."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        self._busy(False)
-        self._produced(letter)
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            QMessageBox.information(
-                self,
-                _("Not printed"),
-                _(
-                    "The letter was archived but not printed. You can reprint it from the "
-                    "visitor's letters."
-                ),
-            )
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _print(self, letter: letters.Letter) -> None:
+        if letter is not self.archived and self._refused(letter):
+            return
+        printer = self.ask_printer()
+        if printer is None:
+            self.status.setText(_("Not printed. Nothing was recorded."))
             return
         print_pdf(printer, letter.pdf)
+        try:
+            self._hand_over(letter)
+        except LoketError as err:
+            self.status.setText(letters.explain(err))
+            return
         self.status.setText(_("Sent to the printer."))
 
 
@@ -422,10 +602,18 @@ class LetterDialog(QDialog):
     """The letter panel in a window of its own, for use outside the main window."""
 
     def __init__(
-        self, ctx: Context, visit_id: str, language: str = "nl", parent: QWidget | None = None
+        self,
+        ctx: Context,
+        visit_id: str = "",
+        language: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        letter_id: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.panel = LetterView(ctx, self, visit_id=visit_id, language=language)
+        self.panel = LetterView(
+            ctx, self, visit_id=visit_id, language=language, letter_id=letter_id
+        )
         QVBoxLayout(self).addWidget(self.panel)
         self.setWindowTitle(self.panel.title())
 

@@ -6,6 +6,7 @@ Health details are never shown here: they open only inside a visit, after a deli
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -123,6 +125,7 @@ class VisitorView(View):
         self.letters_box = QGroupBox(self)
         self.letters = QListWidget(self.letters_box)
         self.letters.setObjectName("lettersGiven")
+        self.letters.itemActivated.connect(self.reprint_letter)  # Enter or double-click
         QVBoxLayout(self.letters_box).addWidget(self.letters)
         grid.addWidget(self.letters_box, 2, 1)
         grid.setRowStretch(1, 2)
@@ -162,6 +165,7 @@ class VisitorView(View):
         self.followups.setAccessibleName(_("Follow-ups due"))
         self.referrals.setAccessibleName(_("Open referrals"))
         self.letters.setAccessibleName(_("Letters given"))
+        self.letters.setToolTip(_("Double-click or press Enter on a letter to reprint it."))
         names = {
             "date_of_birth": _("Date of birth"),
             "v_number": _("V-number"),
@@ -254,15 +258,12 @@ class VisitorView(View):
             )
         if not plan:
             self.referrals.addItem(_("No open referrals."))
+        from loket.letters.labels import letter_label  # light: not the renderer
+
         letters = counter.letters_given(self.ctx, v.id)
         for letter in letters:
-            self.letters.addItem(
-                _("{date}: {template} ({languages})").format(
-                    date=format_date(letter["created_at"]),
-                    template=letter["template"],
-                    languages=letter["languages"],
-                )
-            )
+            item = QListWidgetItem(letter_label(letter), self.letters)
+            item.setData(Qt.ItemDataRole.UserRole, letter["id"])
         if not letters:
             self.letters.addItem(_("No letters given yet."))
         due = [
@@ -292,6 +293,13 @@ class VisitorView(View):
         window = self.main_window()
         if window is not None and self.visitor is not None:
             window.show_view("register", visitor_id=self.visitor.id)
+
+    def reprint_letter(self, item: QListWidgetItem) -> None:
+        """Open the letter panel on a letter given: its stored PDF, to print or save again."""
+        letter_id = item.data(Qt.ItemDataRole.UserRole)
+        window = self.main_window()
+        if window is not None and letter_id:
+            window.show_view("letter", letter_id=letter_id)
 
     def _visit_step(self, view_name: str) -> None:
         window = self.main_window()

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from loket import clock
 from loket.context import Context
 from loket.db import referrals as repo
+from loket.errors import NotFound
+from loket.i18n import _
 from loket.model import from_row
 from loket.permissions import Permission
 from loket.referral_model import Referral, ReferralEvent, load
@@ -26,6 +29,31 @@ def events(ctx: Context, referral_id: str) -> list[ReferralEvent]:
 def for_visit(ctx: Context, visit_id: str) -> list[Referral]:
     ctx.require(Permission.VISITOR_READ, object_type="visit", object_id=visit_id)
     return [from_row(Referral, r) for r in repo.for_visit(ctx.db, visit_id)]
+
+
+@dataclass(frozen=True)
+class VisitHeading:
+    """Whose referrals a screen shows: the visitor's name (empty once anonymised) and the
+    day of the visit."""
+
+    visit_id: str
+    visitor_id: str
+    visitor_name: str
+    visit_date: str
+
+
+def visit_heading(ctx: Context, visit_id: str) -> VisitHeading:
+    ctx.require(Permission.VISITOR_READ, object_type="visit", object_id=visit_id)
+    info = repo.visit_info(ctx.db, visit_id)
+    if info is None:
+        raise NotFound(_("This visit does not exist."))
+    name = " ".join(p for p in (info["given_names"], info["family_name"]) if p)
+    return VisitHeading(
+        visit_id=visit_id,
+        visitor_id=info["visitor_id"],
+        visitor_name="" if info["anonymised_at"] else name,
+        visit_date=info["visit_date"],
+    )
 
 
 def visitor_plan(ctx: Context, visitor_id: str) -> list[Referral]:

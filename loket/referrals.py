@@ -40,6 +40,7 @@ from loket.referral_lists import (
     followups_due_count,
     for_visit,
     get,
+    visit_heading,
     visitor_plan,
 )
 from loket.referral_model import (
@@ -89,6 +90,7 @@ __all__ = [
     "set_handover",
     "status_label",
     "transition",
+    "visit_heading",
     "visitor_plan",
 ]
 

@@ -26,7 +26,8 @@ LEFT JOIN location l ON l.id = r.location_id
 def visit_info(db: Database, visit_id: str) -> sqlite3.Row | None:
     """The visit with what routing and a handover need from its visitor and desk."""
     return db.one(
-        "SELECT v.id, v.visitor_id, v.desk_id, v.language, v.interpreter_language, v.summary,"
+        "SELECT v.id, v.visitor_id, v.desk_id, v.visit_date, v.language, v.interpreter_language,"
+        " v.summary,"
         " d.city AS desk_city, vr.preferred_language, vr.given_names, vr.family_name,"
         " vr.phone, vr.email, vr.v_number, vr.bsn, vr.anonymised_at"
         " FROM visit v JOIN desk d ON d.id = v.desk_id JOIN visitor vr ON vr.id = v.visitor_id"

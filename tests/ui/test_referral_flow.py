@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from loket import clock, referrals
+from loket.i18n import _
 from loket.referrals import Consent
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
@@ -284,7 +285,46 @@ def test_follow_up_date_is_set_from_the_panel(qtbot, ctx, a_visit, db):
     panel.follow_date.setDate(QDate(2030, 12, 3))
     qtbot.mouseClick(panel.follow_button, Qt.MouseButton.LeftButton)
     assert referrals.get(ctx, ref.id).follow_up_date == "2030-12-03"
-    assert panel.referrals.index(0, 3).data() == "2030-12-03"
+    assert panel.referrals.index(0, 3).data() == "03-12-2030"
     referrals.cancel(ctx, ref.id, "dubbel")
     panel.refresh_referrals(ref.id)
     assert not panel.follow_button.isEnabled()
+    # A closed referral (or none chosen) shows "no date", never 01-01-2000.
+    assert panel.follow_date.text() == _("no date")
+
+
+def test_panel_names_the_visitor_and_shows_partners_whole(qtbot, ctx, a_visit):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    assert panel.follow_date.text() == _("no date")
+    panel.set_visit(a_visit.id)
+    assert panel.heading.isVisible()
+    day = "-".join(reversed(a_visit.visit_date.split("-")))
+    assert panel.heading.text() == _("Referrals for {name}, visit of {date}").format(
+        name="\u2068Ayşe Yılmaz\u2069", date=day
+    )
+    view = panel.suggestions_view
+    metrics = view.fontMetrics()
+    for row in range(panel.suggestions.rowCount()):
+        item = panel.suggestions.item(row)
+        text = panel.suggestions.index(row, 0).data()
+        assert item.service_name in text and item.organization_name in text
+        widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+        assert view.columnWidth(0) >= widest  # not cut off to "Schuldhulp…"
+
+
+def test_directory_view_hints_and_says_to_verify_in_words(qtbot, ctx):
+    view = DirectoryView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    assert view.detail.toPlainText() == ""
+    assert view.detail.placeholderText() == _(
+        "Choose a service in the list to see its details here."
+    )
+    assert view.model.index(0, 3).data().splitlines()[0] == _("to verify")  # seed: to verify
+    view.table.selectRow(0)
+    assert _("Contact details to verify.") in view.detail.toPlainText()
+    assert _("Contact details to verify") in view.stale_chip.text()

@@ -12,13 +12,13 @@ from ui.models.lazy import LazyTableModel
 def check_text(item: ServiceSummary) -> str:
     """In words, never by colour alone: whether the entry's data can be trusted."""
     parts = []
+    if item.to_verify:
+        parts.append(_("to verify"))
     if item.stale:
         parts.append(_("not checked for 12 months"))
-    if item.to_verify:
-        parts.append(_("contact details to verify"))
     if item.status != "active":
         parts.append(_("not active"))
-    return ", ".join(parts) or _("checked")
+    return "\n".join(parts) or _("checked")
 
 
 class DirectoryModel(LazyTableModel):
@@ -52,3 +52,6 @@ class DirectoryModel(LazyTableModel):
         if column == 2:
             return ", ".join(item.cities) or _("national")
         return check_text(item)
+
+    def tooltip(self, item: ServiceSummary, column: int) -> str | None:
+        return self.cell(item, column)

@@ -7,6 +7,7 @@ from loket.context import Context
 from loket.i18n import _
 from loket.referrals import Referral
 from ui.models.lazy import LazyTableModel
+from ui.models.referral_models import format_day
 
 
 class FollowupsModel(LazyTableModel):
@@ -33,7 +34,7 @@ class FollowupsModel(LazyTableModel):
 
     def cell(self, item: Referral, column: int) -> str:
         if column == 0:
-            return item.follow_up_date or ""
+            return format_day(item.follow_up_date)
         if column == 1:
             return item.visitor_name
         if column == 2:

@@ -12,6 +12,14 @@ from loket.routing import Suggestion
 Index = QModelIndex | QPersistentModelIndex
 
 
+def format_day(iso: str | None) -> str:
+    """2026-12-03 as Dutch staff read it, 03-12-2026; nothing for no date."""
+    if not iso:
+        return ""
+    year, month, day = iso[:10].split("-")
+    return f"{day}-{month}-{year}"
+
+
 class SuggestionsModel(QAbstractTableModel):
     """Suggestions best first; the first column is checkable to pick partners."""
 
@@ -61,7 +69,9 @@ class SuggestionsModel(QAbstractTableModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
-                return f"{item.organization_name}: {item.service_name}"
+                if role == Qt.ItemDataRole.AccessibleTextRole:
+                    return f"{item.organization_name}: {item.service_name}"
+                return f"{item.service_name}\n{item.organization_name}"
             if col == 1:
                 return item.city or _("national")
             return item.explanation
@@ -129,4 +139,4 @@ class VisitReferralsModel(QAbstractTableModel):
             return referrals.status_label(item.status)
         if col == 2:
             return _("warm") if item.handover == "warm" else _("cold")
-        return item.follow_up_date or ""
+        return format_day(item.follow_up_date) if item.is_open else ""

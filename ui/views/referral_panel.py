@@ -30,7 +30,7 @@ from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.referrals import Referral
-from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
+from ui.models.referral_models import SuggestionsModel, VisitReferralsModel, format_day
 from ui.views.base import plain_label
 from ui.views.consent_dialog import ConsentDialog
 
@@ -57,6 +57,15 @@ class ReferralPanel(QWidget):
         self.setObjectName("referralPanel")
         layout = QVBoxLayout(self)
 
+        # Whose referrals these are, so that nobody refers the wrong person.
+        self.heading = plain_label(self)
+        self.heading.setObjectName("referralVisitor")
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+
         self.suggestions_label = plain_label(self)
         layout.addWidget(self.suggestions_label)
         self.suggestions = SuggestionsModel(self)
@@ -64,9 +73,13 @@ class ReferralPanel(QWidget):
         self.suggestions_view.setObjectName("suggestions")
         self.suggestions_view.setModel(self.suggestions)
         self.suggestions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.suggestions_view.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.Stretch
-        )
+        # The partner (service over organisation) and the place are shown whole, up to a
+        # share of the width (`_fit_columns`); the reasons take the rest and wrap.
+        header = self.suggestions_view.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Row heights follow the wrapped reasons whenever the columns change width (at most
+        # ten rows, so this is cheap).
+        header.sectionResized.connect(lambda *_a: self.suggestions_view.resizeRowsToContents())
         self.suggestions_view.setWordWrap(True)
         self.suggestions_label.setBuddy(self.suggestions_view)
         layout.addWidget(self.suggestions_view, 2)
@@ -90,9 +103,9 @@ class ReferralPanel(QWidget):
         self.referrals_view.setModel(self.referrals)
         self.referrals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.referrals_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.referrals_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.referrals_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.referrals_view.selectionModel().selectionChanged.connect(self._update_actions)
         self.referrals_label.setBuddy(self.referrals_view)
         layout.addWidget(self.referrals_view, 1)
@@ -122,6 +135,9 @@ class ReferralPanel(QWidget):
         self.follow_date.setObjectName("followUpDate")
         self.follow_date.setCalendarPopup(True)
         self.follow_date.setDisplayFormat("dd-MM-yyyy")
+        # No referral chosen (or a closed one): the field says so instead of showing the
+        # minimum date 01-01-2000 as if it were a follow-up date.
+        self.follow_date.setMinimumDate(QDate(2000, 1, 1))
         self.follow_label.setBuddy(self.follow_date)
         self.follow_button = QPushButton(self)
         self.follow_button.setObjectName("followUpButton")
@@ -168,16 +184,52 @@ class ReferralPanel(QWidget):
         self.follow_date.setAccessibleName(_("Follow-up date"))
         self.follow_button.setText(_("Set follow-up date"))
         self.follow_button.setAccessibleName(_("Set follow-up date"))
+        self.follow_date.setSpecialValueText(_("no date"))
         self.history.setAccessibleName(_("History of the selected referral"))
+        self.heading.setAccessibleName(_("Visitor"))
+        self._update_heading()
         self.note_text.setAccessibleName(_("Handover note"))
         self.error.setAccessibleName(_("Message"))
 
     # -- data -----------------------------------------------------------------------------------
     def set_visit(self, visit_id: str) -> None:
         self.visit_id = visit_id
+        self._heading = referrals.visit_heading(self.ctx, visit_id)
+        self._update_heading()
         self.suggestions.set_items(routing.suggest(self.ctx, visit_id, limit=10))
-        self.suggestions_view.resizeRowsToContents()
+        self._fit_columns()
         self.refresh_referrals()
+
+    def _fit_columns(self) -> None:
+        view = self.suggestions_view
+        width = view.viewport().width()
+        for column, share in ((0, 0.4), (1, 0.2)):
+            wanted = max(
+                view.sizeHintForColumn(column), view.horizontalHeader().sectionSizeHint(column)
+            )
+            view.setColumnWidth(column, min(wanted, int(width * share)))
+        view.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _update_heading(self) -> None:
+        heading = getattr(self, "_heading", None)
+        if heading is None:
+            self.heading.setText("")
+        elif heading.visitor_name:
+            self.heading.setText(
+                _("Referrals for {name}, visit of {date}").format(
+                    # isolated, so that an Arabic name does not reorder the sentence around it
+                    name=f"\u2068{heading.visitor_name}\u2069",
+                    date=format_day(heading.visit_date),
+                )
+            )
+        else:
+            self.heading.setText(
+                _("Referrals for the visit of {date}").format(date=format_day(heading.visit_date))
+            )
 
     def refresh_referrals(self, select_id: str | None = None) -> None:
         current = select_id or (self.selected().id if self.selected() else None)
@@ -215,6 +267,8 @@ class ReferralPanel(QWidget):
             self.follow_date.setDate(QDate.fromString(ref.follow_up_date, "yyyy-MM-dd"))
         elif is_open:
             self.follow_date.setDate(QDate.currentDate().addDays(referrals.DEFAULT_FOLLOW_UP_DAYS))
+        else:
+            self.follow_date.setDate(self.follow_date.minimumDate())  # shows "no date"
         self.history.clear()
         if ref is not None:
             for event in referrals.events(self.ctx, ref.id):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from loket import referrals
 from loket.context import Context
 from loket.i18n import _
+from ui.models.referral_models import format_day
 from ui.views.base import View, plain_label
 from ui.views.referral_panel import ReferralPanel
 
@@ -80,5 +81,5 @@ class ReferralView(View):
                 referrals.status_label(ref.status),
             ]
             if ref.follow_up_date:
-                parts.append(_("follow up on {date}").format(date=ref.follow_up_date))
+                parts.append(_("follow up on {date}").format(date=format_day(ref.follow_up_date)))
             self.plan.addItem(" · ".join(parts))

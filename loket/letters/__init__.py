@@ -42,8 +42,11 @@ def __getattr__(name: str):
             return importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError:
             raise AttributeError(name) from None
-    from loket.letters import data, service
+    from loket.letters import data, labels, service
 
-    value = data.Appointment if name == "Appointment" else getattr(service, name)
+    if name == "Appointment":
+        value = data.Appointment
+    else:
+        value = getattr(service, name, None) or getattr(labels, name)
     globals()[name] = value
     return value

@@ -567,3 +567,30 @@ def test_seed_has_mental_health_care_and_digisterker_in_every_desk_city(db):
             assert uuid.UUID(r["id"]).version == 5
             assert r["to_verify"] == 1 and not (r["address_1"] or r["url"] or r["email"])
             assert not db.all("SELECT 1 FROM phone WHERE service_id = ?", (r["id"],))
+
+
+def test_cli_import_counts_in_the_singular_and_plural(db, data_dir, tmp_path, monkeypatch, capsys):
+    from loket import i18n
+    from loket.cli import main
+
+    context(db, "supervisor", username="chef")
+    monkeypatch.setenv("LOKET_PASSWORD", "correct horse")
+    monkeypatch.setenv("LOKET_LANG", "nl")
+    before = i18n.language()
+    out = tmp_path / "cli-export"
+    base = ["--data-dir", str(data_dir), "partners"]
+    try:
+        assert main([*base, "export", "--out", str(out), "--user", "chef"]) == 0
+        rows = read_rows(out / "organizations.csv")
+        rows[1][rows[0].index("description")] = "Gewijzigd"
+        write_rows(out / "organizations.csv", rows)
+        capsys.readouterr()
+        assert main([*base, "import", str(out), "--user", "chef"]) == 0
+        assert "Import klaar: 1 record toegevoegd of gewijzigd" in capsys.readouterr().out
+        for row in (1, 2):
+            rows[row][rows[0].index("description")] = f"Opnieuw {row}"
+        write_rows(out / "organizations.csv", rows)
+        assert main([*base, "import", str(out), "--user", "chef"]) == 0
+        assert "Import klaar: 2 records toegevoegd of gewijzigd" in capsys.readouterr().out
+    finally:
+        i18n.set_language(before)

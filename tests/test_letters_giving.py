@@ -241,3 +241,12 @@ def test_visit_facts_give_the_visit_language(db):
 @pytest.fixture(autouse=True)
 def _password(monkeypatch):
     monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+
+
+def test_missing_translations_name_the_language_in_words():
+    from loket.letters import catalogue
+
+    with pytest.raises(LoketError) as caught:
+        catalogue.load("uk").text("Een zin die niemand vertaalde.")
+    assert letters.language_names(["uk"]) in str(caught.value)
+    assert " uk." not in str(caught.value)

@@ -109,7 +109,7 @@ class LetterCatalogue:
             if not template:
                 raise TranslationMissing(
                     _('The letter text "{text}" has no translation into {lang}.').format(
-                        text=msgid, lang=self.lang
+                        text=msgid, lang=_language_name(self.lang)
                     )
                 )
         try:
@@ -117,7 +117,7 @@ class LetterCatalogue:
         except (KeyError, IndexError, ValueError) as err:
             raise TranslationMissing(
                 _('The {lang} translation of "{text}" has a broken placeholder ({error}).').format(
-                    lang=self.lang, text=msgid, error=err
+                    lang=_language_name(self.lang), text=msgid, error=err
                 )
             ) from err
 
@@ -130,6 +130,13 @@ class LetterCatalogue:
 
 _cache: dict[tuple[str, float], LetterCatalogue] = {}
 _lock = threading.Lock()
+
+
+def _language_name(code: str) -> str:
+    """Messages name the language in words (Babel), not by its code."""
+    from loket.letters.labels import language_names
+
+    return language_names([code])
 
 
 def po_path(lang: str) -> Path:
@@ -148,7 +155,9 @@ def load(lang: str) -> LetterCatalogue:
     po = po_path(lang)
     if not po.exists():
         raise TranslationMissing(
-            _('There is no letter translation for the language "{lang}".').format(lang=lang)
+            _('There is no letter translation for the language "{lang}".').format(
+                lang=_language_name(lang)
+            )
         )
     mo = po.with_suffix(".mo")
     use_mo = mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime

@@ -148,7 +148,6 @@ def measure(db_path: Path) -> dict:
     def run_steps(steps, settle_ms: int = 200) -> dict:
         """Post each step to the event loop one after another; monitor the whole time."""
         queue = list(steps) if not callable(steps) else None
-        done = {"flag": False}
 
         def next_step() -> None:
             if queue is not None:
@@ -162,7 +161,6 @@ def measure(db_path: Path) -> dict:
             QTimer.singleShot(settle_ms, finish)
 
         def finish() -> None:
-            done["flag"] = True
             app.quit()
 
         monitor.start()
@@ -277,7 +275,7 @@ def run(db_path: Path) -> Section:
     else:
         section.figures.append(
             Figure(
-                f"open a visitor with {VISITS} visits: longest stall",
+                f"then open a visitor with {VISITS} visits: longest stall",
                 ov["max_ms"],
                 "ms",
                 baseline=idle,

@@ -118,6 +118,9 @@ def test_cancel_asks_for_a_reason(qtbot, ctx, a_visit, monkeypatch):
     monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: None)
     qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
     assert referrals.get(ctx, made.id).status == "proposed"  # the dialog was cancelled
+    monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: "  ")
+    qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
+    assert panel.error.text() == _("Give a reason.")  # in words, without the field name
     monkeypatch.setattr(ReferralPanel, "ask_reason", lambda self, title: "Visitor went elsewhere")
     qtbot.mouseClick(panel.action_buttons["cancelled"], Qt.MouseButton.LeftButton)
     cancelled = referrals.get(ctx, made.id)

@@ -187,7 +187,6 @@ class DirectoryView(View):
         self.city.setItemText(0, _("All places"))
         self.table.setAccessibleName(_("Partner services"))
         self.detail.setAccessibleName(_("Details of the chosen service"))
-        self.detail.setPlaceholderText(_("Choose a service in the list to see its details here."))
         self.stale_chip.setAccessibleName(_("Data check"))
         self.edit_button.setText(_("&Edit service…"))
         self.edit_button.setAccessibleName(_("Edit service"))
@@ -218,7 +217,9 @@ class DirectoryView(View):
         self._current = directory.get_service(self.ctx, sid) if sid else None
         self.edit_button.setEnabled(self._current is not None)
         if self._current is None:
-            self.detail.setHtml("")
+            # A hint rather than an empty pane; as text, so that it wraps at any text size.
+            hint = _("Choose a service in the list to see its details here.")
+            self.detail.setHtml(f"<p>{html.escape(hint)}</p>")
             self.stale_chip.hide()
             return
         self.detail.setHtml(detail_html(self._current, self._need_labels()))

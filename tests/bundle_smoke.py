@@ -67,7 +67,10 @@ def main() -> int:
         if out != f"Loket {version}":
             fail(f"--version printed {out!r}, expected 'Loket {version}'")
 
-        run([str(cli), "--data-dir", str(data), "demo", "--visitors", "300"], tmp, env)
+        demo = [str(cli), "--data-dir", str(data), "demo", "--visitors", "300"]
+        if "--desk-phone" in run([*demo[:3], "demo", "--help"], tmp, env).stdout:
+            demo += ["--desk-phone", "+31201234567"]  # a letter prints the desk's number
+        run(demo, tmp, env)
         db_file = data / "loket.sqlite"
         if not db_file.is_file():
             fail("the demo command made no database")

@@ -38,6 +38,7 @@ directory (loket.directory, loket.directory_io)
   directory.service.* / directory.organisation.* / directory.location.* /
   directory.import / directory.export
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
+                            desk.update (its phone number, loket.letters.contact)
 exports (loket.exports)     export.referrals (detail: format, rows, identifiable, reason)
 accounts and settings (loket.accounts, loket.settings, loket.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update

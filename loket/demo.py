@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from loket import seed as seeding
+from loket import validation
 from loket.auth import hash_password
 from loket.db import bulk, reference
 from loket.db import directory as dir_repo
@@ -157,9 +158,14 @@ def generate(
     seed: int = 1,
     progress: Callable[[str], None] | None = None,
     today: date | None = None,
+    desk_phone: str | None = None,
 ) -> dict[str, int]:
+    """Fill an empty database with synthetic data.  Demo desks and staff get no phone number
+    (Loket never invents one); `desk_phone` gives every desk a real number for a
+    demonstration, so letters can be given."""
     if visitors < 0:
         raise DemoRefused(_("The number of visitors cannot be negative."))
+    phone = validation.phone(desk_phone, "desk_phone") if desk_phone else None
     if is_demo(db) or bulk.has_activity(db):
         # Staff accounts, visitors or audit rows mean somebody used this database: demo
         # accounts with the password "demo" must never appear in it.
@@ -174,6 +180,11 @@ def generate(
         reference.set_setting(db, "demo", "1")
     seeding.load_all(db)
     desks = [dict(r) for r in reference.desks(db)]
+    if phone:
+        with db.transaction():
+            for desk in desks:
+                fields = ("code", "name", "city", "address", "postal_code")
+                reference.upsert_desk(db, {**{k: desk[k] for k in fields}, "phone": phone})
     _accounts(db, desks)
     staff_ids = [r["id"] for r in staff_repo.all_staff(db)]
     topics = [r["code"] for r in reference.codes(db, "topic")]

@@ -18,8 +18,9 @@ from tests.test_letters_render import page_texts
 
 def no_phone() -> str:
     return _(
-        "The letter has no phone number for the visitor to call. An administrator fills in "
-        "the desk's phone number, or your direct number, under Administration."
+        "The letter has no phone number for the visitor to call. Ask an administrator to fill "
+        'in the desk\'s phone number (the "Desk phone…" button in the letter panel) or your '
+        "direct number (the command: loket letters phone)."
     )
 
 

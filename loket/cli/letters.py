@@ -91,6 +91,18 @@ def register(subparsers) -> None:
     add_user_argument(q)
     q.set_defaults(func=cmd_given)
 
+    q = sub.add_parser(
+        "phone", help=_("the phone number letters print: the desk's, or a staff member's")
+    )
+    who = q.add_mutually_exclusive_group(required=True)
+    who.add_argument("--desk", metavar="CODE", help=_("the desk's code, e.g. ZWL"))
+    who.add_argument("--staff", metavar="USERNAME", help=_("the staff member's user name"))
+    q.add_argument(
+        "--number", required=True, metavar="NUMBER", help=_("the number; empty to remove it")
+    )
+    add_user_argument(q)
+    q.set_defaults(func=cmd_phone)
+
     q = sub.add_parser("appointments", help=_("list the appointments of a visit"))
     q.add_argument("--visit", required=True, metavar="ID", help=_("the visit's id"))
     add_user_argument(q)
@@ -199,6 +211,26 @@ def cmd_given(args: Namespace) -> int:
     ctx = user_context(args, open_database(args))
     for row in letters.letters_for_visit(ctx, args.visit):
         print(f"{row['id']}\t{letters.letter_label(row)}")
+    return 0
+
+
+def cmd_phone(args: Namespace) -> int:
+    from loket import letters
+    from loket.letters import contact
+
+    ctx = user_context(args, open_database(args))
+    try:
+        if args.desk:
+            phone = contact.set_desk_phone(ctx, args.desk, args.number)
+        else:
+            phone = contact.set_staff_phone(ctx, args.staff, args.number)
+    except ValidationError as err:
+        raise LoketError(letters.explain(err)) from None
+    print(
+        _("Phone number for letters: {number}").format(number=phone)
+        if phone
+        else _("Phone number removed.")
+    )
     return 0
 
 

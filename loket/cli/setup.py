@@ -15,6 +15,11 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help=_("fill a database with synthetic demo data"))
     p.add_argument("--visitors", type=int, default=300, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--desk-phone",
+        metavar="NUMBER",
+        help=_("a real phone number for every demo desk, printed on letters (none by default)"),
+    )
     p.set_defaults(func=cmd_demo)
 
 
@@ -32,7 +37,11 @@ def cmd_demo(args: Namespace) -> int:
 
     db = open_database(args)
     stats = demo.generate(
-        db, visitors=args.visitors, seed=args.seed, progress=lambda msg: print(msg, flush=True)
+        db,
+        visitors=args.visitors,
+        seed=args.seed,
+        progress=lambda msg: print(msg, flush=True),
+        desk_phone=args.desk_phone,
     )
     print(
         _(

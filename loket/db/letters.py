@@ -18,7 +18,7 @@ def visit(db: Database, visit_id: str) -> sqlite3.Row | None:
                v.visitor_id, v.desk_id,
                p.given_names, p.family_name, p.v_number, p.bsn, p.preferred_language,
                p.anonymised_at,
-               d.name AS desk_name, d.city AS desk_city, d.address AS desk_address,
+               d.code AS desk_code, d.name AS desk_name, d.city AS desk_city, d.address AS desk_address,
                d.postal_code AS desk_postal_code, d.phone AS desk_phone,
                s.display_name AS staff_name, s.phone AS staff_phone
         FROM visit v
@@ -166,3 +166,36 @@ def letters_for_visit(db: Database, visit_id: str) -> list[sqlite3.Row]:
         """,
         (visit_id,),
     )
+
+
+# -- phone numbers letters print (desk phone, staff member's direct number) ---------------------
+
+
+def desk_by_code(db: Database, code: str) -> sqlite3.Row | None:
+    return db.one("SELECT id, code, name, phone FROM desk WHERE code = ?", (code,))
+
+
+def desk_phone(db: Database, desk_id: str) -> str | None:
+    return db.scalar("SELECT phone FROM desk WHERE id = ?", (desk_id,))
+
+
+def set_desk_phone(db: Database, desk_id: str, phone: str | None) -> int:
+    stamp = db.stamp(new=False)
+    cur = db.execute(
+        "UPDATE desk SET phone = ?, updated_at = ?, workstation = ? WHERE id = ?",
+        (phone, stamp["updated_at"], stamp["workstation"], desk_id),
+    )
+    return cur.rowcount
+
+
+def staff_by_username(db: Database, username: str) -> sqlite3.Row | None:
+    return db.one("SELECT id, username, phone FROM staff WHERE username = ?", (username,))
+
+
+def set_staff_phone(db: Database, staff_id: str, phone: str | None) -> int:
+    stamp = db.stamp(new=False)
+    cur = db.execute(
+        "UPDATE staff SET phone = ?, updated_at = ?, workstation = ? WHERE id = ?",
+        (phone, stamp["updated_at"], stamp["workstation"], staff_id),
+    )
+    return cur.rowcount

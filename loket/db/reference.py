@@ -15,7 +15,9 @@ def upsert_desk(db: Database, desk: dict) -> str:
     if existing:
         db.execute(
             "UPDATE desk SET name = :name, city = :city, address = :address,"
-            " postal_code = :postal_code, phone = :phone, updated_at = :updated_at,"
+            # a phone number an administrator filled in survives re-seeding (loket init)
+            " postal_code = :postal_code, phone = COALESCE(:phone, phone),"
+            " updated_at = :updated_at,"
             " workstation = :workstation WHERE code = :code",
             {**desk, **db.stamp(new=False)},
         )

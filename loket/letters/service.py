@@ -62,6 +62,7 @@ FIELD_LABELS = {
     "lang": N_("Language"),
     "out": N_("File"),
     "desk_phone": N_("Desk phone"),
+    "staff_phone": N_("Direct phone number"),
 }
 
 
@@ -170,9 +171,9 @@ def compose(
     if not data.contact_phone:
         problems.append(
             _(
-                "The letter has no phone number for the visitor to call. An administrator "
-                "fills in the desk's phone number, or your direct number, under "
-                "Administration."
+                "The letter has no phone number for the visitor to call. Ask an administrator "
+                'to fill in the desk\'s phone number (the "Desk phone…" button in the letter '
+                "panel) or your direct number (the command: loket letters phone)."
             )
         )
     sections = [
@@ -399,6 +400,8 @@ def visit_facts(ctx: Context, visit_id: str) -> dict:
         "visitor_name": name,
         "visit_date": row["visit_date"],
         "language": row["language"] or row["preferred_language"] or "nl",
+        "desk_code": row["desk_code"],
+        "desk_name": row["desk_name"],
     }
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -42,7 +43,7 @@ from loket import appointments, letters
 from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.letters import catalogue
+from loket.letters import catalogue, contact
 from loket.letters.formats import display_language
 from ui import theme
 from ui.models.counter_models import format_date
@@ -136,6 +137,11 @@ class LetterView(View):
         self.problems.setObjectName("letterProblems")
         self.problems.setWordWrap(True)
         self.problems.hide()
+        # administrators fill in the missing number right here
+        self.desk_phone_button = QPushButton(self)
+        self.desk_phone_button.setObjectName("deskPhone")
+        self.desk_phone_button.hide()
+        self.desk_phone_button.clicked.connect(self.ask_desk_phone)
         self.status = plain_label(self)  # messages may quote typed text
         self.status.setObjectName("letterStatus")
         self.status.setWordWrap(True)
@@ -163,6 +169,7 @@ class LetterView(View):
         side.addLayout(self.form)
         side.addWidget(self.warning)
         side.addWidget(self.problems)
+        side.addWidget(self.desk_phone_button)
         side.addWidget(self.status)
         side.addStretch(1)
         for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
@@ -315,6 +322,7 @@ class LetterView(View):
                 item.widget().setText(text)
         self.large_print.setText(_("Large print (16 pt)"))
         self.dutch_only.setText(_("Dutch only"))
+        self.desk_phone_button.setText(_("Desk phone…"))
         self.include_sensitive.setText(_("Also print sensitive needs (safety at home, health)"))
         self.include_sensitive.setToolTip(
             _(
@@ -371,6 +379,28 @@ class LetterView(View):
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
+        self.desk_phone_button.setVisible(
+            bool(problems) and self._facts is not None and contact.can_set_desk_phone(self.ctx)
+        )
+
+    def ask_desk_phone(self) -> None:
+        """Ask an administrator for the desk's phone number, store it, preview again."""
+        if self._facts is None:
+            return
+        number, ok = QInputDialog.getText(
+            self,
+            _("Desk phone"),
+            _("Phone number of {desk}, printed on letters:").format(desk=self._facts["desk_name"]),
+        )
+        if not ok or not number.strip():
+            return
+        try:
+            contact.set_desk_phone(self.ctx, self._facts["desk_code"], number)
+        except LoketError as err:
+            self.status.setText(letters.explain(err))
+            return
+        self.status.setText(_("Desk phone saved."))
+        self.preview()
 
     def _update_warning(self) -> None:
         lang = self._lang()

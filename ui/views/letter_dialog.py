@@ -305,6 +305,10 @@ class LetterView(View):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())
         self.preview_area.setAccessibleName(_("Preview of the letter"))
+        for n in range(1, self.pages_layout.count() + 1):  # the pages already shown
+            page = self.pages_layout.itemAt(n - 1).widget()
+            if page is not None:
+                page.setAccessibleName(_("Page {n}").format(n=n))
         labels = [
             _("Letter"),
             _("Language"),

@@ -13,6 +13,7 @@ algorithm.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -204,6 +205,9 @@ def space_advance(bold: bool) -> float:
 
 
 _TRAILING = ".,:;!?،؛؟"
+# Lines break at ordinary white space only: a no-break space (U+00A0) keeps a phone number
+# ("020 123 4567") on one line.
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False) -> list[Word]:
@@ -211,7 +215,9 @@ def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False)
     left-to-right word or a number ("Zwolle،", "2026.") becomes a glued word of its own, so
     it lands on the reading side as the bidi algorithm would put it."""
     words: list[Word] = []
-    for token in text.split():
+    for token in _WHITESPACE.split(text):
+        if not token:
+            continue
         core = token.rstrip(_TRAILING) if rtl else token
         if core and core != token and _direction(core) != "R":
             words.append(shape_word(core, bold))

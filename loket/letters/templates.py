@@ -206,9 +206,14 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         )
     out += [
         Block("text", t(APPT_ON_TIME)),
-        Block("text", t(APPT_CANCEL, phone=d.contact_phone or NO_PHONE)),
+        Block("text", t(APPT_CANCEL, phone=_unbroken(d.contact_phone or NO_PHONE))),
     ]
     return out
+
+
+def _unbroken(number: str) -> str:
+    """A phone number inside a sentence stays on one line."""
+    return number.replace(" ", "\u00a0")
 
 
 def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:

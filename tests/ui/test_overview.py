@@ -11,21 +11,13 @@ from PySide6.QtCore import QDate
 from loket.db import exports as repo
 from loket.db import reference
 from loket.db.exports import Filters
-from loket.i18n import language, set_language
+from loket.i18n import _
 from loket.overview import overview
 from tests import export_fixture as fx
 from tests.helpers import context
 from ui.views.export_dialog import ExportDialog
 from ui.views.overview_view import OverviewView
 from ui.workers import wait_for_all
-
-
-@pytest.fixture(autouse=True)
-def english():
-    before = language()
-    set_language("en")
-    yield
-    set_language(before)
 
 
 @pytest.fixture
@@ -56,9 +48,9 @@ def test_overview_shows_the_same_numbers_as_the_core(qtbot, db, sup):
     month = view.sections["month"]
     assert _table(month.table) == [["2026-01", "<5", "<5"], ["2026-02", "<5", "<5"]]
     assert [month.table.horizontalHeaderItem(i).text() for i in range(3)] == [
-        "Month",
-        "Visits",
-        "Referrals",
+        _("Month"),
+        _("Visits"),
+        _("Referrals"),
     ]
     for key, section in view.sections.items():
         table = expected.table(key)
@@ -69,11 +61,11 @@ def test_overview_shows_the_same_numbers_as_the_core(qtbot, db, sup):
             assert [(lb, c.shown) for lb, c in chart.rows()] == [
                 (table.label(lb), cells[col].shown) for lb, cells in table.rows
             ]
-    assert _table(view.facts)[:2] == [["Visits", "<5"], ["Referrals", "<5"]]
+    assert _table(view.facts)[:2] == [[_("Visits"), "<5"], [_("Referrals"), "<5"]]
     assert "<5" in view.status.text()
     # a chart's numbers are readable as text; a suppressed bar is not drawn to length
     chart = month.charts[0]
-    assert chart.accessibleName() == "Visits"
+    assert chart.accessibleName() == _("Visits")
     assert chart.accessibleDescription() == "2026-01: <5; 2026-02: <5"
     view.resize(1000, 800)
     view.show()
@@ -90,7 +82,7 @@ def test_overview_without_suppression_and_by_desk(qtbot, db, sup):
     view.refresh()
     qtbot.waitUntil(lambda: not view.busy and view.result is not None, timeout=10_000)
     assert _table(view.sections["month"].table) == [["2026-01", "1", "1"], ["2026-02", "1", "1"]]
-    assert _table(view.sections["outcome"].table) == [["Sent", "1"], ["Completed", "1"]]
+    assert _table(view.sections["outcome"].table) == [[_("Sent"), "1"], [_("Completed"), "1"]]
     assert view.status.text() == ""
 
 
@@ -99,7 +91,7 @@ def test_overview_refused_for_counter_staff(qtbot, db, sup):
     qtbot.addWidget(view)
     view.refresh()
     assert not view.busy
-    assert "supervisors" in view.status.text()
+    assert view.status.text() == _("The overview is for supervisors.")
     assert view.result is None
 
 
@@ -140,14 +132,15 @@ def test_export_dialog_cancel_leaves_no_file(qtbot, db, sup, tmp_path, monkeypat
     dialog = _dialog(qtbot, sup, out)
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
     dialog.start()
-    assert dialog.running and dialog.cancel_button.text() == "Cancel"
+    assert dialog.running and dialog.cancel_button.text() == _("Cancel")
     dialog.cancel_button.click()
     gate.set()
     qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
     wait_for_all()
-    assert dialog.result is None and "cancelled" in dialog.message.text()
+    assert dialog.result is None
+    assert dialog.message.text() == _("The export was cancelled; no file was written.")
     assert list(tmp_path.glob("*log.xlsx*")) == []
-    assert dialog.cancel_button.text() == "Close"
+    assert dialog.cancel_button.text() == _("Close")
 
 
 def test_export_dialog_for_counter_staff_is_refused(qtbot, db, sup):

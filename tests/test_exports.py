@@ -575,3 +575,34 @@ def test_overview_with_a_status_filter_counts_only_those_referrals(db, sup):
     assert shown(ov.table("outcome")) == [("Sent", ["1"])]
     assert shown(ov.table("partner")) == [("=Org B", ["1", "0"])]
     assert ov.referrals == 1
+
+
+def test_benchmark_baseline_runs_the_same_query(db, fixture):
+    """bench/bench_export.py compares the export with `sqlite3 -csv` on this very query."""
+    import shutil
+    import subprocess
+
+    from bench.bench_export import choose_period
+
+    assert choose_period(db.path, target=2) == ("2025-12-01", "2026-01-31", 3)
+    assert choose_period(db.path, target=100) == ("2025-12-01", "2026-02-28", 4)
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        pytest.skip("no sqlite3 shell")
+    sql, params = repo.referral_sql(repo.Filters(fx.DATE_FROM, fx.DATE_TO))
+    out = subprocess.run(
+        [shell, "-csv", str(db.path)],
+        input=repo.inline_sql(sql, params) + ";\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert [(r[1], r[2], r[8]) for r in rows] == [
+        ("2026-01-10", "ZWL", "completed"),
+        ("2026-01-15", "-X", "declined"),
+        ("2026-02-03", "ZWL", "sent"),
+    ]
+    assert (
+        rows[0][9] == "proposed=2026-01-10,sent=2026-01-11,accepted=2026-01-12,completed=2026-01-20"
+    )

@@ -101,7 +101,7 @@ class BarChart(QWidget):
             y = PAD + line * (i + 1)
             length = bar_space * cell.plotted / top
             if rtl:
-                label_rect = QRectF(self.width() - PAD - label_w, y, label_w - PAD, line)
+                label_rect = QRectF(self.width() - label_w, y, label_w - PAD, line)
                 bar = QRectF(self.width() - PAD - label_w - length, y + 2, length, line - 4)
                 value_rect = QRectF(bar.left() - value_w - PAD, y, value_w, line)
             else:

@@ -33,7 +33,11 @@ def register(subparsers) -> None:
     r.add_argument("--need", metavar="CODE", help=_("only visits with this need"))
     r.add_argument("--status", metavar="STATUS", help=_("only referrals with this status"))
     r.add_argument(
-        "--delimiter", default=";", choices=(";", ","), help=_("CSV separator (default ';')")
+        "--delimiter",
+        default=";",
+        choices=(";", ","),
+        metavar="SEP",
+        help=_("CSV separator: ';' (default) or ','"),
     )
     r.add_argument(
         "--identifiable",

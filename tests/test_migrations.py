@@ -72,8 +72,10 @@ def test_newer_schema_is_refused(tmp_path):
 
     db = Database(tmp_path / "loket.sqlite")
     db.execute("PRAGMA user_version = 999")
-    with pytest.raises(NewerSchemaError):
+    with pytest.raises(NewerSchemaError) as err:
         migrate(db)
+    assert "999" in str(err.value)
+    assert db.user_version == 999
     db.close()
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from loket.db.connection import Database
+from loket.errors import LoketError
+from loket.i18n import _
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -76,8 +78,8 @@ def backup_copy(db: Database, version: int) -> Path:
     return target
 
 
-class NewerSchemaError(RuntimeError):
-    pass
+class NewerSchemaError(LoketError):
+    """The file was written by a newer Loket: refuse it rather than guess."""
 
 
 def migrate(db: Database, target: int | None = None) -> list[int]:
@@ -88,7 +90,10 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
     current = db.user_version
     if current > newest:
         raise NewerSchemaError(
-            f"database schema version {current} is newer than this Loket ({newest})"
+            _(
+                "This database was made by a newer version of Loket (schema {found}, this "
+                "version knows up to {known}). Install the newer Loket, or restore a backup."
+            ).format(found=current, known=newest)
         )
     pending = [m for m in all_migrations if current < m.version <= target]
     if not pending:

@@ -4,6 +4,7 @@ Entries follow the signed-in colleague's role; the core checks the role again an
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtGui import QAction
 
 from loket.i18n import _
@@ -32,7 +33,10 @@ class AdminMenu:
         self.refresh()
 
     def refresh(self) -> None:
-        """Call after sign-in, a user switch or a language change."""
+        """Call after sign-in, a user switch or a language change (a no-op once the window
+        is gone: a language signal may outlive it)."""
+        if not shiboken6.isValid(self.menu) or not shiboken6.isValid(self.window):
+            return
         ctx = self.window.ctx
         self.menu.setTitle(_("&Administration"))
         self.accounts.setText(_("&Accounts"))

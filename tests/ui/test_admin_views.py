@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from loket import audit
@@ -10,6 +11,22 @@ from loket.db import staff as staff_repo
 from tests.helpers import context
 from ui.admin_menu import AdminMenu
 from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def app_state(qapp):
+    """run_app() sets up the application (theme, language, fonts): put it all back after."""
+    from loket import i18n
+    from ui import theme
+
+    language = i18n.language()
+    palette, font, sheet = qapp.palette(), qapp.font(), qapp.styleSheet()
+    yield qapp
+    i18n.set_language(language)
+    theme.apply(qapp, scale=100)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
 
 
 def test_first_run_dialog_creates_and_signs_in_the_administrator(qtbot, tmp_path):
@@ -101,7 +118,7 @@ def test_audit_view_filters_and_pages(qtbot, db):
     assert "1" in view.total.text()
 
 
-def test_app_refuses_a_damaged_database_before_writing(qtbot, data_dir, monkeypatch):
+def test_app_refuses_a_damaged_database_before_writing(qtbot, data_dir, monkeypatch, app_state):
     import hashlib
 
     from ui import app as app_module
@@ -148,7 +165,9 @@ def test_visitor_rights_dialog(qtbot, db, tmp_path):
     assert db.one("SELECT anonymised_at FROM visitor WHERE id = ?", (person.id,))[0]
 
 
-def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(qtbot, tmp_path, monkeypatch):
+def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(
+    qtbot, tmp_path, monkeypatch, app_state
+):
     from PySide6.QtWidgets import QApplication
 
     from loket import settings

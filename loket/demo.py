@@ -2,8 +2,10 @@
 from the desks' language communities with visits, needs and referrals over two years.
 
 Deterministic: the same seed gives the same data (ids included).  Refuses a database that
-holds real data.  Rows are generated in Python and written with executemany in large
-transactions; 1,000,000 visitors take well under two minutes.
+holds real data.  A second process generates each batch of rows in Python while this one
+writes the previous batch with executemany, with the secondary indexes and triggers dropped;
+the indexes and the trigram search index are then built in one pass.  1,000,000 visitors
+(about 11 million rows) cost about two minutes of CPU; bench/RESULTS.md has today's figures.
 """
 
 from __future__ import annotations

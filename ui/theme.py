@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 from shiboken6 import isValid
 
@@ -267,7 +267,9 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
     """Set the application font to `scale` per cent of the platform's normal size."""
     global _scale, _base_point_size
     if _base_point_size is None:
-        _base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
+        # the platform's normal size, whatever the application font was set to before
+        normal = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
+        _base_point_size = normal if normal > 0 else 10.0
     _scale = max(100, min(200, int(scale)))
     font = QFont(app.font())
     font.setPointSizeF(_base_point_size * _scale / 100)

@@ -173,9 +173,15 @@ def size_problems(
     chrome_h = window.height() - (stack.height() if stack is not None else window.height())
     need_w, need_h = need.width() + chrome_w, need.height() + chrome_h
     if need_w > limit[0] or need_h > limit[1]:
+        widest = max(
+            (w for w in root.findChildren(QWidget) if w.isVisibleTo(window)),
+            key=lambda w: w.minimumSizeHint().width(),
+            default=root,
+        )
         out.append(
             f"{view_name}: needs a window of {need_w}×{need_h} px, more than "
-            f"{limit[0]}×{limit[1]} (use a scroll area or let text wrap)"
+            f"{limit[0]}×{limit[1]} (use a scroll area or let text wrap); widest part: "
+            f"{describe(view_name, widest)} {widest.minimumSizeHint().width()} px"
         )
     for w in root.findChildren(QWidget):
         if not w.isVisibleTo(window) or is_internal(w, root):

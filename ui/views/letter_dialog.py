@@ -327,13 +327,15 @@ class LetterView(View):
         self.large_print.setText(_("Large print (16 pt)"))
         self.dutch_only.setText(_("Dutch only"))
         self.desk_phone_button.setText(_("Desk phone…"))
-        self.include_sensitive.setText(_("Also print sensitive needs (safety at home, health)"))
+        # short, so that it fits beside the preview at 200 % text size; the tooltip says more
+        self.include_sensitive.setText(_("Also print sensitive needs"))
         self.include_sensitive.setToolTip(
             _(
-                "Left out by default: the visitor takes the letter home, where others may "
-                "read it. Tick only when the visitor wants them on paper."
+                "Safety at home and health. Left out by default: the visitor takes the letter "
+                "home, where others may read it. Tick only when the visitor wants them on paper."
             )
         )
+        self.include_sensitive.setAccessibleDescription(self.include_sensitive.toolTip())
         self.preview_button.setText(_("Preview"))
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save as PDF…"))

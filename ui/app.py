@@ -81,7 +81,9 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     window.show()
     from ui.admin_menu import AdminMenu
     from ui.lock import LockController
+    from ui.nav_menu import NavMenu
 
+    go_menu = NavMenu(window)  # every view a colleague's role may open, with shortcuts
     menu = AdminMenu(window)
     from ui import i18n_qt
     from ui.views.settings_view import add_menu_entry
@@ -90,6 +92,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     i18n_qt.notifier().language_changed.connect(lambda _language: menu.refresh())
     lock = LockController(window, ctx)  # idle timeout and Ctrl+L
     lock.user_switched.connect(menu.refresh)
+    lock.user_switched.connect(go_menu.refresh)
     lock.user_switched.connect(lambda: apply_user_preferences(ctx))
     startup.start_daily_jobs(ctx.db.path)  # automatic backup and retention, once a day
     from ui.views.form_support import offer_drafts

@@ -70,13 +70,16 @@ def followups_due(
     on: date | None = None,
     limit: int | None = None,
     offset: int = 0,
+    after: Referral | None = None,
 ) -> list[Referral]:
     """Open referrals whose follow-up date is today or earlier, for one staff member or desk
-    (or everybody when neither is given), oldest first."""
+    (or everybody when neither is given), oldest first.  `after`: the last one already
+    shown, for the next page of a long list (keyset paging; cheaper than `offset`)."""
     ctx.require(Permission.VISITOR_READ, object_type="referral")
     day = (on or clock.today()).isoformat()
+    key = (after.follow_up_date or "", after.created_at, after.id) if after else None
     rows = repo.followups_due(
-        ctx.db, day, staff_id=staff_id, desk_id=desk_id, limit=limit, offset=offset
+        ctx.db, day, staff_id=staff_id, desk_id=desk_id, limit=limit, offset=offset, after=key
     )
     return [from_row(Referral, r) for r in rows]
 

@@ -165,8 +165,15 @@ def followups_due(
     desk_id: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    after: tuple[str, str, str] | None = None,
 ) -> list[sqlite3.Row]:
+    """`after` = (follow_up_date, created_at, id) of the last row already shown: the next page
+    starts there on the index (keyset paging), so every page costs the same; OFFSET would
+    join every skipped row first and make page n cost O(n)."""
     where, params = _due_where(on, staff_id, desk_id)
+    if after is not None:
+        where += " AND (r.follow_up_date, r.created_at, r.id) > (?, ?, ?)"
+        params += list(after)
     page = ""
     if limit is not None:
         page = " LIMIT ? OFFSET ?"

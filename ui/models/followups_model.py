@@ -28,8 +28,16 @@ class FollowupsModel(LazyTableModel):
         return referrals.followups_due_count(self.ctx, staff_id=self.staff_id, desk_id=self.desk_id)
 
     def fetch(self, offset: int, limit: int) -> list[Referral]:
+        # The next page continues after the last row shown (keyset): constant cost per page
+        # even at the end of a list of a hundred thousand referrals.
+        after = self._items[offset - 1] if 0 < offset == len(self._items) else None
         return referrals.followups_due(
-            self.ctx, staff_id=self.staff_id, desk_id=self.desk_id, limit=limit, offset=offset
+            self.ctx,
+            staff_id=self.staff_id,
+            desk_id=self.desk_id,
+            limit=limit,
+            offset=0 if after is not None else offset,
+            after=after,
         )
 
     def cell(self, item: Referral, column: int) -> str:

@@ -1,68 +1,77 @@
 """The readable PDF of a right-of-access export (see `loket.visitor_rights`).
 
-Imported only when an export is made, so ReportLab stays out of start-up.  Text is set in
-the shipped Noto fonts; characters of Arabic script or Ethiopic are put in runs of the font
-that has them (drawn without contextual shaping: the JSON beside it holds the exact text).
+Imported only when an export is made, so ReportLab stays out of start-up.  Text is laid out
+by the letters' engine (`loket.letters.shaping` through `loket.letters.pdf.TextFlow`): each
+word is split into runs of the shipped Noto font that has its glyphs, each run is shaped by
+HarfBuzz (Arabic letters joined, marks placed), and a paragraph whose text starts in a
+right-to-left script is set right to left.  So an Arabic or Ethiopic name reads in the PDF
+as it was typed.  A character no shipped font can draw is printed as "?" (the JSON beside the
+PDF holds the exact text) rather than refusing the visitor their copy.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.i18n import _
+from loket.letters import fonts as fontreg
+from loket.letters import shaping
+from loket.letters.pdf import TextFlow
+
+BODY_PT = 10.0
 
 
-def _register() -> dict[str, str]:
-    """The shipped Noto fonts, as the letters register them (one registration per file:
-    a second one under another name would confuse the letters' glyph bookkeeping)."""
-    from loket.letters.fonts import fonts
-
-    regular, bold = fonts(False).names, fonts(True).names
-    return {
-        "latin": regular["latin"],
-        "latin-bold": bold["latin"],
-        "arabic": regular["arabic"],
-        "ethiopic": regular["ethiopic"],
-    }
-
-
-def _script(ch: str) -> str:
-    code = ord(ch)
-    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-        return "arabic"
-    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
-        return "ethiopic"
-    return "latin"
-
-
-def _markup(text: object, fonts: dict[str, str]) -> str:
-    """Escape text and wrap non-Latin runs in the font that holds their glyphs."""
-    text = unicodedata.normalize("NFC", "" if text is None else str(text))
-    out, run, script = [], "", "latin"
+def _is_rtl(text: str) -> bool:
+    """The paragraph direction: that of its first strong character (as Unicode's P2)."""
     for ch in text:
-        s = _script(ch) if not ch.isspace() else script
-        if s != script and run:
-            out.append(_wrap(run, script, fonts))
-            run = ""
-        script = s
-        run += ch
-    if run:
-        out.append(_wrap(run, script, fonts))
-    return "".join(out).replace("\n", "<br/>")
+        if fontreg.is_rtl_char(ch):
+            return True
+        if fontreg.is_strong_ltr(ch):
+            return False
+    return False
 
 
-def _wrap(run: str, script: str, fonts: dict[str, str]) -> str:
-    if script == "latin":
-        return escape(run)
-    return f'<font name="{fonts[script]}">{escape(run)}</font>'
+def _drawable(text: str, bold: bool) -> str:
+    """`text` with each character that no shipped font holds replaced by "?"."""
+    try:
+        shaping.split_words(text, bold)
+        return text
+    except shaping.GlyphMissing:
+        pass
+    out = []
+    for ch in text:
+        if ch.isspace():
+            out.append(ch)
+            continue
+        try:
+            shaping.shape_word(ch, bold)
+            out.append(ch)
+        except shaping.GlyphMissing:
+            out.append("?")
+    return "".join(out)
+
+
+def _flow(
+    text: object,
+    size: float = BODY_PT,
+    *,
+    bold: bool = False,
+    before: float = 0.0,
+    after: float = 0.0,
+) -> TextFlow:
+    text = unicodedata.normalize("NFC", "" if text is None else str(text))
+    # One line per paragraph; blank lines go (the layout sets lines of words only).
+    text = "\n".join(line for line in text.splitlines() if line.strip())
+    if not text:
+        return TextFlow([], size, False, lines=[], space_before=before, space_after=after)
+    text = _drawable(text, bold)
+    return TextFlow([(text, bold)], size, _is_rtl(text), space_before=before, space_after=after)
 
 
 def _field_label(key: str) -> str:
@@ -88,16 +97,27 @@ def _field_label(key: str) -> str:
 
 
 def write_pdf(data: dict, path: Path) -> None:
-    fonts = _register()
-    base = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "body", parent=base["BodyText"], fontName=fonts["latin"], fontSize=10, leading=13
-    )
-    h1 = ParagraphStyle("h1", parent=base["Heading1"], fontName=fonts["latin-bold"])
-    h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=fonts["latin-bold"])
+    with fontreg.render_lock():  # the letters' fonts and layout cache are shared
+        fontreg.fonts(False), fontreg.fonts(True)  # registered (or a clear error) first
+        _build(data, path)
 
-    def p(text) -> Paragraph:
-        return Paragraph(_markup(text, fonts), body)
+
+def _appointment(a: dict) -> str:
+    parts = [a["starts_at"].replace("T", " "), a["place"], a["contact_person"]]
+    if a["bring"]:
+        parts.append(_("bring: {papers}").format(papers=", ".join(a["bring"])))
+    return " — ".join(p for p in parts if p)
+
+
+def _build(data: dict, path: Path) -> None:
+    def p(text) -> TextFlow:
+        return _flow(text)
+
+    def h1(text) -> TextFlow:
+        return _flow(text, BODY_PT * 1.8, bold=True, after=BODY_PT)
+
+    def h2(text) -> TextFlow:
+        return _flow(text, BODY_PT * 1.3, bold=True, before=BODY_PT, after=BODY_PT * 0.5)
 
     def table(pairs: list[tuple[str, object]]) -> Table:
         rows = [[p(label), p("" if value is None else value)] for label, value in pairs]
@@ -114,16 +134,16 @@ def write_pdf(data: dict, path: Path) -> None:
 
     v = data["visitor"]
     story = [
-        Paragraph(escape(_("Everything Loket holds about you")), h1),
+        h1(_("Everything Loket holds about you")),
         p(
             _("Made on {when}. This is a copy of your data (AVG article 15).").format(
                 when=data["generated_at"]
             )
         ),
         Spacer(1, 4 * mm),
-        Paragraph(escape(_("Your details")), h2),
+        h2(_("Your details")),
         table([(_field_label(k), v[k]) for k in v]),
-        Paragraph(escape(_("Visits")), h2),
+        h2(_("Visits")),
     ]
     if not data["visits"]:
         story.append(p(_("None.")))
@@ -142,11 +162,15 @@ def write_pdf(data: dict, path: Path) -> None:
                     (_("Outcome"), visit["outcome"]),
                     (_("Health note"), visit["health_note"]),
                     (_("Legal ground"), visit["health_legal_ground"]),
+                    (
+                        _("Appointments"),
+                        "\n".join(_appointment(a) for a in visit.get("appointments", [])),
+                    ),
                 ]
             ),
             Spacer(1, 3 * mm),
         ]
-    story.append(Paragraph(escape(_("Referrals")), h2))
+    story.append(h2(_("Referrals")))
     if not data["referrals"]:
         story.append(p(_("None.")))
     for ref in data["referrals"]:
@@ -164,12 +188,15 @@ def write_pdf(data: dict, path: Path) -> None:
             ),
             Spacer(1, 3 * mm),
         ]
-    story.append(Paragraph(escape(_("Letters")), h2))
+    story.append(h2(_("Letters")))
     if not data["letters"]:
         story.append(p(_("None.")))
     for letter in data["letters"]:
-        story.append(p(f"{letter['created_at']}: {letter['template']} ({letter['languages']})"))
-    story.append(Paragraph(escape(_("Who looked at or changed your data")), h2))
+        line = f"{letter['created_at']}: {letter['template']} ({letter['languages']})"
+        if not letter.get("pdf_kept", True):
+            line += " — " + _("removed under the retention rules")
+        story.append(p(line))
+    story.append(h2(_("Who looked at or changed your data")))
     rows = [[p(_("When")), p(_("Who")), p(_("What"))]]
     rows += [[p(a["at"]), p(a["actor"] or "-"), p(a["action"])] for a in data["audit_trail"]]
     trail = Table(rows, colWidths=[45 * mm, 40 * mm, 85 * mm], repeatRows=1)

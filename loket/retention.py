@@ -3,7 +3,8 @@
 Each record type has its own period, counted from the visitor's last activity (settings
 `retention.visit_months`, `.referral_months`, `.letter_months`, `.visitor_months`; default
 24 months).  When a period has passed, that record type loses what identifies or describes
-the person -- free text, health notes, stored letter PDFs -- and when the visitor period has
+the person -- free text (of visits, their needs and appointments, and of referrals), health
+notes, stored letter PDFs -- and when the visitor period has
 passed the visitor row itself is anonymised: names, numbers, birth date and contact details
 removed, `anonymised_at` set as a tombstone.  Dates, desks, topics, needs, statuses and
 languages stay, so the statistics still count.  Deletion is never a silent hole.
@@ -24,6 +25,7 @@ from datetime import date, datetime, timedelta
 from loket import audit, settings
 from loket.clock import now_iso, today, utcnow
 from loket.context import Context, system_context
+from loket.db import appointments as appointment_repo
 from loket.db import retention as repo
 from loket.db.connection import Database
 from loket.permissions import Permission
@@ -94,10 +96,17 @@ def anonymise(
     return len(rows)
 
 
+def clear_visits(db: Database, visitor_ids: tuple[str, tuple]) -> int:
+    """A visit's free text, health note, need notes and the free text of its appointments
+    (place, whom to ask for, papers to bring: typed by staff, so they may say anything).
+    Appointments belong to the visit, so they follow the visit period and count as visits."""
+    return repo.clear_visits(db, visitor_ids) + appointment_repo.clear_for_visitors(db, visitor_ids)
+
+
 def clear_records(ctx: Context, visitor_ids: tuple[str, tuple]) -> dict[str, int]:
     """Remove free text, health notes and letter PDFs of the selected visitors' records."""
     return {
-        "visit": repo.clear_visits(ctx.db, visitor_ids),
+        "visit": clear_visits(ctx.db, visitor_ids),
         "referral": repo.clear_referrals(ctx.db, visitor_ids),
         "letter": repo.clear_letters(ctx.db, visitor_ids),
     }
@@ -121,9 +130,7 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
     try:
         try:
             with db.transaction():
-                result.counts["visit"] = repo.clear_visits(
-                    db, repo.expired_visitors_sql(c["visit"])
-                )
+                result.counts["visit"] = clear_visits(db, repo.expired_visitors_sql(c["visit"]))
                 result.counts["referral"] = repo.clear_referrals(
                     db, repo.expired_visitors_sql(c["referral"])
                 )

@@ -15,6 +15,7 @@ from pathlib import Path
 from loket import audit, retention, validation
 from loket.clock import now_iso
 from loket.context import Context
+from loket.db import appointments as appointment_repo
 from loket.db import audit as audit_repo
 from loket.db import retention as repo
 from loket.db import visitors as visitor_repo
@@ -46,6 +47,15 @@ def _rows(rows) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def _bring(stored: str | None) -> list[str]:
+    """The papers to bring, stored as a JSON list (an unreadable value is shown as it is)."""
+    try:
+        items = json.loads(stored or "[]")
+    except ValueError:
+        return [stored]
+    return [str(x) for x in items] if isinstance(items, list) else [str(items)]
+
+
 def dossier(ctx: Context, visitor_id: str) -> dict:
     """Everything about one visitor as plain data (no PDFs of letters: those are listed)."""
     ctx.require(Permission.VISITOR_ACCESS_EXPORT, object_type="visitor", object_id=visitor_id)
@@ -56,8 +66,12 @@ def dossier(ctx: Context, visitor_id: str) -> dict:
     visitor = {k: row[k] for k in _VISITOR_FIELDS}
     visits = _rows(repo.dossier_visits(db, visitor_id))
     needs = _rows(repo.dossier_needs(db, visitor_id))
+    appointments = _rows(appointment_repo.dossier_appointments(db, visitor_id))
+    for appointment in appointments:
+        appointment["bring"] = _bring(appointment["bring"])
     for visit in visits:
         visit["needs"] = [n for n in needs if n["visit_id"] == visit["id"]]
+        visit["appointments"] = [a for a in appointments if a["visit_id"] == visit["id"]]
     referrals = _rows(repo.dossier_referrals(db, visitor_id))
     events = _rows(repo.dossier_referral_events(db, visitor_id))
     consents = {c["referral_id"]: c for c in _rows(repo.dossier_consents(db, visitor_id))}
@@ -70,6 +84,7 @@ def dossier(ctx: Context, visitor_id: str) -> dict:
         *(v["id"] for v in visits),
         *(r["id"] for r in referrals),
         *(x["id"] for x in letters),
+        *(a["id"] for a in appointments),
     ]
     refs = [audit.subject_ref(db, n) for n in (row["v_number"], row["bsn"]) if n]
     trail = [
@@ -108,6 +123,7 @@ def access_export(ctx: Context, visitor_id: str, out: str | Path) -> tuple[Path,
             "visits": len(data["visits"]),
             "referrals": len(data["referrals"]),
             "letters": len(data["letters"]),
+            "appointments": sum(len(v["appointments"]) for v in data["visits"]),
         },
     )
     return pdf_path, json_path

@@ -10,7 +10,8 @@ from loket.db.connection import Database
 def letters_for_visitor(db: Database, visitor_id: str, limit: int = 50) -> list[sqlite3.Row]:
     """What was printed for a visitor (index letter_visitor); never the PDF itself."""
     return db.all(
-        "SELECT id, visit_id, template, languages, large_print, created_at FROM letter"
+        "SELECT id, visit_id, template, languages, large_print, created_at,"
+        " pdf IS NOT NULL AS pdf_kept FROM letter"
         " WHERE visitor_id = ? ORDER BY created_at DESC, id LIMIT ?",
         (visitor_id, limit),
     )

@@ -329,6 +329,10 @@ def record(ctx: Context, letter: Letter) -> Letter:
     return letter
 
 
+class LetterRemoved(NotFound):
+    """The archived PDF was removed (retention or erasure): only the letter's record stays."""
+
+
 def archived(ctx: Context, letter_id: str) -> Letter:
     """A letter given earlier, exactly as archived (checksum verified); nothing is logged
     until it is handed over again (`record_reprint`)."""
@@ -336,7 +340,14 @@ def archived(ctx: Context, letter_id: str) -> Letter:
     if row is None:
         raise NotFound(_("Letter not found."))
     ctx.require(Permission.LETTER_PRODUCE, object_type="letter", object_id=letter_id)
-    body = bytes(row["pdf"] or b"")
+    if row["pdf"] is None:  # retention or an erasure removed it; the record stays
+        raise LetterRemoved(
+            _(
+                "This letter was removed under the retention rules: it can no longer be "
+                "reprinted. Make a new letter for a visit if the visitor needs one."
+            )
+        )
+    body = bytes(row["pdf"])
     if hashlib.sha256(body).hexdigest() != row["sha256"]:
         audit.record(
             ctx,

@@ -211,6 +211,10 @@ class MainWindow(QMainWindow):
             view.retranslate_ui()
         self._update_title()
 
+    def refresh_title(self) -> None:
+        """A view whose title changed while shown (a visitor's data erased) calls this."""
+        self._update_title()
+
     def _update_title(self) -> None:
         view = self.current_view()
         parts = [view.title()] if view is not None and view.title() else []

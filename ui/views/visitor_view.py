@@ -2,6 +2,8 @@
 and follow-ups due.  Opening it is written to the audit log (intake.get_visitor).
 
 Health details are never shown here: they open only inside a visit, after a deliberate click.
+Supervisors and administrators open the visitor's rights (access export, erasure) from here;
+after an erasure or retention the file shows that the data was removed, and nothing more.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from loket import counter, intake
 from loket.errors import LoketError
 from loket.i18n import _
+from loket.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
 from ui.views.base import View, plain_label
@@ -60,8 +63,11 @@ class VisitorView(View):
         self.new_visit.setObjectName("newVisit")
         self.edit = QPushButton(self)
         self.edit.setObjectName("editVisitor")
+        self.rights = QPushButton(self)
+        self.rights.setObjectName("visitorRights")
         top.addWidget(self.new_visit)
         top.addWidget(self.edit)
+        top.addWidget(self.rights)
         layout.addLayout(top)
         self.message = plain_label(self)
         self.message.setObjectName("visitorMessage")
@@ -134,8 +140,10 @@ class VisitorView(View):
 
         self.new_visit.clicked.connect(self.start_visit)
         self.edit.clicked.connect(self.edit_visitor)
+        self.rights.clicked.connect(self.open_rights)
         self.setTabOrder(self.new_visit, self.edit)
-        self.setTabOrder(self.edit, self.followups)
+        self.setTabOrder(self.edit, self.rights)
+        self.setTabOrder(self.rights, self.followups)
         self.setTabOrder(self.followups, self.history)
         self.setTabOrder(self.history, self.refer_button)
         self.setTabOrder(self.refer_button, self.letter_button)
@@ -145,6 +153,8 @@ class VisitorView(View):
 
     # -- View -------------------------------------------------------------------------------------
     def title(self) -> str:
+        if self.visitor is not None and self.visitor.anonymised_at:
+            return _("Visitor whose data was removed")
         return self.visitor.display_name if self.visitor else _("Visitor")
 
     def retranslate_ui(self) -> None:
@@ -152,6 +162,10 @@ class VisitorView(View):
         self.new_visit.setAccessibleName(_("Record a visit for this visitor"))
         self.edit.setText(_("&Edit details"))
         self.edit.setAccessibleName(_("Edit the visitor's details"))
+        self.rights.setText(_("Visitor's &rights…"))
+        self.rights.setAccessibleName(
+            _("The visitor's rights: export everything about them, or erase their data")
+        )
         self.profile_box.setTitle(_("Details"))
         self.refer_button.setText(_("Re&fer (selected visit)"))
         self.refer_button.setAccessibleName(_("Refer to a partner for the selected visit"))
@@ -198,8 +212,25 @@ class VisitorView(View):
     def _show(self) -> None:
         v = self.visitor
         self.message.clear()
-        self.heading.setText(isolate(v.display_name))
-        self.heading.setAccessibleName(v.display_name)
+        removed = bool(v.anonymised_at)
+        name = _("Visitor whose data was removed") if removed else v.display_name
+        self.heading.setText(isolate(name))
+        self.heading.setAccessibleName(name)
+        if removed:
+            self.message.setText(
+                _(
+                    "This visitor's data was removed on {date} (retention rules or a request "
+                    "to erase it). Only what the statistics count is kept."
+                ).format(date=format_date(v.anonymised_at[:10], "long"))
+            )
+        # Nothing is added to a removed record; the rights are for supervisors only.
+        self.new_visit.setEnabled(not removed)
+        self.edit.setEnabled(not removed)
+        may_rights = self.ctx.can(Permission.VISITOR_ACCESS_EXPORT) or self.ctx.can(
+            Permission.VISITOR_ERASE
+        )
+        self.rights.setVisible(may_rights)
+        self.rights.setEnabled(not removed)
         address = ", ".join(p for p in (v.address, v.postal_code, v.city) if p)
         interpreter = (
             _("yes, {language}").format(language=counter.language_name(v.interpreter_language))
@@ -232,8 +263,8 @@ class VisitorView(View):
         has_visit = self.model.rowCount() > 0
         self.refer_button.setVisible("referrals" in VIEWS)
         self.letter_button.setVisible("letter" in VIEWS)
-        self.refer_button.setEnabled(has_visit)
-        self.letter_button.setEnabled(has_visit)
+        self.refer_button.setEnabled(has_visit and not removed)
+        self.letter_button.setEnabled(has_visit and not removed)
         self._fill_side_lists()
 
     def _fill_side_lists(self) -> None:
@@ -262,8 +293,12 @@ class VisitorView(View):
 
         letters = counter.letters_given(self.ctx, v.id)
         for letter in letters:
-            item = QListWidgetItem(letter_label(letter), self.letters)
+            label = letter_label(letter)
+            if not letter.get("pdf_kept", True):
+                label = _("{letter} (removed under the retention rules)").format(letter=label)
+            item = QListWidgetItem(label, self.letters)
             item.setData(Qt.ItemDataRole.UserRole, letter["id"])
+            item.setData(Qt.ItemDataRole.UserRole + 1, bool(letter.get("pdf_kept", True)))
         if not letters:
             self.letters.addItem(_("No letters given yet."))
         due = [
@@ -297,9 +332,38 @@ class VisitorView(View):
     def reprint_letter(self, item: QListWidgetItem) -> None:
         """Open the letter panel on a letter given: its stored PDF, to print or save again."""
         letter_id = item.data(Qt.ItemDataRole.UserRole)
+        if letter_id and item.data(Qt.ItemDataRole.UserRole + 1) is False:
+            self.message.setText(
+                _(
+                    "This letter was removed under the retention rules: it can no longer be "
+                    "reprinted. Make a new letter for a visit if the visitor needs one."
+                )
+            )
+            return
         window = self.main_window()
         if window is not None and letter_id:
             window.show_view("letter", letter_id=letter_id)
+
+    def open_rights(self) -> None:
+        """The visitor's rights dialog (access export, erasure); after an erasure the file
+        is read again and shows the removed state."""
+        if self.visitor is None:
+            return
+        from ui.views.visitor_rights_dialog import VisitorRightsDialog
+
+        dialog = VisitorRightsDialog(self.ctx, self.visitor.id, self)
+        try:
+            dialog.exec()
+            erased = dialog.erased
+        finally:
+            dialog.deleteLater()
+        if erased:
+            self.visitor = intake.get_visitor(self.ctx, self.visitor.id, log_view=False)
+            self._show()
+            window = self.main_window()
+            if window is not None:
+                window.refresh_title()
+            self.history.setFocus()  # the rights button is disabled now
 
     def _visit_step(self, view_name: str) -> None:
         window = self.main_window()

@@ -112,6 +112,11 @@ def clear_records(ctx: Context, visitor_ids: tuple[str, tuple]) -> dict[str, int
     }
 
 
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for kind, n in more.items():
+        counts[kind] = counts.get(kind, 0) + n
+
+
 BATCH = 200  # visitors anonymised per transaction, so the app is never kept waiting long
 
 
@@ -140,6 +145,7 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
                 # Unsaved forms nobody came back to (a draft may hold a new visitor's name).
                 result.counts["draft"] = repo.delete_old_drafts(db, c["draft"])
                 if dry_run:
+                    _add(result.counts, clear_records(ctx, expired))
                     result.counts["visitor"] = len(repo.visitors_to_anonymise(db, expired))
                     raise _DryRun
         except _DryRun:
@@ -153,10 +159,12 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
         result.counts["visitor"] = 0
         ids = [row["id"] for row in repo.visitors_to_anonymise(db, expired)]
         for start in range(0, len(ids), BATCH):
+            batch = repo.visitor_list_sql(ids[start : start + BATCH])
             with db.transaction():
-                result.counts["visitor"] += anonymise(
-                    ctx, repo.visitor_list_sql(ids[start : start + BATCH]), "retention"
-                )
+                # An anonymised visitor keeps no free text either, whatever the record
+                # periods say (the visitor period may be the shortest).
+                _add(result.counts, clear_records(ctx, batch))
+                result.counts["visitor"] += anonymise(ctx, batch, "retention")
         with db.transaction():
             if result.total:
                 repo.optimise_search_index(db)

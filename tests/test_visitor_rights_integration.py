@@ -205,3 +205,26 @@ def test_access_pdf_shapes_arabic_and_uses_fonts_with_the_glyphs(db, tmp_path):
     start = "".join(text_chars).index(ARABIC_GIVEN)
     boxes = [b for _c, _f, b in chars[start : start + len(ARABIC_GIVEN)]]
     assert _ink_components(doc[0], boxes) == 1
+
+
+def test_an_anonymised_visitor_keeps_no_free_text_whatever_the_record_periods(db):
+    ctx, visit_id = letter_visit(db)
+    saved = _appointment(ctx, visit_id)
+    letter = letters.produce(ctx, visit_id, "plan", "nl")
+    visitor_id = _age(db, visit_id)
+    admin = context(db, "beheerder", "admin0")
+    from loket import settings
+
+    for kind in ("visit", "referral", "letter"):  # records kept longer than the visitor
+        settings.set_setting(admin, f"retention.{kind}_months", "120")
+    settings.set_setting(admin, "retention.visitor_months", "12")
+    dry = retention.run(admin, dry_run=True, now=NOW)
+    assert dry.counts["visitor"] == 1 and dry.counts["visit"] >= 2 and dry.counts["letter"] == 1
+    assert db.one("SELECT anonymised_at FROM visitor WHERE id = ?", (visitor_id,))[0] is None
+    result = retention.run(admin, now=NOW)
+    assert result.counts == {**dry.counts, "draft": result.counts["draft"]}
+    assert db.one("SELECT anonymised_at FROM visitor WHERE id = ?", (visitor_id,))[0]
+    row = db.one("SELECT summary FROM visit WHERE id = ?", (visit_id,))
+    assert row["summary"] == ""
+    assert _appointment_row(db, saved.id)["place"] == ""
+    assert db.one("SELECT pdf FROM letter WHERE id = ?", (letter.id,))["pdf"] is None

@@ -175,3 +175,32 @@ def test_views_about_a_visitor_open_from_documented_buttons(qtbot, db):
         wait_for_all()
         assert window.current_view().name == target, (target, window.current_view().name)
         window.show_view(START_VIEW)
+
+
+def test_go_menu_follows_the_lock_and_a_colleague_switch(qtbot, db):
+    from tests.helpers import PASSWORD, make_staff
+    from ui.lock import LockController
+
+    sup = context(db, "supervisor", "nav_lock_sup")
+    make_staff(db, "nav_lock_clerk", "balie")
+    window = _window(qtbot, sup)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    controller = LockController(window, sup, minutes=60)
+    controller.user_switched.connect(window.go_menu.refresh)  # as ui.app wires it
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    controller.lock()
+    screen = controller.screen
+    qtbot.keyClick(screen.password, Qt.Key.Key_D, ctrl_shift)
+    assert window.current_view().name == START_VIEW  # nothing opens behind the lock
+    qtbot.keyClicks(screen.other_user, "nav_lock_clerk")
+    qtbot.keyClicks(screen.other_password, PASSWORD)
+    with qtbot.waitSignal(controller.user_switched, timeout=2000):
+        qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    assert not controller.is_locked and sup.user.username == "nav_lock_clerk"
+    go = window.go_menu
+    assert not go.actions["overview"].isVisible() and go.actions["directory"].isVisible()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_O, ctrl_shift)
+    assert window.current_view().name != "overview"
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_D, ctrl_shift)
+    assert window.current_view().name == "directory"

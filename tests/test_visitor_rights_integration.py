@@ -118,6 +118,26 @@ def test_a_letter_removed_by_retention_says_so(db, tmp_path):
     assert given["id"] == letter.id and not given["pdf_kept"]
 
 
+def test_cli_reprint_of_a_removed_letter_explains(db, data_dir, tmp_path, capsys, monkeypatch):
+    from loket.cli import main
+    from tests.helpers import PASSWORD
+
+    ctx, visit_id = letter_visit(db)
+    letter = letters.produce(ctx, visit_id, "plan", "nl")
+    with db.transaction():  # what retention does to a letter past its period
+        db.execute("UPDATE letter SET pdf = NULL WHERE id = ?", (letter.id,))
+    monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    out = tmp_path / "again.pdf"
+    user = ["--user", ctx.user.username]
+    args = ["letters", "reprint", "--letter", letter.id, "--out", str(out), *user]
+    assert main(args) != 0
+    message = _(  # in the language the CLI speaks to this user
+        "This letter was removed under the retention rules: it can no longer be "
+        "reprinted. Make a new letter for a visit if the visitor needs one."
+    )
+    assert message in capsys.readouterr().err and not out.exists()
+
+
 # -- the access PDF in other scripts ------------------------------------------------------
 ARABIC_GIVEN, ARABIC_FAMILY = "سلمى", "العطار"
 ETHIOPIC_CITY = "አዲስ አበባ"

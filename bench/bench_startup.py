@@ -39,26 +39,33 @@ def measure(data_dir: Path, runs: int = RUNS) -> tuple[list[float], list[float]]
     return app_times, base_times
 
 
-def startup_check(db_file: Path) -> tuple[float, float]:
-    """The check the real start runs before the login window (ui/startup.py:
-    integrity_check + foreign_key_check on a read-only connection), which
-    `--exit-when-ready` skips; baseline: reading the whole file once, sequentially."""
+def startup_check(db_file: Path) -> tuple[float, float, float]:
+    """What the real start now runs before the login window (ui/startup.py ->
+    backup.open_problems: the file opens, has Loket's tables and a schema version), which
+    `--exit-when-ready` skips; the full integrity_check + foreign_key_check it used to run
+    there now runs on a worker thread after sign-in, at most once a day (timed too, for the
+    record).  Baseline: reading the whole file once, sequentially."""
     import sqlite3
 
     from loket import backup
 
+    start = time.perf_counter()
+    problems = backup.open_problems(db_file)
+    cheap = time.perf_counter() - start
+    if problems:
+        raise RuntimeError(f"the start-up look found problems: {problems[:3]}")
     conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
         start = time.perf_counter()
         backup.check_connection(conn)
-        check = time.perf_counter() - start
+        full = time.perf_counter() - start
     finally:
         conn.close()
     start = time.perf_counter()
     with open(db_file, "rb", buffering=0) as fh:
         while fh.read(8 << 20):
             pass
-    return check, time.perf_counter() - start
+    return cheap, full, time.perf_counter() - start
 
 
 def run(data_dir: Path) -> Section:
@@ -87,23 +94,35 @@ def run(data_dir: Path) -> Section:
         )
     )
     try:
-        check, read = startup_check(data_dir / "loket.sqlite")
+        cheap, full, read = startup_check(data_dir / "loket.sqlite")
     except ImportError as err:
         section.notes.append(f"Start-up check not measured ({err}).")
     else:
+        total = (app_med + cheap) / base_med
         section.figures.append(
             Figure(
-                "start-up check of a normal start (integrity_check + foreign_key_check)",
-                check * 1000,
+                "start-up check of a normal start (the database opens and is Loket's)",
+                cheap * 1000,
+                "ms",
+                baseline=ms(base_med),
+                baseline_name="bare PySide6 QMainWindow",
+                goal=f"start-up with it: ratio <= {GOAL_RATIO}",
+                met=total <= GOAL_RATIO,
+                note=(
+                    "before the login window, which --exit-when-ready skips; start-up with "
+                    f"it {ms(app_med + cheap):.0f} ms, ratio {total:.2f}"
+                ),
+            )
+        )
+        section.figures.append(
+            Figure(
+                "full integrity_check + foreign_key_check (worker thread after sign-in, "
+                "once a day)",
+                full * 1000,
                 "ms",
                 baseline=read * 1000,
                 baseline_name="reading the whole file once",
-                goal=f"start-up with it: ratio <= {GOAL_RATIO}",
-                met=(app_med + check) / base_med <= GOAL_RATIO,
-                note=(
-                    "before the login window, which --exit-when-ready skips; start-up with "
-                    f"it {ms(app_med + check):.0f} ms, ratio {(app_med + check) / base_med:.1f}"
-                ),
+                note="staff do not wait for it; on damage writes are refused with a banner",
             )
         )
     return section

@@ -46,12 +46,10 @@ WHY_NOT = {
         "Fusion style, palette and style sheet, Qt's translator, and building the search view."
         "  The bare script takes ~120-170 ms here, so a ratio of 1.5 leaves ~60-80 ms for all "
         "of that; getting there needs fewer, larger modules on the start-up path or a lighter "
-        "first view.  A normal start (not --exit-when-ready) also runs the full integrity_check"
-        " and foreign_key_check that `loket check` runs, before the login window "
-        "(ui/startup.py, asked for by the backups-and-integrity issue): on a million visitors "
-        "that reads the whole multi-gigabyte file, far beyond any start-up goal.  Running "
-        "PRAGMA quick_check in the background after the window is shown, or the full check with"
-        " the daily backup, would keep the protection without the wait."
+        "first view.  Before the login window a normal start (not --exit-when-ready) only "
+        "checks that the file opens and is a Loket database; the full integrity_check and "
+        "foreign_key_check run on a worker thread after sign-in, once a day, and on damage "
+        "the app refuses writes and shows how to restore."
     ),
     "Letter": (
         "Loket's figure is the whole use case (reading the visit, the catalogue lookups, "

@@ -122,7 +122,22 @@ def record(
 ) -> None:
     """Append one row.  `subject` is a V-nummer or BSN; only its keyed hash is stored."""
     db = ctx.db
-    with db.transaction():
+    if db.damaged:
+        # A damaged database: the row is written if SQLite still can, else only logged,
+        # so signing in and reading go on (see Database.mark_damaged).
+        import logging
+        import sqlite3
+
+        try:
+            _append(ctx, db, action, object_type, object_id, result, subject, detail, actor)
+        except sqlite3.DatabaseError as err:
+            logging.getLogger(__name__).error("audit row %s not written: %s", action, err)
+        return
+    _append(ctx, db, action, object_type, object_id, result, subject, detail, actor)
+
+
+def _append(ctx, db, action, object_type, object_id, result, subject, detail, actor) -> None:
+    with db.transaction(essential=True):
         prev = repo.last(db)
         row = {
             "seq": (prev["seq"] + 1) if prev else 1,

@@ -88,7 +88,7 @@ def _authenticate(ctx: Context, username: str, password: str, *, action: str = "
         ok = False
     if not ok:
         failures = row["failed_logins"] + 1
-        with db.transaction():
+        with db.transaction(essential=True):
             if failures >= MAX_FAILURES:
                 lockouts = row["lockouts"] + 1
                 until = now + BASE_LOCK * (2 ** (lockouts - 1))
@@ -109,7 +109,7 @@ def _authenticate(ctx: Context, username: str, password: str, *, action: str = "
                 detail={"locked": failures >= MAX_FAILURES},
             )
         raise AuthenticationFailed(_fail_message())
-    with db.transaction():
+    with db.transaction(essential=True):
         repo.set_login_state(db, row["id"], failed=0, lockouts=0, locked_until=None)
         if _hasher.check_needs_rehash(row["password_hash"]):
             repo.set_password_hash(db, row["id"], hash_password(password))

@@ -14,6 +14,7 @@ Close the app on this PC before restoring.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -21,12 +22,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from loket import audit, settings
-from loket.clock import today
+from loket.clock import now_iso, today
 from loket.context import Context, system_context
 from loket.db import integrity
 from loket.db.connection import Database
 from loket.db.migrate import latest_version
-from loket.errors import DatabaseDamaged, ValidationError
+from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
 
@@ -124,6 +125,115 @@ def check(ctx: Context, *, quick: bool = False) -> list[str]:
         except sqlite3.DatabaseError:
             pass
     return problems
+
+
+# -- at start-up: a cheap look first, the full check in the background, once a day ----------
+CHECK_MARK_SUFFIX = ".checked"
+
+
+def check_mark_path(path: Path) -> Path:
+    """The small file beside the database that remembers the last clean full check."""
+    path = Path(path)
+    return path.with_name(path.name + CHECK_MARK_SUFFIX)
+
+
+def open_problems(path: Path) -> list[str]:
+    """The cheap check before the login window: the file opens, is an SQLite database with
+    Loket's tables and a readable schema version.  Reads the first pages only, never the
+    whole file (the full check takes half a minute on a million visitors).  [] = fine, or
+    no database yet."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables, version = integrity.tables_and_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as err:
+        return [str(err)]
+    if not tables and version == 0:
+        return []  # an empty file: migrate() makes the schema
+    if not _REQUIRED_TABLES <= tables:
+        return [_("The file {path} is not a Loket database.").format(path=path)]
+    return []
+
+
+def left_open(path: Path) -> bool:
+    """A write-ahead log left beside the database: the last session ended without closing
+    it (a crash or a power cut), SQLite recovers it on open -- check fully again."""
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _identity(path: Path) -> list[int]:
+    st = Path(path).stat()
+    return [st.st_dev, st.st_ino]
+
+
+def full_check_due(path: Path, *, day: date | None = None) -> bool:
+    """True unless the same database file was found sound by a full check today."""
+    try:
+        mark = json.loads(check_mark_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    day = day or today()
+    return not (
+        isinstance(mark, dict)
+        and mark.get("result") == "sound"
+        and mark.get("day") == day.isoformat()
+        and mark.get("file") == _identity(path)  # a restore puts another file in place
+    )
+
+
+def background_check(
+    path: Path, *, force: bool = False, day: date | None = None
+) -> list[str] | None:
+    """The full check (integrity_check + foreign_key_check) on a read-only connection of its
+    own, for a worker thread: at most once a day per database unless `force` (after a crash).
+    Returns None when it was not due, else the problems found ([] = sound)."""
+    path = Path(path)
+    if not path.exists() or not (force or full_check_due(path, day=day)):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.DatabaseError as err:
+        return [str(err)]
+    try:
+        problems = check_connection(conn)
+    finally:
+        conn.close()
+    mark = check_mark_path(path)
+    if problems:
+        mark.unlink(missing_ok=True)
+    else:
+        data = {
+            "result": "sound",
+            "day": (day or today()).isoformat(),
+            "checked_at": now_iso(),
+            "file": _identity(path),
+        }
+        mark.write_text(json.dumps(data), encoding="utf-8")
+    return problems
+
+
+def refuse_writes(db: Database, problems: list[str]) -> str:
+    """The background check found damage: log it if the audit trail can still be written,
+    then refuse every ordinary write on `db`.  Returns the explanation shown to staff."""
+    message = damaged_message(db.path)
+    try:
+        audit.record(
+            system_context(db),
+            action="database.check",
+            object_type="database",
+            result="failed",
+            detail={"problems": len(problems)},
+        )
+    except (sqlite3.DatabaseError, LoketError):
+        pass
+    db.mark_damaged(message)
+    return message
 
 
 def damaged_message(path: Path) -> str:
@@ -241,6 +351,7 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     for suffix in ("-wal", "-shm"):
         Path(str(live) + suffix).unlink(missing_ok=True)
     os.replace(staging, live)
+    check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
     return kept
 
 

@@ -224,3 +224,84 @@ def test_backup_refuses_to_overwrite_the_database(db):
     with pytest.raises(ValidationError):
         backup.backup(ctx, db.path)
     assert backup.check_database(db) == []
+
+
+def _corrupt_index(db: Database, index: str = "visitor_dob") -> None:
+    """Damage one page the sign-in never reads (an index's root page), with raw bytes."""
+    root = db.scalar("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,))
+    page = db.scalar("PRAGMA page_size")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    path = db.path
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page
+    data[start : start + page] = b"\xa5" * page
+    path.write_bytes(bytes(data))
+
+
+def test_cheap_start_up_look_accepts_a_damaged_file_and_refuses_a_foreign_one(db, tmp_path):
+    assert backup.open_problems(db.path) == []
+    assert backup.open_problems(tmp_path / "missing.sqlite") == []
+    _corrupt_index(db)
+    assert backup.open_problems(db.path) == []  # the full check finds it, in the background
+    foreign = tmp_path / "foreign.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.close()
+    assert backup.open_problems(foreign)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 500)
+    assert backup.open_problems(junk)
+
+
+def test_background_check_runs_once_a_day_unless_forced(db):
+    day = date(2026, 11, 28)
+    assert backup.background_check(db.path, day=day) == []
+    assert backup.check_mark_path(db.path).exists()
+    assert backup.background_check(db.path, day=day) is None  # not twice on the same day
+    assert backup.background_check(db.path, day=day, force=True) == []  # after a crash
+    assert backup.background_check(db.path, day=day + timedelta(days=1)) == []
+
+
+def test_background_check_finds_damage_and_writes_are_refused(db, data_dir):
+    from loket.errors import DatabaseDamaged
+
+    day = date(2026, 11, 28)
+    assert backup.background_check(db.path, day=day) == []
+    _corrupt_index(db)
+    path = data_dir / "loket.sqlite"
+    # Same day, same file: skipped (the once-a-day rule); forced, it finds the damage.
+    assert backup.background_check(path, day=day) is None
+    problems = backup.background_check(path, day=day, force=True)
+    assert problems
+    assert not backup.check_mark_path(path).exists()  # the next start checks again
+    live = Database(path)
+    try:
+        ctx = context(live, "supervisor", "sup")
+        message = backup.refuse_writes(live, problems)
+        assert "loket restore" in message
+        with pytest.raises(DatabaseDamaged) as err:
+            visitor(ctx)
+        assert "loket restore" in str(err.value)
+        assert live.scalar("SELECT count(*) FROM staff") >= 1  # reading goes on
+        failed = live.all("SELECT result FROM audit_log WHERE action = 'database.check'")
+        assert [r[0] for r in failed] == ["failed"]
+    finally:
+        live.close()
+
+
+def test_a_restore_makes_the_next_start_check_again(db, data_dir, tmp_path):
+    day = date.today()
+    sup = context(db, "supervisor", "sup")
+    saved = backup.backup(sup, tmp_path / "saved.sqlite")
+    path = data_dir / "loket.sqlite"
+    assert backup.background_check(path, day=day) == []
+    assert not backup.full_check_due(path, day=day)
+    db.close()
+    backup.restore(path, saved)
+    assert backup.full_check_due(path, day=day)
+
+
+def test_a_write_ahead_log_left_behind_means_a_crash(tmp_path):
+    path = tmp_path / "loket.sqlite"
+    assert not backup.left_open(path)
+    Path(f"{path}-wal").write_bytes(b"x" * 100)
+    assert backup.left_open(path)

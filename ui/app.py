@@ -50,11 +50,14 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     app = make_application()
     from ui import startup
 
+    crashed = False
     if not exit_when_ready:
+        # Only the cheap look here: the full check runs in the background after sign-in.
         problems = startup.damaged_database(database_path(data_dir))
-        if problems:  # checked before anything is migrated or written
+        if problems:  # not a readable Loket database: checked before anything is written
             startup.refuse_damaged(database_path(data_dir), problems)
             return 3
+        crashed = startup.backup.left_open(database_path(data_dir))
     ctx, demo = open_context(data_dir)
     from ui.main_window import MainWindow
 
@@ -94,7 +97,9 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     lock.user_switched.connect(menu.refresh)
     lock.user_switched.connect(go_menu.refresh)
     lock.user_switched.connect(lambda: apply_user_preferences(ctx))
-    startup.start_daily_jobs(ctx.db.path)  # automatic backup and retention, once a day
+    # Once a day: the full integrity check (always after a crash), then the automatic backup
+    # and retention; on damage, writes are refused and a banner says how to restore.
+    startup.start_daily_jobs(ctx.db.path, ctx=ctx, window=window, force_check=crashed)
     from ui.views.form_support import offer_drafts
 
     offer_drafts(window)  # unsaved forms from before a crash or power cut

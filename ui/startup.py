@@ -1,5 +1,6 @@
-"""What the app does around sign-in: refuse a damaged database (explaining how to restore),
-and once a day, off the UI thread, make the automatic backup and apply retention."""
+"""What the app does around sign-in: refuse a file that is not a readable Loket database,
+and off the UI thread, once a day: the full integrity check (on damage: refuse writes and
+show how to restore), then the automatic backup and retention."""
 
 from __future__ import annotations
 
@@ -15,22 +16,9 @@ log = logging.getLogger(__name__)
 
 
 def damaged_database(path: Path) -> list[str]:
-    """The start-up check (integrity_check + foreign_key_check, as `loket check`) on a
-    read-only connection, made before anything is migrated or written; [] when the file is
-    sound or not there yet."""
-    import sqlite3
-
-    path = Path(path)
-    if not path.exists():
-        return []
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.DatabaseError as err:
-        return [str(err)]
-    try:
-        return backup.check_connection(conn)
-    finally:
-        conn.close()
+    """The cheap check before the login window (the file opens and is a Loket database);
+    the full integrity_check runs in the background after sign-in (daily_jobs)."""
+    return backup.open_problems(Path(path))
 
 
 def refuse_damaged(path: Path, problems: list[str], parent=None) -> None:
@@ -39,40 +27,80 @@ def refuse_damaged(path: Path, problems: list[str], parent=None) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_("Loket cannot start"))
-    box.setText(backup.damaged_message(Path(path)))
+    box.setText(backup.damaged_message(Path(path)))  # how to restore
     box.setDetailedText("\n".join(problems[:50]))
     box.exec()
 
 
-def daily_jobs(db_path: Path) -> dict:
-    """Runs on a worker thread with a connection of its own."""
+def daily_jobs(db_path: Path, *, force_check: bool = False) -> dict:
+    """Runs on a worker thread with connections of its own.  The full check comes first
+    (skipped when done today): a damaged file is neither backed up -- rotation would push
+    out the sound backups -- nor changed by retention."""
     from loket import retention
     from loket.db.connection import Database
 
+    problems = backup.background_check(Path(db_path), force=force_check)
+    if problems:
+        return {"problems": problems, "backup": None, "retention": None}
     db = Database(db_path)
     try:
         made = backup.daily_backup(db)
         result = retention.run_if_due(db)
     finally:
         db.close()
-    return {"backup": made, "retention": result}
+    return {"problems": problems, "backup": made, "retention": result}
 
 
-RECHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup
+RECHECK_MS = 60 * 60 * 1000  # an app left open for days still checks and backs up daily
 
 
-def start_daily_jobs(db_path: Path):
-    """Run the daily jobs now and then every hour (each does its work once per day)."""
+def show_damaged_banner(window, message: str) -> None:
+    """A persistent banner above every view: the words say what is wrong and what to do."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    banner = getattr(window, "damaged_banner", None)
+    if banner is None:
+        central = window.centralWidget()
+        banner = QLabel(central)
+        banner.setObjectName("damagedBanner")
+        banner.setWordWrap(True)
+        banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner.setStyleSheet(
+            "QLabel#damagedBanner { background: #fde2e1; color: #1a1a1a; font-weight: bold;"
+            " border-bottom: 3px solid #b00020; padding: 8px; }"
+        )
+        central.layout().insertWidget(0, banner)
+        window.damaged_banner = banner
+    banner.setText(message)
+    banner.setAccessibleName(message)
+    banner.setVisible(True)
+
+
+def start_daily_jobs(db_path: Path, *, ctx=None, window=None, force_check: bool = False):
+    """Run the daily jobs now and then every hour (each does its work once per day).  When
+    the check finds damage, `ctx.db` refuses writes and `window` shows the banner."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.workers import run_in_background
 
+    force = [force_check]
+
+    def done(result: dict) -> None:
+        problems = result.get("problems")
+        if problems and ctx is not None:
+            log.error("the database is damaged: %s", problems[:5])
+            message = backup.refuse_writes(ctx.db, problems)
+            if window is not None:
+                show_damaged_banner(window, message)
+
     def failed(err: BaseException) -> None:
-        log.error("daily backup or retention failed: %s", err)
+        log.error("integrity check, daily backup or retention failed: %s", err)
 
     def run() -> None:
-        run_in_background(lambda: daily_jobs(Path(db_path)), None, failed)
+        forced, force[0] = force[0], False
+        run_in_background(lambda: daily_jobs(Path(db_path), force_check=forced), done, failed)
 
     run()
     timer = QTimer(QApplication.instance())

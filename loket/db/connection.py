@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from loket.clock import new_id, now_iso
+from loket.errors import DatabaseDamaged
 from loket.textfold import search_text
 
 BUSY_TIMEOUT_MS = 10_000
@@ -49,6 +50,9 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self._workstation: str | None = None
+        # Set when the integrity check found damage: the translated explanation of how to
+        # restore.  From then on ordinary writes are refused; reading goes on.
+        self.damaged: str | None = None
 
     @cached_property
     def utils(self):
@@ -59,9 +63,18 @@ class Database:
         return sqlite_utils.Database(self.conn)
 
     # -- transactions -----------------------------------------------------------------------
+    def mark_damaged(self, message: str) -> None:
+        """Refuse every ordinary write from now on, with `message` (how to restore)."""
+        self.damaged = message
+
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, essential: bool = False) -> Iterator[sqlite3.Connection]:
+        """`essential`: sign-in bookkeeping and the audit trail, which go on (best effort)
+        on a damaged database so staff can still sign in and read; everything else is
+        refused there with DatabaseDamaged."""
         with self._lock:
+            if self._depth == 0 and self.damaged and not essential:
+                raise DatabaseDamaged(self.damaged)
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
             else:

@@ -1,4 +1,4 @@
-"""First-run set-up, the accounts view, the audit-trail view, the damaged-database refusal."""
+"""First-run set-up, the accounts view, the audit-trail view, a damaged database at start-up."""
 
 from __future__ import annotations
 
@@ -118,27 +118,110 @@ def test_audit_view_filters_and_pages(qtbot, db):
     assert "1" in view.total.text()
 
 
-def test_app_refuses_a_damaged_database_before_writing(qtbot, data_dir, monkeypatch, app_state):
-    import hashlib
+def _run_signed_in(monkeypatch, data_dir, check):
+    """run_app() with the login dialog signing in `anna` and `check(window)` run in place
+    of the event loop, once the background jobs are done."""
+    from PySide6.QtWidgets import QApplication
 
+    from loket import auth
+    from tests.helpers import PASSWORD
+    from ui import app as app_module
+    from ui.views import login_dialog
+    from ui.workers import wait_for_all
+
+    def fake_login(dialog):
+        auth.login(dialog.ctx, "anna", PASSWORD)
+        return login_dialog.LoginDialog.DialogCode.Accepted
+
+    def fake_app_exec(app):
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.objectName() == "mainWindow" and w.isVisible()
+        )
+        assert wait_for_all(30_000)
+        QApplication.processEvents()  # deliver the background result to the main thread
+        check(window)
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", fake_login)
+    monkeypatch.setattr(QApplication, "exec", fake_app_exec)
+    return app_module.run_app(data_dir=str(data_dir))
+
+
+def _prepare(data_dir, *, damage: bool):
+    from loket.db.connection import Database
+    from tests.helpers import make_staff
+
+    db = Database(data_dir / "loket.sqlite")
+    make_staff(db, "anna", "balie")
+    root = db.scalar("SELECT rootpage FROM sqlite_master WHERE name = 'visitor_dob'")
+    page = db.scalar("PRAGMA page_size")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    if damage:  # raw bytes over one index page that signing in never reads
+        live = data_dir / "loket.sqlite"
+        data = bytearray(live.read_bytes())
+        data[(root - 1) * page : root * page] = b"\xa5" * page
+        live.write_bytes(bytes(data))
+
+
+def test_app_starts_on_a_damaged_database_and_refuses_writes(
+    qtbot, data_dir, monkeypatch, app_state
+):
+    from loket.errors import DatabaseDamaged
+    from tests.helpers import visitor
+
+    _prepare(data_dir, damage=True)
+    seen = {}
+
+    def check(window):
+        banner = getattr(window, "damaged_banner", None)
+        seen["banner"] = banner is not None and banner.isVisible() and banner.text()
+        with pytest.raises(DatabaseDamaged) as err:
+            visitor(window.ctx)
+        seen["refused"] = str(err.value)
+        seen["staff"] = window.ctx.db.scalar("SELECT count(*) FROM staff")  # reading goes on
+
+    assert _run_signed_in(monkeypatch, data_dir, check) == 0
+    assert seen["banner"] and "loket restore" in seen["banner"]
+    assert "loket restore" in seen["refused"] and seen["staff"] >= 1
+    assert not list((data_dir / "backups").glob("loket-*.sqlite"))  # no backup of damage
+
+
+def test_app_on_a_sound_database_shows_no_banner_and_writes(
+    qtbot, data_dir, monkeypatch, app_state
+):
+    from loket import backup
+    from tests.helpers import visitor
+
+    _prepare(data_dir, damage=False)
+    seen = {}
+
+    def check(window):
+        seen["banner"] = getattr(window, "damaged_banner", None)
+        seen["visitor"] = visitor(window.ctx).id
+
+    assert _run_signed_in(monkeypatch, data_dir, check) == 0
+    assert seen["banner"] is None and seen["visitor"]
+    assert not backup.full_check_due(data_dir / "loket.sqlite")  # done for today
+
+
+def test_app_refuses_a_file_that_is_not_a_loket_database(qtbot, data_dir, monkeypatch, app_state):
     from ui import app as app_module
     from ui import startup
 
     live = data_dir / "loket.sqlite"
-    data = bytearray(live.read_bytes())
-    page = 4096
-    for n in range(len(data) // page // 3, len(data) // page // 3 + 3):
-        data[n * page + 8 : n * page + page - 8] = b"\xa5" * (page - 16)
-    live.write_bytes(bytes(data))
-    before = hashlib.sha256(live.read_bytes()).hexdigest()
+    live.write_bytes(b"this is not a database" * 1000)
     shown = []
     monkeypatch.setattr(
         startup, "refuse_damaged", lambda path, problems, parent=None: shown.append(problems)
     )
     assert app_module.run_app(data_dir=str(data_dir)) == 3
     assert shown and shown[0]
-    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
-    assert "loket restore" in startup.backup.damaged_message(live)
+    assert live.read_bytes() == b"this is not a database" * 1000
 
 
 def test_visitor_rights_dialog(qtbot, db, tmp_path):

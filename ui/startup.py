@@ -103,7 +103,8 @@ def start_daily_jobs(db_path: Path, *, ctx=None, window=None, force_check: bool 
         run_in_background(lambda: daily_jobs(Path(db_path), force_check=forced), done, failed)
 
     run()
-    timer = QTimer(QApplication.instance())
+    # Owned by the window when there is one: the timer and its callbacks go with it.
+    timer = QTimer(window if window is not None else QApplication.instance())
     timer.setInterval(RECHECK_MS)
     timer.timeout.connect(run)
     timer.start()

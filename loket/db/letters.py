@@ -18,7 +18,8 @@ def visit(db: Database, visit_id: str) -> sqlite3.Row | None:
                v.visitor_id, v.desk_id,
                p.given_names, p.family_name, p.v_number, p.bsn, p.preferred_language,
                p.anonymised_at,
-               d.code AS desk_code, d.name AS desk_name, d.city AS desk_city, d.address AS desk_address,
+               d.code AS desk_code, d.name AS desk_name, d.city AS desk_city,
+               d.address AS desk_address,
                d.postal_code AS desk_postal_code, d.phone AS desk_phone,
                s.display_name AS staff_name, s.phone AS staff_phone
         FROM visit v

@@ -14,6 +14,7 @@ font from the application font, so views should not hard-code colours or point s
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
@@ -204,6 +205,7 @@ def prop(widget: QWidget, name: str):
 
 
 _current = DEFAULT
+_marked: weakref.WeakSet[QWidget] = weakref.WeakSet()  # emphasised and marked widgets
 _scale = 100
 _base_point_size: float | None = None
 
@@ -280,6 +282,7 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
 
 def emphasise(widget: QWidget, factor: float = 1.0, *, bold: bool = True) -> None:
     """A heading font `factor` times the text size that keeps following the text size."""
+    _marked.add(widget)
     widget.setProperty("loket_font_factor", float(factor))
     widget.setProperty("loket_font_bold", bool(bold))
     _apply_emphasis(widget)
@@ -297,34 +300,22 @@ def _apply_emphasis(widget: QWidget) -> None:
 
 
 def _refresh_emphasis(app: QApplication) -> None:
-    # First collect, then change: re-styling a widget can delete the internal children of
-    # another one (a combo box's popup), which must not be touched afterwards.
-    marked = [
-        w
-        for w in app.allWidgets()
-        if prop(w, "loket_font_factor") is not None
-        or prop(w, "loket_text_kind") is not None
-        or prop(w, "loket_chip_kind") is not None
-        or (w.styleSheet() and not w.objectName().startswith("qt_"))
-    ]
-    for widget in marked:
+    # Only the widgets marked here, never app.allWidgets(): that would wrap Qt's internal
+    # widgets, whose wrappers outlive them and crash the next walk.  Widgets with their own
+    # style sheet follow the new size because app.setStyleSheet() polishes them again.
+    for widget in list(_marked):
         if not isValid(widget):
+            _marked.discard(widget)
             continue
         if prop(widget, "loket_font_factor") is not None:
             _apply_emphasis(widget)
-        if prop(widget, "loket_text_kind") is not None or prop(widget, "loket_chip_kind"):
-            _apply_marks(widget)
-        elif widget.styleSheet():
-            # a widget with its own style sheet keeps the font it had when it was polished
-            # (e.g. "font-weight: bold" fixes the size too): polish it again at the new size
-            sheet = widget.styleSheet()
-            widget.setStyleSheet("")
-            widget.setStyleSheet(sheet)
+        _apply_marks(widget)
 
 
 def mark_text(widget: QWidget, kind: str = "error", *, bold: bool = True) -> None:
     """Colour a message (an error line, a warning) so that it keeps 4.5:1 in every theme;
     the style follows a theme switch.  The message must say what it means in words."""
+    _marked.add(widget)
     widget.setProperty("loket_text_kind", kind)
     widget.setProperty("loket_text_bold", bool(bold))
     _apply_marks(widget)
@@ -332,6 +323,7 @@ def mark_text(widget: QWidget, kind: str = "error", *, bold: bool = True) -> Non
 
 def mark_chip(widget: QWidget, kind: str = "neutral") -> None:
     """A status chip (a QLabel carrying the status as text) that follows a theme switch."""
+    _marked.add(widget)
     widget.setProperty("loket_chip_kind", kind)
     _apply_marks(widget)
 

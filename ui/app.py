@@ -16,7 +16,7 @@ from loket import __version__
 from loket.context import Context
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.i18n import language, set_language
+from loket.i18n import DEFAULT_LANGUAGE, set_language
 from loket.paths import database_path
 
 
@@ -46,7 +46,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
-    set_language(os.environ.get("LOKET_LANG", language() or "nl"))
+    # Dutch until a user signs in (then their own language); LOKET_LANG overrides, e.g. pseudo.
+    set_language(os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE)
     app = make_application()
     from ui import startup
 

@@ -112,6 +112,21 @@ def ask_unsaved(parent: QWidget) -> str:
     return "keep" if clicked is keep else "discard" if clicked is discard else "stay"
 
 
+def leave_form(parent: QWidget, drafts: DraftKeeper) -> bool:
+    """The answer to `can_leave()` for a form with a draft keeper: ask about unsaved input,
+    keep it as a draft or discard it, or stay (False)."""
+    if not drafts.dirty and not drafts.has_draft:
+        return True
+    answer = ask_unsaved(parent)
+    if answer == "stay":
+        return False
+    if answer == "keep":
+        drafts.save_now()
+    else:
+        drafts.discard(saved=False)
+    return True
+
+
 class DraftKeeper(QObject):
     """Writes a form's state as a draft every few seconds while it changes, and at once when
     a field that matters changes.  Failures to write a draft never block typing."""

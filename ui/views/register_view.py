@@ -216,14 +216,7 @@ class RegisterView(View):
         if not any(self.payload().get(k) for k in TEXT_FIELDS):
             self.drafts.discard(saved=False)
             return True
-        answer = form_support.ask_unsaved(self)
-        if answer == "stay":
-            return False
-        if answer == "keep":
-            self.drafts.save_now()
-        else:
-            self.drafts.discard(saved=False)
-        return True
+        return form_support.leave_form(self, self.drafts)
 
     # -- values -----------------------------------------------------------------------------------
     def _fill_languages(self) -> None:

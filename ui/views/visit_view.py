@@ -315,16 +315,7 @@ class VisitView(View):
         self.topic.setFocus()
 
     def can_leave(self) -> bool:
-        if not self.drafts.dirty and not self.drafts.has_draft:
-            return True
-        answer = form_support.ask_unsaved(self)
-        if answer == "stay":
-            return False
-        if answer == "keep":
-            self.drafts.save_now()
-        else:
-            self.drafts.discard(saved=False)
-        return True
+        return form_support.leave_form(self, self.drafts)
 
     # -- values -----------------------------------------------------------------------------------
     def payload(self) -> dict:

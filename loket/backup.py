@@ -31,8 +31,12 @@ from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
 
+# The cheap look before the login window lives in a light module of its own (start-up
+# imports it without this module's hashing, JSON and file-copy machinery); kept public here.
+from loket.startup_check import REQUIRED_TABLES as _REQUIRED_TABLES
+from loket.startup_check import left_open, open_problems  # noqa: F401
+
 BACKUP_FOLDER = "backups"
-_REQUIRED_TABLES = {"setting", "staff", "visitor", "visit", "audit_log"}
 
 
 def checksum_path(path: Path) -> Path:
@@ -135,36 +139,6 @@ def check_mark_path(path: Path) -> Path:
     """The small file beside the database that remembers the last clean full check."""
     path = Path(path)
     return path.with_name(path.name + CHECK_MARK_SUFFIX)
-
-
-def open_problems(path: Path) -> list[str]:
-    """The cheap check before the login window: the file opens, is an SQLite database with
-    Loket's tables and a readable schema version.  Reads the first pages only, never the
-    whole file (the full check takes half a minute on a million visitors).  [] = fine, or
-    no database yet."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        return []
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables, version = integrity.tables_and_version(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as err:
-        return [str(err)]
-    if not tables and version == 0:
-        return []  # an empty file: migrate() makes the schema
-    if not _REQUIRED_TABLES <= tables:
-        return [_("The file {path} is not a Loket database.").format(path=path)]
-    return []
-
-
-def left_open(path: Path) -> bool:
-    """A write-ahead log left beside the database: the last session ended without closing
-    it (a crash or a power cut), SQLite recovers it on open -- check fully again."""
-    wal = Path(f"{path}-wal")
-    return wal.exists() and wal.stat().st_size > 0
 
 
 def _identity(path: Path) -> list[int]:

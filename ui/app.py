@@ -6,6 +6,7 @@ parts and the other views load when first used.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -34,15 +35,25 @@ def open_context(data_dir: str | None) -> tuple[Context, bool]:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    from ui import i18n_qt, theme
+
+    app = QApplication.instance() or theme.application(argv or sys.argv[:1])
     app.setApplicationName("Loket")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Loket")
-    from ui import i18n_qt, theme
 
     theme.apply(app)
     i18n_qt.install()  # Qt's own catalogue, locale and layout direction follow set_language()
     return app
+
+
+def startup_done() -> None:
+    """Once the first window is shown: the objects made so far live as long as the app, so
+    they are moved out of the collector's way (`gc.freeze`: later full collections do not
+    walk them, which keeps them short while a long list scrolls), and the collector that
+    `loket.cli` switched off for the start is switched on again."""
+    gc.freeze()
+    gc.enable()
 
 
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
@@ -56,9 +67,10 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
         # Only the cheap look here: the full check runs in the background after sign-in.
         problems = startup.damaged_database(database_path(data_dir))
         if problems:  # not a readable Loket database: checked before anything is written
+            startup_done()
             startup.refuse_damaged(database_path(data_dir), problems)
             return 3
-        crashed = startup.backup.left_open(database_path(data_dir))
+        crashed = startup.left_open(database_path(data_dir))
     ctx, demo = open_context(data_dir)
     from ui.main_window import MainWindow
 
@@ -67,6 +79,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
         # event loop go idle once, quit with status 0.
         window = MainWindow(ctx, demo=demo)
         window.show()
+        QTimer.singleShot(0, startup_done)
         QTimer.singleShot(0, app.quit)
         return app.exec()
     from loket.accounts import first_run_needed
@@ -76,6 +89,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     else:
         from ui.views.login_dialog import LoginDialog as SignIn
     login = SignIn(ctx)
+    QTimer.singleShot(0, startup_done)  # as soon as the sign-in window is up
     if login.exec() != SignIn.DialogCode.Accepted:
         return 0
     from ui.views.settings_view import apply_user_preferences

@@ -7,9 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
-
-from loket import backup
+from loket import startup_check
 from loket.i18n import _
 
 log = logging.getLogger(__name__)
@@ -18,12 +16,21 @@ log = logging.getLogger(__name__)
 def damaged_database(path: Path) -> list[str]:
     """The cheap check before the login window (the file opens and is a Loket database);
     the full integrity_check runs in the background after sign-in (daily_jobs)."""
-    return backup.open_problems(Path(path))
+    return startup_check.open_problems(Path(path))
+
+
+def left_open(path: Path) -> bool:
+    """The last session ended without closing the database (crash, power cut)."""
+    return startup_check.left_open(Path(path))
 
 
 def refuse_damaged(path: Path, problems: list[str], parent=None) -> None:
     """Tell staff the database is damaged and how to restore; the app then stops, so
     nothing is written to the damaged file."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from loket import backup
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_("Loket cannot start"))
@@ -36,7 +43,7 @@ def daily_jobs(db_path: Path, *, force_check: bool = False) -> dict:
     """Runs on a worker thread with connections of its own.  The full check comes first
     (skipped when done today): a damaged file is neither backed up -- rotation would push
     out the sound backups -- nor changed by retention."""
-    from loket import retention
+    from loket import backup, retention
     from loket.db.connection import Database
 
     problems = backup.background_check(Path(db_path), force=force_check)
@@ -90,6 +97,8 @@ def start_daily_jobs(db_path: Path, *, ctx=None, window=None, force_check: bool 
     def done(result: dict) -> None:
         problems = result.get("problems")
         if problems and ctx is not None:
+            from loket import backup
+
             log.error("the database is damaged: %s", problems[:5])
             message = backup.refuse_writes(ctx.db, problems)
             if window is not None:

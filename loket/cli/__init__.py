@@ -5,14 +5,19 @@ that adds its parser and sets `func`; the CLI and the UI call the same core func
 
 from __future__ import annotations
 
-import argparse
+import gc
 import importlib
 import os
 import sys
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from loket import __version__
 from loket.errors import LoketError
 from loket.i18n import _, set_language
+
+if TYPE_CHECKING:
+    import argparse
 
 # Modules under loket/cli/ that add subcommands (each has register(subparsers)).
 COMMAND_MODULES = [
@@ -26,6 +31,8 @@ COMMAND_MODULES = [
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="loket",
         description=_(
@@ -52,10 +59,35 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
+def app_options(argv: list[str]) -> SimpleNamespace | None:
+    """The app's own start -- no arguments, `--data-dir DIR` (or `--data-dir=DIR`) and
+    `--exit-when-ready` -- read without argparse, which with its help formatter costs the
+    start of every counter PC some milliseconds.  None for anything else: argparse then
+    parses it, with its usual messages."""
+    options = SimpleNamespace(command=None, data_dir=None, exit_when_ready=False)
+    args = iter(argv)
+    for arg in args:
+        if arg == "--exit-when-ready":
+            options.exit_when_ready = True
+        elif arg == "--data-dir":
+            value = next(args, None)
+            if not value or value.startswith("-"):
+                return None
+            options.data_dir = value
+        elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
+            options.data_dir = arg.partition("=")[2]
+        else:
+            return None
+    return options
+
+
+def _parse(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
     """Opening the app (no command) is the common case and must start fast, so it is parsed
     with the global options only; the command modules, and all they import, load only when
     a command (or --help) is given."""
+    options = app_options(argv)
+    if options is not None:
+        return options
     if not any(arg in ("-h", "--help") for arg in argv):
         args, rest = build_parser(commands=False).parse_known_args(argv)
         if not rest:
@@ -68,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     set_language(os.environ.get("LOKET_LANG", "nl"))
     args = _parse(sys.argv[1:] if argv is None else list(argv))
     if args.command is None:
+        # Start-up allocates many long-lived objects (Qt's bindings, the views) and no
+        # garbage worth a collection: the app switches the collector back on once its first
+        # window is shown (ui.app.startup_done), after moving those objects out of its way.
+        gc.disable()
         # The core never imports the UI package; the desktop app is handed control by name,
         # only when it is asked for, so every subcommand runs without Qt installed.
         run_app = importlib.import_module("ui.app").run_app

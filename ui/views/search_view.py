@@ -129,11 +129,11 @@ class SearchView(View):
 
     # -- unsaved forms ----------------------------------------------------------------------------
     def _own_drafts(self) -> list:
+        if self.ctx.user is None:  # nobody signed in: no drafts, and no need to load the code
+            return []
         from loket import drafts
         from ui.views.form_support import VIEW_FOR_KIND
 
-        if self.ctx.user is None:
-            return []
         return [d for d in drafts.list_drafts(self.ctx) if d.kind in VIEW_FOR_KIND]
 
     def _show_drafts(self) -> None:

@@ -6,7 +6,9 @@ refusal) when the acting staff member's role lacks the permission.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from loket.db.connection import Database
 from loket.errors import PermissionDenied
@@ -54,6 +56,18 @@ class Context:
         raise PermissionDenied(
             _("You are not allowed to do this ({permission}).").format(permission=str(permission))
         )
+
+
+@contextmanager
+def reader(ctx: Context) -> Iterator[Context]:
+    """The same user and desk on a read-only connection of its own: for a long read on a
+    worker thread (a count over a hundred thousand rows) while the app's connection goes on
+    serving the counter.  It sees the database as it was when its first query ran."""
+    db = Database(ctx.db.path, read_only=True)
+    try:
+        yield replace(ctx, db=db)
+    finally:
+        db.close()
 
 
 def system_context(db: Database) -> Context:

@@ -52,6 +52,7 @@ class FollowupsView(View):
         self.count_label = plain_label(self)
         self.count_label.setObjectName("followupsCount")
         layout.addWidget(self.count_label)
+        self.model.total_changed.connect(self._update_count)
         self.scope.currentIndexChanged.connect(self.refresh)
         self.retranslate_ui()
         self.refresh()
@@ -80,6 +81,9 @@ class FollowupsView(View):
 
     def _update_count(self) -> None:
         n = self.model.total
+        if n is None:  # a long list: counted on a worker thread, the rows are there already
+            self.count_label.setText(_("Counting the follow-ups due…"))
+            return
         self.count_label.setText(ngettext("{n} follow-up due", "{n} follow-ups due", n).format(n=n))
 
     def _open_row(self, index) -> None:

@@ -45,3 +45,28 @@ def test_open_context_seeds_new_database(tmp_path):
     assert not demo
     assert len(reference.desks(ctx.db)) == 4
     ctx.db.close()
+
+
+def test_collector_back_on_once_the_first_window_is_shown(tmp_path):
+    """loket.cli switches the garbage collector off for the start; the app must switch it
+    back on (after freezing the start-up objects) once its first window is up."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys\n"
+        "from loket.cli import main\n"
+        "code = main(['--data-dir', sys.argv[1], '--exit-when-ready'])\n"
+        "print(code, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["0", "True", "True"]

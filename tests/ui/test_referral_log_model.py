@@ -1,0 +1,164 @@
+"""The referral-log table model: first page, then the anchors; one page per far row; a
+bounded cache; reloads; a database that changed under it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from loket.db import exports as export_repo
+from loket.db import referral_log as repo
+from loket.db.exports import Filters
+from loket.i18n import _
+from loket.overview import status_label
+from tests.helpers import context
+from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
+from ui.models import referral_log_model as mod
+from ui.models.referral_log_model import ReferralLogModel
+from ui.models.referral_models import format_day
+from ui.workers import wait_for_all
+
+
+@pytest.fixture
+def model(qtbot, ldb):  # noqa: F811
+    m = ReferralLogModel(context(ldb, role="supervisor", username="chef"))
+    yield m
+    m.close()
+    wait_for_all()
+
+
+def _load(qtbot, model, filters: Filters) -> None:
+    with qtbot.waitSignal(model.ready, timeout=10_000):
+        model.set_filters(filters)
+
+
+def _cell(model, row: int, col: int) -> str:
+    return model.data(model.index(row, col))
+
+
+def test_first_page_comes_first_then_the_rest_is_inserted(qtbot, model, ldb):  # noqa: F811
+    events: list = []
+    model.rowsInserted.connect(lambda _p, first, last: events.append(("rows", first, last)))
+    model.modelReset.connect(lambda: events.append(("reset",)))
+    model.ready.connect(lambda: events.append(("ready", model.canFetchMore())))
+    assert not model.canFetchMore()
+    _load(qtbot, model, Filters(*ALL))
+    total = export_repo.count_referrals(ldb.conn, Filters(*ALL))
+    assert total > 2000
+    assert events == [("reset",), ("rows", 0, 99), ("rows", 100, total - 1), ("ready", False)]
+    assert model.total == model.rowCount() == total
+    assert model.columnCount() == len(mod.SHOWN)
+    assert model.headerData(0, mod.Qt.Orientation.Horizontal) == _("Visit date")
+
+
+def test_a_far_row_reads_exactly_its_page(qtbot, model, ldb):  # noqa: F811
+    _load(qtbot, model, Filters(*ALL))
+    before = model.pages_fetched
+    last = model.rowCount() - 1
+    row = model.row(last)
+    assert model.pages_fetched == before + 1
+    _cell(model, last - 1, 0)
+    _cell(model, last - 5, 3)
+    assert model.pages_fetched == before + 1  # same page: from memory
+    # the last row is the oldest referral of the selection
+    oldest = ldb.one(
+        "SELECT r.created_at, r.status, v.visit_date FROM referral r"
+        " JOIN visit v ON v.id = r.visit_id ORDER BY r.created_at, r.rowid LIMIT 1"
+    )
+    assert row.key[0] == oldest["created_at"]
+    assert _cell(model, last, 0) == format_day(oldest["visit_date"])
+    assert _cell(model, last, mod.SHOWN.index("status")) == status_label(oldest["status"])
+    assert len(_cell(model, last, mod.SHOWN.index("visitor"))) == 16  # a pseudonym
+
+
+def test_memory_stays_bounded_while_scrolling_everything(qtbot, model, monkeypatch):
+    monkeypatch.setattr(mod, "MAX_PAGES", 5)
+    _load(qtbot, model, Filters(*ALL))
+    for row in range(0, model.rowCount(), 37):
+        assert _cell(model, row, 1)
+        assert model.cached_pages() <= 5
+    fetched = model.pages_fetched
+    assert fetched >= model.rowCount() // 100
+    _cell(model, 0, 0)  # the first page was dropped long ago: read again
+    assert model.pages_fetched == fetched + 1
+
+
+def test_reload_with_new_filters(qtbot, model, ldb):  # noqa: F811
+    _load(qtbot, model, Filters(*ALL))
+    wide = model.total
+    done = Filters(*ALL, status="completed")
+    _load(qtbot, model, done)
+    assert model.total == export_repo.count_referrals(ldb.conn, done) < wide
+    col = mod.SHOWN.index("status")
+    shown = {_cell(model, r, col) for r in range(0, model.rowCount(), 50)}
+    assert shown == {status_label("completed")}
+    # two reloads in a row: only the last one counts
+    model.set_filters(Filters("2026-04-01", "2026-06-30"))
+    _load(qtbot, model, Filters(*ALL, status="declined"))
+    wait_for_all()
+    assert model.total == export_repo.count_referrals(ldb.conn, Filters(*ALL, status="declined"))
+
+
+def test_before_the_anchors_rows_come_page_by_page(qtbot, model, ldb, monkeypatch):  # noqa: F811
+    """The scan is held back: the first page is shown, fetchMore adds pages by key; when the
+    anchors come, a page that does not match them is read again."""
+    release = threading.Event()
+    real = repo.anchors
+
+    def slow_anchors(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "anchors", slow_anchors)
+    filters = Filters(*ALL)
+    model.set_filters(filters)
+    qtbot.waitUntil(lambda: model.rowCount() == 100, timeout=5000)
+    assert model.canFetchMore() and model.total is None
+    # a referral of the second page is removed (retention) after the scan's snapshot
+    gone = repo.rows(ldb.conn, filters, limit=200)[150]
+    with ldb.transaction():
+        ldb.execute(
+            "DELETE FROM referral_event WHERE referral_id = (SELECT id FROM referral"
+            " WHERE rowid = ?)",
+            (gone[1],),
+        )
+        ldb.execute("DELETE FROM referral WHERE rowid = ?", (gone[1],))
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 200 and model.canFetchMore()
+    assert (gone[0], gone[1]) not in [model.row(r).key for r in range(200)]
+    changed = []
+    model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    with qtbot.waitSignal(model.ready, timeout=10_000):
+        release.set()
+    # the count comes from the snapshot, which still held the removed referral
+    assert model.rowCount() == model.total == export_repo.count_referrals(ldb.conn, filters) + 1
+    assert changed == [(100, 199)]  # the second page did not fit the anchors
+    fetched = model.pages_fetched
+    keys = [model.row(r).key for r in range(100)]
+    assert model.pages_fetched == fetched  # the first page did: kept
+    assert model.row(199) is None and _cell(model, 199, 0) == ""  # the gap: an empty row
+    assert model.pages_fetched == fetched + 1
+    assert model.row(200).key < model.row(198).key < keys[-1]
+
+
+def test_a_page_that_cannot_be_read_shows_empty_cells(qtbot, model, monkeypatch):
+    _load(qtbot, model, Filters(*ALL))
+
+    def broken(*_args):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(model.log, "page", broken)
+    far = model.rowCount() - 3
+    assert _cell(model, far, 0) == ""
+    assert model.row(far) is None
+
+
+def test_a_counter_colleague_gets_no_rows(qtbot, ldb):  # noqa: F811
+    from loket.errors import PermissionDenied
+
+    m = ReferralLogModel(context(ldb, role="balie"))
+    with pytest.raises(PermissionDenied):
+        m.set_filters(Filters(*ALL))
+    assert m.rowCount() == 0 and not m.canFetchMore()

@@ -1,0 +1,284 @@
+"""The referral log as a table model that scrolls a million rows without stalling the UI.
+
+How: `reload()` opens the log in the core (permission, filters, audit) and starts its scan
+off the UI thread (`ui.workers.run_in_background`).  The scan hands over the first page at
+once and, when done, the total and the key of every page's first row ("anchors"); then the
+rows are *inserted* (beginInsertRows, not a reset, so the position and selection stay).
+From then on `data()` for a row not in memory reads exactly its page: one index seek and at
+most PAGE rows, on the UI thread, a few milliseconds wherever the page lies.
+
+Until the anchors are there, `canFetchMore()` is True and `fetchMore()` adds the next page
+after the last row shown (keyset), as the older lazy models do.
+
+Memory is bounded: at most MAX_PAGES pages of PAGE rows (5,000 rows) plus the anchors (one
+key per page) are kept, however far one scrolls; the least recently read page goes first.
+A page that cannot be read (the database changed or is busy) shows empty cells until
+`reload()` (F5 in the view).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from loket import referral_log
+from loket.context import Context
+from loket.db.exports import Filters
+from loket.export_formats import COLUMNS
+from loket.i18n import _
+from loket.overview import status_label
+from loket.referral_log import Anchors, LogRow, ReferralLog
+from ui.models.referral_models import format_day
+from ui.workers import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+
+MAX_PAGES = 50
+SHOWN = (
+    "visit_date",
+    "desk",
+    "staff",
+    "needs",
+    "partner",
+    "service",
+    "handover",
+    "status",
+    "follow_up_date",
+    "visitor",
+)
+_HEADERS = {c.key: c.header for c in COLUMNS}
+
+
+class _Relay(QObject):
+    """Carries the scan's first page from the worker thread to the model (a queued signal);
+    owned by the job, so a model deleted meanwhile is simply not called."""
+
+    first_page = Signal(int, object)
+
+
+def _cell(row: LogRow, key: str) -> str:
+    if key in ("visit_date", "follow_up_date"):
+        return format_day(getattr(row, key))
+    if key == "status":
+        return status_label(row.status)
+    if key == "handover":
+        return _("warm") if row.handover == "warm" else _("cold")
+    return getattr(row, key) or ""
+
+
+class ReferralLogModel(QAbstractTableModel):
+    ready = Signal()  # the total and the anchors are known: every row can be shown
+    failed = Signal(str)  # the scan failed: a translated message
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filters = Filters(*referral_log.default_period())
+        self.log: ReferralLog | None = None
+        self.anchors: Anchors | None = None
+        self.error: str | None = None
+        self.pages_fetched = 0  # pages read on the UI thread since the last reload
+        self._generation = 0
+        self._head: list[list[LogRow]] = []  # pages before the anchors arrive, in order
+        self._cache: OrderedDict[int, list[LogRow]] = OrderedDict()
+        self._rows = 0
+        self._scanning = False
+
+    # -- public -----------------------------------------------------------------------------
+    @property
+    def total(self) -> int | None:
+        """Rows the log holds (the export's count), or None while still counting."""
+        return self.anchors.total if self.anchors is not None else None
+
+    @property
+    def scanning(self) -> bool:
+        return self._scanning
+
+    def cached_pages(self) -> int:
+        return len(self._cache) + len(self._head)
+
+    def set_filters(self, filters: Filters) -> None:
+        """Show the log for these filters (ValidationError / PermissionDenied as the core)."""
+        self.filters = filters
+        self.reload()
+
+    def reload(self) -> None:
+        """Open the log again with the current filters: audited, a fresh scan."""
+        self._stop()
+        self._generation += 1
+        self.beginResetModel()
+        self.log = None
+        self.anchors = None
+        self.error = None
+        self.pages_fetched = 0
+        self._head = []
+        self._cache.clear()
+        self._rows = 0
+        self.endResetModel()
+        f = self.filters
+        self.log = referral_log.open_log(
+            self.ctx,
+            date_from=f.date_from,
+            date_to=f.date_to,
+            desk_code=f.desk_code,
+            partner=f.partner,
+            need=f.need,
+            status=f.status,
+        )
+        self._scanning = True
+        log, generation = self.log, self._generation
+        relay = _Relay()
+        relay.first_page.connect(self._first_page)
+        run_in_background(
+            lambda: log.scan(lambda rows: relay.first_page.emit(generation, rows)),
+            lambda anchors: self._scanned(generation, anchors),
+            lambda err: self._scan_failed(generation, err),
+        )
+
+    def row(self, row: int) -> LogRow | None:
+        """The row at this position, read from the database if need be; None if it is gone."""
+        page, offset = divmod(row, self._page_size())
+        rows = self._page(page)
+        return rows[offset] if offset < len(rows) else None
+
+    def close(self) -> None:
+        """Stop a running scan (the view is going away)."""
+        self._stop()
+
+    # -- scan results -----------------------------------------------------------------------
+    def _stop(self) -> None:
+        if self.log is not None and self._scanning:
+            self.log.stop()
+        self._scanning = False
+
+    def _first_page(self, generation: int, rows: list[LogRow]) -> None:
+        if generation != self._generation or self.anchors is not None or self._head or not rows:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+        self._head = [rows]
+        self._rows = len(rows)
+        self.endInsertRows()
+
+    def _scanned(self, generation: int, anchors: Anchors) -> None:
+        if generation != self._generation:
+            return
+        self._scanning = False
+        self.anchors = anchors
+        # Pages read before the anchors stay if they hold exactly what the anchors say
+        # (first key, length, nothing of the next page); otherwise (a referral came or went
+        # in between) they are read again when shown.
+        stale: list[int] = []
+        for k, rows in enumerate(self._head):
+            if self._fits(anchors, k, rows):
+                self._cache[k] = rows
+            else:
+                stale.append(k)
+        self._head = []
+        while len(self._cache) > MAX_PAGES:
+            self._cache.popitem(last=False)
+        shown = self._rows
+        if anchors.total > shown:
+            self.beginInsertRows(QModelIndex(), shown, anchors.total - 1)
+            self._rows = anchors.total
+            self.endInsertRows()
+        elif anchors.total < shown:
+            self.beginRemoveRows(QModelIndex(), anchors.total, shown - 1)
+            self._rows = anchors.total
+            self.endRemoveRows()
+        size = anchors.page_size
+        for k in stale:
+            first, last = k * size, min((k + 1) * size, shown, self._rows) - 1
+            if first <= last:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(SHOWN) - 1))
+        self.ready.emit()
+
+    @staticmethod
+    def _fits(anchors: Anchors, k: int, rows: list[LogRow]) -> bool:
+        if k >= anchors.pages or len(rows) != anchors.page_length(k):
+            return False
+        if rows[0].key != anchors.keys[k]:
+            return False
+        return k + 1 >= anchors.pages or rows[-1].key > anchors.keys[k + 1]
+
+    def _scan_failed(self, generation: int, err: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._scanning = False
+        self.error = str(err) or _("The referral log could not be read.")
+        self.failed.emit(self.error)
+
+    # -- pages ------------------------------------------------------------------------------
+    def _page_size(self) -> int:
+        return self.log.page_size if self.log is not None else referral_log.PAGE
+
+    def _page(self, k: int) -> list[LogRow]:
+        if self.anchors is None:
+            return self._head[k] if 0 <= k < len(self._head) else []
+        rows = self._cache.get(k)
+        if rows is not None:
+            self._cache.move_to_end(k)
+            return rows
+        try:
+            rows = self.log.page(self.anchors, k)
+        except Exception:  # the database changed under us, or is busy: empty cells
+            rows = []
+        self.pages_fetched += 1
+        self._cache[k] = rows
+        if len(self._cache) > MAX_PAGES:
+            self._cache.popitem(last=False)
+        return rows
+
+    # -- Qt ---------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(SHOWN)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._scanning
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """Before the anchors: the next page after the last row shown."""
+        if parent.isValid() or self.anchors is not None or self.log is None or not self._head:
+            return
+        last = self._head[-1]
+        if len(last) < self._page_size() or len(self._head) >= MAX_PAGES:
+            return  # the end, or as many pages as the cache holds: the anchors will come
+        try:
+            rows = self.log.rows_after(last[-1].key, self._page_size())
+        except Exception:
+            return
+        self.pages_fetched += 1
+        if not rows:
+            return
+        start = self._rows
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._head.append(rows)
+        self._rows += len(rows)
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        if not index.isValid() or not 0 <= index.row() < self._rows:
+            return None
+        row = self.row(index.row())
+        return _cell(row, SHOWN[index.column()]) if row is not None else ""
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return _(_HEADERS[SHOWN[section]]) if 0 <= section < len(SHOWN) else None
+        return str(section + 1)

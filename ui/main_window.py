@@ -42,6 +42,7 @@ VIEWS: dict[str, str] = {
     "audit": "ui.views.audit_view:AuditView",
     "admin_settings": "ui.views.admin_settings_view:AdminSettingsView",
     "overview": "ui.views.overview_view:OverviewView",
+    "referral_log": "ui.views.referral_log_view:ReferralLogView",
 }
 START_VIEW = "search"
 # What the counter opens within its first minute, prepared while the app waits for the first

@@ -85,6 +85,14 @@ ENTRIES: tuple[Entry | None, ...] = (
         Permission.OVERVIEW_READ,
     ),
     Entry(
+        "referral_log",
+        "goReferralLogAction",
+        N_("&Referral log"),
+        N_("Every referral of a period, newest first, without names or numbers"),
+        "Ctrl+Shift+R",
+        Permission.EXPORT_PSEUDONYMISED,
+    ),
+    Entry(
         "export",
         "goExportAction",
         N_("&Export the referral log…"),

@@ -26,6 +26,7 @@ MENU_VIEWS: dict[str, Permission | None] = {
     "followups": Permission.VISITOR_READ,
     "directory": Permission.DIRECTORY_READ,
     "overview": Permission.OVERVIEW_READ,
+    "referral_log": Permission.EXPORT_PSEUDONYMISED,
     "letter_text": Permission.LETTER_TEXT_EDIT,
     "accounts": Permission.ACCOUNTS_MANAGE,
     "audit": Permission.AUDIT_READ,

@@ -72,9 +72,9 @@ class ExportDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.desk = self._combo(choices.desks, filters.desk_code, data=True)
-        self.partner = self._combo(choices.partners, None, data=True)
-        self.need = self._combo(choices.needs, None, data=True)
-        self.status_filter = self._combo(choices.statuses, None)
+        self.partner = self._combo(choices.partners, filters.partner, data=True)
+        self.need = self._combo(choices.needs, filters.need, data=True)
+        self.status_filter = self._combo(choices.statuses, filters.status)
         self.format = QComboBox(self)
         for code, label in FORMATS:
             self.format.addItem(label, code)

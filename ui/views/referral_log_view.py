@@ -1,0 +1,293 @@
+"""The referral log for supervisors: the rows an export with the same filters would write,
+pseudonymised, newest first, in one table that scrolls from the first referral to the
+millionth without waiting.
+
+Filters as in the export dialog (period, desk, partner, need, status; the last three months
+to start with); "Show" (Enter) applies them, F5 reads the log again, "Export…" opens the
+export dialog with the same filters.  The count comes when the core's scan is done; until
+then the first rows are already there.  Rows have one fixed height and columns are not
+sized to their contents, so a view of a million rows costs what a view of fifty costs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from loket import exports, referral_log
+from loket.db.exports import Filters
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _, ngettext
+from loket.permissions import Permission
+from ui.models.counter_models import babel_locale
+from ui.models.referral_log_model import ReferralLogModel
+from ui.views.base import View, plain_label
+
+PERMISSION = Permission.EXPORT_PSEUDONYMISED
+
+
+def _qdate(iso: str) -> QDate:
+    d = date.fromisoformat(iso)
+    return QDate(d.year, d.month, d.day)
+
+
+def format_count(n: int) -> str:
+    """A number as the UI language writes it (1.032.500 in Dutch)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=babel_locale())
+
+
+def configure_table(table: QTableView) -> None:
+    """What keeps a table of a million rows cheap: one fixed row height (Qt then never asks
+    a row for its size) and fixed column widths (no pass over the contents)."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    rows.setVisible(False)
+    columns = table.horizontalHeader()
+    columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    columns.setDefaultSectionSize(table.fontMetrics().averageCharWidth() * 16)
+    columns.setStretchLastSection(True)
+
+
+class ReferralLogView(View):
+    name = "referral_log"
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("referralLogView")
+        self.loaded = False
+        self.export_dialog = None
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        grid = QGridLayout()
+        start, end = referral_log.default_period()
+        self.date_from = QDateEdit(_qdate(start), self)
+        self.date_from.setObjectName("logFrom")
+        self.date_to = QDateEdit(_qdate(end), self)
+        self.date_to.setObjectName("logTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.desk = self._combo("logDesk")
+        self.partner = self._combo("logPartner")
+        self.need = self._combo("logNeed")
+        self.status_filter = self._combo("logStatus")
+        self._status_msgids: list[str] = []
+        self.labels: dict[str, QLabel] = {}
+        fields = (
+            ("from", self.date_from, 0, 0),
+            ("to", self.date_to, 0, 1),
+            ("desk", self.desk, 1, 0),
+            ("partner", self.partner, 1, 1),
+            ("need", self.need, 2, 0),
+            ("status", self.status_filter, 2, 1),
+        )
+        for key, widget, row, col in fields:
+            label = QLabel(self)
+            label.setBuddy(widget)
+            self.labels[key] = label
+            grid.addWidget(label, row, col * 2)
+            grid.addWidget(widget, row, col * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 2)
+        top.addLayout(grid, 1)
+        buttons = QVBoxLayout()
+        self.show_button = QPushButton(self)
+        self.show_button.setObjectName("logShow")
+        self.show_button.setDefault(True)
+        self.show_button.clicked.connect(self.apply_filters)
+        self.export_button = QPushButton(self)
+        self.export_button.setObjectName("logExport")
+        self.export_button.clicked.connect(self.open_export)
+        buttons.addWidget(self.show_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        top.addLayout(buttons)
+        outer.addLayout(top)
+        self.count_label = plain_label(self)
+        self.count_label.setObjectName("logCount")
+        outer.addWidget(self.count_label)
+        self.message = plain_label(self)
+        self.message.setObjectName("logMessage")
+        self.message.setWordWrap(True)
+        outer.addWidget(self.message)
+        self.model = ReferralLogModel(ctx, self)
+        self.model.ready.connect(self._update_count)
+        self.model.failed.connect(self._failed)
+        self.model.rowsInserted.connect(self._update_count)
+        self.table = QTableView(self)
+        self.table.setObjectName("logTable")
+        self.table.setModel(self.model)
+        configure_table(self.table)
+        outer.addWidget(self.table, 1)
+        self.refresh_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
+        self.refresh_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.refresh_shortcut.activated.connect(self.refresh)
+        self.destroyed.connect(self.model.close)
+        self._fill_choices()
+        self.retranslate_ui()
+
+    def _combo(self, object_name: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName(object_name)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(14)
+        box.addItem("", None)
+        return box
+
+    def _fill_choices(self) -> None:
+        if not self.ctx.can(PERMISSION):
+            return
+        choices = exports.filter_choices(self.ctx)
+        for box, items in (
+            (self.desk, choices.desks),
+            (self.partner, choices.partners),
+            (self.need, choices.needs),
+        ):
+            box.setProperty("i18n_data", True)  # names from the database
+            for value, label in items:
+                box.addItem(label, value)
+        for value, msgid in choices.statuses:
+            self.status_filter.addItem(_(msgid), value)
+            self._status_msgids.append(msgid)
+
+    # -- texts ------------------------------------------------------------------------------
+    def title(self) -> str:
+        return _("Referral log")
+
+    def retranslate_ui(self) -> None:
+        texts = {
+            "from": _("&From"),
+            "to": _("&To"),
+            "desk": _("&Desk"),
+            "partner": _("&Partner"),
+            "need": _("&Need"),
+            "status": _("St&atus"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        self.date_from.setAccessibleName(_("First visit date"))
+        self.date_to.setAccessibleName(_("Last visit date"))
+        for box, name, everything in (
+            (self.desk, _("Desk"), _("All desks")),
+            (self.partner, _("Partner"), _("All partners")),
+            (self.need, _("Need"), _("All needs")),
+            (self.status_filter, _("Status"), _("Every status")),
+        ):
+            box.setAccessibleName(name)
+            box.setItemText(0, everything)
+        for i, msgid in enumerate(self._status_msgids, start=1):
+            self.status_filter.setItemText(i, _(msgid))
+        self.show_button.setText(_("&Show"))
+        self.show_button.setToolTip(_("Show the referrals for these filters (F5: read again)"))
+        self.export_button.setText(_("&Export…"))
+        self.export_button.setToolTip(_("Export these referrals as CSV, Excel or PDF"))
+        self.table.setAccessibleName(_("Referral log"))
+        self.table.setAccessibleDescription(
+            _("One row per referral, newest first; visitors appear under a code")
+        )
+        self.count_label.setAccessibleName(_("Number of referrals"))
+        self.message.setAccessibleName(_("Message"))
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+        self._update_count()
+
+    # -- filters and loading --------------------------------------------------------------
+    def filters(self) -> Filters:
+        return Filters(
+            self.date_from.date().toString("yyyy-MM-dd"),
+            self.date_to.date().toString("yyyy-MM-dd"),
+            self.desk.currentData(),
+            self.partner.currentData(),
+            self.need.currentData(),
+            self.status_filter.currentData(),
+        )
+
+    def open(self, **kwargs) -> None:
+        if not self.loaded:
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        """Show the log for the filters on screen; a bad filter gets the export's message
+        and leaves the table as it was."""
+        if not self.ctx.can(PERMISSION):
+            self.message.setText(_("The referral log is for supervisors."))
+            return
+        filters = self.filters()
+        try:
+            referral_log.check_filters(
+                self.ctx,
+                date_from=filters.date_from,
+                date_to=filters.date_to,
+                desk_code=filters.desk_code,
+                partner=filters.partner,
+                need=filters.need,
+                status=filters.status,
+            )
+        except ValidationError as err:
+            self.message.setText(" ".join(err.errors.values()))
+            return
+        self._load(filters)
+
+    def refresh(self) -> None:
+        """F5: read the log again with the filters it shows (after a change elsewhere)."""
+        self._load(self.model.filters if self.loaded else self.filters())
+
+    def _load(self, filters: Filters) -> None:
+        self.message.setText("")
+        try:
+            self.model.set_filters(filters)
+        except LoketError as err:
+            self.message.setText(str(err))
+            return
+        self.loaded = True
+        self._update_count()
+
+    def _update_count(self, *_args) -> None:
+        total = self.model.total
+        if not self.loaded:
+            self.count_label.setText("")
+        elif total is None:
+            self.count_label.setText(_("Counting the referrals…"))
+        else:
+            self.count_label.setText(
+                ngettext("{n} referral", "{n} referrals", total).format(n=format_count(total))
+            )
+
+    def _failed(self, message: str) -> None:
+        self.message.setText(message)
+        self._update_count()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.table.hasFocus():
+            self.apply_filters()
+            return
+        super().keyPressEvent(event)
+
+    # -- export ---------------------------------------------------------------------------
+    def open_export(self) -> None:
+        from ui.views.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.ctx, self, filters=self.filters())
+        dialog.open()
+        self.export_dialog = dialog

@@ -197,7 +197,7 @@ class ReferralLogView(View):
             box.setItemText(0, everything)
         for i, msgid in enumerate(self._status_msgids, start=1):
             self.status_filter.setItemText(i, _(msgid))
-        self.show_button.setText(_("&Show"))
+        self.show_button.setText(_("Show &referrals"))
         self.show_button.setToolTip(_("Show the referrals for these filters (F5: read again)"))
         self.export_button.setText(_("&Export…"))
         self.export_button.setToolTip(_("Export these referrals as CSV, Excel or PDF"))

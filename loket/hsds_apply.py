@@ -3,6 +3,13 @@ transaction.  Everything is checked before the first write: references to unknow
 second link between the same service and location, values that cannot be stored, needs that
 do not exist.  What the source does not mention is left as it is: without addresses no
 address is touched, without attributes no needs or flags.
+
+What it does mention, it says in full: when the source holds phones (a phones.csv, or a
+"phones" list in JSON), an organisation, service or location it holds has exactly those
+phones, and the ones it no longer lists are deleted -- a partner's old number must not stay
+on a visitor's letter.  The same for languages, schedules, required documents and the links
+between services and locations.  Adding only (`keep_existing`, the starter directory) never
+deletes.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ ORDER = (
     "schedule",
     "required_document",
 )
+# Records that belong to an organisation, service or location, and go when the source that
+# describes their owner no longer lists them.
+OWNED = ("service_at_location", "service_language", "phone", "schedule", "required_document")
 # column -> table it points at, per table (all optional except where the spec requires them)
 REFERENCES: dict[str, dict[str, str]] = {
     "service": {"organization_id": "organisation"},
@@ -55,7 +65,12 @@ class ImportResult:
 
     @property
     def changed(self) -> int:
+        """Records added, changed or deleted."""
         return sum(n for (_t, what), n in self.counts.items() if what not in ("unchanged", "kept"))
+
+    @property
+    def deleted(self) -> int:
+        return sum(n for (_t, what), n in self.counts.items() if what == "deleted")
 
 
 class _Known:
@@ -248,9 +263,19 @@ def apply(db, bundle: Bundle, *, keep_existing: bool = False) -> ImportResult:
                 del rows[table][row_id]
                 result.counts[(table, "kept")] += 1
         wanted_needs = {sid: c for sid, c in wanted_needs.items() if sid in rows["service"]}
+    stale = [] if keep_existing else _no_longer_listed(db, bundle, rows)
     for table in ORDER:
         for row in rows[table].values():
             result.counts[(table, repo.upsert(db, table, row))] += 1
+    if stale:
+        # Counted from the tables: a deleted link takes its phones and schedules along.
+        before = {table: repo.count(db, table) for table in OWNED}
+        for table, row_id in stale:
+            repo.delete(db, table, row_id)
+        for table in OWNED:
+            gone = before[table] - repo.count(db, table)
+            if gone:
+                result.counts[(table, "deleted")] += gone
     for sid, codes in wanted_needs.items():
         _sync_needs(db, sid, codes, replace=sid in rows["service"], result=result)
     return result
@@ -275,3 +300,22 @@ def _sync_needs(
         for code in sorted(set(current) - codes):
             repo.delete(db, "service_need", current[code])
             result.counts[("service_need", "deleted")] += 1
+
+
+def _no_longer_listed(
+    db, bundle: Bundle, rows: dict[str, dict[str, dict]]
+) -> list[tuple[str, str]]:
+    """(table, id) of the owned records in the database that the source describes in full
+    for their owner but no longer lists."""
+    described = {table: set(pairs) for table, pairs in bundle.described.items()}
+    for table in bundle.whole_tables & set(OWNED):
+        for column, owner in REFERENCES[table].items():
+            for rec in bundle.tables.get(owner, []):
+                described.setdefault(table, set()).add((column, str(rec.data["id"])))
+    stale: dict[tuple[str, str], None] = {}
+    for table in OWNED:  # links first: deleting one takes its phones and schedules along
+        for column, owner_id in sorted(described.get(table, ())):
+            for child in repo.children(db, table, column, owner_id):
+                if child["id"] not in rows[table]:
+                    stale[(table, child["id"])] = None
+    return list(stale)

@@ -91,6 +91,8 @@ class _Reader:
         parent: str,
         **fixed,
     ) -> None:
+        if key in obj and len(fixed) == 1:
+            self.bundle.described.setdefault(table, set()).add(next(iter(fixed.items())))
         for k, item in enumerate(self._list(obj, key, row, prefix)):
             where = f"{prefix}{key}[{k}]."
             item = self._dict(item, row, where.rstrip("."))
@@ -191,6 +193,8 @@ class _Reader:
         rec = self._pick(svc, "services.csv", row, "", organization_id=org_id)
         sid = str(rec.data["id"])
         self._keep("service", rec)
+        if "service_at_locations" in svc or "locations" in svc:
+            self.bundle.described.setdefault("service_at_location", set()).add(("service_id", sid))
         for key in ("service_at_locations", "locations"):
             for k, item in enumerate(self._list(svc, key, row, "")):
                 where = f"{key}[{k}]."

@@ -59,6 +59,12 @@ class Bundle:
     addresses: list[Rec] | None = None  # None: the source says nothing about addresses
     accessibility: list[Rec] | None = None
     attributes: list[Rec] | None = None  # data: link_id, link_entity, code, value
+    # Tables whose file the source holds (CSV): for every organisation, service and location
+    # it holds, that file says all of its records of that table.
+    whole_tables: set[str] = field(default_factory=set)
+    # table -> (owner column, owner id) whose records of that table the source lists in full
+    # (JSON: a service's "phones": [...] says all its phones, also when the list is empty)
+    described: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def add(self, table: str, rec: Rec) -> None:
         self.tables.setdefault(table, []).append(rec)
@@ -157,6 +163,7 @@ def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
     for name, table in hsds.FILE_TABLE.items():
         for rec in parsed.get(name, []):
             bundle.add(table, rec)
+    bundle.whole_tables = {table for name, table in hsds.FILE_TABLE.items() if name in parsed}
     bundle.addresses = parsed.get("addresses.csv")
     bundle.accessibility = parsed.get("accessibility.csv")
     if "attributes.csv" in parsed:

@@ -594,3 +594,137 @@ def test_cli_import_counts_in_the_singular_and_plural(db, data_dir, tmp_path, mo
         assert "Import klaar: 2 records toegevoegd of gewijzigd" in capsys.readouterr().out
     finally:
         i18n.set_language(before)
+
+
+# -- what the data no longer lists -----------------------------------------------------------
+def _drop_first_row(path, **match) -> list[str]:
+    """Remove the first data row whose columns equal `match`; return it."""
+    rows = read_rows(path)
+    for i, row in enumerate(rows[1:], start=1):
+        if all(row[rows[0].index(col)] == value for col, value in match.items()):
+            write_rows(path, rows[:i] + rows[i + 1 :])
+            return dict(zip(rows[0], row, strict=True))
+    raise AssertionError(f"no row with {match} in {path.name}")
+
+
+def test_a_phone_the_data_no_longer_lists_is_deleted(editor, exported, db):
+    dropped = _drop_first_row(exported / "phones.csv")
+    before = snapshot(db)
+    result = import_path(editor, exported)
+    assert repo.get(db, "phone", dropped["id"]) is None
+    assert result.counts[("phone", "deleted")] == 1 and result.deleted == 1
+    after = snapshot(db)
+    assert len(after["phone"]) == len(before["phone"]) - 1
+    assert {t: rows for t, rows in after.items() if t != "phone"} == {
+        t: rows for t, rows in before.items() if t != "phone"
+    }
+    assert import_path(editor, exported).changed == 0  # and again: nothing more goes
+
+
+def test_without_the_file_nothing_of_that_kind_is_deleted(editor, exported, db):
+    (exported / "phones.csv").unlink()
+    (exported / "schedules.csv").unlink()
+    before = snapshot(db)
+    assert import_path(editor, exported).changed == 0
+    assert snapshot(db) == before
+
+
+def test_an_owner_not_in_the_data_keeps_its_records(editor, exported, db):
+    """Only owners the data holds are described in full: a partial file of organisations
+    leaves the phones of the others alone."""
+    rows = read_rows(exported / "organizations.csv")
+    kept_org = rows[1][rows[0].index("id")]
+    write_rows(exported / "organizations.csv", rows[:2])  # one organisation only
+    phones = read_rows(exported / "phones.csv")
+    org_col = phones[0].index("organization_id")
+    write_rows(exported / "phones.csv", [phones[0]])  # no phones at all
+    others = [r for r in phones[1:] if r[org_col] and r[org_col] != kept_org]
+    own = [r for r in phones[1:] if r[org_col] == kept_org]
+    import_path(editor, exported)
+    assert all(repo.get(db, "phone", r[0]) is not None for r in others)
+    assert all(repo.get(db, "phone", r[0]) is None for r in own)
+
+
+def test_a_dropped_link_takes_its_phones_and_schedules(editor, exported, db):
+    sal_rows = read_rows(exported / "service_at_location.csv")
+    sal_id = sal_rows[1][sal_rows[0].index("id")]
+    db.execute(
+        "INSERT INTO phone (id, service_at_location_id, number, created_at, updated_at,"
+        " workstation) VALUES ('ph-link', ?, '+31381234567', 'x', 'x', 'x')",
+        (sal_id,),
+    )
+    _drop_first_row(exported / "service_at_location.csv", id=sal_id)
+    result = import_path(editor, exported)
+    assert repo.get(db, "service_at_location", sal_id) is None
+    assert repo.get(db, "phone", "ph-link") is None  # gone with its link, and counted
+    assert result.counts[("service_at_location", "deleted")] == 1
+    assert result.counts[("phone", "deleted")] == 1
+
+
+def test_json_lists_say_all_and_missing_lists_say_nothing(editor, db, tmp_path):
+    service = {
+        "id": "svc-p",
+        "name": "Spreekuur",
+        "organization": {"id": "org-p", "name": "Buurthuis"},
+        "phones": [
+            {"id": "ph-1", "number": "+31201234567"},
+            {"id": "ph-2", "number": "+31201234568"},
+        ],
+        "languages": [{"code": "ar"}],
+    }
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    import_path(editor, path)
+    assert {r["id"] for r in repo.children(db, "phone", "service_id", "svc-p")} == {"ph-1", "ph-2"}
+    # one phone less, and no "languages" key at all: the languages stay
+    service["phones"] = [{"id": "ph-2", "number": "+31201234568"}]
+    del service["languages"]
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    assert import_path(editor, path).deleted == 1
+    assert {r["id"] for r in repo.children(db, "phone", "service_id", "svc-p")} == {"ph-2"}
+    assert repo.languages_of(db, "svc-p") == {"ar"}
+    service["phones"] = []  # an empty list: no phones any more
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    import_path(editor, path)
+    assert repo.children(db, "phone", "service_id", "svc-p") == []
+
+
+def test_adding_only_never_deletes(db, exported):
+    _drop_first_row(exported / "phones.csv")
+    before = snapshot(db)
+    import_path(system_context(db), exported, trusted=True, keep_existing=True)
+    assert snapshot(db) == before
+
+
+def test_cli_import_says_how_many_were_deleted(db, data_dir, tmp_path, monkeypatch, capsys):
+    from loket.cli import main
+    from loket.i18n import ngettext
+
+    context(db, "supervisor", username="chef")
+    monkeypatch.setenv("LOKET_PASSWORD", "correct horse")
+    out = tmp_path / "cli-export"
+    base = ["--data-dir", str(data_dir), "partners"]
+    assert main([*base, "export", "--out", str(out), "--user", "chef"]) == 0
+    _drop_first_row(out / "phones.csv")
+    _drop_first_row(out / "languages.csv")
+    capsys.readouterr()
+    assert main([*base, "import", str(out), "--user", "chef"]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        ngettext(
+            "Import done: {n} record added or changed",
+            "Import done: {n} records added or changed",
+            0,
+        ).format(n=0)
+        in printed
+    )
+    assert (
+        ngettext(
+            "{n} phone number, language, schedule, document or location link that the "
+            "data no longer lists was deleted",
+            "{n} phone numbers, languages, schedules, documents or location links that "
+            "the data no longer lists were deleted",
+            2,
+        ).format(n=2)
+        in printed
+    )

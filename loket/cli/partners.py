@@ -53,11 +53,22 @@ def cmd_import(args: Namespace) -> int:
         result = import_path(ctx, args.path)
     finally:
         db.close()
+    written = result.changed - result.deleted
     print(
         ngettext(
             "Import done: {n} record added or changed",
             "Import done: {n} records added or changed",
-            result.changed,
-        ).format(n=result.changed)
+            written,
+        ).format(n=written)
     )
+    if result.deleted:
+        print(
+            ngettext(
+                "{n} phone number, language, schedule, document or location link that the "
+                "data no longer lists was deleted",
+                "{n} phone numbers, languages, schedules, documents or location links that "
+                "the data no longer lists were deleted",
+                result.deleted,
+            ).format(n=result.deleted)
+        )
     return 0

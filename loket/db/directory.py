@@ -107,6 +107,11 @@ def exists(db: Database, table: str, row_id: str) -> bool:
     return db.one(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)) is not None
 
 
+def count(db: Database, table: str) -> int:
+    _check(table)
+    return int(db.scalar(f"SELECT count(*) FROM {table}"))
+
+
 def all_rows(db: Database, table: str) -> list[sqlite3.Row]:
     _check(table)
     return db.all(f"SELECT * FROM {table} ORDER BY id")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import clock
+from loket import clock, directory_schedule
 from loket.context import Context
 from loket.db import directory as repo
 from loket.directory_edit import (  # noqa: F401  (the editing half of the same API)
@@ -21,7 +21,9 @@ from loket.directory_edit import (  # noqa: F401  (the editing half of the same 
     save_location,
     save_organisation,
     save_service,
+    service_edit,
 )
+from loket.directory_schedule import ScheduleEdit  # noqa: F401
 from loket.errors import NotFound
 from loket.i18n import _
 from loket.permissions import Permission
@@ -77,6 +79,8 @@ class ScheduleLine:
     opens_at: str | None
     closes_at: str | None
     description: str | None
+    id: str = ""
+    at_location: bool = False  # tied by an import to one location; not the service's own
 
 
 @dataclass
@@ -206,15 +210,57 @@ def get_service(ctx: Context, service_id: str) -> ServiceDetail:
             r["code"] for r in repo.children(db, "service_language", "service_id", service_id)
         ),
         phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
-        schedules=[
-            ScheduleLine(s["byday"], s["opens_at"], s["closes_at"], s["description"])
-            for s in repo.children(db, "schedule", "service_id", service_id)
-        ],
+        schedules=_schedules(db, service_id),
         required_documents=[
             d["document"] for d in repo.children(db, "required_document", "service_id", service_id)
         ],
         locations=locations,
     )
+
+
+def _schedules(db, service_id: str) -> list[ScheduleLine]:
+    """Every schedule row of the service, in week order (Monday's hours first)."""
+    lines = [
+        ScheduleLine(
+            s["byday"],
+            s["opens_at"],
+            s["closes_at"],
+            s["description"],
+            id=s["id"],
+            at_location=s["location_id"] is not None or s["service_at_location_id"] is not None,
+        )
+        for s in repo.children(db, "schedule", "service_id", service_id)
+    ]
+    key = lambda line: directory_schedule.sort_key(  # noqa: E731
+        directory_schedule.ScheduleEdit(
+            days=[d.strip().upper() for d in (line.byday or "").split(",")],
+            opens_at=line.opens_at or "",
+            closes_at="",
+            id=line.id,
+        )
+    )
+    return sorted(lines, key=lambda line: (line.at_location, key(line)))
+
+
+def locations(
+    ctx: Context, organization_id: str | None, include: list[str] | None = None
+) -> list[LocationDetail]:
+    """Locations a service of this organisation can be offered at: the organisation's own,
+    the places without an organisation, and `include` (those the service has already)."""
+    ctx.require(Permission.DIRECTORY_READ, object_type="location")
+    rows = repo.location_choices(ctx.db, organization_id, include or [])
+    return [
+        LocationDetail(
+            id=r["id"],
+            name=r["name"],
+            address_1=r["address_1"],
+            postal_code=r["postal_code"],
+            city=r["city"],
+            accessibility=r["accessibility"],
+            to_verify=bool(r["to_verify"]),
+        )
+        for r in rows
+    ]
 
 
 def organisations(ctx: Context) -> list[tuple[str, str]]:

@@ -10,9 +10,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import audit, clock, directory_fields, hsds, validation
+from loket import audit, clock, directory_fields, directory_schedule, hsds, validation
 from loket.context import Context
 from loket.db import directory as repo
+from loket.directory_schedule import ScheduleEdit
 from loket.errors import NotFound, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
@@ -45,6 +46,50 @@ class ServiceEdit:
     phones: list[str] = field(default_factory=list)
     required_documents: list[str] = field(default_factory=list)
     location_ids: list[str] = field(default_factory=list)
+    schedules: list[ScheduleEdit] = field(default_factory=list)  # the service's own hours
+
+
+def service_edit(ctx: Context, service_id: str) -> ServiceEdit:
+    """The stored values of a service exactly as `save_service` takes them.
+
+    Not `ServiceDetail`: that shows the organisation's e-mail and data check where the
+    service has none, and saving those back would copy them onto the service.
+    """
+    ctx.require(Permission.DIRECTORY_READ, object_type="service", object_id=service_id)
+    db = ctx.db
+    row = repo.get(db, "service", service_id)
+    if row is None:
+        raise NotFound(_("This service is not in the directory."))
+    kids = lambda table, key: [  # noqa: E731
+        r[key] for r in repo.children(db, table, "service_id", service_id)
+    ]
+    return ServiceEdit(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        name=row["name"],
+        description=row["description"] or "",
+        url=row["url"],
+        email=row["email"],
+        status=row["status"],
+        interpretation_services=row["interpretation_services"],
+        application_process=row["application_process"],
+        fees_description=row["fees_description"],
+        eligibility_description=row["eligibility_description"],
+        assured_date=row["assured_date"],
+        warm_handover=bool(row["warm_handover"]),
+        is_escalation=bool(row["is_escalation"]),
+        to_verify=bool(row["to_verify"]),
+        needs=[n["need_code"] for n in repo.service_needs(db, service_id)],
+        languages=sorted(
+            r["code"]
+            for r in repo.children(db, "service_language", "service_id", service_id)
+            if r["location_id"] is None
+        ),
+        phones=kids("phone", "number"),
+        required_documents=kids("required_document", "document"),
+        location_ids=[r["id"] for r in repo.service_locations(db, service_id)],
+        schedules=directory_schedule.stored(db, service_id),
+    )
 
 
 def _optional(value: str | None, field_name: str) -> str | None:
@@ -52,7 +97,7 @@ def _optional(value: str | None, field_name: str) -> str | None:
     return text or None
 
 
-def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
+def _check_edit(ctx: Context, edit: ServiceEdit) -> tuple[dict, list[ScheduleEdit]]:
     db = ctx.db
     known_needs = repo.need_codes(db)
     errors: dict[str, str] = {}
@@ -75,9 +120,19 @@ def _check_edit(ctx: Context, edit: ServiceEdit) -> dict:
         errors["phones"] = _("A phone number holds only digits.")
     if any(not repo.exists(db, "location", lid) for lid in edit.location_ids):
         errors["location_ids"] = _("Choose locations from the list.")
+    try:
+        for document in edit.required_documents:
+            validation.free_text(document, "required_documents", max_length=500)
+    except ValidationError as err:
+        errors.update(err.errors)
+    schedules: list[ScheduleEdit] = []
+    try:
+        schedules = directory_schedule.check(edit.schedules)
+    except ValidationError as err:
+        errors.update(err.errors)
     if errors:
         raise ValidationError(errors)
-    return values
+    return values, schedules
 
 
 def _collect_service_fields(edit: ServiceEdit) -> dict:
@@ -125,9 +180,10 @@ def _sync(db, table: str, parent: str, key: str, wanted: list[str], extra: dict)
 
 
 def save_service(ctx: Context, edit: ServiceEdit) -> str:
-    """Create or update a service with its needs, languages, phones, documents, locations."""
+    """Create or update a service with its needs, languages, phones, documents, locations
+    and opening hours."""
     ctx.require(Permission.DIRECTORY_EDIT, object_type="service", object_id=edit.id or None)
-    values = _check_edit(ctx, edit)
+    values, schedules = _check_edit(ctx, edit)
     db = ctx.db
     new = not edit.id
     if not new and repo.get(db, "service", edit.id) is None:
@@ -184,6 +240,7 @@ def save_service(ctx: Context, edit: ServiceEdit) -> str:
             list(dict.fromkeys(edit.location_ids)),
             {},
         )
+        directory_schedule.sync(db, service_id, schedules)
         audit.record(
             ctx,
             action="directory.service." + ("create" if new else "update"),

@@ -248,6 +248,18 @@ def search_count(
     )
 
 
+def location_choices(
+    db: Database, organization_id: str | None, include: list[str]
+) -> list[sqlite3.Row]:
+    """Locations of the organisation, locations of no organisation, and the `include` ids."""
+    marks = ", ".join("?" for _ in include) or "NULL"
+    return db.all(
+        "SELECT * FROM location WHERE organization_id IS ? OR organization_id IS NULL"
+        f" OR id IN ({marks}) ORDER BY city COLLATE NOCASE, name COLLATE NOCASE, address_1, id",
+        (organization_id, *include),
+    )
+
+
 def organisations(db: Database) -> list[sqlite3.Row]:
     return db.all("SELECT * FROM organisation ORDER BY name COLLATE NOCASE, id")
 

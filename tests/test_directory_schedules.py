@@ -1,0 +1,243 @@
+"""Opening hours and the other service fields the editor changes: stored, refused, exported."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from loket import directory, directory_schedule, i18n
+from loket.db import directory as repo
+from loket.directory import ScheduleEdit, ServiceEdit
+from loket.directory_io import export_dir, import_path
+from loket.errors import ValidationError
+from tests.helpers import context
+from tests.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401
+
+
+@pytest.fixture
+def editor(db):
+    return context(db, "supervisor", username="chef")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def sid(db):
+    return db.scalar("SELECT id FROM service WHERE name = 'Taalhuis Zwolle'")
+
+
+def own_schedule_rows(db, sid):
+    return [
+        (r["freq"], r["byday"], r["opens_at"], r["closes_at"], r["description"])
+        for r in directory_schedule.own_rows(db, sid)
+    ]
+
+
+WEEK = [
+    ScheduleEdit(["MO", "TU", "TH"], "9:00", "12.30"),
+    ScheduleEdit(["TH"], "13:00", "17:00", "alleen op afspraak"),
+]
+
+
+def test_every_field_and_the_hours_round_trip(editor, db, sid):
+    edit = directory.service_edit(editor, sid)
+    assert edit.schedules == []
+    changed = dataclasses.replace(
+        edit,
+        url="https://example.org/taal",
+        email="taal@example.org",
+        status="temporarily closed",
+        interpretation_services="Tolk via de telefoon",
+        application_process="Binnenlopen tijdens de openingstijden",
+        fees_description="Gratis",
+        eligibility_description="Iedereen vanaf 16 jaar",
+        required_documents=["Identiteitsbewijs", "Brief van de gemeente"],
+        is_escalation=True,
+        to_verify=False,
+        schedules=WEEK,
+    )
+    directory.save_service(editor, changed)
+    again = directory.service_edit(editor, sid)
+    assert again.url == "https://example.org/taal"
+    assert again.email == "taal@example.org"
+    assert again.status == "temporarily closed"
+    assert again.interpretation_services == "Tolk via de telefoon"
+    assert again.application_process == "Binnenlopen tijdens de openingstijden"
+    assert again.fees_description == "Gratis"
+    assert again.eligibility_description == "Iedereen vanaf 16 jaar"
+    assert sorted(again.required_documents) == ["Brief van de gemeente", "Identiteitsbewijs"]
+    assert again.is_escalation and not again.to_verify
+    assert [(s.days, s.opens_at, s.closes_at, s.description) for s in again.schedules] == [
+        (["MO", "TU", "TH"], "09:00", "12:30", ""),
+        (["TH"], "13:00", "17:00", "alleen op afspraak"),
+    ]
+    assert sorted(own_schedule_rows(db, sid)) == [
+        ("WEEKLY", "MO,TU,TH", "09:00", "12:30", None),
+        ("WEEKLY", "TH", "13:00", "17:00", "alleen op afspraak"),
+    ]
+    detail = directory.get_service(editor, sid)
+    assert [(s.byday, s.opens_at, s.closes_at) for s in detail.schedules] == [
+        ("MO,TU,TH", "09:00", "12:30"),
+        ("TH", "13:00", "17:00"),
+    ]
+    # Saving what the editor read changes nothing, not even a timestamp.
+    before = snapshot(db)
+    directory.save_service(editor, again)
+    assert snapshot(db) == before
+    # One row changed in place (same id), one removed.
+    first = dataclasses.replace(again.schedules[0], closes_at="13:00")
+    directory.save_service(editor, dataclasses.replace(again, schedules=[first]))
+    rows = directory_schedule.own_rows(db, sid)
+    assert [(r["id"], r["closes_at"]) for r in rows] == [(first.id, "13:00")]
+
+
+def test_hours_tied_to_a_location_are_left_alone(editor, db, sid):
+    loc = directory.service_edit(editor, sid).location_ids[0]
+    repo.upsert(
+        db,
+        "schedule",
+        {"id": "loc-hours", "service_id": sid, "location_id": loc, "byday": "FR"}
+        | {"opens_at": "10:00", "closes_at": "11:00", "freq": "WEEKLY"},
+    )
+    edit = directory.service_edit(editor, sid)
+    assert edit.schedules == []  # not the service's own
+    directory.save_service(editor, dataclasses.replace(edit, schedules=WEEK[:1]))
+    assert repo.get(db, "schedule", "loc-hours") is not None
+    directory.save_service(editor, dataclasses.replace(edit, schedules=[]))
+    assert repo.get(db, "schedule", "loc-hours") is not None
+    assert own_schedule_rows(db, sid) == []
+    detail = directory.get_service(editor, sid)
+    assert [(s.id, s.at_location) for s in detail.schedules] == [("loc-hours", True)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "field", "message"),
+    [
+        ([ScheduleEdit(["XX"], "09:00", "17:00")], "days", "row 1: “XX” is not a day"),
+        ([ScheduleEdit([], "09:00", "17:00")], "days", "row 1: fill in one or more days"),
+        (
+            [ScheduleEdit(["MO"], "09:00", "12:00"), ScheduleEdit(["TU"], "9u", "17:00")],
+            "opens_at",
+            "row 2: write the opening time as hours:minutes",
+        ),
+        ([ScheduleEdit(["MO"], "09:00", "25:00")], "closes_at", "row 1: write the closing time"),
+        (
+            [ScheduleEdit(["MO"], "13:00", "09:00")],
+            "closes_at",
+            "row 1: the closing time must be after the opening time",
+        ),
+        (
+            [ScheduleEdit(["MO"], "09:00", "09:00")],
+            "closes_at",
+            "row 1: the closing time must be after the opening time",
+        ),
+        (
+            [ScheduleEdit(["MO", "WE"], "09:00", "12:00"), ScheduleEdit(["WE"], "11:30", "14:00")],
+            "opens_at",
+            "rows 1 and 2 overlap on Wednesday",
+        ),
+        (
+            [
+                ScheduleEdit(["FR"], "08:00", "18:00"),
+                ScheduleEdit(["FR"], "09:00", "10:00"),
+                ScheduleEdit(["FR"], "12:00", "13:00"),
+            ],
+            "opens_at",
+            "rows 1 and 3 overlap on Friday",
+        ),
+        (
+            [ScheduleEdit(["SA"], "10:00", "12:00", "x" * 201)],
+            "description",
+            "row 1: The text is too long",
+        ),
+    ],
+)
+def test_wrong_hours_are_refused_and_change_nothing(editor, db, sid, rows, field, message):
+    directory.save_service(
+        editor, dataclasses.replace(directory.service_edit(editor, sid), schedules=WEEK)
+    )
+    before = snapshot(db)
+    edit = dataclasses.replace(directory.service_edit(editor, sid), schedules=rows, name="Nieuw")
+    with pytest.raises(ValidationError) as caught:
+        directory.save_service(editor, edit)
+    assert message in caught.value.errors["schedules"]
+    assert snapshot(db) == before
+    _clean, found = directory_schedule.problems(rows)
+    assert field in {p.field for p in found}
+    assert all(p.message.startswith("Opening hours, row") for p in found)
+
+
+def test_touching_hours_and_blank_rows_are_fine(editor, db, sid):
+    rows = [
+        ScheduleEdit(["MO"], "09:00", "12:00"),
+        ScheduleEdit([], "", "", ""),  # an empty line the editor left
+        ScheduleEdit(["mo"], "12:00", "16:00"),
+    ]
+    directory.save_service(
+        editor, dataclasses.replace(directory.service_edit(editor, sid), schedules=rows)
+    )
+    assert sorted(own_schedule_rows(db, sid)) == [
+        ("WEEKLY", "MO", "09:00", "12:00", None),
+        ("WEEKLY", "MO", "12:00", "16:00", None),
+    ]
+
+
+def test_a_new_service_with_hours(editor, db):
+    org = db.scalar("SELECT id FROM organisation WHERE name = 'Gemeente Zwolle'")
+    edit = ServiceEdit(organization_id=org, name="Voedselbank-loket", schedules=WEEK[:1])
+    sid = directory.create_service(editor, edit, city="Zwolle")
+    assert own_schedule_rows(db, sid) == [("WEEKLY", "MO,TU,TH", "09:00", "12:30", None)]
+    bad = ServiceEdit(
+        organization_id=org, name="Nog een", schedules=[ScheduleEdit(["MO"], "10", "9")]
+    )
+    before = snapshot(db)
+    with pytest.raises(ValidationError):
+        directory.create_service(editor, bad, city="Kampen")
+    assert snapshot(db) == before  # not even the new location
+
+
+def test_days_typed_in_the_ui_language():
+    i18n.set_language("nl")
+    assert directory_schedule.parse_days("ma-vr") == ["MO", "TU", "WE", "TH", "FR"]
+    assert directory_schedule.parse_days("ma t/m wo, za") == ["MO", "TU", "WE", "SA"]
+    assert directory_schedule.parse_days("Dinsdag donderdag") == ["TU", "TH"]
+    assert directory_schedule.parse_days("ma, xy") == ["MO", "xy"]
+    assert directory_schedule.format_days(["MO", "TU", "WE", "FR"]) == "ma–wo, vr"
+    assert directory_schedule.format_days("SA,SU") == "za, zo"
+    i18n.set_language("en")
+    assert directory_schedule.parse_days("MO-WE") == ["MO", "TU", "WE"]
+    assert directory_schedule.format_days(["MO", "TU", "WE"]) == "Mon–Wed"
+
+
+def test_hours_survive_an_hsds_export_and_import(editor, db, sid, empty_db, tmp_path):  # noqa: F811
+    directory.save_service(
+        editor, dataclasses.replace(directory.service_edit(editor, sid), schedules=WEEK)
+    )
+    first = tmp_path / "first"
+    export_dir(editor, first)
+    rows = read_rows(first / "schedules.csv")
+    header = rows[0]
+    exported = sorted(
+        tuple(r[header.index(c)] for c in ("service_id", "freq", "byday", "opens_at", "closes_at"))
+        for r in rows[1:]
+    )
+    assert exported == [
+        (sid, "WEEKLY", "MO,TU,TH", "09:00", "12:30"),
+        (sid, "WEEKLY", "TH", "13:00", "17:00"),
+    ]
+    other = context(empty_db, "beheerder")
+    import_path(other, first)
+    again = tmp_path / "again"
+    export_dir(other, again)
+    assert files_of(again) == files_of(first)
+    assert (
+        directory.service_edit(other, sid).schedules
+        == directory.service_edit(editor, sid).schedules
+    )

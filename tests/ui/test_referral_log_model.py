@@ -13,12 +13,15 @@ from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.overview import status_label
+from loket.referral_log import PAGE
 from tests.helpers import context
 from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.models import referral_log_model as mod
 from ui.models.referral_log_model import ReferralLogModel
 from ui.models.referral_models import format_day
 from ui.workers import wait_for_all
+
+P = PAGE
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def test_first_page_comes_first_then_the_rest_is_inserted(qtbot, model, ldb):  #
     _load(qtbot, model, Filters(*ALL))
     total = export_repo.count_referrals(ldb.conn, Filters(*ALL))
     assert total > 2000
-    assert events == [("reset",), ("rows", 0, 99), ("rows", 100, total - 1), ("ready", False)]
+    assert events == [("reset",), ("rows", 0, P - 1), ("rows", P, total - 1), ("ready", False)]
     assert model.total == model.rowCount() == total
     assert model.columnCount() == len(mod.SHOWN)
     assert model.headerData(0, mod.Qt.Orientation.Horizontal) == _("Visit date")
@@ -80,7 +83,7 @@ def test_memory_stays_bounded_while_scrolling_everything(qtbot, model, monkeypat
         assert _cell(model, row, 1)
         assert model.cached_pages() <= 5
     fetched = model.pages_fetched
-    assert fetched >= model.rowCount() // 100
+    assert fetched >= model.rowCount() // P
     _cell(model, 0, 0)  # the first page was dropped long ago: read again
     assert model.pages_fetched == fetched + 1
 
@@ -114,10 +117,10 @@ def test_before_the_anchors_rows_come_page_by_page(qtbot, model, ldb, monkeypatc
     monkeypatch.setattr(repo, "anchors", slow_anchors)
     filters = Filters(*ALL)
     model.set_filters(filters)
-    qtbot.waitUntil(lambda: model.rowCount() == 100, timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == P, timeout=5000)
     assert model.canFetchMore() and model.total is None
     # a referral of the second page is removed (retention) after the scan's snapshot
-    gone = repo.rows(ldb.conn, filters, limit=200)[150]
+    gone = repo.rows(ldb.conn, filters, limit=2 * P)[P + P // 2]
     with ldb.transaction():
         ldb.execute(
             "DELETE FROM referral_event WHERE referral_id = (SELECT id FROM referral"
@@ -126,21 +129,23 @@ def test_before_the_anchors_rows_come_page_by_page(qtbot, model, ldb, monkeypatc
         )
         ldb.execute("DELETE FROM referral WHERE rowid = ?", (gone[1],))
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == 200 and model.canFetchMore()
-    assert (gone[0], gone[1]) not in [model.row(r).key for r in range(200)]
+    assert model.rowCount() == 2 * P and model.canFetchMore()
+    assert (gone[0], gone[1]) not in [model.row(r).key for r in range(2 * P)]
     changed = []
     model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
     with qtbot.waitSignal(model.ready, timeout=10_000):
         release.set()
     # the count comes from the snapshot, which still held the removed referral
     assert model.rowCount() == model.total == export_repo.count_referrals(ldb.conn, filters) + 1
-    assert changed == [(100, 199)]  # the second page did not fit the anchors
+    assert changed == [(P, 2 * P - 1)]  # the second page did not fit the anchors
     fetched = model.pages_fetched
-    keys = [model.row(r).key for r in range(100)]
+    keys = [model.row(r).key for r in range(P)]
     assert model.pages_fetched == fetched  # the first page did: kept
-    assert model.row(199) is None and _cell(model, 199, 0) == ""  # the gap: an empty row
+    assert (
+        model.row(2 * P - 1) is None and _cell(model, 2 * P - 1, 0) == ""
+    )  # the gap: an empty row
     assert model.pages_fetched == fetched + 1
-    assert model.row(200).key < model.row(198).key < keys[-1]
+    assert model.row(2 * P).key < model.row(2 * P - 2).key < keys[-1]
 
 
 def test_a_page_that_cannot_be_read_shows_empty_cells(qtbot, model, monkeypatch):

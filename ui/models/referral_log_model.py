@@ -5,13 +5,14 @@ off the UI thread (`ui.workers.run_in_background`).  The scan hands over the fir
 once and, when done, the total and the key of every page's first row ("anchors"); then the
 rows are *inserted* (beginInsertRows, not a reset, so the position and selection stay).
 From then on `data()` for a row not in memory reads exactly its page: one index seek and at
-most PAGE rows, on the UI thread, a few milliseconds wherever the page lies.
+most PAGE rows, on the UI thread, one or two milliseconds wherever the page lies.
 
 Until the anchors are there, `canFetchMore()` is True and `fetchMore()` adds the next page
 after the last row shown (keyset), as the older lazy models do.
 
-Memory is bounded: at most MAX_PAGES pages of PAGE rows (5,000 rows) plus the anchors (one
-key per page) are kept, however far one scrolls; the least recently read page goes first.
+Memory is bounded: at most MAX_PAGES (100) pages of PAGE (50) rows, 5,000 rows, are kept
+however far one scrolls, plus the anchors (one key per page: ~20,000 keys, ~2 MB, for a
+million referrals); the least recently read page goes first.
 A page that cannot be read (the database changed or is busy) shows empty cells until
 `reload()` (F5 in the view).
 """
@@ -41,7 +42,10 @@ from ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
 
-MAX_PAGES = 50
+MAX_PAGES = 100
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+# Qt asks a cell for a dozen roles each time it paints it; all but these get None at once.
+_TEXT_ROLES = frozenset({int(_DISPLAY), int(Qt.ItemDataRole.AccessibleTextRole)})
 SHOWN = (
     "visit_date",
     "desk",
@@ -89,6 +93,9 @@ class ReferralLogModel(QAbstractTableModel):
         self._generation = 0
         self._head: list[list[LogRow]] = []  # pages before the anchors arrive, in order
         self._cache: OrderedDict[int, list[LogRow]] = OrderedDict()
+        # the cells of a page as shown (formatted once, not on every paint), for the pages
+        # in _head or _cache only
+        self._text: dict[int, tuple[list[LogRow], list[tuple[str, ...] | None]]] = {}
         self._rows = 0
         self._scanning = False
 
@@ -121,6 +128,7 @@ class ReferralLogModel(QAbstractTableModel):
         self.pages_fetched = 0
         self._head = []
         self._cache.clear()
+        self._text.clear()
         self._rows = 0
         self.endResetModel()
         f = self.filters
@@ -148,6 +156,13 @@ class ReferralLogModel(QAbstractTableModel):
         page, offset = divmod(row, self._page_size())
         rows = self._page(page)
         return rows[offset] if offset < len(rows) else None
+
+    def retranslate(self) -> None:
+        """The language changed: statuses, handovers and headers are shown anew."""
+        self._text.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, len(SHOWN) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(SHOWN) - 1)
 
     def close(self) -> None:
         """Stop a running scan (the view is going away)."""
@@ -182,6 +197,7 @@ class ReferralLogModel(QAbstractTableModel):
             else:
                 stale.append(k)
         self._head = []
+        self._text.clear()
         while len(self._cache) > MAX_PAGES:
             self._cache.popitem(last=False)
         shown = self._rows
@@ -233,8 +249,20 @@ class ReferralLogModel(QAbstractTableModel):
         self.pages_fetched += 1
         self._cache[k] = rows
         if len(self._cache) > MAX_PAGES:
-            self._cache.popitem(last=False)
+            gone, _rows = self._cache.popitem(last=False)
+            self._text.pop(gone, None)
         return rows
+
+    def _cells(self, k: int) -> tuple[list[LogRow], list[tuple[str, ...] | None]]:
+        """Page k with room for its cells as shown; a row's cells are formatted when it is
+        first painted (a scroll step shows ~25 of the rows it reads)."""
+        entry = self._text.get(k)
+        if entry is None:
+            rows = self._page(k)
+            entry = (rows, [None] * len(rows))
+            if self.anchors is None or k in self._cache:
+                self._text[k] = entry
+        return entry
 
     # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -266,13 +294,20 @@ class ReferralLogModel(QAbstractTableModel):
         self._rows += len(rows)
         self.endInsertRows()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+    def data(self, index: Index, role: int = _DISPLAY):
+        if role not in _TEXT_ROLES:
             return None
-        if not index.isValid() or not 0 <= index.row() < self._rows:
+        row = index.row()
+        if not 0 <= row < self._rows:
             return None
-        row = self.row(index.row())
-        return _cell(row, SHOWN[index.column()]) if row is not None else ""
+        k, offset = divmod(row, self._page_size())
+        rows, cells = self._cells(k)
+        if offset >= len(rows):
+            return ""  # removed since the count (retention): an empty row until F5
+        shown = cells[offset]
+        if shown is None:
+            shown = cells[offset] = tuple(_cell(rows[offset], key) for key in SHOWN)
+        return shown[index.column()]
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

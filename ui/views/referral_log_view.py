@@ -207,9 +207,7 @@ class ReferralLogView(View):
         )
         self.count_label.setAccessibleName(_("Number of referrals"))
         self.message.setAccessibleName(_("Message"))
-        self.model.headerDataChanged.emit(
-            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-        )
+        self.model.retranslate()
         self._update_count()
 
     # -- filters and loading --------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from loket import directory
 from loket.context import Context
 from loket.directory import ServiceDetail
+from loket.directory_schedule import format_days
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from loket.routing import language_name
@@ -63,14 +64,9 @@ def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
         (_("Last checked"), detail.assured_date or _("never")),
     ]
     for line in detail.schedules:
-        rows.append(
-            (
-                _("Opening hours"),
-                " ".join(
-                    p for p in (line.byday, line.opens_at, line.closes_at, line.description) if p
-                ),
-            )
-        )
+        hours = "–".join(p for p in (line.opens_at, line.closes_at) if p)
+        parts_ = (format_days(line.byday), hours, line.description)
+        rows.append((_("Opening hours"), " ".join(p for p in parts_ if p)))
     for loc in detail.locations:
         place = ", ".join(p for p in (loc.name, loc.address_1, loc.postal_code, loc.city) if p)
         if loc.accessibility:

@@ -352,6 +352,9 @@ def measure_referral_log(db, app, monitor, run_steps) -> dict:
         current_row=view.currentIndex().row(),
         bottom_row=bottom_row,
         last_row_cells=sum(bool(c) for c in cells),
+        last_row_empty=[
+            model.headerData(c, Qt.Orientation.Horizontal) for c, v in enumerate(cells) if not v
+        ],
         last_row_real=last_row is not None and all(cells[:2]) and bool(cells[-1]),
         columns=model.columnCount(),
         pages_fetched=model.pages_fetched - fetched_before,
@@ -473,8 +476,8 @@ def run(db_path: Path) -> Section:
                 f"p99 {rl['p99_ms']:.1f} ms, {rl['over_50']} gaps over 50 ms in"
                 f" {rl['seconds']:.1f} s; {rl['pages_fetched']} pages read; at most"
                 f" {rl['most_cached_pages']} pages in memory; the last row shows"
-                f" {rl['last_row_cells']} of {rl['columns']} cells (an empty one: no"
-                " follow-up date)"
+                f" {rl['last_row_cells']} of {rl['columns']} cells"
+                + (f" (empty: {', '.join(rl['last_row_empty'])})" if rl["last_row_empty"] else "")
             ),
         )
     )

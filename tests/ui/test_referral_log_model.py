@@ -167,3 +167,44 @@ def test_a_counter_colleague_gets_no_rows(qtbot, ldb):  # noqa: F811
     with pytest.raises(PermissionDenied):
         m.set_filters(Filters(*ALL))
     assert m.rowCount() == 0 and not m.canFetchMore()
+
+
+def test_a_language_switch_shows_the_cells_anew(qtbot, model):
+    from loket import i18n
+
+    language = i18n.language()
+    _load(qtbot, model, Filters(*ALL, status="completed"))
+    col = mod.SHOWN.index("status")
+    changed = []
+    model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    try:
+        i18n.set_language("nl")
+        model.retranslate()
+        dutch = _cell(model, 3, col)
+        i18n.set_language("en")
+        model.retranslate()
+        assert _cell(model, 3, col) == "Completed" != dutch
+        assert model.headerData(0, mod.Qt.Orientation.Horizontal) == "Visit date"
+        assert changed[-1] == (0, model.rowCount() - 1)
+    finally:
+        i18n.set_language(language)
+
+
+def test_a_model_deleted_while_counting_ignores_the_late_count(qtbot, ldb, monkeypatch):  # noqa: F811
+    release = threading.Event()
+    real = repo.anchors
+
+    def slow_anchors(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "anchors", slow_anchors)
+    m = ReferralLogModel(context(ldb, role="supervisor", username="chef"))
+    m.set_filters(Filters(*ALL))
+    qtbot.waitUntil(lambda: m.rowCount() == P, timeout=5000)
+    m.close()
+    m.deleteLater()
+    qtbot.wait(10)
+    release.set()
+    wait_for_all()
+    qtbot.wait(10)  # the late results are delivered here, to nothing

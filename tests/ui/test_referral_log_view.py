@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 from loket.db import exports as export_repo
 from loket.db.exports import Filters
@@ -46,6 +46,13 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     view = window.current_view()
     assert view.name == "referral_log"
     assert window.go_menu.actions["referral_log"].isVisible()
+    # a million rows cost what fifty cost: one fixed row height, columns not fitted to content
+    rows = view.table.verticalHeader()
+    assert rows.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    assert (
+        view.table.horizontalHeader().sectionResizeMode(0)
+        != QHeaderView.ResizeMode.ResizeToContents
+    )
     wait_for_all()
     qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
     assert _opened(ldb) == 1

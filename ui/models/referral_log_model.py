@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -165,8 +166,9 @@ class ReferralLogModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(SHOWN) - 1)
 
     def close(self) -> None:
-        """Stop a running scan (the view is going away)."""
+        """Stop a running scan and ignore what it still sends (the view is going away)."""
         self._stop()
+        self._generation += 1
 
     # -- scan results -----------------------------------------------------------------------
     def _stop(self) -> None:
@@ -182,8 +184,12 @@ class ReferralLogModel(QAbstractTableModel):
         self._rows = len(rows)
         self.endInsertRows()
 
+    def _current(self, generation: int) -> bool:
+        """A scan's result is wanted: from the latest reload, and the model still exists."""
+        return shiboken6.isValid(self) and generation == self._generation
+
     def _scanned(self, generation: int, anchors: Anchors) -> None:
-        if generation != self._generation:
+        if not self._current(generation):
             return
         self._scanning = False
         self.anchors = anchors
@@ -225,7 +231,7 @@ class ReferralLogModel(QAbstractTableModel):
         return k + 1 >= anchors.pages or rows[-1].key > anchors.keys[k + 1]
 
     def _scan_failed(self, generation: int, err: BaseException) -> None:
-        if generation != self._generation:
+        if not self._current(generation):
             return
         self._scanning = False
         self.error = str(err) or _("The referral log could not be read.")

@@ -168,7 +168,7 @@ class ServiceEditDialog(QDialog):
         self._field(form, box, "fees_description", self.fees, _("Costs"))
         self.documents = _multi_line(box, "\n".join(s.required_documents))
         self._field(
-            form, box, "required_documents", self.documents, _("Documents to bring (one a line)")
+            form, box, "required_documents", self.documents, _("Documents to bring (one per line)")
         )
         self.warm = QCheckBox(_("Accepts a warm handover"), box)
         self.warm.setChecked(s.warm_handover)
@@ -363,4 +363,5 @@ class ServiceEditDialog(QDialog):
             self.error.setText(str(err))
             self.error.show()
             return
+        self.show_errors({}, edit)
         self.accept()

@@ -241,3 +241,42 @@ def test_hours_survive_an_hsds_export_and_import(editor, db, sid, empty_db, tmp_
         directory.service_edit(other, sid).schedules
         == directory.service_edit(editor, sid).schedules
     )
+
+
+def test_the_letter_prints_the_hours_and_documents_as_edited(editor, db, sid):
+    from datetime import date
+
+    from loket import referrals
+    from loket.letters.data import gather
+    from tests.helpers import visit, visitor
+
+    edit = directory.service_edit(editor, sid)
+    directory.save_service(
+        editor,
+        dataclasses.replace(
+            edit, schedules=WEEK, required_documents=["Identiteitsbewijs"], needs=["low_literacy"]
+        ),
+    )
+    desk = context(db, "balie")
+    person = visitor(desk)
+    seen = visit(desk, person.id, needs=("low_literacy",))
+    referrals.propose(desk, seen.id, sid)
+    (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
+    assert [(s.byday, s.opens_at, s.closes_at) for s in partner.schedules] == [
+        ("MO,TU,TH", "09:00", "12:30"),
+        ("TH", "13:00", "17:00"),
+    ]
+    assert partner.documents == ["Identiteitsbewijs"]
+
+
+def test_locations_offered_to_a_service(editor, db):
+    org = db.scalar("SELECT id FROM organisation WHERE name = 'Het Juridisch Loket'")
+    own = {r["id"] for r in db.all("SELECT id FROM location WHERE organization_id = ?", (org,))}
+    foreign = db.scalar(
+        "SELECT id FROM location WHERE organization_id <> ? ORDER BY id LIMIT 1", (org,)
+    )
+    assert len(own) == 4
+    assert {loc.id for loc in directory.locations(editor, org)} == own
+    offered = directory.locations(editor, org, [foreign])
+    assert {loc.id for loc in offered} == own | {foreign}
+    assert all(loc.city for loc in offered)

@@ -81,12 +81,8 @@ def test_every_field_is_saved(qtbot, chef, sid, db):
     dialog.escalation.setChecked(True)
     (only_location,) = directory.service_edit(chef, sid).location_ids
     dialog.locations[only_location].setChecked(False)
-    other = db.scalar(
-        "SELECT id FROM location WHERE organization_id IS NULL OR organization_id = ?"
-        " AND id <> ? LIMIT 1",
-        (dialog.stored.organization_id, only_location),
-    )
-    assert other is None or other in dialog.locations
+    offered = directory.locations(chef, dialog.stored.organization_id, [only_location])
+    assert list(dialog.locations) == [loc.id for loc in offered]
     qtbot.mouseClick(dialog.schedule.add_button, Qt.MouseButton.LeftButton)
     fill_row(dialog.schedule.rows[0], "ma-vr", "9:00", "12.30")
     qtbot.mouseClick(dialog.schedule.add_button, Qt.MouseButton.LeftButton)
@@ -274,6 +270,7 @@ def test_accessibility_of_a_filled_in_dialog(qtbot, chef, sid, language):
     problems += a11y.focus_problems("service_edit", dialog)
     problems += a11y.tab_order_problems("service_edit", dialog, dialog)
     problems += a11y.colour_problems("service_edit", dialog, dialog)
+    problems += a11y.focus_visibility_problems("service_edit", dialog, dialog)
     assert not problems, "\n".join(problems)
 
 

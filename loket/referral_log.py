@@ -212,7 +212,7 @@ class ReferralLog:
     def rows_after(self, after: Key | None, limit: int | None = None) -> list[LogRow]:
         """The rows after `after` (None: from the newest): the list before the scan is done."""
         self._allowed()
-        raw = repo.rows_after(self.ctx.db.conn, self.filters, after, limit=limit or self.page_size)
+        raw = repo.rows_after(self.ctx.db, self.filters, after, limit=limit or self.page_size)
         return self._rows(raw)
 
     def page(self, anchors: Anchors, k: int) -> list[LogRow]:
@@ -223,7 +223,7 @@ class ReferralLog:
             return []
         lower = anchors.keys[k + 1] if k + 1 < anchors.pages else None
         raw = repo.rows(
-            self.ctx.db.conn,
+            self.ctx.db,
             self.filters,
             upper=anchors.keys[k],
             lower=lower,
@@ -254,8 +254,3 @@ class ReferralLog:
             self._stopped = True
             if self._conn is not None:
                 self._conn.interrupt()
-
-    def count(self) -> int:
-        """What the export would count for the same filters (for checks and tests)."""
-        self._allowed()
-        return export_repo.count_referrals(self.ctx.db.conn, self.filters)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from loket.db.connection import Database
 from loket.db.exports import _REFERRAL_FROM, Filters
 
 Key = tuple[str, int]  # (referral.created_at, referral.rowid)
@@ -102,8 +103,15 @@ LIMIT :limit
     return sql, {**params, **bparams, "limit": limit}
 
 
+def _all(source: Database | sqlite3.Connection, sql: str, params: dict) -> list:
+    """Through the app's Database (its lock) or on a connection of one's own."""
+    if isinstance(source, Database):
+        return source.all(sql, params)
+    return source.execute(sql, params).fetchall()
+
+
 def rows(
-    conn: sqlite3.Connection,
+    source: Database | sqlite3.Connection,
     filters: Filters,
     *,
     upper: Key | None = None,
@@ -113,16 +121,16 @@ def rows(
     """At most `limit` rows from `upper` (inclusive; None: the newest) down to `lower`
     (exclusive; None: the oldest).  Columns: ROW_COLUMNS."""
     sql, params = rows_sql(filters, upper=upper, lower=lower, limit=limit)
-    return conn.execute(sql, params).fetchall()
+    return _all(source, sql, params)
 
 
 def rows_after(
-    conn: sqlite3.Connection, filters: Filters, after: Key | None, *, limit: int
+    source: Database | sqlite3.Connection, filters: Filters, after: Key | None, *, limit: int
 ) -> list[tuple]:
     """The next `limit` rows after the row with key `after` (keyset paging; None: from the
     newest)."""
     sql, params = rows_sql(filters, upper=after, limit=limit, upper_included=False)
-    return conn.execute(sql, params).fetchall()
+    return _all(source, sql, params)
 
 
 def anchors_sql(filters: Filters) -> tuple[str, dict]:

@@ -146,10 +146,12 @@ class ReferralLogModel(QAbstractTableModel):
         log, generation = self.log, self._generation
         relay = _Relay()
         relay.first_page.connect(self._first_page)
+        # The callbacks hold the relay too: they are let go on the UI thread, after the
+        # worker has let go of its own reference, so the relay is never deleted there.
         run_in_background(
             lambda: log.scan(lambda rows: relay.first_page.emit(generation, rows)),
-            lambda anchors: self._scanned(generation, anchors),
-            lambda err: self._scan_failed(generation, err),
+            lambda anchors, relay=relay: self._scanned(generation, anchors),
+            lambda err, relay=relay: self._scan_failed(generation, err),
         )
 
     def row(self, row: int) -> LogRow | None:

@@ -211,9 +211,7 @@ def get_service(ctx: Context, service_id: str) -> ServiceDetail:
         ),
         phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
         schedules=_schedules(db, service_id),
-        required_documents=[
-            d["document"] for d in repo.children(db, "required_document", "service_id", service_id)
-        ],
+        required_documents=repo.required_documents(db, service_id),
         locations=locations,
     )
 

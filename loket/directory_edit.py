@@ -60,9 +60,6 @@ def service_edit(ctx: Context, service_id: str) -> ServiceEdit:
     row = repo.get(db, "service", service_id)
     if row is None:
         raise NotFound(_("This service is not in the directory."))
-    kids = lambda table, key: [  # noqa: E731
-        r[key] for r in repo.children(db, table, "service_id", service_id)
-    ]
     return ServiceEdit(
         id=row["id"],
         organization_id=row["organization_id"],
@@ -85,8 +82,8 @@ def service_edit(ctx: Context, service_id: str) -> ServiceEdit:
             for r in repo.children(db, "service_language", "service_id", service_id)
             if r["location_id"] is None
         ),
-        phones=kids("phone", "number"),
-        required_documents=kids("required_document", "document"),
+        phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
+        required_documents=repo.required_documents(db, service_id),
         location_ids=[r["id"] for r in repo.service_locations(db, service_id)],
         schedules=directory_schedule.stored(db, service_id),
     )

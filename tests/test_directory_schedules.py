@@ -280,3 +280,20 @@ def test_locations_offered_to_a_service(editor, db):
     offered = directory.locations(editor, org, [foreign])
     assert {loc.id for loc in offered} == own | {foreign}
     assert all(loc.city for loc in offered)
+
+
+def test_documents_keep_the_order_they_were_typed_in(editor, sid):
+    papers = [f"Document {c}" for c in "QWERTYUIOPASDFGH"]  # many in the same millisecond
+    edit = dataclasses.replace(directory.service_edit(editor, sid), required_documents=papers)
+    directory.save_service(editor, edit)
+    assert directory.service_edit(editor, sid).required_documents == papers
+    assert directory.get_service(editor, sid).required_documents == papers
+
+
+def test_a_status_hsds_does_not_know_is_refused(editor, db, sid):
+    before = snapshot(db)
+    edit = dataclasses.replace(directory.service_edit(editor, sid), status="closed forever")
+    with pytest.raises(ValidationError) as caught:
+        directory.save_service(editor, edit)
+    assert set(caught.value.errors) == {"status"}
+    assert snapshot(db) == before

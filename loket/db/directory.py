@@ -248,6 +248,15 @@ def search_count(
     )
 
 
+def required_documents(db: Database, service_id: str) -> list[str]:
+    """In the order they were entered, as the letter lists them (loket.db.letters)."""
+    rows = db.all(
+        "SELECT document FROM required_document WHERE service_id = ? ORDER BY created_at, rowid",
+        (service_id,),
+    )
+    return [r["document"] for r in rows]
+
+
 def location_choices(
     db: Database, organization_id: str | None, include: list[str]
 ) -> list[sqlite3.Row]:

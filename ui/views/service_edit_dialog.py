@@ -117,7 +117,7 @@ class ServiceEditDialog(QDialog):
         self.status = QComboBox(box)
         for code, label in status_labels().items():
             self.status.addItem(label, code)
-        self.status.setCurrentIndex(max(0, self.status.findData(s.status)))
+        self.status.setCurrentIndex(max(0, self.status.findData(s.status)))  # CHECKed in SQL
         self._field(form, box, "status", self.status, _("Status"))
         self.description = _multi_line(box, s.description, 4)
         self._field(form, box, "description", self.description, _("Description"))
@@ -230,7 +230,7 @@ class ServiceEditDialog(QDialog):
         self.fields[key] = field
         return field
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def sizeHint(self) -> QSize:
         """Big enough to show the whole form; `_good_size` fits it to the screen."""
         hint = super().sizeHint()
         body = self.scroll.widget().sizeHint()

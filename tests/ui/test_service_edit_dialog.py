@@ -202,10 +202,16 @@ def test_rows_are_added_and_removed_with_the_keyboard(qtbot, chef, sid):
     dialog = open_dialog(qtbot, chef, sid)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.resize(800, 400)  # the hours are below the fold
     dialog.schedule.add_button.setFocus()
+    dialog.scroll.verticalScrollBar().setValue(0)
+    QApplication.processEvents()
+    assert dialog.schedule.add_button.visibleRegion().isEmpty()
     QTest.keyClick(dialog.schedule.add_button, Qt.Key.Key_Space)
     assert len(dialog.schedule.rows) == 1
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.schedule.rows[0].days)
+    # ... and the form scrolls to the new row
+    qtbot.waitUntil(lambda: not dialog.schedule.rows[0].days.visibleRegion().isEmpty())
     dialog.schedule.add_row()
     row = dialog.schedule.rows[0]
     assert row.remove.accessibleName() == "Rij 1 verwijderen"

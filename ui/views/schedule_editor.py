@@ -8,8 +8,15 @@ its row, as the other fields of the form do.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from loket.directory_schedule import ScheduleEdit, ScheduleProblem, format_days, parse_days
 from loket.i18n import _
@@ -28,7 +35,6 @@ class ScheduleRow:
         self.opens = QLineEdit(item.opens_at, parent)
         self.closes = QLineEdit(item.closes_at, parent)
         self.note = QLineEdit(item.description, parent)
-        self.note.setProperty("i18n_data", True)  # what staff typed
         self.days.setPlaceholderText(format_days(["MO", "TU", "WE", "TH", "FR"]))
         self.opens.setPlaceholderText("09:00")
         self.closes.setPlaceholderText("17:00")
@@ -130,7 +136,7 @@ class ScheduleEditor(QWidget):
         self.rows.append(row)
         self._relayout()
         if focus:
-            row.days.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus(row.days)
         return row
 
     def remove_row(self, row: ScheduleRow) -> None:
@@ -141,8 +147,20 @@ class ScheduleEditor(QWidget):
         row.delete()
         self._relayout()
         # the keyboard stays where the row was: the next row, else the Add button
-        target = self.rows[index].days if index < len(self.rows) else self.add_button
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus(self.rows[index].days if index < len(self.rows) else self.add_button)
+
+    def _focus(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:  # the form scrolls: bring the field into view once laid out
+            QTimer.singleShot(0, parent, lambda: self._show(parent, widget))
+
+    def _show(self, scroll: QScrollArea, widget: QWidget) -> None:
+        alive = [w for row in self.rows for w in row.edits()] + [self.add_button]
+        if widget in alive:  # not a row removed in the meantime
+            scroll.ensureWidgetVisible(widget)
 
     def _relayout(self) -> None:
         for i, row in enumerate(self.rows):

@@ -153,6 +153,16 @@ def test_pages_cover_the_log_in_order_without_gaps_or_duplicates(ldb, page_size)
         assert keyset == expected
 
 
+def test_pages_of_one_row(ldb):
+    log = referral_log.open_log(
+        _sup(ldb), date_from="2026-04-01", date_to="2026-06-30", status="sent", page_size=1
+    )
+    anchors = log.scan()
+    expected = _expected_keys(ldb, log.filters)
+    assert 10 < anchors.total == len(expected) == anchors.pages
+    assert [r.key for r in _all_pages(log, anchors)] == expected
+
+
 def test_ties_on_created_at_cross_page_boundaries(ldb):
     log = referral_log.open_log(_sup(ldb), date_from=ALL[0], date_to=ALL[1], page_size=7)
     anchors = log.scan()

@@ -134,14 +134,19 @@ def rows_after(
 
 
 def anchors_sql(filters: Filters) -> tuple[str, dict]:
+    """Every `every`-th key, and the last row's number: the total.  (lead() finds the last
+    row in the same pass; counting below the last anchor instead walks every older
+    referral outside the period: 9 s of 10 for three months of a million.)"""
     where, params = filters.referral_where()
     sql = f"""
-SELECT created_at, rid FROM (
+SELECT created_at, rid, n FROM (
   SELECT r.created_at, r.rowid AS rid,
-    row_number() OVER (ORDER BY r.created_at DESC, r.rowid DESC) AS n
+    row_number() OVER w AS n,
+    lead(r.rowid) OVER w IS NULL AS last
   {_REFERRAL_FROM}
   WHERE {where}
-) WHERE n % :every = 1
+  WINDOW w AS (ORDER BY r.created_at DESC, r.rowid DESC)
+) WHERE (n - 1) % :every = 0 OR last
 ORDER BY n
 """
     return sql, {**params}
@@ -151,25 +156,21 @@ def anchors(conn: sqlite3.Connection, filters: Filters, every: int) -> tuple[int
     """(total, keys): keys[k] is the key of row k * every (0-based) of the log.
 
     The planner picks the cheapest way to the selected referrals (for a short period: the
-    visits of those days) and sorts only what it selected; the last partial page is then
-    counted from its key.  `conn.interrupt()` from another thread stops it."""
+    visits of those days) and sorts only what it selected, inside SQLite: Python sees one
+    row in `every`.  `conn.interrupt()` from another thread stops it."""
     sql, params = anchors_sql(filters)
     cur = conn.execute(sql, {**params, "every": every})
     keys: list[Key] = []
+    total = 0
     try:
         while batch := cur.fetchmany(1000):
-            keys.extend((at, rowid) for at, rowid in batch)
+            for at, rowid, n in batch:
+                if (n - 1) % every == 0:
+                    keys.append((at, rowid))
+                total = n
     finally:
         cur.close()
-    if not keys:
-        return 0, []
-    where, wparams = filters.referral_where()
-    bounds, bparams = _bounds(keys[-1], None)
-    last = conn.execute(
-        f"SELECT count(*) {_BY_KEY_FROM} WHERE {where} AND {' AND '.join(bounds)}",
-        {**wparams, **bparams},
-    ).fetchone()[0]
-    return (len(keys) - 1) * every + last, keys
+    return total, keys
 
 
 def query_plan(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:

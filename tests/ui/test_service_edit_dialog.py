@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog
 
 from loket import directory, i18n, i18n_tools
 from loket.directory import ScheduleEdit
@@ -182,6 +182,11 @@ def test_new_service_with_opening_hours(qtbot, chef, db):
     dialog.organisation.setCurrentIndex(dialog.organisation.findText("Gemeente Zwolle"))
     location_ids = set(dialog.locations)
     assert location_ids  # the municipality's own addresses can be ticked
+    QApplication.processEvents()
+    shown = [b for b in dialog.locations_box.findChildren(QCheckBox) if b.isVisibleTo(dialog)]
+    assert sorted(b.text() for b in shown) == sorted(
+        b.text() for b in dialog.locations.values()
+    )  # the first organisation's addresses are gone at once
     dialog.name.setText("Voedselbank-loket")
     dialog.place.setText("Zwolle")
     dialog.needs["debts"].setChecked(True)

@@ -255,6 +255,7 @@ class ServiceEditDialog(QDialog):
             ticked = set(self.stored.location_ids)
         for box in self.locations.values():
             self.locations_layout.removeWidget(box)
+            box.hide()  # at once: deleteLater() waits for the event loop
             box.deleteLater()
         self.locations = {}
         org = self.organisation.currentData() if self.is_new else self.stored.organization_id

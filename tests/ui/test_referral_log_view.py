@@ -88,6 +88,8 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     # Export… opens the export dialog with the filters on screen
     _set_period(view, "2026-01-01", "2026-03-31")
     view.desk.setCurrentIndex(view.desk.findData("ZWL"))
+    view.partner.setCurrentIndex(2)
+    view.need.setCurrentIndex(1)
     view.export_button.click()
     dialog = view.export_dialog
     qtbot.addWidget(dialog)
@@ -96,6 +98,8 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     assert dialog.date_to.date().toString("yyyy-MM-dd") == "2026-03-31"
     assert dialog.desk.currentData() == "ZWL"
     assert dialog.status_filter.currentData() == "completed"
+    assert dialog.partner.currentData() == view.partner.currentData() is not None
+    assert dialog.need.currentData() == view.need.currentData() is not None
     dialog.reject()
     view.model.close()
     wait_for_all()

@@ -327,3 +327,19 @@ def test_edit_from_the_directory_view(qtbot, chef, sid, monkeypatch):
     monkeypatch.setattr(ServiceEditDialog, "exec", add_hours)
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     assert "ma–vr 09:00–17:00" in view.detail.toPlainText()
+
+
+def test_a_service_removed_meanwhile_is_not_opened(qtbot, chef, sid, db, monkeypatch):
+    from loket.db import directory as repo
+
+    view = DirectoryView(chef)
+    qtbot.addWidget(view)
+    view.show()
+    view.table.selectRow(view.model.find_row(lambda item: item.id == sid))
+    total = view.model.total
+    repo.delete(db, "service", sid)  # a partner import removed it
+    opened = []
+    monkeypatch.setattr(ServiceEditDialog, "exec", lambda dialog: opened.append(dialog))
+    qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
+    assert opened == []
+    assert view.model.total == total - 1

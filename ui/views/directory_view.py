@@ -27,6 +27,7 @@ from loket import directory
 from loket.context import Context
 from loket.directory import ServiceDetail
 from loket.directory_schedule import format_days
+from loket.errors import NotFound
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from loket.routing import language_name
@@ -228,8 +229,14 @@ class DirectoryView(View):
         self.stale_chip.setVisible(bool(words))
 
     def edit_selected(self) -> None:
-        if self._current is not None:
-            self._run_dialog(ServiceEditDialog(self.ctx, self._current, self._need_labels(), self))
+        if self._current is None:
+            return
+        try:
+            dialog = ServiceEditDialog(self.ctx, self._current, self._need_labels(), self)
+        except NotFound:  # removed meanwhile (an import): show the list as it is now
+            self.refresh()
+            return
+        self._run_dialog(dialog)
 
     def new_service(self) -> None:
         self._run_dialog(ServiceEditDialog(self.ctx, None, self._need_labels(), self))

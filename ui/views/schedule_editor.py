@@ -74,6 +74,11 @@ class ScheduleRow:
         }
         for key, widget in self.widgets().items():
             widget.setAccessibleName(names[key].format(row=row))
+        self.days.setToolTip(
+            _("For example {range} or {days}").format(
+                range=format_days(["MO", "TU", "WE", "TH", "FR"]), days=format_days(["TU", "TH"])
+            )
+        )
         self.remove.setText(_("Remove"))
         self.remove.setAccessibleName(_("Remove row {row}").format(row=row))
         self.error.setAccessibleName(_("Problem in row {row}").format(row=row))

@@ -106,8 +106,8 @@ def parse_days(text: str) -> list[str]:
         codes = [lookup.get(e.casefold().rstrip("."), e) for e in ends]
         if len(codes) == 2 and codes[0] in DAYS and codes[1] in DAYS:
             first, last = DAYS.index(codes[0]), DAYS.index(codes[1])
-            if first <= last:
-                codes = list(DAYS[first : last + 1])
+            week = DAYS[first:] + DAYS[:first]  # "za-ma" runs over the weekend
+            codes = list(week[: (last - first) % len(DAYS) + 1])
         out.extend(c for c in codes if c)
     return list(dict.fromkeys(out))
 

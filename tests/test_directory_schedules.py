@@ -209,6 +209,8 @@ def test_days_typed_in_the_ui_language():
     assert directory_schedule.parse_days("ma t/m wo, za") == ["MO", "TU", "WE", "SA"]
     assert directory_schedule.parse_days("Dinsdag donderdag") == ["TU", "TH"]
     assert directory_schedule.parse_days("ma, xy") == ["MO", "xy"]
+    assert directory_schedule.parse_days("za-ma") == ["SA", "SU", "MO"]
+    assert directory_schedule.parse_days("di - di") == ["TU"]
     assert directory_schedule.format_days(["MO", "TU", "WE", "FR"]) == "ma–wo, vr"
     assert directory_schedule.format_days("SA,SU") == "za, zo"
     i18n.set_language("en")

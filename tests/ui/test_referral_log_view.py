@@ -77,6 +77,7 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     _set_period(view, "2026-06-01", "2026-05-01")
     view.show_button.click()
     assert view.message.text() == _("The end date lies before the start date.")
+    assert view.message.isVisible()
     assert view.model.total == expected and _opened(ldb) == 2
 
     # F5 reads the same log again
@@ -84,6 +85,7 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     qtbot.keyClick(view.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
     assert _opened(ldb) == 3 and view.model.filters.status == "completed"
+    assert not view.message.isVisible()  # F5 read the log: the message went
 
     # Export… opens the export dialog with the filters on screen
     _set_period(view, "2026-01-01", "2026-03-31")

@@ -66,6 +66,20 @@ def configure_table(table: QTableView) -> None:
     columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     columns.setDefaultSectionSize(table.fontMetrics().averageCharWidth() * 16)
     columns.setStretchLastSection(True)
+    fit_headers(table)
+
+
+def fit_headers(table: QTableView) -> None:
+    """Each column as wide as its header text (ten columns; the rows are never measured)."""
+    model = table.model()
+    if model is None:
+        return
+    columns = table.horizontalHeader()
+    metrics = columns.fontMetrics()
+    for c in range(model.columnCount()):
+        text = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+        wanted = metrics.horizontalAdvance(text) + 3 * metrics.averageCharWidth()
+        columns.resizeSection(c, max(columns.defaultSectionSize(), wanted))
 
 
 class ReferralLogView(View):
@@ -130,6 +144,7 @@ class ReferralLogView(View):
         self.message.setObjectName("logMessage")
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
+        self.message.setVisible(False)  # shown only with something to say
         self.model = ReferralLogModel(ctx, self)
         self.model.ready.connect(self._update_count)
         self.model.failed.connect(self._failed)
@@ -208,6 +223,7 @@ class ReferralLogView(View):
         self.count_label.setAccessibleName(_("Number of referrals"))
         self.message.setAccessibleName(_("Message"))
         self.model.retranslate()
+        fit_headers(self.table)
         self._update_count()
 
     # -- filters and loading --------------------------------------------------------------
@@ -229,7 +245,7 @@ class ReferralLogView(View):
         """Show the log for the filters on screen; a bad filter gets the export's message
         and leaves the table as it was."""
         if not self.ctx.can(PERMISSION):
-            self.message.setText(_("The referral log is for supervisors."))
+            self._say(_("The referral log is for supervisors."))
             return
         filters = self.filters()
         try:
@@ -243,7 +259,7 @@ class ReferralLogView(View):
                 status=filters.status,
             )
         except ValidationError as err:
-            self.message.setText(" ".join(err.errors.values()))
+            self._say(" ".join(err.errors.values()))
             return
         self._load(filters)
 
@@ -252,11 +268,11 @@ class ReferralLogView(View):
         self._load(self.model.filters if self.loaded else self.filters())
 
     def _load(self, filters: Filters) -> None:
-        self.message.setText("")
+        self._say("")
         try:
             self.model.set_filters(filters)
         except LoketError as err:
-            self.message.setText(str(err))
+            self._say(str(err))
             return
         self.loaded = True
         self._update_count()
@@ -272,8 +288,12 @@ class ReferralLogView(View):
                 ngettext("{n} referral", "{n} referrals", total).format(n=format_count(total))
             )
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     def _failed(self, message: str) -> None:
-        self.message.setText(message)
+        self._say(message)
         self._update_count()
 
     def keyPressEvent(self, event) -> None:

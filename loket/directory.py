@@ -274,12 +274,9 @@ def cities(ctx: Context) -> list[str]:
 
 
 def need_labels(ctx: Context) -> dict[str, str]:
-    """Need code -> label in the UI language (Dutch labels for nl, English otherwise)."""
-    from loket import i18n
+    """Need code -> label in the UI language (Dutch from the database; other languages
+    through the ui catalogue, so an Arabic UI shows Arabic needs)."""
     from loket.db import reference
+    from loket.reference_labels import label
 
-    use_nl = i18n.language() == "nl"
-    return {
-        r["code"]: (r["label_nl"] if use_nl else r["label_en"])
-        for r in reference.codes(ctx.db, "need")
-    }
+    return {r["code"]: label(r) for r in reference.codes(ctx.db, "need")}

@@ -208,3 +208,28 @@ def test_a_model_deleted_while_counting_ignores_the_late_count(qtbot, ldb, monke
     release.set()
     wait_for_all()
     qtbot.wait(10)  # the late results are delivered here, to nothing
+
+
+def test_needs_are_words_in_the_ui_language(qtbot, model, ldb):  # noqa: F811
+    """The export keeps the codes (debts, housing); the screen shows the needs' names, in
+    the UI language, with the whole text in the tooltip."""
+    from loket import i18n
+    from loket.db import reference
+
+    language = i18n.language()
+    col = mod.SHOWN.index("needs")
+    labels_nl = {r["code"]: r["label_nl"] for r in reference.codes(ldb, "need")}
+    try:
+        i18n.set_language("nl")
+        _load(qtbot, model, Filters(*ALL))
+        row = next(r for r in range(model.rowCount()) if model.row(r).needs)
+        codes = [c.strip() for c in model.row(row).needs.split(",")]
+        assert _cell(model, row, col) == ", ".join(labels_nl[c] for c in codes)
+        tip = model.data(model.index(row, col), mod.Qt.ItemDataRole.ToolTipRole)
+        assert tip == _cell(model, row, col)
+        i18n.set_language("en")
+        model.retranslate()
+        english = {r["code"]: r["label_en"] for r in reference.codes(ldb, "need")}
+        assert _cell(model, row, col) == ", ".join(english[c] for c in codes)
+    finally:
+        i18n.set_language(language)

@@ -31,7 +31,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from loket import referral_log
+from loket import directory, referral_log
 from loket.context import Context
 from loket.db.exports import Filters
 from loket.export_formats import COLUMNS
@@ -46,7 +46,14 @@ Index = QModelIndex | QPersistentModelIndex
 MAX_PAGES = 100
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 # Qt asks a cell for a dozen roles each time it paints it; all but these get None at once.
-_TEXT_ROLES = frozenset({int(_DISPLAY), int(Qt.ItemDataRole.AccessibleTextRole)})
+# The tooltip shows a cell cut off by its column (needs, partner, service) in full.
+_TEXT_ROLES = frozenset(
+    {
+        int(_DISPLAY),
+        int(Qt.ItemDataRole.AccessibleTextRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+    }
+)
 SHOWN = (
     "visit_date",
     "desk",
@@ -69,7 +76,10 @@ class _Relay(QObject):
     first_page = Signal(int, object)
 
 
-def _cell(row: LogRow, key: str) -> str:
+def _cell(row: LogRow, key: str, need_labels: dict[str, str]) -> str:
+    if key == "needs":  # the export's codes, "debts, housing", as words in the UI language
+        codes = [c.strip() for c in (row.needs or "").split(",") if c.strip()]
+        return ", ".join(need_labels.get(c, c) for c in codes)
     if key in ("visit_date", "follow_up_date"):
         return format_day(getattr(row, key))
     if key == "status":
@@ -99,6 +109,7 @@ class ReferralLogModel(QAbstractTableModel):
         self._text: dict[int, tuple[list[LogRow], list[tuple[str, ...] | None]]] = {}
         self._rows = 0
         self._scanning = False
+        self._labels: dict[str, str] | None = None  # need code -> label, in the UI language
 
     # -- public -----------------------------------------------------------------------------
     @property
@@ -160,9 +171,15 @@ class ReferralLogModel(QAbstractTableModel):
         rows = self._page(page)
         return rows[offset] if offset < len(rows) else None
 
+    def _need_labels(self) -> dict[str, str]:
+        if self._labels is None:
+            self._labels = directory.need_labels(self.ctx)
+        return self._labels
+
     def retranslate(self) -> None:
-        """The language changed: statuses, handovers and headers are shown anew."""
+        """The language changed: statuses, needs, handovers and headers are shown anew."""
         self._text.clear()
+        self._labels = None
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, len(SHOWN) - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(SHOWN) - 1)
@@ -314,7 +331,8 @@ class ReferralLogModel(QAbstractTableModel):
             return ""  # removed since the count (retention): an empty row until F5
         shown = cells[offset]
         if shown is None:
-            shown = cells[offset] = tuple(_cell(rows[offset], key) for key in SHOWN)
+            labels = self._need_labels()
+            shown = cells[offset] = tuple(_cell(rows[offset], key, labels) for key in SHOWN)
         return shown[index.column()]
 
     def headerData(

@@ -34,7 +34,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
 from ui.models.counter_models import babel_locale
-from ui.models.referral_log_model import ReferralLogModel
+from ui.models.referral_log_model import SHOWN, ReferralLogModel
 from ui.views.base import View, plain_label
 
 PERMISSION = Permission.EXPORT_PSEUDONYMISED
@@ -64,22 +64,42 @@ def configure_table(table: QTableView) -> None:
     rows.setVisible(False)
     columns = table.horizontalHeader()
     columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    columns.setDefaultSectionSize(table.fontMetrics().averageCharWidth() * 16)
-    columns.setStretchLastSection(True)
+    columns.setDefaultSectionSize(table.fontMetrics().averageCharWidth() * 12)
+    columns.setStretchLastSection(False)
     fit_headers(table)
 
 
+# How many characters a column usually needs (the rows are never measured); partner and
+# service share the room that is left.
+_CHARS = {
+    "visit_date": 11,
+    "desk": 5,
+    "staff": 16,
+    "needs": 26,
+    "handover": 6,
+    "status": 13,
+    "follow_up_date": 11,
+    "visitor": 17,
+}
+_STRETCH = ("partner", "service")
+
+
 def fit_headers(table: QTableView) -> None:
-    """Each column as wide as its header text (ten columns; the rows are never measured)."""
+    """Each column as wide as its header text or its usual contents, whichever is wider;
+    partner and service stretch (ten columns; the rows are never measured)."""
     model = table.model()
     if model is None:
         return
     columns = table.horizontalHeader()
     metrics = columns.fontMetrics()
-    for c in range(model.columnCount()):
+    char = metrics.averageCharWidth()
+    for c, key in enumerate(SHOWN[: model.columnCount()]):
+        if key in _STRETCH:
+            columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            continue
         text = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-        wanted = metrics.horizontalAdvance(text) + 3 * metrics.averageCharWidth()
-        columns.resizeSection(c, max(columns.defaultSectionSize(), wanted))
+        wanted = max(metrics.horizontalAdvance(text) + 3 * char, _CHARS.get(key, 12) * char)
+        columns.resizeSection(c, wanted)
 
 
 class ReferralLogView(View):

@@ -264,11 +264,33 @@ def test_the_letter_prints_the_hours_and_documents_as_edited(editor, db, sid):
     seen = visit(desk, person.id, needs=("low_literacy",))
     referrals.propose(desk, seen.id, sid)
     (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
-    assert [(s.byday, s.opens_at, s.closes_at) for s in partner.schedules] == [
-        ("MO,TU,TH", "09:00", "12:30"),
-        ("TH", "13:00", "17:00"),
+    assert [(s.byday, s.opens_at, s.closes_at, s.note) for s in partner.schedules] == [
+        ("MO,TU,TH", "09:00", "12:30", ""),
+        ("TH", "13:00", "17:00", "alleen op afspraak"),
     ]
     assert partner.documents == ["Identiteitsbewijs"]
+    # The note is printed with its hours, in the Dutch and in the visitor's version.
+    from loket.letters import catalogue, service, templates
+
+    def facts(blocks):
+        for b in blocks:
+            yield from facts(b.children)
+            if b.kind == "fact":
+                yield b.text
+
+    data = gather(db, seen.id, letter_date=date(2026, 11, 28))
+    for lang in ("nl", "ar"):
+        blocks = templates.section_blocks(
+            service.get_template("verwijzing"),
+            data,
+            catalogue.load(lang),
+            display_lang=lang,
+            bilingual=True,
+        )
+        hours = next(text for text in facts(blocks) if "13:00" in text)
+        assert "17:00" in hours.splitlines()[-1]
+        assert hours.splitlines()[-1].endswith("(alleen op afspraak)")
+        assert "(" not in hours.splitlines()[0]  # no note, no brackets
 
 
 def test_locations_offered_to_a_service(editor, db):

@@ -17,6 +17,7 @@ class Schedule:
     byday: str
     opens_at: str
     closes_at: str
+    note: str = ""  # staff's note on these hours ("alleen op afspraak"), Dutch directory data
 
 
 @dataclass
@@ -102,7 +103,12 @@ def gather(
                 address_lines=_address(loc),
                 phones=list(dict.fromkeys(phones))[:2],
                 schedules=[
-                    Schedule(s["byday"] or "", s["opens_at"] or "", s["closes_at"] or "")
+                    Schedule(
+                        s["byday"] or "",
+                        s["opens_at"] or "",
+                        s["closes_at"] or "",
+                        (s["description"] or "").strip(),
+                    )
                     for s in repo.schedules(db, r["service_id"], loc_id)
                     if s["opens_at"] and s["closes_at"]
                 ],

@@ -124,6 +124,9 @@ def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> l
     if p.schedules:
         lines = [
             t(HOURS, days=format_days(s.byday, cat.lang), opens=s.opens_at, closes=s.closes_at)
+            # the note ("alleen op afspraak") as directory data: translated when the
+            # letter catalogue knows it, like the documents to bring
+            + (f" ({cat.optional(s.note)})" if s.note else "")
             for s in p.schedules
         ]
         facts.append(Block("fact", "\n".join(lines), t(OPEN), icon="time"))

@@ -40,6 +40,7 @@ directory (loket.directory, loket.directory_io)
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
                             desk.update (its phone number, loket.letters.contact)
 exports (loket.exports)     export.referrals (detail: format, rows, identifiable, reason)
+referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
 accounts and settings (loket.accounts, loket.settings, loket.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update
   staff.password_reset / staff.password_change ('failed' when the old password was wrong)

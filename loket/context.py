@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from loket.db.connection import Database
 from loket.errors import PermissionDenied
 from loket.i18n import _
-from loket.model import Desk, Staff
 from loket.permissions import Permission, allowed
+
+if TYPE_CHECKING:  # only named here; the app's first window does not need the model module
+    from loket.model import Desk, Staff
 
 
 @dataclass

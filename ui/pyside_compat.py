@@ -14,10 +14,18 @@ the bug and that the guard holds.
 
 from __future__ import annotations
 
-import ctypes
+import struct
 import sys
+from _ctypes import _SimpleCData
 
 _HEADROOM = 1 << 48  # far more void calls than a process can make
+
+
+class _RefCount(_SimpleCData):
+    """ob_refcnt (a Py_ssize_t, pointer-sized).  Made from `_ctypes` itself: the `ctypes`
+    package would add ~3 ms to every start for this one field."""
+
+    _type_ = "q" if struct.calcsize("P") == 8 else "i"
 
 
 def guard_none_refcount() -> bool:
@@ -29,7 +37,7 @@ def guard_none_refcount() -> bool:
     # ob_refcnt is the first field of every object in a release build of CPython; True and
     # False lose references the same way (seen as "bool_dealloc" aborts)
     for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += _HEADROOM
+        _RefCount.from_address(id(singleton)).value += _HEADROOM
     sys._loket_none_guard = True
     return True
 

@@ -70,3 +70,47 @@ def test_collector_back_on_once_the_first_window_is_shown(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["0", "True", "True"]
+
+
+def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
+    """Start-up is measured against a bare Qt window (bench/bench_startup.py); these modules
+    once sat on its path and are needed only later (search, sign-in, backups, letters,
+    exports, the command line)."""
+    import os
+    import subprocess
+    import sys
+
+    later = [
+        "babel",
+        "ctypes",
+        "loket.backup",
+        "loket.cli.export",
+        "loket.drafts",
+        "loket.model",
+        "loket.search",
+        "reportlab",
+        "sqlite_utils",
+    ]
+    script = (
+        "import sys\n"
+        "from loket.cli import main\n"
+        "assert main(['--data-dir', sys.argv[1], '--exit-when-ready']) == 0\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_search_view_waits_as_long_as_the_search():
+    from loket import search
+    from ui.views import search_view
+
+    assert search_view.MIN_TEXT_QUERY == search.MIN_TEXT_QUERY

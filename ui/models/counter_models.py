@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from loket import i18n, search
+from loket import i18n
 from loket.i18n import _
+
+if TYPE_CHECKING:
+    from loket import search
 
 Index = QModelIndex | QPersistentModelIndex
 FSI, PDI = "\u2068", "\u2069"
@@ -162,6 +165,8 @@ class SearchResultsModel(PagedTableModel):
         return [_("Name"), _("Date of birth"), _("V-number"), _("Last visit")]
 
     def fetch_page(self, offset: int, limit: int) -> list[search.SearchResult]:
+        from loket import search  # loaded with the first search, not with the first window
+
         if not self.query.strip() or offset >= search.MAX_LIMIT:
             return []
         return search.search_visitors(self.ctx, self.query, offset + limit)[offset:]

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import search
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from loket.textfold import digits
@@ -28,6 +27,9 @@ from ui.models.counter_models import SearchResultsModel
 from ui.views.base import View, plain_label
 
 DEBOUNCE_MS = 120
+# loket.search.MIN_TEXT_QUERY (a test keeps them equal): the search code itself loads with
+# the first search, not with the first window.
+MIN_TEXT_QUERY = 2
 
 
 class SearchView(View):
@@ -177,7 +179,7 @@ class SearchView(View):
         n = self.model.rowCount()
         if not text:
             msg = _("Type a name, V-number, BSN, date of birth or phone number.")
-        elif n == 0 and len(text) < search.MIN_TEXT_QUERY and not digits(text):
+        elif n == 0 and len(text) < MIN_TEXT_QUERY and not digits(text):
             msg = _("Type at least two letters.")
         elif n == 0:
             msg = _("No visitor found. Press Ctrl+N to register a new visitor.")
@@ -242,6 +244,8 @@ def prefill_from_query(query: str) -> dict:
     text = query.strip()
     if not text:
         return {}
+    from loket import search
+
     iso = search.as_iso_date(text)
     if iso is not None:
         return {"date_of_birth": text}

@@ -40,9 +40,14 @@ class Figure:
     goal: str = ""  # e.g. "ratio <= 1.5" or "<= 16 ms"
     met: bool | None = None
     note: str = ""
+    # Set when the ratio is not value / baseline: e.g. the median of paired ratios, each of a
+    # run and its baseline measured back to back (the medians of each side then only shown).
+    paired_ratio: float | None = None
 
     @property
     def ratio(self) -> float | None:
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         if self.value is None or not self.baseline:
             return None
         return self.value / self.baseline

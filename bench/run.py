@@ -38,8 +38,9 @@ from bench.common import (
 WHY_NOT = {
     "Start-up": (
         "The measured path does no full-table work (the figure is the same on 100,000 and "
-        "1,000,000 visitors); ReportLab, Babel, sqlite-utils, the backup code, the command-line parser and "
-        "every view but the first load only when used; the garbage collector is off until the "
+        "1,000,000 visitors); ReportLab, Babel, sqlite-utils, the backup code, the "
+        "command-line parser and every view but the first load only when used; the garbage "
+        "collector is off until the "
         "first window is shown.  What is left beyond the bare window is work any real first "
         "screen needs: Qt's `Qt` namespace with its ~130 enums (~15 ms, paid by the first "
         "alignment, key or item role any module uses), the first text on screen (font set-up, "

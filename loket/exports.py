@@ -60,20 +60,23 @@ def _iso(value: date | str | None, field: str, errors: dict) -> str:
         return ""
 
 
-def _check(
-    ctx, *, date_from, date_to, fmt, out_path, desk_code, partner, need, status, delimiter
-) -> repo.Filters:
+def filter_problems(
+    ctx,
+    *,
+    date_from: date | str,
+    date_to: date | str,
+    desk_code: str | None = None,
+    partner: str | None = None,
+    need: str | None = None,
+    status: str | None = None,
+) -> tuple[repo.Filters, dict[str, str]]:
+    """The filters of an export or of the referral log on screen, and what is wrong with
+    them (field -> message; empty when nothing is): both check them the same way."""
     errors: dict[str, str] = {}
     start = _iso(date_from, "date_from", errors)
     end = _iso(date_to, "date_to", errors)
     if start and end and start > end:
         errors["date_to"] = _("The end date lies before the start date.")
-    if fmt not in FORMATS:
-        errors["format"] = _("Choose CSV, XLSX or PDF.")
-    if delimiter not in DELIMITERS:
-        errors["delimiter"] = _("The separator is ';' or ','.")
-    if not out_path or not Path(out_path).parent.is_dir():
-        errors["out"] = _("Choose a file in an existing folder.")
     if desk_code and reference.desk_by_code(ctx.db, desk_code) is None:
         errors["desk"] = _("There is no desk with code {code}.").format(code=desk_code)
     if partner and repo.partner_name(ctx.db, partner) is None:
@@ -82,9 +85,41 @@ def _check(
         errors["need"] = _("There is no need with code {code}.").format(code=need)
     if status and status not in STATUSES:
         errors["status"] = _("Unknown status {status}.").format(status=status)
+    filters = repo.Filters(
+        start, end, desk_code or None, partner or None, need or None, status or None
+    )
+    return filters, errors
+
+
+def check_filters(ctx, **filters) -> repo.Filters:
+    """The checked filters (see filter_problems); ValidationError naming every problem."""
+    checked, errors = filter_problems(ctx, **filters)
     if errors:
         raise ValidationError(errors)
-    return repo.Filters(start, end, desk_code or None, None, need or None, status or None)
+    return checked
+
+
+def _check(
+    ctx, *, date_from, date_to, fmt, out_path, desk_code, partner, need, status, delimiter
+) -> repo.Filters:
+    filters, errors = filter_problems(
+        ctx,
+        date_from=date_from,
+        date_to=date_to,
+        desk_code=desk_code,
+        partner=partner,
+        need=need,
+        status=status,
+    )
+    if fmt not in FORMATS:
+        errors["format"] = _("Choose CSV, XLSX or PDF.")
+    if delimiter not in DELIMITERS:
+        errors["delimiter"] = _("The separator is ';' or ','.")
+    if not out_path or not Path(out_path).parent.is_dir():
+        errors["out"] = _("Choose a file in an existing folder.")
+    if errors:
+        raise ValidationError(errors)
+    return filters
 
 
 def _is_set(cancel) -> bool:
@@ -141,14 +176,6 @@ def export_referrals(
         need=need,
         status=status,
         delimiter=delimiter,
-    )
-    filters = repo.Filters(
-        filters.date_from,
-        filters.date_to,
-        filters.desk_code,
-        partner or None,
-        filters.need,
-        filters.status,
     )
     target = Path(out_path)
     detail = {

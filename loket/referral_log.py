@@ -30,14 +30,11 @@ from datetime import date, timedelta
 from loket import audit
 from loket.clock import today as local_today
 from loket.db import exports as export_repo
-from loket.db import reference
 from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.db.referral_log import Key
-from loket.errors import ValidationError
 from loket.export_formats import pseudonymiser
-from loket.i18n import _
-from loket.overview import STATUSES
+from loket.exports import check_filters
 from loket.permissions import Permission
 
 # Rows per page: a screen shows ~25, so a scroll step reads one or two pages of 50 (~1 ms
@@ -92,45 +89,6 @@ def default_period(today: date | None = None) -> tuple[str, str]:
 def _days_in_month(year: int, month: int) -> int:
     nxt = date(year + month // 12, month % 12 + 1, 1)
     return (nxt - timedelta(days=1)).day
-
-
-def _iso(value: date | str | None, field: str, errors: dict) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        errors[field] = _("Fill in a date as YYYY-MM-DD.")
-        return ""
-
-
-def check_filters(
-    ctx,
-    *,
-    date_from: date | str,
-    date_to: date | str,
-    desk_code: str | None = None,
-    partner: str | None = None,
-    need: str | None = None,
-    status: str | None = None,
-) -> Filters:
-    """The filters as the export checks them, with the export's messages."""
-    errors: dict[str, str] = {}
-    start = _iso(date_from, "date_from", errors)
-    end = _iso(date_to, "date_to", errors)
-    if start and end and start > end:
-        errors["date_to"] = _("The end date lies before the start date.")
-    if desk_code and reference.desk_by_code(ctx.db, desk_code) is None:
-        errors["desk"] = _("There is no desk with code {code}.").format(code=desk_code)
-    if partner and export_repo.partner_name(ctx.db, partner) is None:
-        errors["partner"] = _("There is no partner with this id.")
-    if need and not export_repo.need_exists(ctx.db, need):
-        errors["need"] = _("There is no need with code {code}.").format(code=need)
-    if status and status not in STATUSES:
-        errors["status"] = _("Unknown status {status}.").format(status=status)
-    if errors:
-        raise ValidationError(errors)
-    return Filters(start, end, desk_code or None, partner or None, need or None, status or None)
 
 
 def open_log(

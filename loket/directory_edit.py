@@ -221,14 +221,18 @@ def save_service(ctx: Context, edit: ServiceEdit) -> str:
             list(dict.fromkeys(p.strip() for p in edit.phones)),
             {"type": "voice"},
         )
-        _sync(
-            db,
-            "required_document",
-            service_id,
-            "document",
-            list(dict.fromkeys(d.strip() for d in edit.required_documents if d.strip())),
-            {},
-        )
+        documents = list(dict.fromkeys(d.strip() for d in edit.required_documents if d.strip()))
+        _sync(db, "required_document", service_id, "document", documents, {})
+        if repo.required_documents(db, service_id) != documents:
+            # Letters list the papers in the order stored; staff moved lines: store anew.
+            for row in repo.children(db, "required_document", "service_id", service_id):
+                repo.delete(db, "required_document", row["id"])
+            for document in documents:
+                repo.upsert(
+                    db,
+                    "required_document",
+                    {"id": clock.new_id(), "service_id": service_id, "document": document},
+                )
         _sync(
             db,
             "service_at_location",

@@ -312,6 +312,14 @@ def test_documents_keep_the_order_they_were_typed_in(editor, sid):
     directory.save_service(editor, edit)
     assert directory.service_edit(editor, sid).required_documents == papers
     assert directory.get_service(editor, sid).required_documents == papers
+    # staff move lines: the letter follows the new order
+    moved = [*papers[5:], "Nieuw document", *papers[:5]]
+    directory.save_service(editor, dataclasses.replace(edit, required_documents=moved))
+    assert directory.service_edit(editor, sid).required_documents == moved
+    assert directory.get_service(editor, sid).required_documents == moved
+    before = snapshot(editor.db)  # saving the same order again changes nothing
+    directory.save_service(editor, dataclasses.replace(edit, required_documents=moved))
+    assert snapshot(editor.db)["required_document"] == before["required_document"]
 
 
 def test_a_status_hsds_does_not_know_is_refused(editor, db, sid):

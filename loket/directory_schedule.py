@@ -24,6 +24,7 @@ from loket.i18n import _, pgettext
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQ = "WEEKLY"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_MIDNIGHT = re.compile(r"^24[:.]00$")
 _SPLIT = re.compile(r"[,;/\s]+")
 _RANGE = re.compile(r"\s*(?:-|–|—|t/m|tot en met)\s*", re.IGNORECASE)
 
@@ -134,8 +135,13 @@ def format_days(days: list[str] | str | None) -> str:
     return ", ".join(parts)
 
 
-def _time(value: str) -> str | None:
-    match = _TIME.match(value.strip())
+def _time(value: str, *, closing: bool = False) -> str | None:
+    """ "9.00" -> "09:00"; None when it is not a time of day.  A closing time may be 24:00
+    (open until midnight), as in HSDS and ISO 8601."""
+    text = value.strip()
+    if closing and _MIDNIGHT.match(text):
+        return "24:00"
+    match = _TIME.match(text)
     return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
 
 
@@ -166,7 +172,7 @@ def problems(schedules: list[ScheduleEdit]) -> tuple[list[ScheduleEdit], list[Sc
             ).format(row=row, day=unknown[0], days=allowed)
             found.append(ScheduleProblem(row, "days", message))
             ok = False
-        opens, closes = _time(item.opens_at), _time(item.closes_at)
+        opens, closes = _time(item.opens_at), _time(item.closes_at, closing=True)
         if opens is None:
             message = _(
                 "Opening hours, row {row}: write the opening time as hours:minutes, e.g. 09:00."

@@ -128,6 +128,8 @@ def test_hours_tied_to_a_location_are_left_alone(editor, db, sid):
             "row 2: write the opening time as hours:minutes",
         ),
         ([ScheduleEdit(["MO"], "09:00", "25:00")], "closes_at", "row 1: write the closing time"),
+        ([ScheduleEdit(["MO"], "24:00", "24:00")], "opens_at", "row 1: write the opening time"),
+        ([ScheduleEdit(["MO"], "09:00", "24:30")], "closes_at", "row 1: write the closing time"),
         (
             [ScheduleEdit(["MO"], "13:00", "09:00")],
             "closes_at",
@@ -329,3 +331,13 @@ def test_a_status_hsds_does_not_know_is_refused(editor, db, sid):
         directory.save_service(editor, edit)
     assert set(caught.value.errors) == {"status"}
     assert snapshot(db) == before
+
+
+def test_open_until_midnight(editor, sid):
+    edit = dataclasses.replace(
+        directory.service_edit(editor, sid),
+        schedules=[ScheduleEdit(["FR", "SA"], "18:00", "24.00", "nachtopvang")],
+    )
+    directory.save_service(editor, edit)
+    (saved,) = directory.service_edit(editor, sid).schedules
+    assert (saved.days, saved.opens_at, saved.closes_at) == (["FR", "SA"], "18:00", "24:00")

@@ -11,11 +11,10 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -33,6 +32,7 @@ from loket.db.exports import Filters
 from loket.i18n import _
 from loket.permissions import Permission
 from ui.views.base import plain_label
+from ui.views.referral_filters import ReferralFilters
 from ui.workers import run_in_background
 
 FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF"))
@@ -42,11 +42,6 @@ class _Progress(QObject):
     """Lives on the UI thread; the worker emits, Qt queues the call to the UI thread."""
 
     moved = Signal(int, int)
-
-
-def _qdate(iso: str) -> QDate:
-    d = date.fromisoformat(iso)
-    return QDate(d.year, d.month, d.day)
 
 
 class ExportDialog(QDialog):
@@ -60,21 +55,19 @@ class ExportDialog(QDialog):
         self.running = False
         self._progress = _Progress(self)
         self._progress.moved.connect(self._moved)
-        choices = exports.filter_choices(ctx)
         today = date.today().isoformat()
         filters = filters or Filters(f"{date.today().year}-01-01", today)
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.date_from = QDateEdit(_qdate(filters.date_from), self)
-        self.date_to = QDateEdit(_qdate(filters.date_to), self)
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.desk = self._combo(choices.desks, filters.desk_code, data=True)
-        self.partner = self._combo(choices.partners, filters.partner, data=True)
-        self.need = self._combo(choices.needs, filters.need, data=True)
-        self.status_filter = self._combo(choices.statuses, filters.status)
+        self.filter_fields = ReferralFilters(
+            self, date_from=filters.date_from, date_to=filters.date_to
+        )
+        self.filter_fields.fill_from(ctx)
+        self.filter_fields.set_values(filters)
+        f = self.filter_fields
+        self.date_from, self.date_to = f.date_from, f.date_to
+        self.desk, self.partner, self.need, self.status_filter = f.desk, f.partner, f.need, f.status
         self.format = QComboBox(self)
         for code, label in FORMATS:
             self.format.addItem(label, code)
@@ -97,32 +90,10 @@ class ExportDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("exportReason")
         self.reason.setEnabled(False)
-        self.labels = {
-            k: QLabel(self)
-            for k in (
-                "from",
-                "to",
-                "desk",
-                "partner",
-                "need",
-                "status",
-                "format",
-                "delimiter",
-                "file",
-                "reason",
-            )
-        }
-        rows = (
-            ("from", self.date_from),
-            ("to", self.date_to),
-            ("desk", self.desk),
-            ("partner", self.partner),
-            ("need", self.need),
-            ("status", self.status_filter),
-            ("format", self.format),
-            ("delimiter", self.delimiter),
-        )
-        for key, widget in rows:
+        self.labels = dict(self.filter_fields.labels)
+        self.labels.update({k: QLabel(self) for k in ("format", "delimiter", "file", "reason")})
+        self.filter_fields.add_to_form(form)
+        for key, widget in (("format", self.format), ("delimiter", self.delimiter)):
             self.labels[key].setBuddy(widget)
             form.addRow(self.labels[key], widget)
         self.labels["file"].setBuddy(self.path)
@@ -159,27 +130,10 @@ class ExportDialog(QDialog):
         self._format_changed()
         self.retranslate_ui()
 
-    def _combo(self, items, current, *, data: bool = False) -> QComboBox:
-        box = QComboBox(self)
-        box.addItem("", None)
-        for value, label in items:
-            box.addItem(label if data else _(label), value)
-        if data:
-            box.setProperty("i18n_data", True)  # names from the database
-        if current is not None:
-            box.setCurrentIndex(max(0, box.findData(current)))
-        box._msgids = None if data else [label for _v, label in items]
-        return box
-
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Export the referral log"))
+        self.filter_fields.retranslate()
         texts = {
-            "from": _("&From"),
-            "to": _("&To"),
-            "desk": _("&Desk"),
-            "partner": _("&Partner"),
-            "need": _("&Need"),
-            "status": _("&Status"),
             "format": _("F&ormat"),
             "delimiter": _("&Separator (CSV)"),
             "file": _("F&ile"),
@@ -187,18 +141,6 @@ class ExportDialog(QDialog):
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
-        self.date_from.setAccessibleName(_("First visit date"))
-        self.date_to.setAccessibleName(_("Last visit date"))
-        for box, name, everything in (
-            (self.desk, _("Desk"), _("All desks")),
-            (self.partner, _("Partner"), _("All partners")),
-            (self.need, _("Need"), _("All needs")),
-            (self.status_filter, _("Status"), _("Every status")),
-        ):
-            box.setAccessibleName(name)
-            box.setItemText(0, everything)
-            for i, msgid in enumerate(box._msgids or [], start=1):
-                box.setItemText(i, _(msgid))
         self.format.setAccessibleName(_("Format"))
         self.delimiter.setAccessibleName(_("Separator"))
         self.delimiter.setItemText(0, _("Semicolon (;)"))
@@ -249,14 +191,9 @@ class ExportDialog(QDialog):
             return
         self.cancel_event = threading.Event()
         kwargs = dict(
-            date_from=self.date_from.date().toString("yyyy-MM-dd"),
-            date_to=self.date_to.date().toString("yyyy-MM-dd"),
+            **self.filter_fields.values(),
             fmt=self.format.currentData(),
             out_path=path,
-            desk_code=self.desk.currentData(),
-            partner=self.partner.currentData(),
-            need=self.need.currentData(),
-            status=self.status_filter.currentData(),
             delimiter=self.delimiter.currentData(),
             identifiable=self.identifiable.isChecked(),
             reason=self.reason.text(),

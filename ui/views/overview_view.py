@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -37,17 +34,10 @@ from loket.i18n import _
 from loket.permissions import Permission
 from ui.charts import BarChart
 from ui.views.base import View, plain_label
+from ui.views.referral_filters import ReferralFilters
 from ui.workers import run_in_background
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _iso(q: QDate) -> str:
-    return q.toString("yyyy-MM-dd")
 
 
 class _Section(QGroupBox):
@@ -117,23 +107,16 @@ class OverviewView(View):
         filters = QHBoxLayout()
         form = QFormLayout()
         today = date.today()
-        self.date_from = QDateEdit(_qdate(date(today.year - 1, today.month, 1)), self)
-        self.date_from.setObjectName("overviewFrom")
-        self.date_to = QDateEdit(_qdate(today), self)
-        self.date_to.setObjectName("overviewTo")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.desk = QComboBox(self)
-        self.desk.setObjectName("overviewDesk")
-        self.desk.setProperty("i18n_data", True)  # desk names are data
-        self.from_label, self.to_label, self.desk_label = QLabel(self), QLabel(self), QLabel(self)
-        self.from_label.setBuddy(self.date_from)
-        self.to_label.setBuddy(self.date_to)
-        self.desk_label.setBuddy(self.desk)
-        form.addRow(self.from_label, self.date_from)
-        form.addRow(self.to_label, self.date_to)
-        form.addRow(self.desk_label, self.desk)
+        self.filter_fields = ReferralFilters(
+            self,
+            date_from=date(today.year - 1, today.month, 1).isoformat(),
+            date_to=today.isoformat(),
+            keys=("from", "to", "desk"),
+            prefix="overview",
+        )
+        f = self.filter_fields
+        self.date_from, self.date_to, self.desk = f.date_from, f.date_to, f.desk
+        f.add_to_form(form)
         filters.addLayout(form)
         buttons = QVBoxLayout()
         self.show_button = QPushButton(self)
@@ -183,14 +166,7 @@ class OverviewView(View):
         return _("Overview")
 
     def retranslate_ui(self) -> None:
-        self.from_label.setText(_("&From"))
-        self.to_label.setText(_("&To"))
-        self.desk_label.setText(_("&Desk"))
-        self.date_from.setAccessibleName(_("First visit date"))
-        self.date_to.setAccessibleName(_("Last visit date"))
-        self.desk.setAccessibleName(_("Desk"))
-        if self.desk.count():
-            self.desk.setItemText(0, _("All desks"))
+        self.filter_fields.retranslate()
         self.show_button.setText(_("&Show"))
         self.export_button.setText(_("&Export…"))
         self.facts.setAccessibleName(_("Totals"))
@@ -218,18 +194,16 @@ class OverviewView(View):
     def _fill_desks(self) -> None:
         from loket.db import reference
 
-        self.desk.addItem("", None)
-        for row in reference.desks(self.ctx.db):
-            self.desk.addItem(row["name"], row["code"])
+        self.filter_fields.fill(
+            desks=[(r["code"], r["name"]) for r in reference.desks(self.ctx.db)]
+        )
 
     # -- data ----------------------------------------------------------------------------
     def open(self, **kwargs) -> None:
         self.refresh()
 
     def filters(self) -> Filters:
-        return Filters(
-            _iso(self.date_from.date()), _iso(self.date_to.date()), self.desk.currentData()
-        )
+        return Filters(**self.filter_fields.values())
 
     def refresh(self) -> None:
         if not self.ctx.can(Permission.OVERVIEW_READ):

@@ -11,24 +11,19 @@ sized to their contents, so a view of a million rows costs what a view of fifty 
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
 )
 
-from loket import exports, referral_log
+from loket import referral_log
 from loket.db.exports import Filters
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _, ngettext
@@ -36,13 +31,9 @@ from loket.permissions import Permission
 from ui.models.counter_models import babel_locale
 from ui.models.referral_log_model import SHOWN, ReferralLogModel
 from ui.views.base import View, plain_label
+from ui.views.referral_filters import ReferralFilters
 
 PERMISSION = Permission.EXPORT_PSEUDONYMISED
-
-
-def _qdate(iso: str) -> QDate:
-    d = date.fromisoformat(iso)
-    return QDate(d.year, d.month, d.day)
 
 
 def format_count(n: int) -> str:
@@ -114,33 +105,14 @@ class ReferralLogView(View):
         top = QHBoxLayout()
         grid = QGridLayout()
         start, end = referral_log.default_period()
-        self.date_from = QDateEdit(_qdate(start), self)
-        self.date_from.setObjectName("logFrom")
-        self.date_to = QDateEdit(_qdate(end), self)
-        self.date_to.setObjectName("logTo")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.desk = self._combo("logDesk")
-        self.partner = self._combo("logPartner")
-        self.need = self._combo("logNeed")
-        self.status_filter = self._combo("logStatus")
-        self._status_msgids: list[str] = []
-        self.labels: dict[str, QLabel] = {}
-        fields = (
-            ("from", self.date_from, 0, 0),
-            ("to", self.date_to, 0, 1),
-            ("desk", self.desk, 1, 0),
-            ("partner", self.partner, 1, 1),
-            ("need", self.need, 2, 0),
-            ("status", self.status_filter, 2, 1),
+        self.filter_fields = ReferralFilters(
+            self, date_from=start, date_to=end, prefix="log", min_chars=14, status_mnemonic_a=True
         )
-        for key, widget, row, col in fields:
-            label = QLabel(self)
-            label.setBuddy(widget)
-            self.labels[key] = label
-            grid.addWidget(label, row, col * 2)
-            grid.addWidget(widget, row, col * 2 + 1)
+        f = self.filter_fields
+        self.date_from, self.date_to = f.date_from, f.date_to
+        self.desk, self.partner, self.need, self.status_filter = f.desk, f.partner, f.need, f.status
+        self.labels = f.labels
+        f.add_to_grid(grid)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 2)
         top.addLayout(grid, 1)
@@ -181,57 +153,16 @@ class ReferralLogView(View):
         self._fill_choices()
         self.retranslate_ui()
 
-    def _combo(self, object_name: str) -> QComboBox:
-        box = QComboBox(self)
-        box.setObjectName(object_name)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(14)
-        box.addItem("", None)
-        return box
-
     def _fill_choices(self) -> None:
-        if not self.ctx.can(PERMISSION):
-            return
-        choices = exports.filter_choices(self.ctx)
-        for box, items in (
-            (self.desk, choices.desks),
-            (self.partner, choices.partners),
-            (self.need, choices.needs),
-        ):
-            box.setProperty("i18n_data", True)  # names from the database
-            for value, label in items:
-                box.addItem(label, value)
-        for value, msgid in choices.statuses:
-            self.status_filter.addItem(_(msgid), value)
-            self._status_msgids.append(msgid)
+        if self.ctx.can(PERMISSION):
+            self.filter_fields.fill_from(self.ctx)
 
     # -- texts ------------------------------------------------------------------------------
     def title(self) -> str:
         return _("Referral log")
 
     def retranslate_ui(self) -> None:
-        texts = {
-            "from": _("&From"),
-            "to": _("&To"),
-            "desk": _("&Desk"),
-            "partner": _("&Partner"),
-            "need": _("&Need"),
-            "status": _("St&atus"),
-        }
-        for key, text in texts.items():
-            self.labels[key].setText(text)
-        self.date_from.setAccessibleName(_("First visit date"))
-        self.date_to.setAccessibleName(_("Last visit date"))
-        for box, name, everything in (
-            (self.desk, _("Desk"), _("All desks")),
-            (self.partner, _("Partner"), _("All partners")),
-            (self.need, _("Need"), _("All needs")),
-            (self.status_filter, _("Status"), _("Every status")),
-        ):
-            box.setAccessibleName(name)
-            box.setItemText(0, everything)
-        for i, msgid in enumerate(self._status_msgids, start=1):
-            self.status_filter.setItemText(i, _(msgid))
+        self.filter_fields.retranslate()
         self.show_button.setText(_("Show &referrals"))
         self.show_button.setToolTip(_("Show the referrals for these filters (F5: read again)"))
         self.export_button.setText(_("&Export…"))
@@ -248,14 +179,7 @@ class ReferralLogView(View):
 
     # -- filters and loading --------------------------------------------------------------
     def filters(self) -> Filters:
-        return Filters(
-            self.date_from.date().toString("yyyy-MM-dd"),
-            self.date_to.date().toString("yyyy-MM-dd"),
-            self.desk.currentData(),
-            self.partner.currentData(),
-            self.need.currentData(),
-            self.status_filter.currentData(),
-        )
+        return Filters(**self.filter_fields.values())
 
     def open(self, **kwargs) -> None:
         if not self.loaded:
@@ -267,21 +191,13 @@ class ReferralLogView(View):
         if not self.ctx.can(PERMISSION):
             self._say(_("The referral log is for supervisors."))
             return
-        filters = self.filters()
+        values = self.filter_fields.values()
         try:
-            referral_log.check_filters(
-                self.ctx,
-                date_from=filters.date_from,
-                date_to=filters.date_to,
-                desk_code=filters.desk_code,
-                partner=filters.partner,
-                need=filters.need,
-                status=filters.status,
-            )
+            referral_log.check_filters(self.ctx, **values)
         except ValidationError as err:
             self._say(" ".join(err.errors.values()))
             return
-        self._load(filters)
+        self._load(Filters(**values))
 
     def refresh(self) -> None:
         """F5: read the log again with the filters it shows (after a change elsewhere)."""

@@ -70,36 +70,15 @@ class ReferralFilters:
         if prefix is not None:
             for key, widget in self.widgets.items():
                 widget.setObjectName(prefix + key.capitalize())
+        # the fields by name; None where this screen has no such filter
+        self.date_from: QDateEdit | None = self.widgets.get("from")
+        self.date_to: QDateEdit | None = self.widgets.get("to")
+        self.desk, self.partner, self.need, self.status = (self.widgets.get(k) for k in _COMBOS)
         self.labels: dict[str, QLabel] = {}
         for key in self.keys:
             label = QLabel(parent)
             label.setBuddy(self.widgets[key])
             self.labels[key] = label
-
-    # -- the fields by name (None where the screen has no such filter) ---------------------
-    @property
-    def date_from(self) -> QDateEdit | None:
-        return self.widgets.get("from")
-
-    @property
-    def date_to(self) -> QDateEdit | None:
-        return self.widgets.get("to")
-
-    @property
-    def desk(self) -> QComboBox | None:
-        return self.widgets.get("desk")
-
-    @property
-    def partner(self) -> QComboBox | None:
-        return self.widgets.get("partner")
-
-    @property
-    def need(self) -> QComboBox | None:
-        return self.widgets.get("need")
-
-    @property
-    def status(self) -> QComboBox | None:
-        return self.widgets.get("status")
 
     # -- layout ----------------------------------------------------------------------------
     def add_to_form(self, form: QFormLayout) -> None:

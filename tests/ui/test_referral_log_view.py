@@ -80,12 +80,16 @@ def test_filters_count_and_export(qtbot, ldb, monkeypatch):  # noqa: F811
     assert view.message.isVisible()
     assert view.model.total == expected and _opened(ldb) == 2
 
-    # F5 reads the same log again
+    # F5 reads the same log again, and comes back to the row the supervisor was at
     view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(expected - 7, 0))
     qtbot.keyClick(view.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
     assert _opened(ldb) == 3 and view.model.filters.status == "completed"
     assert not view.message.isVisible()  # F5 read the log: the message went
+    assert view.table.currentIndex().row() == expected - 7
+    middle = view.table.viewport().height() // 2
+    qtbot.waitUntil(lambda: view.table.rowAt(middle) in range(expected - 30, expected))
 
     # Export… opens the export dialog with the filters on screen
     _set_period(view, "2026-01-01", "2026-03-31")

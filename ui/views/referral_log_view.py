@@ -100,6 +100,7 @@ class ReferralLogView(View):
         super().__init__(ctx, parent)
         self.setObjectName("referralLogView")
         self.loaded = False
+        self._return_to: int | None = None  # the row to come back to after F5
         self.export_dialog = None
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -139,6 +140,8 @@ class ReferralLogView(View):
         self.message.setVisible(False)  # shown only with something to say
         self.model = ReferralLogModel(ctx, self)
         self.model.ready.connect(self._update_count)
+        # after the view has taken in the inserted rows (it hears rowsInserted after us)
+        self.model.ready.connect(self._go_back_to_row)
         self.model.failed.connect(self._failed)
         self.model.rowsInserted.connect(self._update_count)
         self.table = QTableView(self)
@@ -200,10 +203,15 @@ class ReferralLogView(View):
         self._load(Filters(**values))
 
     def refresh(self) -> None:
-        """F5: read the log again with the filters it shows (after a change elsewhere)."""
+        """F5: read the log again with the filters it shows (after a change elsewhere), and
+        come back to the row the supervisor was at once the log is counted."""
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else self.table.rowAt(0)
         self._load(self.model.filters if self.loaded else self.filters())
+        self._return_to = row if row > 0 else None
 
     def _load(self, filters: Filters) -> None:
+        self._return_to = None
         self._say("")
         try:
             self.model.set_filters(filters)
@@ -212,6 +220,16 @@ class ReferralLogView(View):
             return
         self.loaded = True
         self._update_count()
+
+    def _go_back_to_row(self) -> None:
+        row, total = self._return_to, self.model.total
+        if row is None or total is None:
+            return
+        self._return_to = None
+        if total:
+            index = self.model.index(min(row, total - 1), 0)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _update_count(self, *_args) -> None:
         total = self.model.total

@@ -79,3 +79,26 @@ def test_view_says_counting_then_the_number(qtbot, ctx, five_due, monkeypatch):
     assert view.count_label.text() == ngettext("{n} follow-up due", "{n} follow-ups due", 5).format(
         n=5
     )
+
+
+def test_a_failed_count_stops_saying_counting(qtbot, ctx, five_due, monkeypatch):
+    """The rows stay usable page by page; only the number is not shown."""
+
+    def broken(self):
+        def count() -> int:
+            raise RuntimeError("disk gone")
+
+        return count
+
+    monkeypatch.setattr(FollowupsModel, "BATCH", 2)
+    monkeypatch.setattr(FollowupsModel, "count_job", broken)
+    view = FollowupsView(ctx)
+    qtbot.addWidget(view)
+    view.scope.setCurrentIndex(1)
+    assert view.count_label.text() == _("Counting the follow-ups due…")
+    qtbot.waitUntil(lambda: not view.model.counting, timeout=10_000)
+    assert view.count_label.text() == ""
+    assert view.model.rowCount() == 2 and view.model.canFetchMore()
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    assert view.model.rowCount() == 5 and view.model.total == 5  # known from the last page

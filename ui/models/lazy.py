@@ -14,6 +14,7 @@ by pages as usual.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from shiboken6 import isValid
 
 Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -34,6 +36,7 @@ class LazyTableModel(QAbstractTableModel):
         self._total: int | None = 0
         self._exhausted = True  # the last fetch returned fewer rows than asked: no more
         self._generation = 0  # a count that comes back after a reload is for the old list
+        self._count_failed = False
 
     # -- for subclasses -----------------------------------------------------------------------
     def headers(self) -> list[str]:
@@ -59,6 +62,7 @@ class LazyTableModel(QAbstractTableModel):
     # -- public -------------------------------------------------------------------------------
     def reload(self) -> None:
         self._generation += 1
+        self._count_failed = False
         if not self.COUNT_IN_BACKGROUND:
             self.beginResetModel()
             self._total = self.count()
@@ -85,8 +89,12 @@ class LazyTableModel(QAbstractTableModel):
                 self._total = max(int(n), len(self._items))
                 self.total_changed.emit()
 
-        def failed(_err: BaseException) -> None:
-            pass  # the list stays usable page by page; only the number is not shown
+        def failed(err: BaseException) -> None:
+            # the list stays usable page by page; only the number is not shown
+            if isValid(self) and generation == self._generation:
+                log.warning("counting %s failed: %s", type(self).__name__, err)
+                self._count_failed = True
+                self.total_changed.emit()
 
         run_in_background(self.count_job(), done, failed)
 
@@ -98,8 +106,14 @@ class LazyTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int | None:
-        """How many rows the list has; None while a background count is still running."""
+        """How many rows the list has; None while a background count is still running (or
+        when it failed: see `counting`)."""
         return self._total
+
+    @property
+    def counting(self) -> bool:
+        """A background count is running: say so instead of a number."""
+        return self._total is None and not self._count_failed
 
     def find_row(self, predicate: Callable[[Any], bool]) -> int:
         return next((i for i, it in enumerate(self._items) if predicate(it)), -1)

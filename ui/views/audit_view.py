@@ -203,7 +203,7 @@ class AuditView(View):
 
     def _update_total(self) -> None:
         n = self.model.total
-        if n is None:
-            self.total.setText(_("Counting the rows…"))
+        if n is None:  # a long list: counted on a worker thread, the rows are there already
+            self.total.setText(_("Counting the rows…") if self.model.counting else "")
             return
         self.total.setText(ngettext("{n} row", "{n} rows", n).format(n=n))

@@ -82,7 +82,9 @@ class FollowupsView(View):
     def _update_count(self) -> None:
         n = self.model.total
         if n is None:  # a long list: counted on a worker thread, the rows are there already
-            self.count_label.setText(_("Counting the follow-ups due…"))
+            self.count_label.setText(
+                _("Counting the follow-ups due…") if self.model.counting else ""
+            )
             return
         self.count_label.setText(ngettext("{n} follow-up due", "{n} follow-ups due", n).format(n=n))
 

@@ -42,7 +42,12 @@ def export_dir(ctx: Context, out_dir: str | Path) -> list[Path]:
 
 
 def import_path(
-    ctx: Context, path: str | Path, *, trusted: bool = False, keep_existing: bool = False
+    ctx: Context,
+    path: str | Path,
+    *,
+    trusted: bool = False,
+    keep_existing: bool = False,
+    keep_unlisted: bool = False,
 ) -> ImportResult:
     """Import HSDS data all-or-nothing.
 
@@ -50,6 +55,8 @@ def import_path(
     the system context, before anyone can sign in).  Everyone else needs DIRECTORY_EDIT.
     `keep_existing=True` adds only what is new and never overwrites a record that exists:
     the seed uses it, so that running `loket init` again keeps the desk's own corrections.
+    `keep_unlisted=True` adds and updates but deletes no phone, language, schedule, document
+    or location link that the data no longer lists for its owner.
     """
     if not trusted:
         ctx.require(Permission.DIRECTORY_EDIT, object_type="directory")
@@ -57,12 +64,16 @@ def import_path(
     try:
         bundle = read_source(source)
         with ctx.db.transaction():
-            result = apply(ctx.db, bundle, keep_existing=keep_existing)
+            result = apply(ctx.db, bundle, keep_existing=keep_existing, keep_unlisted=keep_unlisted)
             audit.record(
                 ctx,
                 action="directory.import",
                 object_type="directory",
-                detail={"source": source.name, "changed": result.changed},
+                detail={
+                    "source": source.name,
+                    "changed": result.changed,
+                    "deleted": result.deleted,
+                },
             )
     except ImportFailed as err:
         audit.record(

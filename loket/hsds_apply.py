@@ -38,6 +38,14 @@ ORDER = (
 # Records that belong to an organisation, service or location, and go when the source that
 # describes their owner no longer lists them.
 OWNED = ("service_at_location", "service_language", "phone", "schedule", "required_document")
+# Whose record it is, most specific first: only a list of that owner's records can drop it.
+PRIMARY_OWNER: dict[str, tuple[str, ...]] = {
+    "service_at_location": ("service_id",),
+    "service_language": ("location_id", "service_id"),
+    "phone": ("service_at_location_id", "location_id", "service_id", "organization_id"),
+    "schedule": ("service_at_location_id", "location_id", "service_id"),
+    "required_document": ("service_id",),
+}
 # column -> table it points at, per table (all optional except where the spec requires them)
 REFERENCES: dict[str, dict[str, str]] = {
     "service": {"organization_id": "organisation"},
@@ -200,9 +208,12 @@ def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, st
     return out
 
 
-def apply(db, bundle: Bundle, *, keep_existing: bool = False) -> ImportResult:
+def apply(
+    db, bundle: Bundle, *, keep_existing: bool = False, keep_unlisted: bool = False
+) -> ImportResult:
     """Check everything, then write.  `keep_existing=True` only adds records whose id is not
-    in the directory yet and leaves every existing one (and its needs and flags) as it is."""
+    in the directory yet and leaves every existing one (and its needs and flags) as it is.
+    `keep_unlisted=True` adds and updates but deletes nothing the data no longer lists."""
     _check_fields(bundle)
     known = _Known(db, bundle)
     _check_references(known, bundle)
@@ -263,7 +274,7 @@ def apply(db, bundle: Bundle, *, keep_existing: bool = False) -> ImportResult:
                 del rows[table][row_id]
                 result.counts[(table, "kept")] += 1
         wanted_needs = {sid: c for sid, c in wanted_needs.items() if sid in rows["service"]}
-    stale = [] if keep_existing else _no_longer_listed(db, bundle, rows)
+    stale = [] if keep_existing or keep_unlisted else _no_longer_listed(db, bundle, rows)
     for table in ORDER:
         for row in rows[table].values():
             result.counts[(table, repo.upsert(db, table, row))] += 1
@@ -302,11 +313,20 @@ def _sync_needs(
             result.counts[("service_need", "deleted")] += 1
 
 
+def _owner(table: str, row) -> tuple[str, str] | None:
+    """The owner a record belongs to: its most specific owner column that is set (a phone of
+    a service at one location belongs to that link, not to the service or organisation)."""
+    for column in PRIMARY_OWNER[table]:
+        if row[column] is not None:
+            return column, str(row[column])
+    return None
+
+
 def _no_longer_listed(
     db, bundle: Bundle, rows: dict[str, dict[str, dict]]
 ) -> list[tuple[str, str]]:
-    """(table, id) of the owned records in the database that the source describes in full
-    for their owner but no longer lists."""
+    """(table, id) of the owned records in the database whose own owner the source describes
+    in full but which it no longer lists."""
     described = {table: set(pairs) for table, pairs in bundle.described.items()}
     for table in bundle.whole_tables & set(OWNED):
         for column, owner in REFERENCES[table].items():
@@ -314,8 +334,9 @@ def _no_longer_listed(
                 described.setdefault(table, set()).add((column, str(rec.data["id"])))
     stale: dict[tuple[str, str], None] = {}
     for table in OWNED:  # links first: deleting one takes its phones and schedules along
-        for column, owner_id in sorted(described.get(table, ())):
+        pairs = described.get(table, set())
+        for column, owner_id in sorted(pairs):
             for child in repo.children(db, table, column, owner_id):
-                if child["id"] not in rows[table]:
+                if child["id"] not in rows[table] and _owner(table, child) in pairs:
                     stale[(table, child["id"])] = None
     return list(stale)

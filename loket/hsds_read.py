@@ -59,8 +59,8 @@ class Bundle:
     addresses: list[Rec] | None = None  # None: the source says nothing about addresses
     accessibility: list[Rec] | None = None
     attributes: list[Rec] | None = None  # data: link_id, link_entity, code, value
-    # Tables whose file the source holds (CSV): for every organisation, service and location
-    # it holds, that file says all of its records of that table.
+    # Tables whose file the source holds with at least one row (CSV): for every organisation,
+    # service and location it holds, that file says all of its own records of that table.
     whole_tables: set[str] = field(default_factory=set)
     # table -> (owner column, owner id) whose records of that table the source lists in full
     # (JSON: a service's "phones": [...] says all its phones, also when the list is empty)
@@ -163,7 +163,9 @@ def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
     for name, table in hsds.FILE_TABLE.items():
         for rec in parsed.get(name, []):
             bundle.add(table, rec)
-    bundle.whole_tables = {table for name, table in hsds.FILE_TABLE.items() if name in parsed}
+    # A file with only its header says nothing: many tools write every HSDS file, also for
+    # kinds of records they do not keep, and that must not wipe out what Loket holds.
+    bundle.whole_tables = {table for name, table in hsds.FILE_TABLE.items() if parsed.get(name)}
     bundle.addresses = parsed.get("addresses.csv")
     bundle.accessibility = parsed.get("accessibility.csv")
     if "attributes.csv" in parsed:

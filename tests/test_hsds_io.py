@@ -607,18 +607,100 @@ def _drop_first_row(path, **match) -> list[str]:
     raise AssertionError(f"no row with {match} in {path.name}")
 
 
-def test_a_phone_the_data_no_longer_lists_is_deleted(editor, exported, db):
-    dropped = _drop_first_row(exported / "phones.csv")
+def _insert(db, table: str, **cols) -> str:
+    cols = {"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"} | cols
+    cols.setdefault("workstation", "test")
+    names, marks = ", ".join(cols), ", ".join("?" for _ in cols)
+    db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(cols.values()))
+    return cols["id"]
+
+
+@pytest.fixture
+def phones(db) -> dict[str, str]:
+    """Phones with each kind of owner, on two organisations of the directory."""
+    sal = db.one(
+        "SELECT sal.id, sal.service_id, sal.location_id, l.organization_id FROM"
+        " service_at_location sal JOIN location l ON l.id = sal.location_id"
+        " WHERE l.organization_id IS NOT NULL ORDER BY sal.id LIMIT 1"
+    )
+    other_org = db.scalar(
+        "SELECT id FROM organisation WHERE id <> ? ORDER BY id LIMIT 1", (sal["organization_id"],)
+    )
+    made = {
+        "org": _insert(
+            db, "phone", id="ph-org", organization_id=sal["organization_id"], number="+31201000001"
+        ),
+        "other_org": _insert(
+            db, "phone", id="ph-other", organization_id=other_org, number="+31201000002"
+        ),
+        "svc1": _insert(
+            db, "phone", id="ph-svc-1", service_id=sal["service_id"], number="+31201000003"
+        ),
+        "svc2": _insert(
+            db, "phone", id="ph-svc-2", service_id=sal["service_id"], number="+31201000004"
+        ),
+        "org_at_location": _insert(
+            db,
+            "phone",
+            id="ph-org-loc",
+            organization_id=sal["organization_id"],
+            location_id=sal["location_id"],
+            number="+31201000005",
+        ),
+        "link": _insert(
+            db,
+            "phone",
+            id="ph-link",
+            service_at_location_id=sal["id"],
+            service_id=sal["service_id"],
+            number="+31201000006",
+        ),
+    }
+    return made | {
+        "org_id": sal["organization_id"],
+        "other_org_id": other_org,
+        "service_id": sal["service_id"],
+        "sal_id": sal["id"],
+    }
+
+
+@pytest.fixture
+def exported_phones(editor, phones, tmp_path):
+    out = tmp_path / "export-phones"
+    export_dir(editor, out)
+    return out
+
+
+def test_a_phone_the_data_no_longer_lists_is_deleted(editor, exported_phones, phones, db):
+    _drop_first_row(exported_phones / "phones.csv", id=phones["svc1"])
     before = snapshot(db)
-    result = import_path(editor, exported)
-    assert repo.get(db, "phone", dropped["id"]) is None
+    result = import_path(editor, exported_phones)
+    assert repo.get(db, "phone", phones["svc1"]) is None
     assert result.counts[("phone", "deleted")] == 1 and result.deleted == 1
     after = snapshot(db)
     assert len(after["phone"]) == len(before["phone"]) - 1
     assert {t: rows for t, rows in after.items() if t != "phone"} == {
         t: rows for t, rows in before.items() if t != "phone"
     }
-    assert import_path(editor, exported).changed == 0  # and again: nothing more goes
+    assert import_path(editor, exported_phones).changed == 0  # and again: nothing more goes
+    details = db.all("SELECT detail FROM audit_log WHERE action = 'directory.import' ORDER BY seq")
+    assert [json.loads(d["detail"])["deleted"] for d in details][-2:] == [1, 0]
+
+
+def test_keep_unlisted_deletes_nothing(editor, exported_phones, phones, db):
+    _drop_first_row(exported_phones / "phones.csv", id=phones["svc1"])
+    before = snapshot(db)
+    assert import_path(editor, exported_phones, keep_unlisted=True).deleted == 0
+    assert snapshot(db) == before
+
+
+def test_a_file_with_only_its_header_describes_nothing(editor, exported_phones, phones, db):
+    """Many tools write every HSDS file, also for records they do not keep."""
+    header = read_rows(exported_phones / "phones.csv")[0]
+    write_rows(exported_phones / "phones.csv", [header])
+    before = snapshot(db)
+    assert import_path(editor, exported_phones).deleted == 0
+    assert snapshot(db) == before
 
 
 def test_without_the_file_nothing_of_that_kind_is_deleted(editor, exported, db):
@@ -629,20 +711,53 @@ def test_without_the_file_nothing_of_that_kind_is_deleted(editor, exported, db):
     assert snapshot(db) == before
 
 
-def test_an_owner_not_in_the_data_keeps_its_records(editor, exported, db):
-    """Only owners the data holds are described in full: a partial file of organisations
+def test_an_owner_not_in_the_data_keeps_its_records(editor, exported_phones, phones, db):
+    """Only owners the data holds are described in full: a file of one organisation
     leaves the phones of the others alone."""
-    rows = read_rows(exported / "organizations.csv")
-    kept_org = rows[1][rows[0].index("id")]
-    write_rows(exported / "organizations.csv", rows[:2])  # one organisation only
-    phones = read_rows(exported / "phones.csv")
-    org_col = phones[0].index("organization_id")
-    write_rows(exported / "phones.csv", [phones[0]])  # no phones at all
-    others = [r for r in phones[1:] if r[org_col] and r[org_col] != kept_org]
-    own = [r for r in phones[1:] if r[org_col] == kept_org]
-    import_path(editor, exported)
-    assert all(repo.get(db, "phone", r[0]) is not None for r in others)
-    assert all(repo.get(db, "phone", r[0]) is None for r in own)
+    rows = read_rows(exported_phones / "organizations.csv")
+    ids = rows[0].index("id")
+    write_rows(
+        exported_phones / "organizations.csv",
+        [rows[0]] + [r for r in rows[1:] if r[ids] == phones["org_id"]],
+    )
+    _drop_first_row(exported_phones / "phones.csv", id=phones["org"])
+    _drop_first_row(exported_phones / "phones.csv", id=phones["other_org"])
+    result = import_path(editor, exported_phones)
+    assert repo.get(db, "phone", phones["org"]) is None  # its organisation is in the data
+    assert repo.get(db, "phone", phones["other_org"]) is not None  # its organisation is not
+    assert result.deleted == 1
+
+
+def test_only_a_records_own_owner_can_drop_it(editor, exported_phones, phones, db, tmp_path):
+    """A phone of an organisation at one of its locations belongs to that location; a
+    phone of a service's link to a location belongs to that link: the organisation's or the
+    service's own list does not cover them."""
+    # dropped from the phones: the organisation's and the service's own phone, the
+    # organisation's phone at a location the data does not hold, and the link's phone
+    # (its link stays in the data, but the phones file no longer lists a phone for it)
+    for key in ("org", "svc1", "org_at_location"):
+        _drop_first_row(exported_phones / "phones.csv", id=phones[key])
+    location = db.scalar("SELECT location_id FROM phone WHERE id = ?", (phones["org_at_location"],))
+    _drop_first_row(exported_phones / "locations.csv", id=location)
+    result = import_path(editor, exported_phones)
+    assert repo.get(db, "phone", phones["org"]) is None
+    assert repo.get(db, "phone", phones["svc1"]) is None
+    assert repo.get(db, "phone", phones["org_at_location"]) is not None
+    assert repo.get(db, "phone", phones["link"]) is not None
+    assert result.counts[("phone", "deleted")] == 2
+    # JSON: the service's own "phones" list leaves the phone of its link alone
+    service = {
+        "id": phones["service_id"],
+        "name": repo.get(db, "service", phones["service_id"])["name"],
+        "organization_id": repo.get(db, "service", phones["service_id"])["organization_id"],
+        "phones": [],
+    }
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    result = import_path(editor, path)
+    assert repo.get(db, "phone", phones["svc2"]) is None
+    assert repo.get(db, "phone", phones["link"]) is not None
+    assert result.counts[("phone", "deleted")] == 1
 
 
 def test_a_dropped_link_takes_its_phones_and_schedules(editor, exported, db):
@@ -689,14 +804,14 @@ def test_json_lists_say_all_and_missing_lists_say_nothing(editor, db, tmp_path):
     assert repo.children(db, "phone", "service_id", "svc-p") == []
 
 
-def test_adding_only_never_deletes(db, exported):
-    _drop_first_row(exported / "phones.csv")
+def test_adding_only_never_deletes(db, exported_phones, phones):
+    _drop_first_row(exported_phones / "phones.csv", id=phones["svc1"])
     before = snapshot(db)
-    import_path(system_context(db), exported, trusted=True, keep_existing=True)
+    import_path(system_context(db), exported_phones, trusted=True, keep_existing=True)
     assert snapshot(db) == before
 
 
-def test_cli_import_says_how_many_were_deleted(db, data_dir, tmp_path, monkeypatch, capsys):
+def test_cli_import_says_how_many_were_deleted(db, phones, data_dir, tmp_path, monkeypatch, capsys):
     from loket.cli import main
     from loket.i18n import ngettext
 
@@ -705,7 +820,7 @@ def test_cli_import_says_how_many_were_deleted(db, data_dir, tmp_path, monkeypat
     out = tmp_path / "cli-export"
     base = ["--data-dir", str(data_dir), "partners"]
     assert main([*base, "export", "--out", str(out), "--user", "chef"]) == 0
-    _drop_first_row(out / "phones.csv")
+    _drop_first_row(out / "phones.csv", id=phones["svc1"])
     _drop_first_row(out / "languages.csv")
     capsys.readouterr()
     assert main([*base, "import", str(out), "--user", "chef"]) == 0

@@ -23,6 +23,14 @@ def register(subparsers) -> None:
         "import", help=_("read HSDS data: a folder, a .zip of one, or HSDS JSON; all or nothing")
     )
     i.add_argument("path", metavar="PATH")
+    i.add_argument(
+        "--keep-unlisted",
+        action="store_true",
+        help=_(
+            "add and update only: delete no phone, language, schedule, document or location "
+            "link that the data no longer lists"
+        ),
+    )
     add_user_argument(i)
     i.set_defaults(func=cmd_import)
 
@@ -50,7 +58,7 @@ def cmd_import(args: Namespace) -> int:
     db = open_database(args)
     try:
         ctx = user_context(args, db)
-        result = import_path(ctx, args.path)
+        result = import_path(ctx, args.path, keep_unlisted=args.keep_unlisted)
     finally:
         db.close()
     written = result.changed - result.deleted

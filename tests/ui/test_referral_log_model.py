@@ -233,3 +233,19 @@ def test_needs_are_words_in_the_ui_language(qtbot, model, ldb):  # noqa: F811
         assert _cell(model, row, col) == ", ".join(english[c] for c in codes)
     finally:
         i18n.set_language(language)
+
+
+def test_a_database_error_is_said_in_the_users_language(qtbot, model, monkeypatch):
+    """SQLite's own text is English and technical: the supervisor reads Loket's message,
+    the detail goes to the log."""
+    import sqlite3
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(repo, "anchors", broken)
+    with qtbot.waitSignal(model.failed, timeout=10_000) as failed:
+        model.set_filters(Filters(*ALL))
+    assert failed.args == [_("The referral log could not be read.")]
+    assert model.error == _("The referral log could not be read.")
+    assert not model.scanning

@@ -85,7 +85,8 @@ class LazyTableModel(QAbstractTableModel):
         from ui.workers import run_in_background
 
         def done(n: int) -> None:
-            if isValid(self) and generation == self._generation:
+            # once the last page came, the rows shown are the number (the count may be older)
+            if isValid(self) and generation == self._generation and not self._exhausted:
                 self._total = max(int(n), len(self._items))
                 self.total_changed.emit()
 

@@ -19,6 +19,7 @@ A page that cannot be read (the database changed or is busy) shows empty cells u
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 
 import shiboken6
@@ -34,12 +35,15 @@ from PySide6.QtCore import (
 from loket import directory, referral_log
 from loket.context import Context
 from loket.db.exports import Filters
+from loket.errors import LoketError
 from loket.export_formats import COLUMNS
 from loket.i18n import _
 from loket.overview import status_label
 from loket.referral_log import Anchors, LogRow, ReferralLog
 from ui.models.referral_models import format_day
 from ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -253,7 +257,11 @@ class ReferralLogModel(QAbstractTableModel):
         if not self._current(generation):
             return
         self._scanning = False
-        self.error = str(err) or _("The referral log could not be read.")
+        if isinstance(err, LoketError) and str(err):
+            self.error = str(err)  # Loket's own messages are translated
+        else:  # SQLite's are not: say it in the user's language, keep the detail in the log
+            log.error("reading the referral log failed: %r", err)
+            self.error = _("The referral log could not be read.")
         self.failed.emit(self.error)
 
     # -- pages ------------------------------------------------------------------------------

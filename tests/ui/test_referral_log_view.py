@@ -12,7 +12,7 @@ from tests.helpers import context
 from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.main_window import MainWindow
 from ui.nav_menu import NavMenu
-from ui.views.referral_log_view import format_count
+from ui.views.referral_log_view import ReferralLogView, format_count
 from ui.workers import wait_for_all
 
 
@@ -137,3 +137,29 @@ def test_counter_staff_neither_see_nor_reach_it(qtbot, ldb):  # noqa: F811
     assert view.model.rowCount() == 0
     assert view.message.text() == _("The referral log is for supervisors.")
     assert _opened(ldb) == 0
+
+
+def test_rows_grow_with_the_text_size(qtbot, ldb):  # noqa: F811
+    """My settings can double the text size: the fixed row height must follow it."""
+    from ui import theme
+
+    app = QApplication.instance()
+    theme.apply_text_scale(app, 100)
+    view = ReferralLogView(context(ldb, role="supervisor", username="chef"))
+    qtbot.addWidget(view)
+    view.show()
+    small = view.table.verticalHeader().defaultSectionSize()
+    try:
+        theme.apply_text_scale(app, 200)
+        qtbot.waitUntil(
+            lambda: (
+                view.table.verticalHeader().defaultSectionSize()
+                >= view.table.fontMetrics().height() + 8
+            )
+        )
+        assert view.table.verticalHeader().defaultSectionSize() > small * 1.5
+    finally:
+        theme.apply_text_scale(app, 100)
+        view.model.close()
+        wait_for_all()
+    qtbot.waitUntil(lambda: view.table.verticalHeader().defaultSectionSize() == small)

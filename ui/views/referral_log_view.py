@@ -11,7 +11,7 @@ sized to their contents, so a view of a million rows costs what a view of fifty 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,8 +51,8 @@ def configure_table(table: QTableView) -> None:
     table.setWordWrap(False)
     rows = table.verticalHeader()
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
     rows.setVisible(False)
+    fit_rows(table)
     columns = table.horizontalHeader()
     columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     columns.setDefaultSectionSize(table.fontMetrics().averageCharWidth() * 12)
@@ -73,6 +73,11 @@ _CHARS = {
     "visitor": 17,
 }
 _STRETCH = ("partner", "service")
+
+
+def fit_rows(table: QTableView) -> None:
+    """One row height for the text size in use: set again when the text size changes."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
 
 
 def fit_headers(table: QTableView) -> None:
@@ -249,6 +254,17 @@ class ReferralLogView(View):
     def _failed(self, message: str) -> None:
         self._say(message)
         self._update_count()
+
+    def changeEvent(self, event) -> None:
+        # The text size (My settings, up to 200 %) changed: rows and columns follow it.
+        # The table hears of the new font after this view: fit it once it has.
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self._fit_table)
+        super().changeEvent(event)
+
+    def _fit_table(self) -> None:
+        fit_rows(self.table)
+        fit_headers(self.table)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.table.hasFocus():

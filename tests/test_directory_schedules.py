@@ -341,3 +341,53 @@ def test_open_until_midnight(editor, sid):
     directory.save_service(editor, edit)
     (saved,) = directory.service_edit(editor, sid).schedules
     assert (saved.days, saved.opens_at, saved.closes_at) == (["FR", "SA"], "18:00", "24:00")
+
+
+def test_the_letter_prints_no_other_locations_hours(editor, db):
+    """A service at two places: the letter for one place shows the service's own hours and
+    that place's, never the other place's."""
+    from datetime import date
+
+    from loket import referrals
+    from loket.letters.data import gather
+    from tests.helpers import visit, visitor
+
+    sid, here, there = db.one(
+        "SELECT a.service_id, a.location_id, b.location_id FROM service_at_location a"
+        " JOIN service_at_location b ON b.service_id = a.service_id"
+        " AND b.location_id <> a.location_id ORDER BY a.id LIMIT 1"
+    )
+    links = {
+        loc: db.scalar(
+            "SELECT id FROM service_at_location WHERE service_id = ? AND location_id = ?",
+            (sid, loc),
+        )
+        for loc in (here, there)
+    }
+    rows = [
+        ("own", {"service_id": sid}, "MO"),
+        ("here", {"service_id": sid, "service_at_location_id": links[here]}, "TU"),
+        ("there", {"service_id": sid, "service_at_location_id": links[there]}, "WE"),
+        ("there-loc", {"service_id": sid, "location_id": there}, "TH"),
+    ]
+    for row_id, owners, day in rows:
+        cols = {
+            "id": row_id,
+            **owners,
+            "freq": "WEEKLY",
+            "byday": day,
+            "opens_at": "09:00",
+            "closes_at": "12:00",
+            "created_at": "x",
+            "updated_at": "x",
+            "workstation": "x",
+        }
+        db.execute(
+            f"INSERT INTO schedule ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+    desk = context(db, "balie")
+    seen = visit(desk, visitor(desk).id)
+    referrals.propose(desk, seen.id, sid, location_id=here)
+    (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
+    assert sorted(s.byday for s in partner.schedules) == ["MO", "TU"]

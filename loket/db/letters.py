@@ -105,12 +105,14 @@ def schedules(db: Database, service_id: str, location_id: str | None) -> list[sq
     rows = db.all(
         """
         SELECT byday, opens_at, closes_at, description FROM schedule
-        WHERE service_id = ?
+        WHERE (service_id = ? AND service_at_location_id IS NULL
+               AND (location_id IS NULL OR location_id IS ?))
            OR service_at_location_id IN
               (SELECT id FROM service_at_location WHERE service_id = ? AND location_id IS ?)
         ORDER BY opens_at, byday
         """,
-        (service_id, service_id, location_id),
+        # the service's own hours and its hours at this location, never another location's
+        (service_id, location_id, service_id, location_id),
     )
     if not rows and location_id:
         rows = db.all(

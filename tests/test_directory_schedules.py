@@ -391,3 +391,54 @@ def test_the_letter_prints_no_other_locations_hours(editor, db):
     referrals.propose(desk, seen.id, sid, location_id=here)
     (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
     assert sorted(s.byday for s in partner.schedules) == ["MO", "TU"]
+
+
+def test_the_letter_prints_only_this_places_phones(editor, db):
+    from datetime import date
+
+    from loket import referrals
+    from loket.letters.data import gather
+    from tests.helpers import visit, visitor
+
+    sid, org, here, there = db.one(
+        "SELECT a.service_id, s.organization_id, a.location_id, b.location_id"
+        " FROM service_at_location a JOIN service s ON s.id = a.service_id"
+        " JOIN service_at_location b ON b.service_id = a.service_id"
+        " AND b.location_id <> a.location_id ORDER BY a.id LIMIT 1"
+    )
+    there_link = db.scalar(
+        "SELECT id FROM service_at_location WHERE service_id = ? AND location_id = ?",
+        (sid, there),
+    )
+    db.execute("DELETE FROM phone")
+    phones = [
+        ("+31201000001", {"service_id": sid}),  # the service's own: printed
+        ("+31201000002", {"service_id": sid, "service_at_location_id": there_link}),
+        ("+31201000003", {"location_id": here, "organization_id": org}),  # here: printed
+        ("+31201000004", {"location_id": there, "organization_id": org}),
+        ("+31201000005", {"organization_id": org}),  # the organisation's main number: printed
+    ]
+    for i, (number, owners) in enumerate(phones):
+        cols = {
+            "id": f"ph{i}",
+            **owners,
+            "number": number,
+            "created_at": "x",
+            "updated_at": "x",
+            "workstation": "x",
+        }
+        db.execute(
+            f"INSERT INTO phone ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+    desk = context(db, "balie")
+    seen = visit(desk, visitor(desk).id)
+    referrals.propose(desk, seen.id, sid, location_id=here)
+
+    def last_digits() -> list[str]:
+        (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
+        return [p[-1] for p in partner.phones]  # a letter prints at most two
+
+    assert last_digits() == ["1", "3"]  # the service's own, then this place's
+    db.execute("DELETE FROM phone WHERE id = 'ph0'")
+    assert last_digits() == ["3", "5"]  # this place's, then the organisation's main number

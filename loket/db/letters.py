@@ -88,13 +88,23 @@ def location(
 def phones(
     db: Database, service_id: str, location_id: str | None, organisation_id: str
 ) -> list[sqlite3.Row]:
-    """Phone numbers, the most specific first: service, then location, then organisation."""
+    """Phone numbers, the most specific first: service, then location, then organisation.
+    Only this place's: a phone of the service or organisation at another location is left
+    out."""
     return db.all(
         """
         SELECT number, extension, description,
-               CASE WHEN service_id = :s THEN 0 WHEN location_id = :l THEN 1 ELSE 2 END AS rank
+               CASE WHEN service_id = :s OR service_at_location_id IS NOT NULL THEN 0
+                    WHEN location_id = :l THEN 1 ELSE 2 END AS rank
         FROM phone
-        WHERE service_id = :s OR (location_id = :l AND :l IS NOT NULL) OR organization_id = :o
+        WHERE (service_id = :s AND service_at_location_id IS NULL
+               AND (location_id IS NULL OR location_id IS :l))
+           OR service_at_location_id IN
+              (SELECT id FROM service_at_location WHERE service_id = :s AND location_id IS :l)
+           OR (location_id = :l AND :l IS NOT NULL AND service_id IS NULL
+               AND service_at_location_id IS NULL)
+           OR (organization_id = :o AND location_id IS NULL AND service_id IS NULL
+               AND service_at_location_id IS NULL)
         ORDER BY rank, number
         """,
         {"s": service_id, "l": location_id, "o": organisation_id},

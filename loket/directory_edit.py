@@ -176,9 +176,10 @@ def _sync(db, table: str, parent: str, key: str, wanted: list[str], extra: dict)
             repo.delete(db, table, row_id)
 
 
-def save_service(ctx: Context, edit: ServiceEdit) -> str:
+def save_service(ctx: Context, edit: ServiceEdit, *, checked_today: bool = False) -> str:
     """Create or update a service with its needs, languages, phones, documents, locations
-    and opening hours."""
+    and opening hours; `checked_today` also records, in the same transaction, that the
+    editor checked the details today (as `mark_checked`)."""
     ctx.require(Permission.DIRECTORY_EDIT, object_type="service", object_id=edit.id or None)
     values, schedules = _check_edit(ctx, edit)
     db = ctx.db
@@ -248,6 +249,8 @@ def save_service(ctx: Context, edit: ServiceEdit) -> str:
             object_type="service",
             object_id=service_id,
         )
+        if checked_today:
+            _record_checked(ctx, service_id, clock.today())
     return service_id
 
 
@@ -257,12 +260,17 @@ def mark_checked(ctx: Context, service_id: str, on: date | None = None) -> None:
     db = ctx.db
     if repo.get(db, "service", service_id) is None:
         raise NotFound(_("This service is not in the directory."))
-    day = (on or clock.today()).isoformat()
     with db.transaction():
-        repo.upsert(db, "service", {"id": service_id, "assured_date": day, "to_verify": 0})
-        audit.record(
-            ctx, action="directory.service.checked", object_type="service", object_id=service_id
-        )
+        _record_checked(ctx, service_id, on or clock.today())
+
+
+def _record_checked(ctx: Context, service_id: str, day: date) -> None:
+    repo.upsert(
+        ctx.db, "service", {"id": service_id, "assured_date": day.isoformat(), "to_verify": 0}
+    )
+    audit.record(
+        ctx, action="directory.service.checked", object_type="service", object_id=service_id
+    )
 
 
 def save_organisation(
@@ -332,7 +340,9 @@ def save_location(
     return location_id
 
 
-def create_service(ctx: Context, edit: ServiceEdit, *, city: str | None = None) -> str:
+def create_service(
+    ctx: Context, edit: ServiceEdit, *, city: str | None = None, checked_today: bool = False
+) -> str:
     """A new service, with (when `city` is given) a new location for it in that place.
 
     One transaction: when the service is refused, the location is not left behind.
@@ -346,4 +356,4 @@ def create_service(ctx: Context, edit: ServiceEdit, *, city: str | None = None) 
                 ctx, organization_id=edit.organization_id or None, city=city
             )
             edit = dataclasses.replace(edit, location_ids=[*edit.location_ids, location_id])
-        return save_service(ctx, edit)
+        return save_service(ctx, edit, checked_today=checked_today)

@@ -346,13 +346,14 @@ class ServiceEditDialog(QDialog):
     def save(self) -> None:
         edit = self.edit()
         try:
+            checked = self.checked.isChecked()  # saved in the same transaction
             if self.is_new:
-                service_id = directory.create_service(self.ctx, edit, city=self.place.text())
+                service_id = directory.create_service(
+                    self.ctx, edit, city=self.place.text(), checked_today=checked
+                )
             else:
-                service_id = directory.save_service(self.ctx, edit)
+                service_id = directory.save_service(self.ctx, edit, checked_today=checked)
             self.saved_id = service_id
-            if self.checked.isChecked():
-                directory.mark_checked(self.ctx, service_id)
         except ValidationError as err:
             first = self.show_errors(err.errors, edit)
             if first is not None:

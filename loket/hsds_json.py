@@ -27,6 +27,9 @@ class _Reader:
         self.name = name
         self.bundle = Bundle(addresses=[], accessibility=[], attributes=[])
         self.seen: dict[tuple[str, str], Rec] = {}
+        # the lists of an organisation or location as first given (it may come again under
+        # another service: its lists must then say the same, or a later list would be lost)
+        self.lists: dict[tuple[str, str], dict] = {}
 
     # -- helpers ----------------------------------------------------------------------------
     def _dict(self, value, row: int, where: str) -> dict:
@@ -71,6 +74,23 @@ class _Reader:
         if table in ("organisation", "location") and earlier.data == rec.data:
             return False
         raise self._duplicate(rec.row, rec.where("id"), rec.data["id"], earlier.row)
+
+    def _same_lists(self, table: str, obj: dict, row_id: str, row: int, prefix: str) -> None:
+        """Record an organisation's or location's lists, or check a repeat against them."""
+        lists = {k: v for k, v in obj.items() if isinstance(v, list)}
+        first = self.lists.setdefault((table, row_id), lists)
+        if first is lists:
+            return
+        for key, value in lists.items():
+            if first.get(key) != value:
+                raise ImportFailed(
+                    self.name,
+                    row,
+                    prefix + key,
+                    _("{id} comes again with other {key}: give them the same each time").format(
+                        id=row_id, key=key
+                    ),
+                )
 
     def _duplicate(self, row: int, where: str, row_id, other: int) -> ImportFailed:
         return ImportFailed(
@@ -142,6 +162,7 @@ class _Reader:
         prefix = "organization."
         rec = self._pick(org, "organizations.csv", row, prefix)
         oid = str(rec.data["id"])
+        self._same_lists("organisation", org, oid, row, prefix)
         if self._keep("organisation", rec):
             self._children(
                 org, "phones", "phones.csv", "phone", row, prefix + "", oid, organization_id=oid
@@ -154,6 +175,7 @@ class _Reader:
             loc = {**loc, "organization_id": org_id}
         rec = self._pick(loc, "locations.csv", row, prefix)
         lid = str(rec.data["id"])
+        self._same_lists("location", loc, lid, row, prefix)
         if self._keep("location", rec):
             self._children(
                 loc, "addresses", "addresses.csv", "address", row, prefix, lid, location_id=lid

@@ -843,3 +843,34 @@ def test_cli_import_says_how_many_were_deleted(db, phones, data_dir, tmp_path, m
         ).format(n=2)
         in printed
     )
+
+
+def test_a_shared_organisation_gives_the_same_lists_each_time(editor, db, tmp_path):
+    """Services of one organisation each carry it; now that a list says all, a second copy
+    with other phones would silently lose them: it is refused, naming where."""
+    org = {"id": "org-s", "name": "Buurthuis", "phones": [{"id": "p1", "number": "+31201000001"}]}
+    services = [
+        {"id": "s1", "name": "Spreekuur", "organization": org},
+        {"id": "s2", "name": "Inloop", "organization": {**org}},  # the same: fine
+        {"id": "s3", "name": "Cursus", "organization": {"id": "org-s", "name": "Buurthuis"}},
+    ]
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(services), encoding="utf-8")
+    import_path(editor, path)  # a copy without the list says nothing about phones
+    assert {r["id"] for r in repo.children(db, "phone", "organization_id", "org-s")} == {"p1"}
+    services.append(
+        {
+            "id": "s4",
+            "name": "Taalcafé",
+            "organization": {**org, "phones": [{"id": "p2", "number": "+31201000002"}]},
+        }
+    )
+    path.write_text(json.dumps(services), encoding="utf-8")
+    before = snapshot(db)
+    with pytest.raises(ImportFailed) as caught:
+        import_path(editor, path)
+    assert (caught.value.row, caught.value.field) == (4, "organization.phones")
+    assert caught.value.problem == _(
+        "{id} comes again with other {key}: give them the same each time"
+    ).format(id="org-s", key="phones")
+    assert snapshot(db) == before

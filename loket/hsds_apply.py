@@ -39,11 +39,13 @@ ORDER = (
 # describes their owner no longer lists them.
 OWNED = ("service_at_location", "service_language", "phone", "schedule", "required_document")
 # Whose record it is, most specific first: only a list of that owner's records can drop it.
+# A service's phone or hours at a location are the service's (as letters rank them), so a
+# location's list never drops another organisation's service phone at a shared place.
 PRIMARY_OWNER: dict[str, tuple[str, ...]] = {
     "service_at_location": ("service_id",),
     "service_language": ("location_id", "service_id"),
-    "phone": ("service_at_location_id", "location_id", "service_id", "organization_id"),
-    "schedule": ("service_at_location_id", "location_id", "service_id"),
+    "phone": ("service_at_location_id", "service_id", "location_id", "organization_id"),
+    "schedule": ("service_at_location_id", "service_id", "location_id"),
     "required_document": ("service_id",),
 }
 # column -> table it points at, per table (all optional except where the spec requires them)
@@ -219,6 +221,9 @@ def apply(
     _check_references(known, bundle)
     _sal_pairs_free(db, bundle)
     attributes = _resolve_attributes(db, known, bundle)
+    # Attributes, but none of Loket's taxonomy (another tool's, or a file with only other
+    # terms): they say nothing about needs and flags, which stay as they are.
+    says_attributes = bundle.attributes is not None and bool(attributes)
     rows: dict[str, dict[str, dict]] = {t: {} for t in ORDER}
     for table in ORDER:
         for rec in bundle.tables.get(table, []):
@@ -253,7 +258,7 @@ def apply(
         for lid in set(rows["location"]) | set(texts):
             row_of("location", lid)["accessibility"] = "\n".join(texts.get(lid, [])) or None
     wanted_needs: dict[str, set[str]] = {}
-    if bundle.attributes is not None:
+    if says_attributes:
         for entity, table in ENTITY_TABLE.items():
             for row in rows[table].values():
                 for _code, (entities, column) in hsds.FLAG_TERMS.items():

@@ -20,6 +20,9 @@ from loket.hsds_read import Bundle, ImportFailed, Rec
 from loket.i18n import _
 
 _TABLE_FILE = {table: name for name, table in hsds.FILE_TABLE.items()}
+# The lists of an organisation or location that Loket reads (others, e.g. metadata or
+# funding, are ignored and may differ between copies).
+_READ_LISTS = ("phones", "addresses", "accessibility", "languages", "attributes")
 
 
 class _Reader:
@@ -77,7 +80,7 @@ class _Reader:
 
     def _same_lists(self, table: str, obj: dict, row_id: str, row: int, prefix: str) -> None:
         """Record an organisation's or location's lists, or check a repeat against them."""
-        lists = {k: v for k, v in obj.items() if isinstance(v, list)}
+        lists = {k: obj[k] for k in _READ_LISTS if k in obj}
         first = self.lists.setdefault((table, row_id), lists)
         if first is lists:
             return
@@ -250,4 +253,10 @@ def bundle_from_json(name: str, data) -> Bundle:
         if not isinstance(svc, dict):
             raise ImportFailed(name, row, None, _("an object is expected here"))
         reader.service(svc, row)
-    return reader.bundle
+    bundle = reader.bundle
+    # As for CSV: no address, accessibility note or attribute anywhere in the data says
+    # nothing about them (a tool that does not keep them must not clear Loket's).
+    bundle.addresses = bundle.addresses or None
+    bundle.accessibility = bundle.accessibility or None
+    bundle.attributes = bundle.attributes or None
+    return bundle

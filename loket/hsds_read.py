@@ -164,13 +164,15 @@ def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
         for rec in parsed.get(name, []):
             bundle.add(table, rec)
     # A file with only its header says nothing: many tools write every HSDS file, also for
-    # kinds of records they do not keep, and that must not wipe out what Loket holds.
+    # kinds of records they do not keep, and that must not wipe out what Loket holds -- no
+    # address, accessibility note, need or flag is cleared by an empty file (or, for the
+    # attributes, by one that holds none of Loket's taxonomy).
     bundle.whole_tables = {table for name, table in hsds.FILE_TABLE.items() if parsed.get(name)}
-    bundle.addresses = parsed.get("addresses.csv")
-    bundle.accessibility = parsed.get("accessibility.csv")
-    if "attributes.csv" in parsed:
-        bundle.attributes = _our_attributes(
-            parsed["attributes.csv"], parsed.get("taxonomy_terms.csv", [])
+    bundle.addresses = parsed.get("addresses.csv") or None
+    bundle.accessibility = parsed.get("accessibility.csv") or None
+    if parsed.get("attributes.csv"):
+        bundle.attributes = (
+            _our_attributes(parsed["attributes.csv"], parsed.get("taxonomy_terms.csv", [])) or None
         )
     return bundle
 

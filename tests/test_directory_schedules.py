@@ -457,3 +457,41 @@ def test_checked_today_is_saved_with_the_edit_or_not_at_all(editor, db, sid):
     directory.save_service(editor, edit, checked_today=True)
     row = db.one("SELECT assured_date, to_verify FROM service WHERE id = ?", (sid,))
     assert (row["assured_date"], row["to_verify"]) == (clock.today().isoformat(), 0)
+
+
+def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db):
+    """A place's own hours fill in for a service without hours; another service's hours at
+    that place do not."""
+    from datetime import date
+
+    from loket import referrals
+    from loket.letters.data import gather
+    from tests.helpers import visit, visitor
+
+    sid, here = db.one("SELECT service_id, location_id FROM service_at_location ORDER BY id")
+    other = db.scalar("SELECT id FROM service WHERE id <> ? ORDER BY id LIMIT 1", (sid,))
+    db.execute("DELETE FROM schedule")
+    for row_id, owners, day in (
+        ("other-service", {"service_id": other, "location_id": here}, "FR"),
+        ("the-place", {"location_id": here}, "SA"),
+    ):
+        cols = {
+            "id": row_id,
+            **owners,
+            "freq": "WEEKLY",
+            "byday": day,
+            "opens_at": "10:00",
+            "closes_at": "12:00",
+            "created_at": "x",
+            "updated_at": "x",
+            "workstation": "x",
+        }
+        db.execute(
+            f"INSERT INTO schedule ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+    desk = context(db, "balie")
+    seen = visit(desk, visitor(desk).id)
+    referrals.propose(desk, seen.id, sid, location_id=here)
+    (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
+    assert [s.byday for s in partner.schedules] == ["SA"]

@@ -874,3 +874,72 @@ def test_a_shared_organisation_gives_the_same_lists_each_time(editor, db, tmp_pa
         "{id} comes again with other {key}: give them the same each time"
     ).format(id="org-s", key="phones")
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("name", ["addresses.csv", "accessibility.csv", "attributes.csv"])
+def test_a_header_only_file_clears_nothing(editor, exported, db, name):
+    """Addresses, accessibility notes, needs and flags stay when a tool writes the file
+    without rows."""
+    header = read_rows(exported / name)[0]
+    write_rows(exported / name, [header])
+    before = snapshot(db)
+    assert import_path(editor, exported).changed == 0
+    assert snapshot(db) == before
+
+
+def test_attributes_of_other_taxonomies_only_clear_nothing(editor, exported, db):
+    rows = read_rows(exported / "attributes.csv")
+    header = rows[0]
+    other = {col: "" for col in header} | {
+        "id": "attr-x",
+        "link_id": rows[1][header.index("link_id")],
+        "link_entity": "service",
+        "taxonomy_term_id": "someone-elses-term",
+        "value": "true",
+    }
+    write_rows(exported / "attributes.csv", [header, [other[c] for c in header]])
+    before = snapshot(db)
+    assert import_path(editor, exported).changed == 0
+    assert snapshot(db) == before
+
+
+def test_other_lists_of_a_shared_organisation_may_differ(editor, db, tmp_path):
+    """Only the lists Loket reads must agree between copies (metadata, funding ... not)."""
+    org = {"id": "org-m", "name": "Buurthuis", "metadata": [{"id": "m1"}]}
+    services = [
+        {"id": "m1", "name": "Spreekuur", "organization": org},
+        {"id": "m2", "name": "Inloop", "organization": {**org, "metadata": [{"id": "m2"}]}},
+    ]
+    path = tmp_path / "meta.json"
+    path.write_text(json.dumps(services), encoding="utf-8")
+    import_path(editor, path)
+    assert repo.get(db, "service", "m2") is not None
+
+
+def test_a_places_list_leaves_a_services_phone_there(editor, db, tmp_path):
+    """A shared place: its own phones list says nothing about a service's phone there."""
+    loc = db.one("SELECT id, organization_id FROM location WHERE organization_id IS NOT NULL")
+    service = db.scalar("SELECT id FROM service ORDER BY id LIMIT 1")
+    _insert(
+        db,
+        "phone",
+        id="ph-svc-here",
+        service_id=service,
+        location_id=loc["id"],
+        number="+31201000009",
+    )
+    org = repo.get(db, "organisation", loc["organization_id"])
+    data = [
+        {
+            "id": "svc-shared",
+            "name": "Inloop",
+            "organization": {"id": org["id"], "name": org["name"]},
+            "locations": [
+                {"id": loc["id"], "name": repo.get(db, "location", loc["id"])["name"], "phones": []}
+            ],
+        }
+    ]
+    path = tmp_path / "place.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    import_path(editor, path)
+    assert repo.get(db, "phone", "ph-svc-here") is not None

@@ -127,7 +127,8 @@ def schedules(db: Database, service_id: str, location_id: str | None) -> list[sq
     if not rows and location_id:
         rows = db.all(
             "SELECT byday, opens_at, closes_at, description FROM schedule"
-            " WHERE location_id = ? ORDER BY opens_at, byday",
+            " WHERE location_id = ? AND service_id IS NULL AND service_at_location_id IS NULL"
+            " ORDER BY opens_at, byday",  # the location's own hours, not another service's
             (location_id,),
         )
     return rows

@@ -495,3 +495,44 @@ def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db)
     referrals.propose(desk, seen.id, sid, location_id=here)
     (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
     assert [s.byday for s in partner.schedules] == ["SA"]
+
+
+def test_the_letter_lists_the_languages_spoken_here(editor, db):
+    from datetime import date
+
+    from loket import referrals
+    from loket.letters.data import gather
+    from tests.helpers import visit, visitor
+
+    sid, here, there = db.one(
+        "SELECT a.service_id, a.location_id, b.location_id FROM service_at_location a"
+        " JOIN service_at_location b ON b.service_id = a.service_id"
+        " AND b.location_id <> a.location_id ORDER BY a.id LIMIT 1"
+    )
+    other = db.scalar("SELECT id FROM service WHERE id <> ? ORDER BY id LIMIT 1", (sid,))
+    db.execute("DELETE FROM service_language")
+    for row_id, owners, code in (
+        ("everywhere", {"service_id": sid}, "ar"),
+        ("here", {"service_id": sid, "location_id": here}, "ti"),
+        ("there", {"service_id": sid, "location_id": there}, "so"),
+        ("the-place", {"location_id": here}, "tr"),
+        ("other-service-here", {"service_id": other, "location_id": here}, "uk"),
+    ):
+        cols = {
+            "id": row_id,
+            **owners,
+            "code": code,
+            "created_at": "x",
+            "updated_at": "x",
+            "workstation": "x",
+        }
+        db.execute(
+            f"INSERT INTO service_language ({', '.join(cols)})"
+            f" VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+    desk = context(db, "balie")
+    seen = visit(desk, visitor(desk).id)
+    referrals.propose(desk, seen.id, sid, location_id=here)
+    (partner,) = gather(db, seen.id, letter_date=date(2026, 11, 28)).partners
+    assert sorted(partner.languages) == ["ar", "ti", "tr"]

@@ -146,9 +146,13 @@ def languages(db: Database, service_id: str, location_id: str | None) -> list[st
     rows = db.all(
         """
         SELECT DISTINCT code FROM service_language
-        WHERE service_id = ? OR (location_id = ? AND ? IS NOT NULL) ORDER BY code
+        WHERE (service_id = :s AND (location_id IS NULL OR location_id IS :l))
+           OR (location_id = :l AND :l IS NOT NULL AND service_id IS NULL)
+        ORDER BY code
         """,
-        (service_id, location_id, location_id),
+        # the service's languages (everywhere or here) and the place's own; not those the
+        # service speaks at another place, nor another service's here
+        {"s": service_id, "l": location_id},
     )
     return [r["code"] for r in rows]
 

@@ -444,19 +444,28 @@ def test_the_letter_prints_only_this_places_phones(editor, db):
     assert last_digits() == ["3", "5"]  # this place's, then the organisation's main number
 
 
-def test_checked_today_is_saved_with_the_edit_or_not_at_all(editor, db, sid):
-    from loket import clock
+def test_checked_today_is_saved_with_the_edit_or_not_at_all(editor, db, sid, monkeypatch):
+    from loket import audit, clock
 
     edit = dataclasses.replace(directory.service_edit(editor, sid), to_verify=True)
     directory.save_service(editor, edit)
     before = snapshot(db)
-    bad = dataclasses.replace(edit, schedules=[ScheduleEdit(["MO"], "12:00", "09:00")])
-    with pytest.raises(ValidationError):
-        directory.save_service(editor, bad, checked_today=True)
-    assert snapshot(db) == before  # refused: not even the check date moved
-    directory.save_service(editor, edit, checked_today=True)
-    row = db.one("SELECT assured_date, to_verify FROM service WHERE id = ?", (sid,))
-    assert (row["assured_date"], row["to_verify"]) == (clock.today().isoformat(), 0)
+    renamed = dataclasses.replace(edit, name="Nieuwe naam")
+    real = audit.record
+
+    def failing(ctx, *, action, **kwargs):
+        if action == "directory.service.checked":
+            raise OSError("disk full")
+        return real(ctx, action=action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing)
+    with pytest.raises(OSError):
+        directory.save_service(editor, renamed, checked_today=True)
+    assert snapshot(db) == before  # recording the check failed: the edit is not saved either
+    monkeypatch.setattr(audit, "record", real)
+    directory.save_service(editor, renamed, checked_today=True)
+    row = db.one("SELECT name, assured_date, to_verify FROM service WHERE id = ?", (sid,))
+    assert tuple(row) == ("Nieuwe naam", clock.today().isoformat(), 0)
 
 
 def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db):

@@ -19,9 +19,9 @@ from loket import clock, i18n, validation
 from loket.db import directory as repo
 from loket.db.connection import Database
 from loket.errors import ValidationError
+from loket.hsds import WEEKDAYS as DAYS
 from loket.i18n import _, pgettext
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQ = "WEEKLY"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _MIDNIGHT = re.compile(r"^24[:.]00$")

@@ -202,4 +202,6 @@ FILE_TABLE = {
     "required_documents.csv": "required_document",
 }
 # HSDS attribute link_entity -> our table
+# HSDS schedule `byday` codes (iCalendar), Monday first as Babel numbers the days.
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ENTITY_TABLE = {"service": "service", "organization": "organisation", "location": "location"}

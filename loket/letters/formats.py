@@ -13,12 +13,12 @@ from babel import Locale
 from babel.dates import format_date, get_day_names
 from babel.dates import format_time as babel_format_time
 
+from loket.hsds import WEEKDAYS as BYDAY
 from loket.letters.catalogue import RTL_LANGUAGES
 
 # Languages whose CLDR "long" date puts the month first; letters put the day first.
 _DAY_FIRST_PATTERN = "d MMMM y"
 _LONG_IS_DAY_FIRST = {"nl", "ar", "tr", "fa", "uk", "ps", "ru", "fr"}
-BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def format_long_date(value: date, lang: str) -> str:

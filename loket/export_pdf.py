@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from loket.export_formats import columns
 from loket.i18n import _
 from loket.overview import Overview, SummaryTable, status_label
-from loket.paths import resources_dir
 
 PDF_ROW_LIMIT = 5_000
 _ROW_BATCH = 30
@@ -32,7 +31,6 @@ PDF_COLUMNS = (
     "follow_up_date",
     "visitor",
 )
-_FONT = "LoketReportSans"
 _IDENTIFIABLE_WIDTHS = {
     "needs": 85,
     "partner": 90,
@@ -60,17 +58,15 @@ _ROW_WIDTHS = {
 
 
 def _fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    """The letters' Noto Sans (loket.letters.fonts), regular and bold.  ReportLab keeps one
+    font object per typeface: registering the same file again under a name of our own gave
+    the letters this plain font instead of theirs, and every letter after an export failed."""
+    from loket.letters import fonts as fontreg
 
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        folder = resources_dir() / "fonts"
-        try:
-            pdfmetrics.registerFont(TTFont(_FONT, str(folder / "NotoSans-Regular.ttf")))
-            pdfmetrics.registerFont(TTFont(_FONT + "-Bold", str(folder / "NotoSans-Bold.ttf")))
-        except Exception:
-            return "Helvetica", "Helvetica-Bold"
-    return _FONT, _FONT + "-Bold"
+    try:
+        return fontreg.fonts(False).names["latin"], fontreg.fonts(True).names["latin"]
+    except fontreg.FontMissing:
+        return "Helvetica", "Helvetica-Bold"
 
 
 def _bar_chart(table: SummaryTable, column: int, width: float, font: str):
@@ -396,5 +392,8 @@ def write_pdf(
             ),
         ]
     )
-    doc.build(story)
+    from loket.letters import fonts as fontreg
+
+    with fontreg.render_lock():  # the font objects are the letters' too: one at a time
+        doc.build(story)
     return listed

@@ -606,3 +606,24 @@ def test_benchmark_baseline_runs_the_same_query(db, fixture):
     assert (
         rows[0][9] == "proposed=2026-01-10,sent=2026-01-11,accepted=2026-01-12,completed=2026-01-20"
     )
+
+
+def test_a_pdf_export_leaves_the_letters_their_fonts():
+    """ReportLab keeps one font object per typeface; an export that registered Noto Sans
+    under its own name made every later letter fail (a fresh process, as at the counter)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from loket import export_pdf\n"
+        "export_pdf._fonts()\n"
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from loket.letters import fonts\n"
+        "print(all(isinstance(pdfmetrics.getFont(n), fonts.LetterFont)\n"
+        "          for bold in (False, True) for n in fonts.fonts(bold).names.values()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "True"

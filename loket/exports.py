@@ -91,6 +91,18 @@ def filter_problems(
     return filters, errors
 
 
+def filters_detail(filters: repo.Filters) -> dict:
+    """The filters as an audit entry records them (codes and ids only, nothing personal)."""
+    return {
+        "from": filters.date_from,
+        "to": filters.date_to,
+        "desk": filters.desk_code,
+        "partner": filters.partner,
+        "need": filters.need,
+        "status": filters.status,
+    }
+
+
 def check_filters(ctx, **filters) -> repo.Filters:
     """The checked filters (see filter_problems); ValidationError naming every problem."""
     checked, errors = filter_problems(ctx, **filters)
@@ -178,16 +190,7 @@ def export_referrals(
         delimiter=delimiter,
     )
     target = Path(out_path)
-    detail = {
-        "format": fmt,
-        "from": filters.date_from,
-        "to": filters.date_to,
-        "desk": filters.desk_code,
-        "partner": filters.partner,
-        "need": filters.need,
-        "status": filters.status,
-        "identifiable": identifiable,
-    }
+    detail = {"format": fmt, **filters_detail(filters), "identifiable": identifiable}
     if identifiable:
         detail["reason"] = reason.strip()
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")

@@ -34,7 +34,7 @@ from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.db.referral_log import Key
 from loket.export_formats import pseudonymiser
-from loket.exports import check_filters
+from loket.exports import check_filters, filters_detail
 from loket.permissions import Permission
 
 # Rows per page: a screen shows ~25, so a scroll step reads one or two pages of 50 (~1 ms
@@ -117,14 +117,7 @@ def open_log(
         ctx,
         action="referral_log.open",
         object_type="referral",
-        detail={
-            "from": filters.date_from,
-            "to": filters.date_to,
-            "desk": filters.desk_code,
-            "partner": filters.partner,
-            "need": filters.need,
-            "status": filters.status,
-        },
+        detail=filters_detail(filters),
     )
     return ReferralLog(ctx, filters, page_size)
 

@@ -198,8 +198,7 @@ class AuditView(View):
             filters["since"] = self.since.date().toString("yyyy-MM-dd")
             filters["until"] = self.until.date().addDays(1).toString("yyyy-MM-dd")
         self.model.filters = {k: v for k, v in filters.items() if v}
-        self.model.reload()
-        self._update_total()
+        self.model.reload()  # the total label follows model.total_changed
 
     def _update_total(self) -> None:
         n = self.model.total

@@ -77,7 +77,7 @@ class FollowupsView(View):
             self.model.set_scope(desk_id=self.ctx.desk.id)
         else:
             self.model.set_scope(staff_id=self.ctx.user.id if self.ctx.user else "")
-        self._update_count()
+        # the count label follows model.total_changed
 
     def _update_count(self) -> None:
         n = self.model.total

@@ -22,6 +22,7 @@ from loket.directory_edit import (  # noqa: F401  (the editing half of the same 
     save_organisation,
     save_service,
     service_edit,
+    stored_fields,
 )
 from loket.directory_schedule import ScheduleEdit  # noqa: F401
 from loket.errors import NotFound
@@ -186,32 +187,19 @@ def get_service(ctx: Context, service_id: str) -> ServiceDetail:
                 phones=phones,
             )
         )
+    stored = stored_fields(db, row)
+    # the organisation's e-mail and data check where the service has none of its own
+    stored["email"] = stored["email"] or org["email"]
+    stored["to_verify"] = stored["to_verify"] or bool(org["to_verify"])
     return ServiceDetail(
-        id=row["id"],
-        organization_id=row["organization_id"],
+        **stored,
         organization_name=org["name"],
-        name=row["name"],
-        description=row["description"],
-        status=row["status"],
-        url=row["url"],
-        email=row["email"] or org["email"],
         website=org["website"],
-        interpretation_services=row["interpretation_services"],
-        application_process=row["application_process"],
-        fees_description=row["fees_description"],
-        eligibility_description=row["eligibility_description"],
-        assured_date=row["assured_date"],
-        warm_handover=bool(row["warm_handover"]),
-        is_escalation=bool(row["is_escalation"]),
-        to_verify=bool(row["to_verify"] or org["to_verify"]),
         stale=is_stale(row["assured_date"]),
-        needs=[n["need_code"] for n in repo.service_needs(db, service_id)],
         languages=sorted(
             r["code"] for r in repo.children(db, "service_language", "service_id", service_id)
         ),
-        phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
         schedules=_schedules(db, service_id),
-        required_documents=repo.required_documents(db, service_id),
         locations=locations,
     )
 

@@ -61,32 +61,45 @@ def service_edit(ctx: Context, service_id: str) -> ServiceEdit:
     if row is None:
         raise NotFound(_("This service is not in the directory."))
     return ServiceEdit(
-        id=row["id"],
-        organization_id=row["organization_id"],
-        name=row["name"],
-        description=row["description"] or "",
-        url=row["url"],
-        email=row["email"],
-        status=row["status"],
-        interpretation_services=row["interpretation_services"],
-        application_process=row["application_process"],
-        fees_description=row["fees_description"],
-        eligibility_description=row["eligibility_description"],
-        assured_date=row["assured_date"],
-        warm_handover=bool(row["warm_handover"]),
-        is_escalation=bool(row["is_escalation"]),
-        to_verify=bool(row["to_verify"]),
-        needs=[n["need_code"] for n in repo.service_needs(db, service_id)],
+        **stored_fields(db, row),
         languages=sorted(
             r["code"]
             for r in repo.children(db, "service_language", "service_id", service_id)
             if r["location_id"] is None
         ),
-        phones=[p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
-        required_documents=repo.required_documents(db, service_id),
         location_ids=[r["id"] for r in repo.service_locations(db, service_id)],
         schedules=directory_schedule.stored(db, service_id),
     )
+
+
+_TEXT_FIELDS = (
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "eligibility_description",
+    "assured_date",
+)
+_FLAG_FIELDS = ("warm_handover", "is_escalation", "to_verify")
+
+
+def stored_fields(db, row) -> dict:
+    """A service's own stored values (its row, needs, phones, documents): what the editor
+    starts from and what the detail view shows, before the organisation fills gaps."""
+    service_id = row["id"]
+    return {
+        "id": service_id,
+        "organization_id": row["organization_id"],
+        "name": row["name"],
+        "description": row["description"] or "",
+        **{name: row[name] for name in _TEXT_FIELDS},
+        **{name: bool(row[name]) for name in _FLAG_FIELDS},
+        "needs": [n["need_code"] for n in repo.service_needs(db, service_id)],
+        "phones": [p["number"] for p in repo.children(db, "phone", "service_id", service_id)],
+        "required_documents": repo.required_documents(db, service_id),
+    }
 
 
 def _optional(value: str | None, field_name: str) -> str | None:

@@ -6,6 +6,11 @@ from __future__ import annotations
 class LoketError(Exception):
     """Base class: `str(err)` is a translated message meant for the user."""
 
+    @property
+    def message(self) -> str:
+        """What to show staff."""
+        return str(self)
+
 
 class ValidationError(LoketError):
     """One or more fields are invalid.  `errors` maps field name → translated message."""
@@ -13,6 +18,11 @@ class ValidationError(LoketError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+    @property
+    def message(self) -> str:
+        """The messages only, one per line: field names are for the code, not for staff."""
+        return "\n".join(self.errors.values())
 
     @classmethod
     def single(cls, field: str, message: str) -> ValidationError:

@@ -174,3 +174,12 @@ def test_collect_reports_every_field():
             ("postal_code", lambda: v.postcode("0000 AA")),
         )
     assert set(err.value.errors) == {"bsn", "v_number", "postal_code"}
+
+
+def test_an_error_says_to_staff_only_its_messages():
+    from loket.errors import LoketError, NotFound, ValidationError
+
+    err = ValidationError({"bsn": "Check the BSN.", "postcode": "Write 1234 AB."})
+    assert err.message == "Check the BSN.\nWrite 1234 AB."  # no field names
+    assert NotFound("Visit not found.").message == "Visit not found."
+    assert isinstance(err, LoketError)

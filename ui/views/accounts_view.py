@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from loket import accounts
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from loket.permissions import ROLES, Permission
 from ui.views.base import View, plain_label
@@ -199,11 +199,8 @@ class AccountsView(View):
     def _run(self, action, done: str) -> bool:
         try:
             action()
-        except ValidationError as err:
-            self.message.setText("\n".join(err.errors.values()))
-            return False
         except LoketError as err:
-            self.message.setText(str(err))
+            self.message.setText(err.message)
             return False
         self.message.setText(done)
         keep = self.selected().username if self.selected() else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from loket import settings
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from loket.permissions import Permission
 from ui.views.base import View
@@ -89,11 +89,8 @@ class AdminSettingsView(View):
             for key, spin in self.fields.items():
                 if spin.value() != settings.integer(self.ctx.db, key):
                     settings.set_setting(self.ctx, key, str(spin.value()))
-        except ValidationError as err:
-            self.message.setText("\n".join(err.errors.values()))
-            return
         except LoketError as err:
-            self.message.setText(str(err))
+            self.message.setText(err.message)
             return
         self.message.setText(_("The settings were saved."))
         window = self.main_window()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from loket import accounts
 from loket.context import Context
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from ui.views.base import plain_label
 
@@ -113,10 +113,7 @@ class FirstRunDialog(QDialog):
                 display_name=self.display_name.text(),
                 password=self.password.text(),
             )
-        except ValidationError as err:
-            self._show("\n".join(err.errors.values()))
-            return
         except LoketError as err:
-            self._show(str(err))
+            self._show(err.message)
             return
         self.accept()

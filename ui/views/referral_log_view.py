@@ -203,7 +203,7 @@ class ReferralLogView(View):
         try:
             referral_log.check_filters(self.ctx, **values)
         except ValidationError as err:
-            self._say(" ".join(err.errors.values()))
+            self._say(err.message)
             return
         self._load(Filters(**values))
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from loket import referrals, routing
 from loket.context import Context
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from loket.referrals import Referral
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel, format_day
@@ -283,9 +283,8 @@ class ReferralPanel(QWidget):
 
     def _show_error(self, err: Exception | None) -> None:
         self.error.setVisible(err is not None)
-        if isinstance(err, ValidationError):
-            # the messages only: field names are for the code, not for staff
-            self.error.setText("\n".join(err.errors.values()))
+        if isinstance(err, LoketError):
+            self.error.setText(err.message)
         else:
             self.error.setText(str(err) if err else "")
 

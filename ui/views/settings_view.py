@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from loket import i18n, preferences
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from loket.preferences import Preferences
 from ui import theme
@@ -183,12 +183,8 @@ class SettingsView(View):
     def save(self) -> None:
         try:
             prefs = preferences.save(self.ctx, self.current())
-        except ValidationError as err:
-            self._last_message = ("error", "\n".join(err.errors.values()))
-            self._show(*self._last_message)
-            return
         except LoketError as err:
-            self._last_message = ("error", str(err))
+            self._last_message = ("error", err.message)
             self._show(*self._last_message)
             return
         apply_preferences(prefs)  # re-translates this view too

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from loket import visitor_rights
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError
 from loket.i18n import _
 from loket.permissions import Permission
 from ui.views.base import plain_label
@@ -110,11 +110,8 @@ class VisitorRightsDialog(QDialog):
     def erase(self) -> None:
         try:
             visitor_rights.erase_visitor(self.ctx, self.visitor_id, self.reason.toPlainText())
-        except ValidationError as err:
-            self.message.setText("\n".join(err.errors.values()))
-            return
         except LoketError as err:
-            self.message.setText(str(err))
+            self.message.setText(err.message)
             return
         self.erased = True
         self.erase_box.setEnabled(False)

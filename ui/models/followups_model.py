@@ -30,9 +30,6 @@ class FollowupsModel(LazyTableModel):
     def headers(self) -> list[str]:
         return [_("Follow up on"), _("Visitor"), _("Partner"), _("Status"), _("Staff")]
 
-    def count(self) -> int:
-        return referrals.followups_due_count(self.ctx, staff_id=self.staff_id, desk_id=self.desk_id)
-
     def count_job(self) -> Callable[[], int]:
         ctx, staff_id, desk_id = self.ctx, self.staff_id, self.desk_id
 

@@ -43,6 +43,7 @@ class LazyTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def count(self) -> int:
+        """The number of rows (on the UI thread; not used with COUNT_IN_BACKGROUND)."""
         raise NotImplementedError
 
     def fetch(self, offset: int, limit: int) -> list[Any]:

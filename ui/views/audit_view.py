@@ -57,11 +57,6 @@ class AuditModel(LazyTableModel):
             _("Details"),
         ]
 
-    def count(self) -> int:
-        if not self.ctx.can(Permission.AUDIT_READ):
-            return 0
-        return audit.count_entries(self.ctx, **self.filters)
-
     def count_job(self) -> Callable[[], int]:
         ctx, filters = self.ctx, dict(self.filters)
 

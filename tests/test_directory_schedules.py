@@ -11,7 +11,7 @@ from loket.db import directory as repo
 from loket.directory import ScheduleEdit, ServiceEdit
 from loket.directory_io import export_dir, import_path
 from loket.errors import ValidationError
-from tests.helpers import context
+from tests.helpers import context, insert_row
 from tests.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401
 
 
@@ -371,20 +371,15 @@ def test_the_letter_prints_no_other_locations_hours(editor, db):
         ("there-loc", {"service_id": sid, "location_id": there}, "TH"),
     ]
     for row_id, owners, day in rows:
-        cols = {
-            "id": row_id,
+        insert_row(
+            db,
+            "schedule",
+            id=row_id,
             **owners,
-            "freq": "WEEKLY",
-            "byday": day,
-            "opens_at": "09:00",
-            "closes_at": "12:00",
-            "created_at": "x",
-            "updated_at": "x",
-            "workstation": "x",
-        }
-        db.execute(
-            f"INSERT INTO schedule ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            tuple(cols.values()),
+            freq="WEEKLY",
+            byday=day,
+            opens_at="09:00",
+            closes_at="12:00",
         )
     desk = context(db, "balie")
     seen = visit(desk, visitor(desk).id)
@@ -419,18 +414,7 @@ def test_the_letter_prints_only_this_places_phones(editor, db):
         ("+31201000005", {"organization_id": org}),  # the organisation's main number: printed
     ]
     for i, (number, owners) in enumerate(phones):
-        cols = {
-            "id": f"ph{i}",
-            **owners,
-            "number": number,
-            "created_at": "x",
-            "updated_at": "x",
-            "workstation": "x",
-        }
-        db.execute(
-            f"INSERT INTO phone ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            tuple(cols.values()),
-        )
+        insert_row(db, "phone", id=f"ph{i}", **owners, number=number)
     desk = context(db, "balie")
     seen = visit(desk, visitor(desk).id)
     referrals.propose(desk, seen.id, sid, location_id=here)
@@ -484,20 +468,15 @@ def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db)
         ("other-service", {"service_id": other, "location_id": here}, "FR"),
         ("the-place", {"location_id": here}, "SA"),
     ):
-        cols = {
-            "id": row_id,
+        insert_row(
+            db,
+            "schedule",
+            id=row_id,
             **owners,
-            "freq": "WEEKLY",
-            "byday": day,
-            "opens_at": "10:00",
-            "closes_at": "12:00",
-            "created_at": "x",
-            "updated_at": "x",
-            "workstation": "x",
-        }
-        db.execute(
-            f"INSERT INTO schedule ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            tuple(cols.values()),
+            freq="WEEKLY",
+            byday=day,
+            opens_at="10:00",
+            closes_at="12:00",
         )
     desk = context(db, "balie")
     seen = visit(desk, visitor(desk).id)
@@ -527,19 +506,7 @@ def test_the_letter_lists_the_languages_spoken_here(editor, db):
         ("the-place", {"location_id": here}, "tr"),
         ("other-service-here", {"service_id": other, "location_id": here}, "uk"),
     ):
-        cols = {
-            "id": row_id,
-            **owners,
-            "code": code,
-            "created_at": "x",
-            "updated_at": "x",
-            "workstation": "x",
-        }
-        db.execute(
-            f"INSERT INTO service_language ({', '.join(cols)})"
-            f" VALUES ({', '.join('?' * len(cols))})",
-            tuple(cols.values()),
-        )
+        insert_row(db, "service_language", id=row_id, **owners, code=code)
     desk = context(db, "balie")
     seen = visit(desk, visitor(desk).id)
     referrals.propose(desk, seen.id, sid, location_id=here)

@@ -17,7 +17,7 @@ from loket.db.migrate import migrate
 from loket.directory_io import ImportFailed, export_dir, import_path
 from loket.errors import PermissionDenied
 from loket.i18n import _
-from tests.helpers import context
+from tests.helpers import context, insert_row
 
 
 def snapshot(db) -> dict:
@@ -607,14 +607,6 @@ def _drop_first_row(path, **match) -> list[str]:
     raise AssertionError(f"no row with {match} in {path.name}")
 
 
-def _insert(db, table: str, **cols) -> str:
-    cols = {"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"} | cols
-    cols.setdefault("workstation", "test")
-    names, marks = ", ".join(cols), ", ".join("?" for _ in cols)
-    db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(cols.values()))
-    return cols["id"]
-
-
 @pytest.fixture
 def phones(db) -> dict[str, str]:
     """Phones with each kind of owner, on two organisations of the directory."""
@@ -627,19 +619,19 @@ def phones(db) -> dict[str, str]:
         "SELECT id FROM organisation WHERE id <> ? ORDER BY id LIMIT 1", (sal["organization_id"],)
     )
     made = {
-        "org": _insert(
+        "org": insert_row(
             db, "phone", id="ph-org", organization_id=sal["organization_id"], number="+31201000001"
         ),
-        "other_org": _insert(
+        "other_org": insert_row(
             db, "phone", id="ph-other", organization_id=other_org, number="+31201000002"
         ),
-        "svc1": _insert(
+        "svc1": insert_row(
             db, "phone", id="ph-svc-1", service_id=sal["service_id"], number="+31201000003"
         ),
-        "svc2": _insert(
+        "svc2": insert_row(
             db, "phone", id="ph-svc-2", service_id=sal["service_id"], number="+31201000004"
         ),
-        "org_at_location": _insert(
+        "org_at_location": insert_row(
             db,
             "phone",
             id="ph-org-loc",
@@ -647,7 +639,7 @@ def phones(db) -> dict[str, str]:
             location_id=sal["location_id"],
             number="+31201000005",
         ),
-        "link": _insert(
+        "link": insert_row(
             db,
             "phone",
             id="ph-link",
@@ -920,7 +912,7 @@ def test_a_places_list_leaves_a_services_phone_there(editor, db, tmp_path):
     """A shared place: its own phones list says nothing about a service's phone there."""
     loc = db.one("SELECT id, organization_id FROM location WHERE organization_id IS NOT NULL")
     service = db.scalar("SELECT id FROM service ORDER BY id LIMIT 1")
-    _insert(
+    insert_row(
         db,
         "phone",
         id="ph-svc-here",

@@ -1,5 +1,5 @@
-"""Search: latency of the visitor search the UI calls (`loket.search.search_visitors`, as the
-signed-in demo counter clerk) over 200 realistic queries, versus the bare FTS5 MATCH of the
+"""Search: latency of the visitor search the UI calls (`loket.counter.search.search_visitors`,
+as the signed-in demo counter clerk) over 200 realistic queries, versus the bare FTS5 MATCH of the
 same folded text on the same database.  Goal: p95 <= 16 ms (one frame at 60 Hz).
 
 The queries come from the database itself (a fixed seed picks the visitors), the way staff
@@ -32,7 +32,7 @@ GOAL_P95_MS = 16.0
 
 
 def _strip_accents(text: str) -> str:
-    from loket.textfold import fold
+    from loket.counter.textfold import fold
 
     return fold(text)
 
@@ -83,7 +83,7 @@ def make_queries(db_path: Path, seed: int = 8) -> list[tuple[str, str]]:
 
 
 def _fts_phrase(text: str) -> str:
-    from loket.textfold import fold
+    from loket.counter.textfold import fold
 
     folded = fold(text)
     return " ".join('"' + word.replace('"', '""') + '"' for word in folded.split())
@@ -91,10 +91,10 @@ def _fts_phrase(text: str) -> str:
 
 def measure(db_path: Path) -> dict:
     from loket.context import Context
+    from loket.counter.search import search_visitors
     from loket.db import staff as staff_repo
     from loket.db.connection import Database
     from loket.model import Staff, from_row
-    from loket.search import search_visitors
 
     queries = make_queries(db_path)
     warmup = make_queries(db_path, seed=88)[:60]

@@ -41,8 +41,8 @@ MARKER = "bench_visitor_500"
 def prepare_visitor(db_path: Path) -> str:
     """The visitor with 500 visits, made once through the core (intake) like counter staff
     would, on 500 different days."""
-    from loket import intake
     from loket.context import Context
+    from loket.counter import intake
     from loket.db import reference
     from loket.db import staff as staff_repo
     from loket.db.connection import Database

@@ -23,7 +23,7 @@ sessions (loket.auth)
   session.unlock        the same user signed in again ('failed' / 'refused' as for login)
 refusals (loket.context.Context.require)
   <permission value>    e.g. 'export.identifiable', 'accounts.manage': result 'refused'
-visitors, visits, health (loket.intake)
+visitors, visits, health (loket.counter.intake)
   visitor.view          a visitor record was opened by staff (every view)
   visitor.create / visitor.update / visit.create / visit.update / visit.status
   health.write / health.view (health details opened deliberately)
@@ -31,7 +31,7 @@ visitors, visits, health (loket.intake)
                         (erasure, with detail.note = the reason staff gave); deletion in
                         Loket is always this anonymisation plus the anonymised_at tombstone
   visitor.access_export right of access: everything about one visitor exported
-drafts (loket.drafts)       draft.create / draft.restore / draft.saved
+drafts (loket.counter.drafts)       draft.create / draft.restore / draft.saved
 referrals (loket.referrals) referral.create / referral.update / referral.status /
                             referral.consent / referral.handover_note
 directory (loket.directory, loket.directory_io)
@@ -41,7 +41,7 @@ letters (loket.letters)     letter.produce (a letter given to the visitor) / let
                             desk.update (its phone number, loket.letters.contact)
 exports (loket.exports)     export.referrals (detail: format, rows, identifiable, reason)
 referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
-accounts and settings (loket.accounts, loket.settings, loket.preferences)
+accounts and settings (loket.accounts, loket.settings, loket.counter.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update
   staff.password_reset / staff.password_change ('failed' when the old password was wrong)
   setting.update (detail: old, new) / preferences.update

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from loket import seed as seeding
 from loket import validation
 from loket.auth import hash_password
+from loket.counter.textfold import search_text
 from loket.db import bulk, reference
 from loket.db import directory as dir_repo
 from loket.db import staff as staff_repo
@@ -28,7 +29,6 @@ from loket.db.connection import Database
 from loket.demo_names import COMMUNITIES
 from loket.errors import DemoRefused
 from loket.i18n import _
-from loket.textfold import search_text
 
 DEMO_PASSWORD = "demo"
 ACCOUNTS = (

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from loket import intake
 from loket.auth import hash_password
 from loket.context import Context
+from loket.counter import intake
 from loket.db import reference
 from loket.db import staff as staff_repo
 from loket.model import Desk, Staff, Visit, VisitNeed, Visitor, from_row

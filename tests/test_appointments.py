@@ -7,10 +7,11 @@ from datetime import date, datetime
 import pytest
 from pypdfium2 import PdfDocument
 
-from loket import appointments, audit, letters
-from loket.appointments import Appointment
+from loket import audit, letters
 from loket.cli import main
 from loket.context import Context
+from loket.counter import appointments
+from loket.counter.appointments import Appointment
 from loket.errors import NotFound, PermissionDenied, ValidationError
 from tests.helpers import PASSWORD
 from tests.letters_support import letter_visit

@@ -113,8 +113,9 @@ def test_cli_verify_exit_status(db, data_dir, monkeypatch, capsys):
 
 # -- every kind of action leaves a row ---------------------------------------------------------
 def test_every_action_kind_is_logged(db, tmp_path):
-    from loket import auth, backup, intake, visitor_rights
+    from loket import auth, backup, visitor_rights
     from loket.context import Context
+    from loket.counter import intake
     from loket.errors import PermissionDenied
     from loket.letters import service as letters
     from tests.helpers import PASSWORD, visit, visitor

@@ -103,8 +103,8 @@ def test_demo_cli(tmp_path, capsys):
 
 
 def test_demo_search_works_on_folded_names(tmp_path):
+    from loket.counter.textfold import fold
     from loket.db.visitors import search_candidates
-    from loket.textfold import fold
 
     db = _fresh(tmp_path / "s.sqlite")
     demo.generate(db, visitors=50, seed=3)

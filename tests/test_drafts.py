@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loket import drafts
 from loket.context import Context
+from loket.counter import drafts
 from loket.errors import NotFound, PermissionDenied, ValidationError
 from tests.helpers import context
 

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from loket import i18n, intake
+from loket import i18n
+from loket.counter import intake
 from loket.db import visits as visit_repo
 from loket.db.visitors import search_candidates
 from loket.errors import NotFound, PermissionDenied, ValidationError

@@ -95,7 +95,7 @@ def test_appointment_is_picked_or_created_and_stored(qtbot, db):
 
     from PySide6.QtCore import QDateTime
 
-    from loket import appointments
+    from loket.counter import appointments
 
     ctx, visit_id = letter_visit(db)
     first = appointments.save(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loket import accounts, audit, backup, directory, intake, retention, settings, visitor_rights
+from loket import accounts, audit, backup, directory, retention, settings, visitor_rights
+from loket.counter import intake
 from loket.errors import PermissionDenied
 from loket.permissions import ROLES
 from tests.helpers import context, make_staff, visitor

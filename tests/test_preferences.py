@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from loket import preferences
 from loket.context import Context
+from loket.counter import preferences
+from loket.counter.preferences import Preferences
 from loket.errors import PermissionDenied, ValidationError
-from loket.preferences import Preferences
 from tests.helpers import context
 
 

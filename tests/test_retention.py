@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from loket import audit, intake, retention, settings, visitor_rights
+from loket import audit, retention, settings, visitor_rights
 from loket.context import system_context
+from loket.counter import intake
 from loket.errors import ConflictError, ValidationError
 from tests.helpers import context, visit, visitor
 
@@ -175,7 +176,7 @@ def test_system_context_may_run_but_anonymous_app_may_not(db):
 
 
 def test_old_drafts_are_deleted(db):
-    from loket import drafts
+    from loket.counter import drafts
 
     clerk = context(db, "balie", "anna")
     old = drafts.save_draft(clerk, "visitor", {"family_name": "Haile"})

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from loket import search
 from loket.context import Context
+from loket.counter import search
+from loket.counter.search import search_visitors, search_visitors_db
 from loket.errors import PermissionDenied
-from loket.search import search_visitors, search_visitors_db
 from tests.helpers import context, visitor
 
 
@@ -222,7 +222,7 @@ def test_searching_writes_no_audit_row_but_needs_a_signed_in_user(people, db):
 
 
 def test_search_follows_edits(people):
-    from loket import intake
+    from loket.counter import intake
 
     ctx, made = people
     v = made["wu"]

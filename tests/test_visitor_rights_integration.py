@@ -13,8 +13,9 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from loket import appointments, letters, retention, visitor_rights
-from loket.appointments import Appointment
+from loket import letters, retention, visitor_rights
+from loket.counter import appointments
+from loket.counter.appointments import Appointment
 from loket.errors import NotFound
 from loket.i18n import _
 from tests.helpers import context, visit, visitor
@@ -112,7 +113,7 @@ def test_a_letter_removed_by_retention_says_so(db, tmp_path):
     )
     # Not mistaken for a damaged archive: no failed reprint in the audit log.
     assert db.one("SELECT 1 FROM audit_log WHERE result = 'failed'") is None
-    from loket import counter
+    from loket.counter import lookups as counter
 
     [given] = counter.letters_given(ctx, visitor_id)
     assert given["id"] == letter.id and not given["pdf_kept"]

@@ -236,7 +236,7 @@ def cmd_phone(args: Namespace) -> int:
 
 def cmd_appointments(args: Namespace) -> int:
     """One appointment per line: id, local date and time, place (tab-separated)."""
-    from loket import appointments
+    from loket.counter import appointments
 
     ctx = user_context(args, open_database(args))
     for appt in appointments.for_visit(ctx, args.visit):

@@ -10,8 +10,8 @@ from functools import cached_property
 from pathlib import Path
 
 from loket.clock import new_id, now_iso
+from loket.counter.textfold import search_text
 from loket.errors import DatabaseDamaged
-from loket.textfold import search_text
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -1,4 +1,5 @@
-"""SQL behind the visitor search (`loket.search`): bounded candidate sets, never a full scan.
+"""SQL behind the visitor search (`loket.counter.search`): bounded candidate sets, never a
+full scan.
 
 Every query here has a LIMIT and walks an index (the FTS5 trigram index of migration 0002, or
 the plain indexes on V-nummer, BSN and birth date), so the cost does not grow with the number

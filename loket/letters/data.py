@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket.appointments import Appointment
+from loket.counter.appointments import Appointment
 from loket.db import letters as repo
 from loket.db.connection import Database
 from loket.errors import NotFound

@@ -26,7 +26,7 @@ def template_title(name: str) -> str:
 
 def language_names(codes: str | Iterable[str], ui_language: str | None = None) -> str:
     """ "ar,nl" -> "Arabic, Dutch" in the UI language (Babel)."""
-    from loket.counter import language_name
+    from loket.counter.lookups import language_name
 
     if isinstance(codes, str):
         codes = [c for c in codes.split(",") if c]
@@ -37,7 +37,7 @@ def local_date(stamp: str | None) -> str:
     """A UTC ISO timestamp as the local date, written out in the UI language."""
     from babel.dates import format_date
 
-    from loket.counter import _babel_locale
+    from loket.counter.lookups import _babel_locale
 
     if not stamp:
         return ""

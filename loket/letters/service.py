@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from loket import appointments, audit
+from loket import audit
 from loket.clock import new_id, today
 from loket.context import Context
+from loket.counter import appointments
 from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.errors import LoketError, NotFound, ValidationError

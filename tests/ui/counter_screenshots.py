@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     # Today at this desk: a morning's visitors (the demo spreads today's visits over desks).
     from datetime import datetime, timedelta
 
-    from loket import intake
+    from loket.counter import intake
     from loket.model import Visit
 
     start = datetime.now(UTC).replace(hour=8, minute=5, second=0, microsecond=0)

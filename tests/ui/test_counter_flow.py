@@ -9,7 +9,9 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from loket import counter, drafts, i18n, i18n_tools, intake
+from loket import i18n, i18n_tools
+from loket.counter import drafts, intake
+from loket.counter import lookups as counter
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
 from ui.models.counter_models import (

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout
 
-from loket import drafts
+from loket.counter import drafts
 from tests.helpers import PASSWORD, context, make_staff
 from ui import main_window
 from ui.lock import LockController

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from loket import intake
+from loket.counter import intake
 from tests import helpers
 from tests.ui import a11y
 from ui.main_window import MainWindow

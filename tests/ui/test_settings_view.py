@@ -7,7 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from loket import i18n, i18n_tools, preferences
+from loket import i18n, i18n_tools
+from loket.counter import preferences
 from tests.helpers import context
 from ui import i18n_qt, theme
 from ui.main_window import MainWindow

@@ -85,9 +85,9 @@ def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
         "ctypes",
         "loket.backup",
         "loket.cli.export",
-        "loket.drafts",
+        "loket.counter.drafts",
         "loket.model",
-        "loket.search",
+        "loket.counter.search",
         "reportlab",
         "sqlite_utils",
     ]
@@ -110,7 +110,7 @@ def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
 
 
 def test_search_view_waits_as_long_as_the_search():
-    from loket import search
+    from loket.counter import search
     from ui.views import search_view
 
     assert search_view.MIN_TEXT_QUERY == search.MIN_TEXT_QUERY

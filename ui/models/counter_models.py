@@ -19,7 +19,7 @@ from loket import i18n
 from loket.i18n import _
 
 if TYPE_CHECKING:
-    from loket import search
+    from loket.counter import search
 
 Index = QModelIndex | QPersistentModelIndex
 FSI, PDI = "\u2068", "\u2069"
@@ -165,7 +165,7 @@ class SearchResultsModel(PagedTableModel):
         return [_("Name"), _("Date of birth"), _("V-number"), _("Last visit")]
 
     def fetch_page(self, offset: int, limit: int) -> list[search.SearchResult]:
-        from loket import search  # loaded with the first search, not with the first window
+        from loket.counter import search
 
         if not self.query.strip() or offset >= search.MAX_LIMIT:
             return []
@@ -192,7 +192,7 @@ class VisitHistoryModel(PagedTableModel):
         self.topic_label: Callable[[str | None], str] = lambda code: code or ""
 
     def set_visitor(self, visitor_id: str | None) -> None:
-        from loket import counter
+        from loket.counter import lookups as counter
 
         labels = {c.code: c.label for c in counter.needs(self.ctx)}
         topics = {c.code: c.label for c in counter.topics(self.ctx)}
@@ -207,7 +207,7 @@ class VisitHistoryModel(PagedTableModel):
     def fetch_page(self, offset: int, limit: int) -> list[dict]:
         if not self.visitor_id:
             return []
-        from loket import intake  # not needed for the first window
+        from loket.counter import intake
 
         return intake.visit_history(self.ctx, self.visitor_id, limit=limit, offset=offset)
 
@@ -235,7 +235,7 @@ class TodayModel(PagedTableModel):
         return [_("Arrived"), _("Name"), _("V-number"), _("Status")]
 
     def fetch_page(self, offset: int, limit: int) -> list[dict]:
-        from loket import intake  # not needed for the first window
+        from loket.counter import intake
 
         return intake.today_at_desk(self.ctx, limit=limit, offset=offset)
 
@@ -250,7 +250,7 @@ class TodayModel(PagedTableModel):
 
     def set_status(self, row: int, status: str) -> None:
         item = self._rows[row]
-        from loket import intake  # not needed for the first window
+        from loket.counter import intake
 
         intake.set_status(self.ctx, item["id"], status)
         item["status"] = status

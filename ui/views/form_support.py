@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from loket import drafts
+from loket.counter import drafts
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from ui import theme

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import appointments, letters
+from loket import letters
 from loket.context import Context
+from loket.counter import appointments
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.letters import catalogue, contact

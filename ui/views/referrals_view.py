@@ -66,7 +66,7 @@ class ReferralView(View):
 
     def open(self, visit_id: str | None = None, **_kwargs) -> None:
         if visit_id:
-            from loket import intake
+            from loket.counter import intake
 
             self.visitor_id = intake.get_visit(self.ctx, visit_id).visitor_id
             self.panel.set_visit(visit_id)

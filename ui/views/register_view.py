@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import counter, intake
+from loket.counter import intake
+from loket.counter import lookups as counter
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.model import Visitor
@@ -191,7 +192,7 @@ class RegisterView(View):
         self.form_error.clear()
         values: dict = {}
         if draft_id:
-            from loket import drafts
+            from loket.counter import drafts
 
             draft = drafts.load_draft(self.ctx, draft_id)
             form_support.show_restored(self.restored, draft)

@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from loket.counter.textfold import digits
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
-from loket.textfold import digits
 from ui import theme
 from ui.models.counter_models import SearchResultsModel
 from ui.views.base import View, plain_label
 
 DEBOUNCE_MS = 120
-# loket.search.MIN_TEXT_QUERY (a test keeps them equal): the search code itself loads with
+# loket.counter.search.MIN_TEXT_QUERY (a test keeps them equal): the search code itself loads with
 # the first search, not with the first window.
 MIN_TEXT_QUERY = 2
 
@@ -133,7 +133,7 @@ class SearchView(View):
     def _own_drafts(self) -> list:
         if self.ctx.user is None:  # nobody signed in: no drafts, and no need to load the code
             return []
-        from loket import drafts
+        from loket.counter import drafts
         from ui.views.form_support import VIEW_FOR_KIND
 
         return [d for d in drafts.list_drafts(self.ctx) if d.kind in VIEW_FOR_KIND]
@@ -244,7 +244,7 @@ def prefill_from_query(query: str) -> dict:
     text = query.strip()
     if not text:
         return {}
-    from loket import search
+    from loket.counter import search
 
     iso = search.as_iso_date(text)
     if iso is not None:

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from loket import i18n, preferences
+from loket import i18n
+from loket.counter import preferences
+from loket.counter.preferences import Preferences
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.preferences import Preferences
 from ui import theme
 from ui.views.base import View, plain_label
 

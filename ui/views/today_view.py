@@ -99,7 +99,7 @@ class TodayView(View):
         self.table.setFocus()
 
     def _summarise(self) -> None:
-        from loket import intake
+        from loket.counter import intake
 
         try:
             counts = intake.today_status_counts(self.ctx)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import counter, intake
+from loket.counter import intake
+from loket.counter import lookups as counter
 from loket.errors import LoketError, ValidationError
 from loket.i18n import N_, _
 from loket.model import VISIT_STATUSES, Visit, VisitNeed
@@ -273,7 +274,7 @@ class VisitView(View):
         self.health_ground.setCurrentIndex(0)
         values: dict = {}
         if draft_id:
-            from loket import drafts
+            from loket.counter import drafts
 
             draft = drafts.load_draft(self.ctx, draft_id)
             form_support.show_restored(self.restored, draft)

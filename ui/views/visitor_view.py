@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import counter, intake
+from loket.counter import intake
+from loket.counter import lookups as counter
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.permissions import Permission

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from loket import audit, validation
 from loket.clock import new_id, now_iso, today
 from loket.context import Context
+from loket.counter.textfold import fold
 from loket.db import counter as counter_repo
 from loket.db import reference
 from loket.db import visitors as visitor_repo
@@ -19,7 +20,6 @@ from loket.errors import LoketError, NotFound, ValidationError
 from loket.i18n import _
 from loket.model import VISIT_STATUSES, Visit, VisitNeed, Visitor, from_row
 from loket.permissions import Permission
-from loket.textfold import fold
 
 LEGAL_GROUNDS = (
     # AVG art. 9(2): the grounds under which the desk may record health details.

@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 
 from loket.context import Context
+from loket.counter.textfold import digits, fold
 from loket.db import search as repo
 from loket.db.connection import Database
 from loket.permissions import Permission
-from loket.textfold import digits, fold
 
 CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
 MAX_LIMIT = 500

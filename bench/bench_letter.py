@@ -27,9 +27,9 @@ REPEAT = 30
 
 
 def _setup(folder: Path):
-    from loket import seed
     from loket.db.connection import Database
     from loket.db.migrate import migrate
+    from loket.directory import seed
     from tests.letters_support import letter_visit
 
     db = Database(folder / "loket.sqlite")

@@ -34,7 +34,7 @@ visitors, visits, health (loket.counter.intake)
 drafts (loket.counter.drafts)       draft.create / draft.restore / draft.saved
 referrals (loket.referrals) referral.create / referral.update / referral.status /
                             referral.consent / referral.handover_note
-directory (loket.directory, loket.directory_io)
+directory (loket.directory.browse, loket.directory.transfer)
   directory.service.* / directory.organisation.* / directory.location.* /
   directory.import / directory.export
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint

@@ -18,7 +18,6 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime
 
-from loket import seed as seeding
 from loket import validation
 from loket.auth import hash_password
 from loket.counter.textfold import search_text
@@ -27,6 +26,7 @@ from loket.db import directory as dir_repo
 from loket.db import staff as staff_repo
 from loket.db.connection import Database
 from loket.demo_names import COMMUNITIES
+from loket.directory import seed as seeding
 from loket.errors import DemoRefused
 from loket.i18n import _
 

@@ -17,7 +17,7 @@ from loket.db.migrate import migrate
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated, seeded database built once; tests get a copy (see `db`)."""
-    from loket import seed
+    from loket.directory import seed
 
     path = tmp_path_factory.mktemp("template") / "loket.sqlite"
     db = Database(path)

@@ -61,7 +61,7 @@ def test_demo_is_deterministic_and_complete(tmp_path):
 
 
 def test_demo_refused_on_real_data(tmp_path):
-    from loket import seed
+    from loket.directory import seed
     from tests.helpers import context, visitor
 
     db = _fresh(tmp_path / "real.sqlite")
@@ -74,8 +74,9 @@ def test_demo_refused_on_real_data(tmp_path):
 
 
 def test_demo_refused_once_an_account_exists(tmp_path):
-    from loket import auth, seed
+    from loket import auth
     from loket.context import Context
+    from loket.directory import seed
 
     db = _fresh(tmp_path / "admin.sqlite")
     seed.load_all(db)

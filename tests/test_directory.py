@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from loket import directory
-from loket.directory import ServiceEdit, is_stale
+from loket.directory import browse as directory
+from loket.directory.browse import ServiceEdit, is_stale
 from loket.errors import NotFound, PermissionDenied, ValidationError
 from tests.helpers import context
 

@@ -6,10 +6,12 @@ import dataclasses
 
 import pytest
 
-from loket import directory, directory_schedule, i18n
+from loket import i18n
 from loket.db import directory as repo
-from loket.directory import ScheduleEdit, ServiceEdit
-from loket.directory_io import export_dir, import_path
+from loket.directory import browse as directory
+from loket.directory import schedule as directory_schedule
+from loket.directory.browse import ScheduleEdit, ServiceEdit
+from loket.directory.transfer import export_dir, import_path
 from loket.errors import ValidationError
 from tests.helpers import context, insert_row
 from tests.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401

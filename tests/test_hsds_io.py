@@ -9,12 +9,12 @@ import zipfile
 
 import pytest
 
-from loket import hsds, seed
 from loket.context import Context, system_context
 from loket.db import directory as repo
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.directory_io import ImportFailed, export_dir, import_path
+from loket.directory import hsds, seed
+from loket.directory.transfer import ImportFailed, export_dir, import_path
 from loket.errors import PermissionDenied
 from loket.i18n import _
 from tests.helpers import context, insert_row
@@ -510,7 +510,7 @@ def test_cli_partners_export_and_import(db, data_dir, tmp_path, monkeypatch):
 
 
 def test_seeding_again_keeps_corrections_and_adds_what_is_missing(editor, db):
-    from loket import directory
+    from loket.directory import browse as directory
 
     sid = db.scalar("SELECT id FROM service WHERE name = 'Taalhuis Zwolle'")
     detail = directory.get_service(editor, sid)

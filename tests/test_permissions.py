@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from loket import accounts, audit, backup, directory, retention, settings, visitor_rights
+from loket import accounts, audit, backup, retention, settings, visitor_rights
 from loket.counter import intake
+from loket.directory import browse as directory
 from loket.errors import PermissionDenied
 from loket.permissions import ROLES
 from tests.helpers import context, make_staff, visitor

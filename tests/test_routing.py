@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from loket import directory, i18n, referrals, routing
+from loket import i18n, referrals
+from loket.directory import browse as directory
+from loket.directory import routing
 from loket.i18n import _, ngettext
 from tests.helpers import context, visit, visitor
 

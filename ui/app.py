@@ -27,7 +27,7 @@ def open_context(data_dir: str | None) -> tuple[Context, bool]:
     db = Database(database_path(data_dir))
     migrate(db)
     if not reference.desks(db):
-        from loket import seed
+        from loket.directory import seed
 
         seed.load_all(db)
     demo = reference.get_setting(db, "demo") == "1"

@@ -36,7 +36,7 @@ def register(subparsers) -> None:
 
 
 def cmd_export(args: Namespace) -> int:
-    from loket.directory_io import export_dir
+    from loket.directory.transfer import export_dir
 
     db = open_database(args)
     try:
@@ -53,7 +53,7 @@ def cmd_export(args: Namespace) -> int:
 
 
 def cmd_import(args: Namespace) -> int:
-    from loket.directory_io import import_path
+    from loket.directory.transfer import import_path
 
     db = open_database(args)
     try:

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
 
 
 def cmd_init(args: Namespace) -> int:
-    from loket import seed
+    from loket.directory import seed
 
     db = open_database(args)
     seed.load_all(db)

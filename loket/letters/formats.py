@@ -13,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date, get_day_names
 from babel.dates import format_time as babel_format_time
 
-from loket.hsds import WEEKDAYS as BYDAY
+from loket.directory.hsds import WEEKDAYS as BYDAY
 from loket.letters.catalogue import RTL_LANGUAGES
 
 # Languages whose CLDR "long" date puts the month first; letters put the day first.

@@ -31,9 +31,9 @@ def app_state(qapp):
 
 
 def test_first_run_dialog_creates_and_signs_in_the_administrator(qtbot, tmp_path):
-    from loket import seed
     from loket.db.connection import Database
     from loket.db.migrate import migrate
+    from loket.directory import seed
     from ui.views.first_run_dialog import FirstRunDialog
 
     db = Database(tmp_path / "new.sqlite")

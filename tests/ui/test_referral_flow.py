@@ -229,7 +229,7 @@ def test_directory_model_fetches_lazily(ctx):
 
 
 def test_service_edit_dialog_saves_and_marks_checked(qtbot, db):
-    from loket import directory
+    from loket.directory import browse as directory
     from ui.views.directory_view import ServiceEditDialog
 
     chef = context(db, "supervisor", username="chef")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from loket import directory
 from loket.context import Context
-from loket.directory import ServiceSummary
+from loket.directory import browse as directory
+from loket.directory.browse import ServiceSummary
 from loket.i18n import _
 from ui.models.lazy import LazyTableModel
 

@@ -32,9 +32,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from loket import directory, referral_log
+from loket import referral_log
 from loket.context import Context
 from loket.db.exports import Filters
+from loket.directory import browse as directory
 from loket.errors import LoketError
 from loket.export_formats import COLUMNS
 from loket.i18n import _

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import directory
 from loket.context import Context
-from loket.directory import ServiceDetail
-from loket.directory_schedule import format_days
+from loket.directory import browse as directory
+from loket.directory.browse import ServiceDetail
+from loket.directory.routing import language_name
+from loket.directory.schedule import format_days
 from loket.errors import NotFound
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
-from loket.routing import language_name
 from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import referrals, routing
+from loket import referrals
 from loket.context import Context
+from loket.directory import routing
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.referrals import Referral

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket.directory_schedule import ScheduleEdit, ScheduleProblem, format_days, parse_days
+from loket.directory.schedule import ScheduleEdit, ScheduleProblem, format_days, parse_days
 from loket.i18n import _
 from ui import theme
 from ui.views.base import plain_label

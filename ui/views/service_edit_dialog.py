@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import directory, directory_schedule, hsds
 from loket.context import Context
-from loket.directory import ServiceDetail, ServiceEdit
+from loket.directory import browse as directory
+from loket.directory import hsds
+from loket.directory import schedule as directory_schedule
+from loket.directory.browse import ServiceDetail, ServiceEdit
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from ui import theme

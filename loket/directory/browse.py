@@ -1,5 +1,5 @@
 """The partner directory: searching and reading it (every role).  Editing lives in
-`loket.directory_edit` (supervisor, beheerder) and is re-exported here.
+`loket.directory.edit` (supervisor, beheerder) and is re-exported here.
 
 A service whose data nobody checked for twelve months is *stale*: staff still see it, marked
 in words, because a partner with an old phone number is better than no partner, but the desk
@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import clock, directory_schedule
+from loket import clock
 from loket.context import Context
 from loket.db import directory as repo
-from loket.directory_edit import (  # noqa: F401  (the editing half of the same API)
+from loket.directory import schedule as directory_schedule
+from loket.directory.edit import (  # noqa: F401  (the editing half of the same API)
     ServiceEdit,
     create_service,
     mark_checked,
@@ -24,7 +25,7 @@ from loket.directory_edit import (  # noqa: F401  (the editing half of the same 
     service_edit,
     stored_fields,
 )
-from loket.directory_schedule import ScheduleEdit  # noqa: F401
+from loket.directory.schedule import ScheduleEdit  # noqa: F401
 from loket.errors import NotFound
 from loket.i18n import _
 from loket.permissions import Permission

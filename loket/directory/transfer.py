@@ -17,9 +17,9 @@ from pathlib import Path
 
 from loket import audit
 from loket.context import Context
-from loket.hsds_apply import ImportResult, apply
-from loket.hsds_read import ImportFailed, read_source
-from loket.hsds_write import tables, write_folder
+from loket.directory.hsds_apply import ImportResult, apply
+from loket.directory.hsds_read import ImportFailed, read_source
+from loket.directory.hsds_write import tables, write_folder
 from loket.permissions import Permission
 
 __all__ = ["ImportFailed", "ImportResult", "export_dir", "import_path"]

@@ -10,10 +10,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import audit, clock, directory_fields, directory_schedule, hsds, validation
+from loket import audit, clock, validation
 from loket.context import Context
 from loket.db import directory as repo
-from loket.directory_schedule import ScheduleEdit
+from loket.directory import fields as directory_fields
+from loket.directory import hsds
+from loket.directory import schedule as directory_schedule
+from loket.directory.schedule import ScheduleEdit
 from loket.errors import NotFound, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission

@@ -18,10 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import directory_fields, hsds
 from loket.db import directory as repo
+from loket.directory import fields as directory_fields
+from loket.directory import hsds
+from loket.directory.hsds_read import Bundle, ImportFailed, Rec
 from loket.errors import ValidationError
-from loket.hsds_read import Bundle, ImportFailed, Rec
 from loket.i18n import _
 
 ENTITY_TABLE = hsds.ENTITY_TABLE

@@ -31,7 +31,7 @@ from loket import i18n
 from loket.context import Context
 from loket.db import directory as dir_repo
 from loket.db import referrals as ref_repo
-from loket.directory import is_stale
+from loket.directory.browse import is_stale
 from loket.errors import NotFound
 from loket.i18n import _, ngettext
 from loket.permissions import Permission

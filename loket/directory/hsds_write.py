@@ -7,8 +7,8 @@ import csv
 import json
 from pathlib import Path
 
-from loket import hsds
 from loket.db import directory as repo
+from loket.directory import hsds
 
 
 def _cell(value) -> str:

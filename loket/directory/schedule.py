@@ -18,8 +18,8 @@ from babel.dates import get_day_names
 from loket import clock, i18n, validation
 from loket.db import directory as repo
 from loket.db.connection import Database
+from loket.directory.hsds import WEEKDAYS as DAYS
 from loket.errors import ValidationError
-from loket.hsds import WEEKDAYS as DAYS
 from loket.i18n import _, pgettext
 
 FREQ = "WEEKLY"

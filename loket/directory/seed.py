@@ -38,7 +38,7 @@ def load_directory(db: Database) -> None:
     if not path.exists():
         return
     from loket.context import system_context
-    from loket.directory_io import import_path
+    from loket.directory.transfer import import_path
 
     # Shipped data, loaded before anyone can sign in; never overwrites corrections made since.
     import_path(system_context(db), path, trusted=True, keep_existing=True)

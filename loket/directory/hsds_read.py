@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from loket import hsds
+from loket.directory import hsds
 from loket.errors import ValidationError
 from loket.i18n import _
 
@@ -230,7 +230,7 @@ def read_source(path: Path) -> Bundle:
             None,
             _("the file cannot be read as JSON ({detail})").format(detail=err.msg),
         ) from None
-    from loket.hsds_json import bundle_from_json
+    from loket.directory.hsds_json import bundle_from_json
 
     return bundle_from_json(path.name, data)
 

@@ -32,7 +32,7 @@ visitors, visits, health (loket.counter.intake)
                         Loket is always this anonymisation plus the anonymised_at tombstone
   visitor.access_export right of access: everything about one visitor exported
 drafts (loket.counter.drafts)       draft.create / draft.restore / draft.saved
-referrals (loket.referrals) referral.create / referral.update / referral.status /
+referrals (loket.referrals.lifecycle) referral.create / referral.update / referral.status /
                             referral.consent / referral.handover_note
 directory (loket.directory.browse, loket.directory.transfer)
   directory.service.* / directory.organisation.* / directory.location.* /

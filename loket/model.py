@@ -1,7 +1,7 @@
 """The core entities as plain dataclasses (no Qt, no SQL).
 
 Directory, referral and letter entities live beside the use cases that own them
-(`loket.directory.browse`, `loket.referrals`, `loket.letters`).
+(`loket.directory.browse`, `loket.referrals.lifecycle`, `loket.letters`).
 """
 
 from __future__ import annotations

@@ -252,8 +252,8 @@ def test_hours_survive_an_hsds_export_and_import(editor, db, sid, empty_db, tmp_
 def test_the_letter_prints_the_hours_and_documents_as_edited(editor, db, sid):
     from datetime import date
 
-    from loket import referrals
     from loket.letters.data import gather
+    from loket.referrals import lifecycle as referrals
     from tests.helpers import visit, visitor
 
     edit = directory.service_edit(editor, sid)
@@ -350,8 +350,8 @@ def test_the_letter_prints_no_other_locations_hours(editor, db):
     that place's, never the other place's."""
     from datetime import date
 
-    from loket import referrals
     from loket.letters.data import gather
+    from loket.referrals import lifecycle as referrals
     from tests.helpers import visit, visitor
 
     sid, here, there = db.one(
@@ -393,8 +393,8 @@ def test_the_letter_prints_no_other_locations_hours(editor, db):
 def test_the_letter_prints_only_this_places_phones(editor, db):
     from datetime import date
 
-    from loket import referrals
     from loket.letters.data import gather
+    from loket.referrals import lifecycle as referrals
     from tests.helpers import visit, visitor
 
     sid, org, here, there = db.one(
@@ -459,8 +459,8 @@ def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db)
     that place do not."""
     from datetime import date
 
-    from loket import referrals
     from loket.letters.data import gather
+    from loket.referrals import lifecycle as referrals
     from tests.helpers import visit, visitor
 
     sid, here = db.one("SELECT service_id, location_id FROM service_at_location ORDER BY id")
@@ -490,8 +490,8 @@ def test_the_letter_never_prints_another_services_hours_at_the_place(editor, db)
 def test_the_letter_lists_the_languages_spoken_here(editor, db):
     from datetime import date
 
-    from loket import referrals
     from loket.letters.data import gather
+    from loket.referrals import lifecycle as referrals
     from tests.helpers import visit, visitor
 
     sid, here, there = db.one(

@@ -10,14 +10,15 @@ from datetime import date
 
 import pytest
 
-from loket import demo, exports, referral_log
+from loket import demo, exports
 from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.connection import Database
 from loket.db.exports import Filters
 from loket.db.migrate import migrate
 from loket.errors import PermissionDenied, ValidationError
-from loket.referral_log import LogRow
+from loket.referrals import log as referral_log
+from loket.referrals.log import LogRow
 from tests.helpers import context
 
 TODAY = date(2026, 6, 30)

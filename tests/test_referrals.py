@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from loket import clock, referrals
+from loket import clock
 from loket.context import system_context
 from loket.errors import ConflictError, PermissionDenied, ValidationError
-from loket.referrals import STATUSES, TRANSITIONS, Consent
+from loket.referrals import lifecycle as referrals
+from loket.referrals.lifecycle import STATUSES, TRANSITIONS, Consent
 from tests.helpers import context, visit, visitor
 
 # How to reach each status from 'proposed' through legal steps.

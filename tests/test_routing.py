@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from loket import i18n, referrals
+from loket import i18n
 from loket.directory import browse as directory
 from loket.directory import routing
 from loket.i18n import _, ngettext
+from loket.referrals import lifecycle as referrals
 from tests.helpers import context, visit, visitor
 
 

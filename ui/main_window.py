@@ -50,7 +50,7 @@ START_VIEW = "search"
 # loading code and locale data and for building the view's widgets.
 PRELOAD = (
     "dates:",  # Babel's date formats of the UI language (its locale data loads on first use)
-    "module:loket.referrals",
+    "module:loket.referrals.lifecycle",
     "view:visitor",
     "module:ui.views.register_view",
     "module:ui.views.visit_view",

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from loket import clock, referrals
+from loket import clock
 from loket.i18n import _, ngettext
+from loket.referrals import lifecycle as referrals
 from tests.helpers import context, visit, visitor
 from ui.models.followups_model import FollowupsModel
 from ui.views.followups_view import FollowupsView

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from loket import clock, referrals
+from loket import clock
 from loket.i18n import _
-from loket.referrals import Consent
+from loket.referrals import lifecycle as referrals
+from loket.referrals.lifecycle import Consent
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
 from ui.views.consent_dialog import ConsentDialog

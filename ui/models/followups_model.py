@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from loket import referrals
 from loket.context import Context, reader
 from loket.i18n import _
-from loket.referrals import Referral
+from loket.referrals import lifecycle as referrals
+from loket.referrals.lifecycle import Referral
 from ui.models.lazy import LazyTableModel
 from ui.models.referral_models import format_day
 

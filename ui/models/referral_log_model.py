@@ -32,7 +32,6 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from loket import referral_log
 from loket.context import Context
 from loket.db.exports import Filters
 from loket.directory import browse as directory
@@ -40,7 +39,8 @@ from loket.errors import LoketError
 from loket.export_formats import COLUMNS
 from loket.i18n import _
 from loket.overview import status_label
-from loket.referral_log import Anchors, LogRow, ReferralLog
+from loket.referrals import log as referral_log
+from loket.referrals.log import Anchors, LogRow, ReferralLog
 from ui.models.referral_models import format_day
 from ui.workers import run_in_background
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from loket import referrals
 from loket.directory.routing import Suggestion
 from loket.i18n import _
-from loket.referrals import Referral
+from loket.referrals import lifecycle as referrals
+from loket.referrals.lifecycle import Referral
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -1,12 +1,12 @@
 """Asking the visitor what one partner may know before a warm handover.  Only what is
-ticked here goes into the handover note (see `loket.handover`)."""
+ticked here goes into the handover note (see `loket.referrals.handover`)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QVBoxLayout
 
 from loket.i18n import _
-from loket.referrals import Consent, Referral
+from loket.referrals.lifecycle import Consent, Referral
 from ui.views.base import plain_label
 
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import referral_log
 from loket.db.exports import Filters
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _, ngettext
 from loket.permissions import Permission
+from loket.referrals import log as referral_log
 from ui.models.counter_models import babel_locale
 from ui.models.referral_log_model import SHOWN, ReferralLogModel
 from ui.views.base import View, plain_label

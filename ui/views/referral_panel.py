@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import referrals
 from loket.context import Context
 from loket.directory import routing
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.referrals import Referral
+from loket.referrals import lifecycle as referrals
+from loket.referrals.lifecycle import Referral
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel, format_day
 from ui.views.base import plain_label
 from ui.views.consent_dialog import ConsentDialog

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import referrals
 from loket.context import Context
 from loket.i18n import _
+from loket.referrals import lifecycle as referrals
 from ui.models.referral_models import format_day
 from ui.views.base import View, plain_label
 from ui.views.referral_panel import ReferralPanel

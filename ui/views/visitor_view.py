@@ -275,7 +275,7 @@ class VisitorView(View):
         self.followups.clear()
         plan = []
         try:
-            from loket import referrals
+            from loket.referrals import lifecycle as referrals
 
             plan = referrals.visitor_plan(self.ctx, v.id)
         except (ImportError, LoketError):

@@ -13,7 +13,7 @@ from loket.errors import NotFound
 from loket.i18n import _
 from loket.model import from_row
 from loket.permissions import Permission
-from loket.referral_model import Referral, ReferralEvent, load
+from loket.referrals.model import Referral, ReferralEvent, load
 
 
 def get(ctx: Context, referral_id: str) -> Referral:

@@ -1,6 +1,7 @@
 """The referral states, the records the use cases return, and what they share.
 
-`TRANSITIONS` is the whole state machine (see `loket.referrals` for the picture); the UI asks
+`TRANSITIONS` is the whole state machine (see `loket.referrals.lifecycle` for the picture); the UI
+asks
 `legal_next(status)` to offer only the steps the core will accept.
 """
 

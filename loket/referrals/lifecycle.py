@@ -31,10 +31,10 @@ from loket.context import Context
 from loket.db import directory as dir_repo
 from loket.db import referrals as repo
 from loket.errors import ConflictError, NotFound, ValidationError
-from loket.handover import handover_note, record_consent, set_handover
 from loket.i18n import _
 from loket.permissions import Permission
-from loket.referral_lists import (
+from loket.referrals.handover import handover_note, record_consent, set_handover
+from loket.referrals.lists import (
     events,
     followups_due,
     followups_due_count,
@@ -43,7 +43,7 @@ from loket.referral_lists import (
     visit_heading,
     visitor_plan,
 )
-from loket.referral_model import (
+from loket.referrals.model import (
     DEFAULT_FOLLOW_UP_DAYS,
     NEEDS_REASON,
     OPEN,

@@ -11,7 +11,7 @@ from loket.db import referrals as repo
 from loket.errors import ConflictError, ValidationError
 from loket.i18n import _
 from loket.permissions import Permission
-from loket.referral_model import Consent, Referral, get_consent, load, subject
+from loket.referrals.model import Consent, Referral, get_consent, load, subject
 
 
 def record_consent(ctx: Context, referral_id: str, consent: Consent) -> None:

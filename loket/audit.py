@@ -39,7 +39,7 @@ directory (loket.directory.browse, loket.directory.transfer)
   directory.import / directory.export
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
                             desk.update (its phone number, loket.letters.contact)
-exports (loket.exports)     export.referrals (detail: format, rows, identifiable, reason)
+exports (loket.reports.exports)     export.referrals (detail: format, rows, identifiable, reason)
 referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
 accounts and settings (loket.accounts, loket.settings, loket.counter.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update

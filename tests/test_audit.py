@@ -142,7 +142,7 @@ def test_every_action_kind_is_logged(db, tmp_path):
     )
     letters.produce(lctx, visit_id, template, "nl")
     sup = context(db, "supervisor", "sup")
-    exports = pytest.importorskip("loket.exports")
+    exports = pytest.importorskip("loket.reports.exports")
     exports.export_referrals(
         sup, date_from="2020-01-01", date_to="2030-12-31", fmt="csv", out_path=tmp_path / "log.csv"
     )

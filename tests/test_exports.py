@@ -11,14 +11,14 @@ from datetime import date, datetime
 
 import pytest
 
-from loket import exports
 from loket.cli import main
 from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import PermissionDenied, ValidationError
-from loket.export_formats import FORMULA_STARTS, IDENTIFIABLE, headers
 from loket.i18n import language, set_language
-from loket.overview import overview
+from loket.reports import exports
+from loket.reports.formats import FORMULA_STARTS, IDENTIFIABLE, headers
+from loket.reports.overview import overview
 from tests import export_fixture as fx
 from tests.helpers import PASSWORD, context
 

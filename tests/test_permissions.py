@@ -25,7 +25,7 @@ def _register(ctx, env):
 
 
 def _export_identifiable(ctx, env):
-    exports = pytest.importorskip("loket.exports")
+    exports = pytest.importorskip("loket.reports.exports")
     exports.export_referrals(
         ctx,
         date_from="2026-01-01",
@@ -43,7 +43,7 @@ def _restore(ctx, env):
 
 
 def _export_pseudonymised(ctx, env):
-    exports = pytest.importorskip("loket.exports")
+    exports = pytest.importorskip("loket.reports.exports")
     exports.export_referrals(
         ctx,
         date_from="2026-01-01",

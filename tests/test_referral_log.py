@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from loket import demo, exports
+from loket import demo
 from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.connection import Database
@@ -19,6 +19,7 @@ from loket.db.migrate import migrate
 from loket.errors import PermissionDenied, ValidationError
 from loket.referrals import log as referral_log
 from loket.referrals.log import LogRow
+from loket.reports import exports
 from tests.helpers import context
 
 TODAY = date(2026, 6, 30)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from loket.overview import Cell
+from loket.reports.overview import Cell
 
 PAD = 6
 MAX_LABEL_CHARS = 36

@@ -51,7 +51,7 @@ def register(subparsers) -> None:
 
 
 def cmd_export_referrals(args: Namespace) -> int:
-    from loket.exports import export_referrals
+    from loket.reports.exports import export_referrals
 
     db = open_database(args)
     try:

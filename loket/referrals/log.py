@@ -33,9 +33,9 @@ from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.db.referral_log import Key
-from loket.export_formats import pseudonymiser
-from loket.exports import check_filters, filters_detail
 from loket.permissions import Permission
+from loket.reports.exports import check_filters, filters_detail
+from loket.reports.formats import pseudonymiser
 
 # Rows per page: a screen shows ~25, so a scroll step reads one or two pages of 50 (~1 ms
 # each on a million referrals); the anchors are one key per page (20,000 for a million).

@@ -12,7 +12,7 @@ from loket.db import exports as repo
 from loket.db import reference
 from loket.db.exports import Filters
 from loket.i18n import _
-from loket.overview import overview
+from loket.reports.overview import overview
 from tests import export_fixture as fx
 from tests.helpers import context
 from ui.views.export_dialog import ExportDialog

@@ -8,8 +8,9 @@ from dataclasses import asdict
 import pytest
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QWidget
 
-from loket import exports, i18n
+from loket import i18n
 from loket.db.exports import Filters
+from loket.reports import exports
 from tests.helpers import context
 from ui.views.referral_filters import KEYS, ReferralFilters
 

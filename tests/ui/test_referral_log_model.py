@@ -12,8 +12,8 @@ from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.i18n import _
-from loket.overview import status_label
 from loket.referrals.log import PAGE
+from loket.reports.overview import status_label
 from tests.helpers import context
 from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.models import referral_log_model as mod

@@ -36,11 +36,11 @@ from loket.context import Context
 from loket.db.exports import Filters
 from loket.directory import browse as directory
 from loket.errors import LoketError
-from loket.export_formats import COLUMNS
 from loket.i18n import _
-from loket.overview import status_label
 from loket.referrals import log as referral_log
 from loket.referrals.log import Anchors, LogRow, ReferralLog
+from loket.reports.formats import COLUMNS
+from loket.reports.overview import status_label
 from ui.models.referral_models import format_day
 from ui.workers import run_in_background
 

@@ -1,7 +1,8 @@
 """Export the referral log: period, filters, format and file; runs off the UI thread with a
 progress bar and a Cancel button.
 
-The work is `loket.exports.export_referrals`, the same as `loket export referrals`: it writes
+The work is `loket.reports.exports.export_referrals`, the same as `loket export referrals`: it
+writes
 under a temporary name and renames at the end, so a cancelled or failed export leaves no file.
 Progress comes from the worker thread through a queued signal.
 """
@@ -27,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from loket import exports
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.permissions import Permission
+from loket.reports import exports
 from ui.views.base import plain_label
 from ui.views.referral_filters import ReferralFilters
 from ui.workers import run_in_background

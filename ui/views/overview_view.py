@@ -1,7 +1,7 @@
 """The supervisors' overview: visits and referrals per month, need, partner and outcome,
 time to completion and overdue follow-ups, as tables and as bar charts.
 
-The numbers come from `loket.overview` (the same function the PDF and XLSX summaries use),
+The numbers come from `loket.reports.overview` (the same function the PDF and XLSX summaries use),
 so the screen and the export agree, suppression included.  The queries run off the UI thread;
 every chart has its numbers next to it in a table, for screen readers and for anyone who
 does not read bars.
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from loket import overview as core
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.permissions import Permission
+from loket.reports import overview as core
 from ui.charts import BarChart
 from ui.views.base import View, plain_label
 from ui.views.referral_filters import ReferralFilters

@@ -117,9 +117,9 @@ class ReferralFilters:
                 self._status_msgids.append(msgid)
 
     def fill_from(self, ctx) -> None:
-        """The choices an export offers (`loket.exports.filter_choices`; needs the export
+        """The choices an export offers (`loket.reports.exports.filter_choices`; needs the export
         permission)."""
-        from loket import exports
+        from loket.reports import exports
 
         choices = exports.filter_choices(ctx)
         self.fill(

@@ -28,10 +28,10 @@ from loket.clock import today as local_today
 from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import LoketError, ValidationError
-from loket.export_formats import records, write_csv, write_xlsx
 from loket.i18n import _
-from loket.overview import STATUSES, build, suppress_threshold
 from loket.permissions import Permission
+from loket.reports.formats import records, write_csv, write_xlsx
+from loket.reports.overview import STATUSES, build, suppress_threshold
 
 FORMATS = ("csv", "xlsx", "pdf")
 DELIMITERS = (";", ",")
@@ -270,7 +270,7 @@ def _write(
                     str(tmp), recs, identifiable=identifiable, on_batch=on_batch, summary=summary
                 )
             else:
-                from loket.export_pdf import write_pdf
+                from loket.reports.pdf import write_pdf
 
                 written = write_pdf(
                     str(tmp),
@@ -330,7 +330,7 @@ class FilterChoices:
 
 def filter_choices(ctx) -> FilterChoices:
     from loket.i18n import language
-    from loket.overview import STATUS_LABELS
+    from loket.reports.overview import STATUS_LABELS
 
     ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
     label = "label_en" if language() == "en" else "label_nl"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from loket.export_formats import columns
 from loket.i18n import _
-from loket.overview import Overview, SummaryTable, status_label
+from loket.reports.formats import columns
+from loket.reports.overview import Overview, SummaryTable, status_label
 
 PDF_ROW_LIMIT = 5_000
 _ROW_BATCH = 30

@@ -75,7 +75,7 @@ def startup_check(db_file: Path) -> tuple[float, float, float]:
     record).  Baseline: reading the whole file once, sequentially."""
     import sqlite3
 
-    from loket import backup
+    from loket.privacy import backup
 
     start = time.perf_counter()
     problems = backup.open_problems(db_file)

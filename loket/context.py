@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from loket.db.connection import Database
 from loket.errors import PermissionDenied
 from loket.i18n import _
-from loket.permissions import Permission, allowed
+from loket.privacy.permissions import Permission, allowed
 
 if TYPE_CHECKING:  # only named here; the app's first window does not need the model module
     from loket.model import Desk, Staff
@@ -47,7 +47,7 @@ class Context:
     ) -> None:
         if self.can(permission):
             return
-        from loket import audit
+        from loket.privacy import audit
 
         audit.record(
             self,

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from loket import validation
-from loket.auth import hash_password
 from loket.counter.textfold import search_text
 from loket.db import bulk, reference
 from loket.db import directory as dir_repo
@@ -29,6 +28,7 @@ from loket.demo_names import COMMUNITIES
 from loket.directory import seed as seeding
 from loket.errors import DemoRefused
 from loket.i18n import _
+from loket.privacy.auth import hash_password
 
 DEMO_PASSWORD = "demo"
 ACCOUNTS = (

@@ -5,13 +5,13 @@ in); changing one needs SETTINGS_MANAGE and is written to the audit log.
 
 from __future__ import annotations
 
-from loket import audit
 from loket.context import Context
 from loket.db import reference
 from loket.db.connection import Database
 from loket.errors import ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 # key -> (default, smallest allowed, largest allowed); all integer settings.
 INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {

@@ -1,6 +1,6 @@
 """The cheap look at the database file before the login window.
 
-Kept apart from `loket.backup` so that starting the app does not import hashing, JSON and
+Kept apart from `loket.privacy.backup` so that starting the app does not import hashing, JSON and
 file-copy code it needs only later (the full check, backups and restores run after sign-in,
 on a worker thread).
 """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from loket.auth import hash_password
 from loket.context import Context
 from loket.counter import intake
 from loket.db import reference
 from loket.db import staff as staff_repo
 from loket.model import Desk, Staff, Visit, VisitNeed, Visitor, from_row
+from loket.privacy.auth import hash_password
 
 PASSWORD = "correct horse"
 _HASH: dict[str, str] = {}

@@ -7,12 +7,13 @@ from datetime import date, datetime
 import pytest
 from pypdfium2 import PdfDocument
 
-from loket import audit, letters
+from loket import letters
 from loket.cli import main
 from loket.context import Context
 from loket.counter import appointments
 from loket.counter.appointments import Appointment
 from loket.errors import NotFound, PermissionDenied, ValidationError
+from loket.privacy import audit
 from tests.helpers import PASSWORD
 from tests.letters_support import letter_visit
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from loket import audit
+from loket.privacy import audit
 from tests.helpers import context
 
 
@@ -113,11 +113,12 @@ def test_cli_verify_exit_status(db, data_dir, monkeypatch, capsys):
 
 # -- every kind of action leaves a row ---------------------------------------------------------
 def test_every_action_kind_is_logged(db, tmp_path):
-    from loket import auth, backup, visitor_rights
     from loket.context import Context
     from loket.counter import intake
     from loket.errors import PermissionDenied
     from loket.letters import service as letters
+    from loket.privacy import auth, backup
+    from loket.privacy import rights as visitor_rights
     from tests.helpers import PASSWORD, visit, visitor
     from tests.letters_support import letter_visit
 
@@ -190,7 +191,7 @@ def test_entries_filters(db):
 
 
 def test_rows_removed_from_the_end_are_found_against_a_backup(db, tmp_path):
-    from loket import backup
+    from loket.privacy import backup
 
     seqs = _chain(db)
     sup = context(db, "supervisor", "sup")
@@ -204,8 +205,8 @@ def test_rows_removed_from_the_end_are_found_against_a_backup(db, tmp_path):
 
 
 def test_cli_verify_against_a_backup(db, data_dir, tmp_path, monkeypatch, capsys):
-    from loket import backup
     from loket.cli import main
+    from loket.privacy import backup
     from tests.helpers import PASSWORD, make_staff
 
     make_staff(db, "super", "supervisor")

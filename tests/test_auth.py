@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from loket import accounts, auth
 from loket.clock import to_iso, utcnow
 from loket.context import Context
 from loket.db import staff as staff_repo
 from loket.errors import AuthenticationFailed, ConflictError, ValidationError
+from loket.privacy import accounts, auth
 from tests.helpers import PASSWORD, context, make_staff
 
 

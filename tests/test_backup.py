@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from loket import backup
 from loket.cli import main
 from loket.db.connection import Database
 from loket.errors import DatabaseDamaged
+from loket.privacy import backup
 from tests.helpers import PASSWORD, context, make_staff, visitor
 
 
@@ -198,7 +198,7 @@ def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_di
     import os
     import time
 
-    from loket import audit
+    from loket.privacy import audit
 
     sup = context(db, "supervisor", "sup")
     early = backup.backup(sup, tmp_path / "early.sqlite")

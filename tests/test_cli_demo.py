@@ -74,9 +74,9 @@ def test_demo_refused_on_real_data(tmp_path):
 
 
 def test_demo_refused_once_an_account_exists(tmp_path):
-    from loket import auth
     from loket.context import Context
     from loket.directory import seed
+    from loket.privacy import auth
 
     db = _fresh(tmp_path / "admin.sqlite")
     seed.load_all(db)

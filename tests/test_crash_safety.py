@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from loket import audit, backup
 from loket.db.connection import Database
+from loket.privacy import audit, backup
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 WRITER = r"""
 import sys
-from loket import audit
+from loket.privacy import audit
 from loket.clock import new_id
 from loket.context import system_context
 from loket.db import visitors

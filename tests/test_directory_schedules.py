@@ -431,7 +431,8 @@ def test_the_letter_prints_only_this_places_phones(editor, db):
 
 
 def test_checked_today_is_saved_with_the_edit_or_not_at_all(editor, db, sid, monkeypatch):
-    from loket import audit, clock
+    from loket import clock
+    from loket.privacy import audit
 
     edit = dataclasses.replace(directory.service_edit(editor, sid), to_verify=True)
     directory.save_service(editor, edit)

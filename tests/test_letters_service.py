@@ -8,10 +8,11 @@ from datetime import date, datetime
 
 import pytest
 
-from loket import audit, letters
+from loket import letters
 from loket.cli import main
 from loket.context import Context
 from loket.errors import LoketError, PermissionDenied, ValidationError
+from loket.privacy import audit
 from tests.helpers import PASSWORD, context
 from tests.letters_support import letter_visit
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from loket import accounts, audit, backup, retention, settings, visitor_rights
+from loket import settings
 from loket.counter import intake
 from loket.directory import browse as directory
 from loket.errors import PermissionDenied
-from loket.permissions import ROLES
+from loket.privacy import accounts, audit, backup, retention
+from loket.privacy import rights as visitor_rights
+from loket.privacy.permissions import ROLES
 from tests.helpers import context, make_staff, visitor
 
 ALL = set(ROLES)
@@ -143,7 +145,7 @@ def test_role_can_or_cannot(db, tmp_path, role, name, call, allowed):
 
 
 def test_counter_staff_grants_exclude_sensitive_rights():
-    from loket.permissions import GRANTS, Permission
+    from loket.privacy.permissions import GRANTS, Permission
 
     for perm in (
         Permission.EXPORT_IDENTIFIABLE,

@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from loket import audit, retention, settings, visitor_rights
+from loket import settings
 from loket.context import system_context
 from loket.counter import intake
 from loket.errors import ConflictError, ValidationError
+from loket.privacy import audit, retention
+from loket.privacy import rights as visitor_rights
 from tests.helpers import context, visit, visitor
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

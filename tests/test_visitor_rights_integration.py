@@ -13,11 +13,13 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from loket import letters, retention, visitor_rights
+from loket import letters
 from loket.counter import appointments
 from loket.counter.appointments import Appointment
 from loket.errors import NotFound
 from loket.i18n import _
+from loket.privacy import retention
+from loket.privacy import rights as visitor_rights
 from tests.helpers import context, visit, visitor
 from tests.letters_support import letter_visit
 

@@ -8,7 +8,7 @@ import shiboken6
 from PySide6.QtGui import QAction
 
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 
 class AdminMenu:

@@ -82,7 +82,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
         QTimer.singleShot(0, startup_done)
         QTimer.singleShot(0, app.quit)
         return app.exec()
-    from loket.accounts import first_run_needed
+    from loket.privacy.accounts import first_run_needed
 
     if first_run_needed(ctx.db):
         from ui.views.first_run_dialog import FirstRunDialog as SignIn

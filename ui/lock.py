@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import auth, settings
+from loket import settings
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
+from loket.privacy import auth
 from ui.views.base import plain_label
 
 _INPUT = {

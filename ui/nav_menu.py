@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 
 from loket.i18n import N_, _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 
 @dataclass(frozen=True)

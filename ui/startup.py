@@ -29,7 +29,7 @@ def refuse_damaged(path: Path, problems: list[str], parent=None) -> None:
     nothing is written to the damaged file."""
     from PySide6.QtWidgets import QMessageBox
 
-    from loket import backup
+    from loket.privacy import backup
 
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
@@ -43,8 +43,8 @@ def daily_jobs(db_path: Path, *, force_check: bool = False) -> dict:
     """Runs on a worker thread with connections of its own.  The full check comes first
     (skipped when done today): a damaged file is neither backed up -- rotation would push
     out the sound backups -- nor changed by retention."""
-    from loket import backup, retention
     from loket.db.connection import Database
+    from loket.privacy import backup, retention
 
     problems = backup.background_check(Path(db_path), force=force_check)
     if problems:
@@ -97,7 +97,7 @@ def start_daily_jobs(db_path: Path, *, ctx=None, window=None, force_check: bool 
     def done(result: dict) -> None:
         problems = result.get("problems")
         if problems and ctx is not None:
-            from loket import backup
+            from loket.privacy import backup
 
             log.error("the database is damaged: %s", problems[:5])
             message = backup.refuse_writes(ctx.db, problems)

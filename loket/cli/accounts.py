@@ -80,7 +80,7 @@ def _staff_id(db, username: str) -> str:
 
 
 def cmd_list(args: Namespace) -> int:
-    from loket import accounts
+    from loket.privacy import accounts
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -91,9 +91,9 @@ def cmd_list(args: Namespace) -> int:
 
 
 def cmd_create(args: Namespace) -> int:
-    from loket import accounts
     from loket.db import reference
     from loket.errors import ValidationError
+    from loket.privacy import accounts
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -118,7 +118,7 @@ def cmd_create(args: Namespace) -> int:
 
 
 def cmd_role(args: Namespace) -> int:
-    from loket import accounts
+    from loket.privacy import accounts
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -128,7 +128,7 @@ def cmd_role(args: Namespace) -> int:
 
 
 def cmd_active(args: Namespace) -> int:
-    from loket import accounts
+    from loket.privacy import accounts
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -138,7 +138,7 @@ def cmd_active(args: Namespace) -> int:
 
 
 def cmd_reset(args: Namespace) -> int:
-    from loket import accounts
+    from loket.privacy import accounts
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -166,10 +166,10 @@ def cmd_setting(args: Namespace) -> int:
 
 def cmd_first_admin(args: Namespace) -> int:
     """Like the app's first start: only on a database that has no account at all."""
-    from loket import accounts, auth
     from loket.context import Context
     from loket.db import reference
     from loket.errors import ConflictError, ValidationError
+    from loket.privacy import accounts, auth
 
     db = open_database(args)
     if not accounts.first_run_needed(db):

@@ -85,7 +85,7 @@ def register(subparsers) -> None:
 
 
 def cmd_backup(args: Namespace) -> int:
-    from loket import backup
+    from loket.privacy import backup
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -99,10 +99,10 @@ def cmd_backup(args: Namespace) -> int:
 
 
 def cmd_restore(args: Namespace) -> int:
-    from loket import backup
     from loket.db.connection import Database
     from loket.paths import database_path
-    from loket.permissions import Permission
+    from loket.privacy import backup
+    from loket.privacy.permissions import Permission
 
     live = database_path(args.data_dir)
     source = Path(args.file)
@@ -139,9 +139,9 @@ def cmd_restore(args: Namespace) -> int:
 
 
 def cmd_check(args: Namespace) -> int:
-    from loket import backup
     from loket.db.connection import Database
     from loket.paths import database_path
+    from loket.privacy import backup
 
     path = database_path(args.data_dir)
     try:
@@ -159,7 +159,7 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_audit_verify(args: Namespace) -> int:
-    from loket import audit
+    from loket.privacy import audit
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -172,7 +172,7 @@ def cmd_audit_verify(args: Namespace) -> int:
 
 
 def cmd_audit_list(args: Namespace) -> int:
-    from loket import audit
+    from loket.privacy import audit
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -208,7 +208,7 @@ def cmd_audit_list(args: Namespace) -> int:
 
 
 def cmd_retention_run(args: Namespace) -> int:
-    from loket import retention
+    from loket.privacy import retention
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -225,7 +225,7 @@ def cmd_retention_run(args: Namespace) -> int:
 
 
 def cmd_access(args: Namespace) -> int:
-    from loket import visitor_rights
+    from loket.privacy import rights as visitor_rights
 
     db = open_database(args)
     ctx = user_context(args, db)
@@ -235,7 +235,7 @@ def cmd_access(args: Namespace) -> int:
 
 
 def cmd_erase(args: Namespace) -> int:
-    from loket import visitor_rights
+    from loket.privacy import rights as visitor_rights
 
     db = open_database(args)
     ctx = user_context(args, db)

@@ -38,7 +38,7 @@ def read_password() -> str:
 
 def user_context(args: Namespace, db: Database) -> Context:
     """Authenticate like the app does; raises AuthenticationFailed (exit status 2)."""
-    from loket import auth
+    from loket.privacy import auth
 
     ctx = Context(db=db, origin="cli")
     auth.login(ctx, args.user, read_password())

@@ -12,13 +12,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from loket import audit, validation
+from loket import validation
 from loket.clock import new_id
 from loket.context import Context
 from loket.db import appointments as repo
 from loket.errors import NotFound, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 MAX_BRING = 20
 

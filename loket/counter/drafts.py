@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from loket import audit
 from loket.clock import new_id
 from loket.context import Context
 from loket.db import drafts as repo
 from loket.errors import NotFound, PermissionDenied, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 KINDS = {"visitor": Permission.VISITOR_WRITE, "visit": Permission.VISIT_WRITE}
 MAX_PAYLOAD = 200_000  # characters of JSON: far more than any form holds

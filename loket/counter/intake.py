@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from loket import audit, validation
+from loket import validation
 from loket.clock import new_id, now_iso, today
 from loket.context import Context
 from loket.counter.textfold import fold
@@ -19,7 +19,8 @@ from loket.db import visits as visit_repo
 from loket.errors import LoketError, NotFound, ValidationError
 from loket.i18n import _
 from loket.model import VISIT_STATUSES, Visit, VisitNeed, Visitor, from_row
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 LEGAL_GROUNDS = (
     # AVG art. 9(2): the grounds under which the desk may record health details.

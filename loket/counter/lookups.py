@@ -12,7 +12,7 @@ from loket import i18n
 from loket.context import Context
 from loket.db import counter as repo
 from loket.db import reference
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 # Languages visitors speak, roughly by how often the desks need them (DOMAIN.md).
 VISITOR_LANGUAGES = (

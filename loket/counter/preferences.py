@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loket import audit
 from loket.db import preferences as repo
 from loket.errors import PermissionDenied, ValidationError
 from loket.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _
+from loket.privacy import audit
 
 if TYPE_CHECKING:
     from loket.context import Context

@@ -29,7 +29,7 @@ from loket.context import Context
 from loket.counter.textfold import digits, fold
 from loket.db import search as repo
 from loket.db.connection import Database
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
 MAX_LIMIT = 500

@@ -58,7 +58,8 @@ def visit_subject(db: Database, visit_id: str) -> sqlite3.Row | None:
     )
 
 
-# -- for retention, erasure and the right of access (loket.retention, loket.visitor_rights) --
+# -- for retention, erasure and the right of access (loket.privacy.retention,
+# loket.privacy.rights) --
 def clear_for_visitors(db: Database, visitor_ids: tuple[str, tuple]) -> int:
     """Free text of the visitors' appointments goes (place, whom to ask for, papers: typed by
     staff, so it may say anything); the time and the referral stay for statistics.

@@ -28,7 +28,7 @@ from loket.directory.edit import (  # noqa: F401  (the editing half of the same 
 from loket.directory.schedule import ScheduleEdit  # noqa: F401
 from loket.errors import NotFound
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 STALE_AFTER_MONTHS = 12
 

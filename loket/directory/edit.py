@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket import audit, clock, validation
+from loket import clock, validation
 from loket.context import Context
 from loket.db import directory as repo
 from loket.directory import fields as directory_fields
@@ -19,7 +19,8 @@ from loket.directory import schedule as directory_schedule
 from loket.directory.schedule import ScheduleEdit
 from loket.errors import NotFound, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 _LANGUAGE_CODE = directory_fields.LANGUAGE_CODE
 _DIRECTORY_PHONE = directory_fields.DIRECTORY_PHONE

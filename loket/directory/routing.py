@@ -34,7 +34,7 @@ from loket.db import referrals as ref_repo
 from loket.directory.browse import is_stale
 from loket.errors import NotFound
 from loket.i18n import _, ngettext
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 NEED = 10.0
 LANGUAGE = 6.0

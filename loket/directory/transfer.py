@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loket import audit
 from loket.context import Context
 from loket.directory.hsds_apply import ImportResult, apply
 from loket.directory.hsds_read import ImportFailed, read_source
 from loket.directory.hsds_write import tables, write_folder
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 __all__ = ["ImportFailed", "ImportResult", "export_dir", "import_path"]
 

@@ -8,12 +8,13 @@ numbers in here: the desk's phone (settings) and a staff member's direct number 
 
 from __future__ import annotations
 
-from loket import audit, validation
+from loket import validation
 from loket.context import Context
 from loket.db import letters as repo
 from loket.errors import NotFound
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 
 def set_desk_phone(ctx: Context, desk_code: str, number: str | None) -> str | None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from loket import audit
 from loket.clock import new_id, today
 from loket.context import Context
 from loket.counter import appointments
@@ -26,7 +25,8 @@ from loket.i18n import N_, _
 from loket.letters import catalogue, pdf, templates
 from loket.letters.data import Appointment, gather
 from loket.letters.formats import display_language
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 
 @dataclass

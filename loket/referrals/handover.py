@@ -5,12 +5,13 @@ while the referral is still proposed; consent too, since it must precede sending
 
 from __future__ import annotations
 
-from loket import audit, clock, i18n
+from loket import clock, i18n
 from loket.context import Context
 from loket.db import referrals as repo
 from loket.errors import ConflictError, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 from loket.referrals.model import Consent, Referral, get_consent, load, subject
 
 

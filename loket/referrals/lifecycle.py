@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from loket import audit, clock, validation
+from loket import clock, validation
 from loket.context import Context
 from loket.db import directory as dir_repo
 from loket.db import referrals as repo
 from loket.errors import ConflictError, NotFound, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 from loket.referrals.handover import handover_note, record_consent, set_handover
 from loket.referrals.lists import (
     events,

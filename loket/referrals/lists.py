@@ -12,7 +12,7 @@ from loket.db import referrals as repo
 from loket.errors import NotFound
 from loket.i18n import _
 from loket.model import from_row
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from loket.referrals.model import Referral, ReferralEvent, load
 
 

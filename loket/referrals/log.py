@@ -27,13 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from loket import audit
 from loket.clock import today as local_today
 from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.db.referral_log import Key
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 from loket.reports.exports import check_filters, filters_detail
 from loket.reports.formats import pseudonymiser
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from loket import audit
 from loket.clock import now_iso
 from loket.clock import today as local_today
 from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 from loket.reports.formats import records, write_csv, write_xlsx
 from loket.reports.overview import STATUSES, build, suppress_threshold
 

@@ -17,7 +17,7 @@ from datetime import date
 from loket.db import exports as repo
 from loket.db import reference
 from loket.i18n import N_, _, language
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 
 DEFAULT_SUPPRESS_BELOW = 5
 STATUSES = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from loket import audit
 from loket.context import Context
 from loket.db import staff as staff_repo
 from loket.i18n import _, ngettext
+from loket.privacy import audit
 from tests.helpers import context
 from ui.admin_menu import AdminMenu
 from ui.main_window import MainWindow
@@ -129,7 +129,7 @@ def _run_signed_in(monkeypatch, data_dir, check):
     of the event loop, once the background jobs are done."""
     from PySide6.QtWidgets import QApplication
 
-    from loket import auth
+    from loket.privacy import auth
     from tests.helpers import PASSWORD
     from ui import app as app_module
     from ui.views import login_dialog
@@ -200,7 +200,7 @@ def test_app_starts_on_a_damaged_database_and_refuses_writes(
 def test_app_on_a_sound_database_shows_no_banner_and_writes(
     qtbot, data_dir, monkeypatch, app_state
 ):
-    from loket import backup
+    from loket.privacy import backup
     from tests.helpers import visitor
 
     _prepare(data_dir, damage=False)

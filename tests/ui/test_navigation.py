@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QPushButton
 
-from loket.permissions import ROLES, Permission, allowed
+from loket.privacy.permissions import ROLES, Permission, allowed
 from tests.helpers import context, visit, visitor
 from ui.admin_menu import AdminMenu
 from ui.main_window import START_VIEW, VIEWS, MainWindow

@@ -83,7 +83,7 @@ def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
     later = [
         "babel",
         "ctypes",
-        "loket.backup",
+        "loket.privacy.backup",
         "loket.cli.export",
         "loket.counter.drafts",
         "loket.model",

@@ -1,6 +1,6 @@
 """Accounts, for administrators: who may sign in, with which role; new accounts, role
 changes, (de)activation and password resets.  The core checks the right again for every
-action (loket.accounts), so this view only offers what it will be allowed to do."""
+action (loket.privacy.accounts), so this view only offers what it will be allowed to do."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import accounts
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.permissions import ROLES, Permission
+from loket.privacy import accounts
+from loket.privacy.permissions import ROLES, Permission
 from ui.views.base import View, plain_label
 
 

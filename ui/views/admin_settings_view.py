@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from loket import settings
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from ui.views.base import View
 
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import audit
 from loket.context import reader
 from loket.i18n import _, ngettext
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 from ui.models.lazy import LazyTableModel
 from ui.views.base import View, plain_label
 

@@ -30,7 +30,7 @@ from loket.directory.routing import language_name
 from loket.directory.schedule import format_days
 from loket.errors import NotFound
 from loket.i18n import _, ngettext
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style

@@ -30,7 +30,7 @@ from shiboken6 import isValid
 
 from loket.db.exports import Filters
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from loket.reports import exports
 from ui.views.base import plain_label
 from ui.views.referral_filters import ReferralFilters

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import accounts
 from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
+from loket.privacy import accounts
 from ui.views.base import plain_label
 
 

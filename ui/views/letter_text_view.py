@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from loket.i18n import _
 from loket.letters import readability
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from ui.views.base import View, plain_label
 from ui.workers import run_in_background
 

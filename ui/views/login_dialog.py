@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import auth
 from loket.context import Context
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
+from loket.privacy import auth
 from ui import theme
 from ui.views.base import plain_label
 

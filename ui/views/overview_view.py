@@ -30,7 +30,7 @@ from shiboken6 import isValid
 
 from loket.db.exports import Filters
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from loket.reports import overview as core
 from ui.charts import BarChart
 from ui.views.base import View, plain_label

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from loket.db.exports import Filters
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _, ngettext
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from loket.referrals import log as referral_log
 from ui.models.counter_models import babel_locale
 from ui.models.referral_log_model import SHOWN, ReferralLogModel

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from loket import visitor_rights
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import rights as visitor_rights
+from loket.privacy.permissions import Permission
 from ui.views.base import plain_label
 
 

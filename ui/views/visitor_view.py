@@ -28,7 +28,7 @@ from loket.counter import intake
 from loket.counter import lookups as counter
 from loket.errors import LoketError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
 from ui.views.base import View, plain_label

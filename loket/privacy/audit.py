@@ -13,7 +13,7 @@ name, a BSN/V-nummer or a health note.
 Action names (result is 'ok' unless said otherwise; 'refused' = a rule said no,
 'failed' = it was tried and did not work):
 
-sessions (loket.auth)
+sessions (loket.privacy.auth)
   login                 signed in; 'failed' for a wrong password or an unknown name (then
                         no actor: the typed name may be a misplaced password; detail.name_ref
                         is its keyed hash), 'refused' while locked or deactivated;
@@ -41,11 +41,11 @@ letters (loket.letters)     letter.produce (a letter given to the visitor) / let
                             desk.update (its phone number, loket.letters.contact)
 exports (loket.reports.exports)     export.referrals (detail: format, rows, identifiable, reason)
 referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
-accounts and settings (loket.accounts, loket.settings, loket.counter.preferences)
+accounts and settings (loket.privacy.accounts, loket.settings, loket.counter.preferences)
   staff.create / staff.role / staff.activate / staff.deactivate / staff.update
   staff.password_reset / staff.password_change ('failed' when the old password was wrong)
   setting.update (detail: old, new) / preferences.update
-maintenance (loket.retention, loket.backup)
+maintenance (loket.privacy.retention, loket.privacy.backup)
   retention.run         one run (detail: dry_run, counts per record type)
   backup.create         (detail.automatic) / backup.restore / database.check ('failed')
   audit.verify          the chain was checked ('failed' naming the first broken row)
@@ -193,7 +193,7 @@ def verify(db: Database) -> ChainProblem | None:
 
 
 def _filters(ctx: Context, filters: dict) -> dict:
-    from loket.permissions import Permission
+    from loket.privacy.permissions import Permission
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     known = ("actor", "action", "result", "since", "until", "object_type", "object_id")
@@ -242,13 +242,13 @@ def verify_against(db: Database, earlier: Path) -> ChainProblem | None:
 def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | None:
     """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged.
     `earlier` is a backup to compare with (default: the newest automatic backup)."""
-    from loket.permissions import Permission
+    from loket.privacy.permissions import Permission
 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     problem = verify(ctx.db)
     if problem is None:
         if earlier is None:
-            from loket.backup import comparable_backups
+            from loket.privacy.backup import comparable_backups
 
             found = comparable_backups(ctx.db)
             earlier = found[0] if found else None

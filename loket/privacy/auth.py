@@ -12,14 +12,14 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from loket import audit
 from loket.clock import to_iso, utcnow
 from loket.context import Context
 from loket.db import staff as repo
 from loket.errors import AuthenticationFailed, ValidationError
 from loket.i18n import _
 from loket.model import Staff, from_row
-from loket.permissions import ROLES, Permission
+from loket.privacy import audit
+from loket.privacy.permissions import ROLES, Permission
 
 MAX_FAILURES = 5
 BASE_LOCK = timedelta(minutes=1)

@@ -21,7 +21,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from loket import audit, settings
+from loket import settings
 from loket.clock import now_iso, today
 from loket.context import Context, system_context
 from loket.db import integrity
@@ -29,7 +29,8 @@ from loket.db.connection import Database
 from loket.db.migrate import latest_version
 from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 # The cheap look before the login window lives in a light module of its own (start-up
 # imports it without this module's hashing, JSON and file-copy machinery); kept public here.

@@ -1,4 +1,4 @@
-"""The readable PDF of a right-of-access export (see `loket.visitor_rights`).
+"""The readable PDF of a right-of-access export (see `loket.privacy.rights`).
 
 Imported only when an export is made, so ReportLab stays out of start-up.  Text is laid out
 by the letters' engine (`loket.letters.shaping` through `loket.letters.pdf.TextFlow`): each

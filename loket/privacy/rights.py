@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from loket import audit, retention, validation
+from loket import validation
 from loket.clock import now_iso
 from loket.context import Context
 from loket.db import appointments as appointment_repo
@@ -21,7 +21,8 @@ from loket.db import retention as repo
 from loket.db import visitors as visitor_repo
 from loket.errors import ConflictError, NotFound, ValidationError
 from loket.i18n import _
-from loket.permissions import Permission
+from loket.privacy import audit, retention
+from loket.privacy.permissions import Permission
 
 _VISITOR_FIELDS = (
     "given_names",
@@ -109,7 +110,7 @@ def access_export(ctx: Context, visitor_id: str, out: str | Path) -> tuple[Path,
         base = base.with_suffix("")
     json_path, pdf_path = base.with_suffix(".json"), base.with_suffix(".pdf")
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    from loket.access_pdf import write_pdf
+    from loket.privacy.access_pdf import write_pdf
 
     write_pdf(data, pdf_path)
     v = data["visitor"]

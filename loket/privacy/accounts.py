@@ -1,7 +1,7 @@
 """Account management for administrators: list, create, change role, (de)activate, reset a
 password.  Every use case checks ACCOUNTS_MANAGE in the core, so neither the app nor the
 CLI can skip it, and writes an audit row.  A user changes their own password through
-`loket.auth.change_own_password`.
+`loket.privacy.auth.change_own_password`.
 
 The last active administrator can neither be demoted nor deactivated: that would leave a
 desk without anyone able to manage accounts.
@@ -9,15 +9,15 @@ desk without anyone able to manage accounts.
 
 from __future__ import annotations
 
-from loket import audit
-from loket.auth import check_password_rules, create_account, hash_password
 from loket.context import Context
 from loket.db import reference
 from loket.db import staff as repo
 from loket.errors import ConflictError, NotFound, ValidationError
 from loket.i18n import _
 from loket.model import Staff, from_row
-from loket.permissions import ROLES, Permission
+from loket.privacy import audit
+from loket.privacy.auth import check_password_rules, create_account, hash_password
+from loket.privacy.permissions import ROLES, Permission
 
 __all__ = [
     "change_role",
@@ -128,7 +128,8 @@ def set_up_first_administrator(
     ctx: Context, *, desk_id: str, username: str, display_name: str, password: str
 ) -> Staff:
     """First start: this PC's desk and the first administrator, who is then signed in."""
-    from loket import auth, settings
+    from loket import settings
+    from loket.privacy import auth
 
     if reference.desk_by_id(ctx.db, desk_id) is None:
         raise ValidationError.single("desk_id", _("Choose a desk from the list."))

@@ -13,7 +13,7 @@ Drafts (unsaved forms) are deleted `retention.draft_days` (default 30) after the
 written.
 
 `run()` is the periodic job (`loket retention run [--dry-run]`, and once a day at app
-start-up off the UI thread through `run_if_due()`); `loket.visitor_rights.erase_visitor`
+start-up off the UI thread through `run_if_due()`); `loket.privacy.rights.erase_visitor`
 applies the same anonymisation to one visitor at once, on request.
 """
 
@@ -22,13 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from loket import audit, settings
+from loket import settings
 from loket.clock import now_iso, today, utcnow
 from loket.context import Context, system_context
 from loket.db import appointments as appointment_repo
 from loket.db import retention as repo
 from loket.db.connection import Database
-from loket.permissions import Permission
+from loket.privacy import audit
+from loket.privacy.permissions import Permission
 
 RECORD_TYPES = ("visit", "referral", "letter", "visitor")
 

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 compile: $(STAMP)
-	$(PY) -m loket.i18n_tools compile
+	$(PY) -m loket.i18n.tools compile
 
 run: $(STAMP) compile
 	@test -f $(DEMO_DIR)/loket.sqlite || $(PY) -m loket --data-dir $(DEMO_DIR) demo --visitors 300
@@ -33,7 +33,7 @@ format: $(STAMP)
 	$(PY) -m ruff format loket ui tests bench
 
 i18n: $(STAMP)
-	$(PY) -m loket.i18n_tools all
+	$(PY) -m loket.i18n.tools all
 
 demo: $(STAMP)
 	$(PY) -m loket --data-dir $(DEMO_DIR) demo --visitors 300

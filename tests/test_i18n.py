@@ -9,8 +9,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from loket import i18n, i18n_tools
-from loket.i18n_check import check, check_all, placeholders
+from loket import i18n
+from loket.i18n import tools as i18n_tools
+from loket.i18n.check import check, check_all, placeholders
 from loket.paths import locales_dir
 
 
@@ -51,7 +52,7 @@ def test_every_ui_language_has_a_catalogue(lang):
 def test_letters_catalogues_are_checked_too():
     pairs = [
         po
-        for _pot, po in __import__("loket.i18n_check").i18n_check.catalogue_pairs(
+        for _pot, po in __import__("loket.i18n.check").i18n_check.catalogue_pairs(
             locales_dir(), "letters"
         )
     ]

@@ -39,7 +39,7 @@ class Choice:
 
 
 def _label(row) -> str:
-    from loket.reference_labels import label
+    from loket.i18n.reference_labels import label
 
     return label(row)  # Dutch from the database; other UI languages via the ui catalogue
 

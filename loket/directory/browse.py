@@ -266,6 +266,6 @@ def need_labels(ctx: Context) -> dict[str, str]:
     """Need code -> label in the UI language (Dutch from the database; other languages
     through the ui catalogue, so an Arabic UI shows Arabic needs)."""
     from loket.db import reference
-    from loket.reference_labels import label
+    from loket.i18n.reference_labels import label
 
     return {r["code"]: label(r) for r in reference.codes(ctx.db, "need")}

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from loket import i18n, i18n_tools
+from loket import i18n
+from loket.i18n import tools as i18n_tools
 from tests.ui import a11y
 from ui import i18n_qt, theme
 

@@ -9,9 +9,10 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from loket import i18n, i18n_tools
+from loket import i18n
 from loket.counter import drafts, intake
 from loket.counter import lookups as counter
+from loket.i18n import tools as i18n_tools
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
 from ui.models.counter_models import (

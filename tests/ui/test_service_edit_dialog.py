@@ -10,9 +10,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog
 
-from loket import i18n, i18n_tools
+from loket import i18n
 from loket.directory import browse as directory
 from loket.directory.browse import ScheduleEdit
+from loket.i18n import tools as i18n_tools
 from tests.helpers import context
 from tests.test_hsds_io import snapshot
 from tests.ui import a11y

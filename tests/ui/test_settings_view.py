@@ -7,8 +7,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from loket import i18n, i18n_tools
+from loket import i18n
 from loket.counter import preferences
+from loket.i18n import tools as i18n_tools
 from tests.helpers import context
 from ui import i18n_qt, theme
 from ui.main_window import MainWindow

@@ -1,5 +1,5 @@
 """Checks of a translated catalogue against its template (.pot), shared by the tests and
-`python -m loket.i18n_tools check`.
+`python -m loket.i18n.tools check`.
 
 A catalogue is incomplete when it lacks a message of its template or leaves one empty; it
 is not to be trusted while it holds a fuzzy entry (Babel marks a guessed translation fuzzy,

@@ -1,4 +1,4 @@
-"""Catalogue maintenance with Babel: `python -m loket.i18n_tools extract|update|compile|all|check`.
+"""Catalogue maintenance with Babel: `python -m loket.i18n.tools extract|update|compile|all|check`.
 
 Two domains: `ui` (English msgids, from the Python sources) and `letters` (Dutch msgids, the
 authoritative letter sentences).  `make i18n` runs all three steps; `make run`/`make test`
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     if step in ("compile", "all"):
         compile_all()
     if step == "check":
-        from loket.i18n_check import check_all
+        from loket.i18n.check import check_all
 
         problems = check_all(locales_dir())
         for problem in problems:

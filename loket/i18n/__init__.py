@@ -28,7 +28,7 @@ _listeners: list[Callable[[str], None]] = []
 
 def _load(domain: str, language: str) -> gettext.NullTranslations:
     if language == PSEUDO:
-        from loket.pseudo import PseudoTranslations
+        from loket.i18n.pseudo import PseudoTranslations
 
         return PseudoTranslations()
     try:

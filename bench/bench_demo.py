@@ -161,10 +161,10 @@ def _value(table: str, column: str, rows: dict[str, int]) -> str:
 
 def floor_seconds(work_dir: Path, rows: dict[str, int]) -> float:
     """SQLite alone: the same rows, pragmas, index builds and full-text rebuild."""
-    from loket import demo
     from loket.db import bulk
     from loket.db.connection import Database
     from loket.db.migrate import migrate
+    from loket.demo import generate as demo
 
     columns = {
         "visitor": demo.VISITOR_COLS,

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from loket import demo
 from loket.cli import main
 from loket.db.connection import Database
 from loket.db.migrate import migrate
+from loket.demo import generate as demo
 from loket.errors import DemoRefused
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from loket import demo, letters
+from loket import letters
 from loket.cli import main
 from loket.db.connection import Database
 from loket.db.migrate import migrate
+from loket.demo import generate as demo
 from loket.directory import seed
 from loket.errors import LoketError, PermissionDenied, ValidationError
 from loket.letters import contact

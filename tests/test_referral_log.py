@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from loket import demo
 from loket.db import exports as export_repo
 from loket.db import referral_log as repo
 from loket.db.connection import Database
 from loket.db.exports import Filters
 from loket.db.migrate import migrate
+from loket.demo import generate as demo
 from loket.errors import PermissionDenied, ValidationError
 from loket.referrals import log as referral_log
 from loket.referrals.log import LogRow

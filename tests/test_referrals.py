@@ -319,9 +319,9 @@ def test_a_letter_for_a_referral_without_location_uses_the_desks_city(db):
 
 
 def test_demo_referrals_name_the_location_in_the_desks_city(tmp_path):
-    from loket import demo
     from loket.db.connection import Database
     from loket.db.migrate import migrate
+    from loket.demo import generate as demo
 
     demo_db = Database(tmp_path / "demo.sqlite")
     migrate(demo_db)

@@ -33,7 +33,7 @@ def cmd_init(args: Namespace) -> int:
 
 
 def cmd_demo(args: Namespace) -> int:
-    from loket import demo
+    from loket.demo import generate as demo
 
     db = open_database(args)
     stats = demo.generate(

@@ -34,10 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEvent, QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from loket import demo, i18n
+    from loket import i18n
     from loket.context import Context
     from loket.db.connection import Database
     from loket.db.migrate import migrate
+    from loket.demo import generate as demo
     from loket.i18n import tools as i18n_tools
     from loket.privacy import auth
     from ui import i18n_qt, theme

@@ -24,7 +24,7 @@ from loket.db import bulk, reference
 from loket.db import directory as dir_repo
 from loket.db import staff as staff_repo
 from loket.db.connection import Database
-from loket.demo_names import COMMUNITIES
+from loket.demo.names import COMMUNITIES
 from loket.directory import seed as seeding
 from loket.errors import DemoRefused
 from loket.i18n import _

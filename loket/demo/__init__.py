@@ -1,0 +1,3 @@
+"""Synthetic demo data for training and benchmarks (never on a database with real data).
+May import every other core package.
+"""

@@ -615,7 +615,7 @@ def test_a_pdf_export_leaves_the_letters_their_fonts():
     import sys
 
     script = (
-        "from loket import export_pdf\n"
+        "from loket.reports import pdf as export_pdf\n"
         "export_pdf._fonts()\n"
         "from reportlab.pdfbase import pdfmetrics\n"
         "from loket.letters import fonts\n"

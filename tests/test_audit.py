@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from loket.privacy import audit
+from loket.privacy import audit, chain_check
 from tests.helpers import context
 
 
@@ -197,10 +197,10 @@ def test_rows_removed_from_the_end_are_found_against_a_backup(db, tmp_path):
     sup = context(db, "supervisor", "sup")
     copy = backup.make_backup(db.path, tmp_path / "earlier.sqlite")
     last = db.scalar("SELECT max(seq) FROM audit_log")  # the newest row in the copy
-    assert audit.check_chain(sup, earlier=copy) is None
+    assert chain_check.check_chain(sup, earlier=copy) is None
     db.execute("DELETE FROM audit_log WHERE seq >= ?", (seqs["4"],))
     assert audit.verify(db) is None  # the chain alone cannot see a cut-off end
-    problem = audit.check_chain(sup, earlier=copy)
+    problem = chain_check.check_chain(sup, earlier=copy)
     assert problem == audit.ChainProblem(last, "missing")
 
 

@@ -198,7 +198,7 @@ def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_di
     import os
     import time
 
-    from loket.privacy import audit
+    from loket.privacy import chain_check
 
     sup = context(db, "supervisor", "sup")
     early = backup.backup(sup, tmp_path / "early.sqlite")
@@ -212,7 +212,7 @@ def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_di
     try:
         ctx = context(restored, "supervisor", "sup")
         assert backup.comparable_backups(restored) == []
-        assert audit.check_chain(ctx) is None
+        assert chain_check.check_chain(ctx) is None
     finally:
         restored.close()
 

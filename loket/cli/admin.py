@@ -159,11 +159,11 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_audit_verify(args: Namespace) -> int:
-    from loket.privacy import audit
+    from loket.privacy import chain_check
 
     db = open_database(args)
     ctx = user_context(args, db)
-    problem = audit.check_chain(ctx, earlier=Path(args.against) if args.against else None)
+    problem = chain_check.check_chain(ctx, earlier=Path(args.against) if args.against else None)
     if problem is not None:
         print(problem.describe(), file=sys.stderr)
         return 1

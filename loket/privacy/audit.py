@@ -51,8 +51,9 @@ maintenance (loket.privacy.retention, loket.privacy.backup)
   audit.verify          the chain was checked ('failed' naming the first broken row)
 
 Functions for other modules: record() for any of the above; subject_ref() to look a
-person up; entries() / count_entries() to browse (AUDIT_READ); verify() and check_chain()
-(the latter also compares with the newest backup, to find rows cut off the end).
+person up; entries() / count_entries() to browse (AUDIT_READ); verify().  The check that also
+compares with the newest backup, to find rows cut off the end, is
+`loket.privacy.chain_check.check_chain`.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loket.clock import new_id, now_iso
@@ -217,48 +217,3 @@ def entries(
 
 def count_entries(ctx: Context, **filters) -> int:
     return repo.count_matching(ctx.db, **_filters(ctx, filters))
-
-
-def verify_against(db: Database, earlier: Path) -> ChainProblem | None:
-    """Compare with an earlier copy of the database (a backup): its newest row must still be
-    in the live chain, unchanged.  This finds rows removed from the end of the chain, which
-    the chain alone cannot show."""
-    import sqlite3
-
-    try:
-        head = repo.head_in_file(earlier)
-    except sqlite3.DatabaseError:
-        return None  # an unreadable backup proves nothing either way
-    if head is None:
-        return None
-    live = repo.hash_at(db, head[0])
-    if live is None:
-        return ChainProblem(head[0], "missing")
-    if live != head[1]:
-        return ChainProblem(head[0], "edited")
-    return None
-
-
-def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | None:
-    """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged.
-    `earlier` is a backup to compare with (default: the newest automatic backup)."""
-    from loket.privacy.permissions import Permission
-
-    ctx.require(Permission.AUDIT_READ, object_type="audit_log")
-    problem = verify(ctx.db)
-    if problem is None:
-        if earlier is None:
-            from loket.privacy.backup import comparable_backups
-
-            found = comparable_backups(ctx.db)
-            earlier = found[0] if found else None
-        if earlier is not None:
-            problem = verify_against(ctx.db, earlier)
-    record(
-        ctx,
-        action="audit.verify",
-        object_type="audit_log",
-        result="ok" if problem is None else "failed",
-        detail={} if problem is None else {"seq": problem.seq, "reason": problem.reason},
-    )
-    return problem

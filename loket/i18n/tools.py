@@ -49,7 +49,7 @@ def extract_ui() -> None:
 
 
 def extract_letters() -> None:
-    from loket.letters.catalogue import write_pot  # the letters package owns its sources
+    from loket.letters.sentences import write_pot  # the letters package owns its sources
 
     write_pot(locales_dir() / "letters.pot")
 

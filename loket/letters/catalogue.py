@@ -1,11 +1,11 @@
 """The `letters` gettext domain: Dutch sentences as msgids, one catalogue per language.
 
 Every sentence a letter can print is registered with `M()` where the templates define it,
-so `write_pot()` needs no source scanning.  A catalogue's header says whether a certified
-translator checked it (`X-Certified-Translation: yes|no`); the app shows a warning, and the
-letter prints a note, whenever an unchecked catalogue is used.  Names, dates and addresses
-go in through named placeholders after translation; `placeholder_problems()` finds a
-translation that dropped, added or renamed one.
+so `loket.letters.sentences.write_pot()` needs no source scanning.  A catalogue's header
+says whether a certified translator checked it (`X-Certified-Translation: yes|no`); the app
+shows a warning, and the letter prints a note, whenever an unchecked catalogue is used.
+Names, dates and addresses go in through named placeholders after translation;
+`placeholder_problems()` finds a translation that dropped, added or renamed one.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ import re
 import string
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 from loket.errors import LoketError
 from loket.i18n import _
@@ -41,9 +39,8 @@ def M(msgid: str, comment: str = "") -> str:
     return msgid
 
 
-def messages() -> dict[str, str]:
-    from loket.letters import templates  # noqa: F401  (registers every sentence)
-
+def registered() -> dict[str, str]:
+    """The sentences registered so far (`loket.letters.sentences.messages()` has them all)."""
     return dict(_registry)
 
 
@@ -53,20 +50,6 @@ class TranslationMissing(LoketError):
 
 def placeholders(text: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
-
-
-def write_pot(path: Path) -> None:
-    catalog = Catalog(
-        project="Loket letters",
-        domain=DOMAIN,
-        fuzzy=False,
-        creation_date=datetime(2026, 11, 28, tzinfo=UTC),
-    )
-    for msgid, comment in messages().items():
-        catalog.add(msgid, auto_comments=[comment] if comment else [])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, sort_output=False)
 
 
 @dataclass
@@ -223,7 +206,3 @@ def placeholder_problems(cat: LetterCatalogue) -> list[str]:
         if want != got:
             problems.append(f"{cat.lang}: {msgid!r}: expected {sorted(want)}, got {sorted(got)}")
     return problems
-
-
-def untranslated(cat: LetterCatalogue) -> list[str]:
-    return [m for m in messages() if not cat.translations.get(m)]

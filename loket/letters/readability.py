@@ -185,7 +185,7 @@ def analyse(text: str, *, names: frozenset[str] = frozenset()) -> Report:
 
 def shipped_text() -> str:
     """Every Dutch sentence the letters can print, one per line."""
-    from loket.letters.catalogue import messages
+    from loket.letters.sentences import messages
 
     return "\n".join(
         m if m.rstrip().endswith((".", "?", "!", ":")) else m + "." for m in messages()

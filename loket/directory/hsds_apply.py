@@ -21,7 +21,7 @@ from datetime import date
 from loket.db import directory as repo
 from loket.directory import fields as directory_fields
 from loket.directory import hsds
-from loket.directory.hsds_read import Bundle, ImportFailed, Rec
+from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
 from loket.errors import ValidationError
 from loket.i18n import _
 

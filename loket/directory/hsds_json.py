@@ -16,7 +16,7 @@ An organisation or location nested under several services must be the same every
 from __future__ import annotations
 
 from loket.directory import hsds
-from loket.directory.hsds_read import Bundle, ImportFailed, Rec
+from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
 from loket.i18n import _
 
 _TABLE_FILE = {table: name for name, table in hsds.FILE_TABLE.items()}

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from loket.context import Context
 from loket.directory.hsds_apply import ImportResult, apply
-from loket.directory.hsds_read import ImportFailed, read_source
+from loket.directory.hsds_bundle import ImportFailed
+from loket.directory.hsds_read import read_source
 from loket.directory.hsds_write import tables, write_folder
 from loket.privacy import audit
 from loket.privacy.permissions import Permission

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from loket.context import Context
 from loket.i18n import _
 from ui import i18n_qt
-from ui.views.base import View
+from ui.views.base import View, ViewHost
 
 VIEWS: dict[str, str] = {
     "home": "ui.views.home_view:HomeView",
@@ -59,7 +59,7 @@ PRELOAD = (
 PRELOAD_AFTER_MS = 400
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, ViewHost):
     view_changed = Signal(str)
     lock_requested = Signal()
 

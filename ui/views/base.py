@@ -37,6 +37,13 @@ def set_plain(label: QLabel, text: str) -> None:
     label.setText(text)
 
 
+class ViewHost:
+    """What a view's window is when it can show views (the main window mixes this in).
+
+    Views find their host through this marker instead of importing `ui.main_window`, which
+    imports every view: the arrow points one way only."""
+
+
 class View(QWidget):
     name = "view"
 
@@ -61,7 +68,5 @@ class View(QWidget):
         """Ctrl+S on this view."""
 
     def main_window(self):
-        from ui.main_window import MainWindow
-
         w = self.window()
-        return w if isinstance(w, MainWindow) else None
+        return w if isinstance(w, ViewHost) else None

@@ -3,7 +3,7 @@ catalogue so that a colleague who works in Arabic (or any UI language but Dutch)
 in that language.
 
 The Dutch label in the database stays authoritative for a Dutch UI; every other language
-translates the English label.  `tests/test_reference_labels.py` fails when a seed label is
+translates the English label.  `tests/i18n/test_reference_labels.py` fails when a seed label is
 missing here, so a new need or topic cannot appear untranslated.
 """
 

@@ -13,8 +13,8 @@ from loket.db import reference
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.reports.overview import overview
-from tests import export_fixture as fx
 from tests.helpers import context
+from tests.reports import export_fixture as fx
 from ui.views.export_dialog import ExportDialog
 from ui.views.overview_view import OverviewView
 from ui.workers import wait_for_all

@@ -15,7 +15,7 @@ from loket.i18n import _
 from loket.referrals.log import PAGE
 from loket.reports.overview import status_label
 from tests.helpers import context
-from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
+from tests.referrals.test_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.models import referral_log_model as mod
 from ui.models.referral_log_model import ReferralLogModel
 from ui.models.referral_models import format_day

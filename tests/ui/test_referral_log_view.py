@@ -9,7 +9,7 @@ from loket.db import exports as export_repo
 from loket.db.exports import Filters
 from loket.i18n import _, ngettext
 from tests.helpers import context
-from tests.test_referral_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
+from tests.referrals.test_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.main_window import MainWindow
 from ui.nav_menu import NavMenu
 from ui.views.referral_log_view import ReferralLogView, format_count

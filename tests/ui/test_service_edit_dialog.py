@@ -14,8 +14,8 @@ from loket import i18n
 from loket.directory import browse as directory
 from loket.directory.browse import ScheduleEdit
 from loket.i18n import tools as i18n_tools
+from tests.directory.test_hsds_io import snapshot
 from tests.helpers import context
-from tests.test_hsds_io import snapshot
 from tests.ui import a11y
 from ui import i18n_qt, theme
 from ui.views.directory_view import DirectoryView, detail_html

@@ -46,7 +46,7 @@ def test_sigkill_while_writing(data_dir):
     script = data_dir / "writer.py"
     script.write_text(WRITER)
     rng = random.Random(7)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     committed: list[str] = []
     for _round in range(20):
         proc = subprocess.Popen(

@@ -11,7 +11,7 @@ from loket.db.connection import Database
 from loket.db.migrate import latest_version, migrate, split_statements, versions
 from loket.db.visitors import search_candidates
 
-SNAPSHOTS = sorted(Path(__file__).parent.joinpath("data").glob("schema_v*.sqlite"))
+SNAPSHOTS = sorted(Path(__file__).parent.parent.joinpath("data").glob("schema_v*.sqlite"))
 
 
 def test_there_is_a_snapshot_of_every_earlier_version():

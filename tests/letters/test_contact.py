@@ -40,7 +40,7 @@ def test_administrator_fills_in_the_desk_phone_and_the_letter_can_be_given(db):
 
 
 def test_a_staff_members_direct_number_comes_first(db):
-    from tests.test_letters_render import page_texts
+    from tests.letters.test_render import page_texts
 
     ctx, visit_id = _without_phones(db)
     admin = context(db, "beheerder")

@@ -1,5 +1,5 @@
 """The referral-log export against a small fixture whose numbers are worked out by hand
-(see tests/export_fixture.py for the data and the arithmetic)."""
+(see tests/reports/export_fixture.py for the data and the arithmetic)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from loket.i18n import language, set_language
 from loket.reports import exports
 from loket.reports.formats import FORMULA_STARTS, IDENTIFIABLE, headers
 from loket.reports.overview import overview
-from tests import export_fixture as fx
 from tests.helpers import PASSWORD, context
+from tests.reports import export_fixture as fx
 
 TODAY = date.fromisoformat(fx.TODAY)
 P, Q = "P", "Q"  # placeholders for the two visitors' pseudonyms

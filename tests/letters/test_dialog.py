@@ -220,7 +220,7 @@ def test_without_a_phone_number_the_panel_warns_and_refuses(qtbot, db, monkeypat
 
 
 def test_sensitive_needs_only_when_ticked(qtbot, db):
-    from tests.test_letters_render import page_texts
+    from tests.letters.test_render import page_texts
 
     ctx, visit_id = letter_visit(db, needs=("debts", "health"))
     _window, view = _panel(qtbot, ctx, visit_id, "nl")

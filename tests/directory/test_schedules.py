@@ -13,8 +13,8 @@ from loket.directory import schedule as directory_schedule
 from loket.directory.browse import ScheduleEdit, ServiceEdit
 from loket.directory.transfer import export_dir, import_path
 from loket.errors import ValidationError
+from tests.directory.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401
 from tests.helpers import context, insert_row
-from tests.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401
 
 
 @pytest.fixture

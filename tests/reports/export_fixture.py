@@ -1,4 +1,4 @@
-"""A small referral log whose every number is worked out by hand in tests/test_exports.py.
+"""A small referral log whose every number is worked out by hand in tests/reports/test_exports.py.
 
 Period under test: 2026-01-01 .. 2026-02-28, "today" 2026-03-01.
 

@@ -12,8 +12,8 @@ from loket.cli import main
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from tests.helpers import PASSWORD
+from tests.letters.test_render import page_texts
 from tests.letters_support import letter_visit
-from tests.test_letters_render import page_texts
 
 
 def no_phone() -> str:

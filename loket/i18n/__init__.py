@@ -1,6 +1,7 @@
 """Translations of the user interface (gettext `ui` domain, compiled with Babel); beside it in
 this package: catalogue checks (`check`), the catalogue tools (`tools`), reference labels and
-the pseudo-locale.  May import only `loket.paths`: every other package uses this one.
+the pseudo-locale.  May import only the base (`loket.paths`), since every other package uses
+this one; `tools` alone also reads the letters' sentences to write their template.
 
 Import explicitly: `from loket.i18n import _, N_, ngettext, pgettext`.  Nothing is injected
 into builtins.  The language can change while the app runs; `_` always looks up the current

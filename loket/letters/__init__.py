@@ -4,6 +4,8 @@ Public API: `compose` (preview), `record` (once handed over), `produce` (both), 
 `record_reprint` / `reprint`, `visit_facts`, `letter_label`, `write_file`,
 `letters_for_visit`, `template_names`, `is_checked`, `Appointment`, `Letter`; see
 `loket.letters.service`.
+May import the base, `loket.db`, `loket.i18n`, `loket.privacy` and, for what a letter says,
+`loket.counter` and `loket.directory`.
 """
 
 __all__ = [

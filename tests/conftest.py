@@ -4,14 +4,45 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOKET_LANG", "nl")
 
-import pytest
 
-from loket.db.connection import Database
-from loket.db.migrate import migrate
+def _shipped_fonts_only() -> None:
+    """Fontconfig sees the fonts in resources/fonts and nothing of this machine's own, so the
+    suite gives the same result on a PC with other fonts (or only DejaVu).  Set before Qt
+    starts; child processes the tests start inherit it."""
+    fonts = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+    folder = Path(tempfile.mkdtemp(prefix="loket-fontconfig-"))
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{fonts}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    os.environ.pop("FONTCONFIG_PATH", None)
+
+
+_shipped_fonts_only()
+
+import pytest  # noqa: E402
+
+from loket.db.connection import Database  # noqa: E402
+from loket.db.migrate import migrate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args, qapp_cls):
+    """pytest-qt's application, with the shipped fonts as the app has them (ui/fonts.py)."""
+    from ui import fonts
+
+    app = qapp_cls.instance() or qapp_cls(qapp_args)
+    fonts.install(app)
+    return app
 
 
 @pytest.fixture(scope="session")

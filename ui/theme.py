@@ -17,9 +17,11 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 from shiboken6 import isValid
+
+from ui import fonts
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -250,6 +252,7 @@ def application(argv: list[str]) -> QApplication:
 def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None = None) -> None:
     """Apply the theme and text size to the whole application (views need not restart)."""
     global _current
+    fonts.install(app)
     _current = HIGH_CONTRAST if high_contrast else DEFAULT
     if id(app) not in _style_given and app.style().name().lower() != STYLE.lower():
         app.setStyle(QStyleFactory.create(STYLE))
@@ -280,12 +283,11 @@ def _app_stylesheet() -> str:
 
 
 def apply_text_scale(app: QApplication, scale: int) -> None:
-    """Set the application font to `scale` per cent of the platform's normal size."""
+    """Set the application font to `scale` per cent of Loket's normal size."""
     global _scale, _base_point_size
     if _base_point_size is None:
-        # the platform's normal size, whatever the application font was set to before
-        normal = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
-        _base_point_size = normal if normal > 0 else 10.0
+        # the same on every PC (ui/fonts.py), not the platform's own normal size
+        _base_point_size = fonts.BASE_POINT_SIZE
     _scale = max(100, min(200, int(scale)))
     font = QFont(app.font())
     font.setPointSizeF(_base_point_size * _scale / 100)

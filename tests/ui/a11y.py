@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QScrollBar,
     QTabBar,
     QTableView,
@@ -371,7 +372,20 @@ def focus_chain(root: QWidget) -> list[QWidget]:
 
 
 def _rect(w: QWidget, window: QWidget) -> QRect:
-    return QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+    """Where `w` is on screen.  A widget scrolled out of a scroll area's viewport is where
+    the viewport shows it once Tab scrolls it in: at the viewport's near edge, not below
+    (or above) the buttons that stay under the scroll area."""
+    rect = QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+    parent = w.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            port = parent.viewport()
+            view = QRect(port.mapTo(window, QPoint(0, 0)), port.size())
+            height = min(rect.height(), view.height())
+            top = min(max(rect.top(), view.top()), view.bottom() - height)
+            rect = QRect(rect.left(), top, rect.width(), height)
+        parent = parent.parentWidget()
+    return rect
 
 
 def tab_order_problems(view_name: str, root: QWidget, window: QWidget) -> list[str]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -117,21 +118,24 @@ class AuditView(View):
         self.apply_button = QPushButton(self)
         self.apply_button.setObjectName("applyFilters")
         self.labels = []
+        # two filters a row and the dates below them: one row of six filters needed a
+        # window 1,287 px wide at 200 % text
         for i, widget in enumerate((self.actor, self.action, self.subject, self.result)):
             label = QLabel(self)
             label.setBuddy(widget)
             self.labels.append(label)
-            grid.addWidget(label, 0, i * 2)
-            grid.addWidget(widget, 0, i * 2 + 1)
-        grid.addWidget(self.use_dates, 1, 0, 1, 2)
+            grid.addWidget(label, i // 2, (i % 2) * 2)
+            grid.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
         self.since_label, self.until_label = QLabel(self), QLabel(self)
         self.since_label.setBuddy(self.since)
         self.until_label.setBuddy(self.until)
-        grid.addWidget(self.since_label, 1, 2)
-        grid.addWidget(self.since, 1, 3)
-        grid.addWidget(self.until_label, 1, 4)
-        grid.addWidget(self.until, 1, 5)
-        grid.addWidget(self.apply_button, 1, 7)
+        for widget in (self.since_label, self.since, self.until_label, self.until):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        dates.addWidget(self.apply_button)
+        grid.addLayout(dates, 2, 0, 1, 4)
         layout.addLayout(grid)
         self.model = AuditModel(ctx, self)
         self.model.total_changed.connect(self._update_total)

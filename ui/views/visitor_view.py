@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from loket.counter import intake
@@ -75,7 +78,15 @@ class VisitorView(View):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
-        grid = QGridLayout()
+        # The file scrolls under the name and its buttons: at 200 % text it is taller than a
+        # counter screen, and the groups must keep their size rather than squeeze.
+        scroll = QScrollArea(self)
+        scroll.setObjectName("visitorFile")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the lists, which scroll in
+        body = QWidget(scroll)
+        grid = QGridLayout(body)
         self.profile_box = QGroupBox(self)
         profile_form = QFormLayout(self.profile_box)
         self.profile_labels: dict[str, QLabel] = {}
@@ -137,7 +148,8 @@ class VisitorView(View):
         grid.addWidget(self.letters_box, 2, 1)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 1)
-        layout.addLayout(grid, 1)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
 
         self.new_visit.clicked.connect(self.start_visit)
         self.edit.clicked.connect(self.edit_visitor)

@@ -1,0 +1,75 @@
+"""The UI draws with the shipped Noto fonts on every PC, and the suite sees no other font."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QTextLayout
+from PySide6.QtWidgets import QApplication
+
+from ui import fonts, theme
+
+SHIPPED = {"Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"}
+
+
+def _drawn_by(text: str, font: QFont) -> list[tuple[str, list[int]]]:
+    """(family, glyph indexes) of each run Qt lays `text` out in; glyph 0 is the empty box."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return [(run.rawFont().familyName(), list(run.glyphIndexes())) for run in layout.glyphRuns()]
+
+
+def test_the_suite_sees_only_the_shipped_fonts(qapp):
+    # tests/conftest.py points fontconfig at resources/fonts alone: a machine with other
+    # fonts (or only DejaVu) gives the same layout and the same test result
+    generic = {"Sans Serif", "Serif", "Monospace"}  # fontconfig's aliases, no fonts of their own
+    assert set(QFontDatabase.families()) - generic <= SHIPPED
+    for alias in generic & set(QFontDatabase.families()):
+        assert QFontInfo(QFont(alias)).family() in SHIPPED
+    assert set(fonts.register()) == {
+        "NotoSans-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf",
+        "NotoSansEthiopic-Regular.ttf",
+        "NotoSansEthiopic-Bold.ttf",
+    }
+
+
+def test_the_application_font_is_noto_sans_at_a_fixed_size(qapp):
+    theme.apply(qapp, scale=100)
+    font = QApplication.font()
+    assert QFontInfo(font).family() == "Noto Sans"
+    assert font.families() == ["Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"]
+    assert font.pointSizeF() == pytest.approx(fonts.BASE_POINT_SIZE)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Yohannes Tesfay", "Noto Sans"),
+        ("ዮሃንስ ተስፋይ", "Noto Sans Ethiopic"),
+        ("محمد الأحمد", "Noto Sans Arabic"),
+        ("Шевченко", "Noto Sans"),
+    ],
+)
+def test_every_script_of_the_desks_is_drawn_with_real_glyphs(qapp, text, family):
+    theme.apply(qapp, scale=100)
+    runs = _drawn_by(text, QApplication.font())
+    assert runs
+    # the space between two words comes from Noto Sans, every letter from `family`
+    assert {name for name, _glyphs in runs} == {family} | ({"Noto Sans"} if " " in text else set())
+    assert all(glyph != 0 for _name, glyphs in runs for glyph in glyphs)  # no empty boxes
+
+
+def test_a_tigrinya_name_in_a_bold_heading_keeps_its_glyphs(qapp):
+    theme.apply(qapp, scale=200)
+    try:
+        heading = QFont(QApplication.font())
+        heading.setBold(True)
+        runs = _drawn_by("ዮሃንስ", heading)
+        assert {name for name, _glyphs in runs} == {"Noto Sans Ethiopic"}
+        assert all(glyph != 0 for _name, glyphs in runs for glyph in glyphs)
+    finally:
+        theme.apply(qapp, scale=100)

@@ -96,7 +96,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
 
     apply_user_preferences(ctx)  # language, text size and contrast of who signed in
     window = MainWindow(ctx, demo=demo)
-    window.show()
+    window.show_where_left()
     from ui.admin_menu import AdminMenu
     from ui.lock import LockController
     from ui.nav_menu import NavMenu

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from loket.context import Context
 from loket.i18n import _
-from ui import i18n_qt
+from ui import i18n_qt, window_state
 from ui.views.base import View, ViewHost
 
 VIEWS: dict[str, str] = {
@@ -68,7 +68,8 @@ class MainWindow(QMainWindow, ViewHost):
         self.ctx = ctx
         self.demo = demo
         self.setObjectName("mainWindow")
-        self.resize(1200, 800)
+        self.resize(1200, 700)  # when not maximised and nothing is saved (ui/window_state.py)
+        self._window_settings = window_state.settings_beside(ctx.db.path)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -119,6 +120,14 @@ class MainWindow(QMainWindow, ViewHost):
             self._preload_timer.start(0)
 
     # -- navigation -------------------------------------------------------------------------
+    def show_where_left(self) -> None:
+        """Open maximised the first time, then as the colleague left it (ui/window_state.py)."""
+        window_state.show(self, self._window_settings)
+
+    def closeEvent(self, event) -> None:
+        window_state.save(self, self._window_settings)
+        super().closeEvent(event)
+
     def view(self, name: str) -> View:
         if name not in self._views:
             module, _sep, cls = VIEWS[name].partition(":")

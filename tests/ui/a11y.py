@@ -75,7 +75,11 @@ def sample_arguments(ctx) -> dict:
     return {"visitor_id": person.id, "visit_id": visit.id, "visitor": person, "visit": visit}
 
 
-def make_window(qtbot, db, *, size=(1280, 900)) -> tuple[MainWindow, dict]:
+# A counter PC's screen is 1366×768; a maximised window loses a title bar and a task bar.
+COUNTER_WINDOW = (1366, 700)
+
+
+def make_window(qtbot, db, *, size=COUNTER_WINDOW) -> tuple[MainWindow, dict]:
     ctx = helpers.context(db, role="beheerder")
     args = sample_arguments(ctx)
     window = MainWindow(ctx, demo=True)
@@ -86,7 +90,7 @@ def make_window(qtbot, db, *, size=(1280, 900)) -> tuple[MainWindow, dict]:
 
 
 def open_view(
-    window: MainWindow, name: str, args: dict, size: tuple[int, int] = (1280, 900)
+    window: MainWindow, name: str, args: dict, size: tuple[int, int] = COUNTER_WINDOW
 ) -> tuple[QWidget | None, str]:
     """Show view `name`; returns (view, "") or (None, the reason it could not be opened)."""
     try:
@@ -162,7 +166,7 @@ def focus_problems(view_name: str, root: QWidget) -> list[str]:
 
 
 def size_problems(
-    view_name: str, root: QWidget, window: QWidget, limit: tuple[int, int] = (1280, 900)
+    view_name: str, root: QWidget, window: QWidget, limit: tuple[int, int] = COUNTER_WINDOW
 ) -> list[str]:
     """Visible widgets squeezed below their minimum size hint (clipped or overlapping text),
     and views that need a window bigger than `limit` (they belong in a scroll area)."""

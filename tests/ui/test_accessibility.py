@@ -40,7 +40,7 @@ def ui_state(qapp):
     qapp.setFont(font)
 
 
-def _walk(qtbot, db, check, *, size=(1280, 900)) -> list[str]:
+def _walk(qtbot, db, check, *, size=a11y.COUNTER_WINDOW) -> list[str]:
     window, args = a11y.make_window(qtbot, db, size=size)
     offenders: list[str] = []
     for name in a11y.every_view():

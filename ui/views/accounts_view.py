@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -53,8 +54,11 @@ class AccountsView(View):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
 
+        # The selected account and a new one side by side under the table: stacked, with the
+        # selected account's five controls in one row, they needed 900×714 px at 200 % text.
+        boxes = QHBoxLayout()
         self.selected_box = QGroupBox(self)
-        sel = QHBoxLayout(self.selected_box)
+        sel = QGridLayout(self.selected_box)
         self.role = QComboBox(self.selected_box)
         self.role.setObjectName("role")
         self.role_button = QPushButton(self.selected_box)
@@ -66,15 +70,13 @@ class AccountsView(View):
         self.reset_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.reset_button = QPushButton(self.selected_box)
         self.reset_button.setObjectName("resetButton")
-        for w in (
-            self.role,
-            self.role_button,
-            self.active_button,
-            self.reset_password,
-            self.reset_button,
-        ):
-            sel.addWidget(w)
-        layout.addWidget(self.selected_box)
+        sel.addWidget(self.role, 0, 0)
+        sel.addWidget(self.role_button, 0, 1)
+        sel.addWidget(self.active_button, 1, 0, 1, 2)
+        sel.addWidget(self.reset_password, 2, 0)
+        sel.addWidget(self.reset_button, 2, 1)
+        sel.setRowStretch(3, 1)
+        boxes.addWidget(self.selected_box, 1)
 
         self.new_box = QGroupBox(self)
         form = QFormLayout(self.new_box)
@@ -107,7 +109,8 @@ class AccountsView(View):
         self.create_button = QPushButton(self.new_box)
         self.create_button.setObjectName("createAccount")
         form.addRow(self.create_button)
-        layout.addWidget(self.new_box)
+        boxes.addWidget(self.new_box, 1)
+        layout.addLayout(boxes)
 
         self.message = plain_label(self)
         self.message.setObjectName("accountsMessage")

@@ -12,19 +12,22 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 from shiboken6 import isValid
 
@@ -60,6 +63,16 @@ class ExportDialog(QDialog):
         filters = filters or Filters(f"{date.today().year}-01-01", today)
 
         layout = QVBoxLayout(self)
+        # The form scrolls; progress, messages and the buttons stay in sight under it (at
+        # 200 % text the whole dialog was taller than a 768-pixel counter screen).
+        scroll = QScrollArea(self)
+        scroll.setObjectName("exportForm")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
+        body = QWidget(scroll)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.filter_fields = ReferralFilters(
             self, date_from=filters.date_from, date_to=filters.date_to
@@ -102,11 +115,14 @@ class ExportDialog(QDialog):
         form.addRow("", self.identifiable)
         self.labels["reason"].setBuddy(self.reason)
         form.addRow(self.labels["reason"], self.reason)
-        layout.addLayout(form)
+        body_layout.addLayout(form)
         self.note = QLabel(self)
         self.note.setObjectName("exportNote")
         self.note.setWordWrap(True)
-        layout.addWidget(self.note)
+        body_layout.addWidget(self.note)
+        body_layout.addStretch(1)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("exportProgress")
         self.bar.setRange(0, 100)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -54,7 +55,8 @@ class LockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QFrame(self)
-        box.setMaximumWidth(480)
+        self.box = box
+        self._fit_width()
         layout = QVBoxLayout(box)
         self.heading = plain_label(box)  # shows a name / a message as typed
         self.heading.setObjectName("lockHeading")
@@ -97,13 +99,27 @@ class LockScreen(QWidget):
         self.error.setStyleSheet("font-weight: bold;")
         self.error.hide()
         layout.addWidget(self.error)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(2)
         self.unlock_button.clicked.connect(self._unlock)
         self.password.returnPressed.connect(self._unlock)
         self.switch_button.clicked.connect(self._switch)
         self.other_password.returnPressed.connect(self._switch)
         self.retranslate_ui()
+
+    def _fit_width(self) -> None:
+        """A width in text units: wrapped labels alone gave the box a few hundred pixels, the
+        other colleague's fields were squashed at 100 % and a message cut off at 200 %."""
+        self.box.setFixedWidth(32 * self.fontMetrics().horizontalAdvance("M"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_width()
+        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         user = self.controller.ctx.user

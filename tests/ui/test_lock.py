@@ -209,3 +209,28 @@ def test_a_user_switch_closes_the_previous_colleagues_dialogs(qtbot, db, window)
     assert controller.try_switch("bert", PASSWORD)
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
     assert ctx.user.username == "bert"
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_the_lock_screen_fits_a_counter_screen_with_an_error_shown(qtbot, db, window, scale):
+    from tests.ui import a11y
+    from ui import theme
+
+    win, ctx, _form = window
+    app = QApplication.instance()
+    theme.apply(app, scale=scale)
+    try:
+        win.resize(*a11y.COUNTER_WINDOW)
+        controller = LockController(win, ctx, minutes=60)
+        controller.lock()
+        screen = controller.screen
+        qtbot.keyClicks(screen.other_user, "nobody")
+        qtbot.keyClicks(screen.other_password, "wrong password")
+        qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(screen.error.isVisible)
+        QApplication.processEvents()
+        # the other colleague's fields get room to type in, and the message shows in full
+        assert screen.other_user.width() >= 12 * screen.fontMetrics().averageCharWidth()
+        assert a11y.size_problems("lock", screen, win) == []
+    finally:
+        theme.apply(app, scale=100)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -151,7 +152,7 @@ class LetterView(View):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pages)
-        scroll.setMinimumSize(640, 600)
+        scroll.setMinimumSize(560, 360)
         self.preview_button = QPushButton(self)
         self.print_button = QPushButton(self)
         self.save_button = QPushButton(self)
@@ -166,13 +167,25 @@ class LetterView(View):
         for w in (self.appointment_choice, self.at, self.place, self.ask_for, self.bring):
             self.form.addRow("", w)
         self.form.addRow("", self.save_appointment_button)
+        # The options scroll; Preview, Print, Save and Close stay in sight under them (at
+        # 200 % text the Close button was pushed off a 768-pixel screen).
+        options = QScrollArea(self)
+        options.setObjectName("letterOptions")
+        options.setWidgetResizable(True)
+        options.setFrameShape(QFrame.Shape.NoFrame)
+        options.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
+        options_body = QWidget(options)
+        options_layout = QVBoxLayout(options_body)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addLayout(self.form)
+        options_layout.addWidget(self.warning)
+        options_layout.addWidget(self.problems)
+        options_layout.addWidget(self.desk_phone_button)
+        options_layout.addWidget(self.status)
+        options_layout.addStretch(1)
+        options.setWidget(options_body)
         side = QVBoxLayout()
-        side.addLayout(self.form)
-        side.addWidget(self.warning)
-        side.addWidget(self.problems)
-        side.addWidget(self.desk_phone_button)
-        side.addWidget(self.status)
-        side.addStretch(1)
+        side.addWidget(options, 1)
         for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
             side.addWidget(b)
         outer = QVBoxLayout(self)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import shiboken6
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QEvent, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -172,6 +172,7 @@ class LetterView(View):
         options = QScrollArea(self)
         options.setObjectName("letterOptions")
         options.setWidgetResizable(True)
+        options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         options.setFrameShape(QFrame.Shape.NoFrame)
         options.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
         options_body = QWidget(options)
@@ -184,6 +185,7 @@ class LetterView(View):
         options_layout.addWidget(self.status)
         options_layout.addStretch(1)
         options.setWidget(options_body)
+        self.options = options
         side = QVBoxLayout()
         side.addWidget(options, 1)
         for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
@@ -371,6 +373,20 @@ class LetterView(View):
             widget.setAccessibleName(text)
         self._update_warning()
         self._show_heading()
+        self._fit_options()
+
+    def _fit_options(self) -> None:
+        """The options column as wide as its widest option: a scroll area on its own asks
+        for little, and wrapped texts were cut at the right edge."""
+        body = self.options.widget()
+        body.layout().activate()
+        scrollbar = self.options.verticalScrollBar().sizeHint().width()
+        self.options.setMinimumWidth(body.minimumSizeHint().width() + scrollbar)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_options()
+        super().changeEvent(event)
 
     # -- state ---------------------------------------------------------------------------
     def _lang(self) -> str:

@@ -83,3 +83,24 @@ def set_setting(db: Database, key: str, value: str) -> None:
         " updated_at = excluded.updated_at, workstation = excluded.workstation",
         {"key": key, "value": value, **db.stamp()},
     )
+
+
+def add_setting_once(db: Database, key: str, value: str) -> str:
+    """Store `value` under `key` unless a value is there already; returns the stored one
+    (two processes making the same key at once agree on the first)."""
+    db.execute(
+        "INSERT INTO setting (key, value, created_at, updated_at, workstation)"
+        " VALUES (:key, :value, :created_at, :updated_at, :workstation)"
+        " ON CONFLICT(key) DO NOTHING",
+        {"key": key, "value": value, **db.stamp()},
+    )
+    return get_setting(db, key) or value
+
+
+def delete_settings_like(db: Database, prefix: str, *, keep: str) -> int:
+    """Delete every setting whose key starts with `prefix`, except `keep`."""
+    cur = db.execute(
+        "DELETE FROM setting WHERE substr(key, 1, length(:prefix)) = :prefix AND key <> :keep",
+        {"prefix": prefix, "keep": keep},
+    )
+    return cur.rowcount

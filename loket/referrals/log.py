@@ -20,7 +20,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -34,8 +33,8 @@ from loket.db.exports import Filters
 from loket.db.referral_log import Key
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
+from loket.reports import pseudonyms
 from loket.reports.exports import check_filters, filters_detail
-from loket.reports.formats import pseudonymiser
 
 # Rows per page: a screen shows ~25, so a scroll step reads one or two pages of 50 (~1 ms
 # each on a million referrals); the anchors are one key per page (20,000 for a million).
@@ -55,7 +54,7 @@ class LogRow:
     handover: str
     status: str
     follow_up_date: str | None
-    visitor: str  # pseudonym, valid within one opening of the log
+    visitor: str  # pseudonym, the same for one visitor within a calendar quarter
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class ReferralLog:
         self.ctx = ctx
         self.filters = filters
         self.page_size = page_size
-        self._pseudonym = pseudonymiser(secrets.token_bytes(32))
+        self._pseudonym = pseudonyms.pseudonymiser(pseudonyms.key_for(ctx.db, local_today()))
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._stopped = False

@@ -2,8 +2,9 @@
 
 Why it is built this way:
 - Pseudonymised by default: no names, BSN, V-nummer, phone, free text or health notes.  Each
-  visitor gets a keyed hash of their id under a random key made for this export only, so
-  repeat visits can be counted within one file but two files cannot be linked.
+  visitor gets a keyed hash of their id under the quarter's random key
+  (loket/reports/pseudonyms.py): one visitor keeps one code through a quarter's reloads and
+  exports, and codes of different quarters cannot be linked.
 - The identifiable export needs EXPORT_IDENTIFIABLE and a reason; the reason goes into the
   audit log.  Every export, refusal, failure and cancellation is audited.
 - The file is written next to its destination under a temporary name and renamed when
@@ -30,6 +31,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
+from loket.reports import pseudonyms
 from loket.reports.formats import records, write_csv, write_xlsx
 from loket.reports.overview import STATUSES, build, suppress_threshold
 
@@ -240,7 +242,7 @@ def _write(
     cancel,
     today: date,
 ) -> tuple[int, int]:
-    key = secrets.token_bytes(32)  # this export's pseudonym key; never stored
+    key = pseudonyms.key_for(ctx.db, today)  # the quarter's key (loket/reports/pseudonyms.py)
     with repo.reader(ctx.db) as conn:
         summary = None
         if fmt != "csv":  # the summary comes first in the file, and gives the total
@@ -278,7 +280,7 @@ def _write(
                     recs,
                     identifiable=identifiable,
                     total=total,
-                    intro=_intro(ctx, filters, identifiable),
+                    intro=_intro(ctx, filters, identifiable, today),
                     on_batch=on_batch,
                 )
         finally:
@@ -287,7 +289,7 @@ def _write(
     return written, total if total >= 0 else written
 
 
-def _intro(ctx, filters: repo.Filters, identifiable: bool) -> list[str]:
+def _intro(ctx, filters: repo.Filters, identifiable: bool, today: date) -> list[str]:
     lines = [_("Period {start} to {end}").format(start=filters.date_from, end=filters.date_to)]
     chosen = [
         f"{_('Desk')}: {filters.desk_code}" if filters.desk_code else "",
@@ -302,7 +304,10 @@ def _intro(ctx, filters: repo.Filters, identifiable: bool) -> list[str]:
     lines.append(
         _("Contains names and numbers: handle as confidential.")
         if identifiable
-        else _("Pseudonymised: visitors appear under a code that is only valid in this report.")
+        else _(
+            "Pseudonymised: each visitor appears under one code for the whole quarter"
+            " ({period}); codes of another quarter cannot be linked to these."
+        ).format(period=pseudonyms.period(today))
     )
     below = suppress_threshold(ctx.db)
     if below > 1:

@@ -8,13 +8,13 @@ hold more than one batch.  Every text that reaches a spreadsheet passes through 
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
 from loket.i18n import N_, _
+from loket.reports import pseudonyms
 
 STEPS = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")
 _STEP_INDEX = {s: i for i, s in enumerate(STEPS)}
@@ -75,19 +75,9 @@ def inert(value):
     return value
 
 
-def pseudonymiser(key: bytes) -> Callable[[str], str]:
-    """Keyed hash of a visitor id: stable within one export (one key), unlinkable between
-    exports (a fresh random key each time, never stored)."""
-
-    def pseudonym(visitor_id: str) -> str:
-        return hashlib.blake2b(visitor_id.encode(), key=key, digest_size=8).hexdigest()
-
-    return pseudonym
-
-
 def records(batches: Iterable[list[tuple]], key: bytes, identifiable: bool) -> Iterator[list[list]]:
     """Database rows (loket.db.exports.ROW_COLUMNS order) → records in COLUMNS order."""
-    pseudonym = pseudonymiser(key)
+    pseudonym = pseudonyms.pseudonymiser(key)
     fromiso = date.fromisoformat
     for batch in batches:
         out = []

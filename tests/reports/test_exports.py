@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import PermissionDenied, ValidationError
 from loket.i18n import language, set_language
-from loket.reports import exports
+from loket.reports import exports, pseudonyms
 from loket.reports.formats import FORMULA_STARTS, IDENTIFIABLE, headers
 from loket.reports.overview import overview
 from tests.helpers import PASSWORD, context
@@ -169,7 +169,7 @@ def test_csv_matches_hand_computed_rows(sup, out_dir):
     assert rows[0] == headers(False)
     assert with_pseudonyms(rows[1:]) == EXPECTED
     assert result.rows == 3
-    assert all(len(r[-1]) == 16 for r in rows[1:])
+    assert all(len(r[-1]) == pseudonyms.LENGTH for r in rows[1:])
 
 
 def test_csv_comma_separator_and_batches(sup, out_dir, monkeypatch):
@@ -267,11 +267,23 @@ def test_pseudonymised_export_holds_no_identifying_data(sup, out_dir, fmt):
     assert not [s for s in SECRETS if s in text]
 
 
-def test_pseudonyms_differ_between_exports(sup, out_dir):
+def test_pseudonyms_hold_within_a_quarter_and_change_with_the_next(sup, out_dir):
     a = read_csv(export(sup, out_dir, name="a.csv")[0])[1:]
     b = read_csv(export(sup, out_dir, name="b.csv")[0])[1:]
-    assert a[0][-1] == a[2][-1] and b[0][-1] == b[2][-1]
-    assert {r[-1] for r in a}.isdisjoint({r[-1] for r in b})
+    assert a[0][-1] == a[2][-1]  # one visitor, two referrals, one code
+    assert [r[-1] for r in a] == [r[-1] for r in b]  # a second export of the quarter
+    out = out_dir / "next.csv"
+    next_quarter = TODAY + timedelta(days=92)
+    assert pseudonyms.period(next_quarter) != pseudonyms.period(TODAY)
+    exports.export_referrals(
+        sup, fmt="csv", out_path=out, today=next_quarter, date_from=fx.DATE_FROM,
+        date_to=fx.DATE_TO,
+    )
+    c = read_csv(out)[1:]
+    assert {r[-1] for r in a}.isdisjoint({r[-1] for r in c})
+    # the earlier quarter's key is gone: its codes cannot be made again
+    keys = [k for k in sup.db.all("SELECT key FROM setting") if k[0].startswith("pseudonym.")]
+    assert [k[0] for k in keys] == [pseudonyms.KEY_PREFIX + pseudonyms.period(next_quarter)]
 
 
 def test_formula_injection_neutralised_in_every_text_column(sup, out_dir):

@@ -13,6 +13,7 @@ from loket.db import referral_log as repo
 from loket.db.exports import Filters
 from loket.i18n import _
 from loket.referrals.log import PAGE
+from loket.reports import pseudonyms
 from loket.reports.overview import status_label
 from tests.helpers import context
 from tests.referrals.test_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
@@ -73,7 +74,7 @@ def test_a_far_row_reads_exactly_its_page(qtbot, model, ldb):  # noqa: F811
     assert row.key[0] == oldest["created_at"]
     assert _cell(model, last, 0) == format_day(oldest["visit_date"])
     assert _cell(model, last, mod.SHOWN.index("status")) == status_label(oldest["status"])
-    assert len(_cell(model, last, mod.SHOWN.index("visitor"))) == 16  # a pseudonym
+    assert len(_cell(model, last, mod.SHOWN.index("visitor"))) == pseudonyms.LENGTH  # a pseudonym
 
 
 def test_memory_stays_bounded_while_scrolling_everything(qtbot, model, monkeypatch):

@@ -28,6 +28,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _, ngettext
 from loket.privacy.permissions import Permission
 from loket.referrals import log as referral_log
+from loket.reports import pseudonyms
 from ui.models.counter_models import babel_locale
 from ui.models.referral_log_model import SHOWN, ReferralLogModel
 from ui.views.base import View, plain_label
@@ -95,6 +96,8 @@ def fit_headers(table: QTableView) -> None:
             continue
         text = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
         wanted = max(metrics.horizontalAdvance(text) + 3 * char, _CHARS.get(key, 12) * char)
+        if key == "visitor":  # a code cut short ("…1f704ab2") tells one visitor from none
+            wanted = max(wanted, metrics.horizontalAdvance("0" * pseudonyms.LENGTH) + 3 * char)
         columns.resizeSection(c, wanted)
 
 

@@ -28,11 +28,11 @@ from loket.clock import today as local_today
 from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import LoketError, ValidationError
-from loket.i18n import _
+from loket.i18n import _, reference_labels
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 from loket.reports import pseudonyms
-from loket.reports.formats import records, write_csv, write_xlsx
+from loket.reports.formats import Words, records, write_csv, write_xlsx
 from loket.reports.overview import STATUSES, build, suppress_threshold
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -243,6 +243,9 @@ def _write(
     today: date,
 ) -> tuple[int, int]:
     key = pseudonyms.key_for(ctx.db, today)  # the quarter's key (loket/reports/pseudonyms.py)
+    words = Words(
+        {row["code"]: reference_labels.label(row) for row in reference.codes(ctx.db, "need")}
+    )
     with repo.reader(ctx.db) as conn:
         summary = None
         if fmt != "csv":  # the summary comes first in the file, and gives the total
@@ -260,7 +263,7 @@ def _write(
         if _is_set(cancel):
             raise ExportCancelled(_("The export was cancelled; no file was written."))
         rows = repo.referral_rows(conn, filters, identifiable=identifiable)
-        recs = records(rows, key, identifiable)
+        recs = records(rows, key, identifiable, words)
         try:
             if fmt == "csv":
                 with open(tmp, "w", encoding="utf-8-sig", newline="", buffering=1 << 20) as fh:

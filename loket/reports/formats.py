@@ -8,13 +8,14 @@ hold more than one batch.  Every text that reaches a spreadsheet passes through 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
 from loket.i18n import N_, _
 from loket.reports import pseudonyms
+from loket.reports.overview import status_label
 
 STEPS = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")
 _STEP_INDEX = {s: i for i, s in enumerate(STEPS)}
@@ -35,10 +36,13 @@ COLUMNS = (
     Column("desk", N_("Desk"), "text"),
     Column("staff", N_("Staff member"), "text"),
     Column("needs", N_("Needs"), "text"),
+    Column("needs_codes", N_("Needs (codes)"), "text"),
     Column("partner", N_("Partner"), "text"),
     Column("service", N_("Service"), "text"),
     Column("handover", N_("Handover (warm/cold)"), "text"),
+    Column("handover_code", N_("Handover (code)"), "text"),
     Column("status", N_("Status"), "text"),
+    Column("status_code", N_("Status (code)"), "text"),
     Column("proposed_on", N_("Proposed on"), "date"),
     Column("sent_on", N_("Sent on"), "date"),
     Column("accepted_on", N_("Accepted on"), "date"),
@@ -75,7 +79,38 @@ def inert(value):
     return value
 
 
-def records(batches: Iterable[list[tuple]], key: bytes, identifiable: bool) -> Iterator[list[list]]:
+HANDOVER_LABELS = {
+    # Translators: a warm referral: the desk contacts the partner and hands the visitor over.
+    "warm": N_("Warm: the desk handed over"),
+    # Translators: a cold referral: the visitor gets the address and goes alone.
+    "cold": N_("Cold: the visitor goes alone"),
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the codes of a row read in the export's language: people read the words, and
+    whoever imports the file elsewhere uses the codes beside them."""
+
+    needs: Mapping[str, str]
+
+    def need_list(self, codes: str | None) -> str | None:
+        if not codes:
+            return codes
+        return ", ".join(self.needs.get(c.strip(), c.strip()) for c in codes.split(","))
+
+    @staticmethod
+    def handover(code: str | None) -> str | None:
+        return _(HANDOVER_LABELS[code]) if code in HANDOVER_LABELS else code
+
+    @staticmethod
+    def status(code: str | None) -> str | None:
+        return status_label(code) if code else code
+
+
+def records(
+    batches: Iterable[list[tuple]], key: bytes, identifiable: bool, words: Words
+) -> Iterator[list[list]]:
     """Database rows (loket.db.exports.ROW_COLUMNS order) → records in COLUMNS order."""
     pseudonym = pseudonyms.pseudonymiser(key)
     fromiso = date.fromisoformat
@@ -103,10 +138,13 @@ def records(batches: Iterable[list[tuple]], key: bytes, identifiable: bool) -> I
                 vdate,
                 desk,
                 staff,
+                words.need_list(needs),
                 needs,
                 partner,
                 service,
+                words.handover(handover),
                 handover,
+                words.status(status),
                 status,
                 *slots,
                 days,

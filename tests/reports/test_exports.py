@@ -17,22 +17,26 @@ from loket.db import reference
 from loket.errors import PermissionDenied, ValidationError
 from loket.i18n import language, set_language
 from loket.reports import exports, pseudonyms
-from loket.reports.formats import FORMULA_STARTS, IDENTIFIABLE, headers
+from loket.reports.formats import FORMULA_STARTS, IDENTIFIABLE, columns, headers
 from loket.reports.overview import overview
 from tests.helpers import PASSWORD, context
 from tests.reports import export_fixture as fx
 
 TODAY = date.fromisoformat(fx.TODAY)
 P, Q = "P", "Q"  # placeholders for the two visitors' pseudonyms
+# Words in the export's language, each code in a column of its own beside them.
 EXPECTED = [
     [
         "2026-01-10",
         "ZWL",
         "Supervisor",
+        "Debts or money, Housing",
         "debts, housing",
         "Org A",
         "Svc A1",
+        "Warm: the desk handed over",
         "warm",
+        "Completed",
         "completed",
         "2026-01-10",
         "2026-01-11",
@@ -50,9 +54,12 @@ EXPECTED = [
         "'-X",
         "'@staff",
         "'=cmd",
+        "'=cmd",
         "Org A",
         "Svc A1",
+        "Cold: the visitor goes alone",
         "cold",
+        "Declined",
         "declined",
         "2026-01-15",
         "",
@@ -69,10 +76,13 @@ EXPECTED = [
         "2026-02-03",
         "ZWL",
         "Supervisor",
+        "Debts or money",
         "debts",
         "'=Org B",
         "'+Svc B",
+        "Cold: the visitor goes alone",
         "cold",
+        "Sent",
         "sent",
         "2026-02-03",
         "2026-02-04",
@@ -187,26 +197,33 @@ def test_xlsx_typed_columns_frozen_header_autofilter(sup, out_dir):
     assert book.sheetnames == ["Summary", "Referrals"]
     ws = book["Referrals"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:R4"
+    assert ws.auto_filter.ref == "A1:U4"
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     assert values[0] == headers(False)
+    at = {c.key: i for i, c in enumerate(columns(False))}
     first = values[1]
     assert first[0] == datetime(2026, 1, 10) and ws["A2"].is_date
-    assert first[12] == datetime(2026, 1, 20)
-    assert first[15] == 10 and isinstance(first[15], int)
-    assert first[1:8] == [
+    assert first[at["completed_on"]] == datetime(2026, 1, 20)
+    days = first[at["days_to_completion"]]
+    assert days == 10 and isinstance(days, int)
+    assert first[1 : at["status_code"] + 1] == [
         "ZWL",
         "Supervisor",
+        "Debts or money, Housing",
         "debts, housing",
         "Org A",
         "Svc A1",
+        "Warm: the desk handed over",
         "warm",
+        "Completed",
         "completed",
     ]
     assert values[2][1:4] == ["'-X", "'@staff", "'=cmd"]
-    assert values[2][11] == datetime(2026, 1, 16) and values[2][15] is None
-    assert values[3][4:6] == ["'=Org B", "'+Svc B"]
-    assert values[1][17] == values[3][17] != values[2][17]
+    assert values[2][at["declined_on"]] == datetime(2026, 1, 16)
+    assert values[2][at["days_to_completion"]] is None
+    assert values[3][at["partner"] : at["service"] + 1] == ["'=Org B", "'+Svc B"]
+    v = at["visitor"]
+    assert values[1][v] == values[3][v] != values[2][v]
     # No cell holds a formula.
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
@@ -276,7 +293,11 @@ def test_pseudonyms_hold_within_a_quarter_and_change_with_the_next(sup, out_dir)
     next_quarter = TODAY + timedelta(days=92)
     assert pseudonyms.period(next_quarter) != pseudonyms.period(TODAY)
     exports.export_referrals(
-        sup, fmt="csv", out_path=out, today=next_quarter, date_from=fx.DATE_FROM,
+        sup,
+        fmt="csv",
+        out_path=out,
+        today=next_quarter,
+        date_from=fx.DATE_FROM,
         date_to=fx.DATE_TO,
     )
     c = read_csv(out)[1:]
@@ -397,7 +418,7 @@ def test_filters(sup, out_dir, filters, expected):
 
 def test_partner_filter_by_organisation_or_service(sup, fixture, out_dir):
     rows = read_csv(export(sup, out_dir, name="o.csv", partner=fixture["org_b"])[0])[1:]
-    assert [r[4] for r in rows] == ["'=Org B"]
+    assert [r[[c.key for c in columns(False)].index("partner")] for r in rows] == ["'=Org B"]
     rows = read_csv(export(sup, out_dir, name="s.csv", partner=fixture["svc_a"])[0])[1:]
     assert [r[0] for r in rows] == ["2026-01-10", "2026-01-15"]
 
@@ -639,3 +660,18 @@ def test_a_pdf_export_leaves_the_letters_their_fonts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "True"
+
+
+def test_a_dutch_export_reads_in_dutch_with_the_codes_beside(sup, out_dir):
+    set_language("nl")
+    rows = read_csv(export(sup, out_dir, name="nl.csv")[0])
+    at = {c.key: i for i, c in enumerate(columns(False))}
+    first = rows[1]
+    assert rows[0][at["needs"]] == "Hulpvragen"
+    assert rows[0][at["needs_codes"]] == "Hulpvragen (codes)"
+    assert first[at["handover"]] == "Warm: de balie heeft overgedragen"
+    assert first[at["handover_code"]] == "warm"
+    assert first[at["status_code"]] == "completed" != first[at["status"]]
+    assert first[at["needs_codes"]] == "debts, housing"
+    labels = dict(sup.db.all("SELECT code, label_nl FROM need WHERE code IN ('debts', 'housing')"))
+    assert first[at["needs"]] == f"{labels['debts']}, {labels['housing']}"

@@ -337,14 +337,13 @@ class FilterChoices:
 
 
 def filter_choices(ctx) -> FilterChoices:
-    from loket.i18n import language
     from loket.reports.overview import STATUS_LABELS
 
     ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
-    label = "label_en" if language() == "en" else "label_nl"
     return FilterChoices(
         desks=[(r["code"], r["name"]) for r in reference.desks(ctx.db)],
         partners=[(r["id"], r["name"]) for r in repo.partners(ctx.db)],
-        needs=[(r["code"], r[label]) for r in reference.codes(ctx.db, "need")],
+        # in the UI language, as everywhere else (Arabic showed "Schulden of geld")
+        needs=[(r["code"], reference_labels.label(r)) for r in reference.codes(ctx.db, "need")],
         statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
     )

@@ -163,3 +163,45 @@ def test_rows_grow_with_the_text_size(qtbot, ldb):  # noqa: F811
         view.model.close()
         wait_for_all()
     qtbot.waitUntil(lambda: view.table.verticalHeader().defaultSectionSize() == small)
+
+
+def test_filters_apply_as_they_change(qtbot, ldb):  # noqa: F811
+    window = _window(qtbot, context(ldb, role="supervisor", username="chef"))
+    view = window.show_view("referral_log")
+    wait_for_all()
+    qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
+    before = _opened(ldb)
+    _set_period(view, *ALL)
+    view.status_filter.setCurrentIndex(view.status_filter.findData("sent"))
+    # no button pressed: after a short pause the log follows the filters on screen, once
+    qtbot.waitUntil(lambda: view.model.filters.status == "sent", timeout=5_000)
+    qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
+    expected = export_repo.count_referrals(ldb.conn, Filters(*ALL, status="sent"))
+    assert view.count_label.text() == _count_text(expected)
+    assert _opened(ldb) == before + 1
+    # a period that cannot be says so at once, and the rows stay those of the last filters
+    _set_period(view, "2026-06-01", "2026-05-01")
+    qtbot.waitUntil(lambda: view.message.isVisible(), timeout=5_000)
+    assert view.message.text() == _("The end date lies before the start date.")
+    assert view.model.filters.status == "sent" and view.model.total == expected
+    view.model.close()
+
+
+def test_the_need_filter_speaks_the_ui_language(qtbot, ldb):  # noqa: F811
+    from loket import i18n
+    from ui import i18n_qt
+
+    i18n_qt.install()  # as the app does: a language switch re-translates the window
+    i18n.set_language("nl")
+    window = _window(qtbot, context(ldb, role="supervisor", username="chef"))
+    view = window.show_view("referral_log")
+    debts = view.need.findData("debts")
+    assert view.need.itemText(debts) == "Schulden of geld"
+    try:
+        i18n.set_language("ar")
+        assert view.need.itemText(debts) == i18n._("Debts or money") != "Debts or money"
+        i18n.set_language("en")
+        assert view.need.itemText(debts) == "Debts or money"
+    finally:
+        i18n.set_language("nl")
+    view.model.close()

@@ -4,20 +4,23 @@ action (loket.privacy.accounts), so this view only offers what it will be allowe
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from loket.errors import LoketError
@@ -54,9 +57,17 @@ class AccountsView(View):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
 
-        # The selected account and a new one side by side under the table: stacked, with the
-        # selected account's five controls in one row, they needed 900×714 px at 200 % text.
-        boxes = QHBoxLayout()
+        # The selected account and a new one scroll under the table: with the selected
+        # account's five controls in one row they needed 900×714 px at 200 % text, and side
+        # by side 1,508 px.
+        boxes_area = QScrollArea(self)
+        boxes_area.setObjectName("accountForms")
+        boxes_area.setWidgetResizable(True)
+        boxes_area.setFrameShape(QFrame.Shape.NoFrame)
+        boxes_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
+        boxes_body = QWidget(boxes_area)
+        boxes = QVBoxLayout(boxes_body)
+        boxes.setContentsMargins(0, 0, 0, 0)
         self.selected_box = QGroupBox(self)
         sel = QGridLayout(self.selected_box)
         self.role = QComboBox(self.selected_box)
@@ -75,8 +86,7 @@ class AccountsView(View):
         sel.addWidget(self.active_button, 1, 0, 1, 2)
         sel.addWidget(self.reset_password, 2, 0)
         sel.addWidget(self.reset_button, 2, 1)
-        sel.setRowStretch(3, 1)
-        boxes.addWidget(self.selected_box, 1)
+        boxes.addWidget(self.selected_box)
 
         self.new_box = QGroupBox(self)
         form = QFormLayout(self.new_box)
@@ -109,8 +119,10 @@ class AccountsView(View):
         self.create_button = QPushButton(self.new_box)
         self.create_button.setObjectName("createAccount")
         form.addRow(self.create_button)
-        boxes.addWidget(self.new_box, 1)
-        layout.addLayout(boxes)
+        boxes.addWidget(self.new_box)
+        boxes.addStretch(1)
+        boxes_area.setWidget(boxes_body)
+        layout.addWidget(boxes_area, 1)
 
         self.message = plain_label(self)
         self.message.setObjectName("accountsMessage")

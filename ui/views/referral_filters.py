@@ -9,7 +9,7 @@ row each) or its QGridLayout (two filters a row), so each screen looks as it did
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -51,6 +51,7 @@ class ReferralFilters:
         self.status_mnemonic_a = status_mnemonic_a
         self.widgets: dict[str, QWidget] = {}
         self._status_msgids: list[str] = []
+        self._choices_ctx = None
         for key, iso in (("from", date_from), ("to", date_to)):
             if key in self.keys:
                 edit = QDateEdit(qdate(iso), parent)
@@ -121,6 +122,7 @@ class ReferralFilters:
         permission)."""
         from loket.reports import exports
 
+        self._choices_ctx = ctx  # needs are named again in another UI language
         choices = exports.filter_choices(ctx)
         self.fill(
             desks=choices.desks,
@@ -156,6 +158,22 @@ class ReferralFilters:
                 widget.setItemText(0, everything)
         for i, msgid in enumerate(self._status_msgids, start=1):
             self.status.setItemText(i, _(msgid))
+        if self._choices_ctx is not None and self.need is not None:
+            from loket.reports import exports
+
+            names = dict(exports.filter_choices(self._choices_ctx).needs)
+            for i in range(1, self.need.count()):
+                code = self.need.itemData(i)
+                if code in names:
+                    self.need.setItemText(i, names[code])
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        """Call `slot` whenever a filter changes (a date, a choice)."""
+        for widget in self.widgets.values():
+            if isinstance(widget, QDateEdit):
+                widget.dateChanged.connect(lambda _date: slot())
+            else:
+                widget.currentIndexChanged.connect(lambda _index: slot())
 
     # -- values ----------------------------------------------------------------------------
     def values(self) -> dict[str, str | None]:

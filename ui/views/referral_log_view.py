@@ -74,6 +74,7 @@ _CHARS = {
     "visitor": 17,
 }
 _STRETCH = ("partner", "service")
+APPLY_DELAY_MS = 400
 
 
 def fit_rows(table: QTableView) -> None:
@@ -130,6 +131,13 @@ class ReferralLogView(View):
         self.show_button.setObjectName("logShow")
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.apply_filters)
+        # Filters apply as they change (a count of the old filters beside new ones misled):
+        # a short pause first, so that typing a date does not read the log at every digit.
+        self._apply_soon = QTimer(self)
+        self._apply_soon.setSingleShot(True)
+        self._apply_soon.setInterval(APPLY_DELAY_MS)
+        self._apply_soon.timeout.connect(self._filters_changed)
+        f.on_change(self._apply_soon.start)
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("logExport")
         self.export_button.clicked.connect(self.open_export)
@@ -209,6 +217,10 @@ class ReferralLogView(View):
             self._say(err.message)
             return
         self._load(Filters(**values))
+
+    def _filters_changed(self) -> None:
+        if self.loaded and self.filters() != self.model.filters:
+            self.apply_filters()
 
     def refresh(self) -> None:
         """F5: read the log again with the filters it shows (after a change elsewhere), and

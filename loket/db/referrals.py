@@ -28,7 +28,8 @@ def visit_info(db: Database, visit_id: str) -> sqlite3.Row | None:
     return db.one(
         "SELECT v.id, v.visitor_id, v.desk_id, v.visit_date, v.language, v.interpreter_language,"
         " v.summary,"
-        " d.city AS desk_city, vr.city AS visitor_city, vr.preferred_language, vr.given_names, vr.family_name,"
+        " d.city AS desk_city, vr.city AS visitor_city, vr.preferred_language,"
+        " vr.given_names, vr.family_name,"
         " vr.phone, vr.email, vr.v_number, vr.bsn, vr.anonymised_at"
         " FROM visit v JOIN desk d ON d.id = v.desk_id JOIN visitor vr ON vr.id = v.visitor_id"
         " WHERE v.id = ?",

@@ -8,6 +8,8 @@ The ranking is a sum of points that staff can follow from the reasons shown:
   organisation's office in the visitor's own municipality NETWORK_HERE); another city's local
   service gets nothing and appears only for a need that nothing nearer serves, saying
   "only in <city>" — a visitor without money for the train is not sent across the country;
+- focus: up to FOCUS for a service that does little else than what the visitor needs (a GGD
+  for health before a social team that also lists health among many tasks);
 - it speaks the visitor's language: LANGUAGE, or it works with an interpreter: INTERPRETER;
 - for a visit with health needs, a location with an accessibility note: ACCESS;
 - outcome history: the completion rate of referrals to the location nearest the visitor,
@@ -39,6 +41,7 @@ NEED = 10.0
 LANGUAGE = 6.0
 INTERPRETER = 2.0
 ACCESS = 1.5
+FOCUS = 1.5
 PLACE_POINTS = {
     locality.HOME: 4.0,
     locality.DESK: 3.0,
@@ -47,7 +50,7 @@ PLACE_POINTS = {
     locality.ELSEWHERE: 0.0,
 }
 NETWORK_HERE = 2.5
-WARM = 1.0
+WARM = 0.5
 OUTCOME = 1.5
 STALE = 0.5
 ESCALATION = 5.0
@@ -191,6 +194,8 @@ def rank(
         place = locality.place_for(info["locations"], home=home, desk=city, municipal=municipal)
         reasons: dict[str, str] = {"needs": _needs_reason(labels, matched)}
         score = NEED * len(matched)
+        own = {n for n in info["needs"] if n != OTHER}
+        score += FOCUS * len(matched) / max(len(own), 1)
         if place.national and place.tier == locality.HOME:
             score += NETWORK_HERE
         else:

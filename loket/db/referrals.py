@@ -87,6 +87,21 @@ def outcome_tally(db: Database, service_ids: list[str]) -> dict[tuple[str, str],
     }
 
 
+OUTCOME_TALLY_REBUILD = (
+    "DELETE FROM referral_outcome_tally",
+    "INSERT INTO referral_outcome_tally (service_id, location_id, status, n)"
+    " SELECT service_id, COALESCE(location_id, ''), status, count(*) FROM referral"
+    " WHERE status IN ('completed', 'declined', 'no_show')"
+    " GROUP BY service_id, COALESCE(location_id, ''), status",
+)
+
+
+def rebuild_outcome_tally(db: Database) -> None:
+    """Count the outcomes again from the referral table (after a load without triggers)."""
+    for sql in OUTCOME_TALLY_REBUILD:
+        db.execute(sql)
+
+
 def insert(db: Database, row: dict) -> None:
     row = {**row, **db.stamp()}
     cols = ", ".join(row)

@@ -1,11 +1,12 @@
 """Where a visitor can go: municipalities, the desks' regions, and where a service is offered.
 
 A service is local to the municipalities of its locations.  It is national when it has no
-location (a phone line, a national office), or when it is offered in NETWORK_MUNICIPALITIES
-or more municipalities (a national organisation with offices in several cities, such as
-VluchtelingenWerk or Het Juridisch Loket): the visitor goes to its office nearby, but it is
-not one city's own service.  The desks' regions are a data table,
-`resources/seed/regions.json`, that an administrator can correct without a code change.
+location (a phone line, a national office), or when it is offered in three or more
+municipalities (`national_from_municipalities` in the regions table): a national
+organisation with offices in several cities, such as VluchtelingenWerk or Het Juridisch
+Loket; the visitor goes to its office nearby, but it is not one city's own service.  The
+desks' regions are a data table, `resources/seed/regions.json`, that an administrator can
+correct without a code change.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 
 from loket.paths import resources_dir
 
-NETWORK_MUNICIPALITIES = 3
+NETWORK_MUNICIPALITIES = 3  # unless regions.json says otherwise
 # HSDS organisation legal_status values (casefolded) that mean "serves its own residents only"
 MUNICIPAL_STATUSES = frozenset(
     {"gemeente", "municipality", "local government", "gemeenschappelijke regeling"}
@@ -42,6 +43,11 @@ def _table() -> dict:
 @cache
 def _aliases() -> dict[str, str]:
     return {k.casefold(): v.casefold() for k, v in _table().get("aliases", {}).items()}
+
+
+def network_municipalities() -> int:
+    """From how many municipalities on a service counts as a national organisation's."""
+    return int(_table().get("national_from_municipalities", NETWORK_MUNICIPALITIES))
 
 
 def region_of(city: str | None) -> frozenset[str]:
@@ -86,7 +92,7 @@ def place_for(
     """
     home_key, desk_key = fold(home), fold(desk)
     offered = {fold(loc["city"]) for loc in locations if loc["city"]}
-    national = not locations or len(offered) >= NETWORK_MUNICIPALITIES
+    national = not locations or len(offered) >= network_municipalities()
     region = region_of(desk) | region_of(home)
 
     def first(keys) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from loket.db.connection import Database
+from loket.db.referrals import rebuild_outcome_tally
 
 
 def insert_many(db: Database, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -37,7 +38,7 @@ def fast_writes(db: Database, on: bool) -> None:
 class suspended_indexes:
     """Drop the secondary indexes and triggers of `tables` for a bulk load into empty tables;
     put them back afterwards (a sorted index build is far faster than row-by-row upkeep), then
-    fill the visitor search tables in one pass."""
+    fill the visitor search tables and the referral outcome counts in one pass."""
 
     def __init__(self, db: Database, tables: Sequence[str]) -> None:
         self.db = db
@@ -63,6 +64,9 @@ class suspended_indexes:
         with self.db.transaction():
             for _kind, _name, sql in self.saved:
                 self.db.execute(sql)
+            if "referral" in self.tables:
+                # Its triggers were off during the load: count the outcomes in one pass.
+                rebuild_outcome_tally(self.db)
             if "visitor" in self.tables:
                 self.db.execute(
                     "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("

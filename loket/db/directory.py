@@ -288,6 +288,46 @@ def candidates(db: Database, need_codes_: list[str]) -> list[sqlite3.Row]:
     )
 
 
+def routing_details(db: Database, service_ids: list[str]) -> dict[str, dict[str, list]]:
+    """For each service: its need codes, spoken language codes and locations, in 3 queries."""
+    out: dict[str, dict[str, list]] = {
+        sid: {"needs": [], "languages": [], "locations": []} for sid in service_ids
+    }
+    if not service_ids:
+        return out
+    marks = ", ".join("?" for _ in service_ids)
+    ids = tuple(service_ids)
+    for r in db.all(
+        f"SELECT service_id, need_code FROM service_need WHERE service_id IN ({marks})", ids
+    ):
+        out[r["service_id"]]["needs"].append(r["need_code"])
+    for r in db.all(
+        f"SELECT service_id, code FROM service_language WHERE service_id IN ({marks}) UNION"
+        " SELECT sal.service_id, sl.code FROM service_language sl JOIN service_at_location sal"
+        f" ON sal.location_id = sl.location_id WHERE sal.service_id IN ({marks})",
+        ids + ids,
+    ):
+        out[r["service_id"]]["languages"].append(r["code"])
+    for r in db.all(
+        "SELECT sal.service_id, l.id, l.city, l.accessibility FROM service_at_location sal"
+        f" JOIN location l ON l.id = sal.location_id WHERE sal.service_id IN ({marks})"
+        " ORDER BY l.city, l.name, l.id",
+        ids,
+    ):
+        out[r["service_id"]]["locations"].append(
+            {"id": r["id"], "city": r["city"], "accessibility": r["accessibility"]}
+        )
+    return out
+
+
+def active_assured_dates(db: Database) -> list[str | None]:
+    """When each active service's data was last checked (for how usual staleness is)."""
+    return [
+        r["assured_date"]
+        for r in db.all("SELECT assured_date FROM service WHERE status = 'active'")
+    ]
+
+
 def languages_of(db: Database, service_id: str) -> set[str]:
     """Language codes spoken for a service, at the service or at any of its locations."""
     rows = db.all(

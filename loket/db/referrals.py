@@ -28,7 +28,8 @@ def visit_info(db: Database, visit_id: str) -> sqlite3.Row | None:
     return db.one(
         "SELECT v.id, v.visitor_id, v.desk_id, v.visit_date, v.language, v.interpreter_language,"
         " v.summary,"
-        " d.city AS desk_city, vr.preferred_language, vr.given_names, vr.family_name,"
+        " d.city AS desk_city, vr.city AS visitor_city, vr.preferred_language,"
+        " vr.given_names, vr.family_name,"
         " vr.phone, vr.email, vr.v_number, vr.bsn, vr.anonymised_at"
         " FROM visit v JOIN desk d ON d.id = v.desk_id JOIN visitor vr ON vr.id = v.visitor_id"
         " WHERE v.id = ?",
@@ -64,6 +65,41 @@ def outcome_counts(db: Database) -> dict[str, tuple[int, int]]:
         " GROUP BY service_id"
     )
     return {r["service_id"]: (int(r["completed"]), int(r["total"])) for r in rows}
+
+
+def outcome_tally(db: Database, service_ids: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(service id, location id or '') -> (completed, referrals with a partner outcome).
+
+    Read from referral_outcome_tally, which triggers keep in step with the referral table.
+    """
+    if not service_ids:
+        return {}
+    marks = ", ".join("?" for _ in service_ids)
+    rows = db.all(
+        "SELECT service_id, location_id, sum(CASE WHEN status = 'completed' THEN n END)"
+        " AS completed, sum(n) AS total FROM referral_outcome_tally"
+        f" WHERE service_id IN ({marks}) GROUP BY service_id, location_id",
+        tuple(service_ids),
+    )
+    return {
+        (r["service_id"], r["location_id"]): (int(r["completed"] or 0), int(r["total"] or 0))
+        for r in rows
+    }
+
+
+OUTCOME_TALLY_REBUILD = (
+    "DELETE FROM referral_outcome_tally",
+    "INSERT INTO referral_outcome_tally (service_id, location_id, status, n)"
+    " SELECT service_id, COALESCE(location_id, ''), status, count(*) FROM referral"
+    " WHERE status IN ('completed', 'declined', 'no_show')"
+    " GROUP BY service_id, COALESCE(location_id, ''), status",
+)
+
+
+def rebuild_outcome_tally(db: Database) -> None:
+    """Count the outcomes again from the referral table (after a load without triggers)."""
+    for sql in OUTCOME_TALLY_REBUILD:
+        db.execute(sql)
 
 
 def insert(db: Database, row: dict) -> None:

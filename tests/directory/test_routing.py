@@ -59,25 +59,28 @@ def position(suggestions, service_id: str) -> int:
     return [s.service_id for s in suggestions].index(service_id)
 
 
-def test_language_match_beats_a_closer_partner(editor, ctx):
+def test_language_match_beats_a_nearer_partner_within_reach(editor, ctx):
     near = service(editor, "Geldhulp Zwolle", "Zwolle")
-    far = service(editor, "Geldhulp Arabisch", "Amsterdam", languages=("nl", "ar"))
+    regional = service(editor, "Geldhulp Arabisch", "Kampen", languages=("nl", "ar"))
+    far = service(editor, "Geldhulp Arabisch Amsterdam", "Amsterdam", languages=("nl", "ar"))
     ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="ar")
-    assert position(ranked, far) < position(ranked, near)
-    far_s, near_s = by_id(ranked)[far], by_id(ranked)[near]
+    assert position(ranked, regional) < position(ranked, near)
+    # Zwolle has a service for debts: another city's local service is not offered at all.
+    assert far not in by_id(ranked)
+    regional_s, near_s = by_id(ranked)[regional], by_id(ranked)[near]
     label = "schulden of geld" if i18n.language() == "nl" else "debts or money"
     helps = _("helps with {need}").format(need=label)
-    assert far_s.reasons[:3] == [
+    assert regional_s.reasons == [
         helps,
         _("speaks {language}").format(language=routing.language_name("ar")),
-        _("in {city}").format(city="Amsterdam"),
+        _("in the region: {city}").format(city="Kampen"),
     ]
     assert near_s.reasons[:2] == [helps, _("in {city}").format(city="Zwolle")]
-    assert far_s.speaks_language and not near_s.speaks_language
-    assert far_s.explanation == routing.SEPARATOR.join(far_s.reasons)
+    assert regional_s.speaks_language and not near_s.speaks_language
+    assert regional_s.explanation == routing.SEPARATOR.join(regional_s.reasons)
     # Without the language, the nearer one wins.
     ranked = routing.rank(ctx, ["debts"], city="Zwolle", language="nl")
-    assert position(ranked, near) < position(ranked, far)
+    assert position(ranked, near) < position(ranked, regional)
 
 
 def test_more_needs_met_ranks_higher_and_unrelated_services_are_left_out(editor, ctx):
@@ -121,18 +124,28 @@ def test_outcome_history_weighs_in_once_there_is_enough(editor, ctx):
     assert ranked[good].score > ranked[poor].score
     assert position(ranked_list, good) < position(ranked_list, poor)
     done = ngettext(
-        "{completed} of {total} referral completed", "{completed} of {total} referrals completed", 5
+        "{completed} of {total} referral in {city} completed",
+        "{completed} of {total} referrals in {city} completed",
+        5,
     )
-    assert done.format(completed=5, total=5) in ranked[good].reasons
-    assert done.format(completed=1, total=5) in ranked[poor].reasons
+    assert done.format(completed=5, total=5, city="Zwolle") in ranked[good].reasons
+    assert done.format(completed=1, total=5, city="Zwolle") in ranked[poor].reasons
 
 
-def test_stale_data_is_said_and_counts_a_little(editor, ctx):
+def test_stale_data_is_said_only_where_it_is_unusual(db, editor, ctx):
     fresh = service(editor, "Vers gecontroleerd", "Zwolle")
     old = service(editor, "Lang niet gecontroleerd", "Zwolle", checked="2001-01-01")
+    # The seed directory was never checked: staleness is on nearly every row, so not said.
     ranked = by_id(routing.rank(ctx, ["debts"], city="Zwolle"))
     assert ranked[old].stale and not ranked[fresh].stale
-    assert _("data not checked for a year") in ranked[old].reasons
+    said = _("data not checked for a year")
+    assert all(said not in s.reasons for s in ranked.values())
+    assert ranked[fresh].score == ranked[old].score
+    # Once the directory is checked, the one left unchecked is unusual: said, and it counts.
+    db.execute("UPDATE service SET assured_date = '2099-01-01' WHERE id <> ?", (old,))
+    ranked = by_id(routing.rank(ctx, ["debts"], city="Zwolle"))
+    assert said in ranked[old].reasons
+    assert said not in ranked[fresh].reasons
     assert ranked[fresh].score > ranked[old].score
 
 
@@ -157,11 +170,17 @@ def test_suggest_uses_desk_city_and_visitor_language(editor, db):
     person = visitor(zwolle_desk, preferred_language="ar")
     a_visit = visit(zwolle_desk, person.id, needs=("debts",))
     ranked = routing.suggest(zwolle_desk, a_visit.id, limit=3)
-    assert len(ranked) == 3
-    assert ranked[0].service_id == arabic_in_amsterdam
     seeded_zwolle = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
-    assert position(routing.suggest(zwolle_desk, a_visit.id, limit=None), seeded_zwolle) == 1
+    assert ranked[0].service_id == seeded_zwolle
+    assert arabic_in_amsterdam not in by_id(routing.suggest(zwolle_desk, a_visit.id, limit=None))
+    # A visitor who lives in Amsterdam (their address) is sent to Amsterdam's services, in
+    # Arabic first, not to Zwolle's municipal one, which serves Zwolle's residents.
+    resident = visitor(zwolle_desk, preferred_language="ar", city="Amsterdam")
+    their_visit = visit(zwolle_desk, resident.id, needs=("debts",))
+    ranked = routing.suggest(zwolle_desk, their_visit.id, limit=None)
+    assert ranked[0].service_id == arabic_in_amsterdam
     assert by_id(ranked)[arabic_in_amsterdam].city == "Amsterdam"
+    assert seeded_zwolle not in by_id(ranked)
 
 
 def test_interpreter_arrangement_counts_less_than_speaking_the_language(editor, ctx):
@@ -223,11 +242,15 @@ def test_another_municipality_appears_only_without_a_local_one_and_says_so(edito
     )
     # Zwolle has a Taalhuis for language barriers: Kampen's municipal service stays out.
     assert kampen not in by_id(routing.rank(ctx, ["language_barrier"], city="Zwolle"))
-    # In a city without any service of its own, it appears, and says it is elsewhere.
+    # Where nothing nearer helps, it appears, and says plainly where it is.
+    db = ctx.db
+    db.execute("UPDATE service SET status = 'inactive' WHERE id <> ?", (kampen,))
     shown = by_id(routing.rank(ctx, ["language_barrier"], city="Utrecht"))[kampen]
     assert shown.other_municipality
-    assert _("other municipality: for its own residents") in shown.reasons
+    assert shown.reasons[0] == _("only in {city}").format(city="Kampen")
     # Not a municipality: a service in another city is not left out.
     private = service(editor, "Taalcafé Kampen", "Kampen", needs=("language_barrier",))
+    db.execute("UPDATE service SET status = 'active'")
     kept = by_id(routing.rank(ctx, ["language_barrier"], city="Zwolle"))[private]
     assert not kept.other_municipality
+    assert _("in the region: {city}").format(city="Kampen") in kept.reasons

@@ -73,6 +73,8 @@ class SuggestionsModel(QAbstractTableModel):
                     return f"{item.organization_name}: {item.service_name}"
                 return f"{item.service_name}\n{item.organization_name}"
             if col == 1:
+                if item.other_municipality and item.city:
+                    return _("only in {city}").format(city=item.city)
                 return item.city or _("national")
             return item.explanation
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:

@@ -205,3 +205,19 @@ def test_the_need_filter_speaks_the_ui_language(qtbot, ldb):  # noqa: F811
     finally:
         i18n.set_language("nl")
     view.model.close()
+
+
+def test_a_change_just_before_closing_reads_nothing_afterwards(qtbot, ldb):  # noqa: F811
+    from ui.views import referral_log_view
+
+    window = _window(qtbot, context(ldb, role="supervisor", username="chef"))
+    view = window.show_view("referral_log")
+    wait_for_all()
+    qtbot.waitUntil(lambda: view.model.total is not None, timeout=10_000)
+    opened = _opened(ldb)
+    view.status_filter.setCurrentIndex(view.status_filter.findData("sent"))
+    window.close()
+    qtbot.wait(referral_log_view.APPLY_DELAY_MS + 200)
+    assert not view._apply_soon.isActive()
+    assert _opened(ldb) == opened and view.model.filters.status is None
+    view.model.close()

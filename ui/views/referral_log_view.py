@@ -219,8 +219,13 @@ class ReferralLogView(View):
         self._load(Filters(**values))
 
     def _filters_changed(self) -> None:
-        if self.loaded and self.filters() != self.model.filters:
+        if self.isVisible() and self.loaded and self.filters() != self.model.filters:
             self.apply_filters()
+
+    def hideEvent(self, event) -> None:
+        # another view, or the window closed: a pending re-read is not wanted any more
+        self._apply_soon.stop()
+        super().hideEvent(event)
 
     def refresh(self) -> None:
         """F5: read the log again with the filters it shows (after a change elsewhere), and

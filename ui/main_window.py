@@ -11,11 +11,13 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QStyle,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -88,6 +90,19 @@ class MainWindow(QMainWindow, ViewHost):
         self.setCentralWidget(central)
         self._views: dict[str, View] = {}
         self._history: list[tuple[str, dict]] = []
+        # Back for those who do not know Esc: one button, enabled when there is a way back
+        # (the arrow follows the layout direction, pointing right in Arabic)
+        self.nav_bar = QToolBar(self)
+        self.nav_bar.setObjectName("navigationBar")
+        self.nav_bar.setMovable(False)
+        self.nav_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.back_action = QAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack), "", self
+        )
+        self.back_action.setObjectName("backAction")
+        self.back_action.triggered.connect(self.back)
+        self.nav_bar.addAction(self.back_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.nav_bar)
         self._shortcuts()
         i18n_qt.follow_language(self)
         self.retranslate_ui()
@@ -173,6 +188,7 @@ class MainWindow(QMainWindow, ViewHost):
         self._history[:-1] = [entry for entry in self._history[:-1] if entry[0] != name]
         if len(self._history) >= 2 and self._history[-2] == self._history[-1]:
             del self._history[-2]
+        self.back_action.setEnabled(len(self._history) > 1)
 
     def back(self) -> None:
         if len(self._history) <= 1:
@@ -213,6 +229,9 @@ class MainWindow(QMainWindow, ViewHost):
 
     # -- text -------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
+        self.nav_bar.setWindowTitle(_("Navigation"))
+        self.back_action.setText(_("Back (Esc)"))
+        self.back_action.setToolTip(_("Back to the previous screen (Esc)"))
         self.demo_banner.setText(
             _("DEMO — this database holds synthetic demo data, not real visitors")
         )
@@ -226,6 +245,7 @@ class MainWindow(QMainWindow, ViewHost):
         self._update_title()
 
     def _update_title(self) -> None:
+        self.back_action.setEnabled(len(self._history) > 1)
         view = self.current_view()
         parts = [view.title()] if view is not None and view.title() else []
         if self.ctx.desk is not None:

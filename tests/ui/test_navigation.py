@@ -205,3 +205,20 @@ def test_go_menu_follows_the_lock_and_a_colleague_switch(qtbot, db):
     assert window.current_view().name != "overview"
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_D, ctrl_shift)
     assert window.current_view().name == "directory"
+
+
+def test_a_back_button_for_those_who_do_not_know_esc(qtbot, db):
+    from loket import i18n
+
+    i18n.set_language("nl")
+    window = MainWindow(context(db, role="balie"))
+    qtbot.addWidget(window)
+    window.show()
+    button = window.nav_bar.widgetForAction(window.back_action)
+    assert button.isVisible() and button.text() == "Terug (Esc)"
+    assert not window.back_action.isEnabled()  # nowhere to go back to yet
+    window.show_view("today")
+    assert window.back_action.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.current_view().name == START_VIEW
+    assert not window.back_action.isEnabled()

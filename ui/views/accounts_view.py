@@ -4,30 +4,26 @@ action (loket.privacy.accounts), so this view only offers what it will be allowe
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.privacy import accounts
 from loket.privacy.permissions import ROLES, Permission
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, scrolling_body
 
 
 def role_label(role: str) -> str:
@@ -60,14 +56,7 @@ class AccountsView(View):
         # The selected account and a new one scroll under the table: with the selected
         # account's five controls in one row they needed 900×714 px at 200 % text, and side
         # by side 1,508 px.
-        boxes_area = QScrollArea(self)
-        boxes_area.setObjectName("accountForms")
-        boxes_area.setWidgetResizable(True)
-        boxes_area.setFrameShape(QFrame.Shape.NoFrame)
-        boxes_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
-        boxes_body = QWidget(boxes_area)
-        boxes = QVBoxLayout(boxes_body)
-        boxes.setContentsMargins(0, 0, 0, 0)
+        boxes_area, boxes = scrolling_body(self, "accountForms")
         self.selected_box = QGroupBox(self)
         sel = QGridLayout(self.selected_box)
         self.role = QComboBox(self.selected_box)
@@ -121,7 +110,6 @@ class AccountsView(View):
         form.addRow(self.create_button)
         boxes.addWidget(self.new_box)
         boxes.addStretch(1)
-        boxes_area.setWidget(boxes_body)
         layout.addWidget(boxes_area, 1)
 
         self.message = plain_label(self)

@@ -10,7 +10,7 @@ from loket import settings
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.privacy.permissions import Permission
-from ui.views.base import View
+from ui.views.base import View, scrolling_body
 
 
 def _labels() -> dict[str, str]:
@@ -35,9 +35,11 @@ class AdminSettingsView(View):
         self.heading = QLabel(self)
         self.heading.setObjectName("heading")
         layout.addWidget(self.heading)
+        scroll, body = scrolling_body(self, "settingsForm")
+        layout.addWidget(scroll, 1)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
-        layout.addWidget(self.intro)
+        body.addWidget(self.intro)
         form = QFormLayout()
         self.fields: dict[str, QSpinBox] = {}
         self.labels: dict[str, QLabel] = {}
@@ -50,7 +52,8 @@ class AdminSettingsView(View):
             self.fields[key] = spin
             self.labels[key] = label
             form.addRow(label, spin)
-        layout.addLayout(form)
+        body.addLayout(form)
+        body.addStretch(1)
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("saveSettings")
         self.save_button.clicked.connect(self.save)
@@ -59,7 +62,6 @@ class AdminSettingsView(View):
         self.message.setObjectName("settingsMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        layout.addStretch(1)
         self.retranslate_ui()
 
     def title(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from loket.context import Context
@@ -35,6 +35,22 @@ def set_plain(label: QLabel, text: str) -> None:
     """Show `text` literally in an existing label, whatever it looks like."""
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
+
+
+def scrolling_body(parent: QWidget, name: str) -> tuple[QScrollArea, QVBoxLayout]:
+    """A scroll area for the part of a screen that may be taller than a 768-pixel counter
+    screen at 200 % text, and the layout to fill it with.  Buttons go under it, outside, so
+    they stay in sight.  Tab goes to the fields inside, which scroll into view."""
+    scroll = QScrollArea(parent)
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    body = QWidget(scroll)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(0, 0, 0, 0)
+    scroll.setWidget(body)
+    return scroll, layout
 
 
 class ViewHost:

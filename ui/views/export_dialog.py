@@ -12,22 +12,19 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
-    QWidget,
 )
 from shiboken6 import isValid
 
@@ -35,7 +32,7 @@ from loket.db.exports import Filters
 from loket.i18n import _
 from loket.privacy.permissions import Permission
 from loket.reports import exports
-from ui.views.base import plain_label
+from ui.views.base import plain_label, scrolling_body
 from ui.views.referral_filters import ReferralFilters
 from ui.workers import run_in_background
 
@@ -65,14 +62,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         # The form scrolls; progress, messages and the buttons stay in sight under it (at
         # 200 % text the whole dialog was taller than a 768-pixel counter screen).
-        scroll = QScrollArea(self)
-        scroll.setObjectName("exportForm")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
-        body = QWidget(scroll)
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
+        scroll, body_layout = scrolling_body(self, "exportForm")
         form = QFormLayout()
         self.filter_fields = ReferralFilters(
             self, date_from=filters.date_from, date_to=filters.date_to
@@ -121,7 +111,6 @@ class ExportDialog(QDialog):
         self.note.setWordWrap(True)
         body_layout.addWidget(self.note)
         body_layout.addStretch(1)
-        scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("exportProgress")

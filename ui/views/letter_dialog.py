@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -49,7 +48,7 @@ from loket.letters import catalogue, contact
 from loket.letters.formats import display_language
 from ui import theme
 from ui.models.counter_models import format_date
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, scrolling_body
 from ui.workers import run_in_background
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
@@ -169,22 +168,14 @@ class LetterView(View):
         self.form.addRow("", self.save_appointment_button)
         # The options scroll; Preview, Print, Save and Close stay in sight under them (at
         # 200 % text the Close button was pushed off a 768-pixel screen).
-        options = QScrollArea(self)
-        options.setObjectName("letterOptions")
-        options.setWidgetResizable(True)
+        options, options_layout = scrolling_body(self, "letterOptions")
         options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        options.setFrameShape(QFrame.Shape.NoFrame)
-        options.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which scroll in
-        options_body = QWidget(options)
-        options_layout = QVBoxLayout(options_body)
-        options_layout.setContentsMargins(0, 0, 0, 0)
         options_layout.addLayout(self.form)
         options_layout.addWidget(self.warning)
         options_layout.addWidget(self.problems)
         options_layout.addWidget(self.desk_phone_button)
         options_layout.addWidget(self.status)
         options_layout.addStretch(1)
-        options.setWidget(options_body)
         self.options = options
         side = QVBoxLayout()
         side.addWidget(options, 1)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,10 +20,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from loket.counter import intake
@@ -34,7 +31,7 @@ from loket.i18n import _
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, scrolling_body
 
 PROFILE = (
     "date_of_birth",
@@ -80,13 +77,9 @@ class VisitorView(View):
 
         # The file scrolls under the name and its buttons: at 200 % text it is taller than a
         # counter screen, and the groups must keep their size rather than squeeze.
-        scroll = QScrollArea(self)
-        scroll.setObjectName("visitorFile")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the lists, which scroll in
-        body = QWidget(scroll)
-        grid = QGridLayout(body)
+        scroll, body = scrolling_body(self, "visitorFile")
+        grid = QGridLayout()
+        body.addLayout(grid)
         self.profile_box = QGroupBox(self)
         profile_form = QFormLayout(self.profile_box)
         self.profile_labels: dict[str, QLabel] = {}
@@ -148,7 +141,6 @@ class VisitorView(View):
         grid.addWidget(self.letters_box, 2, 1)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 1)
-        scroll.setWidget(body)
         layout.addWidget(scroll, 1)
 
         self.new_visit.clicked.connect(self.start_visit)

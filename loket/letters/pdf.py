@@ -25,6 +25,7 @@ BODY_PT = 12.0
 LARGE_PT = 16.0
 LEADING = 1.45
 GREY = HexColor("#535353")
+STEP_ICON = 1.4  # a step's pictogram beside its number, times the type size
 INK = pictograms.INK
 
 
@@ -158,10 +159,11 @@ class TextFlow(Flowable):
             digit = shaping.shape_word(str(self.number), True)
             c.setFont(digit.runs[0].font_name, self.size)
             c.drawString(cx - digit.width(self.size) / 2, cy - self.size * 0.36, digit.runs[0].text)
-            if self.icon:  # beside the number, on the reading side
-                step = mark * 1.1
-                icon_x = mark_x - step if self.rtl else mark_x + step
-                pictograms.draw(c, self.icon, icon_x, top - mark, mark)
+            if self.icon:  # after the number in reading order, centred on it
+                side = STEP_ICON * self.size
+                gap = self.size * 0.2
+                icon_x = mark_x - gap - side if self.rtl else mark_x + mark + gap
+                pictograms.draw(c, self.icon, icon_x, cy - side / 2, side)
         elif self.icon:
             pictograms.draw(c, self.icon, mark_x, top - mark, mark)
 
@@ -304,7 +306,7 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
                 rtl,
                 number=block.number,
                 icon=block.icon,
-                lead=lead + (size * 1.6 * 1.1 if block.icon else 0.0),
+                lead=lead + (size * (STEP_ICON + 0.1) if block.icon else 0.0),
                 space_after=size * 0.7,
             )
         ]

@@ -3,7 +3,10 @@
 A letter arrives here as language sections of plain blocks (see `Block`): no markup, so text
 typed by staff (a name like `<font size=80>X</font>` or `A & B`) can only ever print as the
 characters it is.  Each block becomes a flowable laid out by `shaping` (font runs, HarfBuzz,
-bidi word order); right-to-left sections put numbers, pictograms and alignment on the right.
+the bidi algorithm per line); right-to-left sections put numbers, pictograms and alignment on
+the right.  Pages: a partner's block splits rather than leave a page empty, a heading stays
+with what follows, a section's closing never stands alone, and every page says "page x of
+y" with, after a section's first page, a short header saying whose letter it is.
 """
 
 from __future__ import annotations

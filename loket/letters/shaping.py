@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import uharfbuzz as hb
+from bidi import get_display
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 from loket.errors import LoketError
@@ -351,7 +352,10 @@ def _pool(lo: int, hi: int, bidi_class: str) -> tuple[str, ...]:
 _PROXIES = {
     "L": _pool(0x4E00, 0x4F00, "L"),  # CJK ideographs
     "R": _pool(0x0620, 0x06D4, "AL"),  # Arabic letters
-    "D": _pool(0x0030, 0x0040, "EN") + _pool(0x06F0, 0x06FA, "EN") + _pool(0xFF10, 0xFF1A, "EN"),
+    "D": _pool(0x0030, 0x0040, "EN")
+    + _pool(0x06F0, 0x06FA, "EN")
+    + _pool(0xFF10, 0xFF1A, "EN")
+    + _pool(0x1D7CE, 0x1D800, "EN"),  # mathematical digits
     "N": _pool(0x2600, 0x2700, "ON"),  # symbols
 }
 _LRI, _RLI, _PDI = "\u2066", "\u2067", "\u2069"
@@ -364,8 +368,6 @@ def _order(line: list[Word], rtl: bool) -> list[int]:
     right-to-left paragraph a unit with no right-to-left letters at all (an address line
     "8011 CW Zwolle", a phone number) is a left-to-right isolate, the others take the
     paragraph's direction.  Numbers that stand in groups ("020 123 4567") read as one."""
-    from bidi import get_display
-
     used = {k: 0 for k in _PROXIES}
     back: dict[str, int] = {}
     out: list[str] = []

@@ -3,7 +3,10 @@
 A letter arrives here as language sections of plain blocks (see `Block`): no markup, so text
 typed by staff (a name like `<font size=80>X</font>` or `A & B`) can only ever print as the
 characters it is.  Each block becomes a flowable laid out by `shaping` (font runs, HarfBuzz,
-bidi word order); right-to-left sections put numbers, pictograms and alignment on the right.
+the bidi algorithm per line); right-to-left sections put numbers, pictograms and alignment on
+the right.  Pages: a partner's block splits rather than leave a page empty, a heading stays
+with what follows, a section's closing never stands alone, and every page says "page x of
+y" with, after a section's first page, a short header saying whose letter it is.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ BODY_PT = 12.0
 LARGE_PT = 16.0
 LEADING = 1.45
 GREY = HexColor("#535353")
+STEP_ICON = 1.4  # a step's pictogram beside its number, times the type size
 INK = pictograms.INK
 
 
@@ -46,6 +50,8 @@ class Section:
     lang: str
     rtl: bool
     blocks: list[Block]
+    head: str = ""  # repeated at the top of its later pages (name, V-nummer)
+    page_of: str = ""  # "Pagina {page} van {pages}" in the section's language
 
 
 class TextFlow(Flowable):
@@ -89,7 +95,7 @@ class TextFlow(Flowable):
         self.width = avail_width
         self.lines = self._layout(avail_width)
         height = len(self.lines) * self.line_height
-        if self._first and self.icon:
+        if self._first and self.icon and self.icon != "check":
             height = max(height, self.size * 1.8)
         self.height = height
         return avail_width, height
@@ -97,12 +103,9 @@ class TextFlow(Flowable):
     def split(self, avail_width, avail_height):
         lines = self._layout(avail_width)
         fit = int(avail_height // self.line_height)
-        if (
-            fit < 1
-            or fit >= len(lines)
-            or len(lines) <= 3
-            or (self._first and self.icon and fit < 2)
-        ):
+        if fit >= len(lines) - 1:
+            fit = len(lines) - 2  # never one line alone at the top of a page (a widow)
+        if fit < 2 or len(lines) <= 3:  # nor alone at the bottom (an orphan)
             return []
         kw = dict(color=self.color, lead=self.lead)
         head = TextFlow(
@@ -143,9 +146,14 @@ class TextFlow(Flowable):
         mark = self.size * 1.6
         mark_x = self.width - mark if self.rtl else 0
         top = self.height - self.size * 0.15
-        if self.icon:
-            pictograms.draw(c, self.icon, mark_x, top - mark, mark)
-        elif self.number is not None:
+        if self.icon == "check":
+            # a box the height of a capital and a bit, centred on the first line's letters
+            box = self.size * 1.0
+            middle = self.height - self.size * 1.05 + self.size * 0.36
+            box_x = self.width - box - self.size * 0.3 if self.rtl else self.size * 0.3
+            pictograms.draw(c, "check", box_x, middle - box / 2, box)
+            return
+        if self.number is not None:
             r = self.size * 0.8
             cx, cy = mark_x + mark / 2, self.height - self.size * 0.65
             c.setFillColor(INK)
@@ -154,6 +162,46 @@ class TextFlow(Flowable):
             digit = shaping.shape_word(str(self.number), True)
             c.setFont(digit.runs[0].font_name, self.size)
             c.drawString(cx - digit.width(self.size) / 2, cy - self.size * 0.36, digit.runs[0].text)
+            if self.icon:  # after the number in reading order, centred on it
+                side = STEP_ICON * self.size
+                gap = self.size * 0.2
+                icon_x = mark_x - gap - side if self.rtl else mark_x + mark + gap
+                pictograms.draw(c, self.icon, icon_x, cy - side / 2, side)
+        elif self.icon:
+            pictograms.draw(c, self.icon, mark_x, top - mark, mark)
+
+
+class Group(KeepTogether):
+    """Blocks kept on one page when they fit, or when little of the page is left; otherwise
+    split where they stand (a partner's details over two pages rather than a page 40 %
+    empty), each heading staying with what follows it."""
+
+    ROOM = 0.3  # of the frame's height: less than this left, and the group starts a new page
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if self._H <= aH:
+            return list(self._content)
+        if frame is not None and aH < self.ROOM * frame._height:
+            return super().split(aW, aH)
+        return list(self._content)
+
+
+class SectionMark(Flowable):
+    """Marks on the canvas where a language version starts, for the page decorations."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.loket_section = self.index
+        self.canv.loket_section_start = True
 
 
 # Laid-out paragraphs by (pieces, size, direction, width): a letter's sentences recur in
@@ -209,7 +257,10 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
     k = block.kind
     if k == "group":
         inner = [f for child in block.children for f in _flowables(child, size, rtl)]
-        return [KeepTogether(inner)]
+        for child, f in zip(block.children, inner, strict=False):
+            if child.kind in ("heading", "meta"):
+                f.keepWithNext = True
+        return [Group(inner)]
     if k == "space":
         return [TextFlow([], size, rtl, lines=[], space_after=size * 0.8)]
     if k == "rule":
@@ -233,13 +284,15 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
         ]
     if k == "heading":
         return [
-            TextFlow(
-                [(block.text, True)],
-                size * 1.15,
-                rtl,
-                color=INK,
-                space_before=size * 0.9,
-                space_after=size * 0.3,
+            _keep_with_next(
+                TextFlow(
+                    [(block.text, True)],
+                    size * 1.15,
+                    rtl,
+                    color=INK,
+                    space_before=size * 0.9,
+                    space_after=size * 0.3,
+                )
             )
         ]
     pieces = [(block.label + " ", True)] if block.label else []
@@ -249,7 +302,17 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
     if k == "note":
         return [TextFlow(pieces, size * 0.85, rtl, color=GREY, space_before=size * 0.6)]
     if k == "step":
-        return [TextFlow(pieces, size, rtl, number=block.number, lead=lead, space_after=size * 0.7)]
+        return [
+            TextFlow(
+                pieces,
+                size,
+                rtl,
+                number=block.number,
+                icon=block.icon,
+                lead=lead + (size * (STEP_ICON + 0.1) if block.icon else 0.0),
+                space_after=size * 0.7,
+            )
+        ]
     if k in ("fact", "check"):
         return [
             TextFlow(
@@ -266,19 +329,103 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
     raise ValueError(f"unknown block kind {k!r}")
 
 
+def _keep_with_next(flowable: Flowable) -> Flowable:
+    flowable.keepWithNext = True
+    return flowable
+
+
 def _footer(canvas, doc) -> None:
     canvas.saveState()
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.8)
     canvas.line(doc.leftMargin, 14 * mm, A4[0] - doc.rightMargin, 14 * mm)
-    digit = shaping.shape_word(str(doc.page), False)
-    canvas.setFillColor(GREY)
-    canvas.setFont(digit.runs[0].font_name, 10)
-    canvas.drawString(A4[0] / 2 - digit.width(10) / 2, 9 * mm, digit.runs[0].text)
     # the "lint": a blue band at the top, as on government letters
     canvas.setFillColor(INK)
     canvas.rect(A4[0] / 2 - 6 * mm, A4[1] - 22 * mm, 12 * mm, 22 * mm, stroke=0, fill=1)
     canvas.restoreState()
+
+
+MARGIN = 22 * mm
+
+
+def _text_at(canvas, text: str, size: float, rtl: bool, *, y: float, align: str) -> None:
+    """One line of `text` at height y: align 'start' (the reading side) or 'center'."""
+    words = shaping.split_words(text, False, rtl, isolate=True)
+    line = shaping.set_line(words, rtl, size)
+    if align == "center":
+        x = A4[0] / 2 - line.width / 2
+    else:
+        x = A4[0] - MARGIN - line.width if rtl else MARGIN
+    obj = canvas.beginText()
+    shaping.draw_line(obj, line, x, y, size)
+    canvas.drawText(obj)
+
+
+def _canvas_class(sections: list[Section]):
+    """A canvas that holds its pages back until the end, so that every page can say how
+    many there are ("Pagina 2 van 3") and, after a language version's first page, repeat
+    a short header (the visitor's name and V-nummer) in that version's language."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class LetterCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.loket_section = 0
+            self.loket_section_start = False
+            self._held: list[dict] = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self.loket_section_start = False
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for number, state in enumerate(self._held, 1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, number: int, total: int) -> None:
+            if not sections:
+                return
+            section = sections[min(self.loket_section, len(sections) - 1)]
+            self.saveState()
+            self.setFillColor(GREY)
+            label = (section.page_of or "{page} / {pages}").format(page=number, pages=total)
+            _text_at(self, label, 9, section.rtl, y=9 * mm, align="center")
+            if section.head and not self.loket_section_start:
+                _text_at(self, section.head, 9, section.rtl, y=A4[1] - 17 * mm, align="start")
+            self.restoreState()
+
+    return LetterCanvas
+
+
+def _section_story(index: int, section: Section, size: float) -> list[Flowable]:
+    """A section's flowables.  Its closing (the blocks after its last space: contact,
+    greeting, notes) stays together and takes the paragraph before it along, so that no
+    page holds only the closing."""
+    story: list[Flowable] = [SectionMark(index)]
+    blocks = section.blocks
+    spaces = [i for i, b in enumerate(blocks) if b.kind == "space"]
+    cut = spaces[-1] if spaces else len(blocks)
+    for block in blocks[:cut]:
+        story.extend(_flowables(block, size, section.rtl))
+    closing: list[Flowable] = []
+    for block in blocks[cut:]:
+        for f in _flowables(block, size, section.rtl):
+            closing.extend(f._content if isinstance(f, Group) else [f])
+    if closing:
+        carried: list[Flowable] = []
+        last = story[-1] if len(story) > 1 else None
+        if isinstance(last, Group) and len(last._content) > 1:
+            story[-1] = Group(last._content[:-1])
+            carried = [last._content[-1]]
+        elif last is not None and not isinstance(last, KeepTogether):
+            carried = [story.pop()]
+        story.append(KeepTogether(carried + closing))
+    return story
 
 
 def write_pdf(sections: list[Section], *, large_print: bool = False, title: str = "") -> bytes:
@@ -290,8 +437,8 @@ def write_pdf(sections: list[Section], *, large_print: bool = False, title: str 
         doc = BaseDocTemplate(
             out,
             pagesize=A4,
-            leftMargin=22 * mm,
-            rightMargin=22 * mm,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
             topMargin=27 * mm,
             bottomMargin=18 * mm,
             title=title,
@@ -315,7 +462,6 @@ def write_pdf(sections: list[Section], *, large_print: bool = False, title: str 
         for i, section in enumerate(sections):
             if i:
                 story.append(PageBreak())
-            for block in section.blocks:
-                story.extend(_flowables(block, size, section.rtl))
-        doc.build(story)
+            story.extend(_section_story(i, section, size))
+        doc.build(story, canvasmaker=_canvas_class(sections))
     return out.getvalue()

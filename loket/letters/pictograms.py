@@ -10,7 +10,18 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor, white
 
 INK = HexColor("#154273")  # Rijkshuisstijl dark blue
-KINDS = ("date", "time", "place", "documents", "phone", "contact", "check", "info")
+KINDS = (
+    "date",
+    "time",
+    "place",
+    "documents",
+    "phone",
+    "contact",
+    "languages",
+    "return",
+    "check",
+    "info",
+)
 
 
 def draw(canvas, kind: str, x: float, y: float, size: float) -> None:
@@ -87,6 +98,47 @@ def _contact(c) -> None:
     p.curveTo(72, 48, 88, 36, 88, 6)
     p.close()
     c.drawPath(p, stroke=0, fill=1)
+
+
+def _languages(c) -> None:
+    """Two speech bubbles, one answering the other: the languages someone speaks."""
+    p = c.beginPath()  # the front bubble, its tail down to the left
+    p.roundRect(6, 34, 56, 40, 10)
+    c.drawPath(p, stroke=0, fill=1)
+    tail = c.beginPath()
+    tail.moveTo(16, 38)
+    tail.lineTo(10, 20)
+    tail.lineTo(32, 36)
+    tail.close()
+    c.drawPath(tail, stroke=0, fill=1)
+    c.setFillColor(white)
+    for xx in (20, 34, 48):
+        c.circle(xx, 54, 4.5, stroke=0, fill=1)
+    c.setFillColor(INK)
+    c.roundRect(42, 60, 52, 34, 10, stroke=1, fill=0)  # the answering bubble, outlined
+    back = c.beginPath()
+    back.moveTo(84, 60)
+    back.lineTo(90, 48)
+    back.lineTo(74, 60)
+    c.drawPath(back, stroke=1, fill=0)
+
+
+def _return(c) -> None:
+    """A calendar page with an arrow coming back round to it: come back on a day."""
+    c.roundRect(30, 6, 64, 60, 7, stroke=1, fill=0)
+    c.rect(30, 48, 64, 18, stroke=0, fill=1)
+    c.line(46, 62, 46, 74)
+    c.line(78, 62, 78, 74)
+    c.rect(54, 18, 16, 14, stroke=0, fill=1)
+    arc = c.beginPath()  # a three-quarter circle from the top round to the calendar's left
+    arc.arc(4, 40, 60, 96, startAng=200, extent=-230)
+    c.drawPath(arc, stroke=1, fill=0)
+    head = c.beginPath()
+    head.moveTo(10, 38)
+    head.lineTo(4, 56)
+    head.lineTo(22, 50)
+    head.close()
+    c.drawPath(head, stroke=0, fill=1)
 
 
 def _check(c) -> None:

@@ -184,6 +184,8 @@ def compose(
             templates.section_blocks(
                 tpl, data, cat, display_lang=display_language(cat.lang), bilingual=len(langs) > 1
             ),
+            head=templates.running_head(data, cat),
+            page_of=cat.text(templates.PAGE_OF, page="{page}", pages="{pages}"),
         )
         for cat in cats
     ]

@@ -1,14 +1,13 @@
-"""Text layout for letters: font runs, shaping with HarfBuzz, line breaking, bidi word order.
+"""Text layout for letters: font runs, shaping with HarfBuzz, line breaking, bidi order.
 
 ReportLab's own paragraph bidi needs `rlbidi`, which is not on PyPI, and its paragraphs do
 not fall back to a second font for a missing glyph.  So letters lay text out here: a word is
 split into runs of one font each (see `fonts.script_family`), each run is shaped by
 HarfBuzz (which also joins Arabic letters and mirrors brackets in right-to-left runs), lines
-are broken between words, and each line is put in visual order at word level: in a
-right-to-left paragraph the words run from right to left, while a stretch of left-to-right
-words (a Latin name, a street address, a phone number) keeps its own order.  That covers
-letters, whose mixed-direction content is whole words; it is not the full Unicode bidi
-algorithm.
+are broken between words in logical order (a word or web address wider than the line is
+broken inside), and then each line is put in visual order by the Unicode Bidirectional
+Algorithm (python-bidi, which wraps the Rust `unicode-bidi` crate), at word level: the
+algorithm sees one stand-in character per word with that word's bidi class.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import uharfbuzz as hb
+from bidi import get_display
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 from loket.errors import LoketError
@@ -42,7 +42,8 @@ class Run:
 
     font_name: str
     text: str  # a ShapedStr when glyphs are positioned (offsets, kerning)
-    advance: float  # in thousandths of the font size
+    advance: float  # in thousandths of the font size (of the paragraph, scale included)
+    scale: float = 1.0  # drawn at this times the paragraph's size (see `fonts.SCALE`)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Word:
     direction: str  # 'L', 'R', 'D' (a number) or 'N' (neutral: punctuation)
     glue: bool = False  # no space before this word (punctuation split off a word)
     isolate: bool = False  # starts a unit ordered on its own (a label, a value)
+    text: str = ""  # the characters, in logical order
+    bold: bool = False
+    ltr_unit: bool = False  # its unit has no right-to-left letters (ordered left to right)
+    joined: bool = False  # the rest of a word broken across lines (no space before it)
 
     def width(self, size: float) -> float:
         return self.advance * size / 1000
@@ -119,6 +124,7 @@ def _shape_run(font_name: str, text: str) -> Run:
     buf.add_codepoints([ord(c) for c in text])
     buf.guess_segment_properties()
     plain = "Arabic" not in font_name
+    rtl = buf.direction == "rtl"
     hb.shape(hbfont, buf, PLAIN_FEATURES if plain else FEATURES)
     infos, positions = buf.glyph_infos, buf.glyph_positions
     starts = sorted({i.cluster for i in infos})
@@ -133,6 +139,12 @@ def _shape_run(font_name: str, text: str) -> Run:
                 _("The text {text} cannot be printed with the letter fonts.").format(text=text)
             )
         cluster_text = "" if info.cluster in seen else text[info.cluster : ends[info.cluster]]
+        if rtl:
+            # Glyphs are drawn in visual order, and a reader of the PDF (copy and paste, a
+            # screen reader, pdfium) turns a right-to-left line back into logical order
+            # character by character: a ligature's text (lam-alef, "لآ") is mapped reversed
+            # so that it reads back as it was written ("الآن", not "اآلن").
+            cluster_text = cluster_text[::-1]
         seen.add(info.cluster)
         glyph_width = hbfont.get_glyph_h_advance(info.codepoint) * scale
         code = font.code_for(info.codepoint, cluster_text, glyph_width)
@@ -151,7 +163,10 @@ def _shape_run(font_name: str, text: str) -> Run:
         )
     simple = all(d.x_offset == 0 and d.y_offset == 0 and d.x_advance == d.width for d in data)
     glyphs = "".join(chars)
-    return Run(font_name, glyphs if simple else ShapedStr(glyphs, shapeData=data), total)
+    factor = fontreg.scale_of(font_name)
+    return Run(
+        font_name, glyphs if simple else ShapedStr(glyphs, shapeData=data), total * factor, factor
+    )
 
 
 _MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
@@ -193,7 +208,7 @@ def shape_word(word: str, bold: bool) -> Word:
             _shape_run(r.font_name, _mirror(word_part)) if _neutral(word_part) else r
             for r, word_part in zip(runs, _parts(word, families)[::-1], strict=True)
         ]
-    return Word(tuple(runs), sum(r.advance for r in runs), direction)
+    return Word(tuple(runs), sum(r.advance for r in runs), direction, text=word, bold=bold)
 
 
 @lru_cache(maxsize=8)
@@ -213,7 +228,8 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False) -> list[Word]:
     """The words of a text, shaped.  In a right-to-left paragraph, punctuation that ends a
     left-to-right word or a number ("Zwolle،", "2026.") becomes a glued word of its own, so
-    it lands on the reading side as the bidi algorithm would put it."""
+    that the bidi algorithm puts it on the reading side of the paragraph.  With `isolate`
+    the text is a unit ordered on its own (see `_order`)."""
     words: list[Word] = []
     for token in _WHITESPACE.split(text):
         if not token:
@@ -226,22 +242,92 @@ def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False)
             words.append(shape_word(token, bold))
     if isolate and words:
         words[0] = replace(words[0], isolate=True)
+        if rtl and not any(fontreg.is_rtl_char(c) for c in text):
+            words = [replace(w, ltr_unit=True) for w in words]
     return words
 
 
+# A long word or web address breaks after one of these, else between any two characters.
+_BREAK_AFTER = "/.-_?&=#:@,;~+"
+
+
+def _fits(text: str, bold: bool, width: float, size: float) -> int:
+    """The longest prefix of `text` (in characters) whose shaped width is at most `width`,
+    never cutting a combining mark from its letter; at least one character."""
+    lo, hi = 1, len(text)
+    while lo < hi:  # widths grow with the prefix: binary search
+        mid = (lo + hi + 1) // 2
+        if shape_word(text[:mid], bold).width(size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    while lo > 1 and lo < len(text) and unicodedata.category(text[lo])[0] == "M":
+        lo -= 1
+    return lo
+
+
+def break_word(word: Word, width: float, size: float) -> list[Word]:
+    """A word wider than the line cut into pieces that each fit: after a slash, dot, hyphen
+    and the like when one is far enough along, else between characters."""
+    pieces: list[Word] = []
+    rest = word.text
+    while rest:
+        if shape_word(rest, word.bold).width(size) <= width:
+            cut = len(rest)
+        else:
+            cut = _fits(rest, word.bold, width, size)
+            soft = max((k + 1 for k in range(cut - 1) if rest[k] in _BREAK_AFTER), default=0)
+            if soft >= cut * 0.5:
+                cut = soft
+        piece = shape_word(rest[:cut], word.bold)
+        first = not pieces
+        pieces.append(
+            replace(
+                piece,
+                glue=word.glue if first else False,
+                isolate=word.isolate if first else False,
+                ltr_unit=word.ltr_unit,
+                joined=not first,
+            )
+        )
+        rest = rest[cut:]
+    return pieces
+
+
 def break_lines(words: list[Word], width: float, size: float, bold: bool) -> list[list[Word]]:
-    """Greedy line breaking in logical order; a word wider than the line stands alone, and a
-    glued word stays with the word before it."""
+    """Greedy line breaking in logical order.  A word wider than the line is broken (see
+    `break_word`); a glued word stays with the word before it, and when the two do not fit
+    at the end of a line they go to the next one together."""
     space = space_advance(bold) * size / 1000
     lines: list[list[Word]] = []
     line: list[Word] = []
     used = 0.0
+
+    def width_of(ws: list[Word]) -> float:
+        return sum(w.width(size) + (0.0 if (w.glue or k == 0) else space) for k, w in enumerate(ws))
+
+    pending: list[Word] = []
     for word in words:
+        if word.width(size) > width and word.text:
+            pending.extend(break_word(word, width, size))
+        else:
+            pending.append(word)
+    for word in pending:
         w = word.width(size)
         gap = 0.0 if (word.glue or not line) else space
-        if line and not word.glue and used + gap + w > width:
-            lines.append(line)
-            line, used, gap = [], 0.0, 0.0
+        if line and (word.joined or used + gap + w > width):
+            if not word.glue:
+                lines.append(line)
+                line, used, gap = [], 0.0, 0.0
+            else:
+                # carry the word it is glued to (and that word's own glued marks) along
+                k = len(line) - 1
+                while k > 0 and line[k].glue:
+                    k -= 1
+                if k > 0:
+                    lines.append(line[:k])
+                    line = line[k:]
+                    used = width_of(line)
         used += gap + w
         line.append(word)
     if line:
@@ -249,61 +335,67 @@ def break_lines(words: list[Word], width: float, size: float, bold: bool) -> lis
     return lines
 
 
-def _resolve(line: list[Word], base: str) -> list[str]:
-    """Word-level bidi.  A number right after a word goes with it ("Stationsplein 1");
-    otherwise it joins the other direction only when the strong words on both sides (or the
-    line's ends) belong to it ("8011 CW Zwolle" in an Arabic letter), else it follows the
-    paragraph.  Neutrals take the direction of
-    strong neighbours that agree, else the paragraph's."""
-    other = "L" if base == "R" else "R"
-    dirs = [w.direction for w in line]
-    resolved: list[str] = []
-    for i, d in enumerate(dirs):
-        if d == "D" and i and dirs[i - 1] in "LR":
-            resolved.append(dirs[i - 1])  # a number right after a word belongs to it
-        elif d == "D":
-            before = next((x for x in reversed(dirs[:i]) if x in "LR"), None)
-            after = next((x for x in dirs[i + 1 :] if x in "LR"), None)
-            sides = {before, after} - {None}
-            resolved.append(other if sides == {other} else base)
-        else:
-            resolved.append(d if d in "LR" else "N")
-    # Numbers written in groups (a phone number "020 123 4567") always read left to right.
-    for i, d in enumerate(dirs):
-        if d == "D" and ((i and dirs[i - 1] == "D") or (i + 1 < len(dirs) and dirs[i + 1] == "D")):
-            resolved[i] = "L"
-    for i, d in enumerate(resolved):
-        if d == "N":
-            before = next((x for x in reversed(resolved[:i]) if x != "N"), base)
-            after = next((x for x in resolved[i + 1 :] if x != "N"), base)
-            resolved[i] = before if before == after else base
-    return resolved
+def _pool(lo: int, hi: int, bidi_class: str) -> tuple[str, ...]:
+    return tuple(
+        chr(c)
+        for c in range(lo, hi)
+        if unicodedata.bidirectional(chr(c)) == bidi_class
+        and not unicodedata.mirrored(chr(c))
+        and unicodedata.category(chr(c)) in ("Lo", "Nd", "So")
+    )
 
 
-def _order(line: list[Word], base: str) -> list[int]:
-    resolved = _resolve(line, base)
-    order: list[int] = []
-    stretch: list[int] = []
-    for i, d in enumerate(resolved):
-        if stretch and (d != base) != (resolved[stretch[0]] != base):
-            order.extend(reversed(stretch) if resolved[stretch[0]] != base else stretch)
-            stretch = []
-        stretch.append(i)
-    order.extend(reversed(stretch) if stretch and resolved[stretch[0]] != base else stretch)
-    if base == "R":
-        order.reverse()
-    return order
+# Stand-ins for the words of a line, one character each, of the word's bidi class: the bidi
+# algorithm sees the line as it is (which words are strong left-to-right, right-to-left,
+# numbers or neutrals, and where the spaces are) and its visual order maps back to words
+# because every stand-in occurs once.  All are long-standing characters (Unicode 3 or older).
+_PROXIES = {
+    "L": _pool(0x4E00, 0x4F00, "L"),  # CJK ideographs
+    "R": _pool(0x0620, 0x06D4, "AL"),  # Arabic letters
+    "D": _pool(0x0030, 0x0040, "EN")
+    + _pool(0x06F0, 0x06FA, "EN")
+    + _pool(0xFF10, 0xFF1A, "EN")
+    + _pool(0x1D7CE, 0x1D800, "EN"),  # mathematical digits
+    "N": _pool(0x2600, 0x2700, "ON"),  # symbols
+}
+_LRI, _RLI, _PDI = "\u2066", "\u2067", "\u2069"
+
+
+def _order(line: list[Word], rtl: bool) -> list[int]:
+    """The visual (left-to-right) order of a line's words by the Unicode Bidirectional
+    Algorithm (python-bidi, i.e. the `unicode-bidi` crate), applied to the line after it
+    was broken.  Each unit (a bold label, its value) is a directional isolate: in a
+    right-to-left paragraph a unit with no right-to-left letters at all (an address line
+    "8011 CW Zwolle", a phone number) is a left-to-right isolate, the others take the
+    paragraph's direction.  Numbers that stand in groups ("020 123 4567") read as one."""
+    used = {k: 0 for k in _PROXIES}
+    back: dict[str, int] = {}
+    out: list[str] = []
+    for i, word in enumerate(line):
+        if word.isolate or i == 0:
+            if i:
+                out.append(_PDI + " ")
+            out.append(_RLI if rtl and not word.ltr_unit else _LRI)
+        elif not word.glue:
+            prev = line[i - 1].direction
+            out.append("\u00a0" if prev == "D" and word.direction == "D" else " ")
+        pool = _PROXIES[word.direction]
+        if used[word.direction] >= len(pool):  # more words than a line can hold: plain order
+            return list(range(len(line)))[:: -1 if rtl else 1]
+        proxy = pool[used[word.direction]]
+        used[word.direction] += 1
+        back[proxy] = i
+        out.append(proxy)
+    if line:
+        out.append(_PDI)
+    visual = get_display("".join(out), base_dir="R" if rtl else "L")
+    return [back[c] for c in visual if c in back]
 
 
 def arrange(line: list[Word], rtl: bool, size: float) -> list[tuple[float, Word]]:
-    """The line's words in visual (left-to-right) order, each with the gap before it.
-    Isolated units (a bold label, then its value) are ordered each on its own."""
-    base = "R" if rtl else "L"
-    starts = [i for i, w in enumerate(line) if w.isolate or i == 0]
-    units = [list(range(a, b)) for a, b in zip(starts, [*starts[1:], len(line)], strict=True)]
-    if rtl:
-        units.reverse()
-    order = [unit[k] for unit in units for k in _order([line[i] for i in unit], base)]
+    """The line's words in visual (left-to-right) order, each with the gap before it: a
+    space, except beside a glued word (punctuation) on the side it was glued to."""
+    order = _order(line, rtl)
     space = space_advance(False) * size / 1000
     out: list[tuple[float, Word]] = []
     for k, i in enumerate(order):
@@ -311,7 +403,7 @@ def arrange(line: list[Word], rtl: bool, size: float) -> list[tuple[float, Word]
         if k:
             j = order[k - 1]
             for glued, other in ((i, j), (j, i)):
-                if line[glued].glue and not (other == glued + 1):
+                if (line[glued].glue or line[glued].joined) and not (other == glued + 1):
                     gap = 0.0
         out.append((gap, line[i]))
     return out
@@ -323,12 +415,21 @@ def line_width(arranged: list[tuple[float, Word]], size: float) -> float:
 
 @dataclass(frozen=True)
 class Line:
-    """A laid-out line: its words (logical order), its width and the text operations that
-    draw it, as (font name, x from the line's left edge, glyphs)."""
+    """A laid-out line: its words (logical order), its width, the text operations that
+    draw it, as (font name, x from the line's left edge, glyphs, size factor), and its
+    logical text (what copying it out of the PDF must give)."""
 
     words: tuple[Word, ...]
     width: float
-    ops: tuple[tuple[str, float, str], ...]
+    ops: tuple[tuple[str, float, str, float], ...]
+    text: str = ""
+    rtl: bool = False  # holds right-to-left words (drawn in visual order)
+
+
+def logical_text(words: list[Word]) -> str:
+    return "".join(
+        ("" if k == 0 or w.glue or w.joined else " ") + w.text for k, w in enumerate(words)
+    )
 
 
 def set_line(words: list[Word], rtl: bool, size: float) -> Line:
@@ -339,44 +440,52 @@ def set_line(words: list[Word], rtl: bool, size: float) -> Line:
     instead of one per word; positioned (shaped) runs are drawn one by one.
     """
     arranged = arrange(words, rtl, size)
-    ops: list[tuple[str, float, str]] = []
+    ops: list[tuple[str, float, str, float]] = []
     pending: list[str] = []
     pending_font = ""
+    pending_scale = 1.0
     start_x = x = 0.0
     for gap, word in arranged:
         for k, run in enumerate(word.runs):
             lead = gap if k == 0 else 0.0
             plain = not isinstance(run.text, ShapedStr)
             if plain and pending and run.font_name == pending_font:
-                if lead == 0.0 or abs(lead - _space_width(run.font_name, size)) < 1e-6:
+                space = _space_width(run.font_name, size * run.scale)
+                if lead == 0.0 or abs(lead - space) < 1e-6:
                     pending.append(" " + run.text if lead else run.text)
                     x += lead + run.advance * size / 1000
                     continue
             if pending:
-                ops.append((pending_font, start_x, "".join(pending)))
+                ops.append((pending_font, start_x, "".join(pending), pending_scale))
                 pending.clear()
             x += lead
             if plain:
-                pending_font, start_x = run.font_name, x
+                pending_font, pending_scale, start_x = run.font_name, run.scale, x
                 pending.append(run.text)
             else:
-                ops.append((run.font_name, x, run.text))
+                ops.append((run.font_name, x, run.text, run.scale))
             x += run.advance * size / 1000
     if pending:
-        ops.append((pending_font, start_x, "".join(pending)))
-    return Line(tuple(words), line_width(arranged, size), tuple(ops))
+        ops.append((pending_font, start_x, "".join(pending), pending_scale))
+    return Line(
+        tuple(words),
+        line_width(arranged, size),
+        tuple(ops),
+        logical_text(words),
+        any(w.direction == "R" for w in words),
+    )
 
 
 def draw_line(text, line: Line, x: float, y: float, size: float) -> None:
     """Add a laid-out line, its left edge at x, to `text`: a ReportLab text object
     (`canvas.beginText()`), so that a paragraph is one text block in the PDF."""
-    current = ""
-    for font_name, dx, glyphs in line.ops:
+    current = ("", 0.0)
+    for font_name, dx, glyphs, factor in line.ops:
         # A positioned run always restates its font: ReportLab's text object can only
         # start a raised glyph (an Arabic mark) after a font operator of its own.
-        if font_name != current or isinstance(glyphs, ShapedStr):
-            text.setFont(font_name, size)
-            current = font_name
+        if (font_name, factor) != current or isinstance(glyphs, ShapedStr):
+            text.setFont(font_name, size * factor)
+            current = (font_name, factor)
         text.setTextOrigin(x + dx, y)
         text.textOut(glyphs)
 

@@ -23,6 +23,7 @@ SENDER = M("IND Maatwerkloket {city}")
 DATE_LINE = M("{city}, {date}", "Date line at the top of the letter: desk city, today's date.")
 SUBJECT = M("Betreft:")
 V_NUMBER = M("V-nummer:")
+PAGE_OF = M("Pagina {page} van {pages}", "At the foot of every page of a letter: page 2 of 3.")
 CONTACT = M("Uw contactpersoon:")
 PHONE = M("Telefoon:")
 QUESTIONS = M("Heeft u vragen? Bel {name}.")
@@ -134,7 +135,7 @@ def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> l
         facts.append(Block("fact", "\n".join(p.phones), t(PHONE), icon="phone"))
     if p.languages:
         names = cat.comma.join(language_name(code, cat.lang) for code in p.languages)
-        facts.append(Block("fact", names, t(LANGUAGES), icon="contact"))
+        facts.append(Block("fact", names, t(LANGUAGES), icon="languages"))
     if bring and p.documents:
         docs = "\n".join(cat.optional(d) for d in p.documents)
         facts.append(Block("fact", docs, t(BRING), icon="documents"))
@@ -163,7 +164,10 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         n += 1
         out.append(
             Block(
-                "step", t(STEP_RETURN, date=format_long_date(d.follow_up_date, cat.lang)), number=n
+                "step",
+                t(STEP_RETURN, date=format_long_date(d.follow_up_date, cat.lang)),
+                icon="return",
+                number=n,
             )
         )
     out.append(Block("step", t(STEP_KEEP), number=n + 1))
@@ -275,6 +279,13 @@ TEMPLATES: dict[str, Template] = {
         ),
     )
 }
+
+
+def running_head(d: LetterData, cat: LetterCatalogue) -> str:
+    """The short header of a language version's later pages: whose letter it is."""
+    if d.v_number:
+        return f"{d.visitor_name} · {cat.text(V_NUMBER)} {d.v_number}"
+    return d.visitor_name
 
 
 def section_blocks(

@@ -190,9 +190,11 @@ def _line_edges(data: bytes, page: int, lo: int, hi: int) -> list[tuple[float, f
     x, y = ctypes.c_double(), ctypes.c_double()
     for i in range(tp.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
-        if chr(code).isspace():
-            continue
+        if chr(code).isspace() or unicodedata.category(chr(code)) == "Mn":
+            continue  # a mark (a damma) is raised above its letter's baseline
         pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
+        if y.value < 18 * 72 / 25.4:
+            continue  # the page footer ("page 1 of 2"), centred
         left, _bottom, right, _top = tp.get_charbox(i)
         baseline = round(y.value, 1)  # one baseline, one line
         box = lines.setdefault(baseline, [left, right])

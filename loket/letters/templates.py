@@ -1,8 +1,10 @@
 """The four letters and every sentence they print (plain Dutch, B1; msgid = the Dutch text).
 
-Each letter follows the government's plain-language conventions: sender and date line,
-"Betreft", the core message first, then what the reader must do (numbered steps or a
-checklist with pictograms), then a named contact with a direct phone number.  A letter is
+Each letter follows the government's plain-language conventions (Direct Duidelijk): sender
+and date line, the title (no "Betreft" repeating it), a salutation, the core message first,
+then what the reader must do (numbered steps, each with who, how to reach them and by when,
+or a checklist with pictograms), then a named contact with a direct phone number and "Is
+iets niet duidelijk? Bel ons".  Every date carries its weekday.  A letter is
 built as blocks per language; `loket.letters.pdf` draws them.
 """
 
@@ -10,25 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 from loket.i18n import N_
-from loket.letters.catalogue import LetterCatalogue, M
+from loket.letters.catalogue import SOURCE_LANGUAGE, LetterCatalogue, M
 from loket.letters.data import LetterData, Partner
-from loket.letters.formats import format_days, format_long_date, format_time, language_name
+from loket.letters.formats import (
+    format_days,
+    format_long_date,
+    format_time,
+    language_name,
+    normal_language,
+)
 from loket.letters.labels import TITLES
 from loket.letters.pdf import Block
 
 # -- shared sentences ------------------------------------------------------------------------
 SENDER = M("IND Maatwerkloket {city}")
 DATE_LINE = M("{city}, {date}", "Date line at the top of the letter: desk city, today's date.")
-SUBJECT = M("Betreft:")
+SALUTATION = M("Beste {name},", "Salutation: the visitor's name as on their IND papers.")
 V_NUMBER = M("V-nummer:")
 CONTACT = M("Uw contactpersoon:")
 PHONE = M("Telefoon:")
 QUESTIONS = M("Heeft u vragen? Bel {name}.")
 GREETING = M("Met vriendelijke groet,")
 DUTCH_FOLLOWS = M("Na deze bladzijden staat dezelfde brief in het Nederlands.")
-DUTCH_PREVAILS = M("Is iets niet duidelijk? Dan geldt de Nederlandse tekst.")
+UNCLEAR = M("Is iets niet duidelijk? Bel ons: {phone}.")
 NOT_CHECKED = M("Deze vertaling is nog niet gecontroleerd door een beëdigd vertaler.")
 STAFF_NOTE = M("Notitie van de medewerker:")
 NOTE_ON_DUTCH_PAGE = M(
@@ -36,9 +45,20 @@ NOTE_ON_DUTCH_PAGE = M(
     "The staff member's note is typed in Dutch and printed on the Dutch page only.",
 )
 ADDRESS = M("Adres:")
-OPEN = M("Open:")
+OPEN = M("Openingstijden:", "Label before a partner's opening hours (working hours).")
 HOURS = M("{days}: {opens} tot {closes} uur")
+CLOCK = M("{time} uur", "A time of day: 14.30 uur in Dutch; most languages need only {time}.")
 LANGUAGES = M("Zij spreken:")
+YOUR_LANGUAGE = M(
+    "{language} (uw taal)", "Marks the visitor's own language in the list a partner speaks."
+)
+COSTS_MONEY = M("Bellen naar een 0900-nummer kost geld.")
+IN_DUTCH = M(
+    "(in het Nederlands)",
+    "After directory text (opening-hours notes, papers) that has no translation yet.",
+)
+DUTCH_NAME = M("Nederlands", "The name of the Dutch language: use this one word everywhere.")
+DARI_NAME = M("Dari", "The name of the Dari language (Persian of Afghanistan).")
 BRING = M("Neem mee:")
 DATE = M("Datum:")
 TIME = M("Tijd:")
@@ -57,6 +77,14 @@ NEED_TEXT = {
     "domestic_violence": M("Veiligheid thuis"),
     "other": M("Andere vragen"),
 }
+# What a partner helps with, where it differs from the visitor's need: a visitor who needs an
+# interpreter, sent to a Taalhuis, gets help with the Dutch language, not an interpreter.
+HELP_TEXT = {
+    "language_barrier": M("De Nederlandse taal", "What a partner helps with (not: a tolk)."),
+}
+IDENTITY_PAPERS = frozenset(
+    {"identiteitsbewijs", "verblijfsdocument", "paspoort", "id-kaart", "verblijfspas"}
+)
 # Documents that partners often ask for; other directory texts print as they are.
 for _doc in (
     "Identiteitsbewijs",
@@ -73,10 +101,14 @@ PLAN_SUBJECT = M("Wat gaat er nu gebeuren")
 PLAN_VISIT = M("U was op {date} bij het IND Maatwerkloket in {city}.")
 PLAN_CORE = M("In deze brief staat wat u nu gaat doen.")
 PLAN_STEPS = M("Dit zijn uw stappen:")
-STEP_GO = M("Neem contact op met {organisation}.")
-STEP_WARM = M("{organisation} neemt contact met u op.")
+STEP_GO = M("Bel of ga naar {organisation} vóór {date}.")
+STEP_WARM = M("{organisation} belt u vóór {date}.")
+STEP_NOBODY = M("Heeft niemand u gebeld? Bel dan zelf: {phone}.")
+STEP_STUCK = M("Lukt het niet? Bel ons: {phone}.")
 STEP_HELP = M("Zij helpen u met:")
 STEP_RETURN = M("Kom terug naar het loket op {date}.")
+STEP_RETURN_AT = M("Kom terug naar het loket op {date} om {time}.")
+STEP_RETURN_CALL = M("Bel ons om een tijd af te spreken: {phone}.")
 STEP_KEEP = M("Neem deze brief mee naar elke afspraak.")
 PLAN_NEEDS = M("U kwam voor:")
 PLAN_NONE = M("Wij hebben nog geen andere organisatie voor u gevonden.")
@@ -88,7 +120,10 @@ REF_WARM = M("Wij hebben {organisation} al over u verteld. U gaf daar toestemmin
 
 # -- afspraak -------------------------------------------------------------------------------
 APPT_SUBJECT = M("Uw afspraak")
-APPT_CORE = M("U heeft een afspraak op {date} om {time}.")
+APPT_CORE = M("U heeft een afspraak bij {organisation} op {date} om {time}.")
+APPT_CORE_DESK = M("U heeft een afspraak bij het IND Maatwerkloket op {date} om {time}.")
+APPT_INTERPRETER = M("Heeft u een tolk nodig? Bel ons dan vóór de afspraak.")
+APPT_LETTER = M("Neem deze brief mee naar de afspraak.")
 APPT_ON_TIME = M("Kom op tijd.")
 APPT_CANCEL = M("Kunt u niet komen? Bel dan zo snel mogelijk naar {phone}.")
 NO_PHONE = "…………"  # preview only: a letter without a number to call is never given
@@ -116,33 +151,130 @@ class Template:
     shows_summary: bool = False  # prints the staff member's note (Dutch page only)
 
 
-def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> list[Block]:
+# How long a partner takes to call after a warm handover, and how long a visitor has to make
+# contact themselves, in working days from the letter's date (before the return visit).
+WARM_CALL_DAYS = 5
+COLD_CONTACT_DAYS = 10
+_PAID_PREFIXES = ("0900", "0906", "0909")
+
+
+def add_working_days(start: date, days: int) -> date:
+    out = start
+    while days > 0:
+        out += timedelta(days=1)
+        if out.weekday() < 5:
+            days -= 1
+    return out
+
+
+def act_by(d: LetterData, p: Partner) -> date:
+    """The date by which a step should have happened: a partner's call after a warm handover,
+    the visitor's own contact otherwise, always before the return visit when there is one."""
+    by = add_working_days(
+        d.letter_date, WARM_CALL_DAYS if p.handover == "warm" else COLD_CONTACT_DAYS
+    )
+    if d.follow_up_date and d.follow_up_date > d.letter_date + timedelta(days=1):
+        by = min(by, d.follow_up_date - timedelta(days=1))
+    return by
+
+
+def is_paid_number(phone: str) -> bool:
+    return phone.replace(" ", "").replace("\u00a0", "").startswith(_PAID_PREFIXES)
+
+
+def clock(value: time, cat: LetterCatalogue) -> str:
+    return cat.text(CLOCK, time=format_time(value, cat.lang))
+
+
+def _hours(text: str, lang: str) -> str:
+    try:
+        return format_time(time.fromisoformat(text), lang)
+    except ValueError:
+        return text
+
+
+def directory_text(cat: LetterCatalogue, dutch: str) -> str:
+    """Directory data (a paper to bring, a note on opening hours) in the letter's language;
+    without a translation it prints in Dutch, marked so in the reader's language."""
+    if cat.lang == SOURCE_LANGUAGE or cat.has(dutch):
+        return cat.optional(dutch)
+    return f"{dutch} {cat.text(IN_DUTCH)}"
+
+
+def language_list(codes: list[str], cat: LetterCatalogue, own: str) -> str:
+    own = normal_language(own)
+    names = []
+    for code in dict.fromkeys(normal_language(c) for c in codes):
+        name = letter_language_name(code, cat)
+        names.append(cat.text(YOUR_LANGUAGE, language=name) if code == own else name)
+    return cat.comma.join(names)
+
+
+def letter_language_name(code: str, cat: LetterCatalogue) -> str:
+    """A language's name in the letter: Dutch and Dari from the catalogue (one word for Dutch
+    in every sentence and list), the others from Babel."""
+    if code == "nl":
+        return cat.text(DUTCH_NAME)
+    if code == "prs":
+        return cat.text(DARI_NAME)
+    return language_name(code, cat.lang)
+
+
+def _phone_facts(phones: list[str], cat: LetterCatalogue) -> list[Block]:
+    if not phones:
+        return []
+    text = "\n".join(phones)
+    if any(is_paid_number(x) for x in phones):
+        text += "\n" + cat.text(COSTS_MONEY)
+    return [Block("fact", text, cat.text(PHONE), icon="phone")]
+
+
+def _partner_facts(
+    p: Partner,
+    cat: LetterCatalogue,
+    own_language: str = "",
+    *,
+    bring: bool = True,
+    languages: bool = True,
+) -> list[Block]:
     t = cat.text
     facts = []
+    facts.extend(_phone_facts(p.phones, cat))
     if p.address_lines:
         facts.append(Block("fact", "\n".join(p.address_lines), t(ADDRESS), icon="place"))
     if p.schedules:
         lines = [
-            t(HOURS, days=format_days(s.byday, cat.lang), opens=s.opens_at, closes=s.closes_at)
-            # the note ("alleen op afspraak") as directory data: translated when the
-            # letter catalogue knows it, like the documents to bring
-            + (f" ({cat.optional(s.note)})" if s.note else "")
+            t(
+                HOURS,
+                days=format_days(s.byday, cat.lang, cat.comma),
+                opens=_hours(s.opens_at, cat.lang),
+                closes=_hours(s.closes_at, cat.lang),
+            )
+            + (f" ({directory_text(cat, s.note)})" if s.note else "")
             for s in p.schedules
         ]
         facts.append(Block("fact", "\n".join(lines), t(OPEN), icon="time"))
-    if p.phones:
-        facts.append(Block("fact", "\n".join(p.phones), t(PHONE), icon="phone"))
-    if p.languages:
-        names = cat.comma.join(language_name(code, cat.lang) for code in p.languages)
+    if languages and p.languages:
+        names = language_list(p.languages, cat, own_language)
         facts.append(Block("fact", names, t(LANGUAGES), icon="contact"))
     if bring and p.documents:
-        docs = "\n".join(cat.optional(d) for d in p.documents)
+        docs = "\n".join(directory_text(cat, doc) for doc in p.documents)
         facts.append(Block("fact", docs, t(BRING), icon="documents"))
     return facts
 
 
+def _helps(p: Partner, cat: LetterCatalogue) -> list[str]:
+    out = []
+    for c in p.need_codes:
+        msgid = HELP_TEXT.get(c) or NEED_TEXT.get(c)
+        if msgid:
+            out.append(cat.text(msgid))
+    return out
+
+
 def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     t = cat.text
+    ours = _unbroken(d.contact_phone or NO_PHONE)
     out = [
         Block(
             "text", t(PLAN_VISIT, date=format_long_date(d.visit_date, cat.lang), city=d.desk_city)
@@ -153,19 +285,37 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     n = 0
     for p in d.partners:
         n += 1
-        step = t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation)
-        helps = [t(NEED_TEXT[c]) for c in p.need_codes if c in NEED_TEXT]
-        text = step + ("\n" + t(STEP_HELP) + " " + cat.comma.join(helps) if helps else "")
-        out.append(Block("step", text, number=n))
+        by = format_long_date(act_by(d, p), cat.lang)
+        lines = [
+            t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation, date=by)
+        ]
+        helps = _helps(p, cat)
+        if helps:
+            lines.append(t(STEP_HELP) + " " + cat.comma.join(helps))
+        if p.handover == "warm":
+            lines.append(t(STEP_NOBODY, phone=_unbroken(p.phones[0] if p.phones else ours)))
+        else:
+            lines.append(t(STEP_STUCK, phone=ours))
+        step = Block("step", "\n".join(lines), number=n)
+        out.append(
+            Block("group", children=[step, *_partner_facts(p, cat, bring=False, languages=False)])
+        )
     if not d.partners:
         out.append(Block("text", t(PLAN_NONE)))
     if d.follow_up_date:
         n += 1
-        out.append(
-            Block(
-                "step", t(STEP_RETURN, date=format_long_date(d.follow_up_date, cat.lang)), number=n
-            )
-        )
+        when = format_long_date(d.follow_up_date, cat.lang)
+        back = d.return_appointment
+        if back is not None:
+            text = t(STEP_RETURN_AT, date=when, time=clock(back.starts_at.time(), cat))
+            place = back.place
+        else:
+            text = t(STEP_RETURN, date=when) + "\n" + t(STEP_RETURN_CALL, phone=ours)
+            place = "\n".join(d.desk_address_lines)
+        group = [Block("step", text, number=n)]
+        if place:
+            group.append(Block("fact", place, t(PLACE), icon="place"))
+        out.append(Block("group", children=group))
     out.append(Block("step", t(STEP_KEEP), number=n + 1))
     if d.need_codes:
         out.append(Block("heading", t(PLAN_NEEDS)))
@@ -184,7 +334,7 @@ def _referral(d: LetterData, cat: LetterCatalogue) -> list[Block]:
             group.append(Block("meta", p.service))
         if p.handover == "warm":
             group.append(Block("text", t(REF_WARM, organisation=p.organisation)))
-        group.extend(_partner_facts(p, cat))
+        group.extend(_partner_facts(p, cat, d.preferred_language))
         out.append(Block("group", children=group))
     return out
 
@@ -194,9 +344,17 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     a = d.appointment
     assert a is not None  # checked before building (needs_appointment)
     date_text = format_long_date(a.starts_at.date(), cat.lang)
-    time_text = format_time(a.starts_at.time(), cat.lang)
+    time_text = clock(a.starts_at.time(), cat)
+    partner = next(
+        (p for p in d.partners if a.referral_id and p.referral_id == a.referral_id), None
+    )
+    core = (
+        t(APPT_CORE, organisation=partner.organisation, date=date_text, time=time_text)
+        if partner
+        else t(APPT_CORE_DESK, date=date_text, time=time_text)
+    )
     out = [
-        Block("text", t(APPT_CORE, date=date_text, time=time_text)),
+        Block("text", core),
         Block("fact", date_text, t(DATE), icon="date"),
         Block("fact", time_text, t(TIME), icon="time"),
         Block("fact", a.place, t(PLACE), icon="place"),
@@ -205,11 +363,19 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         out.append(Block("fact", a.contact_person, t(ASK_FOR), icon="contact"))
     if a.bring:
         out.append(
-            Block("fact", "\n".join(cat.optional(b) for b in a.bring), t(BRING), icon="documents")
+            Block(
+                "fact",
+                "\n".join(directory_text(cat, b) for b in a.bring),
+                t(BRING),
+                icon="documents",
+            )
         )
+    phone = _unbroken(d.contact_phone or NO_PHONE)
     out += [
+        Block("text", t(APPT_LETTER)),
         Block("text", t(APPT_ON_TIME)),
-        Block("text", t(APPT_CANCEL, phone=_unbroken(d.contact_phone or NO_PHONE))),
+        Block("text", t(APPT_INTERPRETER)),
+        Block("text", t(APPT_CANCEL, phone=phone)),
     ]
     return out
 
@@ -220,6 +386,8 @@ def _unbroken(number: str) -> str:
 
 
 def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:
+    """The checklist: identity papers and this letter once at the top, then the papers for
+    the appointment and for each partner, each paper once."""
     t = cat.text
     out = [
         Block("text", t(BRING_CORE)),
@@ -227,12 +395,20 @@ def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         Block("check", t(BRING_ID)),
         Block("check", t(BRING_LETTER)),
     ]
+    listed = set(IDENTITY_PAPERS)
+
+    def fresh(items: list[str]) -> list[str]:
+        new = [x for x in items if x.strip().lower() not in listed]
+        listed.update(x.strip().lower() for x in new)
+        return new
+
     if d.appointment:
-        out.extend(Block("check", cat.optional(b)) for b in d.appointment.bring)
+        out.extend(Block("check", directory_text(cat, b)) for b in fresh(d.appointment.bring))
     for p in d.partners:
-        if p.documents:
+        docs = fresh(p.documents)
+        if docs:
             out.append(Block("heading", t(BRING_FOR, organisation=p.organisation)))
-            out.extend(Block("check", cat.optional(doc)) for doc in p.documents)
+            out.extend(Block("check", directory_text(cat, doc)) for doc in docs)
     out.append(Block("text", t(BRING_MISSING)))
     return out
 
@@ -282,7 +458,7 @@ def section_blocks(
 ) -> list[Block]:
     """One language version: header, core message and body, contact, closing notes."""
     t = cat.text
-    today = format_long_date(d.letter_date, cat.lang)
+    today = format_long_date(d.letter_date, cat.lang, weekday=False)
     blocks = [
         Block("lang", display_lang),
         Block("sender", "\n".join([t(SENDER, city=d.desk_city), *d.desk_address_lines])),
@@ -293,8 +469,8 @@ def section_blocks(
     blocks += [
         Block("space"),
         Block("meta", t(DATE_LINE, city=d.desk_city, date=today)),
-        Block("meta", t(tpl.subject), t(SUBJECT)),
         Block("title", t(tpl.subject)),
+        Block("text", t(SALUTATION, name=d.visitor_name)),
         *tpl.body(d, cat),
         Block("space"),
     ]
@@ -310,11 +486,12 @@ def section_blocks(
         contact.insert(0, Block("text", t(QUESTIONS, name=d.contact_name)))
         contact.append(Block("fact", d.contact_phone, t(PHONE), icon="phone"))
     blocks.append(Block("group", children=contact))
+    if d.contact_phone:
+        blocks.append(Block("text", t(UNCLEAR, phone=_unbroken(d.contact_phone))))
     blocks += [Block("text", t(GREETING) + "\n" + d.contact_name)]
     if cat.lang != "nl":
         if not cat.certified:
             blocks.append(Block("note", t(NOT_CHECKED)))
-        blocks.append(Block("note", t(DUTCH_PREVAILS)))
         if bilingual:
             blocks.append(Block("note", t(DUTCH_FOLLOWS)))
     return blocks

@@ -87,7 +87,7 @@ def test_letter_text_is_read_only_for_counter_staff(qtbot, db):
     qtbot.addWidget(view)
     view.open()
     assert view.editor.isReadOnly()
-    assert "Wat gaat er nu gebeuren" in view.editor.toPlainText()
+    assert "In deze brief staat wat u nu gaat doen." in view.editor.toPlainText()
 
 
 def test_appointment_is_picked_or_created_and_stored(qtbot, db):

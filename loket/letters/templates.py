@@ -34,7 +34,6 @@ SALUTATION = M("Beste {name},", "Salutation: the visitor's name as on their IND 
 V_NUMBER = M("V-nummer:")
 CONTACT = M("Uw contactpersoon:")
 PHONE = M("Telefoon:")
-QUESTIONS = M("Heeft u vragen? Bel {name}.")
 GREETING = M("Met vriendelijke groet,")
 DUTCH_FOLLOWS = M("Na deze bladzijden staat dezelfde brief in het Nederlands.")
 UNCLEAR = M("Is iets niet duidelijk? Bel ons: {phone}.")
@@ -317,9 +316,9 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
             group.append(Block("fact", place, t(PLACE), icon="place"))
         out.append(Block("group", children=group))
     out.append(Block("step", t(STEP_KEEP), number=n + 1))
-    if d.need_codes:
-        out.append(Block("heading", t(PLAN_NEEDS)))
-        out.extend(Block("bullet", t(NEED_TEXT[c])) for c in d.need_codes if c in NEED_TEXT)
+    needs = [Block("bullet", t(NEED_TEXT[c])) for c in d.need_codes if c in NEED_TEXT]
+    if needs:  # the visitor's own needs, kept apart from what each partner helps with
+        out.append(Block("group", children=[Block("heading", t(PLAN_NEEDS)), *needs]))
     return out
 
 
@@ -483,7 +482,6 @@ def section_blocks(
             blocks.append(Block("text", t(NOTE_ON_DUTCH_PAGE)))
     contact = [Block("fact", d.contact_name, t(CONTACT), icon="contact")]
     if d.contact_phone:
-        contact.insert(0, Block("text", t(QUESTIONS, name=d.contact_name)))
         contact.append(Block("fact", d.contact_phone, t(PHONE), icon="phone"))
     blocks.append(Block("group", children=contact))
     if d.contact_phone:

@@ -258,3 +258,14 @@ def test_reprint_from_the_visitors_file(qtbot, db, tmp_path, monkeypatch):
     assert target.read_bytes() == given.pdf
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'letter.reprint'") == 1
     assert _letters(db) == 1
+
+
+def test_preview_shows_what_to_check_before_giving(qtbot, db):
+    note = "Uitgelegd dat betrokkene indien gewenst middels een brief bezwaar kan maken."
+    ctx, visit_id = letter_visit(db, language="nl", summary=note)
+    _window, view = _panel(qtbot, ctx, visit_id)
+    assert view.template.currentData() == "plan"
+    assert view.letter_warnings.isVisible()
+    text = view.letter_warnings.text()
+    assert '"als"' in text and '"indien"' in text  # what to change in the note
+    assert not view.problems.isVisible()  # a warning, not a refusal: the letter can be given

@@ -65,7 +65,8 @@ def warnings(tpl, d: LetterData, cats: list[LetterCatalogue]) -> list[str]:
     for cat in cats:
         if cat.lang == SOURCE_LANGUAGE:
             continue
-        untranslated = [t for t in texts if not cat.has(t)]
+        own = d.directory_translations.get(cat.lang, {})
+        untranslated = [t for t in texts if not (own.get(t) or cat.has(t))]
         if untranslated:
             from loket.letters.labels import language_names
 

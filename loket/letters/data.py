@@ -9,6 +9,7 @@ from loket.counter.appointments import Appointment, from_row
 from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.db.connection import Database
+from loket.directory import translations
 from loket.errors import NotFound
 from loket.i18n import _
 
@@ -56,6 +57,8 @@ class LetterData:
     appointment: Appointment | None = None
     # the stored appointment for the return visit (at the desk, on the follow-up date)
     return_appointment: Appointment | None = None
+    # translations of the directory's free text: lang -> {Dutch text -> translation}
+    directory_translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def display_phone(number: str | None) -> str | None:
@@ -130,6 +133,9 @@ def gather(
     ]
     name = " ".join(p for p in (v["given_names"], v["family_name"]) if p)
     follow_up = date.fromisoformat(v["follow_up_date"]) if v["follow_up_date"] else None
+    texts = [s.note for p in partners for s in p.schedules if s.note]
+    texts += [doc for p in partners for doc in p.documents]
+    texts += list(appointment.bring) if appointment is not None else []
     return LetterData(
         visit_id=visit_id,
         visitor_id=v["visitor_id"],
@@ -149,6 +155,7 @@ def gather(
         partners=partners,
         appointment=appointment,
         return_appointment=_return_appointment(db, visit_id, follow_up),
+        directory_translations=translations.table(db, texts),
     )
 
 

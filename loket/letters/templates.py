@@ -192,12 +192,21 @@ def _hours(text: str, lang: str) -> str:
         return text
 
 
-def directory_text(cat: LetterCatalogue, dutch: str) -> str:
-    """Directory data (a paper to bring, a note on opening hours) in the letter's language;
-    without a translation it prints in Dutch, marked so in the reader's language."""
-    if cat.lang == SOURCE_LANGUAGE or cat.has(dutch):
+def directory_text(cat: LetterCatalogue, dutch: str, held: dict[str, str] | None = None) -> str:
+    """Directory data (a paper to bring, a note on opening hours) in the letter's language:
+    the directory's own translation (`held`, for this language), else the catalogue's; without
+    either it prints in Dutch, marked so in the reader's language."""
+    if cat.lang == SOURCE_LANGUAGE:
+        return dutch
+    if held and held.get(dutch):
+        return held[dutch]
+    if cat.has(dutch):
         return cat.optional(dutch)
     return f"{dutch} {cat.text(IN_DUTCH)}"
+
+
+def held(d: LetterData, cat: LetterCatalogue) -> dict[str, str]:
+    return d.directory_translations.get(cat.lang, {})
 
 
 def language_list(codes: list[str], cat: LetterCatalogue, own: str) -> str:
@@ -235,6 +244,7 @@ def _partner_facts(
     *,
     bring: bool = True,
     languages: bool = True,
+    own_held: dict[str, str] | None = None,
 ) -> list[Block]:
     t = cat.text
     facts = []
@@ -249,7 +259,7 @@ def _partner_facts(
                 opens=_hours(s.opens_at, cat.lang),
                 closes=_hours(s.closes_at, cat.lang),
             )
-            + (f" ({directory_text(cat, s.note)})" if s.note else "")
+            + (f" ({directory_text(cat, s.note, own_held)})" if s.note else "")
             for s in p.schedules
         ]
         facts.append(Block("fact", "\n".join(lines), t(OPEN), icon="time"))
@@ -257,7 +267,7 @@ def _partner_facts(
         names = language_list(p.languages, cat, own_language)
         facts.append(Block("fact", names, t(LANGUAGES), icon="contact"))
     if bring and p.documents:
-        docs = "\n".join(directory_text(cat, doc) for doc in p.documents)
+        docs = "\n".join(directory_text(cat, doc, own_held) for doc in p.documents)
         facts.append(Block("fact", docs, t(BRING), icon="documents"))
     return facts
 
@@ -297,7 +307,13 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
             lines.append(t(STEP_STUCK, phone=ours))
         step = Block("step", "\n".join(lines), number=n)
         out.append(
-            Block("group", children=[step, *_partner_facts(p, cat, bring=False, languages=False)])
+            Block(
+                "group",
+                children=[
+                    step,
+                    *_partner_facts(p, cat, bring=False, languages=False, own_held=held(d, cat)),
+                ],
+            )
         )
     if not d.partners:
         out.append(Block("text", t(PLAN_NONE)))
@@ -333,7 +349,7 @@ def _referral(d: LetterData, cat: LetterCatalogue) -> list[Block]:
             group.append(Block("meta", p.service))
         if p.handover == "warm":
             group.append(Block("text", t(REF_WARM, organisation=p.organisation)))
-        group.extend(_partner_facts(p, cat, d.preferred_language))
+        group.extend(_partner_facts(p, cat, d.preferred_language, own_held=held(d, cat)))
         out.append(Block("group", children=group))
     return out
 
@@ -364,7 +380,7 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         out.append(
             Block(
                 "fact",
-                "\n".join(directory_text(cat, b) for b in a.bring),
+                "\n".join(directory_text(cat, b, held(d, cat)) for b in a.bring),
                 t(BRING),
                 icon="documents",
             )
@@ -402,12 +418,14 @@ def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         return new
 
     if d.appointment:
-        out.extend(Block("check", directory_text(cat, b)) for b in fresh(d.appointment.bring))
+        out.extend(
+            Block("check", directory_text(cat, b, held(d, cat))) for b in fresh(d.appointment.bring)
+        )
     for p in d.partners:
         docs = fresh(p.documents)
         if docs:
             out.append(Block("heading", t(BRING_FOR, organisation=p.organisation)))
-            out.extend(Block("check", directory_text(cat, doc)) for doc in docs)
+            out.extend(Block("check", directory_text(cat, doc, held(d, cat))) for doc in docs)
     out.append(Block("text", t(BRING_MISSING)))
     return out
 

@@ -205,6 +205,16 @@ def directory_text(cat: LetterCatalogue, dutch: str, held: dict[str, str] | None
     return f"{dutch} {cat.text(IN_DUTCH)}"
 
 
+def _note(cat: LetterCatalogue, note: str, own_held: dict[str, str] | None) -> str:
+    """A note on opening hours, printed in brackets: an untranslated one as "(alleen op
+    afspraak, in het Nederlands)", not with brackets inside brackets."""
+    text = directory_text(cat, note, own_held)
+    marker = cat.text(IN_DUTCH) if cat.lang != SOURCE_LANGUAGE else ""
+    if marker and text.endswith(" " + marker):
+        return text[: -len(marker) - 1] + cat.comma + marker.strip("()")
+    return text
+
+
 def held(d: LetterData, cat: LetterCatalogue) -> dict[str, str]:
     return d.directory_translations.get(cat.lang, {})
 
@@ -259,7 +269,7 @@ def _partner_facts(
                 opens=_hours(s.opens_at, cat.lang),
                 closes=_hours(s.closes_at, cat.lang),
             )
-            + (f" ({directory_text(cat, s.note, own_held)})" if s.note else "")
+            + (f" ({_note(cat, s.note, own_held)})" if s.note else "")
             for s in p.schedules
         ]
         facts.append(Block("fact", "\n".join(lines), t(OPEN), icon="time"))

@@ -42,10 +42,7 @@ def directory_texts(tpl_name: str, d: LetterData) -> list[str]:
 
 def note_hints(d: LetterData) -> list[str]:
     """What to change in the staff note so it passes the plain-language check (empty if ok)."""
-    names = [d.visitor_name, d.contact_name, d.desk_city, *d.desk_address_lines]
-    for p in d.partners:
-        names += [p.organisation, p.service, *p.address_lines]
-    report = readability.analyse(readability.mask(d.summary, names))
+    report = readability.analyse(readability.mask(d.summary, letter_names(d)))
     return [] if report.ok else readability.hints(report)
 
 
@@ -84,3 +81,31 @@ def warnings(tpl, d: LetterData, cats: list[LetterCatalogue]) -> list[str]:
                 )
             )
     return out
+
+
+def letter_names(d: LetterData) -> list[str]:
+    """Names, places and addresses in a letter: masked before its text is judged."""
+    names = [d.visitor_name, d.contact_name, d.desk_city, *d.desk_address_lines]
+    for p in d.partners:
+        names += [p.organisation, p.service, *p.address_lines, *p.phones]
+    if d.appointment is not None:
+        names += [d.appointment.place, d.appointment.contact_person]
+    return [n for n in names if n]
+
+
+def letter_report(tpl, d: LetterData) -> readability.Report:
+    """The plain-language check of a whole Dutch letter as printed (names masked)."""
+    from loket.letters import catalogue
+
+    cat = catalogue.load(SOURCE_LANGUAGE)
+    lines = list(_texts(tpl.body(d, cat)))
+    return readability.analyse(readability.mask("\n".join(lines), letter_names(d)))
+
+
+def _texts(blocks):
+    for b in blocks:
+        if b.kind == "group":
+            yield from _texts(b.children)
+        elif b.kind in ("text", "step", "check", "bullet", "heading") and b.text:
+            for line in b.text.splitlines():
+                yield line if line.rstrip().endswith((".", "?", "!", ":")) else line + "."

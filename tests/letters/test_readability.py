@@ -134,3 +134,20 @@ def test_shipped_text_does_not_average_over_labels():
     assert rep.words / len(rep.sentences) > 4.5  # real sentences, not one-word labels
     labels = readability.analyse(readability.shipped_labels(), averages=False)
     assert labels.ok, labels.problems
+
+
+@pytest.mark.parametrize("template", list(templates.TEMPLATES))
+def test_each_printed_dutch_letter_passes_with_names_masked(db, template):
+    from loket.letters import checks
+
+    _ctx, visit_id = letter_visit(db)
+    appt = letters.Appointment(
+        datetime(2026, 12, 3, 14, 30),
+        "Stationsplein 1, 8011 CW Zwolle",
+        "mevrouw De Vries",
+        ["Identiteitsbewijs", "Huurcontract"],
+    )
+    data = letters.data.gather(db, visit_id, letter_date=date(2026, 11, 28), appointment=appt)
+    rep = checks.letter_report(templates.TEMPLATES[template], data)
+    assert rep.ok, rep.problems
+    assert "Stationsplein" not in " ".join(s.text for s in rep.sentences)

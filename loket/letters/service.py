@@ -24,7 +24,7 @@ from loket.errors import LoketError, NotFound, ValidationError
 from loket.i18n import N_, _
 from loket.letters import catalogue, checks, pdf, templates
 from loket.letters.data import Appointment, gather
-from loket.letters.formats import display_language
+from loket.letters.formats import display_language, normal_language
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 
@@ -158,6 +158,7 @@ def compose(
     but not given (no phone number to call) lists why in `problems`."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
+    lang = normal_language(lang)  # "fa_AF" stored before Dari had its own code: "prs"
     appointment = _appointment_for(ctx, visit_id, tpl, appointment, appointment_id)
     langs = letter_languages(lang, dutch_only)
     cats = [catalogue.load(x) for x in langs]  # fails clearly on an unknown language
@@ -438,7 +439,7 @@ def visit_facts(ctx: Context, visit_id: str) -> dict:
     return {
         "visitor_name": name,
         "visit_date": row["visit_date"],
-        "language": row["language"] or row["preferred_language"] or "nl",
+        "language": normal_language(row["language"] or row["preferred_language"] or "nl"),
         "desk_code": row["desk_code"],
         "desk_name": row["desk_name"],
     }

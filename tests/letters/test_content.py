@@ -240,3 +240,10 @@ def replace_follow_up(data, value):
     from dataclasses import replace
 
     return replace(data, follow_up_date=value)
+
+
+def test_a_visitor_stored_with_fa_af_gets_the_dari_letter(db):
+    ctx, visit_id = letter_visit(db, language="fa_AF")
+    assert letters.visit_facts(ctx, visit_id)["language"] == "prs"
+    letter = letters.compose(ctx, visit_id, "plan", "fa_AF", letter_date=date(2026, 11, 28))
+    assert letter.languages == ["prs", "nl"]

@@ -11,7 +11,7 @@ from loket.clock import today
 from loket.counter import appointments
 from loket.errors import ValidationError
 from loket.i18n import _
-from loket.letters import catalogue, templates
+from loket.letters import catalogue, facts, templates
 from loket.letters.data import gather
 from tests.letters.test_render import page_texts
 from tests.letters_support import _insert, letter_visit, partner, refer
@@ -200,7 +200,7 @@ def test_dari_is_a_letter_language_with_afghan_month_names(db):
 
 def test_language_list_names_farsi_and_dari(db):
     cat = catalogue.load("prs")
-    names = templates.language_list(["fa", "prs", "nl", "fa-AF"], cat, own="prs")
+    names = facts.language_list(["fa", "prs", "nl", "fa-AF"], cat, own="prs")
     assert names == "فارسی، دری (زبان شما)، هالندی"
 
 

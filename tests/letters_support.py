@@ -4,7 +4,9 @@ tests do not depend on the directory and referral use cases."""
 
 from __future__ import annotations
 
-from loket.clock import new_id, now_iso
+from datetime import timedelta
+
+from loket.clock import new_id, now_iso, today
 from tests.helpers import context, visit, visitor
 
 HOSTILE_NAME = "<font size=80>X</font>"
@@ -69,7 +71,7 @@ def letter_visit(
     given_names="Ali",
     family_name="A & B",
     language="ar",
-    follow_up="2026-12-03",
+    follow_up: str | None = None,
     summary="Komt terug met post <b>van</b> de gemeente.",
     desk_phone: str | None = "+31384567890",
     needs=("debts", "legal"),
@@ -78,6 +80,8 @@ def letter_visit(
     """(ctx, visit_id) for a visit that every letter can be made for (the desk has a phone
     number for the letter's contact block unless `desk_phone` is None)."""
     ctx = context(db)
+    if follow_up is None:  # two weeks ahead: never a return date in the past
+        follow_up = (today() + timedelta(days=14)).isoformat()
     with db.transaction():
         db.execute("UPDATE desk SET phone = ? WHERE id = ?", (desk_phone, ctx.desk.id))
     person = visitor(

@@ -34,6 +34,19 @@ def register(subparsers) -> None:
     add_user_argument(i)
     i.set_defaults(func=cmd_import)
 
+    t = sub.add_parser(
+        "translate",
+        help=_(
+            "translate a directory text that letters print (a paper to bring, a note on "
+            "opening hours) into a letter language; an empty --to removes it"
+        ),
+    )
+    t.add_argument("--text", required=True, metavar="DUTCH", help=_("the Dutch text"))
+    t.add_argument("--lang", required=True, metavar="LANG", help=_("letter language code"))
+    t.add_argument("--to", required=True, metavar="TEXT", help=_("the translation"))
+    add_user_argument(t)
+    t.set_defaults(func=cmd_translate)
+
 
 def cmd_export(args: Namespace) -> int:
     from loket.directory.transfer import export_dir
@@ -79,4 +92,17 @@ def cmd_import(args: Namespace) -> int:
                 result.deleted,
             ).format(n=result.deleted)
         )
+    return 0
+
+
+def cmd_translate(args: Namespace) -> int:
+    from loket.directory.translations import set_translation
+
+    db = open_database(args)
+    try:
+        ctx = user_context(args, db)
+        stored = set_translation(ctx, args.text, args.lang, args.to)
+    finally:
+        db.close()
+    print(_("Translation saved.") if stored else _("Translation removed."))
     return 0

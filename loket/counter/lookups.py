@@ -22,7 +22,7 @@ VISITOR_LANGUAGES = (
     "ti",
     "tr",
     "fa",
-    "fa_AF",
+    "prs",
     "so",
     "uk",
     "ps",
@@ -30,6 +30,10 @@ VISITOR_LANGUAGES = (
     "fr",
     "ckb",
 )
+
+
+# Dari's name in the UI languages (CLDR names only "Persian (Afghanistan)").
+_DARI = {"nl": "Dari", "en": "Dari", "ar": "الدارية"}
 
 
 @dataclass
@@ -58,6 +62,8 @@ def language_name(code: str | None, ui_language: str | None = None) -> str:
     """'ar' → 'Arabisch' in a Dutch UI; the code itself when Babel does not know it."""
     if not code:
         return ""
+    if code in ("prs", "fa_AF", "fa-AF"):  # Dari: CLDR has no name for it, only fa_AF
+        return _DARI.get(_babel_locale(ui_language), "Dari")
     from babel import Locale, UnknownLocaleError
 
     try:

@@ -20,7 +20,7 @@ from loket.paths import locales_dir
 
 DEFAULT_LANGUAGE = "nl"
 UI_LANGUAGES = ("nl", "en", "ar")
-RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "he", "ur", "fa_AF"})
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "he", "ur", "fa_AF", "prs"})
 PSEUDO = "pseudo"
 
 _lock = threading.Lock()

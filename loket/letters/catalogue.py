@@ -28,7 +28,9 @@ from loket.paths import locales_dir
 DOMAIN = "letters"
 SOURCE_LANGUAGE = "nl"
 CERTIFIED_HEADER = "X-Certified-Translation"
-RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb"})
+RTL_LANGUAGES = frozenset({"ar", "fa", "prs", "ps", "ckb"})
+# The separator of a list: the Arabic comma in Arabic script, the Ethiopic comma in Tigrinya.
+LIST_SEPARATORS = {"ti": "፣ ", **{lang: "، " for lang in ("ar", "fa", "prs", "ps", "ckb")}}
 
 _registry: dict[str, str] = {}  # msgid -> translator comment
 
@@ -64,8 +66,8 @@ class LetterCatalogue:
 
     @property
     def comma(self) -> str:
-        """The separator of a list: the Arabic comma in Arabic script."""
-        return "، " if self.rtl else ", "
+        """The separator of a list in this language (`LIST_SEPARATORS`)."""
+        return LIST_SEPARATORS.get(self.lang, ", ")
 
     @property
     def certified(self) -> bool:
@@ -103,6 +105,10 @@ class LetterCatalogue:
                     lang=_language_name(self.lang), text=msgid, error=err
                 )
             ) from err
+
+    def has(self, dutch: str) -> bool:
+        """Whether the catalogue translates this text (directory data may be missing)."""
+        return self.lang == SOURCE_LANGUAGE or bool(self.translations.get(dutch))
 
     def optional(self, dutch: str) -> str:
         """Directory data (a document's name): translated when the catalogue knows it."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from loket.counter.appointments import Appointment
+from loket.counter.appointments import Appointment, from_row
+from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.db.connection import Database
+from loket.directory import translations
 from loket.errors import NotFound
 from loket.i18n import _
 
@@ -53,6 +55,10 @@ class LetterData:
     need_codes: list[str]
     partners: list[Partner]
     appointment: Appointment | None = None
+    # the stored appointment for the return visit (at the desk, on the follow-up date)
+    return_appointment: Appointment | None = None
+    # translations of the directory's free text: lang -> {Dutch text -> translation}
+    directory_translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def display_phone(number: str | None) -> str | None:
@@ -126,12 +132,16 @@ def gather(
         if x
     ]
     name = " ".join(p for p in (v["given_names"], v["family_name"]) if p)
+    follow_up = date.fromisoformat(v["follow_up_date"]) if v["follow_up_date"] else None
+    texts = [s.note for p in partners for s in p.schedules if s.note]
+    texts += [doc for p in partners for doc in p.documents]
+    texts += list(appointment.bring) if appointment is not None else []
     return LetterData(
         visit_id=visit_id,
         visitor_id=v["visitor_id"],
         visit_date=date.fromisoformat(v["visit_date"]),
         letter_date=letter_date,
-        follow_up_date=date.fromisoformat(v["follow_up_date"]) if v["follow_up_date"] else None,
+        follow_up_date=follow_up,
         summary=v["summary"] or "",
         visitor_name=name,
         v_number=v["v_number"],
@@ -144,4 +154,17 @@ def gather(
         need_codes=visit_needs,
         partners=partners,
         appointment=appointment,
+        return_appointment=_return_appointment(db, visit_id, follow_up),
+        directory_translations=translations.table(db, texts),
     )
+
+
+def _return_appointment(db: Database, visit_id: str, on: date | None) -> Appointment | None:
+    """The visit's appointment at the desk (not with a partner) on the follow-up date."""
+    if on is None:
+        return None
+    for row in appointment_repo.for_visit(db, visit_id):
+        found = from_row(row)
+        if found.referral_id is None and found.starts_at.date() == on:
+            return found
+    return None

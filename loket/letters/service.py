@@ -22,9 +22,9 @@ from loket.db import appointments as appointment_repo
 from loket.db import letters as repo
 from loket.errors import LoketError, NotFound, ValidationError
 from loket.i18n import N_, _
-from loket.letters import catalogue, pdf, templates
+from loket.letters import catalogue, checks, pdf, templates, wording
 from loket.letters.data import Appointment, gather
-from loket.letters.formats import display_language
+from loket.letters.formats import display_language, normal_language
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 
@@ -44,6 +44,9 @@ class Letter:
     include_sensitive: bool = False
     # why this letter may be previewed but not given yet (translated, for staff)
     problems: list[str] = field(default_factory=list)
+    # what staff should know before giving it (incomplete partner details, text printed in
+    # Dutch on the visitor's page, a note that is hard to read): translated, shown in the preview
+    warnings: list[str] = field(default_factory=list)
     created_at: str | None = None  # when it was given (an archived letter)
 
 
@@ -64,6 +67,7 @@ FIELD_LABELS = {
     "out": N_("File"),
     "desk_phone": N_("Desk phone"),
     "staff_phone": N_("Direct phone number"),
+    "follow_up_date": N_("Follow-up date"),
 }
 
 
@@ -154,6 +158,7 @@ def compose(
     but not given (no phone number to call) lists why in `problems`."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
+    lang = normal_language(lang)  # "fa_AF" stored before Dari had its own code: "prs"
     appointment = _appointment_for(ctx, visit_id, tpl, appointment, appointment_id)
     langs = letter_languages(lang, dutch_only)
     cats = [catalogue.load(x) for x in langs]  # fails clearly on an unknown language
@@ -166,6 +171,7 @@ def compose(
                     "Refer the visitor to a partner first, or choose another letter."
                 )
             )
+    _refuse_past_dates(tpl, data)
     if not include_sensitive:
         data = _without_sensitive(data)
     problems = []
@@ -177,6 +183,7 @@ def compose(
                 "panel) or your direct number (the command: loket letters phone)."
             )
         )
+    warnings = checks.warnings(tpl, data, cats)
     sections = [
         pdf.Section(
             cat.lang,
@@ -185,7 +192,7 @@ def compose(
                 tpl, data, cat, display_lang=display_language(cat.lang), bilingual=len(langs) > 1
             ),
             head=templates.running_head(data, cat),
-            page_of=cat.text(templates.PAGE_OF, page="{page}", pages="{pages}"),
+            page_of=cat.text(wording.PAGE_OF, page="{page}", pages="{pages}"),
         )
         for cat in cats
     ]
@@ -202,7 +209,28 @@ def compose(
         visit_id=visit_id,
         include_sensitive=include_sensitive,
         problems=problems,
+        warnings=warnings,
     )
+
+
+def _refuse_past_dates(tpl: templates.Template, data) -> None:
+    """A letter must not send a visitor to a day that has gone: refuse, and say what to fix."""
+    if tpl.name == "plan" and data.follow_up_date and data.follow_up_date < data.letter_date:
+        raise ValidationError.single(
+            "follow_up_date",
+            _(
+                "The return date {date} is in the past. Change the visit's follow-up date "
+                "before making this letter."
+            ).format(date=data.follow_up_date.isoformat()),
+        )
+    a = data.appointment
+    if tpl.needs_appointment and a is not None and a.starts_at.date() < data.letter_date:
+        raise ValidationError.single(
+            "starts_at",
+            _("The appointment on {date} is in the past. Choose a later date.").format(
+                date=a.starts_at.date().isoformat()
+            ),
+        )
 
 
 def _without_sensitive(data):
@@ -413,7 +441,7 @@ def visit_facts(ctx: Context, visit_id: str) -> dict:
     return {
         "visitor_name": name,
         "visit_date": row["visit_date"],
-        "language": row["language"] or row["preferred_language"] or "nl",
+        "language": normal_language(row["language"] or row["preferred_language"] or "nl"),
         "desk_code": row["desk_code"],
         "desk_name": row["desk_name"],
     }

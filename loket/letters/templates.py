@@ -1,8 +1,10 @@
-"""The four letters and every sentence they print (plain Dutch, B1; msgid = the Dutch text).
+"""The four letters, put together from the sentences in `wording` and the facts in `facts`.
 
-Each letter follows the government's plain-language conventions: sender and date line,
-"Betreft", the core message first, then what the reader must do (numbered steps or a
-checklist with pictograms), then a named contact with a direct phone number.  A letter is
+Each letter follows the government's plain-language conventions (Direct Duidelijk): sender
+and date line, the title (no "Betreft" repeating it), a salutation, the core message first,
+then what the reader must do (numbered steps, each with who, how to reach them and by when,
+or a checklist with pictograms), then a named contact with a direct phone number and "Is
+iets niet duidelijk? Bel ons".  Every date carries its weekday.  A letter is
 built as blocks per language; `loket.letters.pdf` draws them.
 """
 
@@ -12,96 +14,76 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loket.i18n import N_
-from loket.letters.catalogue import LetterCatalogue, M
-from loket.letters.data import LetterData, Partner
-from loket.letters.formats import format_days, format_long_date, format_time, language_name
+from loket.letters.catalogue import LetterCatalogue
+from loket.letters.data import LetterData
+from loket.letters.facts import (
+    act_by,
+    clock,
+    directory_text,
+    held,
+    helps,
+    partner_facts,
+    unbroken,
+)
+from loket.letters.formats import (
+    format_long_date,
+)
 from loket.letters.labels import TITLES
 from loket.letters.pdf import Block
-
-# -- shared sentences ------------------------------------------------------------------------
-SENDER = M("IND Maatwerkloket {city}")
-DATE_LINE = M("{city}, {date}", "Date line at the top of the letter: desk city, today's date.")
-SUBJECT = M("Betreft:")
-V_NUMBER = M("V-nummer:")
-PAGE_OF = M("Pagina {page} van {pages}", "At the foot of every page of a letter: page 2 of 3.")
-CONTACT = M("Uw contactpersoon:")
-PHONE = M("Telefoon:")
-QUESTIONS = M("Heeft u vragen? Bel {name}.")
-GREETING = M("Met vriendelijke groet,")
-DUTCH_FOLLOWS = M("Na deze bladzijden staat dezelfde brief in het Nederlands.")
-DUTCH_PREVAILS = M("Is iets niet duidelijk? Dan geldt de Nederlandse tekst.")
-NOT_CHECKED = M("Deze vertaling is nog niet gecontroleerd door een beëdigd vertaler.")
-STAFF_NOTE = M("Notitie van de medewerker:")
-NOTE_ON_DUTCH_PAGE = M(
-    "In de Nederlandse tekst staat ook een notitie van ons.",
-    "The staff member's note is typed in Dutch and printed on the Dutch page only.",
+from loket.letters.wording import (
+    APPT_CANCEL,
+    APPT_CORE,
+    APPT_CORE_DESK,
+    APPT_INTERPRETER,
+    APPT_LETTER,
+    APPT_ON_TIME,
+    APPT_SUBJECT,
+    ASK_FOR,
+    BRING,
+    BRING_CORE,
+    BRING_FOR,
+    BRING_ID,
+    BRING_LETTER,
+    BRING_MISSING,
+    BRING_SUBJECT,
+    BRING_TICK,
+    CONTACT,
+    DATE,
+    DATE_LINE,
+    DUTCH_FOLLOWS,
+    GREETING,
+    IDENTITY_PAPERS,
+    NEED_TEXT,
+    NO_PHONE,
+    NOT_CHECKED,
+    NOTE_ON_DUTCH_PAGE,
+    PHONE,
+    PLACE,
+    PLAN_CORE,
+    PLAN_NEEDS,
+    PLAN_NONE,
+    PLAN_STEPS,
+    PLAN_SUBJECT,
+    PLAN_VISIT,
+    REF_CORE,
+    REF_SUBJECT,
+    REF_WARM,
+    SALUTATION,
+    SENDER,
+    STAFF_NOTE,
+    STEP_GO,
+    STEP_HELP,
+    STEP_KEEP,
+    STEP_NOBODY,
+    STEP_RETURN,
+    STEP_RETURN_AT,
+    STEP_RETURN_CALL,
+    STEP_STUCK,
+    STEP_WARM,
+    TIME,
+    UNCLEAR,
+    V_NUMBER,
 )
-ADDRESS = M("Adres:")
-OPEN = M("Open:")
-HOURS = M("{days}: {opens} tot {closes} uur")
-LANGUAGES = M("Zij spreken:")
-BRING = M("Neem mee:")
-DATE = M("Datum:")
-TIME = M("Tijd:")
-PLACE = M("Plaats:")
-ASK_FOR = M("Vraag naar:")
-
-NEED_TEXT = {
-    "low_literacy": M("Lezen en schrijven"),
-    "digital_skills": M("Computer, internet en DigiD"),
-    "health": M("Uw gezondheid"),
-    "multiple_problems": M("Hulp bij meer problemen tegelijk"),
-    "language_barrier": M("Een tolk"),
-    "debts": M("Geld en schulden"),
-    "housing": M("Wonen"),
-    "legal": M("Vragen over de wet en uw rechten"),
-    "domestic_violence": M("Veiligheid thuis"),
-    "other": M("Andere vragen"),
-}
-# Documents that partners often ask for; other directory texts print as they are.
-for _doc in (
-    "Identiteitsbewijs",
-    "Verblijfsdocument",
-    "Brieven van de IND",
-    "Brieven over schulden",
-    "Bankafschriften",
-    "Zorgpas",
-):
-    M(_doc, "A document the visitor must bring (from the partner directory).")
-
-# -- plan ----------------------------------------------------------------------------------
-PLAN_SUBJECT = M("Wat gaat er nu gebeuren")
-PLAN_VISIT = M("U was op {date} bij het IND Maatwerkloket in {city}.")
-PLAN_CORE = M("In deze brief staat wat u nu gaat doen.")
-PLAN_STEPS = M("Dit zijn uw stappen:")
-STEP_GO = M("Neem contact op met {organisation}.")
-STEP_WARM = M("{organisation} neemt contact met u op.")
-STEP_HELP = M("Zij helpen u met:")
-STEP_RETURN = M("Kom terug naar het loket op {date}.")
-STEP_KEEP = M("Neem deze brief mee naar elke afspraak.")
-PLAN_NEEDS = M("U kwam voor:")
-PLAN_NONE = M("Wij hebben nog geen andere organisatie voor u gevonden.")
-
-# -- verwijzing -----------------------------------------------------------------------------
-REF_SUBJECT = M("Uw verwijzing")
-REF_CORE = M("Hieronder staat waar u hulp krijgt.")
-REF_WARM = M("Wij hebben {organisation} al over u verteld. U gaf daar toestemming voor.")
-
-# -- afspraak -------------------------------------------------------------------------------
-APPT_SUBJECT = M("Uw afspraak")
-APPT_CORE = M("U heeft een afspraak op {date} om {time}.")
-APPT_ON_TIME = M("Kom op tijd.")
-APPT_CANCEL = M("Kunt u niet komen? Bel dan zo snel mogelijk naar {phone}.")
-NO_PHONE = "…………"  # preview only: a letter without a number to call is never given
-
-# -- meenemen -------------------------------------------------------------------------------
-BRING_SUBJECT = M("Wat neemt u mee")
-BRING_CORE = M("Neem deze papieren mee naar uw afspraak.")
-BRING_TICK = M("Zet een kruisje in het vakje als u het papier heeft.")
-BRING_ID = M("Uw identiteitsbewijs of verblijfsdocument")
-BRING_LETTER = M("Deze brief")
-BRING_FOR = M("Voor {organisation}:")
-BRING_MISSING = M("Heeft u een papier niet? Bel ons. Wij helpen u.")
 
 
 @dataclass(frozen=True)
@@ -117,33 +99,12 @@ class Template:
     shows_summary: bool = False  # prints the staff member's note (Dutch page only)
 
 
-def _partner_facts(p: Partner, cat: LetterCatalogue, *, bring: bool = True) -> list[Block]:
-    t = cat.text
-    facts = []
-    if p.address_lines:
-        facts.append(Block("fact", "\n".join(p.address_lines), t(ADDRESS), icon="place"))
-    if p.schedules:
-        lines = [
-            t(HOURS, days=format_days(s.byday, cat.lang), opens=s.opens_at, closes=s.closes_at)
-            # the note ("alleen op afspraak") as directory data: translated when the
-            # letter catalogue knows it, like the documents to bring
-            + (f" ({cat.optional(s.note)})" if s.note else "")
-            for s in p.schedules
-        ]
-        facts.append(Block("fact", "\n".join(lines), t(OPEN), icon="time"))
-    if p.phones:
-        facts.append(Block("fact", "\n".join(p.phones), t(PHONE), icon="phone"))
-    if p.languages:
-        names = cat.comma.join(language_name(code, cat.lang) for code in p.languages)
-        facts.append(Block("fact", names, t(LANGUAGES), icon="languages"))
-    if bring and p.documents:
-        docs = "\n".join(cat.optional(d) for d in p.documents)
-        facts.append(Block("fact", docs, t(BRING), icon="documents"))
-    return facts
+# How long a partner takes to call after a warm handover, and how long a visitor has to make
 
 
 def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     t = cat.text
+    ours = unbroken(d.contact_phone or NO_PHONE)
     out = [
         Block(
             "text", t(PLAN_VISIT, date=format_long_date(d.visit_date, cat.lang), city=d.desk_city)
@@ -154,26 +115,47 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     n = 0
     for p in d.partners:
         n += 1
-        step = t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation)
-        helps = [t(NEED_TEXT[c]) for c in p.need_codes if c in NEED_TEXT]
-        text = step + ("\n" + t(STEP_HELP) + " " + cat.comma.join(helps) if helps else "")
-        out.append(Block("step", text, number=n))
+        by = format_long_date(act_by(d, p), cat.lang)
+        lines = [
+            t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation, date=by)
+        ]
+        offered = helps(p, cat)
+        if offered:
+            lines.append(t(STEP_HELP) + " " + cat.comma.join(offered))
+        if p.handover == "warm":
+            lines.append(t(STEP_NOBODY, phone=unbroken(p.phones[0] if p.phones else ours)))
+        else:
+            lines.append(t(STEP_STUCK, phone=ours))
+        step = Block("step", "\n".join(lines), number=n)
+        out.append(
+            Block(
+                "group",
+                children=[
+                    step,
+                    *partner_facts(p, cat, bring=False, languages=False, own_held=held(d, cat)),
+                ],
+            )
+        )
     if not d.partners:
         out.append(Block("text", t(PLAN_NONE)))
     if d.follow_up_date:
         n += 1
-        out.append(
-            Block(
-                "step",
-                t(STEP_RETURN, date=format_long_date(d.follow_up_date, cat.lang)),
-                icon="return",
-                number=n,
-            )
-        )
+        when = format_long_date(d.follow_up_date, cat.lang)
+        back = d.return_appointment
+        if back is not None:
+            text = t(STEP_RETURN_AT, date=when, time=clock(back.starts_at.time(), cat))
+            place = back.place
+        else:
+            text = t(STEP_RETURN, date=when) + "\n" + t(STEP_RETURN_CALL, phone=ours)
+            place = "\n".join(d.desk_address_lines)
+        group = [Block("step", text, icon="return", number=n)]
+        if place:
+            group.append(Block("fact", place, t(PLACE), icon="place"))
+        out.append(Block("group", children=group))
     out.append(Block("step", t(STEP_KEEP), number=n + 1))
-    if d.need_codes:
-        out.append(Block("heading", t(PLAN_NEEDS)))
-        out.extend(Block("bullet", t(NEED_TEXT[c])) for c in d.need_codes if c in NEED_TEXT)
+    needs = [Block("bullet", t(NEED_TEXT[c])) for c in d.need_codes if c in NEED_TEXT]
+    if needs:  # the visitor's own needs, kept apart from what each partner helps with
+        out.append(Block("group", children=[Block("heading", t(PLAN_NEEDS)), *needs]))
     return out
 
 
@@ -188,7 +170,7 @@ def _referral(d: LetterData, cat: LetterCatalogue) -> list[Block]:
             group.append(Block("meta", p.service))
         if p.handover == "warm":
             group.append(Block("text", t(REF_WARM, organisation=p.organisation)))
-        group.extend(_partner_facts(p, cat))
+        group.extend(partner_facts(p, cat, d.preferred_language, own_held=held(d, cat)))
         out.append(Block("group", children=group))
     return out
 
@@ -198,9 +180,17 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     a = d.appointment
     assert a is not None  # checked before building (needs_appointment)
     date_text = format_long_date(a.starts_at.date(), cat.lang)
-    time_text = format_time(a.starts_at.time(), cat.lang)
+    time_text = clock(a.starts_at.time(), cat)
+    partner = next(
+        (p for p in d.partners if a.referral_id and p.referral_id == a.referral_id), None
+    )
+    core = (
+        t(APPT_CORE, organisation=partner.organisation, date=date_text, time=time_text)
+        if partner
+        else t(APPT_CORE_DESK, date=date_text, time=time_text)
+    )
     out = [
-        Block("text", t(APPT_CORE, date=date_text, time=time_text)),
+        Block("text", core),
         Block("fact", date_text, t(DATE), icon="date"),
         Block("fact", time_text, t(TIME), icon="time"),
         Block("fact", a.place, t(PLACE), icon="place"),
@@ -209,21 +199,26 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         out.append(Block("fact", a.contact_person, t(ASK_FOR), icon="contact"))
     if a.bring:
         out.append(
-            Block("fact", "\n".join(cat.optional(b) for b in a.bring), t(BRING), icon="documents")
+            Block(
+                "fact",
+                "\n".join(directory_text(cat, b, held(d, cat)) for b in a.bring),
+                t(BRING),
+                icon="documents",
+            )
         )
+    phone = unbroken(d.contact_phone or NO_PHONE)
     out += [
+        Block("text", t(APPT_LETTER)),
         Block("text", t(APPT_ON_TIME)),
-        Block("text", t(APPT_CANCEL, phone=_unbroken(d.contact_phone or NO_PHONE))),
+        Block("text", t(APPT_INTERPRETER)),
+        Block("text", t(APPT_CANCEL, phone=phone)),
     ]
     return out
 
 
-def _unbroken(number: str) -> str:
-    """A phone number inside a sentence stays on one line."""
-    return number.replace(" ", "\u00a0")
-
-
 def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:
+    """The checklist: identity papers and this letter once at the top, then the papers for
+    the appointment and for each partner, each paper once."""
     t = cat.text
     out = [
         Block("text", t(BRING_CORE)),
@@ -231,12 +226,22 @@ def _bring(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         Block("check", t(BRING_ID)),
         Block("check", t(BRING_LETTER)),
     ]
+    listed = set(IDENTITY_PAPERS)
+
+    def fresh(items: list[str]) -> list[str]:
+        new = [x for x in items if x.strip().lower() not in listed]
+        listed.update(x.strip().lower() for x in new)
+        return new
+
     if d.appointment:
-        out.extend(Block("check", cat.optional(b)) for b in d.appointment.bring)
+        out.extend(
+            Block("check", directory_text(cat, b, held(d, cat))) for b in fresh(d.appointment.bring)
+        )
     for p in d.partners:
-        if p.documents:
+        docs = fresh(p.documents)
+        if docs:
             out.append(Block("heading", t(BRING_FOR, organisation=p.organisation)))
-            out.extend(Block("check", cat.optional(doc)) for doc in p.documents)
+            out.extend(Block("check", directory_text(cat, doc, held(d, cat))) for doc in docs)
     out.append(Block("text", t(BRING_MISSING)))
     return out
 
@@ -293,7 +298,7 @@ def section_blocks(
 ) -> list[Block]:
     """One language version: header, core message and body, contact, closing notes."""
     t = cat.text
-    today = format_long_date(d.letter_date, cat.lang)
+    today = format_long_date(d.letter_date, cat.lang, weekday=False)
     blocks = [
         Block("lang", display_lang),
         Block("sender", "\n".join([t(SENDER, city=d.desk_city), *d.desk_address_lines])),
@@ -304,8 +309,8 @@ def section_blocks(
     blocks += [
         Block("space"),
         Block("meta", t(DATE_LINE, city=d.desk_city, date=today)),
-        Block("meta", t(tpl.subject), t(SUBJECT)),
         Block("title", t(tpl.subject)),
+        Block("text", t(SALUTATION, name=d.visitor_name)),
         *tpl.body(d, cat),
         Block("space"),
     ]
@@ -318,14 +323,14 @@ def section_blocks(
             blocks.append(Block("text", t(NOTE_ON_DUTCH_PAGE)))
     contact = [Block("fact", d.contact_name, t(CONTACT), icon="contact")]
     if d.contact_phone:
-        contact.insert(0, Block("text", t(QUESTIONS, name=d.contact_name)))
         contact.append(Block("fact", d.contact_phone, t(PHONE), icon="phone"))
     blocks.append(Block("group", children=contact))
+    if d.contact_phone:
+        blocks.append(Block("text", t(UNCLEAR, phone=unbroken(d.contact_phone))))
     blocks += [Block("text", t(GREETING) + "\n" + d.contact_name)]
     if cat.lang != "nl":
         if not cat.certified:
             blocks.append(Block("note", t(NOT_CHECKED)))
-        blocks.append(Block("note", t(DUTCH_PREVAILS)))
         if bilingual:
             blocks.append(Block("note", t(DUTCH_FOLLOWS)))
     return blocks

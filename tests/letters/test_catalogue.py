@@ -80,18 +80,21 @@ def test_pot_lists_every_sentence(tmp_path):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("nl", "3 december 2026"),
-        ("ar", "3 ديسمبر 2026"),
-        ("ti", "3 ታሕሳስ 2026"),
-        ("en", "3 December 2026"),
-        ("tr", "3 Aralık 2026"),
-        ("uk", "3 грудня 2026"),
-        ("fa", "3 دسامبر 2026"),
-        ("so", "3 Diseembar 2026"),
+        ("nl", "donderdag 3 december 2026"),
+        ("ar", "الخميس، 3 كانون الأول 2026"),  # Levantine month names (ar_SY)
+        ("ti", "ሓሙስ፣ 3 ታሕሳስ 2026"),
+        ("en", "Thursday 3 December 2026"),
+        ("tr", "3 Aralık 2026 Perşembe"),
+        ("uk", "четвер, 3 грудня 2026"),
+        ("fa", "پنجشنبه 3 دسامبر 2026"),
+        ("prs", "پنجشنبه 3 دسمبر 2026"),  # Afghan month names (fa_AF), not Iranian دسامبر
+        ("so", "Khamiis 3 Diseembar 2026"),
     ],
 )
-def test_dates_are_written_out_in_the_letter_language(lang, expected):
+def test_dates_are_written_out_with_the_weekday_in_the_letter_language(lang, expected):
     assert formats.format_long_date(date(2026, 12, 3), lang) == expected
+    # the date line at the top of a letter has no weekday
+    assert formats.format_long_date(date(2026, 12, 3), "nl", weekday=False) == "3 december 2026"
 
 
 def test_times_days_and_language_names():
@@ -100,3 +103,44 @@ def test_times_days_and_language_names():
     assert formats.format_days("FR", "ti") == "ዓርቢ"
     assert formats.language_name("ar", "nl") == "Arabisch"
     assert formats.display_language("ar") == "العربية"
+    assert formats.display_language("prs") == "دری"
+    assert formats.display_language("ckb") == "کوردی (سۆرانی)"
+    assert formats.format_time(time(14, 30), "nl") == "14.30"
+    assert formats.format_days("MO,WE", "ti", "፣ ") == "ሰኑይ፣ ረቡዕ"
+
+
+# Other names for Dutch that a reader met on one page beside the catalogue's own word.
+OTHER_DUTCH_NAMES = {"ti": ["ዳች"], "tr": ["Hollandaca"], "so": ["Nederlands", "Holandays"]}
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER_DUTCH_NAMES))
+def test_one_name_for_dutch_in_each_language(lang):
+    cat = catalogue.read_po_file(lang)
+    for msgid, msgstr in cat.translations.items():
+        for other in OTHER_DUTCH_NAMES[lang]:
+            assert other not in msgstr, (msgid, msgstr)
+
+
+def test_reviewed_wordings():
+    ar, ti, tr = (catalogue.read_po_file(x) for x in ("ar", "ti", "tr"))
+    ref = "Wij hebben {organisation} al over u verteld. U gaf daar toestemming voor."
+    assert ar.translations[ref].startswith("تحدّثنا مع {organisation} عنك")
+    assert ar.translations["Openingstijden:"] == "أوقات الدوام:"
+    # no masculine imperative where a request is made (يُرجى + verbal noun instead)
+    assert not any(
+        s.startswith(("اتصل ", "أحضر ", "عُد ", "تعال ", "ضع ")) for s in ar.translations.values()
+    )
+    assert ti.translations["Openingstijden:"] == "ሰዓታት ስራሕ፦"
+    assert not any("ን{" in s for s in ti.translations.values())  # ን not glued to a Latin name
+    assert (
+        "Maatwerkloket'e" in tr.translations["U was op {date} bij het IND Maatwerkloket in {city}."]
+    )
+    so = catalogue.read_po_file("so")
+    assert so.translations["Is iets niet duidelijk? Bel ons: {phone}."].startswith(
+        "Ma jiraa wax aan kuu caddayn?"
+    )
+    assert "запис на прийом" in catalogue.read_po_file("uk").translations["Uw afspraak"]
+    assert "запись на приём" in catalogue.read_po_file("ru").translations["Uw afspraak"]
+    assert "venu" not in " ".join(catalogue.read_po_file("fr").translations.values())
+    assert catalogue.read_po_file("ps").translations["U kwam voor:"] == "د راتګ دلیل:"
+    assert catalogue.read_po_file("ckb").translations["U kwam voor:"] == "هۆی هاتنتان:"

@@ -87,7 +87,7 @@ def test_letter_text_is_read_only_for_counter_staff(qtbot, db):
     qtbot.addWidget(view)
     view.open()
     assert view.editor.isReadOnly()
-    assert "Wat gaat er nu gebeuren" in view.editor.toPlainText()
+    assert "In deze brief staat wat u nu gaat doen." in view.editor.toPlainText()
 
 
 def test_appointment_is_picked_or_created_and_stored(qtbot, db):
@@ -258,3 +258,14 @@ def test_reprint_from_the_visitors_file(qtbot, db, tmp_path, monkeypatch):
     assert target.read_bytes() == given.pdf
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'letter.reprint'") == 1
     assert _letters(db) == 1
+
+
+def test_preview_shows_what_to_check_before_giving(qtbot, db):
+    note = "Uitgelegd dat betrokkene indien gewenst middels een brief bezwaar kan maken."
+    ctx, visit_id = letter_visit(db, language="nl", summary=note)
+    _window, view = _panel(qtbot, ctx, visit_id)
+    assert view.template.currentData() == "plan"
+    assert view.letter_warnings.isVisible()
+    text = view.letter_warnings.text()
+    assert '"als"' in text and '"indien"' in text  # what to change in the note
+    assert not view.problems.isVisible()  # a warning, not a refusal: the letter can be given

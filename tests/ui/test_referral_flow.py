@@ -329,3 +329,38 @@ def test_directory_view_hints_and_says_to_verify_in_words(qtbot, ctx):
     view.table.selectRow(0)
     assert _("Contact details to verify.") in view.detail.toPlainText()
     assert _("Contact details to verify") in view.stale_chip.text()
+
+
+def test_service_edit_dialog_shows_untranslated_directory_text(qtbot, db):
+    from loket.directory import browse as directory
+    from loket.directory import translations
+    from loket.letters.catalogue import available_languages
+    from ui.views.directory_view import ServiceEditDialog
+
+    chef = context(db, "supervisor", username="chef")
+    admin = context(db, "beheerder", username="admin")
+    letter_service = letter_support_service(db)
+    detail = directory.get_service(chef, letter_service)
+    dialog = ServiceEditDialog(chef, detail, directory.need_labels(chef))
+    qtbot.addWidget(dialog)
+    text = dialog.translations_missing.text()
+    assert "Loonstrook mei" in text and "ar" in text
+    for lang in available_languages():
+        if lang != "nl":
+            translations.set_translation(admin, "Loonstrook mei", lang, "x")
+            translations.set_translation(admin, "Brieven over schulden", lang, "x")
+            translations.set_translation(admin, "Identiteitsbewijs", lang, "x")
+    dialog = ServiceEditDialog(chef, detail, directory.need_labels(chef))
+    qtbot.addWidget(dialog)
+    assert dialog.translations_missing.isHidden()
+
+
+def letter_support_service(db) -> str:
+    from tests.letters_support import partner
+
+    return partner(
+        db,
+        "Schuldhulp Test",
+        city="Zwolle",
+        documents=("Identiteitsbewijs", "Brieven over schulden", "Loonstrook mei"),
+    )

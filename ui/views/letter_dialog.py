@@ -138,6 +138,11 @@ class LetterView(View):
         self.problems.setObjectName("letterProblems")
         self.problems.setWordWrap(True)
         self.problems.hide()
+        # what to check before giving (incomplete partner, text in Dutch, a hard note)
+        self.letter_warnings = plain_label(self)
+        self.letter_warnings.setObjectName("letterWarnings")
+        self.letter_warnings.setWordWrap(True)
+        self.letter_warnings.hide()
         # administrators fill in the missing number right here
         self.desk_phone_button = QPushButton(self)
         self.desk_phone_button.setObjectName("deskPhone")
@@ -173,6 +178,7 @@ class LetterView(View):
         options_layout.addLayout(self.form)
         options_layout.addWidget(self.warning)
         options_layout.addWidget(self.problems)
+        options_layout.addWidget(self.letter_warnings)
         options_layout.addWidget(self.desk_phone_button)
         options_layout.addWidget(self.status)
         options_layout.addStretch(1)
@@ -225,6 +231,7 @@ class LetterView(View):
         self._clear_pages()
         self.status.setText("")
         self._show_problems([])
+        self._show_warnings([])
         if letter_id:
             self._open_archived(letter_id)
             return
@@ -569,7 +576,13 @@ class LetterView(View):
 
     def _show_preview(self, letter: letters.Letter) -> None:
         self._show_problems(letter.problems)
+        self._show_warnings(letter.warnings)
         self._show_pdf(letter)
+
+    def _show_warnings(self, warnings: list[str]) -> None:
+        text = "\n".join(["• " + w for w in warnings])
+        self.letter_warnings.setText(_("Check before giving:") + "\n" + text if warnings else "")
+        self.letter_warnings.setVisible(bool(warnings))
 
     def _show_pdf(self, letter: letters.Letter) -> None:
         self.letter = letter

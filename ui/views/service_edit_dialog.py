@@ -172,6 +172,13 @@ class ServiceEditDialog(QDialog):
         self._field(
             form, box, "required_documents", self.documents, _("Documents to bring (one per line)")
         )
+        # letters print the papers and notes on hours on the visitor's page: say which have no
+        # translation yet (they print in Dutch, marked so)
+        self.translations_missing = plain_label(box)
+        self.translations_missing.setObjectName("translationsMissing")
+        self.translations_missing.setWordWrap(True)
+        form.addRow(self.translations_missing)
+        self._show_missing_translations()
         self.warm = QCheckBox(_("Accepts a warm handover"), box)
         self.warm.setChecked(s.warm_handover)
         self.warm.setAccessibleName(self.warm.text())
@@ -216,6 +223,25 @@ class ServiceEditDialog(QDialog):
         self.organisation.currentIndexChanged.connect(self._fill_locations)
         self._fill_locations()
         self.resize(self._good_size())
+
+    def _show_missing_translations(self) -> None:
+        from loket.directory import translations
+        from loket.letters.catalogue import available_languages
+
+        texts = translations.service_texts(
+            self.stored.required_documents, [x.description for x in self.stored.schedules]
+        )
+        lacking = translations.missing(self.ctx, texts, available_languages()) if texts else {}
+        lines = [
+            _("{text}: {languages}").format(text=text, languages=", ".join(langs))
+            for text, langs in lacking.items()
+        ]
+        self.translations_missing.setText(
+            _("Not yet translated for letters (printed in Dutch):") + "\n" + "\n".join(lines)
+            if lines
+            else ""
+        )
+        self.translations_missing.setVisible(bool(lines))
 
     # -- building -----------------------------------------------------------------------------
     def _group(self, body: QWidget, column: QVBoxLayout, title: str):

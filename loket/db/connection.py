@@ -11,6 +11,7 @@ from pathlib import Path
 
 from loket.clock import new_id, now_iso
 from loket.counter.textfold import search_text
+from loket.db.lock import SharedLock
 from loket.errors import DatabaseDamaged
 
 BUSY_TIMEOUT_MS = 10_000
@@ -30,23 +31,31 @@ class Database:
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        if read_only:
-            uri = f"file:{self.path}?mode=ro"
-            self.conn = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False
-            )
-        else:
-            self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, check_same_thread=False
-            )
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not read_only:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed record survives a power cut, not only an application crash.
-            self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        _register_functions(self.conn)
+        # Every connection says it has the file open: a restore waits for none to be left.
+        self._shared = SharedLock(self.path)
+        try:
+            if read_only:
+                uri = f"file:{self.path}?mode=ro"
+                self.conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self.conn = sqlite3.connect(
+                    str(self.path), isolation_level=None, check_same_thread=False
+                )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not read_only:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                # FULL: a committed record survives a power cut, not only an application crash.
+                self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            _register_functions(self.conn)
+        except BaseException:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            self._shared.release()
+            raise
         self._lock = threading.RLock()
         self._depth = 0
         self._workstation: str | None = None
@@ -152,6 +161,7 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            self._shared.release()
 
 
 @contextmanager

@@ -8,7 +8,8 @@ format of `sha256sum`) is put beside it.
 A restore checks the candidate completely -- checksum, `PRAGMA integrity_check`, that it is
 a Loket database at all, its schema version -- on a private copy, before anything of the
 live database is touched; the live file is then kept as `loket.sqlite.before-restore-...`.
-Close the app on this PC before restoring.
+The replace needs the database for itself (loket.db.lock): while the app, a `loket` command
+or another program has it open, the restore is refused and nothing changes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from loket import settings
 from loket.clock import now_iso, today
 from loket.context import Context, system_context
-from loket.db import integrity
+from loket.db import integrity, lock
 from loket.db.connection import Database
 from loket.db.migrate import latest_version
 from loket.errors import DatabaseDamaged, LoketError, ValidationError
@@ -290,6 +291,7 @@ def _mark_restored(path: Path) -> None:
             reference.set_setting(db, "backup.restored_at", now_iso())
     finally:
         db.close()
+        lock.lock_path(path).unlink(missing_ok=True)
 
 
 def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> Path:
@@ -313,6 +315,19 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     _mark_restored(staging)
     _fsync(staging)
     kept = live.with_name(f"{live.name}.before-restore-{stamp}")
+    try:
+        with lock.exclusive(live):
+            _replace_live(live, staging, kept)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
+    return kept
+
+
+def _replace_live(live: Path, staging: Path, kept: Path) -> None:
+    """Keep the live file as `kept` and put `staging` in its place; the caller holds the
+    database for itself (lock.exclusive), so no connection goes on writing to the old file."""
     if live.exists():
         try:
             make_backup(live, kept)
@@ -323,11 +338,12 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
                 src = Path(str(live) + suffix)
                 if src.exists():
                     shutil.copyfile(src, Path(str(kept) + suffix))
+    try:
+        os.replace(staging, live)
+    except PermissionError as err:  # Windows: the file is open in another process
+        raise lock.DatabaseInUse(lock.in_use_message(live)) from err
     for suffix in ("-wal", "-shm"):
         Path(str(live) + suffix).unlink(missing_ok=True)
-    os.replace(staging, live)
-    check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
-    return kept
 
 
 def restore_database(ctx: Context, backup_file: Path, *, require_checksum: bool = True) -> Path:

@@ -143,6 +143,7 @@ def test_cli_restore_refuses_with_a_clear_message(db, data_dir, tmp_path, monkey
     assert str(out) in capsys.readouterr().err  # names the refused file
     fresh = tmp_path / "c.sqlite"
     assert main(["backup", "--out", str(fresh), "--user", "admin0"]) == 0
+    db.close()  # a restore waits until nothing else has the database open
     assert main(["restore", str(fresh), "--user", "admin0"]) == 0
     assert list(data_dir.glob("loket.sqlite.before-restore-*"))
 

@@ -75,7 +75,10 @@ def _store(ctx: Context, key: str, new_value: str) -> None:
                 key, _("Fill in a whole number from {low} to {high}.").format(low=low, high=high)
             )
         new_value = str(number)
-    elif key not in FREE_SETTINGS:
+    elif key in FREE_SETTINGS:
+        # Kept by Loket itself: a hand-set value would defeat the audit check or the desk.
+        raise ValidationError.single(key, _("Loket keeps this setting itself; it cannot be set."))
+    else:
         raise ValidationError.single(key, _("Unknown setting."))
     with ctx.db.transaction():
         old = reference.get_setting(ctx.db, key)

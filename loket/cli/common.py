@@ -12,7 +12,6 @@ from loket.db.connection import Database
 from loket.db.migrate import migrate
 from loket.paths import database_path
 
-
 _OPENED: list[Database] = []
 
 

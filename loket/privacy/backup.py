@@ -30,7 +30,7 @@ from loket.db.connection import Database
 from loket.db.migrate import latest_version
 from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
-from loket.privacy import audit
+from loket.privacy import anchor, audit
 from loket.privacy.permissions import Permission
 
 # The cheap look before the login window lives in a light module of its own (start-up
@@ -102,6 +102,7 @@ def backup(ctx: Context, out: str | Path) -> Path:
         object_type="database",
         detail={"automatic": False, "size": path.stat().st_size},
     )
+    anchor.write(ctx.db)
     return path
 
 
@@ -322,6 +323,12 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
         staging.unlink(missing_ok=True)
         raise
     check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
+    restored = Database(live)
+    try:
+        # Anchors of the replaced file's later rows are no longer expected.
+        anchor.write(restored, kind="restore")
+    finally:
+        restored.close()
     return kept
 
 
@@ -401,8 +408,13 @@ def comparable_backups(db: Database) -> list[Path]:
     found = latest_backups(db.path.parent)
     if not restored:
         return found
-    cutoff = datetime.strptime(restored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
-    return [p for p in found if p.stat().st_mtime > cutoff]
+    try:
+        cutoff = datetime.strptime(restored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return found  # not a time Loket wrote: compare with every backup
+    if cutoff.timestamp() > datetime.now(UTC).timestamp():
+        return found  # a restore in the future did not happen
+    return [p for p in found if p.stat().st_mtime > cutoff.timestamp()]
 
 
 def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:
@@ -449,4 +461,5 @@ def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
         object_type="database",
         detail={"automatic": True, "size": target.stat().st_size},
     )
+    anchor.write(db)
     return target

@@ -79,7 +79,16 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("visitor-erase", help=_("anonymise one visitor now, on request"))
     p.add_argument("visitor_id", metavar="VISITOR_ID")
-    p.add_argument("--reason", required=True)
+    p.add_argument(
+        "--reason",
+        required=True,
+        help=_("why, not who: never the visitor's name or numbers (it stays in the audit trail)"),
+    )
+    p.add_argument(
+        "--category",
+        default="request",
+        choices=["request", "consent_withdrawn", "objection", "unlawful", "other"],
+    )
     add_user_argument(p)
     p.set_defaults(func=cmd_erase)
 
@@ -239,6 +248,6 @@ def cmd_erase(args: Namespace) -> int:
 
     db = open_database(args)
     ctx = user_context(args, db)
-    counts = visitor_rights.erase_visitor(ctx, args.visitor_id, args.reason)
+    counts = visitor_rights.erase_visitor(ctx, args.visitor_id, args.reason, category=args.category)
     print(_("The visitor's data was removed ({n} records changed).").format(n=sum(counts.values())))
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -153,6 +154,18 @@ class Database:
         if new:
             stamp["created_at"] = now
         return stamp
+
+    def checkpoint_truncate(self, attempts: int = 5) -> bool:
+        """Copy the write-ahead log into the database file and empty it, so that erased data
+        is gone from both files (with secure_delete, freed pages are zeroed).  A reader in
+        the middle of a read holds it up: retried a few times.  True when it completed."""
+        for attempt in range(attempts):
+            with self._lock:
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+        return False
 
     @property
     def user_version(self) -> int:

@@ -32,7 +32,8 @@ visitors, visits, health (loket.counter.intake)
   visitor.create / visitor.update / visit.create / visit.update / visit.status
   health.write / health.view (health details opened deliberately)
   visitor.anonymise     personal data removed: detail.reason 'retention' or 'request'
-                        (erasure, with detail.note = the reason staff gave); deletion in
+                        (erasure, with detail.category and detail.note = why, checked
+                        not to name the visitor: loket.privacy.rights); deletion in
                         Loket is always this anonymisation plus the anonymised_at tombstone
   visitor.access_export right of access: everything about one visitor exported
 drafts (loket.counter.drafts)       draft.create / draft.restore / draft.saved

@@ -137,6 +137,16 @@ def head_in_file(path) -> tuple[int, str] | None:
     return None if row is None else (int(row[0]), str(row[1]))
 
 
+def uses_key(db: Database) -> bool:
+    """True when a row was written with the subject key (a keyed reference or hash)."""
+    return bool(
+        db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE subject_ref IS NOT NULL"
+            " OR hash LIKE 'v2:%')"
+        )
+    )
+
+
 def count_up_to(db: Database, seq: int) -> int:
     return int(db.scalar("SELECT count(*) FROM audit_log WHERE seq <= ?", (seq,)))
 

@@ -69,10 +69,13 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loket.clock import new_id, now_iso
 from loket.db import audit as repo
+from loket.errors import LoketError
+from loket.i18n import _
 
 if TYPE_CHECKING:
     from loket.context import Context
@@ -85,18 +88,51 @@ KEY_FILENAME = "subject.key"
 _KEYS: dict[str, bytes] = {}
 
 
+class KeyProblem(LoketError):
+    """subject.key is missing or damaged while the audit trail needs it."""
+
+
+def key_path(db: Database) -> Path:
+    return db.path.parent / KEY_FILENAME
+
+
 def _key(db: Database) -> bytes:
-    path = db.path.parent / KEY_FILENAME
+    path = key_path(db)
     cached = _KEYS.get(str(path))
     if cached is not None:
         return cached
     try:
-        key = bytes.fromhex(path.read_text().strip())
+        text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
+        if repo.uses_key(db):
+            # A new key would silently break every lookup and fail the whole chain.
+            raise KeyProblem(
+                _(
+                    "The key file {path} is missing, and the audit trail was written with it. "
+                    "Put it back from the backup (the file BACKUP.key beside it); Loket does "
+                    "not make a new one."
+                ).format(path=path)
+            ) from None
         key = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(key.hex())
+    except (OSError, UnicodeDecodeError) as err:
+        raise KeyProblem(
+            _("The key file {path} cannot be read: {problem}").format(path=path, problem=err)
+        ) from err
+    else:
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise KeyProblem(
+                _(
+                    "The key file {path} is damaged (it must hold 64 hexadecimal characters). "
+                    "Put it back from the backup (the file BACKUP.key beside it)."
+                ).format(path=path)
+            )
     _KEYS[str(path)] = key
     return key
 

@@ -45,6 +45,28 @@ def checksum_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
+def key_copy_path(path: Path) -> Path:
+    """The copy of subject.key beside a backup (mode 0600): without it the backup's audit
+    trail cannot be verified nor its subject references looked up."""
+    return path.with_name(path.name + ".key")
+
+
+def _copy_key(source: Path, out: Path) -> None:
+    key = Path(source).parent / audit.KEY_FILENAME
+    target = key_copy_path(out)
+    if not key.is_file():
+        target.unlink(missing_ok=True)
+        return
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key.read_bytes())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -83,6 +105,7 @@ def make_backup(source: Path, out: Path) -> Path:
     checksum = checksum_path(out)
     checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
     _fsync(checksum)
+    _copy_key(source, out)
     return out
 
 
@@ -319,6 +342,7 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     try:
         with lock.exclusive(live):
             _replace_live(live, staging, kept)
+            _restore_key(live, backup_file)
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
@@ -330,6 +354,17 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     finally:
         restored.close()
     return kept
+
+
+def _restore_key(live: Path, backup_file: Path) -> None:
+    """Put the backup's copy of subject.key in place when the data folder has none."""
+    copy = key_copy_path(backup_file)
+    key = live.parent / audit.KEY_FILENAME
+    if copy.is_file() and not key.exists():
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(copy.read_bytes())
+        audit._KEYS.pop(str(key), None)
 
 
 def _replace_live(live: Path, staging: Path, kept: Path) -> None:
@@ -438,6 +473,7 @@ def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Pa
         if path not in keep:
             path.unlink(missing_ok=True)
             checksum_path(path).unlink(missing_ok=True)
+            key_copy_path(path).unlink(missing_ok=True)
             removed.append(path)
     return removed
 

@@ -30,7 +30,7 @@ from loket.db.connection import Database
 from loket.db.migrate import latest_version
 from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
-from loket.privacy import anchor, audit
+from loket.privacy import anchor, audit, files
 from loket.privacy.permissions import Permission
 
 # The cheap look before the login window lives in a light module of its own (start-up
@@ -84,28 +84,40 @@ def _fsync(path: Path) -> None:
 
 
 def make_backup(source: Path, out: Path) -> Path:
-    """Copy the database at `source` to `out` (+ checksum file); returns `out`."""
+    """Copy the database at `source` to `out` (+ checksum file and key copy); returns `out`.
+    A failure (a full disk) leaves nothing of the new backup behind and raises DiskFull."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source), timeout=30)
+    tmp = files.partial_path(out)
+    leftovers = [tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")]
+    files.remove_quietly(*leftovers)
+    replaced = False
     try:
-        dest = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(source), timeout=30)
         try:
-            src.backup(dest)  # pages=-1: one step, one consistent snapshot
-            # A backup is one self-contained file: no write-ahead log beside it.
-            dest.execute("PRAGMA journal_mode = DELETE")
+            dest = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dest)  # pages=-1: one step, one consistent snapshot
+                # A backup is one self-contained file: no write-ahead log beside it.
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        src.close()
-    _fsync(tmp)
-    os.replace(tmp, out)
-    checksum = checksum_path(out)
-    checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
-    _fsync(checksum)
-    _copy_key(source, out)
+            src.close()
+        _fsync(tmp)
+        os.replace(tmp, out)
+        replaced = True
+        checksum = checksum_path(out)
+        checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
+        _fsync(checksum)
+        _copy_key(source, out)
+    except BaseException as err:
+        files.remove_quietly(*leftovers, files.partial_path(key_copy_path(out)))
+        if replaced:  # a backup without its checksum or key is no backup
+            files.remove_quietly(out, checksum_path(out), key_copy_path(out))
+        if files.is_disk_full(err):
+            raise files.disk_full(out) from err
+        raise
     return out
 
 

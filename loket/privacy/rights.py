@@ -10,6 +10,7 @@ reason staff give; both are logged.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from loket.db import retention as repo
 from loket.db import visitors as visitor_repo
 from loket.errors import ConflictError, NotFound, ValidationError
 from loket.i18n import _
-from loket.privacy import audit, retention
+from loket.privacy import audit, files, retention
 from loket.privacy.permissions import Permission
 
 _VISITOR_FIELDS = (
@@ -110,24 +111,42 @@ def access_export(ctx: Context, visitor_id: str, out: str | Path) -> tuple[Path,
     if base.suffix.lower() in (".pdf", ".json"):
         base = base.with_suffix("")
     json_path, pdf_path = base.with_suffix(".json"), base.with_suffix(".pdf")
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     from loket.privacy.access_pdf import write_pdf
 
-    write_pdf(data, pdf_path)
-    v = data["visitor"]
-    audit.record(
-        ctx,
-        action="visitor.access_export",
-        object_type="visitor",
-        object_id=visitor_id,
-        subject=v["v_number"] or v["bsn"],
-        detail={
-            "visits": len(data["visits"]),
-            "referrals": len(data["referrals"]),
-            "letters": len(data["letters"]),
-            "appointments": sum(len(v["appointments"]) for v in data["visits"]),
-        },
-    )
+    # Both files or neither, and the audit row with them: written under temporary names,
+    # renamed inside the transaction that records the export.
+    json_tmp, pdf_tmp = files.partial_path(json_path), files.partial_path(pdf_path)
+    renamed: list[Path] = []
+    try:
+        with open(json_tmp, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False, indent=2))
+            fh.flush()
+            os.fsync(fh.fileno())
+        write_pdf(data, pdf_tmp)
+        files.fsync_file(pdf_tmp)
+        v = data["visitor"]
+        with ctx.db.transaction():
+            audit.record(
+                ctx,
+                action="visitor.access_export",
+                object_type="visitor",
+                object_id=visitor_id,
+                subject=v["v_number"] or v["bsn"],
+                detail={
+                    "visits": len(data["visits"]),
+                    "referrals": len(data["referrals"]),
+                    "letters": len(data["letters"]),
+                    "appointments": sum(len(v["appointments"]) for v in data["visits"]),
+                },
+            )
+            os.replace(json_tmp, json_path)
+            renamed.append(json_path)
+            os.replace(pdf_tmp, pdf_path)
+    except BaseException as err:
+        files.remove_quietly(json_tmp, pdf_tmp, *renamed)
+        if files.is_disk_full(err):
+            raise files.disk_full(base.parent) from err
+        raise
     return pdf_path, json_path
 
 

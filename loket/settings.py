@@ -23,6 +23,7 @@ INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {
     "retention.draft_days": (30, 1, 365),
     "backup.keep_daily": (7, 1, 60),
     "backup.keep_weekly": (4, 0, 52),
+    "backup.keep_restore_copies": (3, 1, 50),
 }
 # Free settings that the app itself keeps (not edited by hand).
 FREE_SETTINGS = {"workstation.desk", "retention.last_run", "backup.last_run", "backup.restored_at"}

@@ -34,6 +34,11 @@ def register(subparsers) -> None:
         action="store_true",
         help=_("accept a backup that has no checksum file beside it"),
     )
+    p.add_argument(
+        "--other-installation",
+        action="store_true",
+        help=_("put a backup of another Loket installation in place (its accounts and key)"),
+    )
     add_user_argument(p)
     p.set_defaults(func=cmd_restore)
 
@@ -138,7 +143,12 @@ def cmd_restore(args: Namespace) -> int:
         kept = backup.restore(live, source, require_checksum=checksum)
         backup.record_restore(live, ctx.user, kept)
     else:
-        kept = backup.restore_database(ctx, source, require_checksum=checksum)
+        kept = backup.restore_database(
+            ctx,
+            source,
+            require_checksum=checksum,
+            other_installation=args.other_installation,
+        )
     print(
         _("Restored {source}. The previous database was kept as {kept}.").format(
             source=source, kept=kept

@@ -27,9 +27,10 @@ from loket.clock import now_iso, today
 from loket.context import Context, system_context
 from loket.db import integrity, lock
 from loket.db.connection import Database
-from loket.db.migrate import latest_version
+from loket.db.migrate import latest_version, schema_differences
 from loket.errors import DatabaseDamaged, LoketError, ValidationError
 from loket.i18n import _
+from loket.paths import DB_FILENAME
 from loket.privacy import anchor, audit, files
 from loket.privacy.permissions import Permission
 
@@ -49,6 +50,41 @@ def key_copy_path(path: Path) -> Path:
     """The copy of subject.key beside a backup (mode 0600): without it the backup's audit
     trail cannot be verified nor its subject references looked up."""
     return path.with_name(path.name + ".key")
+
+
+def key_fingerprint(data_dir: Path) -> str:
+    """A short public fingerprint of the data folder's subject.key ('' when there is none)."""
+    try:
+        key = (Path(data_dir) / audit.KEY_FILENAME).read_bytes().strip()
+    except OSError:
+        return ""
+    return hashlib.sha256(b"loket key fingerprint " + key).hexdigest()[:16]
+
+
+class OtherInstallation(LoketError):
+    """The backup was made by another Loket installation (other accounts, another key)."""
+
+
+def _check_installation(live: Path, staging: Path, backup_file: Path) -> None:
+    """Refuse a backup of another installation: its accounts and key are not this one's."""
+    mine = integrity.setting_in_file(live, "workstation") if live.exists() else None
+    theirs = integrity.setting_in_file(staging, "workstation")
+    my_key = key_fingerprint(live.parent)
+    their_key = integrity.setting_in_file(staging, "backup.key_fingerprint") or ""
+    copy = key_copy_path(backup_file)
+    if copy.is_file():
+        their_key = hashlib.sha256(
+            b"loket key fingerprint " + copy.read_bytes().strip()
+        ).hexdigest()[:16]
+    if (mine and theirs and mine != theirs) or (my_key and their_key and my_key != their_key):
+        raise OtherInstallation(
+            _(
+                "The backup {path} was made by another Loket installation (other accounts, "
+                "another key). Nothing was changed. To put it in place anyway, an "
+                "administrator of this installation runs: loket restore {path} "
+                "--other-installation --user NAME"
+            ).format(path=backup_file)
+        )
 
 
 def _copy_key(source: Path, out: Path) -> None:
@@ -100,6 +136,9 @@ def make_backup(source: Path, out: Path) -> Path:
                 src.backup(dest)  # pages=-1: one step, one consistent snapshot
                 # A backup is one self-contained file: no write-ahead log beside it.
                 dest.execute("PRAGMA journal_mode = DELETE")
+                integrity.put_setting(
+                    dest, "backup.key_fingerprint", key_fingerprint(Path(source).parent)
+                )
             finally:
                 dest.close()
         finally:
@@ -310,6 +349,14 @@ def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None
             raise DatabaseDamaged(
                 _("The backup {path} is damaged: {problem}").format(path=shown, problem=problems[0])
             )
+        wrong = schema_differences(conn, version)
+        if wrong:
+            raise DatabaseDamaged(
+                _(
+                    "The file {path} is not a Loket database of schema {version}: the table "
+                    "{table} does not have Loket's columns."
+                ).format(path=shown, version=version, table=wrong[0])
+            )
     finally:
         conn.close()
     return version
@@ -330,33 +377,37 @@ def _mark_restored(path: Path) -> None:
         lock.lock_path(path).unlink(missing_ok=True)
 
 
-def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> Path:
+def restore(
+    live: Path,
+    backup_file: Path,
+    *,
+    require_checksum: bool = True,
+    other_installation: bool = False,
+) -> Path:
     """Replace the live database with a checked backup; returns where the old file was kept.
 
     Nothing of the live database is touched until the candidate has passed every check.
     """
     live, backup_file = Path(live), Path(backup_file)
+    remove_stale_staging(live)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    staging = live.with_name(f"{live.name}.restore-{stamp}")
-    shutil.copyfile(backup_file, staging)
-    if checksum_path(backup_file).exists():
-        shutil.copyfile(checksum_path(backup_file), checksum_path(staging))
-    try:
-        verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        checksum_path(staging).unlink(missing_ok=True)
-        raise
-    checksum_path(staging).unlink(missing_ok=True)
-    _mark_restored(staging)
-    _fsync(staging)
+    staging = live.with_name(f"{live.name}{STAGING_MARK}{stamp}")
     kept = live.with_name(f"{live.name}.before-restore-{stamp}")
     try:
+        shutil.copyfile(backup_file, staging)
+        if checksum_path(backup_file).exists():
+            shutil.copyfile(checksum_path(backup_file), checksum_path(staging))
+        verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
+        if not other_installation:
+            _check_installation(live, staging, backup_file)
+        checksum_path(staging).unlink(missing_ok=True)
+        _mark_restored(staging)
+        _fsync(staging)
         with lock.exclusive(live):
             _replace_live(live, staging, kept)
-            _restore_key(live, backup_file)
+            _restore_key(live, backup_file, replace=other_installation, stamp=stamp)
     except BaseException:
-        staging.unlink(missing_ok=True)
+        _remove_staging(staging)
         raise
     check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
     restored = Database(live)
@@ -368,10 +419,60 @@ def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> 
     return kept
 
 
-def _restore_key(live: Path, backup_file: Path) -> None:
-    """Put the backup's copy of subject.key in place when the data folder has none."""
+STAGING_MARK = ".restore-"
+
+
+def _remove_staging(staging: Path) -> None:
+    for path in (
+        staging,
+        checksum_path(staging),
+        lock.lock_path(staging),
+        *(Path(f"{staging}{suffix}") for suffix in ("-journal", "-wal", "-shm")),
+    ):
+        path.unlink(missing_ok=True)
+
+
+def remove_stale_staging(live: Path) -> list[Path]:
+    """Copies left by a restore that was killed half-way (full-size files): removed before
+    the next restore and by the daily rotation."""
+    live = Path(live)
+    found = [
+        p
+        for p in live.parent.glob(f"{live.name}{STAGING_MARK}*")
+        if not p.name.endswith(("-journal", "-wal", "-shm", ".sha256", ".lock"))
+    ]
+    for path in found:
+        _remove_staging(path)
+    return found
+
+
+def prune_copies(live: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` before-restore copies and the newest `keep` premigrate copies
+    (setting backup.keep_restore_copies); remove the older ones.  Returns what was removed."""
+    live = Path(live)
+    removed = []
+    for pattern in (f"{live.name}.before-restore-*", f"{live.name}.v*-*.premigrate"):
+        copies = [
+            p
+            for p in live.parent.glob(pattern)
+            if not p.name.endswith(("-wal", "-shm", ".key", ".sha256", ".lock"))
+        ]
+        copies.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in copies[keep:]:
+            for extra in ("", "-wal", "-shm", ".key", ".sha256"):
+                Path(f"{old}{extra}").unlink(missing_ok=True)
+            removed.append(old)
+    return removed
+
+
+def _restore_key(live: Path, backup_file: Path, *, replace: bool, stamp: str) -> None:
+    """Put the backup's copy of subject.key in place when the data folder has none, or (a
+    backup of another installation, forced) keep this one aside and use the backup's."""
     copy = key_copy_path(backup_file)
     key = live.parent / audit.KEY_FILENAME
+    if copy.is_file() and key.exists() and replace:
+        if key.read_bytes().strip() != copy.read_bytes().strip():
+            os.replace(key, key.with_name(f"{key.name}.before-restore-{stamp}"))
     if copy.is_file() and not key.exists():
         fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -400,19 +501,30 @@ def _replace_live(live: Path, staging: Path, kept: Path) -> None:
         Path(str(live) + suffix).unlink(missing_ok=True)
 
 
-def restore_database(ctx: Context, backup_file: Path, *, require_checksum: bool = True) -> Path:
+def restore_database(
+    ctx: Context,
+    backup_file: Path,
+    *,
+    require_checksum: bool = True,
+    other_installation: bool = False,
+) -> Path:
     """The restore use case (administrators): check the backup, close this connection, put
     the backup in place, log the restore in the restored database.  Returns the kept file."""
     ctx.require(Permission.RESTORE, object_type="database")
     verify_backup(Path(backup_file), require_checksum=require_checksum)
     live = ctx.db.path
     ctx.db.close()
-    kept = restore(live, Path(backup_file), require_checksum=require_checksum)
-    record_restore(live, ctx.user, kept)
+    kept = restore(
+        live,
+        Path(backup_file),
+        require_checksum=require_checksum,
+        other_installation=other_installation,
+    )
+    record_restore(live, ctx.user, kept, other_installation=other_installation)
     return kept
 
 
-def record_restore(live: Path, user, kept: Path) -> None:
+def record_restore(live: Path, user, kept: Path, *, other_installation: bool = False) -> None:
     """Upgrade the restored file if it is older, and write the restore into its audit log."""
     from loket.db.migrate import migrate
 
@@ -421,8 +533,12 @@ def record_restore(live: Path, user, kept: Path) -> None:
         migrate(restored)
         actx = Context(db=restored, user=user, desk=None, origin="cli")
         audit.record(
-            actx, action="backup.restore", object_type="database", detail={"kept": kept.name}
+            actx,
+            action="backup.restore",
+            object_type="database",
+            detail={"kept": kept.name, "other_installation": other_installation},
         )
+        prune_copies(live, settings.integer(restored, "backup.keep_restore_copies"))
     finally:
         restored.close()
 
@@ -464,9 +580,13 @@ def comparable_backups(db: Database) -> list[Path]:
     return [p for p in found if p.stat().st_mtime > cutoff.timestamp()]
 
 
-def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:
+def rotate(
+    data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_copies: int = 3
+) -> list[Path]:
     """Keep the newest `keep_daily` backups, then the newest one of each of the
-    `keep_weekly` weeks before those; remove the rest.  Returns the removed files."""
+    `keep_weekly` weeks before those; remove the rest.  Also the newest `keep_copies`
+    before-restore and premigrate copies, and no staging file of a killed restore.
+    Returns the removed files."""
     backups = latest_backups(data_dir)
     daily = backups[:keep_daily]
     keep = set(daily)
@@ -481,6 +601,9 @@ def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Pa
         keep.add(path)
         weekly.add(week)
     removed = []
+    live = Path(data_dir) / DB_FILENAME
+    remove_stale_staging(live)
+    removed += prune_copies(live, keep_copies)
     for path in backups:
         if path not in keep:
             path.unlink(missing_ok=True)
@@ -502,6 +625,7 @@ def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
         data_dir,
         settings.integer(db, "backup.keep_daily"),
         settings.integer(db, "backup.keep_weekly"),
+        settings.integer(db, "backup.keep_restore_copies"),
     )
     audit.record(
         system_context(db),

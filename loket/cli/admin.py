@@ -115,13 +115,13 @@ def cmd_backup(args: Namespace) -> int:
 def cmd_restore(args: Namespace) -> int:
     from loket.db.connection import Database
     from loket.paths import database_path
-    from loket.privacy import backup
+    from loket.privacy import restore
     from loket.privacy.permissions import Permission
 
     live = database_path(args.data_dir)
     source = Path(args.file)
     checksum = not args.without_checksum
-    backup.verify_backup(source, require_checksum=checksum)
+    restore.verify_backup(source, require_checksum=checksum)
     db = None
     try:
         db = Database(live)
@@ -140,10 +140,10 @@ def cmd_restore(args: Namespace) -> int:
                 ctx.require(Permission.RESTORE, object_type="database")
             finally:
                 db.close()
-        kept = backup.restore(live, source, require_checksum=checksum)
-        backup.record_restore(live, ctx.user, kept)
+        kept = restore.restore(live, source, require_checksum=checksum)
+        restore.record_restore(live, ctx.user, kept)
     else:
-        kept = backup.restore_database(
+        kept = restore.restore_database(
             ctx,
             source,
             require_checksum=checksum,

@@ -11,7 +11,7 @@ from loket import settings
 from loket.cli import main
 from loket.db import audit as repo
 from loket.errors import ValidationError
-from loket.privacy import anchor, audit, backup, chain_check
+from loket.privacy import anchor, audit, backup, chain_check, restore
 from tests.helpers import PASSWORD, context, make_staff
 
 
@@ -106,8 +106,8 @@ def test_a_restore_starts_the_anchor_afresh(db, data_dir, tmp_path):
     backup.backup(sup, tmp_path / "later.sqlite")
     user = sup.user
     db.close()
-    kept = backup.restore(data_dir / "loket.sqlite", early)
-    backup.record_restore(data_dir / "loket.sqlite", user, kept)
+    kept = restore.restore(data_dir / "loket.sqlite", early)
+    restore.record_restore(data_dir / "loket.sqlite", user, kept)
     restored = Database(data_dir / "loket.sqlite")
     try:
         assert chain_check.check_chain(context(restored, "supervisor", "sup")) is None

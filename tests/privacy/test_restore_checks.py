@@ -11,7 +11,7 @@ import pytest
 
 from loket.cli import main
 from loket.errors import DatabaseDamaged
-from loket.privacy import audit, backup
+from loket.privacy import audit, backup, restore
 from tests.helpers import PASSWORD, context, make_staff
 
 
@@ -35,8 +35,8 @@ def test_another_installations_backup_is_refused_unless_forced(
     out = _other_installation(tmp_path, db)
     live = data_dir / "loket.sqlite"
     db.close()
-    with pytest.raises(backup.OtherInstallation):
-        backup.restore(live, out)
+    with pytest.raises(restore.OtherInstallation):
+        restore.restore(live, out)
     assert not [p for p in data_dir.iterdir() if "restore" in p.name]
     assert main(["restore", str(out), "--user", "admin0"]) == 2
     assert "--other-installation" in capsys.readouterr().err
@@ -56,7 +56,7 @@ def test_a_file_with_loket_tables_but_wrong_columns_is_refused(db, data_dir, tmp
     backup.checksum_path(out).write_text(f"{backup.sha256_file(out)}  {out.name}\n")
     db.close()
     with pytest.raises(DatabaseDamaged) as err:
-        backup.restore(data_dir / "loket.sqlite", out)
+        restore.restore(data_dir / "loket.sqlite", out)
     assert "visitor" in str(err.value)
     assert not [p for p in data_dir.iterdir() if ".restore-" in p.name]
 
@@ -67,7 +67,7 @@ def test_stale_staging_of_a_killed_restore_is_removed(db, data_dir, tmp_path):
     stale.write_bytes(b"x" * 4096)
     (data_dir / "loket.sqlite.restore-20260101T000000.sha256").write_text("x")
     db.close()
-    backup.restore(data_dir / "loket.sqlite", out)
+    restore.restore(data_dir / "loket.sqlite", out)
     assert not [p for p in data_dir.iterdir() if ".restore-" in p.name]
     stale.write_bytes(b"x")
     backup.rotate(data_dir)  # the daily rotation removes them too
@@ -88,8 +88,8 @@ def test_only_the_last_few_old_copies_are_kept(db, data_dir, tmp_path):
         past = time.time() - 1000 + n
         os.utime(old, (past, past))
     db.close()
-    kept = backup.restore(data_dir / "loket.sqlite", out)
-    backup.record_restore(data_dir / "loket.sqlite", user, kept)
+    kept = restore.restore(data_dir / "loket.sqlite", out)
+    restore.record_restore(data_dir / "loket.sqlite", user, kept)
     copies = [
         p.name
         for p in data_dir.glob("loket.sqlite.before-restore-*")

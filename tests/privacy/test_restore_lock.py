@@ -14,7 +14,7 @@ import pytest
 from loket.cli import main
 from loket.db.connection import Database
 from loket.db.lock import DatabaseInUse, lock_path
-from loket.privacy import backup
+from loket.privacy import backup, restore
 from tests.helpers import PASSWORD, context, make_staff
 
 WRITER = textwrap.dedent(
@@ -94,7 +94,7 @@ def test_restore_is_refused_while_another_process_writes(db, data_dir, tmp_path)
     try:
         committed = _wait_ready(writer)
         with pytest.raises(DatabaseInUse) as err:
-            backup.restore(live, saved)
+            restore.restore(live, saved)
         assert "open in another Loket window" in str(err.value) or "geopend" in str(err.value)
         writer.stdin.write("go\n")
         writer.stdin.flush()
@@ -110,7 +110,7 @@ def test_restore_is_refused_while_another_process_writes(db, data_dir, tmp_path)
     assert not list(data_dir.glob("loket.sqlite.restore-*"))
     assert not list(data_dir.glob("loket.sqlite.before-restore-*"))
     # Nobody has it open any more: now the restore goes ahead.
-    kept = backup.restore(live, saved)
+    kept = restore.restore(live, saved)
     assert _keys(live) == set()
     assert len(_keys(kept)) == 10
 
@@ -124,12 +124,12 @@ def test_restore_is_refused_while_another_program_has_the_file_open(db, data_dir
     try:
         _wait_ready(other)
         with pytest.raises(DatabaseInUse):
-            backup.restore(live, saved)
+            restore.restore(live, saved)
     finally:
         other.stdin.write("go\n")
         other.stdin.flush()
         other.communicate(timeout=60)
-    backup.restore(live, saved)
+    restore.restore(live, saved)
 
 
 def test_restore_is_refused_while_this_process_has_another_connection(db, data_dir, tmp_path):
@@ -137,9 +137,9 @@ def test_restore_is_refused_while_this_process_has_another_connection(db, data_d
     saved = backup.backup(ctx, tmp_path / "saved.sqlite")
     live = data_dir / "loket.sqlite"
     with pytest.raises(DatabaseInUse):
-        backup.restore(live, saved)
+        restore.restore(live, saved)
     db.close()
-    backup.restore(live, saved)
+    restore.restore(live, saved)
     assert lock_path(live).exists()
     assert not lock_path(live.with_name("loket.sqlite.restore-x")).exists()
     assert not [p for p in data_dir.iterdir() if ".restore-" in p.name]

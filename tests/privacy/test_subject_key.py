@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from loket.cli import main
-from loket.privacy import audit, backup
+from loket.privacy import audit, backup, restore
 from tests.helpers import PASSWORD, context, make_staff
 
 
@@ -76,5 +76,5 @@ def test_backups_carry_the_key_and_a_restore_puts_it_back(db, data_dir, key_file
     db.close()
     key_file.unlink()
     audit._KEYS.clear()
-    backup.restore(data_dir / "loket.sqlite", out)
+    restore.restore(data_dir / "loket.sqlite", out)
     assert key_file.read_text() == copy.read_text()

@@ -51,3 +51,7 @@ class DemoRefused(LoketError):
 
 class DatabaseDamaged(LoketError):
     pass
+
+
+class DiskFull(LoketError):
+    """A file could not be written because the disk (or the user's quota) is full."""

@@ -23,6 +23,7 @@ INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {
     "retention.draft_days": (30, 1, 365),
     "backup.keep_daily": (7, 1, 60),
     "backup.keep_weekly": (4, 0, 52),
+    "backup.keep_restore_copies": (3, 1, 50),
 }
 # Free settings that the app itself keeps (not edited by hand).
 FREE_SETTINGS = {"workstation.desk", "retention.last_run", "backup.last_run", "backup.restored_at"}
@@ -75,7 +76,10 @@ def _store(ctx: Context, key: str, new_value: str) -> None:
                 key, _("Fill in a whole number from {low} to {high}.").format(low=low, high=high)
             )
         new_value = str(number)
-    elif key not in FREE_SETTINGS:
+    elif key in FREE_SETTINGS:
+        # Kept by Loket itself: a hand-set value would defeat the audit check or the desk.
+        raise ValidationError.single(key, _("Loket keeps this setting itself; it cannot be set."))
+    else:
         raise ValidationError.single(key, _("Unknown setting."))
     with ctx.db.transaction():
         old = reference.get_setting(ctx.db, key)

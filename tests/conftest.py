@@ -64,6 +64,9 @@ def data_dir(tmp_path, template_db, monkeypatch):
     target = tmp_path / "data"
     target.mkdir()
     shutil.copy(template_db, target / "loket.sqlite")
+    key = template_db.with_name("subject.key")  # the audit chain's rows are keyed with it
+    if key.exists():
+        shutil.copy(key, target / "subject.key")
     monkeypatch.setenv("LOKET_DATA_DIR", str(target))
     return target
 

@@ -115,3 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        common = sys.modules.get("loket.cli.common")
+        if common is not None:
+            common.close_databases()

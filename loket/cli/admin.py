@@ -34,6 +34,11 @@ def register(subparsers) -> None:
         action="store_true",
         help=_("accept a backup that has no checksum file beside it"),
     )
+    p.add_argument(
+        "--other-installation",
+        action="store_true",
+        help=_("put a backup of another Loket installation in place (its accounts and key)"),
+    )
     add_user_argument(p)
     p.set_defaults(func=cmd_restore)
 
@@ -79,7 +84,16 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("visitor-erase", help=_("anonymise one visitor now, on request"))
     p.add_argument("visitor_id", metavar="VISITOR_ID")
-    p.add_argument("--reason", required=True)
+    p.add_argument(
+        "--reason",
+        required=True,
+        help=_("why, not who: never the visitor's name or numbers (it stays in the audit trail)"),
+    )
+    p.add_argument(
+        "--category",
+        default="request",
+        choices=["request", "consent_withdrawn", "objection", "unlawful", "other"],
+    )
     add_user_argument(p)
     p.set_defaults(func=cmd_erase)
 
@@ -101,13 +115,13 @@ def cmd_backup(args: Namespace) -> int:
 def cmd_restore(args: Namespace) -> int:
     from loket.db.connection import Database
     from loket.paths import database_path
-    from loket.privacy import backup
+    from loket.privacy import restore
     from loket.privacy.permissions import Permission
 
     live = database_path(args.data_dir)
     source = Path(args.file)
     checksum = not args.without_checksum
-    backup.verify_backup(source, require_checksum=checksum)
+    restore.verify_backup(source, require_checksum=checksum)
     db = None
     try:
         db = Database(live)
@@ -126,10 +140,15 @@ def cmd_restore(args: Namespace) -> int:
                 ctx.require(Permission.RESTORE, object_type="database")
             finally:
                 db.close()
-        kept = backup.restore(live, source, require_checksum=checksum)
-        backup.record_restore(live, ctx.user, kept)
+        kept = restore.restore(live, source, require_checksum=checksum)
+        restore.record_restore(live, ctx.user, kept)
     else:
-        kept = backup.restore_database(ctx, source, require_checksum=checksum)
+        kept = restore.restore_database(
+            ctx,
+            source,
+            require_checksum=checksum,
+            other_installation=args.other_installation,
+        )
     print(
         _("Restored {source}. The previous database was kept as {kept}.").format(
             source=source, kept=kept
@@ -239,6 +258,6 @@ def cmd_erase(args: Namespace) -> int:
 
     db = open_database(args)
     ctx = user_context(args, db)
-    counts = visitor_rights.erase_visitor(ctx, args.visitor_id, args.reason)
+    counts = visitor_rights.erase_visitor(ctx, args.visitor_id, args.reason, category=args.category)
     print(_("The visitor's data was removed ({n} records changed).").format(n=sum(counts.values())))
     return 0

@@ -12,11 +12,24 @@ from loket.db.connection import Database
 from loket.db.migrate import migrate
 from loket.paths import database_path
 
+_OPENED: list[Database] = []
+
 
 def open_database(args: Namespace) -> Database:
     db = Database(database_path(getattr(args, "data_dir", None)))
+    _OPENED.append(db)
     migrate(db)
     return db
+
+
+def close_databases() -> None:
+    """Close what this command opened: a restore waits until no connection is left."""
+    while _OPENED:
+        db = _OPENED.pop()
+        try:
+            db.close()
+        except Exception:  # already closed (a restore closes its own)
+            pass
 
 
 def add_user_argument(parser) -> None:

@@ -21,6 +21,9 @@ COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
+    "created_at",
+    "updated_at",
+    "workstation",
 )
 
 
@@ -29,13 +32,7 @@ def last(db: Database) -> sqlite3.Row | None:
 
 
 def insert(db: Database, row: dict) -> None:
-    stamp = db.stamp()
-    row = {
-        **row,
-        "created_at": stamp["created_at"],
-        "updated_at": stamp["updated_at"],
-        "workstation": stamp["workstation"],
-    }
+    """`row` holds every column (the stamps too: they are part of its hash)."""
     cols = ", ".join(row)
     marks = ", ".join(f":{c}" for c in row)
     db.execute(f"INSERT INTO audit_log ({cols}) VALUES ({marks})", row)
@@ -138,6 +135,20 @@ def head_in_file(path) -> tuple[int, str] | None:
     finally:
         conn.close()
     return None if row is None else (int(row[0]), str(row[1]))
+
+
+def uses_key(db: Database) -> bool:
+    """True when a row was written with the subject key (a keyed reference or hash)."""
+    return bool(
+        db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE subject_ref IS NOT NULL"
+            " OR hash LIKE 'v2:%')"
+        )
+    )
+
+
+def count_up_to(db: Database, seq: int) -> int:
+    return int(db.scalar("SELECT count(*) FROM audit_log WHERE seq <= ?", (seq,)))
 
 
 def hash_at(db: Database, seq: int) -> str | None:

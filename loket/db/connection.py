@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from loket.clock import new_id, now_iso
 from loket.counter.textfold import search_text
+from loket.db.lock import SharedLock
 from loket.errors import DatabaseDamaged
 
 BUSY_TIMEOUT_MS = 10_000
@@ -30,23 +32,31 @@ class Database:
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        if read_only:
-            uri = f"file:{self.path}?mode=ro"
-            self.conn = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False
-            )
-        else:
-            self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, check_same_thread=False
-            )
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not read_only:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed record survives a power cut, not only an application crash.
-            self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        _register_functions(self.conn)
+        # Every connection says it has the file open: a restore waits for none to be left.
+        self._shared = SharedLock(self.path)
+        try:
+            if read_only:
+                uri = f"file:{self.path}?mode=ro"
+                self.conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self.conn = sqlite3.connect(
+                    str(self.path), isolation_level=None, check_same_thread=False
+                )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not read_only:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                # FULL: a committed record survives a power cut, not only an application crash.
+                self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            _register_functions(self.conn)
+        except BaseException:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            self._shared.release()
+            raise
         self._lock = threading.RLock()
         self._depth = 0
         self._workstation: str | None = None
@@ -145,6 +155,18 @@ class Database:
             stamp["created_at"] = now
         return stamp
 
+    def checkpoint_truncate(self, attempts: int = 5) -> bool:
+        """Copy the write-ahead log into the database file and empty it, so that erased data
+        is gone from both files (with secure_delete, freed pages are zeroed).  A reader in
+        the middle of a read holds it up: retried a few times.  True when it completed."""
+        for attempt in range(attempts):
+            with self._lock:
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+        return False
+
     @property
     def user_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
@@ -152,6 +174,7 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            self._shared.release()
 
 
 @contextmanager

@@ -22,3 +22,33 @@ def problems(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
     except sqlite3.DatabaseError as err:
         found = [str(err)]
     return found
+
+
+def setting_in_file(path, key: str) -> str | None:
+    """One setting of another database file (a backup, the live file), read-only; None when
+    it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.DatabaseError:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else row[0]
+
+
+def put_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Write one setting into a backup file being made (its own connection)."""
+    from loket.clock import now_iso
+
+    now = now_iso()
+    ws = conn.execute("SELECT value FROM setting WHERE key = 'workstation'").fetchone()
+    conn.execute(
+        "INSERT OR REPLACE INTO setting (key, value, created_at, updated_at, workstation)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (key, value, now, now, ws[0] if ws else ""),
+    )
+    conn.commit()

@@ -7,6 +7,7 @@ backup API, so that a failed upgrade can always be undone by hand.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -76,6 +77,54 @@ def backup_copy(db: Database, version: int) -> Path:
     finally:
         dest.close()
     return target
+
+
+@functools.lru_cache(maxsize=8)
+def reference_columns(version: int) -> dict[str, list[tuple[str, str]]]:
+    """Every table's (column, type) at schema `version`, from the migrations themselves."""
+    from loket.db.connection import _register_functions
+
+    conn = sqlite3.connect(":memory:")
+    _register_functions(conn)  # some migrations fill columns with it
+    try:
+        for mig in migrations():
+            if mig.version > version:
+                break
+            for statement in split_statements(mig.sql):
+                conn.execute(statement)
+        return _columns(conn)
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: [
+            (c[1], str(c[2]).upper())
+            for c in conn.execute(f"PRAGMA table_info({_quote(name)})").fetchall()
+        ]
+        for name in names
+    }
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Tables of Loket's schema at `version` that `conn` lacks or holds with other columns."""
+    found = _columns(conn)
+    return [
+        table
+        for table, columns in reference_columns(version).items()
+        if found.get(table) != columns
+    ]
 
 
 class NewerSchemaError(LoketError):

@@ -101,10 +101,22 @@ def delete_old_drafts(db: Database, cutoff: str) -> int:
     return _changes(db)
 
 
+def unlinked_drafts(db: Database) -> list[sqlite3.Row]:
+    """Drafts not tied to a visitor record (an unsaved registration may name anyone)."""
+    return db.all("SELECT id, payload FROM draft WHERE visitor_id IS NULL")
+
+
+def delete_drafts(db: Database, ids: list[str]) -> int:
+    for draft_id in ids:
+        db.execute("DELETE FROM draft WHERE id = ?", (draft_id,))
+    return len(ids)
+
+
 def visitors_to_anonymise(db: Database, visitor_ids: tuple[str, tuple]) -> list[sqlite3.Row]:
     sub, params = visitor_ids
     return db.all(
-        f"SELECT id, v_number, bsn FROM visitor WHERE id IN ({sub}) AND anonymised_at IS NULL",
+        "SELECT id, v_number, bsn, given_names, family_name FROM visitor"
+        f" WHERE id IN ({sub}) AND anonymised_at IS NULL",
         params,
     )
 

@@ -1,9 +1,13 @@
 """The audit trail: who did what to which record, when, from where, with what result.
 
 Each row carries the hash of the row before it, so that `verify()` finds the first row that
-was edited, removed or put out of order.  A person is referred to by a keyed hash of their
-V-nummer or BSN (HMAC-SHA256 with a key kept in the data folder, outside the database), so
-the log never holds the number itself and a copy of the database alone cannot reverse it.
+was edited, removed or put out of order.  The hash is an HMAC over every column (stamps
+included) under a key derived from the subject key ("v2:..."); rows written before that keep
+their plain SHA-256 and stay verifiable.  `loket.privacy.anchor` keeps the chain's head
+outside the database, which finds a shortened or rewritten log.  A person is referred to
+by a keyed hash of their V-nummer or BSN (HMAC-SHA256 with a key kept outside the
+database), so the log never holds the number itself and a copy of the database alone cannot
+reverse it.
 
 Call `record(ctx, action=..., object_type=..., object_id=..., result=..., subject=...,
 detail=...)` inside the same transaction as the change it describes.  `detail` is a small
@@ -28,7 +32,8 @@ visitors, visits, health (loket.counter.intake)
   visitor.create / visitor.update / visit.create / visit.update / visit.status
   health.write / health.view (health details opened deliberately)
   visitor.anonymise     personal data removed: detail.reason 'retention' or 'request'
-                        (erasure, with detail.note = the reason staff gave); deletion in
+                        (erasure, with detail.category and detail.note = why, checked
+                        not to name the visitor: loket.privacy.rights); deletion in
                         Loket is always this anonymisation plus the anonymised_at tombstone
   visitor.access_export right of access: everything about one visitor exported
 drafts (loket.counter.drafts)       draft.create / draft.restore / draft.saved
@@ -64,10 +69,13 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loket.clock import new_id, now_iso
 from loket.db import audit as repo
+from loket.errors import LoketError
+from loket.i18n import _
 
 if TYPE_CHECKING:
     from loket.context import Context
@@ -80,18 +88,51 @@ KEY_FILENAME = "subject.key"
 _KEYS: dict[str, bytes] = {}
 
 
+class KeyProblem(LoketError):
+    """subject.key is missing or damaged while the audit trail needs it."""
+
+
+def key_path(db: Database) -> Path:
+    return db.path.parent / KEY_FILENAME
+
+
 def _key(db: Database) -> bytes:
-    path = db.path.parent / KEY_FILENAME
+    path = key_path(db)
     cached = _KEYS.get(str(path))
     if cached is not None:
         return cached
     try:
-        key = bytes.fromhex(path.read_text().strip())
+        text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
+        if repo.uses_key(db):
+            # A new key would silently break every lookup and fail the whole chain.
+            raise KeyProblem(
+                _(
+                    "The key file {path} is missing, and the audit trail was written with it. "
+                    "Put it back from the backup (the file BACKUP.key beside it); Loket does "
+                    "not make a new one."
+                ).format(path=path)
+            ) from None
         key = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(key.hex())
+    except (OSError, UnicodeDecodeError) as err:
+        raise KeyProblem(
+            _("The key file {path} cannot be read: {problem}").format(path=path, problem=err)
+        ) from err
+    else:
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise KeyProblem(
+                _(
+                    "The key file {path} is damaged (it must hold 64 hexadecimal characters). "
+                    "Put it back from the backup (the file BACKUP.key beside it)."
+                ).format(path=path)
+            )
     _KEYS[str(path)] = key
     return key
 
@@ -104,10 +145,37 @@ def subject_ref(db: Database, number: str | None) -> str | None:
     return digest[:32]
 
 
+# Rows written before every column was hashed keep their plain SHA-256 over the first 11
+# columns (version 1) and stay verifiable; rows written since carry "v2:" + an HMAC-SHA256,
+# keyed (chain_key) over every column, stamps included.  Once a version-2 row exists, a later
+# version-1 row is a forgery (it would let anyone without the key append one).
+HASH_V2 = "v2:"
+_V1_COLUMNS = repo.COLUMNS[:11]
+_V2_COLUMNS = tuple(c for c in repo.COLUMNS if c not in ("prev_hash", "hash"))
+
+
+def _field(row: dict, column: str) -> str:
+    value = row.get(column)
+    return "" if value is None else str(value)
+
+
+def chain_key(db: Database) -> bytes:
+    """The key of the chain's HMACs, derived from the subject key (kept outside the
+    database): a copy of the database alone cannot forge a row or rewrite the chain."""
+    return hmac.new(_key(db), b"loket audit chain v2", hashlib.sha256).digest()
+
+
 def row_hash(prev_hash: str, row: dict) -> str:
-    fields = [str(row.get(c) if row.get(c) is not None else "") for c in repo.COLUMNS[:11]]
+    """Version 1, for rows written before every column was hashed."""
+    fields = [_field(row, c) for c in _V1_COLUMNS]
     payload = "\x1f".join([prev_hash, *fields])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def row_hash_v2(key: bytes, prev_hash: str, row: dict) -> str:
+    fields = [f"{c}={_field(row, c)}" for c in _V2_COLUMNS]
+    payload = "\x1f".join([prev_hash, *fields]).encode("utf-8")
+    return HASH_V2 + hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def record(
@@ -152,9 +220,10 @@ def _append(ctx, db, action, object_type, object_id, result, subject, detail, ac
             "origin": f"{db.workstation}/{ctx.origin}",
             "subject_ref": subject_ref(db, subject),
             "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+            **db.stamp(),
         }
         row["prev_hash"] = prev["hash"] if prev else GENESIS
-        row["hash"] = row_hash(row["prev_hash"], row)
+        row["hash"] = row_hash_v2(chain_key(db), row["prev_hash"], row)
         repo.insert(db, row)
 
 
@@ -166,6 +235,11 @@ class ChainProblem:
     def describe(self) -> str:
         from loket.i18n import _
 
+        if self.reason == "anchor":
+            return _(
+                "The audit trail's anchor file beside the database was changed; the trail "
+                "cannot be trusted."
+            )
         if self.reason == "missing":
             return _("Row {seq} of the audit trail was removed.").format(seq=self.seq)
         if self.reason == "out of order":
@@ -179,13 +253,23 @@ def verify(db: Database) -> ChainProblem | None:
     """Walk the chain; return the first broken row, or None when the log is intact."""
     expected_prev = GENESIS
     expected_seq = 1
+    key = None
+    keyed = False
     for row in repo.iterate(db):
         data = dict(row)
         if data["seq"] != expected_seq:
             return ChainProblem(expected_seq, "missing")
         if data["prev_hash"] != expected_prev:
             return ChainProblem(data["seq"], "out of order")
-        if row_hash(data["prev_hash"], data) != data["hash"]:
+        if str(data["hash"]).startswith(HASH_V2):
+            key = key or chain_key(db)
+            keyed = True
+            expected = row_hash_v2(key, data["prev_hash"], data)
+        elif keyed:
+            return ChainProblem(data["seq"], "edited")  # an unkeyed row after keyed ones
+        else:
+            expected = row_hash(data["prev_hash"], data)
+        if not hmac.compare_digest(expected, str(data["hash"])):
             return ChainProblem(data["seq"], "edited")
         expected_prev = data["hash"]
         expected_seq += 1

@@ -1,14 +1,12 @@
-"""Backups, restore and the integrity check.
+"""Backups, their rotation and the integrity check.
 
 A backup is made with SQLite's online backup API from a connection of its own, in one step,
 so it is a consistent snapshot even while the app goes on writing; it is written under a
 temporary name, flushed to disk, renamed, and a SHA-256 checksum file (`FILE.sha256`, the
 format of `sha256sum`) is put beside it.
 
-A restore checks the candidate completely -- checksum, `PRAGMA integrity_check`, that it is
-a Loket database at all, its schema version -- on a private copy, before anything of the
-live database is touched; the live file is then kept as `loket.sqlite.before-restore-...`.
-Close the app on this PC before restoring.
+A restore is `loket.privacy.restore`; the files beside a backup (checksum, key copy) and
+the old copies kept after a restore or an upgrade are `loket.privacy.copies`.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,22 +23,48 @@ from loket.clock import now_iso, today
 from loket.context import Context, system_context
 from loket.db import integrity
 from loket.db.connection import Database
-from loket.db.migrate import latest_version
-from loket.errors import DatabaseDamaged, LoketError, ValidationError
+from loket.errors import LoketError, ValidationError
 from loket.i18n import _
-from loket.privacy import audit
+from loket.paths import DB_FILENAME
+from loket.privacy import anchor, audit, files
+from loket.privacy.copies import (
+    checksum_path,
+    key_copy_path,
+    prune_copies,
+    remove_stale_staging,
+)
 from loket.privacy.permissions import Permission
 
 # The cheap look before the login window lives in a light module of its own (start-up
 # imports it without this module's hashing, JSON and file-copy machinery); kept public here.
-from loket.startup_check import REQUIRED_TABLES as _REQUIRED_TABLES
 from loket.startup_check import left_open, open_problems  # noqa: F401
 
 BACKUP_FOLDER = "backups"
 
 
-def checksum_path(path: Path) -> Path:
-    return path.with_name(path.name + ".sha256")
+def key_fingerprint(data_dir: Path) -> str:
+    """A short public fingerprint of the data folder's subject.key ('' when there is none)."""
+    try:
+        key = (Path(data_dir) / audit.KEY_FILENAME).read_bytes().strip()
+    except OSError:
+        return ""
+    return hashlib.sha256(b"loket key fingerprint " + key).hexdigest()[:16]
+
+
+def _copy_key(source: Path, out: Path) -> None:
+    key = Path(source).parent / audit.KEY_FILENAME
+    target = key_copy_path(out)
+    if not key.is_file():
+        target.unlink(missing_ok=True)
+        return
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key.read_bytes())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
 
 
 def sha256_file(path: Path) -> str:
@@ -61,27 +84,43 @@ def _fsync(path: Path) -> None:
 
 
 def make_backup(source: Path, out: Path) -> Path:
-    """Copy the database at `source` to `out` (+ checksum file); returns `out`."""
+    """Copy the database at `source` to `out` (+ checksum file and key copy); returns `out`.
+    A failure (a full disk) leaves nothing of the new backup behind and raises DiskFull."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source), timeout=30)
+    tmp = files.partial_path(out)
+    leftovers = [tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")]
+    files.remove_quietly(*leftovers)
+    replaced = False
     try:
-        dest = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(source), timeout=30)
         try:
-            src.backup(dest)  # pages=-1: one step, one consistent snapshot
-            # A backup is one self-contained file: no write-ahead log beside it.
-            dest.execute("PRAGMA journal_mode = DELETE")
+            dest = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dest)  # pages=-1: one step, one consistent snapshot
+                # A backup is one self-contained file: no write-ahead log beside it.
+                dest.execute("PRAGMA journal_mode = DELETE")
+                integrity.put_setting(
+                    dest, "backup.key_fingerprint", key_fingerprint(Path(source).parent)
+                )
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        src.close()
-    _fsync(tmp)
-    os.replace(tmp, out)
-    checksum = checksum_path(out)
-    checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
-    _fsync(checksum)
+            src.close()
+        _fsync(tmp)
+        os.replace(tmp, out)
+        replaced = True
+        checksum = checksum_path(out)
+        checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
+        _fsync(checksum)
+        _copy_key(source, out)
+    except BaseException as err:
+        files.remove_quietly(*leftovers, files.partial_path(key_copy_path(out)))
+        if replaced:  # a backup without its checksum or key is no backup
+            files.remove_quietly(out, checksum_path(out), key_copy_path(out))
+        if files.is_disk_full(err):
+            raise files.disk_full(out) from err
+        raise
     return out
 
 
@@ -101,6 +140,7 @@ def backup(ctx: Context, out: str | Path) -> Path:
         object_type="database",
         detail={"automatic": False, "size": path.stat().st_size},
     )
+    anchor.write(ctx.db)
     return path
 
 
@@ -221,142 +261,6 @@ def damaged_message(path: Path) -> str:
     ).format(path=path, backup=hint)
 
 
-# -- restore -------------------------------------------------------------------------------
-def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None = None) -> int:
-    """Check a backup file without changing it; returns its schema version or raises
-    DatabaseDamaged with a message saying what is wrong (naming the file as `name`)."""
-    path = Path(path)
-    shown = name or str(path)
-    if not path.is_file():
-        raise DatabaseDamaged(_("The file {path} does not exist.").format(path=shown))
-    checksum = checksum_path(path)
-    if checksum.exists():
-        words = checksum.read_text(encoding="utf-8").split()
-        expected = words[0].lower() if words else ""
-        if expected != sha256_file(path):
-            raise DatabaseDamaged(
-                _(
-                    "The backup {path} does not match its checksum file: it was "
-                    "changed or damaged after it was made."
-                ).format(path=shown)
-            )
-    elif require_checksum:
-        raise DatabaseDamaged(
-            _("The checksum file {checksum} is missing, so the backup cannot be checked.").format(
-                checksum=checksum_path(Path(shown))
-            )
-        )
-    foreign = _("The file {path} is not a Loket database.").format(path=shown)
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.DatabaseError as err:
-        raise DatabaseDamaged(foreign) from err
-    try:
-        try:
-            tables, version = integrity.tables_and_version(conn)
-        except sqlite3.DatabaseError as err:
-            if "not a database" in str(err):
-                raise DatabaseDamaged(foreign) from err
-            raise DatabaseDamaged(
-                _("The backup {path} is damaged: {problem}").format(path=shown, problem=err)
-            ) from err
-        if not _REQUIRED_TABLES <= tables or version < 1:
-            raise DatabaseDamaged(foreign)
-        if version > latest_version():
-            raise DatabaseDamaged(
-                _(
-                    "The backup {path} was made by a newer version of Loket (schema {version})."
-                ).format(path=shown, version=version)
-            )
-        problems = check_connection(conn)
-        if problems:
-            raise DatabaseDamaged(
-                _("The backup {path} is damaged: {problem}").format(path=shown, problem=problems[0])
-            )
-    finally:
-        conn.close()
-    return version
-
-
-def _mark_restored(path: Path) -> None:
-    """Note the moment of the restore inside the restored file: automatic backups made
-    before it hold audit rows the restored chain never had (see comparable_backups)."""
-    from loket.clock import now_iso
-    from loket.db import reference
-
-    db = Database(path)
-    try:
-        with db.transaction():
-            reference.set_setting(db, "backup.restored_at", now_iso())
-    finally:
-        db.close()
-
-
-def restore(live: Path, backup_file: Path, *, require_checksum: bool = True) -> Path:
-    """Replace the live database with a checked backup; returns where the old file was kept.
-
-    Nothing of the live database is touched until the candidate has passed every check.
-    """
-    live, backup_file = Path(live), Path(backup_file)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    staging = live.with_name(f"{live.name}.restore-{stamp}")
-    shutil.copyfile(backup_file, staging)
-    if checksum_path(backup_file).exists():
-        shutil.copyfile(checksum_path(backup_file), checksum_path(staging))
-    try:
-        verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        checksum_path(staging).unlink(missing_ok=True)
-        raise
-    checksum_path(staging).unlink(missing_ok=True)
-    _mark_restored(staging)
-    _fsync(staging)
-    kept = live.with_name(f"{live.name}.before-restore-{stamp}")
-    if live.exists():
-        try:
-            make_backup(live, kept)
-            checksum_path(kept).unlink(missing_ok=True)
-        except sqlite3.DatabaseError:
-            # Too damaged to read: keep the raw files as they are.
-            for suffix in ("", "-wal", "-shm"):
-                src = Path(str(live) + suffix)
-                if src.exists():
-                    shutil.copyfile(src, Path(str(kept) + suffix))
-    for suffix in ("-wal", "-shm"):
-        Path(str(live) + suffix).unlink(missing_ok=True)
-    os.replace(staging, live)
-    check_mark_path(live).unlink(missing_ok=True)  # the restored file is checked afresh
-    return kept
-
-
-def restore_database(ctx: Context, backup_file: Path, *, require_checksum: bool = True) -> Path:
-    """The restore use case (administrators): check the backup, close this connection, put
-    the backup in place, log the restore in the restored database.  Returns the kept file."""
-    ctx.require(Permission.RESTORE, object_type="database")
-    verify_backup(Path(backup_file), require_checksum=require_checksum)
-    live = ctx.db.path
-    ctx.db.close()
-    kept = restore(live, Path(backup_file), require_checksum=require_checksum)
-    record_restore(live, ctx.user, kept)
-    return kept
-
-
-def record_restore(live: Path, user, kept: Path) -> None:
-    """Upgrade the restored file if it is older, and write the restore into its audit log."""
-    from loket.db.migrate import migrate
-
-    restored = Database(live)
-    try:
-        migrate(restored)
-        actx = Context(db=restored, user=user, desk=None, origin="cli")
-        audit.record(
-            actx, action="backup.restore", object_type="database", detail={"kept": kept.name}
-        )
-    finally:
-        restored.close()
-
-
 # -- automatic daily backups ---------------------------------------------------------------
 def backup_folder(data_dir: Path) -> Path:
     return Path(data_dir) / BACKUP_FOLDER
@@ -385,13 +289,22 @@ def comparable_backups(db: Database) -> list[Path]:
     found = latest_backups(db.path.parent)
     if not restored:
         return found
-    cutoff = datetime.strptime(restored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
-    return [p for p in found if p.stat().st_mtime > cutoff]
+    try:
+        cutoff = datetime.strptime(restored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return found  # not a time Loket wrote: compare with every backup
+    if cutoff.timestamp() > datetime.now(UTC).timestamp():
+        return found  # a restore in the future did not happen
+    return [p for p in found if p.stat().st_mtime > cutoff.timestamp()]
 
 
-def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:
+def rotate(
+    data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_copies: int = 3
+) -> list[Path]:
     """Keep the newest `keep_daily` backups, then the newest one of each of the
-    `keep_weekly` weeks before those; remove the rest.  Returns the removed files."""
+    `keep_weekly` weeks before those; remove the rest.  Also the newest `keep_copies`
+    before-restore and premigrate copies, and no staging file of a killed restore.
+    Returns the removed files."""
     backups = latest_backups(data_dir)
     daily = backups[:keep_daily]
     keep = set(daily)
@@ -406,10 +319,14 @@ def rotate(data_dir: Path, keep_daily: int = 7, keep_weekly: int = 4) -> list[Pa
         keep.add(path)
         weekly.add(week)
     removed = []
+    live = Path(data_dir) / DB_FILENAME
+    remove_stale_staging(live)
+    removed += prune_copies(live, keep_copies)
     for path in backups:
         if path not in keep:
             path.unlink(missing_ok=True)
             checksum_path(path).unlink(missing_ok=True)
+            key_copy_path(path).unlink(missing_ok=True)
             removed.append(path)
     return removed
 
@@ -426,6 +343,7 @@ def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
         data_dir,
         settings.integer(db, "backup.keep_daily"),
         settings.integer(db, "backup.keep_weekly"),
+        settings.integer(db, "backup.keep_restore_copies"),
     )
     audit.record(
         system_context(db),
@@ -433,4 +351,5 @@ def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
         object_type="database",
         detail={"automatic": True, "size": target.stat().st_size},
     )
+    anchor.write(db)
     return target

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loket.db import audit as audit_repo
-from loket.privacy import audit
+from loket.privacy import anchor, audit
 from loket.privacy.audit import ChainProblem
 from loket.privacy.backup import comparable_backups
 from loket.privacy.permissions import Permission
@@ -46,6 +46,8 @@ def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | 
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
     problem = audit.verify(ctx.db)
     if problem is None:
+        problem = anchor.verify(ctx.db)
+    if problem is None:
         if earlier is None:
             found = comparable_backups(ctx.db)
             earlier = found[0] if found else None
@@ -58,4 +60,6 @@ def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | 
         result="ok" if problem is None else "failed",
         detail={} if problem is None else {"seq": problem.seq, "reason": problem.reason},
     )
+    if problem is None:
+        anchor.write(ctx.db)
     return problem

@@ -19,6 +19,7 @@ applies the same anonymisation to one visitor at once, on request.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -75,7 +76,11 @@ def cutoffs(db: Database, now: datetime | None = None) -> dict[str, str]:
 
 
 def anonymise(
-    ctx: Context, visitor_ids: tuple[str, tuple], reason: str, note: str | None = None
+    ctx: Context,
+    visitor_ids: tuple[str, tuple],
+    reason: str,
+    note: str | None = None,
+    category: str | None = None,
 ) -> int:
     """Anonymise the visitor rows selected by `visitor_ids`; each one is logged.  Runs inside
     the caller's transaction."""
@@ -83,9 +88,12 @@ def anonymise(
     rows = repo.visitors_to_anonymise(ctx.db, visitor_ids)
     for row in rows:
         repo.anonymise_visitor(ctx.db, row["id"], at)
+        repo.delete_drafts(ctx.db, drafts_naming(ctx.db, row))
         detail = {"reason": reason}
         if note:
             detail["note"] = note
+        if category:
+            detail["category"] = category
         audit.record(
             ctx,
             action="visitor.anonymise",
@@ -95,6 +103,43 @@ def anonymise(
             detail=detail,
         )
     return len(rows)
+
+
+def _fold(text) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def _digits(text) -> str:
+    return "".join(ch for ch in str(text or "") if ch.isdigit())
+
+
+def drafts_naming(db: Database, visitor) -> list[str]:
+    """Unsaved forms not tied to a record that name this visitor: by V-nummer or BSN, by the
+    record they edit, or by given names and family name together."""
+    numbers = {_digits(visitor["v_number"]), _digits(visitor["bsn"])} - {""}
+    name = (_fold(visitor["given_names"]), _fold(visitor["family_name"]))
+    found = []
+    for draft in repo.unlinked_drafts(db):
+        try:
+            payload = json.loads(draft["payload"])
+        except ValueError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        if payload.get("editing_id") == visitor["id"]:
+            found.append(draft["id"])
+        elif numbers & {_digits(payload.get("v_number")), _digits(payload.get("bsn"))}:
+            found.append(draft["id"])
+        elif (
+            all(name)
+            and (
+                _fold(payload.get("given_names")),
+                _fold(payload.get("family_name")),
+            )
+            == name
+        ):
+            found.append(draft["id"])
+    return found
 
 
 def clear_visits(db: Database, visitor_ids: tuple[str, tuple]) -> int:
@@ -177,6 +222,8 @@ def run(ctx: Context, *, dry_run: bool = False, now: datetime | None = None) -> 
             )
     finally:
         db.execute("PRAGMA secure_delete = OFF")
+    if not dry_run:
+        db.checkpoint_truncate()  # nothing removed stays behind in the -wal file
     return result
 
 

@@ -14,7 +14,7 @@ import pytest
 from loket.cli import main
 from loket.db.connection import Database
 from loket.errors import DatabaseDamaged
-from loket.privacy import backup
+from loket.privacy import backup, restore
 from tests.helpers import PASSWORD, context, make_staff, visitor
 
 
@@ -65,7 +65,7 @@ def test_backup_while_another_connection_writes(db, data_dir, tmp_path):
             while len(written) < (n + 1) * 20:
                 time.sleep(0.005)
             out = backup.backup(ctx, tmp_path / f"b{n}.sqlite")
-            assert backup.verify_backup(out) >= 1
+            assert restore.verify_backup(out) >= 1
             conn = sqlite3.connect(out)
             keys = {r[0] for r in conn.execute("SELECT key FROM setting WHERE key LIKE 'load.%'")}
             conn.close()
@@ -86,7 +86,7 @@ def test_restore_puts_backup_back_and_keeps_the_old_file(db, data_dir, tmp_path)
     later = visitor(ctx, v_number="2222222222")
     db.close()
     live = data_dir / "loket.sqlite"
-    kept = backup.restore(live, out)
+    kept = restore.restore(live, out)
     restored = Database(live)
     assert restored.one("SELECT 1 FROM visitor WHERE id = ?", (later.id,)) is None
     restored.close()
@@ -126,7 +126,7 @@ def test_restore_refuses_doubtful_files_and_leaves_live_untouched(db, data_dir, 
     live = data_dir / "loket.sqlite"
     before = _digest(live)
     with pytest.raises(DatabaseDamaged) as err:
-        backup.restore(live, bad)
+        restore.restore(live, bad)
     assert str(bad.name) in str(err.value) or "checksum" in str(err.value)
     assert _digest(live) == before
     assert sorted(p.name for p in data_dir.iterdir() if "restore" in p.name) == []
@@ -143,6 +143,7 @@ def test_cli_restore_refuses_with_a_clear_message(db, data_dir, tmp_path, monkey
     assert str(out) in capsys.readouterr().err  # names the refused file
     fresh = tmp_path / "c.sqlite"
     assert main(["backup", "--out", str(fresh), "--user", "admin0"]) == 0
+    db.close()  # a restore waits until nothing else has the database open
     assert main(["restore", str(fresh), "--user", "admin0"]) == 0
     assert list(data_dir.glob("loket.sqlite.before-restore-*"))
 
@@ -207,7 +208,7 @@ def test_audit_check_after_a_restore_ignores_older_automatic_backups(db, data_di
     past = time.time() - 60
     os.utime(auto, (past, past))
     db.close()
-    backup.restore(data_dir / "loket.sqlite", early)
+    restore.restore(data_dir / "loket.sqlite", early)
     restored = Database(data_dir / "loket.sqlite")
     try:
         ctx = context(restored, "supervisor", "sup")
@@ -296,7 +297,7 @@ def test_a_restore_makes_the_next_start_check_again(db, data_dir, tmp_path):
     assert backup.background_check(path, day=day) == []
     assert not backup.full_check_due(path, day=day)
     db.close()
-    backup.restore(path, saved)
+    restore.restore(path, saved)
     assert backup.full_check_due(path, day=day)
 
 

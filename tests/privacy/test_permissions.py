@@ -8,7 +8,7 @@ from loket import settings
 from loket.counter import intake
 from loket.directory import browse as directory
 from loket.errors import PermissionDenied
-from loket.privacy import accounts, audit, backup, chain_check, retention
+from loket.privacy import accounts, audit, backup, chain_check, restore, retention
 from loket.privacy import rights as visitor_rights
 from loket.privacy.permissions import ROLES
 from tests.helpers import context, make_staff, visitor
@@ -41,7 +41,7 @@ def _export_identifiable(ctx, env):
 
 def _restore(ctx, env):
     copy = backup.make_backup(ctx.db.path, env["tmp"] / "copy.sqlite")
-    backup.restore_database(ctx, copy)
+    restore.restore_database(ctx, copy)
 
 
 def _export_pseudonymised(ctx, env):

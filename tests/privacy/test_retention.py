@@ -144,7 +144,11 @@ def test_erasure_on_request(db, people):
     row = _row(db, p["recent"])
     assert row["anonymised_at"] and row["v_number"] is None
     logged = db.one("SELECT detail FROM audit_log WHERE action = 'visitor.anonymise'")
-    assert json.loads(logged["detail"]) == {"reason": "request", "note": "asked at the desk"}
+    assert json.loads(logged["detail"]) == {
+        "reason": "request",
+        "category": "request",
+        "note": "asked at the desk",
+    }
     with pytest.raises(ConflictError):
         visitor_rights.erase_visitor(sup, p["recent"].id, "again")
 

@@ -49,6 +49,9 @@ def ldb(tmp_path, demo_template, monkeypatch):
     target = tmp_path / "data"
     target.mkdir()
     shutil.copy(demo_template, target / "loket.sqlite")
+    key = demo_template.with_name("subject.key")  # the audit rows are keyed with it
+    if key.exists():
+        shutil.copy(key, target / "subject.key")
     monkeypatch.setenv("LOKET_DATA_DIR", str(target))
     database = Database(target / "loket.sqlite")
     yield database

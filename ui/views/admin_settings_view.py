@@ -23,6 +23,7 @@ def _labels() -> dict[str, str]:
         "retention.draft_days": _("Keep unsaved forms (drafts) (days)"),
         "backup.keep_daily": _("Daily backups to keep"),
         "backup.keep_weekly": _("Weekly backups to keep"),
+        "backup.keep_restore_copies": _("Old copies kept after a restore or an upgrade"),
     }
 
 

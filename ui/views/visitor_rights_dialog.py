@@ -90,7 +90,9 @@ class VisitorRightsDialog(QDialog):
             )
         )
         self.reason.setAccessibleName(_("Reason for the erasure"))
-        self.reason.setPlaceholderText(_("Reason for the erasure"))
+        self.reason.setPlaceholderText(
+            _("Why, not who: do not name the visitor (the reason stays in the audit trail)")
+        )
         self.confirm.setText(_("I have checked that this is the right visitor"))
         self.erase_button.setText(_("Erase now"))
 

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from loket.context import Context
+from loket.counter.names import matching
 from loket.counter.textfold import digits, fold
 from loket.db import search as repo
 from loket.db.connection import Database
@@ -34,6 +35,9 @@ from loket.privacy.permissions import Permission
 CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
 MAX_LIMIT = 500
 MIN_TEXT_QUERY = 2  # a single letter waits for the next keystroke
+MAX_QUERY = 200  # what is typed beyond this is no name, number or date: it is cut off
+KEY_ROWS = 2000  # visitor ids taken per typed word from the name-key index
+VARIANT_CANDIDATES = 300  # of those, ranked by the name rules
 
 _DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -48,8 +52,20 @@ class SearchResult:
     date_of_birth: str | None
     v_number: str | None
     last_visit: str | None
-    reason: str  # v_number, bsn, date_of_birth, phone, name_exact, name_prefix, name_partial
-    score: int
+    # v_number, bsn, date_of_birth, phone, name_exact, name_prefix, name_partial,
+    # name_swapped, and the variants: name_spelling, name_script, name_sound, name_typo
+    reason: str
+    score: float
+    latin_given_names: str = ""
+    latin_family_name: str = ""
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.latin_given_names, self.latin_family_name) if p)
+
+    @property
+    def is_variant(self) -> bool:
+        return self.reason in matching.VARIANT_REASONS
 
     @property
     def display_name(self) -> str:
@@ -64,7 +80,7 @@ def search_visitors(ctx: Context, query: str, limit: int = 50) -> list[SearchRes
 
 def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[SearchResult]:
     """The same search on a bare Database (no permission check): for benchmarks and tools."""
-    text = (query or "").strip()
+    text = "".join(ch if ch.isprintable() else " " for ch in (query or "")[:MAX_QUERY]).strip()
     if not text:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -74,7 +90,8 @@ def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[Search
         return _results(db, _rank_numbers(rows, "", iso, ""), limit)
     if _NUMBERISH.match(text) and len(digits(text)) >= 3:
         return _search_number(db, text, limit)
-    return _results(db, _search_name(db, text), limit)
+    literal = _search_name(db, text)
+    return _results(db, literal + _variants(db, text, {row["id"] for *_x, row in literal}), limit)
 
 
 def _results(db: Database, scored: list, limit: int) -> list[SearchResult]:
@@ -94,6 +111,8 @@ def _results(db: Database, scored: list, limit: int) -> list[SearchResult]:
             last_visit=last.get(row["id"]),
             reason=reason,
             score=score,
+            latin_given_names=rows[row["id"]]["latin_given_names"] or "",
+            latin_family_name=rows[row["id"]]["latin_family_name"] or "",
         )
         for score, reason, row in top
         if row["id"] in rows
@@ -259,10 +278,48 @@ def _rank_names(rows, tokens: list[str]) -> list:
             total += best
             worst = min(worst, best)
         else:
-            if row["search_text"].startswith(joined) or f" {joined}" in row["search_text"]:
+            in_order = row["search_text"].startswith(joined) or f" {joined}" in row["search_text"]
+            if in_order:
                 total += 1  # the words in the order typed
             reason = {3: "name_exact", 2: "name_prefix"}.get(worst, "name_partial")
+            if not in_order and len(tokens) > 1 and worst >= 2:
+                reason = "name_swapped"  # given and family name the other way round
             out.append((total * 10, reason, row))
+    return out
+
+
+def _variants(db: Database, text: str, seen: set[str]) -> list:
+    """Other spellings, other scripts, sound-alikes and typos, from the name-key index
+    (migration 0005): per typed word a bounded set of visitor ids, intersected, then ranked
+    by the name rules.  Always scored below every literal match (those score 10 and up)."""
+    per_word = matching.query_keys(text)
+    if not per_word:
+        return []
+    prefixes = matching.query_prefixes(text)
+    sets = []
+    for i, keys in enumerate(per_word):
+        ids = set(repo.by_name_keys(db, sorted(keys), KEY_ROWS))
+        if i == len(per_word) - 1:
+            for prefix in prefixes:
+                ids |= set(repo.by_name_key_prefix(db, prefix, KEY_ROWS))
+        sets.append(ids)
+    common = set.intersection(*sets)
+    if not common and len(sets) > 1:
+        # "Abdul Rahman" typed for "Abdulrahman": the words are not keys one by one.
+        common = set(
+            repo.by_name_keys(db, sorted(matching.query_keys(text.replace(" ", ""))[0]), KEY_ROWS)
+        )
+    ids = sorted(common - seen)[:VARIANT_CANDIDATES]
+    out = []
+    for row in repo.names(db, ids):
+        found = matching.match(
+            text,
+            f"{row['given_names']} {row['family_name']}",
+            f"{row['latin_given_names']} {row['latin_family_name']}",
+        )
+        if found is not None and found.reason in matching.VARIANT_REASONS:
+            # Literal matches are the trigram index's (and its bound's) to find.
+            out.append((found.level + 0.99 * found.score, found.reason, row))
     return out
 
 

@@ -10,6 +10,8 @@ VISITOR_COLUMNS = (
     "id",
     "given_names",
     "family_name",
+    "latin_given_names",
+    "latin_family_name",
     "date_of_birth",
     "v_number",
     "bsn",

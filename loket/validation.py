@@ -43,6 +43,17 @@ def name(value: str | None, field: str, *, required: bool = False) -> str:
     return " ".join(text.split())
 
 
+def latin_name(value: str | None, field: str) -> str:
+    """The name as the IND document writes it: a name (as above) in Latin letters only."""
+    text = name(value, field)
+    for ch in text:
+        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
+            raise ValidationError.single(
+                field, _("Type this name in Latin letters, as on the IND document.")
+            )
+    return text
+
+
 def bsn(value: str | None, field: str = "bsn") -> str | None:
     """9 digits (8 get a leading zero) that pass the 11-proef."""
     text = (value or "").replace(" ", "").replace(".", "").replace("-", "")

@@ -40,6 +40,9 @@ def name(value: str | None, field: str, *, required: bool = False) -> str:
             )
     if len(text) > MAX_NAME:
         raise ValidationError.single(field, _("The name is too long."))
+    if not any(ch.isalpha() for ch in text):
+        # only accents, harakat or punctuation: nothing a letter or a search could show
+        raise ValidationError.single(field, _("A name needs at least one letter."))
     return " ".join(text.split())
 
 

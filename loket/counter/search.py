@@ -310,16 +310,21 @@ def _variants(db: Database, text: str, seen: set[str]) -> list:
             repo.by_name_keys(db, sorted(matching.query_keys(text.replace(" ", ""))[0]), KEY_ROWS)
         )
     ids = sorted(common - seen)[:VARIANT_CANDIDATES]
+    typed = fold(text).split()
     out = []
     for row in repo.names(db, ids):
-        found = matching.match(
-            text,
-            f"{row['given_names']} {row['family_name']}",
-            f"{row['latin_given_names']} {row['latin_family_name']}",
-        )
-        if found is not None and found.reason in matching.VARIANT_REASONS:
-            # Literal matches are the trigram index's (and its bound's) to find.
-            out.append((found.level + 0.99 * found.score, found.reason, row))
+        own = f"{row['given_names']} {row['family_name']}"
+        latin = f"{row['latin_given_names']} {row['latin_family_name']}"
+        found = matching.match(text, own, latin)
+        if found is None:
+            continue
+        reason = found.reason
+        if reason not in matching.VARIANT_REASONS:
+            words = fold(f"{own} {latin}").split()
+            if all(any(w.startswith(t) for w in words) for t in typed):
+                continue  # a literal match: the trigram index's (and its bound's) to find
+            reason = "name_spelling"  # "al-Khatib" for "Khatib": the same name written otherwise
+        out.append((min(found.level, matching.SPELLING) + 0.99 * found.score, reason, row))
     return out
 
 

@@ -42,8 +42,24 @@ def latin(token: str) -> str:
         token = token[len(rules.ARABIC_ARTICLE) :]
     if token.startswith(rules.ARABIC_ABD) and len(token) > len(rules.ARABIC_ABD) + 1:
         token = "abd" + anyascii(token[len(rules.ARABIC_ABD) :])
-    text = token if token.isascii() else anyascii(token)
+    text = token if token.isascii() else _transliterate(token)
     return "".join(ch for ch in text.lower() if "a" <= ch <= "z")[:MAX_UNIT_LENGTH]
+
+
+_DIGRAPH_FIRST = frozenset("szkgctdp")
+
+
+def _transliterate(token: str) -> str:
+    """anyascii letter by letter, so that two letters never become one Latin digraph by
+    accident (ز + ه is "z-h", not the "zh" of ж)."""
+    out = ""
+    ukrainian = any(ch in rules.UKRAINIAN_LETTERS for ch in token)
+    for ch in token:
+        part = rules.UKRAINIAN.get(ch) if ukrainian and ch in rules.UKRAINIAN else anyascii(ch)
+        if part.startswith("h") and out and out[-1] in _DIGRAPH_FIRST:
+            out += "a"  # a vowel, dropped again in every skeleton
+        out += part
+    return out
 
 
 def _without_article(word: str) -> str:
@@ -65,6 +81,8 @@ def _abd(word: str) -> str:
 def split_units(text: str | None) -> list[tuple[str, str]]:
     """(folded word, Latin unit) pairs of a name; articles that stand alone are left out."""
     out = []
+    for old, new in rules.ARABIC_CARRIERS.items():
+        text = (text or "").replace(old, new)
     for token in fold(text).split()[: MAX_UNITS * 2]:
         if token in rules.ARTICLES or token == rules.ARABIC_ARTICLE:
             continue
@@ -111,7 +129,10 @@ def spellings(unit: str) -> frozenset[str]:
     if rules.INITIAL_J_AS_Y:
         readings |= {"y" + r[1:] for r in readings if r.startswith("j")}
     readings = {_replace_all(_replace_all(r, rules.DUTCH), rules.GERMAN) for r in readings}
-    readings |= {r.replace(*rules.CH_AS_KH) for r in readings if "ch" in r}
+    for old, new in rules.ALTERNATIVES:
+        readings |= {r.replace(old, new) for r in readings if old in r}
+    j, y = rules.FINAL_J_AFTER_VOWEL
+    readings |= {r[:-1] + y for r in readings if len(r) > 2 and r[-1] == j and r[-2] in "aeiou"}
     return frozenset(r for r in readings if r)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from loket.counter.names import keys as k
 
@@ -106,7 +106,10 @@ def _plain_level(q: Unit, c: Unit, last: bool) -> int:
     if q.sound and q.sound == c.sound and len(q.sound) >= 2:
         return SOUND
     if len(q.latin) >= k.rules.TYPO_MIN_TOKEN and len(c.latin) >= k.rules.TYPO_MIN_TOKEN:
-        if Levenshtein.distance(q.latin, c.latin, score_cutoff=1) <= 1:
+        # one typo: a letter wrong, missing, extra, or two letters swapped
+        if OSA.distance(q.latin, c.latin, score_cutoff=1) <= 1:
+            return TYPO
+        if q.latin_script and c.latin_script and OSA.distance(q.word, c.word, score_cutoff=1) <= 1:
             return TYPO
         if any(
             len(qs) >= k.rules.TYPO_MIN_SKELETON

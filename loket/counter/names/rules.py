@@ -42,7 +42,7 @@ SOMALI = (("x", "h"), ("c", ""))
 # Dutch renderings of foreign sounds, longest first.  Source: Nederlandse Taalunie,
 # "Transcriptie van Russische namen" (Woordenlijst, Leidraad 13) and the Dutch spelling of
 # Arabic and Indonesian names (oe = u: Joesoef, Hoessein).
-DUTCH = (("tsj", "ch"), ("sj", "sh"), ("dj", "j"), ("oe", "u"), ("ij", "y"))
+DUTCH = (("tsj", "ch"), ("zj", "zh"), ("sj", "sh"), ("dj", "j"), ("oe", "u"), ("ij", "y"))
 
 # German renderings (Duden transliteration of Cyrillic: sch = sh, tsch = ch, w = v) and the
 # German/Turkish replacement of umlauts (ö = oe, ü = ue; on Turkish documents often plain o/u).
@@ -69,8 +69,22 @@ SOUNDS = (
     ("w", "v"),
 )
 
-# A "ch" that is not "tsh": the Dutch and German spelling of kh (Chaled = Khaled).
-CH_AS_KH = ("ch", "k")
+# Second readings of a letter group, each giving a key of its own: a "ch" that is not "tsh"
+# but the Dutch and German spelling of kh (Chaled = Khaled); ث written "th" (ALA-LC) and "s"
+# (Turkish and Persian pronunciation: Othman = Osman).
+ALTERNATIVES = (("ch", "k"), ("th", "s"))
+
+# Hamza on a yeh carrier (ئ) starts a vowel in Sorani and Arabic (ئەحمەد = Ahmed), as the
+# alef carriers do (textfold folds those to ا).
+ARABIC_CARRIERS = {"ئ": "ا", "ؤ": "ا"}
+
+# Ukrainian г is h (ALA-LC and BGN/PCGN Ukrainian; the national system of 2010), Russian г is
+# g; a word with one of Ukraine's own letters is read as Ukrainian (Сергій = Serhiy).
+UKRAINIAN_LETTERS = frozenset("іїєґ")
+UKRAINIAN = {"г": "h"}
+
+# Ukrainian/Russian й after a vowel is j in German and Dutch, y in English (Serhij = Serhiy).
+FINAL_J_AFTER_VOWEL = ("j", "y")
 
 # Vowels (and the semivowels y/w inside a word, which Arabic and Ethiopic script write for
 # long vowels: يوسف = ywsf = Yusuf).  Short vowels are not written in Arabic script, so the

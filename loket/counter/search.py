@@ -30,6 +30,7 @@ from loket.counter.names import matching
 from loket.counter.textfold import digits, fold
 from loket.db import search as repo
 from loket.db.connection import Database
+from loket.i18n import _
 from loket.privacy.permissions import Permission
 
 CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
@@ -70,6 +71,30 @@ class SearchResult:
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+
+def reason_label(reason: str) -> str:
+    """Why a result matched, in a word staff read in the list (and the CLI prints)."""
+    labels = {
+        "name_exact": _("same name"),
+        "name_prefix": _("name starts so"),
+        "name_partial": _("part of the name"),
+        # TRANSLATORS: given and family name typed the other way round (nl "omgedraaid")
+        "name_swapped": _("swapped"),
+        # TRANSLATORS: the same name in another Latin spelling (nl "andere spelling")
+        "name_spelling": _("other spelling"),
+        # TRANSLATORS: the same name written in another script (nl "ander schrift")
+        "name_script": _("other script"),
+        # TRANSLATORS: a name that sounds the same (nl "klinkt als")
+        "name_sound": _("sounds like"),
+        # TRANSLATORS: one letter wrong, missing or extra (nl "tikfout")
+        "name_typo": _("one letter differs"),
+        "v_number": _("V-number"),
+        "bsn": _("BSN"),
+        "date_of_birth": _("date of birth"),
+        "phone": _("phone"),
+    }
+    return labels.get(reason, reason)
 
 
 def search_visitors(ctx: Context, query: str, limit: int = 50) -> list[SearchResult]:

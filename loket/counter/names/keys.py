@@ -185,9 +185,11 @@ def keys_for_name(*parts: str | None) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=65536)
 def name_keys(
     given: str | None, family: str | None, latin_given: str | None, latin_family: str | None
 ) -> str:
-    """The SQL function behind migration 0005's triggers: a JSON list of distinct keys."""
+    """The SQL function behind migration 0005's triggers: a JSON list of distinct keys.
+    Cached: names repeat a great deal (a demo of a million visitors has a few thousand)."""
     keys = keys_for_name(given, family) | keys_for_name(latin_given, latin_family)
     return json.dumps(sorted(keys))

@@ -26,11 +26,8 @@ def source_hash() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    files = [
-        ROOT / "loket" / "demo.py",
-        ROOT / "loket" / "db" / "bulk.py",
-        ROOT / "loket" / "demo_names.py",
-    ]
+    files = [*sorted((ROOT / "loket" / "demo").glob("*.py")), ROOT / "loket" / "db" / "bulk.py"]
+    files += sorted((ROOT / "loket" / "counter" / "names").glob("*.py"))
     files += sorted((ROOT / "loket" / "db" / "migrations").glob("*.sql"))
     for path in files:
         h.update(path.name.encode())

@@ -222,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--visitors", type=int, default=DEMO_VISITORS)
     parser.add_argument("--rebuild", action="store_true", help="make the demo database again")
     parser.add_argument(
-        "--only", nargs="*", help="run only these (startup search letter export ui demo bundle)"
+        "--only",
+        nargs="*",
+        help="run only these (startup search names letter export ui demo bundle)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -246,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench_search.run(db_file)
 
+    def names():
+        from bench import bench_names
+
+        return bench_names.run(db_file)
+
     def ui():
         from bench import bench_ui
 
@@ -254,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = [
         ("startup", "Start-up", startup),
         ("search", "Search", search),
+        ("names", "Names", names),
         ("letter", "Letter", lambda: _other("Letter", "bench.bench_letter")),
         ("export", "Export", lambda: _other("Export", "bench.bench_export", data_dir)),
         ("ui", "UI responsiveness", ui),

@@ -37,8 +37,8 @@ CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on thes
 MAX_LIMIT = 500
 MIN_TEXT_QUERY = 2  # a single letter waits for the next keystroke
 MAX_QUERY = 200  # what is typed beyond this is no name, number or date: it is cut off
-KEY_ROWS = 2000  # visitor ids taken per typed word from the name-key index
-VARIANT_CANDIDATES = 300  # of those, ranked by the name rules
+KEY_ROWS = 500  # visitor ids taken per typed word from the name-key index
+VARIANT_CANDIDATES = 120  # of those, ranked by the name rules
 
 _DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -329,6 +329,10 @@ def _variants(db: Database, text: str, seen: set[str]) -> list:
                 ids |= set(repo.by_name_key_prefix(db, prefix, KEY_ROWS))
         sets.append(ids)
     common = set.intersection(*sets)
+    pairs = matching.query_pairs(text)
+    if pairs:
+        # two whole words: the visitors holding both, however common each one is alone
+        common |= set(repo.by_name_keys(db, pairs, KEY_ROWS))
     if not common and len(sets) > 1:
         # "Abdul Rahman" typed for "Abdulrahman": the words are not keys one by one.
         common = set(

@@ -174,6 +174,22 @@ def unit_keys(unit: str) -> set[str]:
     return keys
 
 
+PAIR_UNITS = 4  # pair keys for the first words only
+
+
+def pair_keys(units: list[str]) -> set[str]:
+    """`q:` two words of the name together, in either order ("Mohamed Ali" = "Ali Mohamed"):
+    a two-word lookup then reads the visitors with both, however common each word is."""
+    keys: set[str] = set()
+    head = units[:PAIR_UNITS]
+    for i, a in enumerate(head):
+        for b in head[i + 1 :]:
+            for sa in skeletons(a):
+                for sb in skeletons(b):
+                    keys.add("q:" + "|".join(sorted((sa, sb))))
+    return keys
+
+
 def keys_for_name(*parts: str | None) -> set[str]:
     """All keys of one spelling of a name (given names and family name, in that order)."""
     units = [u for part in parts for _t, u in split_units(part)]
@@ -182,7 +198,7 @@ def keys_for_name(*parts: str | None) -> set[str]:
         keys |= unit_keys(unit)
     for a, b in pairwise(units):
         keys |= {"s:" + s for s in skeletons(_abd(a + b))}
-    return keys
+    return keys | pair_keys(units)
 
 
 @lru_cache(maxsize=65536)

@@ -147,6 +147,7 @@ def _assign(query: tuple[Unit, ...], cand: tuple[Unit, ...]) -> tuple[int, bool,
     return worst, swapped, script
 
 
+@lru_cache(maxsize=65536)
 def match(query: str, *spellings: str) -> Match | None:
     """How `query` (what was typed) matches a visitor whose name is written as `spellings`
     (own script, Latin document spelling); None when it does not."""
@@ -191,6 +192,12 @@ def query_keys(query: str) -> list[set[str]]:
                 keys |= {"d:" + s} | {"s:" + d for d in dels} | {"d:" + d for d in dels}
         out.append(keys)
     return out
+
+
+def query_pairs(query: str) -> list[str]:
+    """Pair keys of a query of two words or more (see keys.pair_keys)."""
+    us = units(query)
+    return sorted(k.pair_keys([u.latin for u in us])) if len(us) > 1 else []
 
 
 def query_prefixes(query: str) -> list[str]:

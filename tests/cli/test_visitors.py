@@ -16,6 +16,7 @@ from tests.helpers import PASSWORD, context, visitor
 @pytest.fixture
 def ctx(db, monkeypatch):
     monkeypatch.setenv("LOKET_PASSWORD", PASSWORD)
+    monkeypatch.setenv("LOKET_LANG", "en")  # the assertions read the English report
     return context(db, username="balie")
 
 

@@ -4,11 +4,20 @@ form, asked for when no letter can print the name; the duplicate warning across 
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from loket import i18n
 from tests.helpers import visitor
 from tests.ui.test_counter_flow import ctx, shortcut, type_search, type_text, window  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def english():
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
 
 
 def test_other_spellings_say_why_and_do_not_suggest_registering(qtbot, window, ctx, db):  # noqa: F811

@@ -126,6 +126,11 @@ def gather(
         if x
     ]
     name = " ".join(p for p in (v["given_names"], v["family_name"]) if p)
+    latin = " ".join(p for p in (v["latin_given_names"], v["latin_family_name"]) if p)
+    from loket.letters.fonts import unprintable
+
+    if latin and unprintable(name):
+        name = latin  # no shipped font draws this script: the name on the IND document
     return LetterData(
         visit_id=visit_id,
         visitor_id=v["visitor_id"],

@@ -239,3 +239,36 @@ def test_keys_are_the_same_from_sql_and_python(db):
     }
     assert stored == keys.keys_for_name("Cabdullahi", "Xuseen")
     assert "s:hsn" in stored and "s:bdl" in stored
+
+
+def test_visitors_from_before_get_keys_and_an_empty_latin_name(tmp_path):
+    import shutil
+
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+
+    path = tmp_path / "loket.sqlite"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "schema_v4.sqlite", path)
+    db = Database(path)
+    try:
+        migrate(db)
+        row = db.one("SELECT * FROM visitor WHERE id = 'v1'")
+        assert (row["latin_given_names"], row["latin_family_name"]) == ("", "")
+        stored = {r[0] for r in db.all("SELECT key FROM visitor_name_key WHERE visitor_id = 'v1'")}
+        assert stored == keys.keys_for_name(row["given_names"], row["family_name"])
+        # and the search finds Al-Hassan by another spelling
+        assert "v1" in {r.visitor_id for r in search.search_visitors_db(db, "Elhasan")}
+    finally:
+        db.close()
+
+
+def test_a_letter_uses_the_latin_name_when_the_own_script_cannot_be_printed(db):
+    from datetime import date
+
+    from loket.letters.data import gather
+    from tests.helpers import visit
+
+    ctx = context(db)
+    made = visitor(ctx, family_name="王伟", latin_family_name="Wang Wei", v_number=None)
+    data = gather(db, visit(ctx, made.id).id, letter_date=date(2026, 12, 3))
+    assert data.visitor_name == "Wang Wei"

@@ -106,6 +106,15 @@ def run(db_path: Path) -> Section:
                 met=ev["false"] <= 2,
             )
         )
+    section.notes.append(
+        "Evaluation set: `tests/data/name_variants.tsv` (sources in its header), run by the"
+        " suite (`tests/counter/test_name_matching.py`). Recall@10: the registered visitor is"
+        " among the first 10 results when the typed spelling is searched, with every"
+        " registered spelling of the set and the demo names as other visitors. A false variant"
+        " match: an unrelated typed name returns the paired registered visitor as another"
+        " spelling, script, sound-alike or typo. Names that differ in vowels only (Maria /"
+        " Mira) do count as other spellings: Arabic script writes no short vowels."
+    )
     m = bench_search.measure_keystrokes(db_path)
     section.figures += bench_search.keystroke_figures(m)
     idx = _index(db_path)

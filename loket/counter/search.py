@@ -116,6 +116,9 @@ def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[Search
     if _NUMBERISH.match(text) and len(digits(text)) >= 3:
         return _search_number(db, text, limit)
     literal = _search_name(db, text)
+    if len(literal) >= limit:
+        # Variants rank below every literal match: with a full page of those, none would show.
+        return _results(db, literal, limit)
     return _results(db, literal + _variants(db, text, {row["id"] for *_x, row in literal}), limit)
 
 

@@ -31,9 +31,7 @@ def data_files() -> list[tuple[str, list[str]]]:
         for path in sorted((ROOT / top).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 rel = path.relative_to(ROOT)
-                groups.setdefault(f"share/loket/{rel.parent.as_posix()}", []).append(
-                    rel.as_posix()
-                )
+                groups.setdefault(f"share/loket/{rel.parent.as_posix()}", []).append(rel.as_posix())
     return sorted(groups.items())
 
 

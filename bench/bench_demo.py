@@ -27,6 +27,7 @@ def source_hash() -> str:
 
     h = hashlib.sha256()
     files = [*sorted((ROOT / "loket" / "demo").glob("*.py")), ROOT / "loket" / "db" / "bulk.py"]
+    files += sorted((ROOT / "loket" / "counter" / "names").glob("*.py"))
     files += sorted((ROOT / "loket" / "db" / "migrations").glob("*.sql"))
     for path in files:
         h.update(path.name.encode())

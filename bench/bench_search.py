@@ -172,3 +172,102 @@ if __name__ == "__main__":
     for f in s.figures:
         print(f.name, round(f.value, 2), f.baseline and round(f.baseline, 2))
     print(s.notes)
+
+
+# -- typing a name keystroke by keystroke -----------------------------------------------------
+KEYSTROKE_NAMES = 40  # visitors whose full name is typed, letter by letter
+GOAL_KEYSTROKE_MAX_MS = 50.0
+
+
+def keystroke_queries(db_path: Path, seed: int = 15) -> list[tuple[str, str]]:
+    """(script, prefix) for every keystroke from 2 characters to the whole name: names of
+    demo visitors in every script, and Latin spellings typed for them (the evaluation set's
+    typed column: "Mohamad Alahmed" for محمد الأحمد)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    names: list[tuple[str, str]] = []
+    try:
+        for kind, langs in (
+            ("latin", ("tr", "so", "nl", "fr")),
+            ("arabic", ("ar", "fa", "ps", "ckb")),
+            ("ethiopic", ("ti", "am")),
+            ("cyrillic", ("uk", "ru")),
+        ):
+            for row in _sample(conn, rng, langs, KEYSTROKE_NAMES // 4):
+                names.append((kind, f"{row['given_names']} {row['family_name']}"))
+    finally:
+        conn.close()
+    eval_file = Path(__file__).resolve().parents[1] / "tests" / "data" / "name_variants.tsv"
+    typed = [
+        line.split("\t")[3]
+        for line in eval_file.read_text("utf-8").splitlines()
+        if line.startswith("variant\t")
+    ]
+    for name in rng.sample(typed, min(len(typed), KEYSTROKE_NAMES // 2)):
+        names.append(("latin variant", name))
+    return [(kind, name[:i]) for kind, name in names for i in range(2, len(name) + 1)]
+
+
+def measure_keystrokes(db_path: Path) -> dict:
+    """Warm cache (every prefix searched once first), then every keystroke timed, against
+    the bare FTS5 MATCH of the same folded prefix on the same connection."""
+    from loket.counter.search import search_visitors_db
+    from loket.db.connection import Database
+
+    queries = keystroke_queries(db_path)
+    db = Database(db_path)
+    bare_sql = "SELECT rowid FROM visitor_fts WHERE visitor_fts MATCH ? LIMIT 50"
+    for _kind, q in queries:
+        search_visitors_db(db, q, 50)
+    times, bare, by_kind, found = [], [], {}, 0
+    for kind, q in queries:
+        start = time.perf_counter()
+        results = search_visitors_db(db, q, 50)
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        by_kind.setdefault(kind, []).append(elapsed)
+        found += bool(results)
+        phrase = _fts_phrase(q)
+        start = time.perf_counter()
+        if len(phrase.replace('"', "").replace(" ", "")) >= 3:
+            db.conn.execute(bare_sql, (phrase,)).fetchall()
+        bare.append(time.perf_counter() - start)
+    db.close()
+    return {
+        "keystrokes": len(queries),
+        "found": found,
+        "loket": times,
+        "bare": bare,
+        "by_kind": by_kind,
+    }
+
+
+def keystroke_figures(m: dict) -> list[Figure]:
+    lt, bt = m["loket"], m["bare"]
+    p95, top = ms(percentile(lt, 95)), ms(max(lt))
+    figures = [
+        Figure(
+            "every keystroke p95",
+            p95,
+            "ms",
+            baseline=ms(percentile(bt, 95)),
+            baseline_name="bare FTS5 MATCH p95",
+            goal=f"p95 <= {GOAL_P95_MS:g} ms",
+            met=p95 <= GOAL_P95_MS,
+        ),
+        Figure(
+            "every keystroke max",
+            top,
+            "ms",
+            baseline=ms(max(bt)),
+            baseline_name="bare FTS5 MATCH max",
+            goal=f"max <= {GOAL_KEYSTROKE_MAX_MS:g} ms",
+            met=top <= GOAL_KEYSTROKE_MAX_MS,
+        ),
+    ]
+    for kind, times in m["by_kind"].items():
+        figures.append(
+            Figure(f"keystroke p95, {kind} ({len(times)})", ms(percentile(times, 95)), "ms")
+        )
+    return figures

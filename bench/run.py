@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="run only these (startup search routing letter export ui demo bundle)",
+        help="run only these (startup search names routing letter export ui demo bundle)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -253,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench_routing.run(db_file)
 
+    def names():
+        from bench import bench_names
+
+        return bench_names.run(db_file)
+
     def ui():
         from bench import bench_ui
 
@@ -262,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", "Start-up", startup),
         ("search", "Search", search),
         ("routing", "Routing", routing),
+        ("names", "Names", names),
         ("letter", "Letter", lambda: _other("Letter", "bench.bench_letter")),
         ("export", "Export", lambda: _other("Export", "bench.bench_export", data_dir)),
         ("ui", "UI responsiveness", ui),

@@ -62,6 +62,9 @@ class Visitor:
     id: str = ""
     given_names: str = ""
     family_name: str = ""
+    # the name in Latin letters as the IND document writes it (empty: not known)
+    latin_given_names: str = ""
+    latin_family_name: str = ""
     date_of_birth: str | None = None  # ISO date
     v_number: str | None = None
     bsn: str | None = None
@@ -81,6 +84,10 @@ class Visitor:
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.latin_given_names, self.latin_family_name) if p)
 
 
 @dataclass

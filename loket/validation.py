@@ -40,7 +40,21 @@ def name(value: str | None, field: str, *, required: bool = False) -> str:
             )
     if len(text) > MAX_NAME:
         raise ValidationError.single(field, _("The name is too long."))
+    if not any(ch.isalpha() for ch in text):
+        # only accents, harakat or punctuation: nothing a letter or a search could show
+        raise ValidationError.single(field, _("A name needs at least one letter."))
     return " ".join(text.split())
+
+
+def latin_name(value: str | None, field: str) -> str:
+    """The name as the IND document writes it: a name (as above) in Latin letters only."""
+    text = name(value, field)
+    for ch in text:
+        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
+            raise ValidationError.single(
+                field, _("Type this name in Latin letters, as on the IND document.")
+            )
+    return text
 
 
 def bsn(value: str | None, field: str = "bsn") -> str | None:

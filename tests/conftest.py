@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -61,12 +60,10 @@ def template_db(tmp_path_factory):
 
 @pytest.fixture
 def data_dir(tmp_path, template_db, monkeypatch):
+    from tests.helpers import copy_database
+
     target = tmp_path / "data"
-    target.mkdir()
-    shutil.copy(template_db, target / "loket.sqlite")
-    key = template_db.with_name("subject.key")  # the audit chain's rows are keyed with it
-    if key.exists():
-        shutil.copy(key, target / "subject.key")
+    copy_database(template_db, target)
     monkeypatch.setenv("LOKET_DATA_DIR", str(target))
     return target
 

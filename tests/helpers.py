@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from loket.context import Context
 from loket.counter import intake
 from loket.db import reference
@@ -72,3 +75,15 @@ def insert_row(db, table: str, **cols) -> str:
     names, marks = ", ".join(cols), ", ".join("?" for _ in cols)
     db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(cols.values()))
     return cols["id"]
+
+
+def copy_database(template: Path, folder: Path) -> Path:
+    """Copy a template database into `folder` with its subject key: the audit chain's rows
+    are keyed with it, and Loket refuses a trail whose key is missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "loket.sqlite"
+    shutil.copy(template, target)
+    key = template.with_name("subject.key")
+    if key.exists():
+        shutil.copy(key, folder / "subject.key")
+    return target

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "loket.cli.accounts",
     "loket.cli.partners",
     "loket.cli.letters",
+    "loket.cli.visitors",
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from loket import validation
 from loket.clock import new_id, now_iso, today
 from loket.context import Context
+from loket.counter.names import matching
 from loket.counter.textfold import fold
 from loket.db import counter as counter_repo
 from loket.db import reference
@@ -39,6 +40,8 @@ PROTECTED_NEEDS = frozenset({"health"})
 class DuplicateMatch:
     reason: str  # 'v_number', 'bsn' or 'name_dob'
     visitor: Visitor
+    # for 'name_dob': how the names match (search's reason codes: name_exact, name_script …)
+    name_reason: str = ""
 
 
 class DuplicateVisitor(LoketError):
@@ -54,6 +57,14 @@ def clean_visitor(visitor: Visitor) -> dict:
     values = validation.collect(
         ("given_names", lambda: validation.name(visitor.given_names, "given_names")),
         ("family_name", lambda: validation.name(visitor.family_name, "family_name")),
+        (
+            "latin_given_names",
+            lambda: validation.latin_name(visitor.latin_given_names, "latin_given_names"),
+        ),
+        (
+            "latin_family_name",
+            lambda: validation.latin_name(visitor.latin_family_name, "latin_family_name"),
+        ),
         ("date_of_birth", lambda: validation.date_of_birth(visitor.date_of_birth)),
         ("v_number", lambda: validation.v_number(visitor.v_number)),
         ("bsn", lambda: validation.bsn(visitor.bsn)),
@@ -65,6 +76,7 @@ def clean_visitor(visitor: Visitor) -> dict:
     )
     if not values["given_names"] and not values["family_name"]:
         raise ValidationError.single("family_name", _("Fill in a name."))
+    _check_printable(values)
     values["address"] = values["address"] or None
     values["city"] = values["city"] or None
     values["preferred_language"] = visitor.preferred_language or "nl"
@@ -73,18 +85,69 @@ def clean_visitor(visitor: Visitor) -> dict:
     return values
 
 
+def _check_printable(values: dict) -> None:
+    """A name no letter font can print (Chinese, Tamil, Devanagari, Georgian, Armenian,
+    Khmer, emoji …) needs its Latin spelling, or no letter can ever be made for the visitor."""
+    from loket.letters.fonts import unprintable
+
+    own = f"{values['given_names']} {values['family_name']}"
+    latin = f"{values['latin_given_names']} {values['latin_family_name']}".strip()
+    missing = unprintable(own)
+    if missing and not latin:
+        raise ValidationError.single(
+            "latin_family_name",
+            _(
+                "Letters cannot print {chars} in this name. Fill in the name in Latin letters"
+                " as well, as on the IND document."
+            ).format(chars=" ".join(missing[:5])),
+        )
+    if unprintable(latin):
+        raise ValidationError.single(
+            "latin_family_name", _("Type this name in Latin letters, as on the IND document.")
+        )
+
+
 def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
+    """Visitors this one may be: the same V-nummer or BSN, or born the same day with a name
+    that matches in any spelling or script (the search's name rules)."""
+    ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor.id or None)
     values = clean_visitor(visitor)
-    name = fold(f"{values['given_names']} {values['family_name']}")
     rows = visitor_repo.find_duplicates(
         ctx.db,
         v_number=values["v_number"],
         bsn=values["bsn"],
-        folded_name=name,
         date_of_birth=values["date_of_birth"],
         exclude_id=visitor.id or None,
     )
-    return [DuplicateMatch(reason, from_row(Visitor, row)) for reason, row in rows]
+    spellings = [
+        f"{values['given_names']} {values['family_name']}",
+        f"{values['latin_given_names']} {values['latin_family_name']}",
+    ]
+    out = []
+    for reason, row in rows:
+        name_reason = ""
+        if reason == "name_dob":
+            name_reason = _names_match(spellings, row)
+            if not name_reason:
+                continue
+        out.append(DuplicateMatch(reason, from_row(Visitor, row), name_reason))
+    return out[:10]
+
+
+def _names_match(spellings: list[str], row) -> str:
+    """The best reason any spelling of the new name matches either spelling of `row`."""
+    stored = (
+        f"{row['given_names']} {row['family_name']}",
+        f"{row['latin_given_names'] or ''} {row['latin_family_name'] or ''}",
+    )
+    best = None
+    for spelling in spellings:
+        if not spelling.strip():
+            continue
+        found = matching.match(spelling, *stored)
+        if found is not None and (best is None or found.level > best.level):
+            best = found
+    return best.reason if best is not None else ""
 
 
 def register_visitor(ctx: Context, visitor: Visitor, *, confirmed_new: bool = False) -> Visitor:
@@ -143,8 +206,14 @@ def _changed_for(reason: str, stored, values: dict) -> bool:
     """Whether this edit changed the field(s) a duplicate match rests on."""
     if reason in ("v_number", "bsn"):
         return stored[reason] != values[reason]
-    old_name = fold(f"{stored['given_names'] or ''} {stored['family_name'] or ''}")
-    new_name = fold(f"{values['given_names']} {values['family_name']}")
+    old_name = fold(
+        f"{stored['given_names'] or ''} {stored['family_name'] or ''}"
+        f" {stored['latin_given_names'] or ''} {stored['latin_family_name'] or ''}"
+    )
+    new_name = fold(
+        f"{values['given_names']} {values['family_name']}"
+        f" {values['latin_given_names']} {values['latin_family_name']}"
+    )
     return old_name != new_name or stored["date_of_birth"] != values["date_of_birth"]
 
 

@@ -26,14 +26,19 @@ import re
 from dataclasses import dataclass
 
 from loket.context import Context
+from loket.counter.names import matching
 from loket.counter.textfold import digits, fold
 from loket.db import search as repo
 from loket.db.connection import Database
+from loket.i18n import _
 from loket.privacy.permissions import Permission
 
 CANDIDATES = 150  # rows taken from an index per lookup; ranking happens on these only
 MAX_LIMIT = 500
 MIN_TEXT_QUERY = 2  # a single letter waits for the next keystroke
+MAX_QUERY = 200  # what is typed beyond this is no name, number or date: it is cut off
+KEY_ROWS = 500  # visitor ids taken per typed word from the name-key index
+VARIANT_CANDIDATES = 120  # of those, ranked by the name rules
 
 _DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -48,12 +53,48 @@ class SearchResult:
     date_of_birth: str | None
     v_number: str | None
     last_visit: str | None
-    reason: str  # v_number, bsn, date_of_birth, phone, name_exact, name_prefix, name_partial
-    score: int
+    # v_number, bsn, date_of_birth, phone, name_exact, name_prefix, name_partial,
+    # name_swapped, and the variants: name_spelling, name_script, name_sound, name_typo
+    reason: str
+    score: float
+    latin_given_names: str = ""
+    latin_family_name: str = ""
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.latin_given_names, self.latin_family_name) if p)
+
+    @property
+    def is_variant(self) -> bool:
+        return self.reason in matching.VARIANT_REASONS
 
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+
+def reason_label(reason: str) -> str:
+    """Why a result matched, in a word staff read in the list (and the CLI prints)."""
+    labels = {
+        "name_exact": _("same name"),
+        "name_prefix": _("name starts so"),
+        "name_partial": _("part of the name"),
+        # TRANSLATORS: given and family name typed the other way round (nl "omgedraaid")
+        "name_swapped": _("swapped"),
+        # TRANSLATORS: the same name in another Latin spelling (nl "andere spelling")
+        "name_spelling": _("other spelling"),
+        # TRANSLATORS: the same name written in another script (nl "ander schrift")
+        "name_script": _("other script"),
+        # TRANSLATORS: a name that sounds the same (nl "klinkt als")
+        "name_sound": _("sounds like"),
+        # TRANSLATORS: one letter wrong, missing or extra (nl "tikfout")
+        "name_typo": _("one letter differs"),
+        "v_number": _("V-number"),
+        "bsn": _("BSN"),
+        "date_of_birth": _("date of birth"),
+        "phone": _("phone"),
+    }
+    return labels.get(reason, reason)
 
 
 def search_visitors(ctx: Context, query: str, limit: int = 50) -> list[SearchResult]:
@@ -64,7 +105,7 @@ def search_visitors(ctx: Context, query: str, limit: int = 50) -> list[SearchRes
 
 def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[SearchResult]:
     """The same search on a bare Database (no permission check): for benchmarks and tools."""
-    text = (query or "").strip()
+    text = "".join(ch if ch.isprintable() else " " for ch in (query or "")[:MAX_QUERY]).strip()
     if not text:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -74,7 +115,11 @@ def search_visitors_db(db: Database, query: str, limit: int = 50) -> list[Search
         return _results(db, _rank_numbers(rows, "", iso, ""), limit)
     if _NUMBERISH.match(text) and len(digits(text)) >= 3:
         return _search_number(db, text, limit)
-    return _results(db, _search_name(db, text), limit)
+    literal = _search_name(db, text)
+    if len(literal) >= limit:
+        # Variants rank below every literal match: with a full page of those, none would show.
+        return _results(db, literal, limit)
+    return _results(db, literal + _variants(db, text, {row["id"] for *_x, row in literal}), limit)
 
 
 def _results(db: Database, scored: list, limit: int) -> list[SearchResult]:
@@ -94,6 +139,8 @@ def _results(db: Database, scored: list, limit: int) -> list[SearchResult]:
             last_visit=last.get(row["id"]),
             reason=reason,
             score=score,
+            latin_given_names=rows[row["id"]]["latin_given_names"] or "",
+            latin_family_name=rows[row["id"]]["latin_family_name"] or "",
         )
         for score, reason, row in top
         if row["id"] in rows
@@ -259,10 +306,57 @@ def _rank_names(rows, tokens: list[str]) -> list:
             total += best
             worst = min(worst, best)
         else:
-            if row["search_text"].startswith(joined) or f" {joined}" in row["search_text"]:
+            in_order = row["search_text"].startswith(joined) or f" {joined}" in row["search_text"]
+            if in_order:
                 total += 1  # the words in the order typed
             reason = {3: "name_exact", 2: "name_prefix"}.get(worst, "name_partial")
+            if not in_order and len(tokens) > 1 and worst >= 2:
+                reason = "name_swapped"  # given and family name the other way round
             out.append((total * 10, reason, row))
+    return out
+
+
+def _variants(db: Database, text: str, seen: set[str]) -> list:
+    """Other spellings, other scripts, sound-alikes and typos, from the name-key index
+    (migration 0005): per typed word a bounded set of visitor ids, intersected, then ranked
+    by the name rules.  Always scored below every literal match (those score 10 and up)."""
+    per_word = matching.query_keys(text)
+    if not per_word:
+        return []
+    prefixes = matching.query_prefixes(text)
+    sets = []
+    for i, keys in enumerate(per_word):
+        ids = set(repo.by_name_keys(db, sorted(keys), KEY_ROWS))
+        if i == len(per_word) - 1:
+            for prefix in prefixes:
+                ids |= set(repo.by_name_key_prefix(db, prefix, KEY_ROWS))
+        sets.append(ids)
+    common = set.intersection(*sets)
+    pairs = matching.query_pairs(text)
+    if pairs:
+        # two whole words: the visitors holding both, however common each one is alone
+        common |= set(repo.by_name_keys(db, pairs, KEY_ROWS))
+    if not common and len(sets) > 1:
+        # "Abdul Rahman" typed for "Abdulrahman": the words are not keys one by one.
+        common = set(
+            repo.by_name_keys(db, sorted(matching.query_keys(text.replace(" ", ""))[0]), KEY_ROWS)
+        )
+    ids = sorted(common - seen)[:VARIANT_CANDIDATES]
+    typed = fold(text).split()
+    out = []
+    for row in repo.names(db, ids):
+        own = f"{row['given_names']} {row['family_name']}"
+        latin = f"{row['latin_given_names']} {row['latin_family_name']}"
+        found = matching.match(text, own, latin)
+        if found is None:
+            continue
+        reason = found.reason
+        if reason not in matching.VARIANT_REASONS:
+            words = fold(f"{own} {latin}").split()
+            if all(any(w.startswith(t) for w in words) for t in typed):
+                continue  # a literal match: the trigram index's (and its bound's) to find
+            reason = "name_spelling"  # "al-Khatib" for "Khatib": the same name written otherwise
+        out.append((min(found.level, matching.SPELLING) + 0.99 * found.score, reason, row))
     return out
 
 

@@ -65,6 +65,8 @@ def search_text(
     bsn: str | None = None,
     date_of_birth: str | None = None,
     phone: str | None = None,
+    latin_given_names: str | None = None,
+    latin_family_name: str | None = None,
 ) -> str:
     """The one line of folded text the visitor search index holds for a visitor.
 
@@ -72,6 +74,8 @@ def search_text(
     phone numbers as digits in E.164 and in the national form (0612345678).
     """
     parts = [fold(given_names), fold(family_name)]
+    if latin_given_names or latin_family_name:
+        parts += [fold(latin_given_names), fold(latin_family_name)]
     if v_number:
         parts.append(digits(v_number))
     if bsn:

@@ -74,6 +74,14 @@ class suspended_indexes:
                     " WHERE id NOT IN (SELECT visitor_id FROM visitor_search)"
                 )
                 self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")
+                # the name keys of migration 0005, whose trigger was dropped with the others
+                self.db.execute(
+                    "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
+                    " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
+                    "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
+                    " WHERE v.id NOT IN (SELECT visitor_id FROM visitor_name_key)"
+                    " ORDER BY 1, 2"  # in key order: full pages, a third of the size
+                )
 
 
 def service_needs(db: Database) -> list[tuple[str, str, str | None]]:

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from loket.clock import new_id, now_iso
+from loket.counter.names.keys import name_keys
 from loket.counter.textfold import search_text
 from loket.db.lock import SharedLock
 from loket.errors import DatabaseDamaged
@@ -21,6 +22,8 @@ BUSY_TIMEOUT_MS = 10_000
 def _register_functions(conn: sqlite3.Connection) -> None:
     # The search triggers call this; it must be deterministic so SQLite may use it in triggers.
     conn.create_function("loket_search_text", 6, search_text, deterministic=True)
+    conn.create_function("loket_search_text", 8, search_text, deterministic=True)
+    conn.create_function("loket_name_keys", 4, name_keys, deterministic=True)
 
 
 class Database:

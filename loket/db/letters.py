@@ -16,7 +16,8 @@ def visit(db: Database, visit_id: str) -> sqlite3.Row | None:
         """
         SELECT v.id, v.visit_date, v.follow_up_date, v.summary, v.language, v.staff_id,
                v.visitor_id, v.desk_id,
-               p.given_names, p.family_name, p.v_number, p.bsn, p.preferred_language,
+               p.given_names, p.family_name, p.latin_given_names, p.latin_family_name,
+               p.v_number, p.bsn, p.preferred_language,
                p.anonymised_at,
                d.code AS desk_code, d.name AS desk_name, d.city AS desk_city,
                d.address AS desk_address,

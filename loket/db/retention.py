@@ -125,7 +125,8 @@ def anonymise_visitor(db: Database, visitor_id: str, at: str) -> None:
     """Names, numbers, birth date and contact details go; language and the tombstone stay."""
     stamp = db.stamp(new=False)
     db.execute(
-        "UPDATE visitor SET given_names = '', family_name = '', date_of_birth = NULL,"
+        "UPDATE visitor SET given_names = '', family_name = '', latin_given_names = '',"
+        " latin_family_name = '', date_of_birth = NULL,"
         " v_number = NULL, bsn = NULL, phone = NULL, email = NULL, address = NULL,"
         " postal_code = NULL, city = NULL, anonymised_at = ?, updated_at = ?, workstation = ?"
         " WHERE id = ?",

@@ -14,7 +14,8 @@ import sqlite3
 from loket.db.connection import Database
 
 _DETAILS = (
-    "SELECT v.id, v.given_names, v.family_name, v.date_of_birth, v.v_number, v.bsn, v.phone,"
+    "SELECT v.id, v.given_names, v.family_name, v.latin_given_names, v.latin_family_name,"
+    " v.date_of_birth, v.v_number, v.bsn, v.phone,"
     " s.text AS search_text, s.rowid AS seq"
     " FROM visitor v JOIN visitor_search s ON s.visitor_id = v.id"
 )
@@ -101,3 +102,39 @@ def last_visits(db: Database, ids: list[str]) -> dict[str, str | None]:
         ids,
     )
     return {r["id"]: r["last"] for r in rows}
+
+
+def by_name_keys(db: Database, keys: list[str], limit: int) -> list[str]:
+    """Visitor ids holding any of `keys` (migration 0005's visitor_name_key), at most `limit`:
+    one primary-key lookup per key."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    rows = db.all(
+        f"SELECT DISTINCT visitor_id FROM visitor_name_key WHERE key IN ({marks}) LIMIT ?",
+        (*keys, limit),
+    )
+    return [r[0] for r in rows]
+
+
+def by_name_key_prefix(db: Database, prefix: str, limit: int) -> list[str]:
+    """Visitor ids with a key starting with `prefix`: a range on the primary key."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    rows = db.all(
+        "SELECT visitor_id FROM visitor_name_key WHERE key >= ? AND key < ? LIMIT ?",
+        (prefix, upper, limit),
+    )
+    return [r[0] for r in rows]
+
+
+def names(db: Database, ids: list[str]) -> list[sqlite3.Row]:
+    """Both spellings of the names of these visitors (for ranking a candidate set)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return db.all(
+        f"SELECT v.id, v.given_names, v.family_name, v.latin_given_names, v.latin_family_name,"
+        f" s.rowid AS seq FROM visitor v JOIN visitor_search s ON s.visitor_id = v.id"
+        f" WHERE v.id IN ({marks}) AND v.anonymised_at IS NULL",
+        ids,
+    )

@@ -10,6 +10,8 @@ VISITOR_COLUMNS = (
     "id",
     "given_names",
     "family_name",
+    "latin_given_names",
+    "latin_family_name",
     "date_of_birth",
     "v_number",
     "bsn",
@@ -55,12 +57,13 @@ def find_duplicates(
     *,
     v_number: str | None,
     bsn: str | None,
-    folded_name: str,
     date_of_birth: str | None,
     exclude_id: str | None = None,
     limit: int = 10,
 ) -> list[tuple[str, sqlite3.Row]]:
-    """Visitors that match on V-nummer, on BSN, or on folded name + birth date."""
+    """Visitors with this V-nummer or BSN, and those born on this day ('name_dob': the
+    caller compares the names with the name rules).  Bounded: the indexes on the three
+    columns, at most 200 rows for a birth date."""
     found: dict[str, tuple[str, sqlite3.Row]] = {}
     if v_number:
         for row in db.all("SELECT * FROM visitor WHERE v_number = ? LIMIT ?", (v_number, limit)):
@@ -68,17 +71,15 @@ def find_duplicates(
     if bsn:
         for row in db.all("SELECT * FROM visitor WHERE bsn = ? LIMIT ?", (bsn, limit)):
             found.setdefault(row["id"], ("bsn", row))
-    if folded_name and date_of_birth:
+    if date_of_birth:
         rows = db.all(
-            "SELECT v.*, s.text AS _text FROM visitor v JOIN visitor_search s"
-            " ON s.visitor_id = v.id WHERE v.date_of_birth = ? LIMIT 200",
+            "SELECT * FROM visitor WHERE date_of_birth = ? AND anonymised_at IS NULL LIMIT 200",
             (date_of_birth,),
         )
         for row in rows:
-            if row["_text"].startswith(folded_name + " ") or row["_text"] == folded_name:
-                found.setdefault(row["id"], ("name_dob", row))
+            found.setdefault(row["id"], ("name_dob", row))
     found.pop(exclude_id or "", None)
-    return list(found.values())[:limit]
+    return list(found.values())
 
 
 def search_candidates(db: Database, fts_query: str, limit: int) -> list[sqlite3.Row]:

@@ -136,6 +136,11 @@ def gather(
     texts = [s.note for p in partners for s in p.schedules if s.note]
     texts += [doc for p in partners for doc in p.documents]
     texts += list(appointment.bring) if appointment is not None else []
+    latin = " ".join(p for p in (v["latin_given_names"], v["latin_family_name"]) if p)
+    from loket.letters.fonts import unprintable
+
+    if latin and unprintable(name):
+        name = latin  # no shipped font draws this script: the name on the IND document
     return LetterData(
         visit_id=visit_id,
         visitor_id=v["visitor_id"],

@@ -297,3 +297,24 @@ def is_rtl_char(ch: str) -> bool:
 
 def is_strong_ltr(ch: str) -> bool:
     return unicodedata.bidirectional(ch) == "L"
+
+
+def unprintable(text: str | None) -> list[str]:
+    """The characters of `text` that no letter font Loket ships can draw (Chinese, Tamil,
+    Devanagari, Georgian, Armenian, Khmer, emoji …), in order of first appearance.
+
+    Registration asks for the Latin spelling of such a name, so that a letter can always be
+    printed for the visitor."""
+    if not text or text.isascii():
+        return []
+    fontset = fonts()
+    out: list[str] = []
+    for ch in text:
+        if ch in out or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs"):
+            continue
+        if ord(ch) < 0x250 or unicodedata.category(ch).startswith("P"):
+            continue  # Latin-1, Latin Extended, punctuation: Noto Sans has them
+        families = [script_family(ch) or "latin", *FALLBACK_ORDER]
+        if not any(has_glyph(fontset, family, ch) for family in families):
+            out.append(ch)
+    return out

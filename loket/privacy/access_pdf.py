@@ -78,6 +78,8 @@ def _field_label(key: str) -> str:
     labels = {
         "given_names": _("Given names"),
         "family_name": _("Family name"),
+        "latin_given_names": _("Given names in Latin letters, as on the IND document"),
+        "latin_family_name": _("Family name in Latin letters, as on the IND document"),
         "date_of_birth": _("Date of birth"),
         "v_number": _("V-nummer"),
         "bsn": _("BSN"),

@@ -29,6 +29,8 @@ from loket.privacy.permissions import Permission
 _VISITOR_FIELDS = (
     "given_names",
     "family_name",
+    "latin_given_names",
+    "latin_family_name",
     "date_of_birth",
     "v_number",
     "bsn",

@@ -4,7 +4,6 @@ duplicates (ties on created_at included), pseudonymised rows, permission and aud
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from datetime import date
 
@@ -20,7 +19,7 @@ from loket.errors import PermissionDenied, ValidationError
 from loket.referrals import log as referral_log
 from loket.referrals.log import LogRow
 from loket.reports import exports
-from tests.helpers import context
+from tests.helpers import context, copy_database
 
 TODAY = date(2026, 6, 30)
 ALL = ("2020-01-01", "2026-12-31")
@@ -47,11 +46,7 @@ def demo_template(tmp_path_factory):
 @pytest.fixture
 def ldb(tmp_path, demo_template, monkeypatch):
     target = tmp_path / "data"
-    target.mkdir()
-    shutil.copy(demo_template, target / "loket.sqlite")
-    key = demo_template.with_name("subject.key")  # the audit rows are keyed with it
-    if key.exists():
-        shutil.copy(key, target / "subject.key")
+    copy_database(demo_template, target)
     monkeypatch.setenv("LOKET_DATA_DIR", str(target))
     database = Database(target / "loket.sqlite")
     yield database

@@ -490,6 +490,8 @@ def test_tab_order_follows_the_form(qtbot, window):
     order = [
         "given_names",
         "family_name",
+        "latin_given_names",
+        "latin_family_name",
         "date_of_birth",
         "v_number",
         "bsn",

@@ -162,7 +162,7 @@ class SearchResultsModel(PagedTableModel):
         self.reload()
 
     def headers(self) -> list[str]:
-        return [_("Name"), _("Date of birth"), _("V-number"), _("Last visit")]
+        return [_("Name"), _("Date of birth"), _("V-number"), _("Last visit"), _("Found by")]
 
     def fetch_page(self, offset: int, limit: int) -> list[search.SearchResult]:
         from loket.counter import search
@@ -173,12 +173,25 @@ class SearchResultsModel(PagedTableModel):
 
     def cell(self, item: search.SearchResult, column: int) -> str:
         if column == 0:
-            return isolate(item.display_name)
+            # both spellings: the visitor's own script and the Latin name on the document
+            latin = item.latin_name
+            if latin and latin != item.display_name:
+                return f"{isolate(item.display_name)} · {isolate(latin)}"
+            return isolate(item.display_name or latin)
         if column == 1:
             return format_date(item.date_of_birth)
         if column == 2:
             return item.v_number or ""
-        return format_date(item.last_visit)
+        if column == 3:
+            return format_date(item.last_visit)
+        from loket.counter.search import reason_label
+
+        return reason_label(item.reason)
+
+    def variants_only(self) -> bool:
+        """Every row found by another spelling, script, sound or typo (none literally)."""
+        rows = self.items()
+        return bool(rows) and all(r.is_variant for r in rows)
 
 
 class VisitHistoryModel(PagedTableModel):

@@ -35,6 +35,8 @@ from ui.views.form_support import DraftKeeper, FormField
 TEXT_FIELDS = (
     "given_names",
     "family_name",
+    "latin_given_names",
+    "latin_family_name",
     "date_of_birth",
     "v_number",
     "bsn",
@@ -151,6 +153,14 @@ class RegisterView(View):
         labels = {
             "given_names": (_("&Given names"), _("Given names")),
             "family_name": (_("&Family name"), _("Family name")),
+            "latin_given_names": (
+                _("Given names in La&tin letters (IND document)"),
+                _("Given names in Latin letters, as on the IND document"),
+            ),
+            "latin_family_name": (
+                _("Family name in Lati&n letters (IND document)"),
+                _("Family name in Latin letters, as on the IND document"),
+            ),
             "date_of_birth": (_("&Date of birth (dd-mm-yyyy)"), _("Date of birth")),
             "v_number": (_("&V-number"), _("V-number")),
             "bsn": (_("&BSN"), _("BSN")),
@@ -274,7 +284,8 @@ class RegisterView(View):
         data = self.payload()
         data.pop("editing_id")
         for key in TEXT_FIELDS:
-            if key not in ("given_names", "family_name") and not data[key].strip():
+            names = ("given_names", "family_name", "latin_given_names", "latin_family_name")
+            if key not in names and not data[key].strip():
                 data[key] = None
         data["interpreter_needed"] = int(data["interpreter_needed"])
         return Visitor(id=self.editing_id or "", **data)
@@ -328,6 +339,12 @@ class RegisterView(View):
             )
         ]
         details = [isolate(v.display_name)]
+        if v.latin_name and v.latin_name != v.display_name:
+            details.append(isolate(v.latin_name))
+        if match.name_reason:
+            from loket.counter.search import reason_label
+
+            details.append(reason_label(match.name_reason))
         if v.date_of_birth:
             details.append(_("born {date}").format(date=format_date(v.date_of_birth)))
         if v.v_number:

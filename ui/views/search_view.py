@@ -117,7 +117,7 @@ class SearchView(View):
                 "this desk · Esc back · Ctrl+L lock"
             )
         )
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
         self._show_status()
 
     def open(self, **kwargs) -> None:
@@ -183,6 +183,15 @@ class SearchView(View):
             msg = _("Type at least two letters.")
         elif n == 0:
             msg = _("No visitor found. Press Ctrl+N to register a new visitor.")
+        elif self.model.variants_only():
+            # No "register" suggestion: one of these may well be the visitor.
+            msg = ngettext(
+                "No exact match, but {n} visitor with a similar name. Check the date of birth"
+                " and V-number before registering anyone new.",
+                "No exact match, but {n} visitors with a similar name. Check the date of birth"
+                " and V-number before registering anyone new.",
+                n,
+            ).format(n=n)
         else:
             msg = ngettext(
                 "{n} visitor found. Press Enter to open.",

@@ -219,7 +219,12 @@ class VisitorView(View):
         self.message.clear()
         removed = bool(v.anonymised_at)
         name = _("Visitor whose data was removed") if removed else v.display_name
-        self.heading.setText(isolate(name))
+        shown = isolate(name)
+        if not removed and v.latin_name and v.latin_name != v.display_name:
+            # both spellings: the visitor's own script and the Latin name on the IND document
+            shown = f"{shown} · {isolate(v.latin_name)}"
+            name = f"{name} · {v.latin_name}"
+        self.heading.setText(shown)
         self.heading.setAccessibleName(name)
         if removed:
             self.message.setText(

@@ -22,6 +22,8 @@ from loket.db import directory as repo
 from loket.directory import fields as directory_fields
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
+from loket.directory.hsds_clean import clean
+from loket.directory.hsds_report import Report
 from loket.errors import ValidationError
 from loket.i18n import _
 
@@ -73,6 +75,7 @@ REFERENCES: dict[str, dict[str, str]] = {
 @dataclass
 class ImportResult:
     counts: Counter = field(default_factory=Counter)  # (table, 'inserted'|'updated'|...) -> n
+    report: Report = field(default_factory=Report)
 
     @property
     def changed(self) -> int:
@@ -93,15 +96,6 @@ class _Known:
 
     def has(self, table: str, row_id: str) -> bool:
         return row_id in self.ids.get(table, set()) or repo.exists(self.db, table, row_id)
-
-
-def _unknown(rec: Rec, column: str, value: str) -> ImportFailed:
-    return ImportFailed(
-        rec.file,
-        rec.row,
-        rec.where(column),
-        _("{id} is not in this import nor in the directory").format(id=value),
-    )
 
 
 def _convert(table: str, rec: Rec) -> dict:
@@ -143,41 +137,116 @@ def _convert(table: str, rec: Rec) -> dict:
     return row
 
 
-def _check_fields(bundle: Bundle) -> None:
-    """The checks a manual edit gets (names, free text, language codes, phone numbers,
-    e-mail and web addresses), on every imported record, before anything is written."""
+def _groups(bundle: Bundle) -> list[tuple[str, list[Rec]]]:
     groups = [(table, recs) for table, recs in bundle.tables.items()]
     groups += [("address", bundle.addresses or []), ("accessibility", bundle.accessibility or [])]
-    for table, recs in groups:
+    return groups
+
+
+def _check_fields(bundle: Bundle) -> None:
+    """Normalise what has one meaning, then run the checks a manual edit gets (names, free
+    text, language codes, phone numbers, e-mail and web addresses) on every imported record,
+    before anything is written.  Every problem goes into the report."""
+    report = bundle.report
+    for table, recs in _groups(bundle):
         for rec in recs:
-            try:
-                directory_fields.check_imported(table, rec.data)
-            except ValidationError as err:
-                column, problem = next(iter(err.errors.items()))
-                raise ImportFailed(rec.file, rec.row, rec.where(column), problem) from None
+            if not clean(table, rec, report):
+                continue
+            if table == "address":
+                parts = [dict(rec.data)]
+            else:
+                parts = [{col: value} for col, value in rec.data.items()]
+            for part in parts:
+                try:
+                    directory_fields.check_imported(table, part)
+                except ValidationError as err:
+                    column, problem = next(iter(err.errors.items()))
+                    report.refuse(
+                        rec.file, rec.row, rec.where(column), rec.data.get(column), problem
+                    )
+
+
+# What cannot stand alone: a service belongs to an organisation (HSDS requires it), a link
+# joins a service and a location, a document is a service's.  Any other reference to a record
+# that is neither in the package nor in the directory is dropped with a warning.
+MUST_EXIST = {
+    "service": ("organization_id",),
+    "service_at_location": ("service_id", "location_id"),
+    "required_document": ("service_id",),
+}
 
 
 def _check_references(known: _Known, bundle: Bundle) -> None:
+    report = bundle.report
     for table, refs in REFERENCES.items():
+        kept = []
         for rec in bundle.tables.get(table, []):
+            standing = True
             for col, target in refs.items():
                 value = rec.data.get(col)
-                if value is not None and not known.has(target, str(value)):
-                    raise _unknown(rec, col, str(value))
-    for recs in (bundle.addresses or [], bundle.accessibility or []):
+                if value is None or known.has(target, str(value)):
+                    continue
+                if col in MUST_EXIST.get(table, ()):
+                    report.refuse(
+                        rec.file,
+                        rec.row,
+                        rec.where(col),
+                        value,
+                        _("{id} is not in this import nor in the directory").format(id=value),
+                    )
+                    standing = False
+                else:
+                    rec.data[col] = None
+                    report.warn(
+                        rec.file,
+                        rec.row,
+                        rec.where(col),
+                        value,
+                        _("not in this import nor in the directory: imported without this link"),
+                    )
+            owners = PRIMARY_OWNER.get(table)
+            if standing and owners and not any(rec.data.get(c) for c in owners):
+                report.warn(
+                    rec.file,
+                    rec.row,
+                    None,
+                    rec.data.get("id"),
+                    _("belongs to nothing in this import or the directory: skipped"),
+                )
+                standing = False
+            if standing:
+                kept.append(rec)
+        if table in bundle.tables:
+            bundle.tables[table] = kept
+    for name in ("addresses", "accessibility"):
+        recs = getattr(bundle, name)
+        if recs is None:
+            continue
+        kept = []
         for rec in recs:
-            if not known.has("location", str(rec.data["location_id"])):
-                raise _unknown(rec, "location_id", str(rec.data["location_id"]))
+            lid = str(rec.data["location_id"])
+            if known.has("location", lid):
+                kept.append(rec)
+            else:
+                report.warn(
+                    rec.file,
+                    rec.row,
+                    rec.where("location_id"),
+                    lid,
+                    _("belongs to nothing in this import or the directory: skipped"),
+                )
+        setattr(bundle, name, kept or None)
 
 
 def _sal_pairs_free(db, bundle: Bundle) -> None:
     for rec in bundle.tables.get("service_at_location", []):
         other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
         if other is not None:
-            raise ImportFailed(
+            bundle.report.refuse(
                 rec.file,
                 rec.row,
                 rec.where("id"),
+                rec.data["id"],
                 _("this service is already linked to this location under id {id}").format(id=other),
             )
 
@@ -198,14 +267,23 @@ def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, st
         tables = [ENTITY_TABLE[e] for e in allowed if entity in (None, e)]
         table = next((t for t in tables if known.has(t, link)), None)
         if table is None:
-            raise _unknown(rec, "link_id", link)
+            bundle.report.warn(
+                rec.file,
+                rec.row,
+                rec.where("link_id"),
+                link,
+                _("belongs to nothing in this import or the directory: skipped"),
+            )
+            continue
         if code.startswith(hsds.NEED_PREFIX) and code[len(hsds.NEED_PREFIX) :] not in needs:
-            raise ImportFailed(
+            bundle.report.refuse(
                 rec.file,
                 rec.row,
                 rec.where("taxonomy_term_id"),
+                code,
                 _("{code} is not a known need").format(code=code),
             )
+            continue
         value = (rec.data.get("value") or "").strip().lower() in hsds.TRUE_VALUES
         out.append((table, link, code, value))
     return out
@@ -222,6 +300,8 @@ def apply(
     _check_references(known, bundle)
     _sal_pairs_free(db, bundle)
     attributes = _resolve_attributes(db, known, bundle)
+    if bundle.report.refusals:
+        raise ImportFailed.from_report(bundle.report)
     # Attributes, but none of Loket's taxonomy (another tool's, or a file with only other
     # terms): they say nothing about needs and flags, which stay as they are.
     says_attributes = bundle.attributes is not None and bool(attributes)
@@ -273,7 +353,7 @@ def apply(
                     wanted_needs.setdefault(link, set()).add(code[len(hsds.NEED_PREFIX) :])
             else:
                 row_of(table, link)[hsds.FLAG_TERMS[code][1]] = int(value)
-    result = ImportResult()
+    result = ImportResult(report=bundle.report)
     if keep_existing:
         for table in ORDER:
             for row_id in [i for i in rows[table] if repo.exists(db, table, i)]:

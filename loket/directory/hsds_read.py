@@ -16,7 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
+from loket.directory.hsds_clean import unguard
 from loket.directory.hsds_json import bundle_from_json
+from loket.directory.hsds_report import Report
 from loket.i18n import _
 
 
@@ -27,15 +29,32 @@ def _empty_to_none(value):
 
 
 # -- CSV ------------------------------------------------------------------------------------
-def parse_csv(name: str, raw: bytes) -> list[Rec]:
-    """Decode and split one CSV file, refusing anything that is not clean UTF-8 CSV."""
+def _delimiter(text: str) -> str:
+    """`;` when the header is split by semicolons (spreadsheets in Dutch settings)."""
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def parse_csv(name: str, raw: bytes, report: Report | None = None) -> list[Rec]:
+    """Decode and split one CSV file.  Every problem goes into `report`; without one, the
+    first refusal is raised."""
+    own = report is None
+    report = report if report is not None else Report()
+    records = _parse_csv(name, raw, report)
+    if own and report.refusals:
+        raise ImportFailed.from_report(report)
+    return records
+
+
+def _parse_csv(name: str, raw: bytes, report: Report) -> list[Rec]:
     spec = hsds.SPECS[name]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         row = raw[: err.start].count(b"\n") + 1
-        raise ImportFailed(name, row, None, _("the file is not UTF-8 text")) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        report.refuse(name, row, None, None, _("the file is not UTF-8 text"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     records: list[Rec] = []
     header: list[str] | None = None
     rownum = 0
@@ -44,72 +63,102 @@ def parse_csv(name: str, raw: bytes) -> list[Rec]:
             rownum += 1
             if header is None:
                 header = [v.strip() for v in values]
-                for col in spec.required:
-                    if col not in header:
-                        raise ImportFailed(name, 1, col, _("this required column is missing"))
+                missing = [col for col in spec.required if col not in header]
+                for col in missing:
+                    report.refuse(name, 1, col, None, _("this required column is missing"))
                 seen = set()
                 for col in header:
                     if col in seen:
-                        raise ImportFailed(name, 1, col, _("this column appears twice"))
+                        report.refuse(name, 1, col, None, _("this column appears twice"))
+                        missing.append(col)
                     seen.add(col)
+                    if col not in spec.columns:
+                        report.ignore_once(name, col, _("column not read by Loket"))
+                if missing:
+                    return []
                 continue
             if not any(v.strip() for v in values):
                 continue  # a blank line
             if len(values) != len(header):
-                raise ImportFailed(
+                report.refuse(
                     name,
                     rownum,
+                    None,
                     None,
                     _("the row has {found} fields but the header has {expected}").format(
                         found=len(values), expected=len(header)
                     ),
                 )
+                continue
             data = {
-                col: _empty_to_none(v)
+                col: _empty_to_none(unguard(v))
                 for col, v in zip(header, values, strict=True)
                 if col in spec.columns
             }
             records.append(Rec(name, rownum, data))
     except csv.Error as err:
-        raise ImportFailed(
+        report.refuse(
             name,
             rownum + 1 if header is not None else 1,
             None,
+            None,
             _("the file cannot be read as CSV ({detail})").format(detail=str(err)),
-        ) from None
+        )
+        return []
     if header is None:
-        raise ImportFailed(name, None, None, _("the file is empty"))
+        report.refuse(name, None, None, None, _("the file is empty"))
+        return []
+    kept = []
     for rec in records:
-        for col in spec.required:
-            if rec.data.get(col) is None or not str(rec.data[col]).strip():
-                raise ImportFailed(name, rec.row, col, _("a value is required here"))
-    _no_duplicates(records)
-    return records
+        empty = [
+            c for c in spec.required if rec.data.get(c) is None or not str(rec.data[c]).strip()
+        ]
+        for col in empty:
+            report.refuse(name, rec.row, col, None, _("a value is required here"))
+        if not empty:
+            kept.append(rec)
+    return _no_duplicates(kept, report)
 
 
-def _no_duplicates(records: list[Rec]) -> None:
+def _no_duplicates(records: list[Rec], report: Report) -> list[Rec]:
     seen: dict[str, int] = {}
+    kept = []
     for rec in records:
         rid = rec.data["id"]
         if rid in seen:
-            raise ImportFailed(
+            report.refuse(
                 rec.file,
                 rec.row,
                 rec.where("id"),
+                rid,
                 _("duplicate id {id}: already used in row {other}").format(id=rid, other=seen[rid]),
             )
+            continue
         seen[rid] = rec.row
+        kept.append(rec)
+    return kept
 
 
 def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
-    """`files` maps a file name (no folder) to its bytes; unknown files are ignored."""
+    """`files` maps a file name (no folder) to its bytes; unknown files are ignored (and
+    named in the report)."""
+    report = Report()
     for required in hsds.REQUIRED_FILES:
         if required not in files:
-            raise ImportFailed(
-                source, None, None, _("the required file {name} is missing").format(name=required)
+            report.refuse(
+                source,
+                None,
+                None,
+                None,
+                _("the required file {name} is missing").format(name=required),
             )
-    parsed = {name: parse_csv(name, raw) for name, raw in files.items() if name in hsds.SPECS}
-    bundle = Bundle()
+    for name in files:
+        if name not in hsds.SPECS and name != "datapackage.json":
+            report.ignore_once(name, None, _("file not read by Loket"))
+    parsed = {
+        name: parse_csv(name, raw, report) for name, raw in files.items() if name in hsds.SPECS
+    }
+    bundle = Bundle(report=report)
     for name, table in hsds.FILE_TABLE.items():
         for rec in parsed.get(name, []):
             bundle.add(table, rec)
@@ -159,6 +208,14 @@ def _our_attributes(attributes: list[Rec], terms: list[Rec]) -> list[Rec]:
     return kept
 
 
+# Limits on what a zip may make of its bytes (a 300 MB CSV in a few kB must not reach memory).
+MAX_ENTRY_BYTES = 100 * 1024 * 1024
+MAX_TOTAL_BYTES = 250 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed size / compressed size, for entries above a few kB
+_RATIO_FROM = 64 * 1024
+_CHUNK = 1024 * 1024
+
+
 def read_source(path: Path) -> Bundle:
     """A folder, a .zip of a folder, or a .json file."""
     if path.is_dir():
@@ -180,25 +237,103 @@ def read_source(path: Path) -> Bundle:
             None,
             _("the file cannot be read as JSON ({detail})").format(detail=err.msg),
         ) from None
-    return bundle_from_json(path.name, data)
+    except RecursionError:
+        raise ImportFailed(
+            path.name, None, None, _("the JSON is nested too deeply to be HSDS data")
+        ) from None
+    try:
+        return bundle_from_json(path.name, data)
+    except RecursionError:
+        raise ImportFailed(
+            path.name, None, None, _("the JSON is nested too deeply to be HSDS data")
+        ) from None
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _too_big(source: str, entry: str, problem: str) -> ImportFailed:
+    return ImportFailed(source, None, entry, problem)
 
 
 def _zip_files(path: Path) -> dict[str, bytes]:
-    """The files of the folder inside the zip that holds organizations.csv (or the root)."""
+    """The files of the folder inside the zip that holds organizations.csv (or the root).
+
+    Only those entries are read, each with caps on its uncompressed size and ratio that do
+    not trust the sizes the zip declares; a zip with two entries of the same name is refused
+    (which one would count?).  `folder\\file.csv`, as some Windows tools write, is a folder."""
+    source = path.name
     try:
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            names: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
+                name = info.filename.replace("\\", "/")
+                if name.endswith("/"):
+                    continue
+                if name in names:
+                    raise ImportFailed(
+                        source, None, name, _("the zip holds this entry twice; which one counts?")
+                    )
+                names[name] = info
             anchors = [n for n in names if PurePosixPath(n).name == "organizations.csv"]
             folder = str(PurePosixPath(anchors[0]).parent) if anchors else "."
-            return {
-                PurePosixPath(n).name: zf.read(n)
-                for n in names
+            chosen = {
+                PurePosixPath(n).name: info
+                for n, info in names.items()
                 if str(PurePosixPath(n).parent) == folder
             }
-    except (zipfile.BadZipFile, OSError) as err:
+            total = 0
+            files: dict[str, bytes] = {}
+            for name, info in chosen.items():
+                if name not in hsds.SPECS:
+                    files[name] = b""  # named in the report as ignored, never read
+                    continue
+                files[name] = _read_capped(zf, info, source, MAX_TOTAL_BYTES - total)
+                total += len(files[name])
+            return files
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as err:
         raise ImportFailed(
-            path.name,
+            source,
             None,
             None,
             _("the zip file cannot be read ({detail})").format(detail=str(err)),
         ) from None
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, room: int) -> bytes:
+    entry = info.filename
+    limit = min(MAX_ENTRY_BYTES, room)
+
+    def refuse(size: int) -> ImportFailed:
+        return _too_big(
+            source,
+            entry,
+            _(
+                "the entry unpacks to more than {size} ({packed} packed); the limit is "
+                "{limit} per file, {total} in all, and {ratio} times the packed size"
+            ).format(
+                size=_mb(size),
+                packed=_mb(info.compress_size),
+                limit=_mb(MAX_ENTRY_BYTES),
+                total=_mb(MAX_TOTAL_BYTES),
+                ratio=MAX_RATIO,
+            ),
+        )
+
+    def ratio_exceeded(size: int) -> bool:
+        return size > _RATIO_FROM and size > MAX_RATIO * max(info.compress_size, 1)
+
+    if info.file_size > limit or ratio_exceeded(info.file_size):
+        raise refuse(info.file_size)
+    out = bytearray()
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > limit or ratio_exceeded(len(out)):
+                raise refuse(len(out))
+    return bytes(out)

@@ -25,6 +25,7 @@ _TABLE_FILE = {table: name for name, table in hsds.FILE_TABLE.items()}
 # The lists of an organisation or location that Loket reads (others, e.g. metadata or
 # funding, are ignored and may differ between copies).
 _READ_LISTS = ("phones", "addresses", "accessibility", "languages", "attributes")
+_PARENTS = ("organizations.csv", "services.csv", "locations.csv", "service_at_location.csv")
 _KNOWN_KEYS = frozenset(
     {
         "organization",
@@ -79,8 +80,10 @@ class _Reader:
                 )
                 value = None
             data[col] = None if value is None or value == "" else value
+        # the lists Loket reads hang under organisations, services, locations and links only
+        nested = _KNOWN_KEYS if spec_name in _PARENTS else frozenset()
         for key in obj:
-            if key not in spec.columns and key not in _KNOWN_KEYS:
+            if key not in spec.columns and key not in nested:
                 kind = re.sub(r"\[[0-9]+\]", "[]", prefix)
                 self.bundle.report.ignore_once(self.name, kind + key, _("field not read by Loket"))
         data.update({k: v for k, v in fixed.items() if v is not None})

@@ -250,6 +250,8 @@ def read_source(path: Path) -> Bundle:
 
 
 def _mb(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} kB"
     return f"{n / (1024 * 1024):.1f} MB"
 
 
@@ -311,9 +313,10 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, room: 
             source,
             entry,
             _(
-                "the entry unpacks to more than {size} ({packed} packed); the limit is "
+                "{entry} unpacks to more than {size} ({packed} packed); the limit is "
                 "{limit} per file, {total} in all, and {ratio} times the packed size"
             ).format(
+                entry=entry,
                 size=_mb(size),
                 packed=_mb(info.compress_size),
                 limit=_mb(MAX_ENTRY_BYTES),

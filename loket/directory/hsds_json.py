@@ -63,6 +63,7 @@ class _Reader:
     def _pick(self, obj: dict, spec_name: str, row: int, prefix: str, **fixed) -> Rec:
         spec = hsds.SPECS[spec_name]
         data = {}
+        refused: set[str] = set()
         for col in spec.columns:
             if col not in obj:
                 continue
@@ -78,6 +79,7 @@ class _Reader:
                     value,
                     _("a text is expected here, not true/false"),
                 )
+                refused.add(prefix + col)
                 value = None
             data[col] = None if value is None or value == "" else value
         # the lists Loket reads hang under organisations, services, locations and links only
@@ -90,9 +92,13 @@ class _Reader:
         rec = Rec(self.name, row, data, prefix)
         for col in spec.required:
             if data.get(col) is None or not str(data[col]).strip():
-                raise ImportFailed(
-                    self.name, row, prefix + col, _("a value is required here"), self.bundle.report
-                )
+                if col == "id" or prefix + col not in refused:
+                    problem = _("a value is required here")
+                    if col == "id":  # nothing after this can say which record it is
+                        raise ImportFailed(
+                            self.name, row, prefix + col, problem, self.bundle.report
+                        )
+                    self.bundle.report.refuse(self.name, row, prefix + col, None, problem)
         return rec
 
     def _keep(self, table: str, rec: Rec) -> bool:

@@ -303,3 +303,37 @@ def test_check_writes_nothing_and_reports_what_import_would(admin, empty_db, tmp
     assert snapshot(empty_db) == before
     assert checked.changed > 0
     assert checked.report.lines() == import_path(admin, path).report.lines()
+
+
+def test_cli_check_prints_the_report_and_writes_nothing(
+    db, data_dir, tmp_path, monkeypatch, capsys
+):
+    from loket.cli import main
+
+    context(db, "supervisor", username="chef")
+    monkeypatch.setenv("LOKET_PASSWORD", "correct horse")
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(API_PAGE), encoding="utf-8")
+    base = ["--data-dir", str(data_dir), "partners", "import", str(path), "--user", "chef"]
+    before = snapshot(db)
+    capsys.readouterr()
+    assert main([*base, "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "organization.funding" in out and "070 353 4455" in out
+    assert snapshot(db) == before
+    bad = json.loads(json.dumps(API_PAGE))
+    bad["contents"][0]["name"] = True
+    bad["contents"][0]["service_at_locations"][0]["location"]["latitude"] = float("nan")
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert main([*base, "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "latitude" in out and "field name" in out
+    assert main(base) == 1
+    assert snapshot(db) == before
+    path.write_text(json.dumps(API_PAGE), encoding="utf-8")
+    assert main(base) == 0
+    assert repo.get(db, "service", "svc-api") is not None
+    row = db.all("SELECT detail FROM audit_log WHERE action = 'directory.import' AND result = 'ok'")
+    saved = json.loads(row[-1]["detail"])["report"]
+    assert saved["counts"][IGNORED] == 3 and saved["counts"][NORMALISED] == 3
+    assert {p["field"] for p in saved["problems"]} >= {"metadata", "url"}

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from loket.db import directory as repo
+from loket.i18n import _
 from tests.directory.test_hsds_io import snapshot
 from tests.directory.test_hsds_messy import API_PAGE
 from tests.helpers import context
@@ -46,7 +47,9 @@ def test_a_refused_package_cannot_be_confirmed(qtbot, chef, db, tmp_path):
     dialog = PartnerImportDialog(chef, path)
     qtbot.addWidget(dialog)
     text = dialog.report.toPlainText()
-    assert "latitude" in text and "field name" in text  # both problems at once
+    assert (
+        "latitude" in text and _("field {field}").format(field="name") in text
+    )  # both problems at once
     assert not dialog.import_button.isEnabled()
     assert snapshot(db) == before
 

@@ -19,12 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loket.db import directory as repo
-from loket.directory import fields as directory_fields
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
-from loket.directory.hsds_clean import clean
+from loket.directory.hsds_checks import (
+    PRIMARY_OWNER,
+    REFERENCES,
+    Known,
+    check_fields,
+    check_references,
+    sal_pairs_free,
+)
 from loket.directory.hsds_report import Report
-from loket.errors import ValidationError
 from loket.i18n import _
 
 ENTITY_TABLE = hsds.ENTITY_TABLE
@@ -41,35 +46,6 @@ ORDER = (
 # Records that belong to an organisation, service or location, and go when the source that
 # describes their owner no longer lists them.
 OWNED = ("service_at_location", "service_language", "phone", "schedule", "required_document")
-# Whose record it is, most specific first: only a list of that owner's records can drop it.
-# A service's phone or hours at a location are the service's (as letters rank them), so a
-# location's list never drops another organisation's service phone at a shared place.
-PRIMARY_OWNER: dict[str, tuple[str, ...]] = {
-    "service_at_location": ("service_id",),
-    "service_language": ("location_id", "service_id"),
-    "phone": ("service_at_location_id", "service_id", "location_id", "organization_id"),
-    "schedule": ("service_at_location_id", "service_id", "location_id"),
-    "required_document": ("service_id",),
-}
-# column -> table it points at, per table (all optional except where the spec requires them)
-REFERENCES: dict[str, dict[str, str]] = {
-    "service": {"organization_id": "organisation"},
-    "location": {"organization_id": "organisation"},
-    "service_at_location": {"service_id": "service", "location_id": "location"},
-    "service_language": {"service_id": "service", "location_id": "location"},
-    "phone": {
-        "organization_id": "organisation",
-        "service_id": "service",
-        "location_id": "location",
-        "service_at_location_id": "service_at_location",
-    },
-    "schedule": {
-        "service_id": "service",
-        "location_id": "location",
-        "service_at_location_id": "service_at_location",
-    },
-    "required_document": {"service_id": "service"},
-}
 
 
 @dataclass
@@ -85,17 +61,6 @@ class ImportResult:
     @property
     def deleted(self) -> int:
         return sum(n for (_t, what), n in self.counts.items() if what == "deleted")
-
-
-class _Known:
-    """Which ids exist, in the import or already in the database."""
-
-    def __init__(self, db, bundle: Bundle) -> None:
-        self.db = db
-        self.ids = {t: {str(r.data["id"]) for r in recs} for t, recs in bundle.tables.items()}
-
-    def has(self, table: str, row_id: str) -> bool:
-        return row_id in self.ids.get(table, set()) or repo.exists(self.db, table, row_id)
 
 
 def _convert(table: str, rec: Rec) -> dict:
@@ -137,121 +102,7 @@ def _convert(table: str, rec: Rec) -> dict:
     return row
 
 
-def _groups(bundle: Bundle) -> list[tuple[str, list[Rec]]]:
-    groups = [(table, recs) for table, recs in bundle.tables.items()]
-    groups += [("address", bundle.addresses or []), ("accessibility", bundle.accessibility or [])]
-    return groups
-
-
-def _check_fields(bundle: Bundle) -> None:
-    """Normalise what has one meaning, then run the checks a manual edit gets (names, free
-    text, language codes, phone numbers, e-mail and web addresses) on every imported record,
-    before anything is written.  Every problem goes into the report."""
-    report = bundle.report
-    for table, recs in _groups(bundle):
-        for rec in recs:
-            if not clean(table, rec, report):
-                continue
-            if table == "address":
-                parts = [dict(rec.data)]
-            else:
-                parts = [{col: value} for col, value in rec.data.items()]
-            for part in parts:
-                try:
-                    directory_fields.check_imported(table, part)
-                except ValidationError as err:
-                    column, problem = next(iter(err.errors.items()))
-                    report.refuse(
-                        rec.file, rec.row, rec.where(column), rec.data.get(column), problem
-                    )
-
-
-# What cannot stand alone: a service belongs to an organisation (HSDS requires it), a link
-# joins a service and a location, a document is a service's.  Any other reference to a record
-# that is neither in the package nor in the directory is dropped with a warning.
-MUST_EXIST = {
-    "service": ("organization_id",),
-    "service_at_location": ("service_id", "location_id"),
-    "required_document": ("service_id",),
-}
-
-
-def _check_references(known: _Known, bundle: Bundle) -> None:
-    report = bundle.report
-    for table, refs in REFERENCES.items():
-        kept = []
-        for rec in bundle.tables.get(table, []):
-            standing = True
-            for col, target in refs.items():
-                value = rec.data.get(col)
-                if value is None or known.has(target, str(value)):
-                    continue
-                if col in MUST_EXIST.get(table, ()):
-                    report.refuse(
-                        rec.file,
-                        rec.row,
-                        rec.where(col),
-                        value,
-                        _("{id} is not in this import nor in the directory").format(id=value),
-                    )
-                    standing = False
-                else:
-                    rec.data[col] = None
-                    report.warn(
-                        rec.file,
-                        rec.row,
-                        rec.where(col),
-                        value,
-                        _("not in this import nor in the directory: imported without this link"),
-                    )
-            owners = PRIMARY_OWNER.get(table)
-            if standing and owners and not any(rec.data.get(c) for c in owners):
-                report.warn(
-                    rec.file,
-                    rec.row,
-                    None,
-                    rec.data.get("id"),
-                    _("belongs to nothing in this import or the directory: skipped"),
-                )
-                standing = False
-            if standing:
-                kept.append(rec)
-        if table in bundle.tables:
-            bundle.tables[table] = kept
-    for name in ("addresses", "accessibility"):
-        recs = getattr(bundle, name)
-        if recs is None:
-            continue
-        kept = []
-        for rec in recs:
-            lid = str(rec.data["location_id"])
-            if known.has("location", lid):
-                kept.append(rec)
-            else:
-                report.warn(
-                    rec.file,
-                    rec.row,
-                    rec.where("location_id"),
-                    lid,
-                    _("belongs to nothing in this import or the directory: skipped"),
-                )
-        setattr(bundle, name, kept or None)
-
-
-def _sal_pairs_free(db, bundle: Bundle) -> None:
-    for rec in bundle.tables.get("service_at_location", []):
-        other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
-        if other is not None:
-            bundle.report.refuse(
-                rec.file,
-                rec.row,
-                rec.where("id"),
-                rec.data["id"],
-                _("this service is already linked to this location under id {id}").format(id=other),
-            )
-
-
-def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
+def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
     """(table, link_id, code, value) for every attribute of our taxonomy."""
     needs = repo.need_codes(db)
     by_term = {hsds.term_id(c): c for c in hsds.FLAG_TERMS}
@@ -295,10 +146,10 @@ def apply(
     """Check everything, then write.  `keep_existing=True` only adds records whose id is not
     in the directory yet and leaves every existing one (and its needs and flags) as it is.
     `keep_unlisted=True` adds and updates but deletes nothing the data no longer lists."""
-    _check_fields(bundle)
-    known = _Known(db, bundle)
-    _check_references(known, bundle)
-    _sal_pairs_free(db, bundle)
+    check_fields(bundle)
+    known = Known(db, bundle)
+    check_references(known, bundle)
+    sal_pairs_free(db, bundle)
     attributes = _resolve_attributes(db, known, bundle)
     if bundle.report.refusals:
         raise ImportFailed.from_report(bundle.report)

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from loket.db import directory as repo
-from loket.directory import hsds_read
+from loket.directory import hsds_zip
 from loket.directory.hsds_clean import guard, unguard
 from loket.directory.transfer import ImportFailed, export_dir, import_path
 from tests.directory.test_hsds_io import empty_db, files_of, read_rows, snapshot  # noqa: F401
@@ -23,10 +23,10 @@ def admin(empty_db):  # noqa: F811
 
 @pytest.fixture
 def small_caps(monkeypatch):
-    monkeypatch.setattr(hsds_read, "MAX_ENTRY_BYTES", 200_000)
-    monkeypatch.setattr(hsds_read, "MAX_TOTAL_BYTES", 300_000)
-    monkeypatch.setattr(hsds_read, "MAX_RATIO", 50)
-    monkeypatch.setattr(hsds_read, "_RATIO_FROM", 1_000)
+    monkeypatch.setattr(hsds_zip, "MAX_ENTRY_BYTES", 200_000)
+    monkeypatch.setattr(hsds_zip, "MAX_TOTAL_BYTES", 300_000)
+    monkeypatch.setattr(hsds_zip, "MAX_RATIO", 50)
+    monkeypatch.setattr(hsds_zip, "_RATIO_FROM", 1_000)
 
 
 def make_zip(path, entries: list[tuple[str, str]]):
@@ -50,8 +50,8 @@ def test_a_highly_compressible_entry_is_refused_with_its_sizes(
     message = str(caught.value)
     assert caught.value.field == "organizations.csv" and "organizations.csv" in message
     info = zipfile.ZipFile(path).getinfo("organizations.csv")
-    assert hsds_read._mb(info.file_size) in message  # the unpacked size
-    assert hsds_read._mb(info.compress_size) in message  # and the packed one
+    assert hsds_zip._mb(info.file_size) in message  # the unpacked size
+    assert hsds_zip._mb(info.compress_size) in message  # and the packed one
     assert snapshot(empty_db) == before
 
 
@@ -66,7 +66,7 @@ def test_the_declared_size_is_not_trusted(admin, empty_db, tmp_path, small_caps,
         return infos
 
     monkeypatch.setattr(zipfile.ZipFile, "infolist", lying)
-    monkeypatch.setattr(hsds_read, "MAX_RATIO", 10_000)  # only the size cap can stop it
+    monkeypatch.setattr(hsds_zip, "MAX_RATIO", 10_000)  # only the size cap can stop it
     with pytest.raises(ImportFailed) as caught:
         import_path(admin, path)
     assert "organizations.csv" in str(caught.value)

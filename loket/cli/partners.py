@@ -31,6 +31,11 @@ def register(subparsers) -> None:
             "link that the data no longer lists"
         ),
     )
+    i.add_argument(
+        "--check",
+        action="store_true",
+        help=_("read and check everything, print the report, and write nothing"),
+    )
     add_user_argument(i)
     i.set_defaults(func=cmd_import)
 
@@ -65,16 +70,44 @@ def cmd_export(args: Namespace) -> int:
     return 0
 
 
+def _print_report(report) -> None:
+    for line in report.lines():
+        print(line)
+
+
 def cmd_import(args: Namespace) -> int:
-    from loket.directory.transfer import import_path
+    from loket.directory.transfer import ImportFailed, check_path, import_path
 
     db = open_database(args)
     try:
         ctx = user_context(args, db)
-        result = import_path(ctx, args.path, keep_unlisted=args.keep_unlisted)
+        run = check_path if args.check else import_path
+        try:
+            result = run(ctx, args.path, keep_unlisted=args.keep_unlisted)
+        except ImportFailed as err:
+            _print_report(err.report)
+            n = len(err.report.refusals)
+            print(
+                ngettext(
+                    "Refused: {n} problem must be solved first; nothing was written",
+                    "Refused: {n} problems must be solved first; nothing was written",
+                    n,
+                ).format(n=n)
+            )
+            return 1
     finally:
         db.close()
+    _print_report(result.report)
     written = result.changed - result.deleted
+    if args.check:
+        print(
+            ngettext(
+                "Check done: {n} record would be added or changed; nothing was written",
+                "Check done: {n} records would be added or changed; nothing was written",
+                written,
+            ).format(n=written)
+        )
+        return 0
     print(
         ngettext(
             "Import done: {n} record added or changed",

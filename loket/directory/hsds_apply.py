@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loket.db import directory as repo
-from loket.directory import fields as directory_fields
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
-from loket.errors import ValidationError
+from loket.directory.hsds_checks import (
+    PRIMARY_OWNER,
+    REFERENCES,
+    Known,
+    check_fields,
+    check_references,
+    sal_pairs_free,
+)
+from loket.directory.hsds_report import Report
 from loket.i18n import _
 
 ENTITY_TABLE = hsds.ENTITY_TABLE
@@ -39,40 +46,12 @@ ORDER = (
 # Records that belong to an organisation, service or location, and go when the source that
 # describes their owner no longer lists them.
 OWNED = ("service_at_location", "service_language", "phone", "schedule", "required_document")
-# Whose record it is, most specific first: only a list of that owner's records can drop it.
-# A service's phone or hours at a location are the service's (as letters rank them), so a
-# location's list never drops another organisation's service phone at a shared place.
-PRIMARY_OWNER: dict[str, tuple[str, ...]] = {
-    "service_at_location": ("service_id",),
-    "service_language": ("location_id", "service_id"),
-    "phone": ("service_at_location_id", "service_id", "location_id", "organization_id"),
-    "schedule": ("service_at_location_id", "service_id", "location_id"),
-    "required_document": ("service_id",),
-}
-# column -> table it points at, per table (all optional except where the spec requires them)
-REFERENCES: dict[str, dict[str, str]] = {
-    "service": {"organization_id": "organisation"},
-    "location": {"organization_id": "organisation"},
-    "service_at_location": {"service_id": "service", "location_id": "location"},
-    "service_language": {"service_id": "service", "location_id": "location"},
-    "phone": {
-        "organization_id": "organisation",
-        "service_id": "service",
-        "location_id": "location",
-        "service_at_location_id": "service_at_location",
-    },
-    "schedule": {
-        "service_id": "service",
-        "location_id": "location",
-        "service_at_location_id": "service_at_location",
-    },
-    "required_document": {"service_id": "service"},
-}
 
 
 @dataclass
 class ImportResult:
     counts: Counter = field(default_factory=Counter)  # (table, 'inserted'|'updated'|...) -> n
+    report: Report = field(default_factory=Report)
 
     @property
     def changed(self) -> int:
@@ -82,26 +61,6 @@ class ImportResult:
     @property
     def deleted(self) -> int:
         return sum(n for (_t, what), n in self.counts.items() if what == "deleted")
-
-
-class _Known:
-    """Which ids exist, in the import or already in the database."""
-
-    def __init__(self, db, bundle: Bundle) -> None:
-        self.db = db
-        self.ids = {t: {str(r.data["id"]) for r in recs} for t, recs in bundle.tables.items()}
-
-    def has(self, table: str, row_id: str) -> bool:
-        return row_id in self.ids.get(table, set()) or repo.exists(self.db, table, row_id)
-
-
-def _unknown(rec: Rec, column: str, value: str) -> ImportFailed:
-    return ImportFailed(
-        rec.file,
-        rec.row,
-        rec.where(column),
-        _("{id} is not in this import nor in the directory").format(id=value),
-    )
 
 
 def _convert(table: str, rec: Rec) -> dict:
@@ -143,46 +102,7 @@ def _convert(table: str, rec: Rec) -> dict:
     return row
 
 
-def _check_fields(bundle: Bundle) -> None:
-    """The checks a manual edit gets (names, free text, language codes, phone numbers,
-    e-mail and web addresses), on every imported record, before anything is written."""
-    groups = [(table, recs) for table, recs in bundle.tables.items()]
-    groups += [("address", bundle.addresses or []), ("accessibility", bundle.accessibility or [])]
-    for table, recs in groups:
-        for rec in recs:
-            try:
-                directory_fields.check_imported(table, rec.data)
-            except ValidationError as err:
-                column, problem = next(iter(err.errors.items()))
-                raise ImportFailed(rec.file, rec.row, rec.where(column), problem) from None
-
-
-def _check_references(known: _Known, bundle: Bundle) -> None:
-    for table, refs in REFERENCES.items():
-        for rec in bundle.tables.get(table, []):
-            for col, target in refs.items():
-                value = rec.data.get(col)
-                if value is not None and not known.has(target, str(value)):
-                    raise _unknown(rec, col, str(value))
-    for recs in (bundle.addresses or [], bundle.accessibility or []):
-        for rec in recs:
-            if not known.has("location", str(rec.data["location_id"])):
-                raise _unknown(rec, "location_id", str(rec.data["location_id"]))
-
-
-def _sal_pairs_free(db, bundle: Bundle) -> None:
-    for rec in bundle.tables.get("service_at_location", []):
-        other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
-        if other is not None:
-            raise ImportFailed(
-                rec.file,
-                rec.row,
-                rec.where("id"),
-                _("this service is already linked to this location under id {id}").format(id=other),
-            )
-
-
-def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
+def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
     """(table, link_id, code, value) for every attribute of our taxonomy."""
     needs = repo.need_codes(db)
     by_term = {hsds.term_id(c): c for c in hsds.FLAG_TERMS}
@@ -198,14 +118,23 @@ def _resolve_attributes(db, known: _Known, bundle: Bundle) -> list[tuple[str, st
         tables = [ENTITY_TABLE[e] for e in allowed if entity in (None, e)]
         table = next((t for t in tables if known.has(t, link)), None)
         if table is None:
-            raise _unknown(rec, "link_id", link)
+            bundle.report.warn(
+                rec.file,
+                rec.row,
+                rec.where("link_id"),
+                link,
+                _("belongs to nothing in this import or the directory: skipped"),
+            )
+            continue
         if code.startswith(hsds.NEED_PREFIX) and code[len(hsds.NEED_PREFIX) :] not in needs:
-            raise ImportFailed(
+            bundle.report.refuse(
                 rec.file,
                 rec.row,
                 rec.where("taxonomy_term_id"),
+                code,
                 _("{code} is not a known need").format(code=code),
             )
+            continue
         value = (rec.data.get("value") or "").strip().lower() in hsds.TRUE_VALUES
         out.append((table, link, code, value))
     return out
@@ -217,11 +146,13 @@ def apply(
     """Check everything, then write.  `keep_existing=True` only adds records whose id is not
     in the directory yet and leaves every existing one (and its needs and flags) as it is.
     `keep_unlisted=True` adds and updates but deletes nothing the data no longer lists."""
-    _check_fields(bundle)
-    known = _Known(db, bundle)
-    _check_references(known, bundle)
-    _sal_pairs_free(db, bundle)
+    check_fields(bundle)
+    known = Known(db, bundle)
+    check_references(known, bundle)
+    sal_pairs_free(db, bundle)
     attributes = _resolve_attributes(db, known, bundle)
+    if bundle.report.refusals:
+        raise ImportFailed.from_report(bundle.report)
     # Attributes, but none of Loket's taxonomy (another tool's, or a file with only other
     # terms): they say nothing about needs and flags, which stay as they are.
     says_attributes = bundle.attributes is not None and bool(attributes)
@@ -273,7 +204,7 @@ def apply(
                     wanted_needs.setdefault(link, set()).add(code[len(hsds.NEED_PREFIX) :])
             else:
                 row_of(table, link)[hsds.FLAG_TERMS[code][1]] = int(value)
-    result = ImportResult()
+    result = ImportResult(report=bundle.report)
     if keep_existing:
         for table in ORDER:
             for row_id in [i for i in rows[table] if repo.exists(db, table, i)]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from loket.directory.hsds_report import Report
 from loket.errors import ValidationError
 from loket.i18n import _
 
@@ -14,8 +15,19 @@ from loket.i18n import _
 class ImportFailed(ValidationError):
     """HSDS data refused; the message names the file, the row and the field."""
 
-    def __init__(self, file: str, row: int | None, fieldname: str | None, problem: str) -> None:
+    def __init__(
+        self,
+        file: str,
+        row: int | None,
+        fieldname: str | None,
+        problem: str,
+        report: Report | None = None,
+    ) -> None:
         self.file, self.row, self.field, self.problem = file, row, fieldname, problem
+        # every problem found in the package, this first refusal among them
+        self.report = report if report is not None else Report()
+        if not self.report.refusals:
+            self.report.refuse(file, row, fieldname, None, problem)
         if row is not None and fieldname:
             msg = _("{file}, row {row}, field {field}: {problem}").format(
                 file=file, row=row, field=fieldname, problem=problem
@@ -29,6 +41,11 @@ class ImportFailed(ValidationError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+    @classmethod
+    def from_report(cls, report: Report) -> ImportFailed:
+        first = report.refusals[0]
+        return cls(first.file, first.row, first.field, first.text, report)
 
 
 @dataclass
@@ -56,6 +73,7 @@ class Bundle:
     # table -> (owner column, owner id) whose records of that table the source lists in full
     # (JSON: a service's "phones": [...] says all its phones, also when the list is empty)
     described: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
 
     def add(self, table: str, rec: Rec) -> None:
         self.tables.setdefault(table, []).append(rec)

@@ -15,6 +15,8 @@ An organisation or location nested under several services must be the same every
 
 from __future__ import annotations
 
+import re
+
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
 from loket.i18n import _
@@ -23,6 +25,18 @@ _TABLE_FILE = {table: name for name, table in hsds.FILE_TABLE.items()}
 # The lists of an organisation or location that Loket reads (others, e.g. metadata or
 # funding, are ignored and may differ between copies).
 _READ_LISTS = ("phones", "addresses", "accessibility", "languages", "attributes")
+_PARENTS = ("organizations.csv", "services.csv", "locations.csv", "service_at_location.csv")
+_KNOWN_KEYS = frozenset(
+    {
+        "organization",
+        "location",
+        "locations",
+        "service_at_locations",
+        "schedules",
+        "required_documents",
+        *_READ_LISTS,
+    }
+)
 
 
 class _Reader:
@@ -49,6 +63,7 @@ class _Reader:
     def _pick(self, obj: dict, spec_name: str, row: int, prefix: str, **fixed) -> Rec:
         spec = hsds.SPECS[spec_name]
         data = {}
+        refused: set[str] = set()
         for col in spec.columns:
             if col not in obj:
                 continue
@@ -56,13 +71,34 @@ class _Reader:
             if isinstance(value, (dict, list)):
                 raise ImportFailed(self.name, row, prefix + col, _("a single value is expected"))
             if isinstance(value, bool):
-                value = "true" if value else "false"
+                # true/false is no name, number or text: which one did the publisher mean?
+                self.bundle.report.refuse(
+                    self.name,
+                    row,
+                    prefix + col,
+                    value,
+                    _("a text is expected here, not true/false"),
+                )
+                refused.add(prefix + col)
+                value = None
             data[col] = None if value is None or value == "" else value
+        # the lists Loket reads hang under organisations, services, locations and links only
+        nested = _KNOWN_KEYS if spec_name in _PARENTS else frozenset()
+        for key in obj:
+            if key not in spec.columns and key not in nested:
+                kind = re.sub(r"\[[0-9]+\]", "[]", prefix)
+                self.bundle.report.ignore_once(self.name, kind + key, _("field not read by Loket"))
         data.update({k: v for k, v in fixed.items() if v is not None})
         rec = Rec(self.name, row, data, prefix)
         for col in spec.required:
             if data.get(col) is None or not str(data[col]).strip():
-                raise ImportFailed(self.name, row, prefix + col, _("a value is required here"))
+                if col == "id" or prefix + col not in refused:
+                    problem = _("a value is required here")
+                    if col == "id":  # nothing after this can say which record it is
+                        raise ImportFailed(
+                            self.name, row, prefix + col, problem, self.bundle.report
+                        )
+                    self.bundle.report.refuse(self.name, row, prefix + col, None, problem)
         return rec
 
     def _keep(self, table: str, rec: Rec) -> bool:
@@ -246,6 +282,12 @@ class _Reader:
 
 
 def bundle_from_json(name: str, data) -> Bundle:
+    """Our own export's list of services, or what the HSDS API returns: one service, or a
+    page of them (`{"total_items": .., "contents": [...]}`)."""
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        data = data["contents"]
+    elif isinstance(data, dict) and "id" in data and "name" in data:
+        data = [data]
     if not isinstance(data, list):
         raise ImportFailed(name, None, None, _("HSDS JSON here is a list of services"))
     reader = _Reader(name)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from loket.directory import hsds
 from loket.directory.hsds_bundle import Bundle, ImportFailed, Rec
+from loket.directory.hsds_clean import unguard
 from loket.directory.hsds_json import bundle_from_json
+from loket.directory.hsds_report import Report
+from loket.directory.hsds_zip import zip_files
 from loket.i18n import _
 
 
@@ -27,15 +29,32 @@ def _empty_to_none(value):
 
 
 # -- CSV ------------------------------------------------------------------------------------
-def parse_csv(name: str, raw: bytes) -> list[Rec]:
-    """Decode and split one CSV file, refusing anything that is not clean UTF-8 CSV."""
+def _delimiter(text: str) -> str:
+    """`;` when the header is split by semicolons (spreadsheets in Dutch settings)."""
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def parse_csv(name: str, raw: bytes, report: Report | None = None) -> list[Rec]:
+    """Decode and split one CSV file.  Every problem goes into `report`; without one, the
+    first refusal is raised."""
+    own = report is None
+    report = report if report is not None else Report()
+    records = _parse_csv(name, raw, report)
+    if own and report.refusals:
+        raise ImportFailed.from_report(report)
+    return records
+
+
+def _parse_csv(name: str, raw: bytes, report: Report) -> list[Rec]:
     spec = hsds.SPECS[name]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         row = raw[: err.start].count(b"\n") + 1
-        raise ImportFailed(name, row, None, _("the file is not UTF-8 text")) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        report.refuse(name, row, None, None, _("the file is not UTF-8 text"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     records: list[Rec] = []
     header: list[str] | None = None
     rownum = 0
@@ -44,72 +63,102 @@ def parse_csv(name: str, raw: bytes) -> list[Rec]:
             rownum += 1
             if header is None:
                 header = [v.strip() for v in values]
-                for col in spec.required:
-                    if col not in header:
-                        raise ImportFailed(name, 1, col, _("this required column is missing"))
+                missing = [col for col in spec.required if col not in header]
+                for col in missing:
+                    report.refuse(name, 1, col, None, _("this required column is missing"))
                 seen = set()
                 for col in header:
                     if col in seen:
-                        raise ImportFailed(name, 1, col, _("this column appears twice"))
+                        report.refuse(name, 1, col, None, _("this column appears twice"))
+                        missing.append(col)
                     seen.add(col)
+                    if col not in spec.columns:
+                        report.ignore_once(name, col, _("column not read by Loket"))
+                if missing:
+                    return []
                 continue
             if not any(v.strip() for v in values):
                 continue  # a blank line
             if len(values) != len(header):
-                raise ImportFailed(
+                report.refuse(
                     name,
                     rownum,
+                    None,
                     None,
                     _("the row has {found} fields but the header has {expected}").format(
                         found=len(values), expected=len(header)
                     ),
                 )
+                continue
             data = {
-                col: _empty_to_none(v)
+                col: _empty_to_none(unguard(v))
                 for col, v in zip(header, values, strict=True)
                 if col in spec.columns
             }
             records.append(Rec(name, rownum, data))
     except csv.Error as err:
-        raise ImportFailed(
+        report.refuse(
             name,
             rownum + 1 if header is not None else 1,
             None,
+            None,
             _("the file cannot be read as CSV ({detail})").format(detail=str(err)),
-        ) from None
+        )
+        return []
     if header is None:
-        raise ImportFailed(name, None, None, _("the file is empty"))
+        report.refuse(name, None, None, None, _("the file is empty"))
+        return []
+    kept = []
     for rec in records:
-        for col in spec.required:
-            if rec.data.get(col) is None or not str(rec.data[col]).strip():
-                raise ImportFailed(name, rec.row, col, _("a value is required here"))
-    _no_duplicates(records)
-    return records
+        empty = [
+            c for c in spec.required if rec.data.get(c) is None or not str(rec.data[c]).strip()
+        ]
+        for col in empty:
+            report.refuse(name, rec.row, col, None, _("a value is required here"))
+        if not empty:
+            kept.append(rec)
+    return _no_duplicates(kept, report)
 
 
-def _no_duplicates(records: list[Rec]) -> None:
+def _no_duplicates(records: list[Rec], report: Report) -> list[Rec]:
     seen: dict[str, int] = {}
+    kept = []
     for rec in records:
         rid = rec.data["id"]
         if rid in seen:
-            raise ImportFailed(
+            report.refuse(
                 rec.file,
                 rec.row,
                 rec.where("id"),
+                rid,
                 _("duplicate id {id}: already used in row {other}").format(id=rid, other=seen[rid]),
             )
+            continue
         seen[rid] = rec.row
+        kept.append(rec)
+    return kept
 
 
 def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
-    """`files` maps a file name (no folder) to its bytes; unknown files are ignored."""
+    """`files` maps a file name (no folder) to its bytes; unknown files are ignored (and
+    named in the report)."""
+    report = Report()
     for required in hsds.REQUIRED_FILES:
         if required not in files:
-            raise ImportFailed(
-                source, None, None, _("the required file {name} is missing").format(name=required)
+            report.refuse(
+                source,
+                None,
+                None,
+                None,
+                _("the required file {name} is missing").format(name=required),
             )
-    parsed = {name: parse_csv(name, raw) for name, raw in files.items() if name in hsds.SPECS}
-    bundle = Bundle()
+    for name in files:
+        if name not in hsds.SPECS and name != "datapackage.json":
+            report.ignore_once(name, None, _("file not read by Loket"))
+    parsed = {
+        name: parse_csv(name, raw, report) for name, raw in files.items() if name in hsds.SPECS
+    }
+    bundle = Bundle(report=report)
     for name, table in hsds.FILE_TABLE.items():
         for rec in parsed.get(name, []):
             bundle.add(table, rec)
@@ -167,7 +216,7 @@ def read_source(path: Path) -> Bundle:
     if not path.exists():
         raise ImportFailed(path.name, None, None, _("the file or folder does not exist"))
     if path.suffix.lower() == ".zip":
-        return bundle_from_files(_zip_files(path), path.name)
+        return bundle_from_files(zip_files(path), path.name)
     raw = path.read_bytes()
     try:
         data = json.loads(raw.decode("utf-8-sig"))
@@ -180,25 +229,13 @@ def read_source(path: Path) -> Bundle:
             None,
             _("the file cannot be read as JSON ({detail})").format(detail=err.msg),
         ) from None
-    return bundle_from_json(path.name, data)
-
-
-def _zip_files(path: Path) -> dict[str, bytes]:
-    """The files of the folder inside the zip that holds organizations.csv (or the root)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
-            anchors = [n for n in names if PurePosixPath(n).name == "organizations.csv"]
-            folder = str(PurePosixPath(anchors[0]).parent) if anchors else "."
-            return {
-                PurePosixPath(n).name: zf.read(n)
-                for n in names
-                if str(PurePosixPath(n).parent) == folder
-            }
-    except (zipfile.BadZipFile, OSError) as err:
+    except RecursionError:
         raise ImportFailed(
-            path.name,
-            None,
-            None,
-            _("the zip file cannot be read ({detail})").format(detail=str(err)),
+            path.name, None, None, _("the JSON is nested too deeply to be HSDS data")
+        ) from None
+    try:
+        return bundle_from_json(path.name, data)
+    except RecursionError:
+        raise ImportFailed(
+            path.name, None, None, _("the JSON is nested too deeply to be HSDS data")
         ) from None

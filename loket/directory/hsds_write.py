@@ -9,6 +9,7 @@ from pathlib import Path
 
 from loket.db import directory as repo
 from loket.directory import hsds
+from loket.directory.hsds_clean import guard
 
 
 def _cell(value) -> str:
@@ -16,7 +17,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return guard(str(value))
 
 
 def tables(db) -> dict[str, list[dict]]:

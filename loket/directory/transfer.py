@@ -19,11 +19,12 @@ from loket.context import Context
 from loket.directory.hsds_apply import ImportResult, apply
 from loket.directory.hsds_bundle import ImportFailed
 from loket.directory.hsds_read import read_source
+from loket.directory.hsds_report import IGNORED, NORMALISED, REFUSED, WARNING, Report
 from loket.directory.hsds_write import tables, write_folder
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 
-__all__ = ["ImportFailed", "ImportResult", "export_dir", "import_path"]
+__all__ = ["ImportFailed", "ImportResult", "check_path", "export_dir", "import_path"]
 
 
 def export_dir(ctx: Context, out_dir: str | Path) -> list[Path]:
@@ -74,6 +75,7 @@ def import_path(
                     "source": source.name,
                     "changed": result.changed,
                     "deleted": result.deleted,
+                    "report": _summary(result.report),
                 },
             )
     except ImportFailed as err:
@@ -82,7 +84,45 @@ def import_path(
             action="directory.import",
             object_type="directory",
             result="failed",
-            detail={"source": source.name, "file": err.file, "row": err.row, "field": err.field},
+            detail={
+                "source": source.name,
+                "file": err.file,
+                "row": err.row,
+                "field": err.field,
+                "report": _summary(err.report),
+            },
         )
         raise
     return result
+
+
+class _DryRun(Exception):
+    pass
+
+
+def check_path(ctx: Context, path: str | Path, *, keep_unlisted: bool = False) -> ImportResult:
+    """Everything `import_path` would do, without writing: the result's report lists every
+    refusal, warning, normalisation and ignored column or table, and its counts say what
+    would change.  Raises ImportFailed (with the whole report) when the data is refused."""
+    ctx.require(Permission.DIRECTORY_EDIT, object_type="directory")
+    bundle = read_source(Path(path))
+    outcome: list[ImportResult] = []
+    try:
+        with ctx.db.transaction():
+            outcome.append(apply(ctx.db, bundle, keep_unlisted=keep_unlisted))
+            raise _DryRun
+    except _DryRun:
+        pass
+    return outcome[0]
+
+
+# The audit row keeps the report's counts and its first lines: enough to see what an import
+# did, bounded so that a package with thousands of warnings does not swell the trail.
+_AUDIT_LINES = 200
+
+
+def _summary(report: Report) -> dict:
+    return {
+        "counts": {level: report.count(level) for level in (REFUSED, WARNING, NORMALISED, IGNORED)},
+        "problems": report.as_json()[:_AUDIT_LINES],
+    }

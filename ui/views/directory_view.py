@@ -6,11 +6,13 @@ alone), next to the details, so staff know to double-check before sending someon
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +37,7 @@ from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style
 from ui.views.base import View, plain_label
+from ui.views.partner_import_dialog import PartnerImportDialog
 from ui.views.service_edit_dialog import ServiceEditDialog
 
 
@@ -140,6 +143,11 @@ class DirectoryView(View):
         self.new_button.clicked.connect(self.new_service)
         self.new_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
         side_layout.addWidget(self.new_button)
+        self.import_button = QPushButton(side)
+        self.import_button.setObjectName("importPartners")
+        self.import_button.clicked.connect(self.import_partners)
+        self.import_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
+        side_layout.addWidget(self.import_button)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.count_label = plain_label(self)
@@ -189,6 +197,8 @@ class DirectoryView(View):
         self.edit_button.setAccessibleName(_("Edit service"))
         self.new_button.setText(_("&New service…"))
         self.new_button.setAccessibleName(_("New service"))
+        self.import_button.setText(_("&Import partner data…"))
+        self.import_button.setAccessibleName(_("Import partner data"))
         self.count_label.setAccessibleName(_("Number of services found"))
         self._update_count()
         self._show_selected()
@@ -237,6 +247,25 @@ class DirectoryView(View):
             self.refresh()
             return
         self._run_dialog(dialog)
+
+    def import_partners(self, path: str | None = None) -> None:
+        """Ask for an HSDS .zip or .json (a folder through its datapackage.json), show the
+        check's report, import on confirmation."""
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self,
+                _("Import partner data"),
+                "",
+                _("HSDS data (*.zip *.json)") + ";;" + _("All files (*)"),
+            )
+            if not path:
+                return
+            if Path(path).name == "datapackage.json":
+                path = str(Path(path).parent)
+        dialog = PartnerImportDialog(self.ctx, path, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._fill_filters()
+            self.refresh()
 
     def new_service(self) -> None:
         self._run_dialog(ServiceEditDialog(self.ctx, None, self._need_labels(), self))

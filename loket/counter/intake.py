@@ -74,6 +74,9 @@ def clean_visitor(visitor: Visitor) -> dict:
 
 
 def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
+    """Registered visitors who look like `visitor`: whole records, so reading them needs
+    VISITOR_READ and each one shown is written to the audit log."""
+    ctx.require(Permission.VISITOR_READ, object_type="visitor")
     values = clean_visitor(visitor)
     name = fold(f"{values['given_names']} {values['family_name']}")
     rows = visitor_repo.find_duplicates(
@@ -84,7 +87,16 @@ def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
         date_of_birth=values["date_of_birth"],
         exclude_id=visitor.id or None,
     )
-    return [DuplicateMatch(reason, from_row(Visitor, row)) for reason, row in rows]
+    matches = [DuplicateMatch(reason, from_row(Visitor, row)) for reason, row in rows]
+    for match in matches:
+        audit.record(
+            ctx,
+            action="visitor.duplicate_shown",
+            object_type="visitor",
+            object_id=match.visitor.id,
+            detail={"reason": match.reason},
+        )
+    return matches
 
 
 def register_visitor(ctx: Context, visitor: Visitor, *, confirmed_new: bool = False) -> Visitor:

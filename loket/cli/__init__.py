@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from loket import __version__
 from loket.errors import LoketError
 from loket.i18n import _, set_language
+from loket.paths import keep_new_files_private
 
 if TYPE_CHECKING:
     import argparse
@@ -97,6 +98,7 @@ def _parse(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_new_files_private()  # database, WAL, backups, exports, letters: this user only
     set_language(os.environ.get("LOKET_LANG", "nl"))
     args = _parse(sys.argv[1:] if argv is None else list(argv))
     if args.command is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from loket.clock import new_id, now_iso
 from loket.counter.textfold import search_text
 from loket.errors import DatabaseDamaged
+from loket.paths import create_private
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -36,6 +37,8 @@ class Database:
                 uri, uri=True, isolation_level=None, check_same_thread=False
             )
         else:
+            # SQLite gives the -wal and -shm files the database file's mode.
+            create_private(self.path)
             self.conn = sqlite3.connect(
                 str(self.path), isolation_level=None, check_same_thread=False
             )

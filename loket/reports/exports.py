@@ -30,6 +30,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
+from loket.paths import create_private
 from loket.reports.formats import records, write_csv, write_xlsx
 from loket.reports.overview import STATUSES, build, suppress_threshold
 
@@ -195,6 +196,7 @@ def export_referrals(
         detail["reason"] = reason.strip()
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
+        create_private(tmp)  # 0600: the CSV, XLSX and PDF writers keep the mode
         written, total = _write(
             ctx,
             filters,

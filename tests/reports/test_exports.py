@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import threading
 from datetime import date, datetime
 
@@ -627,3 +629,14 @@ def test_a_pdf_export_leaves_the_letters_their_fonts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "True"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_export_file_is_0600(sup, out_dir, fmt):
+    old = os.umask(0o022)
+    try:
+        out, _result = export(sup, out_dir, fmt)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600

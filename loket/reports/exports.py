@@ -28,9 +28,9 @@ from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
+from loket.paths import create_private
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
-from loket.paths import create_private
 from loket.reports.formats import records, write_csv, write_xlsx
 from loket.reports.overview import STATUSES, build, suppress_threshold
 

@@ -640,3 +640,32 @@ def test_export_file_is_0600(sup, out_dir, fmt):
     finally:
         os.umask(old)
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "＝1+1",  # fullwidth equals
+        "＋31 6 1234",
+        "－2+3",
+        "＠SUM(A1)",
+        "﹦HYPERLINK(1)",  # small form
+        "−1+1",  # minus sign
+        "–1+1",  # en dash
+        " =1+1",  # a space first
+        "\u200b=1+1",  # zero-width space first
+        "\u202e=1+1",  # bidi override first
+        "\n=1+1",
+    ],
+)
+def test_odd_formula_starts_are_neutralised(value):
+    from loket.reports.formats import inert
+
+    assert inert(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Jansen", "１２３", "Ümit", "(06) 1234", "", "'quoted"])
+def test_plain_text_is_left_alone(value):
+    from loket.reports.formats import inert
+
+    assert inert(value) == value

@@ -12,6 +12,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from loket import validation
 from loket.clock import to_iso, utcnow
 from loket.context import Context
 from loket.db import staff as repo
@@ -234,8 +235,10 @@ def _check_new_account(db, username: str, display_name: str, role: str, password
         errors["username"] = _("A user name holds letters and digits only.")
     elif repo.by_username(db, username) is not None:
         errors["username"] = _("This user name is taken.")
-    if not display_name.strip():
-        errors["display_name"] = _("Fill in a name.")
+    try:  # the rules of visitors' names: no controls, no direction overrides, not too long
+        validation.name(display_name, "display_name", required=True)
+    except ValidationError as err:
+        errors.update(err.errors)
     if role not in ROLES:
         errors["role"] = _("Choose a role.")
     try:
@@ -267,7 +270,7 @@ def create_account(
         staff_id = repo.insert(
             db,
             username=username.strip(),
-            display_name=display_name.strip(),
+            display_name=validation.name(display_name, "display_name", required=True),
             role=role,
             desk_id=desk_id,
             phone=phone,

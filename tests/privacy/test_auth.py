@@ -325,3 +325,16 @@ def test_changing_own_password_locks_after_repeated_wrong_current_passwords(db):
     assert err.value.errors["old_password"] != auth._("The current password is not correct.")
     with pytest.raises(AuthenticationFailed):
         auth.login(Context(db=db), "anna", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "bad", ["Anna\u202eJansen", "Anna\nJansen", "Anna\x1b[31m", "A" * 10_000, "   "]
+)
+def test_staff_display_names_follow_the_rules_of_names(db, bad):
+    admin = context(db, "beheerder", "admin0")
+    with pytest.raises(ValidationError) as err:
+        accounts.create_account(
+            admin, username="anna", display_name=bad, role="balie", password="another long one"
+        )
+    assert "display_name" in err.value.errors
+    assert staff_repo.by_username(db, "anna") is None

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from loket import validation
 from loket.clock import now_iso
 from loket.clock import today as local_today
 from loket.db import exports as repo
@@ -178,6 +179,13 @@ def export_referrals(
             raise ValidationError.single(
                 "reason", _("An export with names and numbers needs a reason.")
             )
+        # One line, no controls or direction overrides, at most 500 characters: it is shown
+        # in the audit trail as typed.
+        if any(ch in "\r\n\t" for ch in reason):
+            raise ValidationError.single(
+                "reason", _("The text contains an invisible control character.")
+            )
+        reason = validation.free_text(reason, "reason", max_length=500)
     filters = _check(
         ctx,
         date_from=date_from,

@@ -669,3 +669,13 @@ def test_plain_text_is_left_alone(value):
     from loket.reports.formats import inert
 
     assert inert(value) == value
+
+
+@pytest.mark.parametrize(
+    "bad", ["court\u202eorder", "court\norder", "court\x1border", "x" * 10_000]
+)
+def test_export_reason_is_one_clean_line(db, sup, out_dir, bad):
+    with pytest.raises(ValidationError) as err:
+        export(sup, out_dir, identifiable=True, reason=bad)
+    assert "reason" in err.value.errors
+    assert not (out_dir / "log.csv").exists()

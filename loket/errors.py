@@ -51,3 +51,32 @@ class DemoRefused(LoketError):
 
 class DatabaseDamaged(LoketError):
     pass
+
+
+class DiskFull(LoketError):
+    """The disk (or the database's quota) is full: nothing was saved."""
+
+    def __init__(self) -> None:
+        from loket.i18n import _
+
+        super().__init__(
+            _(
+                "The disk is full: nothing was saved. Make room on the disk (or ask the "
+                "administrator to), then try again."
+            )
+        )
+
+
+def disk_full(err: BaseException) -> DiskFull | None:
+    """The DiskFull to raise instead of `err` when `err` says the disk is full (SQLite's
+    SQLITE_FULL, or ENOSPC/EDQUOT from the system); None for any other error."""
+    import errno
+    import sqlite3
+
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(err).lower():
+            return DiskFull()
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull()
+    return None

@@ -8,12 +8,13 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import sqlite3
 import sys
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from loket import __version__
-from loket.errors import LoketError
+from loket.errors import LoketError, disk_full
 from loket.i18n import _, set_language
 from loket.paths import keep_new_files_private
 
@@ -114,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except LoketError as err:
         print(_("Error: {message}").format(message=err), file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as err:
+        full = disk_full(err)
+        if full is None:
+            raise
+        print(_("Error: {message}").format(message=full), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -54,4 +54,31 @@ class DatabaseDamaged(LoketError):
 
 
 class DiskFull(LoketError):
-    """A file could not be written because the disk (or the user's quota) is full."""
+    """The disk (or the user's quota) is full: nothing was saved.  `message` may name the
+    file that could not be written (loket.privacy.files.disk_full)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        from loket.i18n import _
+
+        super().__init__(
+            message
+            or _(
+                "The disk is full: nothing was saved. Make room on the disk (or ask the "
+                "administrator to), then try again."
+            )
+        )
+
+
+def disk_full(err: BaseException) -> DiskFull | None:
+    """The DiskFull to raise instead of `err` when `err` says the disk is full (SQLite's
+    SQLITE_FULL, or ENOSPC/EDQUOT from the system); None for any other error."""
+    import errno
+    import sqlite3
+
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(err).lower():
+            return DiskFull()
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull()
+    return None

@@ -50,3 +50,29 @@ def resources_dir() -> Path:
 
 def locales_dir() -> Path:
     return _shipped("locales")
+
+
+PRIVATE_MODE = 0o600  # the database, its write-ahead log, backups and exports
+PRIVATE_UMASK = 0o077
+
+
+def keep_new_files_private() -> None:
+    """Files Loket (and SQLite, and the libraries it writes with) create from now on are
+    readable by this user only.  Called once at start-up; a no-op where there is no umask."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def create_private(path: str | os.PathLike) -> None:
+    """Create `path` empty with mode 0600 before anything writes to it (writers that open an
+    existing file keep its mode), or narrow an existing one to 0600 where we may."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        if os.name == "posix":
+            try:
+                os.chmod(path, PRIVATE_MODE)
+            except OSError:  # not ours (a shared, read-only copy): SQLite decides
+                pass
+        return
+    os.close(fd)

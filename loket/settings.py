@@ -6,7 +6,7 @@ in); changing one needs SETTINGS_MANAGE and is written to the audit log.
 from __future__ import annotations
 
 from loket.context import Context
-from loket.db import reference
+from loket.db import reference, staff
 from loket.db.connection import Database
 from loket.errors import ValidationError
 from loket.i18n import _
@@ -56,12 +56,33 @@ def set_setting(ctx: Context, key: str, new_value: str) -> None:
     _store(ctx, key, new_value)
 
 
+# Who may write each internal key when a signed-in user (not the app itself) does it.
+INTERNAL_PERMISSIONS: dict[str, Permission] = {
+    "workstation.desk": Permission.SETTINGS_MANAGE,
+    "retention.last_run": Permission.RETENTION_RUN,
+    "backup.last_run": Permission.BACKUP,
+    "backup.restored_at": Permission.RESTORE,
+}
+
+
 def store_internal(ctx: Context, key: str, new_value: str) -> None:
-    """For bookkeeping the app does itself (last retention run, this PC's desk)."""
+    """For bookkeeping the app does itself (last retention run, this PC's desk).  A signed-in
+    user needs the permission of the work the key records; every change is audited."""
     if key not in FREE_SETTINGS:
         raise ValueError(f"{key} is not an internal setting")
+    first_start = key == "workstation.desk" and ctx.user is None and staff.count(ctx.db) == 0
+    if (ctx.user is not None or ctx.origin != "system") and not first_start:
+        ctx.require(INTERNAL_PERMISSIONS[key], object_type="setting", object_id=key)
     with ctx.db.transaction():
+        old = reference.get_setting(ctx.db, key)
         reference.set_setting(ctx.db, key, new_value)
+        audit.record(
+            ctx,
+            action="setting.update",
+            object_type="setting",
+            object_id=key,
+            detail={"old": old, "new": new_value},
+        )
 
 
 def _store(ctx: Context, key: str, new_value: str) -> None:

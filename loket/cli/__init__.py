@@ -8,13 +8,15 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import sqlite3
 import sys
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from loket import __version__
-from loket.errors import LoketError
+from loket.errors import LoketError, disk_full
 from loket.i18n import _, set_language
+from loket.paths import keep_new_files_private
 
 if TYPE_CHECKING:
     import argparse
@@ -98,6 +100,7 @@ def _parse(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_new_files_private()  # database, WAL, backups, exports, letters: this user only
     set_language(os.environ.get("LOKET_LANG", "nl"))
     args = _parse(sys.argv[1:] if argv is None else list(argv))
     if args.command is None:
@@ -113,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except LoketError as err:
         print(_("Error: {message}").format(message=err), file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as err:
+        full = disk_full(err)
+        if full is None:
+            raise
+        print(_("Error: {message}").format(message=full), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -18,7 +18,7 @@ from loket.db import reference
 from loket.db import visitors as visitor_repo
 from loket.db import visits as visit_repo
 from loket.errors import LoketError, NotFound, ValidationError
-from loket.i18n import _
+from loket.i18n import _, shipped_languages
 from loket.model import VISIT_STATUSES, Visit, VisitNeed, Visitor, from_row
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
@@ -82,6 +82,7 @@ def clean_visitor(visitor: Visitor) -> dict:
     values["preferred_language"] = visitor.preferred_language or "nl"
     values["interpreter_needed"] = int(bool(visitor.interpreter_needed))
     values["interpreter_language"] = visitor.interpreter_language or None
+    _check_languages(values, ("preferred_language", "interpreter_language"))
     return values
 
 
@@ -107,9 +108,22 @@ def _check_printable(values: dict) -> None:
         )
 
 
+def _check_languages(values: dict, keys: tuple[str, ...]) -> None:
+    """A language is one Loket ships a catalogue for (a code, never free text or a path)."""
+    shipped = shipped_languages()
+    errors = {
+        key: _("Choose a language from the list.")
+        for key in keys
+        if values.get(key) and values[key] not in shipped
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
     """Visitors this one may be: the same V-nummer or BSN, or born the same day with a name
-    that matches in any spelling or script (the search's name rules)."""
+    that matches in any spelling or script (the search's name rules).  Whole records: reading
+    them needs VISITOR_READ and each one shown is written to the audit log."""
     ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor.id or None)
     values = clean_visitor(visitor)
     rows = visitor_repo.find_duplicates(
@@ -131,6 +145,14 @@ def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
             if not name_reason:
                 continue
         out.append(DuplicateMatch(reason, from_row(Visitor, row), name_reason))
+    for match in out[:10]:
+        audit.record(
+            ctx,
+            action="visitor.duplicate_shown",
+            object_type="visitor",
+            object_id=match.visitor.id,
+            detail={"reason": match.reason},
+        )
     return out[:10]
 
 
@@ -289,6 +311,7 @@ def clean_visit(ctx: Context, visit: Visit) -> dict:
     values["brought_by_contact"] = values["brought_by_contact"] or None
     for key in ("topic_code", "language", "interpreter_language", "status"):
         values[key] = getattr(visit, key) or None
+    _check_languages(values, ("language", "interpreter_language"))
     values["interpreter_needed"] = int(bool(visit.interpreter_needed))
     values["referent_involved"] = int(bool(visit.referent_involved))
     return values

@@ -15,6 +15,7 @@ from loket.counter.names.keys import name_keys
 from loket.counter.textfold import search_text
 from loket.db.lock import SharedLock
 from loket.errors import DatabaseDamaged
+from loket.paths import create_private
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -44,6 +45,8 @@ class Database:
                     uri, uri=True, isolation_level=None, check_same_thread=False
                 )
             else:
+                # SQLite gives the -wal and -shm files the database file's mode.
+                create_private(self.path)
                 self.conn = sqlite3.connect(
                     str(self.path), isolation_level=None, check_same_thread=False
                 )

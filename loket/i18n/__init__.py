@@ -29,11 +29,24 @@ _language = "en"  # msgids are English: without a catalogue the text is English
 _listeners: list[Callable[[str], None]] = []
 
 
+def shipped_languages() -> frozenset[str]:
+    """The language codes Loket ships a catalogue for (ui or letters): the only codes a
+    language setting, a visitor's language or --lang may hold."""
+    root = locales_dir()
+    return frozenset(
+        {"nl"}
+        | {p.parent.parent.name for p in root.glob("*/LC_MESSAGES/*.po")}
+        | {p.parent.parent.name for p in root.glob("*/LC_MESSAGES/*.mo")}
+    )
+
+
 def _load(domain: str, language: str) -> gettext.NullTranslations:
     if language == PSEUDO:
         from loket.i18n.pseudo import PseudoTranslations
 
         return PseudoTranslations()
+    if language not in shipped_languages():  # never a path: only a shipped catalogue
+        return gettext.NullTranslations()
     try:
         return gettext.translation(domain, localedir=str(locales_dir()), languages=[language])
     except OSError:

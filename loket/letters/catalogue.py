@@ -142,7 +142,7 @@ def load(lang: str) -> LetterCatalogue:
     if lang == SOURCE_LANGUAGE:
         return LetterCatalogue(lang, {}, {})
     po = po_path(lang)
-    if not po.exists():
+    if lang not in available_languages() or not po.exists():  # a code, never a path
         raise TranslationMissing(
             _('There is no letter translation for the language "{lang}".').format(
                 lang=_language_name(lang)

@@ -134,6 +134,8 @@ def set_up_first_administrator(
     if reference.desk_by_id(ctx.db, desk_id) is None:
         raise ValidationError.single("desk_id", _("Choose a desk from the list."))
     with ctx.db.transaction():
+        # Before the account exists: on a database without accounts nobody can sign in yet.
+        settings.store_internal(ctx, "workstation.desk", desk_id)
         create_account(
             ctx,
             username=username,
@@ -143,5 +145,4 @@ def set_up_first_administrator(
             desk_id=desk_id,
             first_run=True,
         )
-        settings.store_internal(ctx, "workstation.desk", desk_id)
     return auth.login(ctx, username, password)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from loket import validation
 from loket.clock import to_iso, utcnow
 from loket.context import Context
 from loket.db import staff as repo
@@ -24,6 +25,7 @@ from loket.privacy.permissions import ROLES, Permission
 MAX_FAILURES = 5
 BASE_LOCK = timedelta(minutes=1)
 MIN_PASSWORD = 8
+MIN_SCORE = 2  # zxcvbn score 0-4; below 2 is guessable within about a million tries
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -72,6 +74,11 @@ def _authenticate(ctx: Context, username: str, password: str, *, action: str = "
             )
         raise AuthenticationFailed(_fail_message())
     if row["locked_until"] and row["locked_until"] > to_iso(now):
+        # The same Argon2 work as a wrong password, so timing does not tell a locked account.
+        try:
+            _hasher.verify(row["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            pass
         audit.record(
             ctx,
             action=action,
@@ -173,10 +180,24 @@ def switch_user(ctx: Context, username: str, password: str) -> Staff:
     return staff
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
+def check_password_rules(password: str, field: str = "password", user_inputs=()) -> None:
+    """At least MIN_PASSWORD characters, and not easy to guess: zxcvbn's estimate (its lists
+    of common passwords, names, words, keyboard rows and dates, and `user_inputs` such as
+    the user name) must reach MIN_SCORE."""
     if len(password) < MIN_PASSWORD:
         raise ValidationError.single(
             field, _("A password has at least {n} characters.").format(n=MIN_PASSWORD)
+        )
+    from zxcvbn import zxcvbn
+
+    inputs = [str(word) for word in user_inputs if word]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_SCORE:
+        raise ValidationError.single(
+            field,
+            _(
+                "This password is too common or too easy to guess. Choose a longer one, "
+                "for example a few unrelated words."
+            ),
         )
 
 
@@ -184,21 +205,17 @@ def change_own_password(ctx: Context, old_password: str, new_password: str) -> N
     """Any signed-in user may change their own password, knowing the current one."""
     if ctx.user is None:
         raise AuthenticationFailed(_fail_message())
-    check_password_rules(new_password, "new_password")
-    row = repo.by_id(ctx.db, ctx.user.id)
+    check_password_rules(new_password, "new_password", (ctx.user.username, ctx.user.display_name))
+    # The lock-out rules of signing in: a session left open is no way to guess the password.
     try:
-        ok = _hasher.verify(row["password_hash"], old_password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        audit.record(
-            ctx,
-            action="staff.password_change",
-            object_type="staff",
-            object_id=ctx.user.id,
-            result="failed",
-        )
-        raise ValidationError.single("old_password", _("The current password is not correct."))
+        _authenticate(ctx, ctx.user.username, old_password, action="staff.password_change")
+    except AuthenticationFailed:
+        row = repo.by_id(ctx.db, ctx.user.id)
+        if row["locked_until"] and row["locked_until"] > to_iso(utcnow()):
+            message = _("Too many wrong passwords: the account is locked for now. Try again later.")
+        else:
+            message = _("The current password is not correct.")
+        raise ValidationError.single("old_password", message) from None
     with ctx.db.transaction():
         repo.set_password_hash(ctx.db, ctx.user.id, hash_password(new_password))
         audit.record(
@@ -218,12 +235,14 @@ def _check_new_account(db, username: str, display_name: str, role: str, password
         errors["username"] = _("A user name holds letters and digits only.")
     elif repo.by_username(db, username) is not None:
         errors["username"] = _("This user name is taken.")
-    if not display_name.strip():
-        errors["display_name"] = _("Fill in a name.")
+    try:  # the rules of visitors' names: no controls, no direction overrides, not too long
+        validation.name(display_name, "display_name", required=True)
+    except ValidationError as err:
+        errors.update(err.errors)
     if role not in ROLES:
         errors["role"] = _("Choose a role.")
     try:
-        check_password_rules(password)
+        check_password_rules(password, user_inputs=(username, display_name))
     except ValidationError as err:
         errors.update(err.errors)
     if errors:
@@ -251,7 +270,7 @@ def create_account(
         staff_id = repo.insert(
             db,
             username=username.strip(),
-            display_name=display_name.strip(),
+            display_name=validation.name(display_name, "display_name", required=True),
             role=role,
             desk_id=desk_id,
             phone=phone,

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from loket import errors
 from loket.errors import DiskFull
 from loket.i18n import _
 
@@ -15,12 +16,11 @@ _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def is_disk_full(err: BaseException) -> bool:
-    if isinstance(err, OSError) and err.errno in _FULL:
+    """A full disk, as SQLite or the system says it (loket.errors.disk_full), or SQLite's
+    I/O error, which is how a full disk shows while a file is copied."""
+    if errors.disk_full(err) is not None:
         return True
-    if isinstance(err, sqlite3.OperationalError):
-        text = str(err).lower()
-        return "database or disk is full" in text or "disk i/o error" in text
-    return False
+    return isinstance(err, sqlite3.OperationalError) and "disk i/o error" in str(err).lower()
 
 
 def disk_full(path: Path) -> DiskFull:

@@ -84,6 +84,7 @@ def anonymise(
 ) -> int:
     """Anonymise the visitor rows selected by `visitor_ids`; each one is logged.  Runs inside
     the caller's transaction."""
+    _require_removal(ctx)
     at = now_iso()
     rows = repo.visitors_to_anonymise(ctx.db, visitor_ids)
     for row in rows:
@@ -142,6 +143,15 @@ def drafts_naming(db: Database, visitor) -> list[str]:
     return found
 
 
+def _require_removal(ctx: Context) -> None:
+    """Removing personal data: the daily run (system), or a user allowed to erase or to run
+    retention."""
+    if ctx.user is None and ctx.origin == "system":
+        return
+    if not (ctx.can(Permission.VISITOR_ERASE) or ctx.can(Permission.RETENTION_RUN)):
+        ctx.require(Permission.VISITOR_ERASE, object_type="visitor")
+
+
 def clear_visits(db: Database, visitor_ids: tuple[str, tuple]) -> int:
     """A visit's free text, health note, need notes and the free text of its appointments
     (place, whom to ask for, papers to bring: typed by staff, so they may say anything).
@@ -151,6 +161,7 @@ def clear_visits(db: Database, visitor_ids: tuple[str, tuple]) -> int:
 
 def clear_records(ctx: Context, visitor_ids: tuple[str, tuple]) -> dict[str, int]:
     """Remove free text, health notes and letter PDFs of the selected visitors' records."""
+    _require_removal(ctx)
     return {
         "visit": clear_visits(ctx.db, visitor_ids),
         "referral": repo.clear_referrals(ctx.db, visitor_ids),

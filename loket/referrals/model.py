@@ -14,6 +14,7 @@ from loket.db import referrals as repo
 from loket.errors import NotFound
 from loket.i18n import N_, _
 from loket.model import from_row
+from loket.privacy.permissions import Permission
 
 STATUSES = ("proposed", "sent", "accepted", "declined", "completed", "no_show", "cancelled")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -105,6 +106,7 @@ class ReferralEvent:
 
 
 def load(ctx: Context, referral_id: str) -> Referral:
+    ctx.require(Permission.VISITOR_READ, object_type="referral", object_id=referral_id)
     row = repo.get(ctx.db, referral_id)
     if row is None:
         raise NotFound(_("This referral does not exist."))
@@ -112,11 +114,14 @@ def load(ctx: Context, referral_id: str) -> Referral:
 
 
 def subject(ctx: Context, visitor_id: str) -> str | None:
+    """The visitor's V-nummer or BSN (for the audit row's keyed hash)."""
+    ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
     numbers = repo.visitor_numbers(ctx.db, visitor_id)
     return (numbers["v_number"] or numbers["bsn"]) if numbers else None
 
 
 def get_consent(ctx: Context, referral_id: str) -> Consent | None:
+    ctx.require(Permission.VISITOR_READ, object_type="referral", object_id=referral_id)
     row = repo.consent(ctx.db, referral_id)
     if row is None:
         return None

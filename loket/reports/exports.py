@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from loket import validation
 from loket.clock import now_iso
 from loket.clock import today as local_today
 from loket.db import exports as repo
 from loket.db import reference
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _, reference_labels
+from loket.paths import create_private
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 from loket.reports import pseudonyms
@@ -179,6 +181,13 @@ def export_referrals(
             raise ValidationError.single(
                 "reason", _("An export with names and numbers needs a reason.")
             )
+        # One line, no controls or direction overrides, at most 500 characters: it is shown
+        # in the audit trail as typed.
+        if any(ch in "\r\n\t" for ch in reason):
+            raise ValidationError.single(
+                "reason", _("The text contains an invisible control character.")
+            )
+        reason = validation.free_text(reason, "reason", max_length=500)
     filters = _check(
         ctx,
         date_from=date_from,
@@ -197,6 +206,7 @@ def export_referrals(
         detail["reason"] = reason.strip()
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
+        create_private(tmp)  # 0600: the CSV, XLSX and PDF writers keep the mode
         written, total = _write(
             ctx,
             filters,

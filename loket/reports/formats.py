@@ -8,6 +8,7 @@ hold more than one batch.  Every text that reaches a spreadsheet passes through 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -72,9 +73,26 @@ def headers(identifiable: bool) -> list[str]:
     return [_(c.header) for c in columns(identifiable)]
 
 
+# Look-alikes NFKC does not fold onto an ASCII formula start (minus signs, dashes).
+_ODD_STARTS = frozenset("\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u02d7\u2796")
+
+
+def starts_formula(value: str) -> bool:
+    """Whether a spreadsheet might read `value` as a formula: its first visible character,
+    after spaces and invisible format characters (zero-width, bidi marks), is = + - @ or a
+    tab/CR/LF, in any width or form (fullwidth ＝, small ﹦, minus sign −)."""
+    for ch in value[:64]:
+        if ch in FORMULA_STARTS or ch == "\n":
+            return True
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return ch in _ODD_STARTS or unicodedata.normalize("NFKC", ch)[:1] in FORMULA_STARTS
+    return False
+
+
 def inert(value):
     """A text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value.__class__ is str and value[:1] in FORMULA_STARTS and value:
+    if value.__class__ is str and value and not value[0].isalnum() and starts_formula(value):
         return "'" + value
     return value
 

@@ -263,3 +263,78 @@ def test_cli_first_admin_only_on_an_empty_database(tmp_path, monkeypatch):
     assert main(first) == 0
     assert main(["--data-dir", folder, "account", "list", "--user", "beheer"]) == 0
     assert main([*first[:4], "tweede", *first[5:]]) == 2  # there is an account now
+
+
+class _CountingHasher:
+    """Wraps the module's Argon2 hasher and counts the password checks."""
+
+    def __init__(self, real):
+        self.real, self.verified = real, 0
+
+    def verify(self, hashed, password):
+        self.verified += 1
+        return self.real.verify(hashed, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_every_failed_sign_in_does_the_same_argon2_work(db, monkeypatch):
+    anna = make_staff(db, "anna", "balie")
+    make_staff(db, "gone", "balie")
+    db.execute("UPDATE staff SET active = 0 WHERE username = 'gone'")
+    counting = _CountingHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", counting)
+    cases = [("nobody", PASSWORD), ("gone", PASSWORD), ("anna", "wrong password")]
+    later = to_iso(utcnow() + timedelta(hours=1))
+    for name, password in cases:
+        before = counting.verified
+        with pytest.raises(AuthenticationFailed):
+            auth.login(Context(db=db), name, password)
+        assert counting.verified == before + 1, name
+    staff_repo.set_login_state(db, anna.id, failed=0, lockouts=1, locked_until=later)
+    before = counting.verified
+    with pytest.raises(AuthenticationFailed):
+        auth.login(Context(db=db), "anna", PASSWORD)
+    assert counting.verified == before + 1, "a locked account skipped the password hash"
+
+
+@pytest.mark.parametrize("common", ["password1", "welkom01", "12345678", "qwertyuiop", "anna2026x"])
+def test_common_passwords_are_refused(db, common):
+    admin = context(db, "beheerder", "admin0")
+    with pytest.raises(ValidationError) as err:
+        accounts.create_account(
+            admin, username="anna2026x", display_name="Anna", role="balie", password=common
+        )
+    assert "password" in err.value.errors
+    assert staff_repo.by_username(db, "anna2026x") is None
+
+
+def test_changing_own_password_locks_after_repeated_wrong_current_passwords(db):
+    make_staff(db, "anna", "balie")
+    ctx = Context(db=db)
+    auth.login(ctx, "anna", PASSWORD)
+    for _attempt in range(auth.MAX_FAILURES):
+        with pytest.raises(ValidationError) as wrong:
+            auth.change_own_password(ctx, "a wrong guess", "a brand new passphrase")
+    # Locked now: even the right current password is refused, and so is signing in.
+    with pytest.raises(ValidationError) as err:
+        auth.change_own_password(ctx, PASSWORD, "a brand new passphrase")
+    # The last wrong guess already says the account is locked; so does the right one now.
+    assert err.value.errors["old_password"] == wrong.value.errors["old_password"]
+    assert err.value.errors["old_password"] != auth._("The current password is not correct.")
+    with pytest.raises(AuthenticationFailed):
+        auth.login(Context(db=db), "anna", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "bad", ["Anna\u202eJansen", "Anna\nJansen", "Anna\x1b[31m", "A" * 10_000, "   "]
+)
+def test_staff_display_names_follow_the_rules_of_names(db, bad):
+    admin = context(db, "beheerder", "admin0")
+    with pytest.raises(ValidationError) as err:
+        accounts.create_account(
+            admin, username="anna", display_name=bad, role="balie", password="another long one"
+        )
+    assert "display_name" in err.value.errors
+    assert staff_repo.by_username(db, "anna") is None

@@ -120,6 +120,30 @@ USE_CASES = [
     ("export pseudonymised", _export_pseudonymised, SUPER),
     ("record health details", _health, ALL),
     ("produce a letter", _letter, ALL),
+    (
+        "anonymise a visitor",
+        lambda ctx, env: retention.anonymise(
+            ctx, retention.repo.one_visitor_sql(env["visitor"].id), "request"
+        ),
+        SUPER,
+    ),
+    (
+        "store the last retention run",
+        lambda ctx, env: settings.store_internal(ctx, "retention.last_run", "2026-01-01"),
+        ADMIN,
+    ),
+    (
+        "store this PC's desk",
+        lambda ctx, env: settings.store_internal(ctx, "workstation.desk", "x"),
+        ADMIN,
+    ),
+    (
+        "find duplicates",
+        lambda ctx, env: intake.find_duplicates(
+            ctx, intake.Visitor(given_names="A", family_name="B", v_number="5555555555")
+        ),
+        ALL,
+    ),
 ]
 
 
@@ -161,3 +185,25 @@ def test_anonymous_context_is_refused(db):
 
     with pytest.raises(PermissionDenied):
         audit.entries(Context(db=db))
+
+
+def test_internal_setting_is_audited(db):
+    ctx = context(db, "beheerder", "admin0")
+    settings.store_internal(ctx, "retention.last_run", "2026-02-03")
+    row = db.one("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+    assert (row["action"], row["object_id"]) == ("setting.update", "retention.last_run")
+
+
+def test_duplicates_shown_are_audited(db):
+    from loket.context import Context
+
+    ctx = context(db, "balie", "balie0")
+    known = visitor(ctx, v_number="5555555555")
+    matches = intake.find_duplicates(
+        ctx, intake.Visitor(given_names="X", family_name="Y", v_number="5555555555")
+    )
+    assert [m.visitor.id for m in matches] == [known.id]
+    rows = db.all("SELECT * FROM audit_log WHERE action = 'visitor.duplicate_shown'")
+    assert [r["object_id"] for r in rows] == [known.id]
+    with pytest.raises(PermissionDenied):
+        intake.find_duplicates(Context(db=db), intake.Visitor(v_number="5555555555"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import threading
 from datetime import date, datetime, timedelta
 
@@ -675,3 +677,53 @@ def test_a_dutch_export_reads_in_dutch_with_the_codes_beside(sup, out_dir):
     assert first[at["needs_codes"]] == "debts, housing"
     labels = dict(sup.db.all("SELECT code, label_nl FROM need WHERE code IN ('debts', 'housing')"))
     assert first[at["needs"]] == f"{labels['debts']}, {labels['housing']}"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_export_file_is_0600(sup, out_dir, fmt):
+    old = os.umask(0o022)
+    try:
+        out, _result = export(sup, out_dir, fmt)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "＝1+1",  # fullwidth equals
+        "＋31 6 1234",
+        "－2+3",
+        "＠SUM(A1)",
+        "﹦HYPERLINK(1)",  # small form
+        "−1+1",  # minus sign
+        "–1+1",  # en dash
+        " =1+1",  # a space first
+        "\u200b=1+1",  # zero-width space first
+        "\u202e=1+1",  # bidi override first
+        "\n=1+1",
+    ],
+)
+def test_odd_formula_starts_are_neutralised(value):
+    from loket.reports.formats import inert
+
+    assert inert(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Jansen", "１２３", "Ümit", "(06) 1234", "", "'quoted"])
+def test_plain_text_is_left_alone(value):
+    from loket.reports.formats import inert
+
+    assert inert(value) == value
+
+
+@pytest.mark.parametrize(
+    "bad", ["court\u202eorder", "court\norder", "court\x1border", "x" * 10_000]
+)
+def test_export_reason_is_one_clean_line(db, sup, out_dir, bad):
+    with pytest.raises(ValidationError) as err:
+        export(sup, out_dir, identifiable=True, reason=bad)
+    assert "reason" in err.value.errors
+    assert not (out_dir / "log.csv").exists()

@@ -75,6 +75,8 @@ def disk_full(err: BaseException) -> DiskFull | None:
     import errno
     import sqlite3
 
+    if isinstance(err, DiskFull):
+        return err
     if isinstance(err, sqlite3.Error):
         code = getattr(err, "sqlite_errorcode", None)
         if code == sqlite3.SQLITE_FULL or "disk is full" in str(err).lower():

@@ -14,7 +14,7 @@ from loket.clock import new_id, now_iso
 from loket.counter.names.keys import name_keys
 from loket.counter.textfold import search_text
 from loket.db.lock import SharedLock
-from loket.errors import DatabaseDamaged
+from loket.errors import DatabaseDamaged, disk_full
 from loket.paths import create_private
 
 BUSY_TIMEOUT_MS = 10_000
@@ -98,18 +98,31 @@ class Database:
             self._depth += 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as err:
                 self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO sp{self._depth}")
-                    self.conn.execute(f"RELEASE sp{self._depth}")
+                # SQLite may already have rolled the whole transaction back (a full disk)
+                if self.conn.in_transaction:
+                    if self._depth == 0:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                        self.conn.execute(f"RELEASE sp{self._depth}")
+                full = disk_full(err)
+                if full is not None and full is not err:
+                    raise full from err
                 raise
             else:
                 self._depth -= 1
                 if self._depth == 0:
-                    self.conn.execute("COMMIT")
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.Error as err:
+                        if self.conn.in_transaction:
+                            self.conn.execute("ROLLBACK")
+                        full = disk_full(err)
+                        if full is not None:
+                            raise full from err
+                        raise
                 else:
                     self.conn.execute(f"RELEASE sp{self._depth}")
 

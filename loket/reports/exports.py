@@ -28,7 +28,7 @@ from loket.clock import now_iso
 from loket.clock import today as local_today
 from loket.db import exports as repo
 from loket.db import reference
-from loket.errors import LoketError, ValidationError
+from loket.errors import LoketError, ValidationError, disk_full
 from loket.i18n import _, reference_labels
 from loket.paths import create_private
 from loket.privacy import audit
@@ -233,6 +233,9 @@ def export_referrals(
                 **({} if cancelled else {"error": type(err).__name__}),
             },
         )
+        full = disk_full(err)
+        if full is not None and full is not err:
+            raise full from err
         raise
     audit.record(
         ctx, action="export.referrals", object_type="referral", detail={**detail, "rows": written}

@@ -35,7 +35,8 @@ def visits_of_desk_day(
     which they were recorded (rowid), so that pages never overlap or skip a row."""
     return db.all(
         "SELECT v.id, v.visitor_id, v.status, v.arrived_at, v.topic_code, v.staff_id,"
-        " p.given_names, p.family_name, p.v_number, p.date_of_birth"
+        " p.given_names, p.family_name, p.latin_given_names, p.latin_family_name,"
+        " p.v_number, p.date_of_birth"
         " FROM visit v JOIN visitor p ON p.id = v.visitor_id"
         " WHERE v.desk_id = ? AND v.visit_date = ? ORDER BY v.arrived_at, v.rowid LIMIT ? OFFSET ?",
         (desk_id, day, limit, offset),

@@ -344,6 +344,29 @@ def test_today_list_is_fetched_page_by_page(ctx, db):
     assert [model.item(r)["id"] for r in range(model.rowCount())] == [m.id for m in made]
 
 
+def test_today_list_shows_both_spellings_of_the_name(ctx, db):
+    from ui.models.counter_models import FSI, PDI
+
+    arabic = visitor(
+        ctx,
+        given_names="محمد",
+        family_name="الأحمد",
+        latin_given_names="Mohamad",
+        latin_family_name="Alahmed",
+        v_number=None,
+    )
+    latin_only = visitor(ctx, given_names="Ayşe", family_name="Yılmaz", v_number=None)
+    visit(ctx, arabic.id)
+    visit(ctx, latin_only.id)
+    model = TodayModel(ctx)
+    model.reload()
+    names = [model.cell(model.item(r), 1) for r in range(model.rowCount())]
+    assert names == [
+        f"{FSI}محمد الأحمد{PDI} · {FSI}Mohamad Alahmed{PDI}",
+        f"{FSI}Ayşe Yılmaz{PDI}",
+    ]
+
+
 def test_health_need_points_to_the_protected_field(qtbot, window, ctx, db):
     person = visitor(ctx)
     window.show_view("visit", visitor_id=person.id)

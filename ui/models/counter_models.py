@@ -30,6 +30,14 @@ def isolate(text: str | None) -> str:
     return f"{FSI}{text}{PDI}" if text else ""
 
 
+def both_spellings(own: str | None, latin: str | None) -> str:
+    """The name in the visitor's own script and, beside it, the Latin name on their IND
+    document (when it differs), each isolated so that the two never mix their direction."""
+    if latin and latin != own:
+        return f"{isolate(own or '')} · {isolate(latin)}"
+    return isolate(own or latin or "")
+
+
 def babel_locale() -> str:
     lang = i18n.language()
     return lang if lang in i18n.UI_LANGUAGES else "en"
@@ -173,11 +181,7 @@ class SearchResultsModel(PagedTableModel):
 
     def cell(self, item: search.SearchResult, column: int) -> str:
         if column == 0:
-            # both spellings: the visitor's own script and the Latin name on the document
-            latin = item.latin_name
-            if latin and latin != item.display_name:
-                return f"{isolate(item.display_name)} · {isolate(latin)}"
-            return isolate(item.display_name or latin)
+            return both_spellings(item.display_name, item.latin_name)
         if column == 1:
             return format_date(item.date_of_birth)
         if column == 2:
@@ -256,7 +260,10 @@ class TodayModel(PagedTableModel):
         if column == 0:
             return format_time(item["arrived_at"])
         if column == 1:
-            return isolate(" ".join(p for p in (item["given_names"], item["family_name"]) if p))
+            return both_spellings(
+                " ".join(p for p in (item["given_names"], item["family_name"]) if p),
+                " ".join(p for p in (item["latin_given_names"], item["latin_family_name"]) if p),
+            )
         if column == 2:
             return item.get("v_number") or ""
         return status_label(item["status"])

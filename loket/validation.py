@@ -21,8 +21,18 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 200
 
 
+def readable(value: str | None, field: str) -> str | None:
+    """Refuse text that is not valid Unicode: a lone surrogate (from a broken paste or a
+    file in another encoding) cannot be stored, printed or exported."""
+    if value and any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValidationError.single(
+            field, _("The text contains a damaged character; type it again.")
+        )
+    return value
+
+
 def name(value: str | None, field: str, *, required: bool = False) -> str:
-    text = unicodedata.normalize("NFC", value or "").strip()
+    text = unicodedata.normalize("NFC", readable(value, field) or "").strip()
     if not text:
         if required or value:
             # Only spaces (or nothing where a name is needed) is never a name.
@@ -166,7 +176,7 @@ def phone(value: str | None, field: str = "phone") -> str | None:
 
 
 def email(value: str | None, field: str = "email") -> str | None:
-    text = (value or "").strip()
+    text = (readable(value, field) or "").strip()
     if not text:
         return None
     if not _EMAIL.match(text):
@@ -175,7 +185,7 @@ def email(value: str | None, field: str = "email") -> str | None:
 
 
 def free_text(value: str | None, field: str, *, max_length: int = 5000) -> str:
-    text = unicodedata.normalize("NFC", value or "").strip()
+    text = unicodedata.normalize("NFC", readable(value, field) or "").strip()
     for ch in text:
         if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
             raise ValidationError.single(

@@ -183,3 +183,34 @@ def test_an_error_says_to_staff_only_its_messages():
     assert err.message == "Check the BSN.\nWrite 1234 AB."  # no field names
     assert NotFound("Visit not found.").message == "Visit not found."
     assert isinstance(err, LoketError)
+
+
+# -- text that is not valid Unicode ---------------------------------------------------------------
+_SURROGATE = "Jan\ud800sen"
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda x: v.name(x, "family_name"),
+        lambda x: v.free_text(x, "summary"),
+        lambda x: v.email(x + "@example.nl", "email"),
+        lambda x: v.phone(x, "phone"),
+        lambda x: v.postcode(x, "postal_code"),
+        lambda x: v.bsn(x, "bsn"),
+        lambda x: v.v_number(x, "v_number"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_clearly(check):
+    with pytest.raises(ValidationError):
+        check(_SURROGATE)
+
+
+def test_a_visitor_with_a_lone_surrogate_in_the_name_is_refused_and_nothing_is_written(db):
+    from tests.helpers import context, visitor
+
+    ctx = context(db, role="balie")
+    before = db.scalar("SELECT count(*) FROM visitor")
+    with pytest.raises(ValidationError):
+        visitor(ctx, family_name=_SURROGATE)
+    assert db.scalar("SELECT count(*) FROM visitor") == before

@@ -9,17 +9,6 @@ import pytest
 from loket.directory import browse as directory
 from loket.directory.browse import ServiceEdit, is_stale
 from loket.errors import NotFound, PermissionDenied, ValidationError
-from tests.helpers import context
-
-
-@pytest.fixture
-def editor(db):
-    return context(db, "supervisor", username="chef")
-
-
-@pytest.fixture
-def ctx(db):
-    return context(db, "balie")
 
 
 def test_stale_after_twelve_months():

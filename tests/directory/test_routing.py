@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from loket import i18n
 from loket.directory import browse as directory
 from loket.directory import routing
 from loket.i18n import _, ngettext
 from loket.referrals import lifecycle as referrals
 from tests.helpers import context, visit, visitor
-
-
-@pytest.fixture
-def editor(db):
-    return context(db, "supervisor", username="chef")
-
-
-@pytest.fixture
-def ctx(db):
-    return context(db, "balie")
 
 
 def place(editor, city: str) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from loket import i18n
 from loket.db import referrals as ref_repo
 from loket.directory import browse as directory
@@ -22,16 +20,6 @@ TAALHUIZEN = (
     "Taalhuis 's-Hertogenbosch",
     "Taalhuis Zwolle",
 )
-
-
-@pytest.fixture
-def editor(db):
-    return context(db, "supervisor", username="chef")
-
-
-@pytest.fixture
-def ctx(db):
-    return context(db, "balie")
 
 
 def names(suggestions) -> list[str]:

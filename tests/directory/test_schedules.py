@@ -17,11 +17,6 @@ from tests.directory.test_hsds_io import empty_db, files_of, read_rows, snapshot
 from tests.helpers import context, insert_row
 
 
-@pytest.fixture
-def editor(db):
-    return context(db, "supervisor", username="chef")
-
-
 @pytest.fixture(autouse=True)
 def english():
     before = i18n.language()

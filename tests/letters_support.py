@@ -4,12 +4,21 @@ tests do not depend on the directory and referral use cases."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from loket.clock import new_id, now_iso, today
 from tests.helpers import context, visit, visitor
 
 HOSTILE_NAME = "<font size=80>X</font>"
+
+# The letter tests name fixed dates (letter dates, appointments); the visit they belong to is
+# filed on a fixed day before all of them, so that the tests do not depend on today's date.
+VISIT_DATE = "2026-11-27"
+
+
+def next_week_at(hour: int, minute: int = 0) -> datetime:
+    """An appointment a week from today, for letters made with today's date."""
+    return datetime.combine(today() + timedelta(days=7), time(hour, minute))
 
 
 def _insert(db, table: str, **values) -> str:
@@ -116,6 +125,8 @@ def letter_visit(
         needs=("legal",),
         phone="+31900800",
     )
+    with db.transaction():
+        db.execute("UPDATE visit SET visit_date = ? WHERE id = ?", (VISIT_DATE, v.id))
     if referrals:
         refer(db, v.id, debts, "warm")
         refer(db, v.id, legal, "cold")

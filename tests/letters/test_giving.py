@@ -3,8 +3,6 @@ without referrals, sensitive needs off paper by default, reprints, and readable 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from loket import letters
@@ -13,7 +11,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from tests.helpers import PASSWORD
 from tests.letters.test_render import page_texts
-from tests.letters_support import letter_visit
+from tests.letters_support import letter_visit, next_week_at
 
 
 def no_phone() -> str:
@@ -50,7 +48,7 @@ def _cli(ctx, *args: str) -> int:
 
 
 def _appt() -> letters.Appointment:
-    return letters.Appointment(datetime(2026, 12, 3, 10, 30), "Stationsplein 1, Zwolle", "", [])
+    return letters.Appointment(next_week_at(10, 30), "Stationsplein 1, Zwolle", "", [])
 
 
 # -- a phone number to call ---------------------------------------------------------------------
@@ -203,7 +201,7 @@ def test_no_referral_letter_without_referrals(db, template):
 
 def test_packing_list_for_an_appointment_alone(db):
     ctx, visit_id = letter_visit(db, referrals=False)
-    appt = letters.Appointment(datetime(2026, 12, 3, 10, 30), "Zwolle", "", ["Zorgpas"])
+    appt = letters.Appointment(next_week_at(10, 30), "Zwolle", "", ["Zorgpas"])
     letter = letters.compose(ctx, visit_id, "meenemen", "nl", appointment=appt)
     assert "Zorgpas" in page_texts(letter.pdf)[0]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -14,7 +14,7 @@ from loket.context import Context
 from loket.errors import LoketError, PermissionDenied, ValidationError
 from loket.privacy import audit
 from tests.helpers import PASSWORD, context
-from tests.letters_support import letter_visit
+from tests.letters_support import letter_visit, next_week_at
 
 
 def test_produce_archives_and_logs(db):
@@ -78,7 +78,7 @@ def test_bad_requests_are_clear_errors(db):
 def test_appointment_letter(db):
     ctx, visit_id = letter_visit(db)
     appt = letters.Appointment(
-        datetime(2026, 12, 3, 10, 30),
+        next_week_at(10, 30),
         "Stationsplein 1, Zwolle",
         "mevrouw De Vries",
         ["Identiteitsbewijs"],
@@ -109,7 +109,7 @@ def test_cli_list_and_render(db, data_dir, tmp_path, capsys, monkeypatch):
             "--user",
             ctx.user.username,
             "--at",
-            "2026-12-03 10:30",
+            next_week_at(10, 30).strftime("%Y-%m-%d %H:%M"),
             "--place",
             "Stationsplein 1",
             "--bring",

@@ -15,39 +15,51 @@ from loket.privacy.permissions import Permission
 from loket.referrals.model import Consent, Referral, get_consent, load, subject
 
 
-def record_consent(ctx: Context, referral_id: str, consent: Consent) -> None:
-    """What the visitor agrees may be shared with this partner (per referral)."""
+def store_consent(ctx: Context, ref: Referral, consent: Consent) -> None:
+    """Write the visitor's answer (inside the caller's transaction).  A refusal ends the
+    warm handover: the referral becomes cold, the visitor gets the address and goes alone."""
+    repo.upsert_consent(
+        ctx.db,
+        {
+            "id": clock.new_id(),
+            "referral_id": ref.id,
+            "share_name": int(consent.share_name),
+            "share_contact": int(consent.share_contact),
+            "share_needs": int(consent.share_needs),
+            "share_summary": int(consent.share_summary),
+            "given_at": clock.now_iso(),
+            "recorded_by": ctx.user.id if ctx.user else None,
+        },
+    )
+    detail = {
+        "name": consent.share_name,
+        "contact": consent.share_contact,
+        "needs": consent.share_needs,
+        "summary": consent.share_summary,
+    }
+    if consent.refused and ref.handover == "warm":
+        repo.update(ctx.db, ref.id, handover="cold")
+        detail["handover"] = "cold"
+    audit.record(
+        ctx,
+        action="referral.consent",
+        object_type="referral",
+        object_id=ref.id,
+        subject=subject(ctx, ref.visitor_id),
+        detail=detail,
+    )
+
+
+def record_consent(ctx: Context, referral_id: str, consent: Consent) -> Referral:
+    """What the visitor agrees may be shared with this partner (per referral); nothing at
+    all makes a warm referral cold."""
     ctx.require(Permission.REFERRAL_WRITE, object_type="referral", object_id=referral_id)
     with ctx.db.transaction():
         ref = load(ctx, referral_id)
         if ref.status != "proposed":
             raise ConflictError(_("Consent is recorded before the referral is sent."))
-        repo.upsert_consent(
-            ctx.db,
-            {
-                "id": clock.new_id(),
-                "referral_id": referral_id,
-                "share_name": int(consent.share_name),
-                "share_contact": int(consent.share_contact),
-                "share_needs": int(consent.share_needs),
-                "share_summary": int(consent.share_summary),
-                "given_at": clock.now_iso(),
-                "recorded_by": ctx.user.id if ctx.user else None,
-            },
-        )
-        audit.record(
-            ctx,
-            action="referral.consent",
-            object_type="referral",
-            object_id=referral_id,
-            subject=subject(ctx, ref.visitor_id),
-            detail={
-                "name": consent.share_name,
-                "contact": consent.share_contact,
-                "needs": consent.share_needs,
-                "summary": consent.share_summary,
-            },
-        )
+        store_consent(ctx, ref, consent)
+    return load(ctx, referral_id)
 
 
 def set_handover(ctx: Context, referral_id: str, handover: str) -> Referral:
@@ -97,8 +109,10 @@ def handover_note(ctx: Context, referral_id: str) -> str:
     if consent.share_needs:
         labels = repo.need_labels(db)
         pick = 0 if i18n.language() == "nl" else 1
+        # Only what this partner helps with: the debt counsellor hears nothing of health.
         needs = [
-            labels.get(code, (code, code))[pick] for code in repo.visit_needs(db, ref.visit_id)
+            labels.get(code, (code, code))[pick]
+            for code in repo.referral_needs(db, ref.visit_id, ref.service_id)
         ]
         lines.append(_("Needs: {needs}").format(needs=", ".join(needs) or "-"))
     if consent.share_summary:

@@ -86,3 +86,14 @@ class View(QWidget):
     def main_window(self):
         w = self.window()
         return w if isinstance(w, ViewHost) else None
+
+
+def localise_date_edit(edit) -> None:
+    """A date field shows its date in the UI language's numeric order (`loket.i18n.dates`);
+    call again after a language change.  A QDateTimeEdit adds the time of day."""
+    from PySide6.QtWidgets import QDateEdit
+
+    from loket.i18n.dates import edit_format
+
+    fmt = edit_format()
+    edit.setDisplayFormat(fmt if isinstance(edit, QDateEdit) else f"{fmt} HH:mm")

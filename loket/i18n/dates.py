@@ -1,7 +1,9 @@
 """Dates and times on screen: one format for every view, from Babel (CLDR) in the UI
-language.  "medium" is the one format of lists, tables and sentences (nl "3 dec 2026",
-en "Dec 3, 2026", ar with right-to-left marks); "long" and "full" only where a date stands
-alone as a heading.  Letters have their own formats, in the letter's language
+language.  The default ("medium") is the one format of lists, tables, fields and sentences:
+day, short month name and year (CLDR skeleton yMMMd: nl "3 dec 2026", en "Dec 3, 2026",
+ar "3 ديسمبر 2026"), never digits alone whose order a reader must guess (03-12 or 12/03,
+and in Arabic 2026/12/03 as a left-to-right reader sees it); "full" only for a heading that
+names the weekday.  Letters have their own formats, in the letter's language
 (`loket.letters.formats`).  A test checks that `ui/` formats dates nowhere else.
 """
 
@@ -21,9 +23,11 @@ def babel_locale(language: str | None = None) -> str:
 
 
 def _isolated(text: str) -> str:
-    """Arabic dates carry direction marks that would reorder the digits around them in a
-    left-to-right cell (03/12/2026 read as 2026/12/03): isolated, they cannot."""
-    return f"{FSI}{text}{PDI}" if any(m in text for m in _MARKS) else text
+    """A right-to-left date (Arabic month names, direction marks) would reorder the digits
+    around it in a left-to-right cell or sentence: isolated, it cannot."""
+    if i18n.is_rtl() or any(m in text for m in _MARKS):
+        return f"{FSI}{text}{PDI}"
+    return text
 
 
 def _moment(value: str | datetime) -> datetime:
@@ -38,13 +42,17 @@ def format_date(value: date | str | None, fmt: str = "medium") -> str:
     if not value:
         return ""
     from babel.dates import format_date as babel_format_date
+    from babel.dates import format_skeleton
 
     try:
         if isinstance(value, str):
             day = _moment(value).date() if "T" in value else date.fromisoformat(value[:10])
         else:
             day = value
-        text = babel_format_date(day, format=fmt, locale=babel_locale())
+        if fmt == "medium":
+            text = format_skeleton("yMMMd", day, locale=babel_locale())
+        else:
+            text = babel_format_date(day, format=fmt, locale=babel_locale())
     except ValueError:
         return str(value)
     return _isolated(text)
@@ -110,3 +118,12 @@ def format_month(value: str | None) -> str:
     except ValueError:
         return value
     return _isolated(text)
+
+
+def as_typed(iso: str | None) -> str:
+    """A stored date put back into a typed date field as staff write it (dd-mm-yyyy, what
+    `loket.validation.parse_date` reads); anything else unchanged."""
+    value = iso or ""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}-{value[5:7]}-{value[0:4]}"
+    return value

@@ -31,6 +31,7 @@ from loket.counter import intake
 from loket.counter import lookups as counter
 from loket.errors import LoketError, ValidationError
 from loket.i18n import N_, _
+from loket.i18n.dates import as_typed
 from loket.model import VISIT_STATUSES, Visit, VisitNeed
 from ui import theme
 from ui.models.counter_models import isolate, status_label
@@ -356,10 +357,7 @@ class VisitView(View):
         self.brought_by_contact.setText(values.get("brought_by_contact") or "")
         self.summary.setPlainText(values.get("summary") or "")
         self.outcome.setPlainText(values.get("outcome") or "")
-        follow = values.get("follow_up_date") or ""
-        if len(follow) == 10 and follow[4] == "-":
-            follow = f"{follow[8:10]}-{follow[5:7]}-{follow[0:4]}"
-        self.follow_up.setText(follow)
+        self.follow_up.setText(as_typed(values.get("follow_up_date")))
         needs = values.get("needs") or {}
         for code, check in self.need_checks.items():
             check.setChecked(code in needs)

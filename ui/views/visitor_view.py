@@ -231,7 +231,7 @@ class VisitorView(View):
                 _(
                     "This visitor's data was removed on {date} (retention rules or a request "
                     "to erase it). Only what the statistics count is kept."
-                ).format(date=format_date(v.anonymised_at[:10], "long"))
+                ).format(date=format_date(v.anonymised_at[:10]))
             )
         # Nothing is added to a removed record; the rights are for supervisors only.
         self.new_visit.setEnabled(not removed)
@@ -250,7 +250,7 @@ class VisitorView(View):
             else _("no")
         )
         values = {
-            "date_of_birth": format_date(v.date_of_birth, "long"),
+            "date_of_birth": format_date(v.date_of_birth),
             "v_number": v.v_number or "",
             "bsn": v.bsn or "",
             # left-to-right isolates: in Arabic "+31…" would otherwise read "…31+"

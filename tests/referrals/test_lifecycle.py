@@ -9,6 +9,7 @@ import pytest
 from loket import clock
 from loket.context import system_context
 from loket.errors import ConflictError, PermissionDenied, ValidationError
+from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import STATUSES, TRANSITIONS, Consent
 from tests.helpers import context, visit, visitor
@@ -152,14 +153,13 @@ def test_consent_is_asked_while_the_referral_is_made(ctx, a_visit, debt_service)
     )
     assert given.handover == "warm" and given.consent == Consent(share_needs=True)
     assert given.consent_at and given.consent_by == ctx.user.display_name
-    assert (
-        referrals.consent_summary(given.consent)
-        == "consent given: what the visitor needs help with"
+    assert referrals.consent_summary(given.consent) == _("consent given: {what}").format(
+        what=_("what the visitor needs help with")
     )
     assert referrals.mark_sent(ctx, given.id).status == "sent"
     refused = referrals.propose(ctx, a_visit.id, debt_service, handover="warm", consent=Consent())
     assert refused.handover == "cold" and refused.consent.refused
-    assert referrals.consent_summary(refused.consent) == "consent refused"
+    assert referrals.consent_summary(refused.consent) == _("consent refused")
     assert [r.consent for r in referrals.for_visit(ctx, a_visit.id)] == [
         Consent(share_needs=True),
         Consent(),

@@ -159,7 +159,8 @@ def test_an_error_shows_next_to_the_button_that_caused_it(qtbot, ctx, a_visit, d
     ref = referrals.propose(ctx, a_visit.id, service, handover="warm")  # consent not asked
     view = ReferralView(ctx)
     qtbot.addWidget(view)
-    view.resize(1366, 700)
+    # What is left of a 1366×768 screen under the title, menu, back and status bars.
+    view.resize(1366, 540)
     view.show()
     view.open(visit_id=a_visit.id)
     panel = view.panel
@@ -173,8 +174,10 @@ def test_an_error_shows_next_to_the_button_that_caused_it(qtbot, ctx, a_visit, d
     gap = panel.error.geometry().top() - send.geometry().bottom()
     assert 0 <= gap < 3 * send.height()
     assert panel.error.geometry().bottom() < panel.follow_date.geometry().top()
-    # … and on screen, not below the fold.
-    assert not panel.error.visibleRegion().isEmpty()
+    # … and on screen, not below the fold: scrolled into sight whole.
+    qtbot.waitUntil(
+        lambda: panel.error.visibleRegion().boundingRect() == panel.error.rect(), timeout=2000
+    )
     # Nothing checked and Refer pressed: nothing happens and no old message stays.
     qtbot.mouseClick(panel.refer_button, Qt.MouseButton.LeftButton)
     assert not panel.error.isVisible() and not panel.refer_error.isVisible()
@@ -485,3 +488,29 @@ def letter_support_service(db) -> str:
         city="Zwolle",
         documents=("Identiteitsbewijs", "Brieven over schulden", "Loonstrook mei"),
     )
+
+
+def test_the_selected_referral_stays_selected_right_to_left(qtbot, ctx, a_visit, db):
+    """QTableView.selectRow selects nothing right-to-left: in Arabic the referral was lost
+    after every step (and the next button acted on nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    service = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
+    first = referrals.propose(ctx, a_visit.id, service)
+    second = referrals.propose(ctx, a_visit.id, service)
+    app = QApplication.instance()
+    before = app.layoutDirection()
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        panel = ReferralPanel(ctx)
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.set_visit(a_visit.id)
+        panel.select_referral(second.id)
+        assert panel.selected().id == second.id
+        qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
+        assert panel.selected().id == second.id  # kept across the refresh
+        assert panel.offered_actions() == ["accepted", "declined", "no_show", "cancelled"]
+        assert referrals.get(ctx, first.id).status == "proposed"
+    finally:
+        app.setLayoutDirection(before)

@@ -97,3 +97,21 @@ def localise_date_edit(edit) -> None:
 
     fmt = edit_format()
     edit.setDisplayFormat(fmt if isinstance(edit, QDateEdit) else f"{fmt} HH:mm")
+
+
+def select_row(view, row: int) -> None:
+    """Select a whole row of a table view and make it current.  QTableView.selectRow selects
+    nothing in a right-to-left layout (Qt 6.12: in Arabic a row chosen in code, or the one
+    kept across a refresh, was lost), so the selection model is told directly."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = view.model()
+    if model is None or not 0 <= row < model.rowCount():
+        return
+    index = model.index(row, 0)
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows
+        | QItemSelectionModel.SelectionFlag.Current
+    )
+    view.selectionModel().setCurrentIndex(index, flags)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QPushButton,
 
 from loket.i18n import _
 from loket.referrals.lifecycle import Consent
+from ui.models.counter_models import isolate
 from ui.views.base import plain_label
 
 
@@ -17,15 +18,22 @@ class ConsentDialog(QDialog):
 
     def __init__(self, partner: str, current: Consent | None, parent=None) -> None:
         super().__init__(parent)
+        partner = isolate(partner)  # a Latin name must not reorder an Arabic sentence
         self.setObjectName("consentDialog")
         self.setModal(True)
         self.setWindowTitle(_("Consent for {partner}").format(partner=partner))
         layout = QVBoxLayout(self)
-        intro = plain_label(  # the partner's name, as typed in the directory
-            self,
-            _("Ask the visitor what {partner} may know. Only that goes into the handover.").format(
-                partner=partner
-            ),
+        # The partner's name, as typed in the directory, on a line of its own: inside a
+        # right-to-left sentence a wrapped Latin name came out in pieces.
+        name = plain_label(self, partner)
+        name.setObjectName("consentPartner")
+        name.setWordWrap(True)
+        font = name.font()
+        font.setBold(True)
+        name.setFont(font)
+        layout.addWidget(name)
+        intro = plain_label(
+            self, _("Ask the visitor what this partner may know. Only that goes into the handover.")
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

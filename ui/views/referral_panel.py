@@ -11,7 +11,7 @@ that caused it, and the handover note always belongs to the selected referral.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,7 +37,7 @@ from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Consent, Referral
 from ui.models.counter_models import format_date
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
-from ui.views.base import localise_date_edit, plain_label
+from ui.views.base import localise_date_edit, plain_label, select_row
 from ui.views.consent_dialog import ConsentDialog
 
 # status reached -> button label (the verb staff click)
@@ -131,7 +132,7 @@ class ReferralPanel(QWidget):
             self.action_buttons[status] = button
         self.note_button = QPushButton(self)
         self.note_button.setObjectName("handoverNoteButton")
-        self.note_button.clicked.connect(self.show_handover_note)
+        self.note_button.clicked.connect(self._note_clicked)
         actions.addWidget(self.note_button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -253,7 +254,7 @@ class ReferralPanel(QWidget):
         self.referrals.set_items(referrals.for_visit(self.ctx, self.visit_id))
         rows = [r.id for r in self.referrals.items()]
         if current in rows:
-            self.referrals_view.selectRow(rows.index(current))
+            select_row(self.referrals_view, rows.index(current))
         self._update_actions()
 
     def selected(self) -> Referral | None:
@@ -262,7 +263,7 @@ class ReferralPanel(QWidget):
 
     def select_referral(self, referral_id: str) -> None:
         rows = [r.id for r in self.referrals.items()]
-        self.referrals_view.selectRow(rows.index(referral_id))
+        select_row(self.referrals_view, rows.index(referral_id))
 
     def offered_actions(self) -> list[str]:
         return [s for s, b in self.action_buttons.items() if not b.isHidden() and b.isEnabled()]
@@ -327,6 +328,21 @@ class ReferralPanel(QWidget):
             label.setVisible(label is where and err is not None)
         text = err.message if isinstance(err, LoketError) else (str(err) if err else "")
         where.setText(text)
+        if err is not None:
+            self._scroll_to(where)
+
+    def _scroll_to(self, widget) -> None:
+        """In a scrolling view: scrolled into sight, not left below the fold."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is None:
+            return
+        self.layout().activate()
+        parent.widget().layout().activate()
+        parent.ensureWidgetVisible(widget)
+        # Once the layout has settled (a label just shown grows the page): again.
+        QTimer.singleShot(0, self, lambda: parent.ensureWidgetVisible(widget))
 
     # -- modal questions (replaced in tests) ----------------------------------------------------
     def ask_reason(self, title: str) -> str | None:
@@ -426,6 +442,11 @@ class ReferralPanel(QWidget):
         except LoketError as err:
             self._show_error(err, self.follow_error)
         self.refresh_referrals(ref.id)
+
+    def _note_clicked(self) -> None:
+        self.show_handover_note()
+        if not self.note_text.isHidden():
+            self._scroll_to(self.note_text)
 
     def show_handover_note(self) -> None:
         ref = self.selected()

@@ -31,7 +31,7 @@ from loket.i18n import _
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
-from ui.views.base import View, plain_label, scrolling_body
+from ui.views.base import View, plain_label, scrolling_body, select_row
 
 PROFILE = (
     "date_of_birth",
@@ -267,7 +267,7 @@ class VisitorView(View):
             )
         self.model.set_visitor(v.id)
         if self.model.rowCount():
-            self.history.selectRow(0)
+            select_row(self.history, 0)
         from ui.main_window import VIEWS
 
         has_visit = self.model.rowCount() > 0

@@ -73,3 +73,25 @@ def test_date_fields_and_screens_use_the_ui_language(qtbot, db):
         assert audit.since.displayFormat() == dates.edit_format()
     finally:
         i18n.set_language(before)
+
+
+def test_the_visitor_file_in_arabic_writes_the_month_out(qtbot, db):
+    """It showed 03/12/2026 with right-to-left marks, which reads as 2026/12/03."""
+    from tests.helpers import context, visit, visitor
+    from ui.models.counter_models import VisitHistoryModel
+
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        ctx = context(db)
+        person = visitor(ctx)
+        seen = visit(ctx, person.id, follow_up_date="2030-12-03")
+        model = VisitHistoryModel(ctx)
+        model.set_visitor(person.id)
+        model.reload()
+        day = model.index(0, 0).data()
+        assert day == dates.format_date(seen.visit_date)
+        assert "/" not in day and not any(m in day for m in ("\u200f", "\u200e"))
+        assert model.index(0, model.columnCount() - 1).data() == "\u20683 ديسمبر 2030\u2069"
+    finally:
+        i18n.set_language(before)

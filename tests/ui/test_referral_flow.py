@@ -183,6 +183,24 @@ def test_an_error_shows_next_to_the_button_that_caused_it(qtbot, ctx, a_visit, d
     assert not panel.error.isVisible() and not panel.refer_error.isVisible()
 
 
+def test_a_refusal_to_refer_shows_under_the_refer_button(qtbot, ctx, a_visit, db):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_visit(a_visit.id)
+    check_row(panel, 0)
+    # The partner stopped this service while the list was open: the core refuses.
+    db.execute(
+        "UPDATE service SET status = 'inactive' WHERE id = ?",
+        (panel.suggestions.item(0).service_id,),
+    )
+    assert panel.refer_checked() == []
+    assert panel.refer_error.isVisible() and panel.refer_error.text()
+    assert not panel.error.isVisible() and not panel.follow_error.isVisible()
+    gap = panel.refer_error.geometry().top() - panel.refer_button.geometry().bottom()
+    assert 0 <= gap < 3 * panel.refer_button.height()
+
+
 def test_the_handover_note_follows_the_selected_row(qtbot, ctx, a_visit, db):
     first_id = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
     second_id = db.scalar("SELECT id FROM service WHERE name LIKE 'Wijkteam%Zwolle' ORDER BY id")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -202,6 +203,7 @@ class LockController(QObject):
         self.screen: LockScreen | None = None
         self._content: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
+        self._bars: list[QToolBar] = []
         self._covered: list = []
         self._host: _LockHost | None = None
         self._focus: QWidget | None = None
@@ -259,6 +261,10 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
         self.window.menuBar().setEnabled(False)
+        # Back must not move the hidden views.
+        self._bars = [b for b in self.window.findChildren(QToolBar) if b.isEnabled()]
+        for bar in self._bars:
+            bar.setEnabled(False)
         self._cover_other_windows()
         if QApplication.activeModalWidget() is not None:
             # A dialog holds the input, so the lock screen needs a modal window of its own,
@@ -324,6 +330,9 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(True)
         self.window.menuBar().setEnabled(True)
+        for bar in self._bars:
+            bar.setEnabled(True)
+        self._bars = []
         self._shortcuts = []
         self.window.retranslate_ui()
         if self._focus is not None and self._focus.isVisible():

@@ -253,6 +253,7 @@ def test_sign_out_from_the_menu_returns_to_the_sign_in_screen(qtbot, db, window)
     assert _audit(db, "session.lock") == []  # a sign-out, not a lock
     screen = controller.screen
     assert not form.isVisible() and win.centralWidget() is screen
+    assert not win.nav_bar.isEnabled()  # Back cannot reach the hidden views
     # The sign-in screen: user name and password, no one's own password field.
     assert screen.other_user.isVisible() and screen.other_password.isVisible()
     assert not screen.password.isVisible() and not screen.unlock_button.isVisible()
@@ -268,7 +269,7 @@ def test_sign_out_from_the_menu_returns_to_the_sign_in_screen(qtbot, db, window)
     with qtbot.waitSignal(controller.user_switched, timeout=2000):
         qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
     assert not controller.is_locked and not controller.signed_out
-    assert ctx.user.username == "bert" and win.menuBar().isEnabled()
+    assert ctx.user.username == "bert" and win.menuBar().isEnabled() and win.nav_bar.isEnabled()
     assert "lockform" not in [v.name for v in win.open_views()]  # views built afresh
     assert _audit(db, "login")[-1] == ("bert", "ok")
     # Locking afterwards is the ordinary lock again.

@@ -5,11 +5,11 @@ while the referral is still proposed; consent too, since it must precede sending
 
 from __future__ import annotations
 
-from loket import clock, i18n
+from loket import clock
 from loket.context import Context
 from loket.db import referrals as repo
 from loket.errors import ConflictError, ValidationError
-from loket.i18n import _
+from loket.i18n import _, reference_labels
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 from loket.referrals.model import Consent, Referral, get_consent, load, subject
@@ -107,12 +107,13 @@ def handover_note(ctx: Context, referral_id: str) -> str:
         contact = ", ".join(p for p in (info["phone"], info["email"]) if p)
         lines.append(_("Contact: {contact}").format(contact=contact or "-"))
     if consent.share_needs:
-        labels = repo.need_labels(db)
-        pick = 0 if i18n.language() == "nl" else 1
+        labels = {
+            code: reference_labels.label({"label_nl": nl, "label_en": en})
+            for code, (nl, en) in repo.need_labels(db).items()
+        }
         # Only what this partner helps with: the debt counsellor hears nothing of health.
         needs = [
-            labels.get(code, (code, code))[pick]
-            for code in repo.referral_needs(db, ref.visit_id, ref.service_id)
+            labels.get(code, code) for code in repo.referral_needs(db, ref.visit_id, ref.service_id)
         ]
         lines.append(_("Needs: {needs}").format(needs=", ".join(needs) or "-"))
     if consent.share_summary:

@@ -387,3 +387,21 @@ def test_demo_referrals_name_the_location_in_the_desks_city(tmp_path):
         else:
             assert r["location_id"] is None
     demo_db.close()
+
+
+def test_handover_note_names_the_needs_in_the_ui_language(ctx, debt_service):
+    from loket import i18n
+
+    person = visitor(ctx)
+    both = visit(ctx, person.id, needs=("debts", "health"))
+    ref = referrals.propose(
+        ctx, both.id, debt_service, handover="warm", consent=Consent(share_needs=True)
+    )
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        note = referrals.handover_note(ctx, ref.id)
+        assert _("Debts or money") in note and _("Debts or money") != "Debts or money"
+        assert "Debts or money" not in note and _("Health") not in note
+    finally:
+        i18n.set_language(before)

@@ -132,6 +132,10 @@ def test_refused_consent_makes_the_referral_cold_and_says_so(qtbot, ctx, a_visit
     (made,) = panel.refer_checked()
     assert made.handover == "cold" and made.consent.refused
     assert len(referrals.for_visit(ctx, a_visit.id)) == 1
+    # The partner whose question was cancelled stays ticked, to refer later.
+    assert [x.service_id for x in panel.suggestions.checked()] == [
+        panel.suggestions.item(1).service_id
+    ]
     assert panel.referrals.index(0, 2).data() == _("cold")
     assert panel.referrals.index(0, 3).data() == _("consent refused")
     panel.select_referral(made.id)

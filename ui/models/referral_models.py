@@ -33,9 +33,10 @@ class SuggestionsModel(QAbstractTableModel):
     def checked(self) -> list[Suggestion]:
         return [s for s in self._items if s.service_id in self._checked]
 
-    def clear_checks(self) -> None:
+    def clear_checks(self, keep: set[str] | None = None) -> None:
+        """Untick every suggestion but those in `keep` (service ids)."""
         self.beginResetModel()
-        self._checked.clear()
+        self._checked &= keep or set()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

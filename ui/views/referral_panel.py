@@ -392,7 +392,10 @@ class ReferralPanel(QWidget):
                 )
             except LoketError as err:
                 error = err
-        self.suggestions.clear_checks()
+        # What was not referred (the dialog cancelled, or refused) stays ticked.
+        self.suggestions.clear_checks(
+            {s.service_id for s in self.suggestions.checked()} - {r.service_id for r in made}
+        )
         self.refresh_referrals(made[0].id if made else None)
         self._show_error(error, self.refer_error)
         return made

@@ -1,5 +1,5 @@
 """The Administration menu: accounts and settings (administrators), audit trail
-(supervisors), lock.
+(supervisors), lock and sign out (everybody).
 Entries follow the signed-in colleague's role; the core checks the role again anyway."""
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ class AdminMenu:
         self.lock = QAction(window)
         self.lock.setObjectName("lockAction")
         self.lock.triggered.connect(window.lock_requested.emit)
-        for action in (self.accounts, self.audit, self.settings, self.lock):
+        self.sign_out = QAction(window)
+        self.sign_out.setObjectName("signOutAction")
+        self.sign_out.triggered.connect(window.sign_out_requested.emit)
+        for action in (self.accounts, self.audit, self.settings, self.lock, self.sign_out):
             self.menu.addAction(action)
         self.refresh()
 
@@ -43,6 +46,7 @@ class AdminMenu:
         self.audit.setText(_("Audit &trail"))
         self.settings.setText(_("Loket &settings"))
         self.lock.setText(_("&Lock (Ctrl+L)"))
+        self.sign_out.setText(_("Sign &out"))
         self.accounts.setVisible(ctx.can(Permission.ACCOUNTS_MANAGE))
         self.audit.setVisible(ctx.can(Permission.AUDIT_READ))
         self.settings.setVisible(ctx.can(Permission.SETTINGS_MANAGE))

@@ -8,6 +8,10 @@ form that keeps drafts (`view.drafts`, a form_support.DraftKeeper) is first writ
 draft of the colleague who typed it; if one cannot be, the switch is refused.  The views are
 then built afresh for the newcomer.  Lock, unlock and switch are written to the audit log.
 
+Signing out (Administration → Sign out, beside Lock) keeps open forms as drafts, signs the
+colleague out (audited as `logout`) and shows the same screen as a sign-in screen: user name
+and password, nobody signed in.  Whoever signs in there gets fresh views.
+
 Open dialogs (a letter, a warning) are covered too: their contents are hidden, not closed,
 and when one of them is modal the lock screen opens in a frameless modal window of its own
 above it, which only a sign-in closes.  Shortcuts and menus are off while locked.
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -124,7 +129,13 @@ class LockScreen(QWidget):
     def retranslate_ui(self) -> None:
         user = self.controller.ctx.user
         name = user.display_name if user else ""
-        self.heading.setText(_("Loket is locked. {name} is signed in.").format(name=name))
+        signed_out = self.controller.signed_out
+        for widget in (self.password_label, self.password, self.unlock_button, self.other_intro):
+            widget.setVisible(not signed_out)
+        if signed_out:
+            self.heading.setText(_("You are signed out. Sign in to use Loket."))
+        else:
+            self.heading.setText(_("Loket is locked. {name} is signed in.").format(name=name))
         self.password_label.setText(_("&Password"))
         self.password.setAccessibleName(_("Password"))
         self.unlock_button.setText(_("Unlock"))
@@ -133,7 +144,10 @@ class LockScreen(QWidget):
         self.other_password_label.setText(_("Pass&word"))
         self.other_user.setAccessibleName(_("User name of another colleague"))
         self.other_password.setAccessibleName(_("Password of another colleague"))
-        self.switch_button.setText(_("Sign in as someone else"))
+        self.switch_button.setText(_("Sign in") if signed_out else _("Sign in as someone else"))
+        if signed_out:
+            self.other_user.setAccessibleName(_("User name"))
+            self.other_password.setAccessibleName(_("Password"))
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -189,14 +203,17 @@ class LockController(QObject):
         self.screen: LockScreen | None = None
         self._content: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
+        self._bars: list[QToolBar] = []
         self._covered: list = []
         self._host: _LockHost | None = None
         self._focus: QWidget | None = None
+        self.signed_out = False  # the screen is the sign-in screen: nobody is signed in
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.set_minutes(minutes if minutes is not None else settings.lock_minutes(ctx.db))
         self.timer.timeout.connect(lambda: self.lock("idle"))
         window.lock_requested.connect(lambda: self.lock("manual"))
+        window.sign_out_requested.connect(self.sign_out)
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 
@@ -218,12 +235,36 @@ class LockController(QObject):
             return
         self.timer.stop()
         auth.lock(self.ctx, reason=reason)
+        self._cover()
+
+    def sign_out(self) -> bool:
+        """Sign the colleague out and show the sign-in screen; False when an open form could
+        not be kept as a draft (then nothing changes and the status bar says why)."""
+        if self.is_locked or self.ctx.user is None:
+            return False
+        if not self._keep_forms_as_drafts():
+            self.window.notify(
+                _("An open form could not be kept as a draft. Save it, then sign out.")
+            )
+            return False
+        self.timer.stop()
+        auth.logout(self.ctx)
+        self.signed_out = True
+        self._cover()
+        self.screen.other_user.setFocus()
+        return True
+
+    def _cover(self) -> None:
         self._focus = QApplication.focusWidget()
         self._content = self.window.takeCentralWidget()
         self._shortcuts = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
         self.window.menuBar().setEnabled(False)
+        # Back must not move the hidden views.
+        self._bars = [b for b in self.window.findChildren(QToolBar) if b.isEnabled()]
+        for bar in self._bars:
+            bar.setEnabled(False)
         self._cover_other_windows()
         if QApplication.activeModalWidget() is not None:
             # A dialog holds the input, so the lock screen needs a modal window of its own,
@@ -289,6 +330,9 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(True)
         self.window.menuBar().setEnabled(True)
+        for bar in self._bars:
+            bar.setEnabled(True)
+        self._bars = []
         self._shortcuts = []
         self.window.retranslate_ui()
         if self._focus is not None and self._focus.isVisible():
@@ -318,6 +362,8 @@ class LockController(QObject):
         return True
 
     def try_switch(self, username: str, password: str) -> bool:
+        if self.signed_out:
+            return self._sign_in(username, password)
         if not self._keep_forms_as_drafts():
             self.screen.show_error(
                 _(
@@ -334,6 +380,25 @@ class LockController(QObject):
         others = [top for top, *_rest in self._covered]
         self._restore()
         for top in others:  # the previous colleague's dialogs end with their session
+            if isinstance(top, QDialog):
+                top.reject()
+            else:
+                top.close()
+        self.window.reset_views()
+        self.user_switched.emit()
+        return True
+
+    def _sign_in(self, username: str, password: str) -> bool:
+        """At the sign-in screen after a sign-out: whoever signs in starts afresh."""
+        try:
+            auth.login(self.ctx, username, password)
+        except AuthenticationFailed as err:
+            self.screen.show_error(str(err))
+            return False
+        self.signed_out = False
+        others = [top for top, *_rest in self._covered]
+        self._restore()
+        for top in others:  # windows of the colleague who signed out end with their session
             if isinstance(top, QDialog):
                 top.reject()
             else:

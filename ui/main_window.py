@@ -59,11 +59,13 @@ PRELOAD = (
     "module:ui.views.today_view",
 )
 PRELOAD_AFTER_MS = 400
+NOTICE_MS = 15_000  # long enough to glance at after turning back to the visitor
 
 
 class MainWindow(QMainWindow, ViewHost):
     view_changed = Signal(str)
     lock_requested = Signal()
+    sign_out_requested = Signal()
 
     def __init__(self, ctx: Context, *, demo: bool = False) -> None:
         super().__init__()
@@ -103,6 +105,10 @@ class MainWindow(QMainWindow, ViewHost):
         self.back_action.triggered.connect(self.back)
         self.nav_bar.addAction(self.back_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.nav_bar)
+        # Calm confirmations ("The visit is saved."): a line at the bottom, never a dialog.
+        # Made at once, so that the first message does not shift the screen.
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().setSizeGripEnabled(False)
         self._shortcuts()
         i18n_qt.follow_language(self)
         self.retranslate_ui()
@@ -203,6 +209,11 @@ class MainWindow(QMainWindow, ViewHost):
         target.open(**kwargs)
         self._update_title()
         self.view_changed.emit(name)
+
+    def notify(self, message: str) -> None:
+        """Say that something worked, in the status bar, for NOTICE_MS; nothing to click."""
+        self.statusBar().showMessage(message, NOTICE_MS)
+        self.statusBar().setAccessibleDescription(message)
 
     # -- shortcuts --------------------------------------------------------------------------
     def _shortcuts(self) -> None:

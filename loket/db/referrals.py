@@ -12,7 +12,10 @@ _LIST_SELECT = """
 SELECT r.*, s.name AS service_name, o.name AS organization_name, s.is_escalation,
        s.warm_handover AS service_warm_handover, v.visitor_id, v.desk_id, v.visit_date,
        vr.given_names, vr.family_name, st.display_name AS staff_name,
-       l.city AS location_city
+       l.city AS location_city,
+       rc.share_name AS consent_name, rc.share_contact AS consent_contact,
+       rc.share_needs AS consent_needs, rc.share_summary AS consent_summary,
+       rc.given_at AS consent_at, cs.display_name AS consent_by
 FROM referral r
 JOIN service s ON s.id = r.service_id
 JOIN organisation o ON o.id = s.organization_id
@@ -20,6 +23,8 @@ JOIN visit v ON v.id = r.visit_id
 JOIN visitor vr ON vr.id = v.visitor_id
 LEFT JOIN staff st ON st.id = r.staff_id
 LEFT JOIN location l ON l.id = r.location_id
+LEFT JOIN referral_consent rc ON rc.referral_id = r.id
+LEFT JOIN staff cs ON cs.id = rc.recorded_by
 """
 
 
@@ -42,6 +47,18 @@ def visit_needs(db: Database, visit_id: str) -> list[str]:
         "SELECT vn.need_code FROM visit_need vn LEFT JOIN need n ON n.code = vn.need_code"
         " WHERE vn.visit_id = ? ORDER BY n.sort_order, vn.need_code",
         (visit_id,),
+    )
+    return [r["need_code"] for r in rows]
+
+
+def referral_needs(db: Database, visit_id: str, service_id: str) -> list[str]:
+    """The visit's needs that this service serves: what a referral to it is about."""
+    rows = db.all(
+        "SELECT vn.need_code FROM visit_need vn LEFT JOIN need n ON n.code = vn.need_code"
+        " WHERE vn.visit_id = ? AND vn.need_code IN"
+        " (SELECT need_code FROM service_need WHERE service_id = ?)"
+        " ORDER BY n.sort_order, vn.need_code",
+        (visit_id, service_id),
     )
     return [r["need_code"] for r in rows]
 

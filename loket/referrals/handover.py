@@ -5,49 +5,61 @@ while the referral is still proposed; consent too, since it must precede sending
 
 from __future__ import annotations
 
-from loket import clock, i18n
+from loket import clock
 from loket.context import Context
 from loket.db import referrals as repo
 from loket.errors import ConflictError, ValidationError
-from loket.i18n import _
+from loket.i18n import _, reference_labels
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 from loket.referrals.model import Consent, Referral, get_consent, load, subject
 
 
-def record_consent(ctx: Context, referral_id: str, consent: Consent) -> None:
-    """What the visitor agrees may be shared with this partner (per referral)."""
+def store_consent(ctx: Context, ref: Referral, consent: Consent) -> None:
+    """Write the visitor's answer (inside the caller's transaction).  A refusal ends the
+    warm handover: the referral becomes cold, the visitor gets the address and goes alone."""
+    repo.upsert_consent(
+        ctx.db,
+        {
+            "id": clock.new_id(),
+            "referral_id": ref.id,
+            "share_name": int(consent.share_name),
+            "share_contact": int(consent.share_contact),
+            "share_needs": int(consent.share_needs),
+            "share_summary": int(consent.share_summary),
+            "given_at": clock.now_iso(),
+            "recorded_by": ctx.user.id if ctx.user else None,
+        },
+    )
+    detail = {
+        "name": consent.share_name,
+        "contact": consent.share_contact,
+        "needs": consent.share_needs,
+        "summary": consent.share_summary,
+    }
+    if consent.refused and ref.handover == "warm":
+        repo.update(ctx.db, ref.id, handover="cold")
+        detail["handover"] = "cold"
+    audit.record(
+        ctx,
+        action="referral.consent",
+        object_type="referral",
+        object_id=ref.id,
+        subject=subject(ctx, ref.visitor_id),
+        detail=detail,
+    )
+
+
+def record_consent(ctx: Context, referral_id: str, consent: Consent) -> Referral:
+    """What the visitor agrees may be shared with this partner (per referral); nothing at
+    all makes a warm referral cold."""
     ctx.require(Permission.REFERRAL_WRITE, object_type="referral", object_id=referral_id)
     with ctx.db.transaction():
         ref = load(ctx, referral_id)
         if ref.status != "proposed":
             raise ConflictError(_("Consent is recorded before the referral is sent."))
-        repo.upsert_consent(
-            ctx.db,
-            {
-                "id": clock.new_id(),
-                "referral_id": referral_id,
-                "share_name": int(consent.share_name),
-                "share_contact": int(consent.share_contact),
-                "share_needs": int(consent.share_needs),
-                "share_summary": int(consent.share_summary),
-                "given_at": clock.now_iso(),
-                "recorded_by": ctx.user.id if ctx.user else None,
-            },
-        )
-        audit.record(
-            ctx,
-            action="referral.consent",
-            object_type="referral",
-            object_id=referral_id,
-            subject=subject(ctx, ref.visitor_id),
-            detail={
-                "name": consent.share_name,
-                "contact": consent.share_contact,
-                "needs": consent.share_needs,
-                "summary": consent.share_summary,
-            },
-        )
+        store_consent(ctx, ref, consent)
+    return load(ctx, referral_id)
 
 
 def set_handover(ctx: Context, referral_id: str, handover: str) -> Referral:
@@ -95,10 +107,13 @@ def handover_note(ctx: Context, referral_id: str) -> str:
         contact = ", ".join(p for p in (info["phone"], info["email"]) if p)
         lines.append(_("Contact: {contact}").format(contact=contact or "-"))
     if consent.share_needs:
-        labels = repo.need_labels(db)
-        pick = 0 if i18n.language() == "nl" else 1
+        labels = {
+            code: reference_labels.label({"label_nl": nl, "label_en": en})
+            for code, (nl, en) in repo.need_labels(db).items()
+        }
+        # Only what this partner helps with: the debt counsellor hears nothing of health.
         needs = [
-            labels.get(code, (code, code))[pick] for code in repo.visit_needs(db, ref.visit_id)
+            labels.get(code, code) for code in repo.referral_needs(db, ref.visit_id, ref.service_id)
         ]
         lines.append(_("Needs: {needs}").format(needs=", ".join(needs) or "-"))
     if consent.share_summary:

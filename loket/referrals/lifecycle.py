@@ -34,7 +34,7 @@ from loket.errors import ConflictError, NotFound, ValidationError
 from loket.i18n import _
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
-from loket.referrals.handover import handover_note, record_consent, set_handover
+from loket.referrals.handover import handover_note, record_consent, set_handover, store_consent
 from loket.referrals.lists import (
     events,
     followups_due,
@@ -54,6 +54,7 @@ from loket.referrals.model import (
     Consent,
     Referral,
     ReferralEvent,
+    consent_summary,
     get_consent,
     legal_next,
     load,
@@ -74,6 +75,7 @@ __all__ = [
     "accept",
     "cancel",
     "complete",
+    "consent_summary",
     "decline",
     "events",
     "followups_due",
@@ -154,8 +156,11 @@ def propose(
     follow_up_date: date | str | None = None,
     note: str = "",
     escalation_note: str | None = None,
+    consent: Consent | None = None,
 ) -> Referral:
-    """Record that the desk means to refer this visit to this service."""
+    """Record that the desk means to refer this visit to this service.  For a warm handover
+    `consent` is the visitor's answer, asked while the referral is made; a refusal (nothing
+    may be shared) makes it cold.  Without it, consent is asked before it is sent."""
     ctx.require(Permission.REFERRAL_WRITE, object_type="referral")
     db = ctx.db
     info = repo.visit_info(db, visit_id)
@@ -212,6 +217,8 @@ def propose(
             subject=subject(ctx, info["visitor_id"]),
             detail={"service_id": service_id, "handover": handover},
         )
+        if handover == "warm" and consent is not None:
+            store_consent(ctx, load(ctx, referral_id), consent)
     return load(ctx, referral_id)
 
 

@@ -48,8 +48,19 @@ def legal_next(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
 
 
+CONSENT_LABELS = {
+    "share_name": N_("name"),
+    "share_contact": N_("phone and e-mail"),
+    "share_needs": N_("what the visitor needs help with"),
+    "share_summary": N_("summary of the visit"),
+}
+
+
 @dataclass
 class Consent:
+    """What the visitor agrees may be shared with one partner.  Nothing at all is a refusal:
+    the desk then does not hand over, the visitor goes alone (a cold referral)."""
+
     share_name: bool = False
     share_contact: bool = False
     share_needs: bool = False
@@ -58,6 +69,25 @@ class Consent:
     @property
     def anything(self) -> bool:
         return self.share_name or self.share_contact or self.share_needs or self.share_summary
+
+    @property
+    def refused(self) -> bool:
+        return not self.anything
+
+    def shared(self) -> list[str]:
+        """The keys of what may be shared, in CONSENT_LABELS order."""
+        return [key for key in CONSENT_LABELS if getattr(self, key)]
+
+
+def consent_summary(consent: Consent | None) -> str:
+    """One line for a list or a history: "given: name, summary of the visit" or "refused"."""
+    if consent is None:
+        return ""
+    if consent.refused:
+        return _("consent refused")
+    return _("consent given: {what}").format(
+        what=", ".join(_(CONSENT_LABELS[key]) for key in consent.shared())
+    )
 
 
 @dataclass
@@ -85,6 +115,24 @@ class Referral:
     given_names: str = ""
     family_name: str = ""
     visit_date: str = ""
+    consent_at: str | None = None
+    consent_by: str | None = None
+    consent_name: int | None = None
+    consent_contact: int | None = None
+    consent_needs: int | None = None
+    consent_summary: int | None = None
+
+    @property
+    def consent(self) -> Consent | None:
+        """The visitor's answer to the consent question, None when it was never asked."""
+        if self.consent_at is None:
+            return None
+        return Consent(
+            bool(self.consent_name),
+            bool(self.consent_contact),
+            bool(self.consent_needs),
+            bool(self.consent_summary),
+        )
 
     @property
     def visitor_name(self) -> str:

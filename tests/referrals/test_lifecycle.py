@@ -9,6 +9,7 @@ import pytest
 from loket import clock
 from loket.context import system_context
 from loket.errors import ConflictError, PermissionDenied, ValidationError
+from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import STATUSES, TRANSITIONS, Consent
 from tests.helpers import context, visit, visitor
@@ -123,13 +124,59 @@ def test_warm_handover_needs_consent_before_sent(ctx, a_visit, debt_service):
     ref = referrals.propose(ctx, a_visit.id, debt_service, handover="warm")
     with pytest.raises(ConflictError):
         referrals.mark_sent(ctx, ref.id)
-    referrals.record_consent(ctx, ref.id, Consent())  # agreed to share nothing
-    with pytest.raises(ConflictError):
-        referrals.mark_sent(ctx, ref.id)
     referrals.record_consent(ctx, ref.id, Consent(share_name=True))
     assert referrals.mark_sent(ctx, ref.id).status == "sent"
     with pytest.raises(ConflictError):
         referrals.record_consent(ctx, ref.id, Consent(share_contact=True))
+
+
+def test_refused_consent_makes_the_referral_cold(ctx, db, a_visit, debt_service):
+    ref = referrals.propose(ctx, a_visit.id, debt_service, handover="warm")
+    made = referrals.record_consent(ctx, ref.id, Consent())  # agreed to share nothing
+    assert made.handover == "cold" and made.consent == Consent() and made.consent.refused
+    with pytest.raises(ConflictError):
+        referrals.handover_note(ctx, ref.id)  # nothing goes to the partner
+    # Made warm again by hand, it still cannot be sent on a refusal.
+    referrals.set_handover(ctx, ref.id, "warm")
+    with pytest.raises(ConflictError):
+        referrals.mark_sent(ctx, ref.id)
+    detail = db.scalar(
+        "SELECT detail FROM audit_log WHERE action = 'referral.consent' AND object_id = ?",
+        (ref.id,),
+    )
+    assert '"handover": "cold"' in detail
+
+
+def test_consent_is_asked_while_the_referral_is_made(ctx, a_visit, debt_service):
+    given = referrals.propose(
+        ctx, a_visit.id, debt_service, handover="warm", consent=Consent(share_needs=True)
+    )
+    assert given.handover == "warm" and given.consent == Consent(share_needs=True)
+    assert given.consent_at and given.consent_by == ctx.user.display_name
+    assert referrals.consent_summary(given.consent) == _("consent given: {what}").format(
+        what=_("what the visitor needs help with")
+    )
+    assert referrals.mark_sent(ctx, given.id).status == "sent"
+    refused = referrals.propose(ctx, a_visit.id, debt_service, handover="warm", consent=Consent())
+    assert refused.handover == "cold" and refused.consent.refused
+    assert referrals.consent_summary(refused.consent) == _("consent refused")
+    assert [r.consent for r in referrals.for_visit(ctx, a_visit.id)] == [
+        Consent(share_needs=True),
+        Consent(),
+    ]
+    plain = referrals.propose(ctx, a_visit.id, debt_service)
+    assert plain.consent is None and referrals.consent_summary(plain.consent) == ""
+
+
+def test_handover_note_lists_only_the_needs_the_partner_serves(ctx, db, debt_service):
+    person = visitor(ctx)
+    both = visit(ctx, person.id, needs=("debts", "health"))
+    ref = referrals.propose(
+        ctx, both.id, debt_service, handover="warm", consent=Consent(share_needs=True)
+    )
+    note = referrals.handover_note(ctx, ref.id)
+    assert "Debts" in note or "Schulden" in note
+    assert "Health" not in note and "Gezondheid" not in note
 
 
 def test_cold_handover_needs_no_consent(ctx, a_visit, debt_service):
@@ -340,3 +387,21 @@ def test_demo_referrals_name_the_location_in_the_desks_city(tmp_path):
         else:
             assert r["location_id"] is None
     demo_db.close()
+
+
+def test_handover_note_names_the_needs_in_the_ui_language(ctx, debt_service):
+    from loket import i18n
+
+    person = visitor(ctx)
+    both = visit(ctx, person.id, needs=("debts", "health"))
+    ref = referrals.propose(
+        ctx, both.id, debt_service, handover="warm", consent=Consent(share_needs=True)
+    )
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        note = referrals.handover_note(ctx, ref.id)
+        assert _("Debts or money") in note and _("Debts or money") != "Debts or money"
+        assert "Debts or money" not in note and _("Health") not in note
+    finally:
+        i18n.set_language(before)

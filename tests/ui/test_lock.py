@@ -234,3 +234,54 @@ def test_the_lock_screen_fits_a_counter_screen_with_an_error_shown(qtbot, db, wi
         assert a11y.size_problems("lock", screen, win) == []
     finally:
         theme.apply(app, scale=100)
+
+
+def test_sign_out_from_the_menu_returns_to_the_sign_in_screen(qtbot, db, window):
+    from ui.admin_menu import AdminMenu
+
+    win, ctx, form = window
+    make_staff(db, "bert", "balie")
+    controller = LockController(win, ctx, minutes=60)
+    menu = AdminMenu(win)
+    actions = menu.menu.actions()
+    # In the menu right beside Lock, for every role.
+    assert actions.index(menu.sign_out) == actions.index(menu.lock) + 1
+    assert menu.sign_out.isVisible() and menu.sign_out.text()
+    menu.sign_out.trigger()
+    assert controller.is_locked and controller.signed_out and ctx.user is None
+    assert _audit(db, "logout") == [("anna", "ok")]
+    assert _audit(db, "session.lock") == []  # a sign-out, not a lock
+    screen = controller.screen
+    assert not form.isVisible() and win.centralWidget() is screen
+    assert not win.nav_bar.isEnabled()  # Back cannot reach the hidden views
+    # The sign-in screen: user name and password, no one's own password field.
+    assert screen.other_user.isVisible() and screen.other_password.isVisible()
+    assert not screen.password.isVisible() and not screen.unlock_button.isVisible()
+    assert "anna" not in screen.heading.text().lower()
+    # Anna's unsaved form was kept as her draft.
+    anna = context(db, "balie", "anna")
+    assert [d.payload for d in drafts.list_drafts(anna)] == [{"family_name": "Yilmaz"}]
+    qtbot.keyClicks(screen.other_user, "bert")
+    qtbot.keyClicks(screen.other_password, "wrong")
+    qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    assert controller.is_locked and screen.error.isVisible() and ctx.user is None
+    qtbot.keyClicks(screen.other_password, PASSWORD)
+    with qtbot.waitSignal(controller.user_switched, timeout=2000):
+        qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    assert not controller.is_locked and not controller.signed_out
+    assert ctx.user.username == "bert" and win.menuBar().isEnabled() and win.nav_bar.isEnabled()
+    assert "lockform" not in [v.name for v in win.open_views()]  # views built afresh
+    assert _audit(db, "login")[-1] == ("bert", "ok")
+    # Locking afterwards is the ordinary lock again.
+    controller.lock()
+    assert controller.screen.password.isVisible() and controller.screen.unlock_button.isVisible()
+
+
+def test_sign_out_is_refused_when_a_form_cannot_be_kept(qtbot, db, window, monkeypatch):
+    win, ctx, _form = window
+    controller = LockController(win, ctx, minutes=60)
+    monkeypatch.setattr(_Keeper, "save_now", lambda self: None)  # stays dirty
+    win.sign_out_requested.emit()
+    assert not controller.is_locked and ctx.user.username == "anna"
+    assert win.statusBar().currentMessage()
+    assert _audit(db, "logout") == []

@@ -15,6 +15,7 @@ from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Consent
 from tests.helpers import context, visit, visitor
 from ui.main_window import MainWindow
+from ui.models.counter_models import format_date
 from ui.views.consent_dialog import ConsentDialog
 from ui.views.directory_view import DirectoryView
 from ui.views.followups_view import FollowupsView
@@ -51,28 +52,38 @@ def test_suggest_pick_two_consent_send_accept_complete(qtbot, ctx, a_visit, monk
     check_row(panel, 1)
     qtbot.mouseClick(panel.warm_check, Qt.MouseButton.LeftButton)
     assert panel.warm_check.isChecked()
+    # A warm handover asks each partner's consent while the referral is made.
+    asked = []
+    answers = {
+        f"{first.organization_name}: {first.service_name}": Consent(
+            share_name=True, share_needs=True
+        ),
+        f"{second.organization_name}: {second.service_name}": Consent(share_summary=True),
+    }
+    monkeypatch.setattr(
+        ReferralPanel,
+        "ask_consent",
+        lambda self, partner: asked.append(partner) or answers[partner],
+    )
     qtbot.mouseClick(panel.refer_button, Qt.MouseButton.LeftButton)
+    assert asked == list(answers)
     made = referrals.for_visit(ctx, a_visit.id)
     assert {r.service_id for r in made} == {first.service_id, second.service_id}
     assert all(r.status == "proposed" and r.handover == "warm" for r in made)
     assert panel.referrals.rowCount() == 2
+    target = next(r for r in made if r.service_id == first.service_id)
+    other = next(r for r in made if r.service_id == second.service_id)
+    row = [r.id for r in panel.referrals.items()].index(target.id)
+    assert panel.referrals.index(row, 3).data() == referrals.consent_summary(
+        Consent(share_name=True, share_needs=True)
+    )
 
-    target = made[0]
     panel.select_referral(target.id)
     assert panel.offered_actions() == ["sent", "cancelled"]
-    assert panel.consent_button.isVisible()
-    # Sending a warm handover before consent is refused by the core and shown.
-    qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
-    assert panel.error.isVisible() and panel.error.text()
-    assert referrals.get(ctx, target.id).status == "proposed"
-
-    monkeypatch.setattr(
-        ConsentDialog,
-        "ask",
-        classmethod(lambda cls, parent, ref, cur: Consent(share_name=True, share_needs=True)),
+    assert any(
+        referrals.consent_summary(target.consent) in panel.history.item(i).text()
+        for i in range(panel.history.count())
     )
-    qtbot.mouseClick(panel.consent_button, Qt.MouseButton.LeftButton)
-    assert referrals.get_consent(ctx, target.id) == Consent(share_name=True, share_needs=True)
     qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
     assert referrals.get(ctx, target.id).status == "sent"
     assert not panel.error.isVisible()
@@ -89,16 +100,11 @@ def test_suggest_pick_two_consent_send_accept_complete(qtbot, ctx, a_visit, monk
     qtbot.mouseClick(panel.action_buttons["completed"], Qt.MouseButton.LeftButton)
     assert referrals.get(ctx, target.id).status == "completed"
     assert panel.offered_actions() == []
-    assert panel.history.count() == 4
+    assert panel.history.count() == 5  # four steps and the consent
 
     # The second partner goes the same way, with its own consent (only the summary).
-    other = made[1]
     panel.select_referral(other.id)
     assert panel.offered_actions() == ["sent", "cancelled"]
-    monkeypatch.setattr(
-        ConsentDialog, "ask", classmethod(lambda cls, parent, ref, cur: Consent(share_summary=True))
-    )
-    qtbot.mouseClick(panel.consent_button, Qt.MouseButton.LeftButton)
     for step in ("sent", "accepted", "completed"):
         qtbot.mouseClick(panel.action_buttons[step], Qt.MouseButton.LeftButton)
         assert referrals.get(ctx, other.id).status == step
@@ -107,6 +113,146 @@ def test_suggest_pick_two_consent_send_accept_complete(qtbot, ctx, a_visit, monk
     assert [referrals.status_label("completed")] * 2 == [
         panel.referrals.index(row, 1).data() for row in range(2)
     ]
+
+
+def test_refused_consent_makes_the_referral_cold_and_says_so(qtbot, ctx, a_visit, monkeypatch):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.set_visit(a_visit.id)
+    check_row(panel, 0)
+    check_row(panel, 1)
+    panel.warm_check.setChecked(True)
+    one = panel.suggestions.item(0)
+    partners = [f"{one.organization_name}: {one.service_name}", None]
+
+    def answer(self, partner):  # the first refuses, the second is not referred after all
+        return Consent() if partner == partners[0] else None
+
+    monkeypatch.setattr(ReferralPanel, "ask_consent", answer)
+    (made,) = panel.refer_checked()
+    assert made.handover == "cold" and made.consent.refused
+    assert len(referrals.for_visit(ctx, a_visit.id)) == 1
+    # The partner whose question was cancelled stays ticked, to refer later.
+    assert [x.service_id for x in panel.suggestions.checked()] == [
+        panel.suggestions.item(1).service_id
+    ]
+    assert panel.referrals.index(0, 2).data() == _("cold")
+    assert panel.referrals.index(0, 3).data() == _("consent refused")
+    panel.select_referral(made.id)
+    history = [panel.history.item(i).text() for i in range(panel.history.count())]
+    assert any(_("consent refused") in line for line in history)
+    assert not panel.note_button.isVisible()
+    # Sent cold: the visitor goes alone, no consent needed.
+    qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, made.id).status == "sent"
+
+
+def test_consent_dialog_refuse_button_gives_a_refusal(qtbot):
+    dialog = ConsentDialog("Schuldhulp", Consent(share_name=True))
+    qtbot.addWidget(dialog)
+    assert dialog.boxes["share_name"].isChecked()
+    qtbot.mouseClick(dialog.refuse_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == ConsentDialog.DialogCode.Accepted
+    assert dialog.consent().refused
+
+
+def test_an_error_shows_next_to_the_button_that_caused_it(qtbot, ctx, a_visit, db):
+    from ui.views.referrals_view import ReferralView
+
+    service = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
+    ref = referrals.propose(ctx, a_visit.id, service, handover="warm")  # consent not asked
+    view = ReferralView(ctx)
+    qtbot.addWidget(view)
+    # What is left of a 1366×768 screen under the title, menu, back and status bars.
+    view.resize(1366, 540)
+    view.show()
+    view.open(visit_id=a_visit.id)
+    panel = view.panel
+    panel.select_referral(ref.id)
+    send = panel.action_buttons["sent"]
+    qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+    assert referrals.get(ctx, ref.id).status == "proposed"
+    assert panel.error.isVisible() and panel.error.text()
+    assert not panel.refer_error.isVisible() and not panel.follow_error.isVisible()
+    # Right under the row of buttons, above the follow-up field and the history …
+    gap = panel.error.geometry().top() - send.geometry().bottom()
+    assert 0 <= gap < 3 * send.height()
+    assert panel.error.geometry().bottom() < panel.follow_date.geometry().top()
+    # … and on screen, not below the fold: scrolled into sight whole.
+    qtbot.waitUntil(
+        lambda: panel.error.visibleRegion().boundingRect() == panel.error.rect(), timeout=2000
+    )
+    # Nothing checked and Refer pressed: nothing happens and no old message stays.
+    qtbot.mouseClick(panel.refer_button, Qt.MouseButton.LeftButton)
+    assert not panel.error.isVisible() and not panel.refer_error.isVisible()
+
+
+def test_a_refusal_to_refer_shows_under_the_refer_button(qtbot, ctx, a_visit, db):
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_visit(a_visit.id)
+    check_row(panel, 0)
+    # The partner stopped this service while the list was open: the core refuses.
+    db.execute(
+        "UPDATE service SET status = 'inactive' WHERE id = ?",
+        (panel.suggestions.item(0).service_id,),
+    )
+    assert panel.refer_checked() == []
+    assert panel.refer_error.isVisible() and panel.refer_error.text()
+    assert not panel.error.isVisible() and not panel.follow_error.isVisible()
+    gap = panel.refer_error.geometry().top() - panel.refer_button.geometry().bottom()
+    assert 0 <= gap < 3 * panel.refer_button.height()
+
+
+def test_the_handover_note_follows_the_selected_row(qtbot, ctx, a_visit, db):
+    first_id = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
+    second_id = db.scalar("SELECT id FROM service WHERE name LIKE 'Wijkteam%Zwolle' ORDER BY id")
+    first = referrals.propose(
+        ctx, a_visit.id, first_id, handover="warm", consent=Consent(share_name=True)
+    )
+    second = referrals.propose(
+        ctx, a_visit.id, second_id, handover="warm", consent=Consent(share_summary=True)
+    )
+    cold = referrals.propose(ctx, a_visit.id, first_id)
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_visit(a_visit.id)
+    panel.select_referral(first.id)
+    qtbot.mouseClick(panel.note_button, Qt.MouseButton.LeftButton)
+    assert panel.note_text.isVisible()
+    assert first.service_name in panel.note_text.toPlainText()
+    assert "Huurachterstand" not in panel.note_text.toPlainText()
+    panel.select_referral(second.id)
+    note = panel.note_text.toPlainText()
+    assert panel.note_text.isVisible() and second.service_name in note
+    assert "Huurachterstand" in note and "Ayşe" not in note
+    panel.select_referral(cold.id)  # a cold referral has no note: none is shown
+    assert not panel.note_text.isVisible() and panel.note_text.toPlainText() == ""
+
+
+def test_the_note_lists_only_the_needs_that_partner_serves(qtbot, ctx, db, monkeypatch):
+    person = visitor(ctx)
+    both = visit(ctx, person.id, needs=("debts", "health"))
+    panel = ReferralPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_visit(both.id)
+    rows = [
+        i
+        for i in range(panel.suggestions.rowCount())
+        if panel.suggestions.item(i).service_name == "Schuldhulpverlening Zwolle"
+    ]
+    check_row(panel, rows[0])
+    panel.warm_check.setChecked(True)
+    monkeypatch.setattr(ReferralPanel, "ask_consent", lambda self, p: Consent(share_needs=True))
+    (made,) = panel.refer_checked()
+    panel.select_referral(made.id)
+    qtbot.mouseClick(panel.note_button, Qt.MouseButton.LeftButton)
+    note = panel.note_text.toPlainText()
+    assert "Schulden of geld" in note or "Debts or money" in note
+    assert "Gezondheid" not in note and "Health" not in note
 
 
 def test_cancel_asks_for_a_reason(qtbot, ctx, a_visit, monkeypatch):
@@ -289,7 +435,7 @@ def test_follow_up_date_is_set_from_the_panel(qtbot, ctx, a_visit, db):
     panel.follow_date.setDate(QDate(2030, 12, 3))
     qtbot.mouseClick(panel.follow_button, Qt.MouseButton.LeftButton)
     assert referrals.get(ctx, ref.id).follow_up_date == "2030-12-03"
-    assert panel.referrals.index(0, 3).data() == "03-12-2030"
+    assert panel.referrals.index(0, 4).data() == format_date("2030-12-03")
     referrals.cancel(ctx, ref.id, "dubbel")
     panel.refresh_referrals(ref.id)
     assert not panel.follow_button.isEnabled()
@@ -305,7 +451,7 @@ def test_panel_names_the_visitor_and_shows_partners_whole(qtbot, ctx, a_visit):
     assert panel.follow_date.text() == _("no date")
     panel.set_visit(a_visit.id)
     assert panel.heading.isVisible()
-    day = "-".join(reversed(a_visit.visit_date.split("-")))
+    day = format_date(a_visit.visit_date)
     assert panel.heading.text() == _("Referrals for {name}, visit of {date}").format(
         name="\u2068Ayşe Yılmaz\u2069", date=day
     )
@@ -364,3 +510,29 @@ def letter_support_service(db) -> str:
         city="Zwolle",
         documents=("Identiteitsbewijs", "Brieven over schulden", "Loonstrook mei"),
     )
+
+
+def test_the_selected_referral_stays_selected_right_to_left(qtbot, ctx, a_visit, db):
+    """QTableView.selectRow selects nothing right-to-left: in Arabic the referral was lost
+    after every step (and the next button acted on nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    service = db.scalar("SELECT id FROM service WHERE name = 'Schuldhulpverlening Zwolle'")
+    first = referrals.propose(ctx, a_visit.id, service)
+    second = referrals.propose(ctx, a_visit.id, service)
+    app = QApplication.instance()
+    before = app.layoutDirection()
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        panel = ReferralPanel(ctx)
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.set_visit(a_visit.id)
+        panel.select_referral(second.id)
+        assert panel.selected().id == second.id
+        qtbot.mouseClick(panel.action_buttons["sent"], Qt.MouseButton.LeftButton)
+        assert panel.selected().id == second.id  # kept across the refresh
+        assert panel.offered_actions() == ["accepted", "declined", "no_show", "cancelled"]
+        assert referrals.get(ctx, first.id).status == "proposed"
+    finally:
+        app.setLayoutDirection(before)

@@ -18,8 +18,8 @@ from loket.reports.overview import status_label
 from tests.helpers import context
 from tests.referrals.test_log import ALL, demo_template, ldb  # noqa: F401 (fixtures)
 from ui.models import referral_log_model as mod
+from ui.models.counter_models import format_date
 from ui.models.referral_log_model import ReferralLogModel
-from ui.models.referral_models import format_day
 from ui.workers import wait_for_all
 
 P = PAGE
@@ -72,7 +72,7 @@ def test_a_far_row_reads_exactly_its_page(qtbot, model, ldb):  # noqa: F811
         " JOIN visit v ON v.id = r.visit_id ORDER BY r.created_at, r.rowid LIMIT 1"
     )
     assert row.key[0] == oldest["created_at"]
-    assert _cell(model, last, 0) == format_day(oldest["visit_date"])
+    assert _cell(model, last, 0) == format_date(oldest["visit_date"])
     assert _cell(model, last, mod.SHOWN.index("status")) == status_label(oldest["status"])
     assert len(_cell(model, last, mod.SHOWN.index("visitor"))) == pseudonyms.LENGTH  # a pseudonym
 

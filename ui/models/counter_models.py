@@ -10,13 +10,11 @@ Dates go through Babel in the UI language.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from loket import i18n
-from loket.i18n import _
+from loket.i18n import _, dates
 
 if TYPE_CHECKING:
     from loket.counter import search
@@ -38,38 +36,10 @@ def both_spellings(own: str | None, latin: str | None) -> str:
     return isolate(own or latin or "")
 
 
-def babel_locale() -> str:
-    lang = i18n.language()
-    return lang if lang in i18n.UI_LANGUAGES else "en"
-
-
-def format_date(iso: str | None, fmt: str = "medium") -> str:
-    """A date in the UI language, isolated: Arabic dates carry right-to-left marks that
-    would otherwise reorder the digits around them in a left-to-right cell."""
-    if not iso:
-        return ""
-    from babel.dates import format_date as babel_format_date
-
-    try:
-        text = babel_format_date(date.fromisoformat(iso[:10]), format=fmt, locale=babel_locale())
-    except ValueError:
-        return iso
-    return isolate(text) if "\u200f" in text or "\u200e" in text else text
-
-
-def format_time(iso: str | None) -> str:
-    """Local time of day of a UTC timestamp, in the UI language."""
-    if not iso:
-        return ""
-    from datetime import datetime
-
-    from babel.dates import format_time as babel_format_time
-
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return iso
-    return babel_format_time(moment, format="short", locale=babel_locale())
+# One date format everywhere: the core's helper (Babel, in the UI language).
+babel_locale = dates.babel_locale
+format_date = dates.format_date
+format_time = dates.format_time
 
 
 def status_label(status: str) -> str:

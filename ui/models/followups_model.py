@@ -8,8 +8,8 @@ from loket.context import Context, reader
 from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Referral
+from ui.models.counter_models import format_date
 from ui.models.lazy import LazyTableModel
-from ui.models.referral_models import format_day
 
 
 class FollowupsModel(LazyTableModel):
@@ -54,7 +54,7 @@ class FollowupsModel(LazyTableModel):
 
     def cell(self, item: Referral, column: int) -> str:
         if column == 0:
-            return format_day(item.follow_up_date)
+            return format_date(item.follow_up_date)
         if column == 1:
             return item.visitor_name
         if column == 2:

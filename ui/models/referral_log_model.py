@@ -41,7 +41,7 @@ from loket.referrals import log as referral_log
 from loket.referrals.log import Anchors, LogRow, ReferralLog
 from loket.reports.formats import COLUMNS
 from loket.reports.overview import status_label
-from ui.models.referral_models import format_day
+from ui.models.counter_models import format_date
 from ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def _cell(row: LogRow, key: str, need_labels: dict[str, str]) -> str:
         codes = [c.strip() for c in (row.needs or "").split(",") if c.strip()]
         return ", ".join(need_labels.get(c, c) for c in codes)
     if key in ("visit_date", "follow_up_date"):
-        return format_day(getattr(row, key))
+        return format_date(getattr(row, key))
     if key == "status":
         return status_label(row.status)
     if key == "handover":

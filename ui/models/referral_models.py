@@ -8,16 +8,9 @@ from loket.directory.routing import Suggestion
 from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Referral
+from ui.models.counter_models import format_date
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def format_day(iso: str | None) -> str:
-    """2026-12-03 as Dutch staff read it, 03-12-2026; nothing for no date."""
-    if not iso:
-        return ""
-    year, month, day = iso[:10].split("-")
-    return f"{day}-{month}-{year}"
 
 
 class SuggestionsModel(QAbstractTableModel):
@@ -40,9 +33,10 @@ class SuggestionsModel(QAbstractTableModel):
     def checked(self) -> list[Suggestion]:
         return [s for s in self._items if s.service_id in self._checked]
 
-    def clear_checks(self) -> None:
+    def clear_checks(self, keep: set[str] | None = None) -> None:
+        """Untick every suggestion but those in `keep` (service ids)."""
         self.beginResetModel()
-        self._checked.clear()
+        self._checked &= keep or set()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -120,11 +114,13 @@ class VisitReferralsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
+        return 0 if parent.isValid() else 5
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return [_("Partner"), _("Status"), _("Handover"), _("Follow up on")][section]
+            return [_("Partner"), _("Status"), _("Handover"), _("Consent"), _("Follow up on")][
+                section
+            ]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -141,4 +137,8 @@ class VisitReferralsModel(QAbstractTableModel):
             return referrals.status_label(item.status)
         if col == 2:
             return _("warm") if item.handover == "warm" else _("cold")
-        return format_day(item.follow_up_date) if item.is_open else ""
+        if col == 3:
+            if item.consent is None:
+                return _("not asked yet") if item.handover == "warm" else ""
+            return referrals.consent_summary(item.consent)
+        return format_date(item.follow_up_date) if item.is_open else ""

@@ -23,7 +23,7 @@ from loket.errors import LoketError
 from loket.i18n import _
 from loket.privacy import accounts
 from loket.privacy.permissions import ROLES, Permission
-from ui.views.base import View, plain_label, scrolling_body
+from ui.views.base import View, plain_label, scrolling_body, select_row
 
 
 def role_label(role: str) -> str:
@@ -188,7 +188,7 @@ class AccountsView(View):
     def select_username(self, username: str) -> None:
         for row, staff in enumerate(self._staff):
             if staff.username == username:
-                self.table.selectRow(row)
+                select_row(self.table, row)
 
     def _selection_changed(self) -> None:
         staff = self.selected()

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from loket.context import reader
 from loket.i18n import _, ngettext
+from loket.i18n.dates import format_moment
 from loket.privacy import audit
 from loket.privacy.permissions import Permission
 from ui.models.lazy import LazyTableModel
-from ui.views.base import View, plain_label
+from ui.views.base import View, localise_date_edit, plain_label
 
 COLUMNS = ("at", "actor", "action", "object_type", "object_id", "result", "origin", "detail")
 
@@ -76,7 +77,7 @@ class AuditModel(LazyTableModel):
     def cell(self, item: dict, column: int) -> str:
         value = item.get(COLUMNS[column])
         if COLUMNS[column] == "at" and value:
-            return value.replace("T", " ").rstrip("Z")
+            return format_moment(value)  # local time; the tooltip keeps the exact UTC stamp
         if COLUMNS[column] == "result":
             return {"ok": _("ok"), "refused": _("refused"), "failed": _("failed")}.get(
                 value, value or ""
@@ -111,10 +112,12 @@ class AuditView(View):
         self.since.setObjectName("filterSince")
         self.since.setCalendarPopup(True)
         self.since.setDate(QDate.currentDate().addDays(-7))
+        localise_date_edit(self.since)
         self.until = QDateEdit(self)
         self.until.setObjectName("filterUntil")
         self.until.setCalendarPopup(True)
         self.until.setDate(QDate.currentDate())
+        localise_date_edit(self.until)
         self.apply_button = QPushButton(self)
         self.apply_button.setObjectName("applyFilters")
         self.labels = []

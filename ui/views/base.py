@@ -86,3 +86,32 @@ class View(QWidget):
     def main_window(self):
         w = self.window()
         return w if isinstance(w, ViewHost) else None
+
+
+def localise_date_edit(edit) -> None:
+    """A date field shows its date in the UI language's numeric order (`loket.i18n.dates`);
+    call again after a language change.  A QDateTimeEdit adds the time of day."""
+    from PySide6.QtWidgets import QDateEdit
+
+    from loket.i18n.dates import edit_format
+
+    fmt = edit_format()
+    edit.setDisplayFormat(fmt if isinstance(edit, QDateEdit) else f"{fmt} HH:mm")
+
+
+def select_row(view, row: int) -> None:
+    """Select a whole row of a table view and make it current.  QTableView.selectRow selects
+    nothing in a right-to-left layout (Qt 6.12: in Arabic a row chosen in code, or the one
+    kept across a refresh, was lost), so the selection model is told directly."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = view.model()
+    if model is None or not 0 <= row < model.rowCount():
+        return
+    index = model.index(row, 0)
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows
+        | QItemSelectionModel.SelectionFlag.Current
+    )
+    view.selectionModel().setCurrentIndex(index, flags)

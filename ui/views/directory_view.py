@@ -36,7 +36,7 @@ from loket.privacy.permissions import Permission
 from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, select_row
 from ui.views.partner_import_dialog import PartnerImportDialog
 from ui.views.service_edit_dialog import ServiceEditDialog
 
@@ -277,4 +277,4 @@ class DirectoryView(View):
             self.refresh()
             row = self.model.find_row(lambda item: item.id == sid)
             if row >= 0:
-                self.table.selectRow(row)
+                select_row(self.table, row)

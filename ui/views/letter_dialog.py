@@ -44,11 +44,12 @@ from loket.context import Context
 from loket.counter import appointments
 from loket.errors import LoketError
 from loket.i18n import _
+from loket.i18n.dates import format_moment
 from loket.letters import catalogue, contact
 from loket.letters.formats import display_language
 from ui import theme
 from ui.models.counter_models import format_date
-from ui.views.base import View, plain_label, scrolling_body
+from ui.views.base import View, localise_date_edit, plain_label, scrolling_body
 from ui.workers import run_in_background
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
@@ -123,7 +124,7 @@ class LetterView(View):
         self.save_appointment_button = QPushButton(self)
         self.save_appointment_button.setObjectName("saveAppointment")
         self.at = QDateTimeEdit(QDateTime.currentDateTime().addDays(1), self)
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        localise_date_edit(self.at)
         self.place = QLineEdit(self)
         self.ask_for = QLineEdit(self)
         self.bring = QLineEdit(self)
@@ -462,7 +463,7 @@ class LetterView(View):
         box.blockSignals(True)
         box.clear()
         for appt in self._stored.values():
-            when = appt.starts_at.isoformat(sep=" ", timespec="minutes")
+            when = format_moment(appt.starts_at)
             box.addItem(f"{when} – {appt.place}", appt.id)
         box.addItem(_("New appointment"), "")
         box.setCurrentIndex(max(0, box.findData(select)) if select else 0)

@@ -30,6 +30,7 @@ from shiboken6 import isValid
 
 from loket.db.exports import Filters
 from loket.i18n import _
+from loket.i18n.dates import format_month
 from loket.privacy.permissions import Permission
 from loket.reports import overview as core
 from ui.charts import BarChart
@@ -57,6 +58,9 @@ class _Section(QGroupBox):
         self.charts: list[BarChart] = []
         self.data: core.SummaryTable | None = None
 
+    def _label(self, data: core.SummaryTable, label: str) -> str:
+        return format_month(label) if self.key == "month" else data.label(label)
+
     def show_table(self, data: core.SummaryTable) -> None:
         self.data = data
         self.retranslate_ui()
@@ -74,7 +78,7 @@ class _Section(QGroupBox):
         self.table.setRowCount(len(data.rows))
         self.table.setHorizontalHeaderLabels([_(h) for h in data.headers])
         for r, (label, cells) in enumerate(data.rows):
-            self.table.setItem(r, 0, QTableWidgetItem(data.label(label)))
+            self.table.setItem(r, 0, QTableWidgetItem(self._label(data, label)))
             for c, cell in enumerate(cells, start=1):
                 item = QTableWidgetItem(cell.shown)
                 item.setTextAlignment(_RIGHT)
@@ -91,7 +95,7 @@ class _Section(QGroupBox):
         for chart, col in zip(self.charts, data.chart_columns, strict=False):
             chart.set_data(
                 _(data.headers[col + 1]),
-                [(data.label(label), cells[col]) for label, cells in data.rows],
+                [(self._label(data, label), cells[col]) for label, cells in data.rows],
             )
 
 

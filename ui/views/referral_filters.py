@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QGridLayout, QLabel, QWidget
 
 from loket.i18n import _
+from ui.views.base import localise_date_edit
 
 KEYS = ("from", "to", "desk", "partner", "need", "status")
 _COMBOS = ("desk", "partner", "need", "status")
@@ -56,7 +57,7 @@ class ReferralFilters:
             if key in self.keys:
                 edit = QDateEdit(qdate(iso), parent)
                 edit.setCalendarPopup(True)
-                edit.setDisplayFormat("yyyy-MM-dd")
+                localise_date_edit(edit)
                 self.widgets[key] = edit
         for key in _COMBOS:
             if key in self.keys:

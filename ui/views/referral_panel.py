@@ -1,15 +1,17 @@
-"""Referring a visit: suggestions with their reasons → pick partners → consent → sent →
-accepted → completed.
+"""Referring a visit: suggestions with their reasons → pick partners (a warm handover asks
+each partner's consent right then) → sent → accepted → completed.
 
 Only the steps the core allows for the selected referral are offered (the others are hidden
 and disabled); the core still checks every step.  Reasons, the escalation note and consent
 are asked in small modal dialogs (`ask_reason`, `ask_escalation_note`, `ConsentDialog.ask`),
-which tests replace.
+which tests replace.  A refusal of consent makes the referral cold (the visitor goes alone);
+the list and the history say what was agreed.  A message appears under the row of buttons
+that caused it, and the handover note always belongs to the selected referral.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,10 +32,12 @@ from loket.context import Context
 from loket.directory import routing
 from loket.errors import LoketError
 from loket.i18n import _
+from loket.i18n.dates import format_moment
 from loket.referrals import lifecycle as referrals
-from loket.referrals.lifecycle import Referral
-from ui.models.referral_models import SuggestionsModel, VisitReferralsModel, format_day
-from ui.views.base import plain_label
+from loket.referrals.lifecycle import Consent, Referral
+from ui.models.counter_models import format_date
+from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
+from ui.views.base import localise_date_edit, plain_label, select_row
 from ui.views.consent_dialog import ConsentDialog
 
 # status reached -> button label (the verb staff click)
@@ -95,6 +100,8 @@ class ReferralPanel(QWidget):
         self.refer_button.clicked.connect(self.refer_checked)
         pick_row.addWidget(self.refer_button)
         layout.addLayout(pick_row)
+        self.refer_error = self._error_label("referError")
+        layout.addWidget(self.refer_error)
 
         self.referrals_label = plain_label(self)
         layout.addWidget(self.referrals_label)
@@ -125,17 +132,19 @@ class ReferralPanel(QWidget):
             self.action_buttons[status] = button
         self.note_button = QPushButton(self)
         self.note_button.setObjectName("handoverNoteButton")
-        self.note_button.clicked.connect(self.show_handover_note)
+        self.note_button.clicked.connect(self._note_clicked)
         actions.addWidget(self.note_button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        self.error = self._error_label("referralError")
+        layout.addWidget(self.error)
 
         follow = QHBoxLayout()
         self.follow_label = plain_label(self)
         self.follow_date = QDateEdit(self)
         self.follow_date.setObjectName("followUpDate")
         self.follow_date.setCalendarPopup(True)
-        self.follow_date.setDisplayFormat("dd-MM-yyyy")
+        localise_date_edit(self.follow_date)
         # No referral chosen (or a closed one): the field says so instead of showing the
         # minimum date 01-01-2000 as if it were a follow-up date.
         self.follow_date.setMinimumDate(QDate(2000, 1, 1))
@@ -147,6 +156,8 @@ class ReferralPanel(QWidget):
             follow.addWidget(widget)
         follow.addStretch(1)
         layout.addLayout(follow)
+        self.follow_error = self._error_label("followUpError")
+        layout.addWidget(self.follow_error)
 
         self.history = QListWidget(self)
         self.history.setObjectName("referralHistory")
@@ -155,14 +166,18 @@ class ReferralPanel(QWidget):
         self.note_text.setObjectName("handoverNote")
         self.note_text.setReadOnly(True)
         self.note_text.hide()
+        self._note_for: str | None = None  # the referral whose note is shown
         layout.addWidget(self.note_text)
-        self.error = plain_label(self)
-        self.error.setObjectName("referralError")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        layout.addWidget(self.error)
         self.retranslate_ui()
         self._update_actions()
+
+    def _error_label(self, name: str):
+        label = plain_label(self)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setStyleSheet("font-weight: bold;")
+        label.hide()
+        return label
 
     # -- text -----------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
@@ -190,7 +205,9 @@ class ReferralPanel(QWidget):
         self.heading.setAccessibleName(_("Visitor"))
         self._update_heading()
         self.note_text.setAccessibleName(_("Handover note"))
-        self.error.setAccessibleName(_("Message"))
+        for label in (self.refer_error, self.error, self.follow_error):
+            label.setAccessibleName(_("Message"))
+        localise_date_edit(self.follow_date)
 
     # -- data -----------------------------------------------------------------------------------
     def set_visit(self, visit_id: str) -> None:
@@ -224,12 +241,12 @@ class ReferralPanel(QWidget):
                 _("Referrals for {name}, visit of {date}").format(
                     # isolated, so that an Arabic name does not reorder the sentence around it
                     name=f"\u2068{heading.visitor_name}\u2069",
-                    date=format_day(heading.visit_date),
+                    date=format_date(heading.visit_date),
                 )
             )
         else:
             self.heading.setText(
-                _("Referrals for the visit of {date}").format(date=format_day(heading.visit_date))
+                _("Referrals for the visit of {date}").format(date=format_date(heading.visit_date))
             )
 
     def refresh_referrals(self, select_id: str | None = None) -> None:
@@ -237,7 +254,7 @@ class ReferralPanel(QWidget):
         self.referrals.set_items(referrals.for_visit(self.ctx, self.visit_id))
         rows = [r.id for r in self.referrals.items()]
         if current in rows:
-            self.referrals_view.selectRow(rows.index(current))
+            select_row(self.referrals_view, rows.index(current))
         self._update_actions()
 
     def selected(self) -> Referral | None:
@@ -246,7 +263,7 @@ class ReferralPanel(QWidget):
 
     def select_referral(self, referral_id: str) -> None:
         rows = [r.id for r in self.referrals.items()]
-        self.referrals_view.selectRow(rows.index(referral_id))
+        select_row(self.referrals_view, rows.index(referral_id))
 
     def offered_actions(self) -> list[str]:
         return [s for s, b in self.action_buttons.items() if not b.isHidden() and b.isEnabled()]
@@ -272,22 +289,60 @@ class ReferralPanel(QWidget):
             self.follow_date.setDate(self.follow_date.minimumDate())  # shows "no date"
         self.history.clear()
         if ref is not None:
+            lines = []
             for event in referrals.events(self.ctx, ref.id):
-                line = (
-                    f"{event.at[:16].replace('T', ' ')}  {referrals.status_label(event.to_status)}"
-                )
+                line = f"{format_moment(event.at)}  {referrals.status_label(event.to_status)}"
                 if event.staff_name:
                     line += f" · {event.staff_name}"
                 if event.note:
                     line += f" · {event.note}"
+                lines.append((event.at, line))
+            if ref.consent_at:
+                line = f"{format_moment(ref.consent_at)}  {referrals.consent_summary(ref.consent)}"
+                if ref.consent.refused:
+                    line += " · " + _("the visitor goes alone (cold referral)")
+                if ref.consent_by:
+                    line += f" · {ref.consent_by}"
+                lines.append((ref.consent_at, line))
+            for _at, line in sorted(lines, key=lambda pair: pair[0]):
                 self.history.addItem(line)
+        self._follow_note(ref)
 
-    def _show_error(self, err: Exception | None) -> None:
-        self.error.setVisible(err is not None)
-        if isinstance(err, LoketError):
-            self.error.setText(err.message)
-        else:
-            self.error.setText(str(err) if err else "")
+    def _follow_note(self, ref: Referral | None) -> None:
+        """The note on screen is the selected referral's, or none (it showed the previous
+        referral's while another row was selected)."""
+        if ref is not None and ref.id == self._note_for:
+            return
+        has_note = ref is not None and ref.handover == "warm" and ref.consent_at is not None
+        if not self.note_text.isHidden() and has_note:
+            self.show_handover_note()
+            return
+        self._note_for = None
+        self.note_text.clear()
+        self.note_text.hide()
+
+    def _show_error(self, err: Exception | None, where=None) -> None:
+        """The message under the row of buttons that caused it (`where`: its label)."""
+        where = where if where is not None else self.error
+        for label in (self.refer_error, self.error, self.follow_error):
+            label.setVisible(label is where and err is not None)
+        text = err.message if isinstance(err, LoketError) else (str(err) if err else "")
+        where.setText(text)
+        if err is not None:
+            self._scroll_to(where)
+
+    def _scroll_to(self, widget) -> None:
+        """In a scrolling view: scrolled into sight, not left below the fold."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is None:
+            return
+        self.layout().activate()
+        parent.widget().layout().activate()
+        parent.ensureWidgetVisible(widget)
+        # Once the layout has settled (a label just shown grows the page): again.
+        QTimer.singleShot(0, self, lambda: parent.ensureWidgetVisible(widget))
 
     # -- modal questions (replaced in tests) ----------------------------------------------------
     def ask_reason(self, title: str) -> str | None:
@@ -303,6 +358,10 @@ class ReferralPanel(QWidget):
         return text if ok else None
 
     # -- actions --------------------------------------------------------------------------------
+    def ask_consent(self, partner: str) -> Consent | None:
+        """What the visitor agrees this partner may know; None: do not refer there now."""
+        return ConsentDialog.ask(self, partner, None)
+
     def refer_checked(self) -> list[Referral]:
         made, error = [], None
         handover = "warm" if self.warm_check.isChecked() else "cold"
@@ -311,6 +370,13 @@ class ReferralPanel(QWidget):
             if suggestion.is_escalation:
                 note = self.ask_escalation_note()
                 if note is None:
+                    continue
+            consent = None
+            if handover == "warm":  # asked as part of making the referral, per partner
+                consent = self.ask_consent(
+                    f"{suggestion.organization_name}: {suggestion.service_name}"
+                )
+                if consent is None:
                     continue
             try:
                 made.append(
@@ -321,20 +387,28 @@ class ReferralPanel(QWidget):
                         handover=handover,
                         location_id=suggestion.location_id,
                         escalation_note=note,
+                        consent=consent,
                     )
                 )
             except LoketError as err:
                 error = err
-        self.suggestions.clear_checks()
-        self._show_error(error)
+        # What was not referred (the dialog cancelled, or refused) stays ticked.
+        self.suggestions.clear_checks(
+            {s.service_id for s in self.suggestions.checked()} - {r.service_id for r in made}
+        )
         self.refresh_referrals(made[0].id if made else None)
+        self._show_error(error, self.refer_error)
         return made
 
     def record_consent(self) -> None:
         ref = self.selected()
         if ref is None:
             return
-        consent = ConsentDialog.ask(self, ref, referrals.get_consent(self.ctx, ref.id))
+        consent = ConsentDialog.ask(
+            self,
+            f"{ref.organization_name}: {ref.service_name}",
+            referrals.get_consent(self.ctx, ref.id),
+        )
         if consent is None:
             return
         try:
@@ -367,10 +441,15 @@ class ReferralPanel(QWidget):
         day = self.follow_date.date().toString("yyyy-MM-dd")
         try:
             referrals.set_follow_up(self.ctx, ref.id, day)
-            self._show_error(None)
+            self._show_error(None, self.follow_error)
         except LoketError as err:
-            self._show_error(err)
+            self._show_error(err, self.follow_error)
         self.refresh_referrals(ref.id)
+
+    def _note_clicked(self) -> None:
+        self.show_handover_note()
+        if not self.note_text.isHidden():
+            self._scroll_to(self.note_text)
 
     def show_handover_note(self) -> None:
         ref = self.selected()
@@ -378,7 +457,10 @@ class ReferralPanel(QWidget):
             return
         try:
             self.note_text.setPlainText(referrals.handover_note(self.ctx, ref.id))
+            self._note_for = ref.id
             self.note_text.show()
             self._show_error(None)
         except LoketError as err:
+            self._note_for = None
+            self.note_text.hide()
             self._show_error(err)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from loket.context import Context
 from loket.i18n import _
 from loket.referrals import lifecycle as referrals
-from ui.models.referral_models import format_day
+from ui.models.counter_models import format_date
 from ui.views.base import View, plain_label
 from ui.views.referral_panel import ReferralPanel
 
@@ -81,5 +81,5 @@ class ReferralView(View):
                 referrals.status_label(ref.status),
             ]
             if ref.follow_up_date:
-                parts.append(_("follow up on {date}").format(date=format_day(ref.follow_up_date)))
+                parts.append(_("follow up on {date}").format(date=format_date(ref.follow_up_date)))
             self.plan.addItem(" · ".join(parts))

@@ -25,6 +25,7 @@ from loket.counter import intake
 from loket.counter import lookups as counter
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
+from loket.i18n.dates import as_typed
 from loket.model import Visitor
 from ui import theme
 from ui.models.counter_models import format_date, isolate
@@ -254,8 +255,8 @@ class RegisterView(View):
     def set_values(self, values: dict) -> None:
         for key in TEXT_FIELDS:
             value = values.get(key) or ""
-            if key == "date_of_birth" and value and len(value) == 10 and value[4] == "-":
-                value = f"{value[8:10]}-{value[5:7]}-{value[0:4]}"  # as staff write it
+            if key == "date_of_birth":
+                value = as_typed(value)  # as staff write it
             self.fields[key].widget.setText(value)
             self.fields[key].set_error(None)
         self.language.setCurrentIndex(

@@ -24,7 +24,7 @@ from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from ui import theme
 from ui.models.counter_models import SearchResultsModel
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, select_row
 
 DEBOUNCE_MS = 120
 # loket.counter.search.MIN_TEXT_QUERY (a test keeps them equal): the search code itself loads with
@@ -171,7 +171,7 @@ class SearchView(View):
             self.status.setText(str(err))
             return
         if self.model.rowCount():
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self._show_status()
 
     def _show_status(self) -> None:
@@ -223,7 +223,7 @@ class SearchView(View):
                 if self._timer.isActive():
                     self.run_search()
                 self.table.setFocus()
-                self.table.selectRow(0)
+                select_row(self.table, 0)
                 return True
         return super().eventFilter(obj, event)
 

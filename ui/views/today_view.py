@@ -22,7 +22,7 @@ from loket.errors import LoketError
 from loket.i18n import _, ngettext
 from ui import theme
 from ui.models.counter_models import TodayModel, format_date
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, select_row
 
 STATUS_KEYS = {Qt.Key.Key_1: "waiting", Qt.Key.Key_2: "in_progress", Qt.Key.Key_3: "done"}
 
@@ -94,7 +94,7 @@ class TodayView(View):
     def open(self, **_kwargs) -> None:
         self.model.reload()
         if self.model.rowCount():
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self._summarise()
         self.table.setFocus()
 

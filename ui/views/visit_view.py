@@ -31,17 +31,25 @@ from loket.counter import intake
 from loket.counter import lookups as counter
 from loket.errors import LoketError, ValidationError
 from loket.i18n import N_, _
+from loket.i18n.dates import as_typed
 from loket.model import VISIT_STATUSES, Visit, VisitNeed
 from ui import theme
-from ui.models.counter_models import isolate, status_label
+from ui.models.counter_models import format_date, isolate, status_label
 from ui.views import form_support
 from ui.views.base import View, plain_label
 from ui.views.form_support import DraftKeeper, FormField
 
+# The legal grounds in use (loket.counter.intake.LEGAL_GROUNDS) in plain words; the article
+# of the AVG (the Dutch name of the GDPR) is in each choice's tooltip.
 LEGAL_GROUND_LABELS = {
-    "explicit_consent": N_("Explicit consent of the visitor (AVG art. 9(2)(a))"),
-    "vital_interests": N_("Vital interests (AVG art. 9(2)(c))"),
-    "substantial_public_interest": N_("Substantial public interest (AVG art. 9(2)(g))"),
+    "explicit_consent": N_("The visitor gives consent"),
+    "vital_interests": N_("Needed to protect the visitor's life or health; they cannot consent"),
+    "substantial_public_interest": N_("Required by law for an important public interest"),
+}
+LEGAL_GROUND_ARTICLES = {
+    "explicit_consent": N_("AVG art. 9 lid 2 sub a: explicit consent"),
+    "vital_interests": N_("AVG art. 9 lid 2 sub c: vital interests"),
+    "substantial_public_interest": N_("AVG art. 9 lid 2 sub g: substantial public interest"),
 }
 
 
@@ -150,6 +158,7 @@ class VisitView(View):
         self.health_intro.setWordWrap(True)
         health_form.addRow(self.health_intro)
         self.health_ground = QComboBox(self.health_box)
+        self.health_ground.currentIndexChanged.connect(self._ground_tooltip)
         self.health_note = QPlainTextEdit(self.health_box)
         self.health_note.setTabChangesFocus(True)
         self.health_note.setMaximumHeight(90)
@@ -222,7 +231,10 @@ class VisitView(View):
                 )
             else:
                 self.need_notes[code].setPlaceholderText(_("short note"))
-        self.health_button.setText(_("Open &health details (AVG art. 9)…"))
+        self.health_button.setText(_("Open &health details…"))
+        self.health_button.setToolTip(
+            _("Special personal data (AVG art. 9): every opening is logged.")
+        )
         self.health_button.setAccessibleName(_("Open health details"))
         self.health_box.setTitle(_("Health details"))
         self.health_intro.setText(
@@ -250,6 +262,15 @@ class VisitView(View):
         refill(self.language, langs, True)
         refill(self.interpreter_language, langs, True)
         refill(self.health_ground, [(k, _(v)) for k, v in LEGAL_GROUND_LABELS.items()], True)
+        for code, article in LEGAL_GROUND_ARTICLES.items():
+            index = self.health_ground.findData(code)
+            self.health_ground.setItemData(index, _(article), Qt.ItemDataRole.ToolTipRole)
+        self._ground_tooltip()
+
+    def _ground_tooltip(self, *_args) -> None:
+        """The chosen ground's article, also on the closed field."""
+        article = LEGAL_GROUND_ARTICLES.get(self.health_ground.currentData())
+        self.health_ground.setToolTip(_(article) if article else "")
 
     def _update_heading(self) -> None:
         name = isolate(self.visitor.display_name) if self.visitor else ""
@@ -356,10 +377,7 @@ class VisitView(View):
         self.brought_by_contact.setText(values.get("brought_by_contact") or "")
         self.summary.setPlainText(values.get("summary") or "")
         self.outcome.setPlainText(values.get("outcome") or "")
-        follow = values.get("follow_up_date") or ""
-        if len(follow) == 10 and follow[4] == "-":
-            follow = f"{follow[8:10]}-{follow[5:7]}-{follow[0:4]}"
-        self.follow_up.setText(follow)
+        self.follow_up.setText(as_typed(values.get("follow_up_date")))
         needs = values.get("needs") or {}
         for code, check in self.need_checks.items():
             check.setChecked(code in needs)
@@ -449,6 +467,9 @@ class VisitView(View):
         if window is not None:
             window.show_view("visitor", visitor_id=saved.visitor_id)
             window.forget(self.name)
+            window.notify(
+                _("The visit of {date} is saved.").format(date=format_date(saved.visit_date))
+            )
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         first = form_support.show_errors(self.fields, errors)

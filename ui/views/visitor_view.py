@@ -31,7 +31,7 @@ from loket.i18n import _
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
-from ui.views.base import View, plain_label, scrolling_body
+from ui.views.base import View, plain_label, scrolling_body, select_row
 
 PROFILE = (
     "date_of_birth",
@@ -231,7 +231,7 @@ class VisitorView(View):
                 _(
                     "This visitor's data was removed on {date} (retention rules or a request "
                     "to erase it). Only what the statistics count is kept."
-                ).format(date=format_date(v.anonymised_at[:10], "long"))
+                ).format(date=format_date(v.anonymised_at[:10]))
             )
         # Nothing is added to a removed record; the rights are for supervisors only.
         self.new_visit.setEnabled(not removed)
@@ -250,7 +250,7 @@ class VisitorView(View):
             else _("no")
         )
         values = {
-            "date_of_birth": format_date(v.date_of_birth, "long"),
+            "date_of_birth": format_date(v.date_of_birth),
             "v_number": v.v_number or "",
             "bsn": v.bsn or "",
             # left-to-right isolates: in Arabic "+31…" would otherwise read "…31+"
@@ -267,7 +267,7 @@ class VisitorView(View):
             )
         self.model.set_visitor(v.id)
         if self.model.rowCount():
-            self.history.selectRow(0)
+            select_row(self.history, 0)
         from ui.main_window import VIEWS
 
         has_visit = self.model.rowCount() > 0

@@ -167,6 +167,14 @@ def cmd_render(args: Namespace) -> int:
         raise LoketError(letters.explain(err)) from None
     for problem in letter.problems:
         print(_("Warning: {problem}").format(problem=problem), file=sys.stderr)
+    if letter.problems:
+        print(
+            _(
+                "An administrator fills in the number with: loket letters phone --desk CODE "
+                "--number NUMBER (or --staff USERNAME for a direct number)."
+            ),
+            file=sys.stderr,
+        )
     _warn_unchecked(letter.unchecked)
     print(
         _("Letter written: {path} ({languages})").format(

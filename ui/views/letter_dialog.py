@@ -157,6 +157,10 @@ class LetterView(View):
         self.status = plain_label(self)  # messages may quote typed text
         self.status.setObjectName("letterStatus")
         self.status.setWordWrap(True)
+        self.activity = plain_label(self)  # what is being made: the preview, the print
+        self.activity.setObjectName("letterActivity")
+        self.activity.setWordWrap(True)
+        self.activity.hide()
         self.progress = QProgressBar(self)  # busy while a letter is printed
         self.progress.setObjectName("printProgress")
         self.progress.setRange(0, 0)
@@ -196,6 +200,7 @@ class LetterView(View):
         side.addWidget(self.problems)
         side.addWidget(self.desk_phone_button)
         side.addWidget(self.status)
+        side.addWidget(self.activity)
         side.addWidget(self.progress)
         for b in (self.print_button, self.save_button, self.close_button):
             side.addWidget(b)
@@ -622,17 +627,14 @@ class LetterView(View):
         ready = self._handed_letter() is not None and not self._printing
         for b in (self.print_button, self.save_button):
             b.setEnabled(ready)
-        busy = (_("Printing…"), _("Making the preview… Print and Save follow when it is ready."))
+        text = ""
         if self._printing:
-            text = busy[0]
+            text = _("Printing…")
         elif self.archived is None and not self._current and self._facts is not None:
-            text = busy[1]
-        elif self.status.text() in busy:
-            text = ""
-        else:
-            return  # keep what the last action said ("Saved: …")
-        self.status.setText(text)
-        self.status.setAccessibleName(text)
+            text = _("Making the preview… Print and Save follow when it is ready.")
+        self.activity.setText(text)
+        self.activity.setAccessibleName(text)
+        self.activity.setVisible(bool(text))
 
     def _show_warnings(self, warnings: list[str]) -> None:
         text = "\n".join(["• " + w for w in warnings])

@@ -353,7 +353,7 @@ def test_admin_settings_change_the_desk_phone_letters_print(qtbot, db):
     qtbot.addWidget(window)
     window.show()
     view = window.show_view("admin_settings")
-    assert view.desk_phone.text() == "" and ctx.desk.name in view.desk_phone_label.text()
+    assert view.desk_phone.text() == "" and ctx.desk.name in view.desk_phone.toolTip()
     view.desk_phone.setText("call us")
     view.fields["lock_minutes"].setValue(3)
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)

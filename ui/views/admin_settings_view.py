@@ -48,7 +48,6 @@ class AdminSettingsView(View):
         self.desk_phone = QLineEdit(self)
         self.desk_phone.setObjectName("deskPhone")
         self.desk_phone_label = QLabel(self)
-        self.desk_phone_label.setWordWrap(True)
         self.desk_phone_label.setBuddy(self.desk_phone)
         form.addRow(self.desk_phone_label, self.desk_phone)
         self.fields: dict[str, QSpinBox] = {}
@@ -86,11 +85,14 @@ class AdminSettingsView(View):
             )
         )
         desk = self.ctx.desk
-        text = _("Phone number of {desk}, printed on letters").format(
-            desk=desk.name if desk else _("this desk")
-        )
+        text = _("Desk phone (printed on letters)")
         self.desk_phone_label.setText(text)
         self.desk_phone.setAccessibleName(text)
+        which = _("Phone number of {desk}, printed on letters").format(
+            desk=desk.name if desk else _("this desk")
+        )
+        self.desk_phone.setToolTip(which)
+        self.desk_phone.setAccessibleDescription(which)
         for key, text in _labels().items():
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)

@@ -11,6 +11,7 @@ from loket import settings
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.letters import contact
+from loket.letters.data import display_phone
 from loket.privacy.permissions import Permission
 from ui.views.base import View, scrolling_body
 
@@ -102,11 +103,12 @@ class AdminSettingsView(View):
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
         for key, spin in self.fields.items():
             spin.setValue(settings.integer(self.ctx.db, key))
-        self.desk_phone.setText(self._stored_phone() or "")
+        self.desk_phone.setText(display_phone(self._stored_phone()) or "")
         self.desk_phone.setEnabled(self.ctx.desk is not None)
         self.message.clear()
 
     def _stored_phone(self) -> str | None:
+        """The stored number (E.164); the field shows it as letters print it."""
         desk = self.ctx.desk
         if desk is None or not self.ctx.can(Permission.SETTINGS_MANAGE):
             return None
@@ -115,9 +117,10 @@ class AdminSettingsView(View):
     def save(self) -> None:
         try:
             desk = self.ctx.desk
-            if desk is not None and self.desk_phone.text().strip() != (self._stored_phone() or ""):
+            shown = display_phone(self._stored_phone()) or ""
+            if desk is not None and self.desk_phone.text().strip() != shown:
                 stored = contact.set_desk_phone(self.ctx, desk.code, self.desk_phone.text())
-                self.desk_phone.setText(stored or "")
+                self.desk_phone.setText(display_phone(stored) or "")
             for key, spin in self.fields.items():
                 if spin.value() != settings.integer(self.ctx.db, key):
                     settings.set_setting(self.ctx, key, str(spin.value()))

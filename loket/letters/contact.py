@@ -3,8 +3,8 @@
 A letter names a contact with a direct number: the staff member's own number, else the
 desk's.  Loket never invents one; without either, a letter is previewed with a warning but
 not given (`loket.letters.service.compose` lists the problem).  Administrators fill the
-numbers in here: the desk's phone (first-run set-up, settings) and a staff member's direct
-number (accounts).
+numbers in here: the desk's phone (Loket settings; the first-run set-up records it with the
+first administrator, `loket.privacy.accounts`) and a staff member's direct number (accounts).
 """
 
 from __future__ import annotations

@@ -45,6 +45,12 @@ def register(subparsers) -> None:
     f.add_argument("username")
     f.add_argument("--name", required=True, help=_("full name"))
     f.add_argument("--desk", required=True, metavar="CODE", help=_("desk code of this PC"))
+    f.add_argument(
+        "--desk-phone",
+        required=True,
+        metavar="NUMBER",
+        help=_("the desk's phone number, printed on letters for the visitor to call"),
+    )
     f.set_defaults(func=cmd_first_admin)
     pw = sub.add_parser("reset-password", help=_("set a new password for an account"))
     pw.add_argument("username")
@@ -189,6 +195,7 @@ def cmd_first_admin(args: Namespace) -> int:
         username=args.username,
         display_name=args.name,
         password=_new_password(),
+        desk_phone=args.desk_phone,
     )
     auth.logout(ctx)
     print(_("Account {name} created.").format(name=args.username))

@@ -171,7 +171,7 @@ def cmd_check(args: Namespace) -> int:
     if problems:
         for problem in problems[:20]:
             print(problem, file=sys.stderr)
-        print(backup.damaged_message(path), file=sys.stderr)
+        print(backup.damaged_message(path, command=True), file=sys.stderr)
         return 1
     print(_("The database is sound: {path}").format(path=path))
     return 0

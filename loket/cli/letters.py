@@ -154,8 +154,8 @@ def cmd_render(args: Namespace) -> int:
             appointment_id=args.appointment,
             include_sensitive=args.include_sensitive,
         )
-        if args.produce:
-            letters.check_can_give(letter)
+        if args.produce and letter.problems:
+            raise LoketError(" ".join([*letter.problems, _phone_hint()]))
         path = letters.write_file(args.out, letter.pdf)
         if args.produce:
             try:
@@ -167,6 +167,8 @@ def cmd_render(args: Namespace) -> int:
         raise LoketError(letters.explain(err)) from None
     for problem in letter.problems:
         print(_("Warning: {problem}").format(problem=problem), file=sys.stderr)
+    if letter.problems:
+        print(_phone_hint(), file=sys.stderr)
     _warn_unchecked(letter.unchecked)
     print(
         _("Letter written: {path} ({languages})").format(
@@ -174,6 +176,14 @@ def cmd_render(args: Namespace) -> int:
         )
     )
     return 0
+
+
+def _phone_hint() -> str:
+    """On the command line, the exact command (the app says where in its menus instead)."""
+    return _(
+        "An administrator fills in the number with: loket letters phone --desk CODE "
+        "--number NUMBER (or --staff USERNAME for a direct number)."
+    )
 
 
 def _warn_unchecked(langs: list[str]) -> None:

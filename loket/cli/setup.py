@@ -18,7 +18,10 @@ def register(subparsers) -> None:
     p.add_argument(
         "--desk-phone",
         metavar="NUMBER",
-        help=_("a real phone number for every demo desk, printed on letters (none by default)"),
+        help=_(
+            "the phone number every demo desk prints on letters (by default the IND's public "
+            "number); empty for none"
+        ),
     )
     p.set_defaults(func=cmd_demo)
 
@@ -41,7 +44,7 @@ def cmd_demo(args: Namespace) -> int:
         visitors=args.visitors,
         seed=args.seed,
         progress=lambda msg: print(msg, flush=True),
-        desk_phone=args.desk_phone,
+        desk_phone=demo.DEMO_DESK_PHONE if args.desk_phone is None else args.desk_phone,
     )
     print(
         _(

@@ -153,6 +153,11 @@ class _Ids:
         )
 
 
+# The IND's general public number (ind.nl, "Contact"): real, answered by the IND itself,
+# and what a visitor of an IND desk could sensibly call.  Loket never invents a number.
+DEMO_DESK_PHONE = "088 043 0430"
+
+
 def generate(
     db: Database,
     *,
@@ -160,11 +165,12 @@ def generate(
     seed: int = 1,
     progress: Callable[[str], None] | None = None,
     today: date | None = None,
-    desk_phone: str | None = None,
+    desk_phone: str | None = DEMO_DESK_PHONE,
 ) -> dict[str, int]:
-    """Fill an empty database with synthetic data.  Demo desks and staff get no phone number
-    (Loket never invents one); `desk_phone` gives every desk a real number for a
-    demonstration, so letters can be given."""
+    """Fill an empty database with synthetic data.  Every demo desk gets `desk_phone` (by
+    default the IND's public number, not an invented one), so demo letters are complete and
+    can be given; an empty `desk_phone` leaves the desks without, as on a new installation.
+    Demo staff get no direct number."""
     if visitors < 0:
         raise DemoRefused(_("The number of visitors cannot be negative."))
     phone = validation.phone(desk_phone, "desk_phone") if desk_phone else None

@@ -3,7 +3,8 @@
 A letter names a contact with a direct number: the staff member's own number, else the
 desk's.  Loket never invents one; without either, a letter is previewed with a warning but
 not given (`loket.letters.service.compose` lists the problem).  Administrators fill the
-numbers in here: the desk's phone (settings) and a staff member's direct number (accounts).
+numbers in here: the desk's phone (Loket settings; the first-run set-up records it with the
+first administrator, `loket.privacy.accounts`) and a staff member's direct number (accounts).
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def set_staff_phone(ctx: Context, username: str, number: str | None) -> str | No
             detail={"field": "phone", "set": phone is not None},
         )
     return phone
+
+
+def desk_phone(ctx: Context, desk_code: str) -> str | None:
+    """The desk's phone number as stored (E.164), for the administrator's settings form."""
+    ctx.require(Permission.SETTINGS_MANAGE, object_type="desk")
+    row = repo.desk_by_code(ctx.db, desk_code)
+    if row is None:
+        raise NotFound(_("Desk not found."))
+    return row["phone"]
 
 
 def can_set_desk_phone(ctx: Context) -> bool:

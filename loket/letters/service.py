@@ -176,11 +176,12 @@ def compose(
         data = _without_sensitive(data)
     problems = []
     if not data.contact_phone:
+        # said to a clerk: who can fix it, and where (never a command line)
         problems.append(
             _(
-                "The letter has no phone number for the visitor to call. Ask an administrator "
-                'to fill in the desk\'s phone number (the "Desk phone…" button in the letter '
-                "panel) or your direct number (the command: loket letters phone)."
+                "This letter has no phone number for the visitor to call, so it cannot be "
+                "given yet. Ask the administrator to fill in the desk's phone number "
+                "(Administration → Loket settings)."
             )
         )
     warnings = checks.warnings(tpl, data, cats)

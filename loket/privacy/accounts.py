@@ -125,14 +125,30 @@ def desk_choices(ctx: Context) -> list[tuple[str, str]]:
 
 
 def set_up_first_administrator(
-    ctx: Context, *, desk_id: str, username: str, display_name: str, password: str
+    ctx: Context,
+    *,
+    desk_id: str,
+    username: str,
+    display_name: str,
+    password: str,
+    desk_phone: str | None = None,
 ) -> Staff:
-    """First start: this PC's desk and the first administrator, who is then signed in."""
-    from loket import settings
+    """First start: this PC's desk, its phone number (letters print it for the visitor to
+    call; without one no letter can be given) and the first administrator, who is then
+    signed in.  The number is checked like `loket letters phone` checks it, before
+    anything is written."""
+    from loket import settings, validation
+    from loket.db import letters as letter_repo
     from loket.privacy import auth
 
     if reference.desk_by_id(ctx.db, desk_id) is None:
         raise ValidationError.single("desk_id", _("Choose a desk from the list."))
+    phone = validation.phone(desk_phone, "desk_phone")
+    if phone is None:
+        raise ValidationError.single(
+            "desk_phone",
+            _("Fill in the desk's phone number: letters print it for the visitor to call."),
+        )
     with ctx.db.transaction():
         # Before the account exists: on a database without accounts nobody can sign in yet.
         settings.store_internal(ctx, "workstation.desk", desk_id)
@@ -144,5 +160,13 @@ def set_up_first_administrator(
             password=password,
             desk_id=desk_id,
             first_run=True,
+        )
+        letter_repo.set_desk_phone(ctx.db, desk_id, phone)
+        audit.record(
+            ctx,
+            action="desk.update",
+            object_type="desk",
+            object_id=desk_id,
+            detail={"field": "phone", "set": True},
         )
     return auth.login(ctx, username, password)

@@ -251,13 +251,20 @@ def refuse_writes(db: Database, problems: list[str]) -> str:
     return message
 
 
-def damaged_message(path: Path) -> str:
+def damaged_message(path: Path, *, command: bool = False) -> str:
+    """What to do about a damaged database.  Staff in the app read who can fix it, in plain
+    words; the command line (`command`) also gets the exact restore command."""
     latest = latest_backups(path.parent)
     hint = str(latest[0]) if latest else _("a backup file")
+    if command:
+        return _(
+            "The database {path} is damaged; Loket will not write to it. Close Loket and "
+            "restore the latest backup with:  loket restore {backup} --user NAME  (the damaged "
+            "file is kept beside it)."
+        ).format(path=path, backup=hint)
     return _(
-        "The database {path} is damaged; Loket will not write to it. Close Loket and restore "
-        "the latest backup with:  loket restore {backup} --user NAME  (the damaged file is "
-        "kept beside it)."
+        "The database {path} is damaged; Loket will not write to it. Close Loket and ask the "
+        "administrator to put back the latest backup ({backup}). The damaged file is kept."
     ).format(path=path, backup=hint)
 
 

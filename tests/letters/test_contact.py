@@ -75,12 +75,21 @@ def test_reseeding_keeps_a_desk_phone(db):
     assert db.scalar("SELECT phone FROM desk WHERE code = 'ZWL'") == "+31384567890"
 
 
-def test_demo_desks_have_no_phone_unless_given(tmp_path):
+def test_demo_desks_have_a_phone_so_demo_letters_can_be_given(tmp_path, monkeypatch):
     plain = Database(tmp_path / "a.sqlite")
     migrate(plain)
     demo.generate(plain, visitors=3)
-    assert plain.scalar("SELECT count(*) FROM desk WHERE phone IS NOT NULL") == 0
+    phones = {r[0] for r in plain.all("SELECT phone FROM desk")}
+    assert phones == {"+31880430430"}  # the IND's public number, on every desk
     assert plain.scalar("SELECT count(*) FROM staff WHERE phone IS NOT NULL") == 0
+    none = Database(tmp_path / "none.sqlite")
+    migrate(none)
+    demo.generate(none, visitors=3, desk_phone="")  # as on a new installation
+    assert none.scalar("SELECT count(*) FROM desk WHERE phone IS NOT NULL") == 0
+    monkeypatch.setenv("LOKET_DATA_DIR", str(tmp_path / "cli"))
+    assert main(["demo", "--visitors", "3"]) == 0  # `loket demo`, as `make run` calls it
+    cli = Database(tmp_path / "cli" / "loket.sqlite")
+    assert {r[0] for r in cli.all("SELECT phone FROM desk")} == {"+31880430430"}
     given = Database(tmp_path / "b.sqlite")
     migrate(given)
     demo.generate(given, visitors=3, desk_phone="038 456 7890")

@@ -25,14 +25,16 @@ def test_preview_warning_and_save(qtbot, db, tmp_path, monkeypatch):
 
     dialog.language.setCurrentIndex(dialog.language.findData("nl"))
     assert not dialog.warning.isVisible()
+    assert not dialog.save_button.isEnabled()  # the preview is the Arabic letter still
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=20_000)
+    assert dialog.letter.languages == ["nl"]
 
     target = tmp_path / "brief.pdf"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "PDF (*.pdf)"))
     )
     dialog.save_letter()
-    qtbot.waitUntil(target.exists, timeout=20_000)
-    assert target.read_bytes().startswith(b"%PDF")
+    assert target.read_bytes() == dialog.letter.pdf
     assert db.scalar("SELECT count(*) FROM letter WHERE visit_id = ?", (visit_id,)) == 1
 
 
@@ -177,12 +179,12 @@ def test_the_reused_panel_starts_afresh_for_the_next_visit(qtbot, db):
 
 
 def test_cancelled_print_records_nothing_and_accepted_print_records(qtbot, db, monkeypatch):
-    import ui.views.letter_dialog as module
+    from ui import printing
 
     ctx, visit_id = letter_visit(db)
     _window, view = _panel(qtbot, ctx, visit_id, "ar")
     printed = []
-    monkeypatch.setattr(module, "print_pdf", lambda printer, data: printed.append(data))
+    monkeypatch.setattr(printing, "print_pdf", lambda printer, data: printed.append(data))
     monkeypatch.setattr(view, "ask_printer", lambda: None)
     view.print_letter()
     qtbot.waitUntil(lambda: view._pending == 0 and view.status.text() != "", timeout=20_000)

@@ -16,9 +16,9 @@ from tests.letters_support import letter_visit, next_week_at
 
 def no_phone() -> str:
     return _(
-        "The letter has no phone number for the visitor to call. Ask an administrator to fill "
-        'in the desk\'s phone number (the "Desk phone…" button in the letter panel) or your '
-        "direct number (the command: loket letters phone)."
+        "This letter has no phone number for the visitor to call, so it cannot be given yet. "
+        "Ask the administrator to fill in the desk's phone number (Administration → Loket "
+        "settings)."
     )
 
 
@@ -87,10 +87,13 @@ def test_cli_refuses_to_give_a_letter_without_a_phone_number(db, data_dir, tmp_p
     rc = _cli(ctx, *args, "--produce")
     err = capsys.readouterr().err
     assert rc != 0 and no_phone() in err and "Traceback" not in err
+    assert "loket letters phone --desk" in err  # the command line gets the command
+    assert "loket letters" not in no_phone()  # the app's sentence names none
     assert not out.exists() and _counts(db) == (0, 0)
     # a preview file may still be made, with the warning
     assert _cli(ctx, *args) == 0 and out.exists()
-    assert no_phone() in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert no_phone() in err and "loket letters phone --desk" in err
 
 
 # -- recorded only once handed over ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -242,6 +243,16 @@ def test_this_pcs_desk_wins_over_the_accounts_desk(db):
     assert ctx.desk.id == amsterdam["id"]
 
 
+def db_phone(folder: str) -> str | None:
+    from loket.db.connection import Database
+
+    db = Database(Path(folder) / "loket.sqlite")
+    try:
+        return db.scalar("SELECT phone FROM desk WHERE code = 'ZWL'")
+    finally:
+        db.close()
+
+
 def test_cli_first_admin_only_on_an_empty_database(tmp_path, monkeypatch):
     from loket.cli import main
 
@@ -259,8 +270,12 @@ def test_cli_first_admin_only_on_an_empty_database(tmp_path, monkeypatch):
         "Beheer",
         "--desk",
         "ZWL",
+        "--desk-phone",
+        "038 456 7890",
     ]
+    assert main([*first[:-1], "no number"]) != 0  # checked before anything is written
     assert main(first) == 0
+    assert db_phone(folder) == "+31384567890"
     assert main(["--data-dir", folder, "account", "list", "--user", "beheer"]) == 0
     assert main([*first[:4], "tweede", *first[5:]]) == 2  # there is an account now
 

@@ -50,8 +50,18 @@ def test_first_run_dialog_creates_and_signs_in_the_administrator(qtbot, tmp_path
     dialog.create()
     assert dialog.error.isVisibleTo(dialog) and dialog.result() == 0
     qtbot.keyClicks(dialog.repeat, "long enough")
+    dialog.create()  # no phone number for the desk: letters could not be given
+    assert dialog.error.isVisibleTo(dialog) and dialog.result() == 0
+    assert db.scalar("SELECT count(*) FROM staff") == 0
+    qtbot.keyClicks(dialog.desk_phone, "call us")
+    dialog.create()
+    assert dialog.error.text() == _("A phone number holds only digits.")
+    assert db.scalar("SELECT count(*) FROM staff") == 0
+    dialog.desk_phone.clear()
+    qtbot.keyClicks(dialog.desk_phone, "038 456 7890")
     dialog.create()
     assert dialog.result() == dialog.DialogCode.Accepted
+    assert db.scalar("SELECT phone FROM desk WHERE city = 'Zwolle'") == "+31384567890"
     assert ctx.user.username == "beheer" and ctx.user.role == "beheerder"
     assert ctx.desk is not None and ctx.desk.city == "Zwolle"
     db.close()
@@ -192,8 +202,11 @@ def test_app_starts_on_a_damaged_database_and_refuses_writes(
         seen["staff"] = window.ctx.db.scalar("SELECT count(*) FROM staff")  # reading goes on
 
     assert _run_signed_in(monkeypatch, data_dir, check) == 0
-    assert seen["banner"] and "loket restore" in seen["banner"]
-    assert "loket restore" in seen["refused"] and seen["staff"] >= 1
+    from loket.privacy import backup
+
+    assert seen["banner"] == backup.damaged_message(data_dir / "loket.sqlite")
+    assert "loket " not in seen["banner"]  # a clerk never reads a command line
+    assert seen["refused"] == seen["banner"] and seen["staff"] >= 1
     assert not list((data_dir / "backups").glob("loket-*.sqlite"))  # no backup of damage
 
 
@@ -267,6 +280,7 @@ def test_run_app_first_start_sets_up_locks_and_runs_daily_jobs(
 
     def fake_exec(dialog):
         dialog.username.setText("beheer")
+        dialog.desk_phone.setText("038 456 7890")
         dialog.display_name.setText("Beheerder")
         dialog.password.setText("long enough")
         dialog.repeat.setText("long enough")
@@ -329,3 +343,29 @@ def test_admin_settings_view_is_disabled_for_supervisors(qtbot, db):
     qtbot.addWidget(window)
     view = window.show_view("admin_settings")
     assert not view.isEnabled()
+
+
+def test_admin_settings_change_the_desk_phone_letters_print(qtbot, db):
+    ctx = context(db, "beheerder", "admin0")
+    with db.transaction():
+        db.execute("UPDATE desk SET phone = NULL WHERE id = ?", (ctx.desk.id,))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("admin_settings")
+    assert view.desk_phone.text() == "" and ctx.desk.name in view.desk_phone.toolTip()
+    view.desk_phone.setText("call us")
+    view.fields["lock_minutes"].setValue(3)
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.message.text() == _("A phone number holds only digits.")  # nothing else saved
+    assert db.scalar("SELECT phone FROM desk WHERE id = ?", (ctx.desk.id,)) is None
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'setting.update'") == 0
+    view.desk_phone.setText("038 456 7890")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert db.scalar("SELECT phone FROM desk WHERE id = ?", (ctx.desk.id,)) == "+31384567890"
+    assert view.desk_phone.text() == "038 456 7890"  # as letters print it
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'desk.update'") == 1
+    view.open()
+    assert view.desk_phone.text() == "038 456 7890"
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # unchanged: not saved again
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'desk.update'") == 1

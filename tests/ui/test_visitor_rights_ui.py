@@ -115,5 +115,5 @@ def test_a_removed_letter_explains_itself(qtbot, db):
     # The letter panel, opened on it some other way, says the same and offers no printing.
     panel = window.show_view("letter", letter_id=letter.id)
     wait_for_all()
-    assert panel.status.text() == _(REMOVED_LETTER)
+    assert panel.problems.text() == _(REMOVED_LETTER) and panel.problems.isVisibleTo(panel)
     assert not panel.print_button.isEnabled() and not panel.save_button.isEnabled()

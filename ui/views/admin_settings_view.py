@@ -1,14 +1,17 @@
-"""Settings of this Loket installation, for administrators: when the screen locks, how long
-personal data is kept per record type, how many automatic backups are kept.  The ranges
-come from the core (loket.settings), which checks the right and logs each change."""
+"""Settings of this Loket installation, for administrators: the phone number of this PC's
+desk (printed on letters), when the screen locks, how long personal data is kept per record
+type, how many automatic backups are kept.  The ranges and the phone check come from the core
+(loket.settings, loket.letters.contact), which checks the right and logs each change."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout
 
 from loket import settings
 from loket.errors import LoketError
 from loket.i18n import _
+from loket.letters import contact
+from loket.letters.data import display_phone
 from loket.privacy.permissions import Permission
 from ui.views.base import View, scrolling_body
 
@@ -42,6 +45,12 @@ class AdminSettingsView(View):
         self.intro.setWordWrap(True)
         body.addWidget(self.intro)
         form = QFormLayout()
+        # the number letters print for the visitor to call; without it no letter is given
+        self.desk_phone = QLineEdit(self)
+        self.desk_phone.setObjectName("deskPhone")
+        self.desk_phone_label = QLabel(self)
+        self.desk_phone_label.setBuddy(self.desk_phone)
+        form.addRow(self.desk_phone_label, self.desk_phone)
         self.fields: dict[str, QSpinBox] = {}
         self.labels: dict[str, QLabel] = {}
         for key, (_default, low, high) in settings.INTEGER_SETTINGS.items():
@@ -76,6 +85,15 @@ class AdminSettingsView(View):
                 "has expired is removed once a day; counts for statistics stay."
             )
         )
+        desk = self.ctx.desk
+        text = _("Desk phone (printed on letters)")
+        self.desk_phone_label.setText(text)
+        self.desk_phone.setAccessibleName(text)
+        which = _("Phone number of {desk}, printed on letters").format(
+            desk=desk.name if desk else _("this desk")
+        )
+        self.desk_phone.setToolTip(which)
+        self.desk_phone.setAccessibleDescription(which)
         for key, text in _labels().items():
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)
@@ -85,15 +103,29 @@ class AdminSettingsView(View):
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
         for key, spin in self.fields.items():
             spin.setValue(settings.integer(self.ctx.db, key))
+        self.desk_phone.setText(display_phone(self._stored_phone()) or "")
+        self.desk_phone.setEnabled(self.ctx.desk is not None)
         self.message.clear()
+
+    def _stored_phone(self) -> str | None:
+        """The stored number (E.164); the field shows it as letters print it."""
+        desk = self.ctx.desk
+        if desk is None or not self.ctx.can(Permission.SETTINGS_MANAGE):
+            return None
+        return contact.desk_phone(self.ctx, desk.code)
 
     def save(self) -> None:
         try:
+            desk = self.ctx.desk
+            shown = display_phone(self._stored_phone()) or ""
+            if desk is not None and self.desk_phone.text().strip() != shown:
+                stored = contact.set_desk_phone(self.ctx, desk.code, self.desk_phone.text())
+                self.desk_phone.setText(display_phone(stored) or "")
             for key, spin in self.fields.items():
                 if spin.value() != settings.integer(self.ctx.db, key):
                     settings.set_setting(self.ctx, key, str(spin.value()))
         except LoketError as err:
-            self.message.setText(err.message)
+            self.message.setText(err.message)  # nothing after the refused field was saved
             return
         self.message.setText(_("The settings were saved."))
         window = self.main_window()

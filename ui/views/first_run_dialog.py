@@ -1,9 +1,11 @@
-"""First start on a database without accounts: choose this PC's desk and create the
+"""First start on a database without accounts: choose this PC's desk, give its phone number
+(letters print it for the visitor to call, so letters work from day one) and create the
 administrator, who is then signed in.  Every other account is made later by that
-administrator (Accounts view)."""
+administrator (Accounts view); the desk's phone can be changed under Loket settings."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +39,9 @@ class FirstRunDialog(QDialog):
         self.desk.setProperty("i18n_data", True)  # desk names are data
         for desk_id, label in accounts.desk_choices(ctx):
             self.desk.addItem(label, desk_id)
+        self.desk_phone = QLineEdit(self)
+        self.desk_phone.setObjectName("deskPhone")
+        self.desk_phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
         self.display_name = QLineEdit(self)
@@ -50,6 +55,7 @@ class FirstRunDialog(QDialog):
         self.labels = {}
         for key, widget in (
             ("desk", self.desk),
+            ("desk_phone", self.desk_phone),
             ("username", self.username),
             ("display_name", self.display_name),
             ("password", self.password),
@@ -78,12 +84,14 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(_("Set up Loket"))
         self.intro.setText(
             _(
-                "Loket has no accounts yet. Choose the desk of this computer and "
-                "create the administrator account."
+                "Loket has no accounts yet. Choose the desk of this computer, fill in its "
+                "phone number (letters print it for the visitor to call) and create the "
+                "administrator account."
             )
         )
         texts = {
             "desk": _("&Desk"),
+            "desk_phone": _("Desk's phone &number"),
             "username": _("&User name"),
             "display_name": _("&Full name"),
             "password": _("&Password"),
@@ -112,6 +120,7 @@ class FirstRunDialog(QDialog):
                 username=self.username.text(),
                 display_name=self.display_name.text(),
                 password=self.password.text(),
+                desk_phone=self.desk_phone.text(),
             )
         except LoketError as err:
             self._show(err.message)

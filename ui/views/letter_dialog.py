@@ -5,14 +5,24 @@ one; "Save appointment" stores it, and printing or saving the letter stores it t
 appointment is kept as a record and not only inside the archived PDF.
 
 The panel opens on a visit in the visit's language, with every option reset, says whom the
-letter is for and renders the preview at once.  The PDF is rendered off the UI thread
-(`ui.workers.run_in_background`); the preview shows its pages rendered by pypdfium2.  A letter
-is recorded as given (archive + audit log, in the core) only *after* the printer accepted it or
-the file was written: a cancelled print dialog or a failed save records nothing.  A letter
-with no phone number to call is previewed with a warning but not given.  Opened on an archived
-letter (`letter_id`), the panel shows the stored PDF and prints or saves those exact bytes (a
-reprint).  Sensitive needs (safety at home, health) are printed only when staff tick the box.
-When the translation was not checked by a certified translator, the panel says so.
+letter is for and renders the preview at once.
+
+The preview is the letter.  Any change of letter, language or option renders it again off
+the UI thread (`ui.workers.run_in_background`: the PDF and its page images); every render
+has a number and only the newest one's result is shown, older ones are dropped.  Print and
+Save are disabled from the change until the preview shows the new letter, and they hand over
+the very bytes that were previewed -- nothing is rendered a second time.  Printing itself
+(rasterising at the printer's resolution, spooling) runs on a worker too
+(`ui.printing.print_pdf`), with a busy bar, while the panel stays responsive.
+
+A letter is recorded as given (archive + audit log, in the core) only *after* the printer
+accepted it or the file was written: a cancelled print dialog or a failed save records
+nothing; handing the same letter over again is logged as a reprint.  When a letter cannot be
+given (no phone number to call, nothing to put in it), Print and Save stay disabled and one
+plain sentence says why and who can fix it.  Opened on an archived letter (`letter_id`), the
+panel shows the stored PDF and prints or saves those exact bytes (a reprint).  Sensitive
+needs (safety at home, health) are printed only when staff tick the box.  When the
+translation was not checked by a certified translator, the panel says so.
 """
 
 from __future__ import annotations
@@ -20,8 +30,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QEvent, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +43,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -47,25 +58,13 @@ from loket.i18n import _
 from loket.i18n.dates import format_moment
 from loket.letters import catalogue, contact
 from loket.letters.formats import display_language
-from ui import theme
+from ui import printing, theme
 from ui.models.counter_models import format_date
 from ui.views.base import View, localise_date_edit, plain_label, scrolling_body
 from ui.workers import run_in_background
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a whole A4 page fits the dialog
-
-
-def pdf_page_images(data: bytes, scale: float) -> list[QImage]:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    images = []
-    for page in doc:
-        pil = page.render(scale=scale).to_pil().convert("RGB")
-        raw = pil.tobytes("raw", "RGB")
-        img = QImage(raw, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888)
-        images.append(img.copy())  # own the pixels: `raw` goes away
-    return images
+REFRESH_MS = 250  # typing in the appointment fields renders once the typing pauses
 
 
 class LetterView(View):
@@ -89,8 +88,15 @@ class LetterView(View):
         self.letter: letters.Letter | None = None  # the letter in the preview
         self.archived: letters.Letter | None = None  # set when reprinting a letter given
         self._facts: dict | None = None
-        self._generation = 0  # results of jobs started for an earlier visit are dropped
-        self._pending = 0
+        self._request = 0  # every render asked for is numbered; only the newest is shown
+        self._pending = 0  # renders still running (their results may be dropped)
+        self._current = False  # the preview shows the letter the options describe
+        self._refusal = ""  # why no letter can be given now (shown in `problems`)
+        self._printing = False
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self.preview)
         self._stored: dict[str, appointments.Appointment] = {}
         self.heading = plain_label(self)
         self.heading.setObjectName("letterFor")
@@ -152,13 +158,21 @@ class LetterView(View):
         self.status = plain_label(self)  # messages may quote typed text
         self.status.setObjectName("letterStatus")
         self.status.setWordWrap(True)
+        self.activity = plain_label(self)  # what is being made: the preview, the print
+        self.activity.setObjectName("letterActivity")
+        self.activity.setWordWrap(True)
+        self.activity.hide()
+        self.progress = QProgressBar(self)  # busy while a letter is printed
+        self.progress.setObjectName("printProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
         self.pages = QWidget(self)
         self.pages_layout = QVBoxLayout(self.pages)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pages)
         scroll.setMinimumSize(560, 360)
-        self.preview_button = QPushButton(self)
         self.print_button = QPushButton(self)
         self.save_button = QPushButton(self)
         self.close_button = QPushButton(self)
@@ -178,15 +192,18 @@ class LetterView(View):
         options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         options_layout.addLayout(self.form)
         options_layout.addWidget(self.warning)
-        options_layout.addWidget(self.problems)
         options_layout.addWidget(self.letter_warnings)
-        options_layout.addWidget(self.desk_phone_button)
-        options_layout.addWidget(self.status)
         options_layout.addStretch(1)
         self.options = options
         side = QVBoxLayout()
         side.addWidget(options, 1)
-        for b in (self.preview_button, self.print_button, self.save_button, self.close_button):
+        # why Print and Save are disabled, and what is going on, stays next to them
+        side.addWidget(self.problems)
+        side.addWidget(self.desk_phone_button)
+        side.addWidget(self.status)
+        side.addWidget(self.activity)
+        side.addWidget(self.progress)
+        for b in (self.print_button, self.save_button, self.close_button):
             side.addWidget(b)
         outer = QVBoxLayout(self)
         outer.addWidget(self.heading)
@@ -198,14 +215,18 @@ class LetterView(View):
         scroll.setObjectName("letterPreview")
         QWidget.setTabOrder(self.close_button, scroll)  # Tab: the form, its buttons, then the pages
 
-        self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_letter)
         self.save_button.clicked.connect(self.save_letter)
         self.close_button.clicked.connect(self._close)
+        # every option the letter depends on renders it again
         self.template.currentIndexChanged.connect(self._options_changed)
         self.language.currentIndexChanged.connect(self._options_changed)
-        self.dutch_only.toggled.connect(self._options_changed)
+        for box in (self.dutch_only, self.large_print, self.include_sensitive):
+            box.toggled.connect(self._options_changed)
         self.appointment_choice.currentIndexChanged.connect(self._appointment_chosen)
+        self.at.dateTimeChanged.connect(self._appointment_edited)
+        for line in (self.place, self.ask_for, self.bring):
+            line.textChanged.connect(self._appointment_edited)
         self.save_appointment_button.clicked.connect(self.save_appointment)
         self.retranslate_ui()
         if visit_id or letter_id:
@@ -226,12 +247,14 @@ class LetterView(View):
     ) -> None:
         """Start afresh for a visit (its language preselected, options reset, preview made),
         or show an archived letter for a reprint."""
-        self._generation += 1
+        self._request += 1  # whatever is still being made is for what was open before
+        self._refresh.stop()
         self.pdf = self.letter = self.archived = None
         self._facts = None
+        self._current = False
         self._clear_pages()
         self.status.setText("")
-        self._show_problems([])
+        self._refuse("")
         self._show_warnings([])
         if letter_id:
             self._open_archived(letter_id)
@@ -243,7 +266,8 @@ class LetterView(View):
             try:
                 self._facts = letters.visit_facts(self.ctx, self.visit_id)
             except LoketError as err:
-                self.status.setText(letters.explain(err))
+                self._refuse(letters.explain(err))
+                self._current = True  # nothing to preview: the panel says why
         lang = language or (self._facts or {}).get("language") or "nl"
         self.template.setCurrentIndex(0)
         self.language.setCurrentIndex(max(0, self.language.findData(lang)))
@@ -254,6 +278,7 @@ class LetterView(View):
         self._options_changed()
         if self._facts is not None:
             self.preview()
+        self._update_actions()
 
     def _open_archived(self, letter_id: str) -> None:
         self._set_reprint_mode(True)
@@ -262,11 +287,11 @@ class LetterView(View):
             self._facts = letters.visit_facts(self.ctx, letter.visit_id)
         except LoketError as err:
             self.heading.setText("")
-            self.status.setText(letters.explain(err))
-            self.print_button.setEnabled(False)
-            self.save_button.setEnabled(False)
+            self._refuse(letters.explain(err))
+            self._current = True
+            self._update_actions()
             return
-        self.archived = letter
+        self.archived = letter  # first: the options set below do not render a new letter
         self.visit_id = letter.visit_id
         for box, value in ((self.template, letter.template), (self.language, letter.languages[0])):
             box.blockSignals(True)
@@ -276,9 +301,9 @@ class LetterView(View):
         self.large_print.setChecked(letter.large_print)
         self._options_changed()
         self._show_heading()
-        self.print_button.setEnabled(True)
-        self.save_button.setEnabled(True)
-        self._show_pdf(letter)
+        self._show_pdf(letter, printing.pdf_page_images(letter.pdf, PREVIEW_SCALE))
+        self._current = True
+        self._update_actions()
 
     def _set_reprint_mode(self, on: bool) -> None:
         """A reprint is the archived letter as it was: its options cannot be changed."""
@@ -288,11 +313,9 @@ class LetterView(View):
             self.large_print,
             self.dutch_only,
             self.include_sensitive,
-            self.preview_button,
             *self._appointment_widgets(),
         ):
             w.setEnabled(not on)
-        self.preview_button.setVisible(not on)
 
     def _show_heading(self) -> None:
         facts = self._facts
@@ -351,7 +374,6 @@ class LetterView(View):
             )
         )
         self.include_sensitive.setAccessibleDescription(self.include_sensitive.toolTip())
-        self.preview_button.setText(_("Preview"))
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save as PDF…"))
         self.close_button.setText(_("Close"))
@@ -372,6 +394,7 @@ class LetterView(View):
             widget.setAccessibleName(text)
         self._update_warning()
         self._show_heading()
+        self._update_actions()
         self._fit_options()
 
     def _fit_options(self) -> None:
@@ -410,12 +433,31 @@ class LetterView(View):
                 label.setVisible(is_appointment)
         self.include_sensitive.setVisible(self.template.currentData() == "plan")
         self._update_warning()
+        self._outdated()
 
-    def _show_problems(self, problems: list[str]) -> None:
-        self.problems.setText("\n".join(problems))
-        self.problems.setVisible(bool(problems))
+    def _appointment_edited(self) -> None:
+        if self.template.currentData() == "afspraak":
+            self._outdated()
+
+    def _outdated(self) -> None:
+        """The options changed: the preview no longer shows the letter they describe.  Print
+        and Save wait (from now on, not from when the render starts) for the new preview."""
+        if self.archived is not None or self._facts is None:
+            return
+        self._request += 1  # a render already running is for the old options: dropped
+        self._current = False
+        self._update_actions()
+        self._refresh.start()
+
+    def _refuse(self, reason: str, *, phone: bool = False) -> None:
+        """Say in one sentence, beside Print and Save, why no letter can be given (empty:
+        it can).  An administrator gets the button that fixes a missing phone number."""
+        self._refusal = reason
+        self.problems.setText(reason)
+        self.problems.setAccessibleName(reason)
+        self.problems.setVisible(bool(reason))
         self.desk_phone_button.setVisible(
-            bool(problems) and self._facts is not None and contact.can_set_desk_phone(self.ctx)
+            phone and self._facts is not None and contact.can_set_desk_phone(self.ctx)
         )
 
     def ask_desk_phone(self) -> None:
@@ -434,8 +476,8 @@ class LetterView(View):
         except LoketError as err:
             self.status.setText(letters.explain(err))
             return
-        self.status.setText(_("Desk phone saved."))
         self.preview()
+        self.status.setText(_("Desk phone saved."))
 
     def _update_warning(self) -> None:
         lang = self._lang()
@@ -516,7 +558,8 @@ class LetterView(View):
             self._load_appointments(select=letter.appointment.id)
 
     def _job(self):
-        """Compose the letter as the form says (nothing recorded)."""
+        """Compose the letter as the form says (nothing recorded) and rasterise its pages:
+        both off the UI thread."""
         ctx, visit_id = self.ctx, self.visit_id
         template, lang = self.template.currentData(), self._lang()
         kwargs = dict(
@@ -525,71 +568,86 @@ class LetterView(View):
             appointment=self._appointment(),
             include_sensitive=self.include_sensitive.isChecked() and template == "plan",
         )
-        return lambda: letters.compose(ctx, visit_id, template, lang, **kwargs)
 
-    def _start(self, on_done) -> None:
-        """Compose off the UI thread; a result for an earlier visit is dropped."""
-        generation = self._generation
-        self._busy(True)
+        def job():
+            letter = letters.compose(ctx, visit_id, template, lang, **kwargs)
+            return letter, printing.pdf_page_images(letter.pdf, PREVIEW_SCALE)
 
-        def done(letter: letters.Letter) -> None:
+        return job
+
+    # -- the preview ---------------------------------------------------------------------
+    def preview(self) -> None:
+        """Render the letter the options describe now; only the newest render is shown."""
+        self._refresh.stop()
+        if self.archived is not None or not self.visit_id or self._facts is None:
+            return
+        self._request += 1
+        request = self._request
+        self._current = False
+        self._pending += 1
+        self._update_actions()
+
+        def done(result) -> None:
             if not shiboken6.isValid(self.status):
                 return  # the panel was closed while the letter was made
-            self._busy(False)
-            if generation == self._generation:
-                on_done(letter)
+            self._pending -= 1
+            if request == self._request:
+                letter, images = result
+                self._refuse(" ".join(letter.problems), phone=bool(letter.problems))
+                self._show_warnings(letter.warnings)
+                self._show_pdf(letter, images)
+                self._current = True
+            self._update_actions()
 
         def failed(err: BaseException) -> None:
             if not shiboken6.isValid(self.status):
                 return
-            self._busy(False)
-            if generation == self._generation:
-                self._show_error(err)
+            self._pending -= 1
+            if request == self._request:
+                self.letter = self.pdf = None
+                self._clear_pages()
+                self._show_warnings([])
+                self._refuse(letters.explain(err) if isinstance(err, LoketError) else str(err))
+                self._current = True  # the preview shows that there is no letter, and why
+            self._update_actions()
 
         run_in_background(self._job(), done, failed)
 
-    def _busy(self, busy: bool) -> None:
-        self._pending += 1 if busy else -1
-        self.preview_button.setEnabled(self._pending == 0 and self.archived is None)
-        for b in (self.print_button, self.save_button):
-            b.setEnabled(self._pending == 0)
-        self.status.setText(_("Making the letter…") if self._pending else "")
-
-    def _show_error(self, err: BaseException) -> None:
-        self.status.setText(letters.explain(err) if isinstance(err, LoketError) else str(err))
-
-    def _refused(self, letter: letters.Letter) -> bool:
-        """True (and says why) when this letter may not be given."""
-        self._show_problems(letter.problems)
-        try:
-            letters.check_can_give(letter)
-        except LoketError as err:
-            self.status.setText(_("Not given: {reason}").format(reason=letters.explain(err)))
-            return True
-        return False
-
-    # -- actions -------------------------------------------------------------------------
-    def preview(self) -> None:
+    def _handed_letter(self) -> letters.Letter | None:
+        """The letter Print and Save hand over: the one in the preview, if it is current."""
         if self.archived is not None:
-            self._show_pdf(self.archived)
-            return
-        self._start(self._show_preview)
+            return self.archived
+        if not self._current or self._refusal or self.letter is None:
+            return None
+        return self.letter
 
-    def _show_preview(self, letter: letters.Letter) -> None:
-        self._show_problems(letter.problems)
-        self._show_warnings(letter.warnings)
-        self._show_pdf(letter)
+    def _update_actions(self) -> None:
+        """Print and Save only for the letter the preview shows, and one sentence why not."""
+        if not shiboken6.isValid(self.status):
+            return
+        ready = self._handed_letter() is not None and not self._printing
+        for b in (self.print_button, self.save_button):
+            b.setEnabled(ready)
+        text = ""
+        if self._printing:
+            text = _("Printing…")
+        elif self.archived is None and not self._current and self._facts is not None:
+            text = _("Making the preview… Print and Save follow when it is ready.")
+        self.activity.setText(text)
+        self.activity.setAccessibleName(text)
+        self.activity.setVisible(bool(text))
 
     def _show_warnings(self, warnings: list[str]) -> None:
         text = "\n".join(["• " + w for w in warnings])
         self.letter_warnings.setText(_("Check before giving:") + "\n" + text if warnings else "")
         self.letter_warnings.setVisible(bool(warnings))
 
-    def _show_pdf(self, letter: letters.Letter) -> None:
+    def _show_pdf(self, letter: letters.Letter, images) -> None:
+        """Show `images`, the pages of `letter.pdf`: what Print and Save will hand over."""
         self.letter = letter
         self.pdf = letter.pdf
         self._clear_pages()
-        for n, image in enumerate(pdf_page_images(letter.pdf, PREVIEW_SCALE), start=1):
+        for n, image in enumerate(images, start=1):
             label = QLabel(self.pages)
             label.setPixmap(QPixmap.fromImage(image))
             label.setAccessibleName(_("Page {n}").format(n=n))
@@ -605,27 +663,40 @@ class LetterView(View):
     def page_count(self) -> int:
         return self.pages_layout.count()
 
+    def _not_ready(self) -> bool:
+        """True (and says why) when nothing may be handed over now (a call while the
+        buttons are disabled: a shortcut, a test)."""
+        if self._handed_letter() is not None and not self._printing:
+            return False
+        self._update_actions()
+        if not self._printing and self._refusal:
+            self.status.setText(_("Nothing was printed or saved."))
+        return True
+
     def _hand_over(self, letter: letters.Letter) -> None:
-        """The letter left the building: record it (or, for a reprint, log the reprint)."""
-        if letter is self.archived:
+        """The letter left the building: record it, or log a reprint of one given before
+        (an archived letter, or this preview handed over a second time)."""
+        if letter.id is not None:
             letters.record_reprint(self.ctx, letter)
         else:
             letters.record(self.ctx, letter)
             self._produced(letter)
 
+    # -- actions -------------------------------------------------------------------------
     def save_letter(self) -> None:
-        name = f"{self.template.currentData()}-{self._lang()}.pdf"
+        """Save the previewed letter's bytes.  The file dialog opens only for a letter that
+        can be given, and every outcome is said."""
+        if self._not_ready():
+            return
+        letter = self._handed_letter()
+        name = f"{letter.template}-{letter.languages[0]}.pdf"
         path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), name, "PDF (*.pdf)")
         if not path:
+            self.status.setText(_("Not saved. Nothing was recorded."))
             return
-        if self.archived is not None:
-            self._save(self.archived, path)
-        else:
-            self._start(lambda letter: self._save(letter, path))
+        self._save(letter, path)
 
     def _save(self, letter: letters.Letter, path: str) -> None:
-        if letter is not self.archived and self._refused(letter):
-            return
         try:
             written = letters.write_file(path, letter.pdf)
         except LoketError as err:
@@ -639,12 +710,6 @@ class LetterView(View):
             return
         self.status.setText(_("Saved: {path}").format(path=path))
 
-    def print_letter(self) -> None:
-        if self.archived is not None:
-            self._print(self.archived)
-        else:
-            self._start(self._print)
-
     def ask_printer(self):
         """The system print dialog: the printer chosen, or None when cancelled."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -653,20 +718,50 @@ class LetterView(View):
         dialog = QPrintDialog(printer, self)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def _print(self, letter: letters.Letter) -> None:
-        if letter is not self.archived and self._refused(letter):
+    def print_letter(self) -> None:
+        """Print the previewed letter's bytes.  The print dialog returns at once: the pages
+        are rasterised and spooled on a worker while a busy bar shows; the letter is
+        recorded once the printer took it."""
+        if self._not_ready():
             return
+        letter = self._handed_letter()
         printer = self.ask_printer()
         if printer is None:
             self.status.setText(_("Not printed. Nothing was recorded."))
             return
-        print_pdf(printer, letter.pdf)
-        try:
-            self._hand_over(letter)
-        except LoketError as err:
-            self.status.setText(letters.explain(err))
-            return
-        self.status.setText(_("Sent to the printer."))
+        self._printing = True
+        self.progress.show()
+        self._update_actions()
+        data = letter.pdf
+
+        def finished() -> None:
+            self._printing = False
+            self.progress.hide()
+
+        def done(_result) -> None:
+            if not shiboken6.isValid(self.status):
+                return
+            finished()
+            try:
+                self._hand_over(letter)
+            except LoketError as err:
+                self.status.setText(letters.explain(err))
+            else:
+                self.status.setText(_("Sent to the printer."))
+            self._update_actions()
+
+        def failed(err: BaseException) -> None:
+            if not shiboken6.isValid(self.status):
+                return
+            finished()
+            reason = letters.explain(err) if isinstance(err, LoketError) else str(err)
+            self.status.setText(
+                _("Not printed: {reason}. Nothing was recorded.").format(reason=reason)
+            )
+            self._update_actions()
+
+        # the worker holds the printer until the job is done; the UI thread leaves it alone
+        run_in_background(lambda: printing.print_pdf(printer, data), done, failed)
 
 
 class LetterDialog(QDialog):
@@ -687,18 +782,3 @@ class LetterDialog(QDialog):
         )
         QVBoxLayout(self).addWidget(self.panel)
         self.setWindowTitle(self.panel.title())
-
-
-def print_pdf(printer, data: bytes) -> None:
-    """Paint each page at the printer's resolution."""
-    painter = QPainter(printer)
-    try:
-        dpi = printer.resolution()
-        for n, image in enumerate(pdf_page_images(data, dpi / 72)):
-            if n:
-                printer.newPage()
-            target = painter.viewport()
-            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(0, 0, image.scaled(size))
-    finally:
-        painter.end()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from loket.db import sync as repo
 from loket.db.connection import Database
+from loket.i18n import N_, _, ngettext
 
 ERROR_CODES = ("unreachable", "certificate", "refused", "not_enrolled", "disk_full", "other")
 
@@ -50,3 +51,62 @@ def read_status(db: Database) -> SyncStatus:
         error_code=code if code in ERROR_CODES else ("other" if code else None),
         enrolled=repo.enrolled(db),
     )
+
+
+# -- the status line's sentence ---------------------------------------------------------------
+# One plain sentence per error, with who can fix it (the hub branch writes only the code).
+ERROR_SENTENCES = {
+    "certificate": N_(
+        "The hub does not accept this PC's certificate. Ask the administrator to enrol this"
+        " PC again."
+    ),
+    "refused": N_(
+        "The hub refused this PC's changes; they are kept here. Ask the administrator to look"
+        " at the sync log."
+    ),
+    "not_enrolled": N_("This PC is no longer enrolled. Ask the administrator to enrol it."),
+    "disk_full": N_("The disk is full, so sync has stopped. Ask IT support to free space."),
+    "other": N_("Sync did not work this time. If this keeps happening, tell the administrator."),
+}
+
+
+def _clock(moment: datetime, now: datetime) -> str:
+    """12:03 today; 3-12 12:03 another day (in this PC's time zone)."""
+    local, today = moment.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    return f"{local.day}-{local.month} {local.strftime('%H:%M')}"
+
+
+def describe(status: SyncStatus, now: datetime | None = None) -> str:
+    """The status line: calm, one sentence; the numbers staff act on after it."""
+    now = now or datetime.now(UTC)
+    if not status.enrolled:
+        return _("This PC works on its own (not connected to other PCs).")
+    waiting = (
+        ngettext("{n} change waiting", "{n} changes waiting", status.waiting).format(
+            n=status.waiting
+        )
+        if status.waiting
+        else ""
+    )
+    offline = status.hub_reachable is False or status.error_code == "unreachable"
+    if offline:
+        text = (
+            _("No connection since {time}").format(time=_clock(status.last_success_at, now))
+            if status.last_success_at
+            else _("No connection yet")
+        )
+    elif status.error_code in ERROR_SENTENCES:
+        text = _(ERROR_SENTENCES[status.error_code])
+    elif status.last_success_at is not None:
+        text = _("Updated at {time}").format(time=_clock(status.last_success_at, now))
+    else:
+        text = _("Not yet updated")
+    parts = [p for p in (text, waiting) if p]
+    line = " — ".join(parts)
+    if status.conflicts_open:
+        line += " · " + ngettext(
+            "{n} conflict to decide", "{n} conflicts to decide", status.conflicts_open
+        ).format(n=status.conflicts_open)
+    return line

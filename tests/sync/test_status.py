@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
-from loket.sync.status import SyncStatus, read_status
+import pytest
+
+from loket.sync.status import SyncStatus, describe, read_status
 from tests.sync.support import conflict, enrol, set_state, waiting
 
 
@@ -46,3 +49,54 @@ def test_odd_values_say_less_never_something_wrong(db):
     set_state(db, hub_reachable="1", last_error_code="")
     assert read_status(db).hub_reachable is True
     assert read_status(db).error_code is None
+
+
+def _status(**kw):
+    base = dict(
+        last_attempt_at=None,
+        last_success_at=None,
+        hub_reachable=None,
+        waiting=0,
+        conflicts_open=0,
+        error_code=None,
+        enrolled=True,
+    )
+    return SyncStatus(**{**base, **kw})
+
+
+@pytest.fixture
+def english_utc(monkeypatch):
+    from loket import i18n
+
+    language = i18n.language()
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_sentences(english_utc):
+    now = datetime(2026, 12, 4, 12, 30, tzinfo=UTC)
+    at = datetime(2026, 12, 4, 12, 3, tzinfo=UTC)
+    assert "not connected" in describe(_status(enrolled=False, waiting=3), now)
+    assert describe(_status(last_success_at=at, hub_reachable=True), now) == "Updated at 12:03"
+    offline = _status(
+        last_success_at=datetime(2026, 12, 4, 11, 40, tzinfo=UTC),
+        hub_reachable=False,
+        error_code="unreachable",
+        waiting=14,
+    )
+    assert describe(offline, now) == "No connection since 11:40 — 14 changes waiting"
+    assert describe(_status(hub_reachable=False, waiting=1), now) == (
+        "No connection yet — 1 change waiting"
+    )
+    cert = describe(_status(hub_reachable=True, error_code="certificate"), now)
+    assert "administrator" in cert and "certificate" in cert
+    assert describe(_status(last_success_at=at, conflicts_open=2), now) == (
+        "Updated at 12:03 · 2 conflicts to decide"
+    )
+    yesterday = datetime(2026, 12, 3, 17, 5, tzinfo=UTC)
+    assert describe(_status(last_success_at=yesterday), now) == "Updated at 3-12 17:05"

@@ -33,6 +33,16 @@ def sync_function():
     return getattr(module, "sync_now", None)
 
 
+def _look_for_duplicates(ctx) -> None:
+    from loket.counter import merge
+    from loket.errors import LoketError
+
+    try:
+        merge.scan(ctx)
+    except LoketError:
+        pass  # signed out or locked: the next round looks again
+
+
 class SyncLine(QObject):
     """Made by the main window; `start()` (the app) begins the minute-by-minute refresh."""
 
@@ -101,6 +111,7 @@ class SyncLine(QObject):
 
         def work() -> SyncStatus:
             run(ctx)  # never raises for an unreachable hub: it records it in sync_state
+            _look_for_duplicates(ctx)  # visitors pulled from other PCs may be one of ours
             with reader(ctx) as quiet:
                 return read_status(quiet.db)
 

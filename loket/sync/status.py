@@ -110,3 +110,18 @@ def describe(status: SyncStatus, now: datetime | None = None) -> str:
             "{n} conflict to decide", "{n} conflicts to decide", status.conflicts_open
         ).format(n=status.conflicts_open)
     return line
+
+
+def enrolment_text(status: SyncStatus, workstation: str, now: datetime | None = None) -> str:
+    """For first run and the administrators' settings: is this PC part of the hub?"""
+    now = now or datetime.now(UTC)
+    if not status.enrolled:
+        return _(
+            "This PC is not enrolled with a hub: it works on its own. To share with the desk's"
+            " other PCs, an administrator enrols it (loket sync enroll)."
+        )
+    contact = status.last_success_at or status.last_attempt_at
+    when = _clock(contact, now) if contact else _("not yet")
+    return _(
+        "This PC is enrolled with the hub as {workstation}. Last contact with the hub: {when}."
+    ).format(workstation=workstation, when=when)

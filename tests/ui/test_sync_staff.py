@@ -206,6 +206,38 @@ def test_the_status_line_syncs_on_demand_when_the_hub_side_is_there(qtbot, windo
         )
     assert calls == [window.ctx]
     assert line.label.text().startswith("Updated at")
+    assert line._timer.interval() == 60_000
+
+
+def test_visitors_pulled_by_a_sync_become_merge_tasks(qtbot, window, ctx, db, monkeypatch):
+    mine = visitor(ctx, given_names="Mohamed", family_name="Al-Hassan")
+
+    def sync_now(ctx):  # the pull brings another PC's file of the same person
+        visitor(ctx, given_names="Muhammad", family_name="Alhassan")
+
+    fake = types.ModuleType("loket.sync.run")
+    fake.sync_now = sync_now
+    monkeypatch.setitem(sys.modules, "loket.sync.run", fake)
+    with qtbot.waitSignal(window.sync_line.updated):
+        window.sync_line.sync_now()
+    [task] = merge.open_tasks(ctx)
+    assert mine.id in (task.visitor_a, task.visitor_b)
+
+
+def test_enrolment_state_in_the_administrators_settings_and_at_first_run(qtbot, db, english):
+    from ui.views.first_run_dialog import FirstRunDialog
+
+    admin = context(db, "beheerder")
+    window = make_window(qtbot, admin)
+    view = window.show_view("admin_settings")
+    assert "not enrolled" in view.enrolment.text()
+    enrol(db)
+    set_state(db, last_success_at="2026-12-04T11:03:00Z")
+    view = window.show_view("admin_settings")
+    assert "is enrolled" in view.enrolment.text() and db.workstation in view.enrolment.text()
+    dialog = FirstRunDialog(admin)
+    qtbot.addWidget(dialog)
+    assert "is enrolled" in dialog.enrolment.text()
 
 
 def test_badges_in_the_search_list_and_the_desks_queue(qtbot, window, ctx, db, person):

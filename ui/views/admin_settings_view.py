@@ -4,6 +4,7 @@ come from the core (loket.settings), which checks the right and logs each change
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from loket import settings
@@ -41,6 +42,11 @@ class AdminSettingsView(View):
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         body.addWidget(self.intro)
+        self.enrolment = QLabel(self)  # is this PC part of the hub? (loket.sync.status)
+        self.enrolment.setObjectName("enrolmentState")
+        self.enrolment.setTextFormat(Qt.TextFormat.PlainText)
+        self.enrolment.setWordWrap(True)
+        body.addWidget(self.enrolment)
         form = QFormLayout()
         self.fields: dict[str, QSpinBox] = {}
         self.labels: dict[str, QLabel] = {}
@@ -80,12 +86,21 @@ class AdminSettingsView(View):
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)
         self.save_button.setText(_("Save settings"))
+        self._show_enrolment()
 
     def open(self, **kwargs) -> None:
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
         for key, spin in self.fields.items():
             spin.setValue(settings.integer(self.ctx.db, key))
         self.message.clear()
+        self._show_enrolment()
+
+    def _show_enrolment(self) -> None:
+        from loket.sync.status import enrolment_text, read_status
+
+        text = enrolment_text(read_status(self.ctx.db), self.ctx.workstation)
+        self.enrolment.setText(text)
+        self.enrolment.setAccessibleName(text)
 
     def save(self) -> None:
         try:

@@ -68,8 +68,10 @@ def test_a_conflict_decided_by_picking_the_other_pcs_value(qtbot, window, ctx, d
     assert view.name == "conflict"
     [box] = view.boxes
     assert "+31612345678" in box.before.text()
-    assert "Other PC (fatima" in box.hub.text() and "+31687654321" in box.hub.text()
-    assert "This PC (balie" in box.incoming.text()  # this PC's own edit
+    assert box.hub.text().startswith("Other PC: \u202a+31687654321")
+    assert "fatima" in box.hub.text().splitlines()[1]  # who, and when
+    assert box.incoming.text().startswith("This PC: ")  # this PC's own edit
+    assert "balie" in box.incoming.text()
     qtbot.mouseClick(box.hub, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(box.decide_button, Qt.MouseButton.LeftButton)
     assert "+31687654321" in box.result.text()

@@ -30,6 +30,15 @@ def isolate(text: str | None) -> str:
     return f"{FSI}{text}{PDI}" if text else ""
 
 
+def lead(text: str) -> str:
+    """Text of a data label that starts where the UI's lines start: a name in Latin letters
+    in the Arabic UI is drawn from the right edge, as the labels around it (a label aligns
+    by its own text's direction; a right-to-left mark makes that the UI's)."""
+    from PySide6.QtWidgets import QApplication
+
+    return f"\u200f{text}" if text and QApplication.isRightToLeft() else text
+
+
 def both_spellings(own: str | None, latin: str | None) -> str:
     """The name in the visitor's own script and, beside it, the Latin name on their IND
     document (when it differs), each isolated so that the two never mix their direction."""

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket.counter import merge
+from loket.counter import intake, merge
 from loket.errors import LoketError
 from loket.i18n import N_, _, ngettext
 from loket.sync import decide
 from ui.choice import Choice
-from ui.models.counter_models import format_date, isolate
+from ui.models.counter_models import both_spellings, format_date, isolate, lead
 from ui.views.base import View, plain_label, scrolling_body
 
 HUB, INCOMING, TYPED = 0, 1, 2
@@ -58,7 +58,12 @@ def value_text(value: Any) -> str:
         return _("(empty)")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return isolate(str(value))
+    text = str(value)
+    if not any(ch.isalpha() for ch in text):
+        # a phone number or a date: a left-to-right embedding, or "+31…" reads "…31+" in
+        # Arabic (the text engine does not keep isolates apart from the sentence around)
+        return f"\u202a{text}\u202c"
+    return isolate(text)
 
 
 def when_text(at: str | None) -> str:
@@ -81,6 +86,12 @@ class ConflictBox(QGroupBox):
         self.decided: Any = None
         self.setObjectName(f"conflict_{conflict.id}")
         layout = QVBoxLayout(self)
+        self.whose = plain_label(self)
+        self.name = view.visitor_name(conflict.visitor_id)
+        self.whose.setObjectName("conflictVisitor")
+        self.whose.setProperty("i18n_data", True)  # a name, as typed
+        self.whose.setVisible(bool(self.name))
+        layout.addWidget(self.whose)
         self.before = plain_label(self)
         self.before.setObjectName("conflictBefore")
         self.before.setProperty("i18n_data", True)
@@ -122,26 +133,33 @@ class ConflictBox(QGroupBox):
         self.setTabOrder(self.typed, self.decide_button)
         self.retranslate_ui()
 
-    def _who(self, workstation: str | None, staff: str | None, at: str | None) -> str:
+    def _choice_text(
+        self, value: Any, workstation: str | None, staff: str | None, at: str | None
+    ) -> str:
+        """ "This PC: value", and under it who wrote it when (a line of its own, so that the
+        name and time never mix their direction with the value's)."""
         mine = workstation is not None and workstation == self.view.ctx.workstation
         where = _("This PC") if mine else _("Other PC")
         details = ", ".join(p for p in (staff, when_text(at)) if p)
-        return f"{where} ({details})" if details else where
+        first = f"{where}: {value_text(value)}"
+        return f"{first}\n{lead(details)}" if details else first
 
     def retranslate_ui(self) -> None:
         c = self.conflict
+        self.whose.setText(lead(self.name))
         self.setTitle(f"{c.table_label} · {field_label(c.field)}")
         self.before.setText(_("Before: {value}").format(value=value_text(c.base)))
-        hub = self._who(c.hub_workstation, c.hub_staff, c.hub_at)
-        incoming = self._who(c.incoming_workstation, c.incoming_staff, c.incoming_at)
-        self.hub.setText(f"{hub}: {value_text(c.hub)}")
-        self.incoming.setText(f"{incoming}: {value_text(c.incoming)}")
+        self.hub.setText(self._choice_text(c.hub, c.hub_workstation, c.hub_staff, c.hub_at))
+        self.incoming.setText(
+            self._choice_text(c.incoming, c.incoming_workstation, c.incoming_staff, c.incoming_at)
+        )
         self.other.setText(_("Another value:"))
         self.typed.setAccessibleName(
             _("Another value for {field}").format(field=field_label(c.field))
         )
         for button in (self.hub, self.incoming, self.other):
-            button.setAccessibleName(f"{field_label(c.field)}: {button.text()}")
+            spoken = button.text().replace("\n", ", ")
+            button.setAccessibleName(f"{field_label(c.field)}: {spoken}")
         self.decide_button.setText(_("&Decide"))
         self.decide_button.setAccessibleName(
             _("Decide {field} with the chosen value").format(field=field_label(c.field))
@@ -183,11 +201,11 @@ class ConflictView(View):
         self.visitor_id: str | None = None
         self.boxes: list[ConflictBox] = []
         layout = QVBoxLayout(self)
+        self.scroll, body = scrolling_body(self, "conflictList")
         self.explain = plain_label(self)
         self.explain.setObjectName("conflictExplain")
         self.explain.setWordWrap(True)
-        layout.addWidget(self.explain)
-        self.scroll, body = scrolling_body(self, "conflictList")
+        body.addWidget(self.explain)
         self.sheet = QWidget(self.scroll)
         self.sheet.setObjectName("conflictSheet")
         self.sheet_layout = QVBoxLayout(self.sheet)
@@ -249,6 +267,16 @@ class ConflictView(View):
         self.retranslate_ui()
         if self.boxes:
             self.boxes[0].hub.setFocus()
+
+    def visitor_name(self, visitor_id: str | None) -> str:
+        """Whose file the disputed row belongs to (the queue mixes visitors)."""
+        if not visitor_id:
+            return ""
+        try:
+            person = intake.get_visitor(self.ctx, visitor_id, log_view=False)
+        except LoketError:
+            return ""
+        return both_spellings(person.display_name, person.latin_name)
 
     def decided(self, box: ConflictBox) -> None:
         """After a decision: on to the next open one."""

@@ -28,7 +28,7 @@ from loket.model import Visitor
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.choice import Choice
-from ui.models.counter_models import format_date, isolate
+from ui.models.counter_models import format_date, isolate, lead
 from ui.views.base import View, plain_label, scrolling_body
 
 LEFT, RIGHT = 0, 1
@@ -60,11 +60,12 @@ class MergeView(View):
         self.heading.setObjectName("mergeHeading")
         theme.emphasise(self.heading, 1.3)
         layout.addWidget(self.heading)
+        # the explanation scrolls with the files: at 200 % text the lines need the room
+        self.scroll, body = scrolling_body(self, "mergeFiles")
         self.explain = plain_label(self)
         self.explain.setObjectName("mergeExplain")
         self.explain.setWordWrap(True)
-        layout.addWidget(self.explain)
-        self.scroll, body = scrolling_body(self, "mergeFiles")
+        body.addWidget(self.explain)
         self.sheet = QWidget(self.scroll)
         self.sheet.setObjectName("mergeSheet")
         self.grid = QGridLayout(self.sheet)
@@ -190,8 +191,8 @@ class MergeView(View):
             row += 1
             left, right = shown_value(a, name), shown_value(b, name)
             if name not in differing:
-                caption = plain_label(self.sheet, _(label))
-                value = plain_label(self.sheet, left)
+                caption = plain_label(self.sheet, lead(_(label)))
+                value = plain_label(self.sheet, lead(left))
                 value.setObjectName(f"same_{name}")
                 value.setProperty("i18n_data", True)
                 value.setWordWrap(True)
@@ -215,7 +216,7 @@ class MergeView(View):
     def _choice_row(
         self, row: int, key: str, label: str, texts: tuple[str, str], default: int, data=False
     ) -> None:
-        caption = plain_label(self.sheet, label)
+        caption = plain_label(self.sheet, lead(label))
         caption.setObjectName(f"label_{key}")
         self.grid.addWidget(caption, row, 0)
         group = Choice(self.sheet)

@@ -6,7 +6,7 @@ field at once), then happens in one transaction together with its audit row.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from loket import validation
 from loket.clock import new_id, now_iso, today
@@ -338,6 +338,8 @@ def save_visit(
         ctx.require(Permission.HEALTH_WRITE, object_type="visit_health", object_id=visit.id or None)
     if visitor_repo.get(ctx.db, visit.visitor_id) is None:
         raise NotFound(_("This visitor does not exist."))
+    # a file merged into another (here or on another PC): the visit is the kept file's
+    visit = replace(visit, visitor_id=merge_repo.resolve(ctx.db, visit.visitor_id))
     errors: dict[str, str] = {}
     try:
         values = clean_visit(ctx, visit)

@@ -212,3 +212,11 @@ def test_tasks_of_the_merged_away_file_follow_the_kept_one(ctx, db):
     merge.merge(ctx, a.id, b.id)
     [task] = merge.open_tasks(ctx)
     assert {task.visitor_a, task.visitor_b} == {a.id, c.id}
+
+
+def test_a_visit_recorded_on_the_merged_away_id_goes_to_the_kept_file(ctx, db):
+    a, b = _two_files(ctx)
+    merge.merge(ctx, a.id, b.id)
+    late = visit(ctx, b.id)  # a form opened before the merge, or another PC's stale id
+    assert late.visitor_id == a.id
+    assert db.scalar("SELECT visitor_id FROM visit WHERE id = ?", (late.id,)) == a.id

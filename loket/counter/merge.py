@@ -49,7 +49,8 @@ REASONS = {
     "name_dob": N_("the same name and date of birth"),
 }
 SCAN_SETTING = "merge_scan_rowid"
-SCAN_BATCH = 2000
+SCAN_BATCH = 500
+SCAN_ROWS = 20_000  # per call: a sync round every minute goes on where the last stopped
 
 
 @dataclass(frozen=True)
@@ -83,27 +84,47 @@ def differing_fields(a: Visitor, b: Visitor) -> list[str]:
 
 
 # -- finding pairs ----------------------------------------------------------------------------
-def scan(ctx: Context) -> int:
+def scan(ctx: Context, *, max_rows: int = SCAN_ROWS) -> int:
     """Look for possible duplicates and make a task for each new pair; returns how many.
 
-    Same numbers: over all files (an index join).  Name and date of birth: for the files
-    added since the last scan, each compared with those born the same day, with the search's
-    name rules (a scan of everyone against everyone would not scale)."""
+    Same numbers: over all files, one index-only GROUP BY per number (a merged-away or
+    anonymised file has none).  Name and date of birth: for the files added since the last
+    scan (at most `max_rows` per call; the next call goes on), each compared with those born
+    the same day, with the search's name rules -- everyone against everyone would not scale.
+    The looking happens outside any transaction, so the counter's own writes never wait for
+    it; each batch's new tasks are written in one short transaction."""
     ctx.require(Permission.VISITOR_READ, object_type="merge_task")
     desk_id = ctx.desk.id if ctx.desk else None
+    found = [
+        (a, b, column)
+        for column in ("v_number", "bsn")
+        for a, b in repo.same_number_pairs(ctx.db, column, 1000)
+    ]
+    new = _write_tasks(ctx, found, desk_id, None)
+    done = 0
+    while done < max_rows:
+        last = int(reference.get_setting(ctx.db, SCAN_SETTING) or 0)
+        rows = repo.visitors_after(ctx.db, last, min(SCAN_BATCH, max_rows - done))
+        if not rows:
+            break
+        pairs = [
+            (row["id"], other, "name_dob")
+            for row in rows
+            if row["merged_into"] is None and row["anonymised_at"] is None
+            for other in _same_person(ctx, row)
+        ]
+        new += _write_tasks(ctx, pairs, desk_id, rows[-1]["_rowid"])
+        done += len(rows)
+    return new
+
+
+def _write_tasks(ctx: Context, pairs: list, desk_id: str | None, rowid: int | None) -> int:
     new = 0
     with ctx.db.transaction():
-        for column in ("v_number", "bsn"):
-            for a, b in repo.same_number_pairs(ctx.db, column, 1000):
-                new += repo.add_task(ctx.db, a, b, column, desk_id)
-        last = int(reference.get_setting(ctx.db, SCAN_SETTING) or 0)
-        rows = repo.visitors_after(ctx.db, last, SCAN_BATCH)
-        for row in rows:
-            if row["merged_into"] is None and row["anonymised_at"] is None:
-                for other in _same_person(ctx, row):
-                    new += repo.add_task(ctx.db, row["id"], other, "name_dob", desk_id)
-        if rows:
-            reference.set_setting(ctx.db, SCAN_SETTING, str(rows[-1]["_rowid"]))
+        for a, b, reason in pairs:
+            new += repo.add_task(ctx.db, a, b, reason, desk_id)
+        if rowid is not None:
+            reference.set_setting(ctx.db, SCAN_SETTING, str(rowid))
         if new:
             audit.record(
                 ctx, action="merge_task.found", object_type="merge_task", detail={"new": new}

@@ -188,16 +188,30 @@ def retarget_tasks(db: Database, from_id: str, to_id: str, by: str | None) -> No
 
 
 def same_number_pairs(db: Database, column: str, limit: int) -> list[tuple[str, str]]:
-    """Pairs of files in use that share a V-nummer or BSN (the column's own index)."""
+    """Pairs of files that share a V-nummer or BSN.  The numbers come from an index-only
+    GROUP BY over the column's partial index (a merged-away or anonymised file has no
+    number left), then the few files of each such number."""
     assert column in ("v_number", "bsn")
-    rows = db.all(
-        f"SELECT a.id, b.id FROM visitor a JOIN visitor b"
-        f" ON b.{column} = a.{column} AND b.id > a.id"
-        f" WHERE a.{column} IS NOT NULL AND a.merged_into IS NULL AND b.merged_into IS NULL"
-        f" AND a.anonymised_at IS NULL AND b.anonymised_at IS NULL LIMIT ?",
-        (limit,),
-    )
-    return [(r[0], r[1]) for r in rows]
+    numbers = [
+        r[0]
+        for r in db.all(
+            f"SELECT {column} FROM visitor WHERE {column} IS NOT NULL"
+            f" GROUP BY {column} HAVING count(*) > 1 LIMIT ?",
+            (limit,),
+        )
+    ]
+    pairs = []
+    for number in numbers:
+        ids = [
+            r[0]
+            for r in db.all(
+                f"SELECT id FROM visitor WHERE {column} = ? AND merged_into IS NULL"
+                f" AND anonymised_at IS NULL ORDER BY id LIMIT 20",
+                (number,),
+            )
+        ]
+        pairs += [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    return pairs
 
 
 def visitors_after(db: Database, rowid: int, limit: int) -> list[sqlite3.Row]:

@@ -220,3 +220,23 @@ def test_a_visit_recorded_on_the_merged_away_id_goes_to_the_kept_file(ctx, db):
     late = visit(ctx, b.id)  # a form opened before the merge, or another PC's stale id
     assert late.visitor_id == a.id
     assert db.scalar("SELECT visitor_id FROM visit WHERE id = ?", (late.id,)) == a.id
+
+
+def test_a_scan_goes_on_where_the_last_one_stopped(ctx, db):
+    a = visitor(
+        ctx, given_names="Maxamed", family_name="Cabdi", v_number=None, date_of_birth="1990-01-02"
+    )
+    visitor(
+        ctx, given_names="Selam", family_name="Tesfay", v_number=None, date_of_birth="1991-03-04"
+    )
+    b = visitor(
+        ctx, given_names="Mohamed", family_name="Abdi", v_number=None, date_of_birth="1990-01-02"
+    )
+    assert merge.scan(ctx, max_rows=1) == 1  # the first file already meets its double
+    assert merge.scan(ctx, max_rows=1) == 0
+    assert merge.scan(ctx, max_rows=1) == 0  # b's pair exists already
+    assert merge.scan(ctx) == 0
+    [task] = merge.open_tasks(ctx)
+    assert {task.visitor_a, task.visitor_b} == {a.id, b.id}
+    rowid = db.scalar("SELECT rowid FROM visitor WHERE id = ?", (b.id,))
+    assert db.scalar("SELECT value FROM setting WHERE key = ?", (merge.SCAN_SETTING,)) == str(rowid)

@@ -54,7 +54,8 @@ class SyncLine(QObject):
         self.label = QLabel(status_bar)
         self.label.setObjectName("syncStatus")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(False)
+        # a long sentence (an error at 200 % text) wraps instead of widening the window
+        self.label.setWordWrap(True)
         status_bar.addPermanentWidget(self.label, 1)
         self.status: SyncStatus | None = None
         self.busy = False

@@ -299,3 +299,28 @@ def test_counter_staff_see_conflicts_but_merge_is_for_supervisors(qtbot, db, eng
     assert view.badge.isVisible() and not view.compare_button.isVisible()
     queue = window.show_view("decisions")
     assert not queue.tasks_box.isVisible()
+
+
+def test_a_long_status_sentence_wraps_at_double_text_size(qtbot, db, english):
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
+
+    app = QApplication.instance()
+    font, sheet = app.font(), app.styleSheet()
+    try:
+        theme.apply(app, scale=200)
+        window = make_window(qtbot, context(db, "balie"))
+        window.resize(1366, 700)
+        enrol(db)
+        waiting(db, 14)
+        set_state(db, hub_reachable="1", last_error_code="refused")
+        with qtbot.waitSignal(window.sync_line.updated):
+            window.sync_line.refresh()
+        assert "administrator" in window.sync_line.label.text()
+        # the whole sentence fits in the window's width (on two lines), none of it clipped
+        assert window.sync_line.label.minimumSizeHint().width() <= window.width()
+    finally:
+        theme.apply(app, scale=100)
+        app.setFont(font)
+        app.setStyleSheet(sheet)

@@ -16,6 +16,7 @@ from loket import clock, validation
 from loket.context import Context
 from loket.counter import intake
 from loket.counter.merge import FIELD_NAMES as VISITOR_FIELDS
+from loket.db import merge as merge_repo
 from loket.db import referrals as referral_repo
 from loket.db import sync as repo
 from loket.db import visitors as visitor_repo
@@ -191,6 +192,7 @@ def _unknown_field() -> ValidationError:
 def _apply_visitor(ctx: Context, row_id: str, field: str, value: Any) -> Any:
     if field not in VISITOR_FIELDS:
         raise _unknown_field()
+    row_id = merge_repo.resolve(ctx.db, row_id)  # a file merged since: the kept one
     stored = visitor_repo.get(ctx.db, row_id)
     if stored is None:
         raise NotFound(_("This visitor does not exist."))

@@ -147,3 +147,17 @@ def test_the_queue_is_the_desks_oldest_first(ctx, db, person):
         desk_id=other_desk,
     )
     assert [c.id for c in decide.open_conflicts(ctx)] == [early, late]
+
+
+def test_a_conflict_on_a_file_merged_since_goes_to_the_kept_file(db, person):
+    from loket.counter import merge
+
+    sup = context(db, "supervisor")
+    other = visitor(sup, given_names="Ayse", family_name="Yilmaz")
+    cid = conflict(
+        db, "visitor", other.id, "phone", base=None, hub="+31687654321", incoming="+31611111111"
+    )
+    merge.merge(sup, person.id, other.id)
+    decide.resolve_conflict(sup, cid, "+31687654321")
+    assert db.scalar("SELECT phone FROM visitor WHERE id = ?", (person.id,)) == "+31687654321"
+    assert db.scalar("SELECT phone FROM visitor WHERE id = ?", (other.id,)) is None

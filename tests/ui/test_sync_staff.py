@@ -162,6 +162,9 @@ def test_merge_refused_or_declined_changes_nothing(qtbot, window, ctx, db, monke
     view.dismiss_button.click()
     assert "not proposed again" in view.message.text()
     assert merge.open_tasks(ctx) == []
+    task_id = view.task.id
+    view = window.show_view("merge", task_id=task_id)  # a decided task is not shown again
+    assert "already decided" in view.message.text() and not view.merge_button.isEnabled()
 
 
 def test_the_status_line_offline_then_online(qtbot, window, db, monkeypatch):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from loket.counter import intake, merge
 from loket.counter import lookups as counter
-from loket.errors import LoketError
+from loket.errors import ConflictError, LoketError
 from loket.i18n import _, ngettext
 from loket.model import Visitor
 from loket.privacy.permissions import Permission
@@ -123,6 +123,8 @@ class MergeView(View):
                 task_id = tasks[0].id if tasks else None
             if task_id is not None:
                 self.task = merge.get_task(self.ctx, task_id)
+                if self.task.status != "open":
+                    raise ConflictError(_("This merge task was already decided."))
                 first, second = self.task.visitor_a, self.task.visitor_b
                 if visitor_id == second:  # the file it was opened from on the left
                     first, second = second, first

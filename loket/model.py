@@ -78,6 +78,7 @@ class Visitor:
     interpreter_language: str | None = None
     last_activity_at: str | None = None
     anonymised_at: str | None = None
+    merged_into: str | None = None  # merged into this visitor (the file then opens that one)
     created_at: str | None = None
     updated_at: str | None = None
 

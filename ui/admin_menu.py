@@ -25,13 +25,23 @@ class AdminMenu:
         self.settings = QAction(window)
         self.settings.setObjectName("adminSettingsAction")
         self.settings.triggered.connect(lambda: window.show_view("admin_settings"))
+        self.sync = QAction(window)
+        self.sync.setObjectName("syncNowAction")
+        self.sync.triggered.connect(lambda: window.sync_line.sync_now())
         self.lock = QAction(window)
         self.lock.setObjectName("lockAction")
         self.lock.triggered.connect(window.lock_requested.emit)
         self.sign_out = QAction(window)
         self.sign_out.setObjectName("signOutAction")
         self.sign_out.triggered.connect(window.sign_out_requested.emit)
-        for action in (self.accounts, self.audit, self.settings, self.lock, self.sign_out):
+        for action in (
+            self.accounts,
+            self.audit,
+            self.settings,
+            self.sync,
+            self.lock,
+            self.sign_out,
+        ):
             self.menu.addAction(action)
         self.refresh()
 
@@ -45,6 +55,7 @@ class AdminMenu:
         self.accounts.setText(_("&Accounts"))
         self.audit.setText(_("Audit &trail"))
         self.settings.setText(_("Loket &settings"))
+        self.sync.setText(_("&Update sync now (Ctrl+Shift+Y)"))
         self.lock.setText(_("&Lock (Ctrl+L)"))
         self.sign_out.setText(_("Sign &out"))
         self.accounts.setVisible(ctx.can(Permission.ACCOUNTS_MANAGE))

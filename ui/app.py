@@ -115,6 +115,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     # Once a day: the full integrity check (always after a crash), then the automatic backup
     # and retention; on damage, writes are refused and a banner says how to restore.
     startup.start_daily_jobs(ctx.db.path, ctx=ctx, window=window, force_check=crashed)
+    window.sync_line.start()  # where sync stands; syncs every minute once the hub side is there
     from ui.views.form_support import offer_drafts
 
     offer_drafts(window)  # unsaved forms from before a crash or power cut

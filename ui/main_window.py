@@ -45,6 +45,9 @@ VIEWS: dict[str, str] = {
     "admin_settings": "ui.views.admin_settings_view:AdminSettingsView",
     "overview": "ui.views.overview_view:OverviewView",
     "referral_log": "ui.views.referral_log_view:ReferralLogView",
+    "decisions": "ui.views.decisions_view:DecisionsView",
+    "conflict": "ui.views.conflict_view:ConflictView",
+    "merge": "ui.views.merge_view:MergeView",
 }
 START_VIEW = "search"
 # What the counter opens within its first minute, prepared while the app waits for the first
@@ -110,6 +113,9 @@ class MainWindow(QMainWindow, ViewHost):
         self.statusBar().setObjectName("statusBar")
         self.statusBar().setSizeGripEnabled(False)
         self._shortcuts()
+        from ui.sync_line import SyncLine
+
+        self.sync_line = SyncLine(self, self.statusBar())  # the app calls start()
         i18n_qt.follow_language(self)
         self.retranslate_ui()
         self.show_view(START_VIEW)
@@ -247,6 +253,7 @@ class MainWindow(QMainWindow, ViewHost):
             _("DEMO — this database holds synthetic demo data, not real visitors")
         )
         self.demo_banner.setAccessibleName(self.demo_banner.text())
+        self.sync_line.retranslate_ui()
         for view in self._views.values():
             view.retranslate_ui()
         self._update_title()

@@ -75,6 +75,14 @@ ENTRIES: tuple[Entry | None, ...] = (
         "Ctrl+Shift+D",
         Permission.DIRECTORY_READ,
     ),
+    Entry(
+        "decisions",
+        "goDecisionsAction",
+        N_("To dec&ide"),
+        N_("What two PCs changed differently, and files that may be one visitor"),
+        "Ctrl+Shift+K",
+        Permission.CONFLICT_RESOLVE,
+    ),
     None,  # what supervisors and administrators use
     Entry(
         "overview",

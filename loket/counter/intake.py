@@ -6,7 +6,7 @@ field at once), then happens in one transaction together with its audit row.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from loket import validation
 from loket.clock import new_id, now_iso, today
@@ -14,6 +14,7 @@ from loket.context import Context
 from loket.counter.names import matching
 from loket.counter.textfold import fold
 from loket.db import counter as counter_repo
+from loket.db import merge as merge_repo
 from loket.db import reference
 from loket.db import visitors as visitor_repo
 from loket.db import visits as visit_repo
@@ -240,9 +241,13 @@ def _changed_for(reason: str, stored, values: dict) -> bool:
 
 
 def get_visitor(ctx: Context, visitor_id: str, *, log_view: bool = True) -> Visitor:
-    """Read a visitor record; every view by staff is written to the audit log."""
+    """Read a visitor record; every view by staff is written to the audit log.  A file
+    merged into another opens that one (its `id` is then the kept file's)."""
     ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
     row = visitor_repo.get(ctx.db, visitor_id)
+    if row is not None and row["merged_into"]:
+        visitor_id = merge_repo.resolve(ctx.db, visitor_id)
+        row = visitor_repo.get(ctx.db, visitor_id)
     if row is None:
         raise NotFound(_("This visitor does not exist."))
     visitor = from_row(Visitor, row)
@@ -333,6 +338,8 @@ def save_visit(
         ctx.require(Permission.HEALTH_WRITE, object_type="visit_health", object_id=visit.id or None)
     if visitor_repo.get(ctx.db, visit.visitor_id) is None:
         raise NotFound(_("This visitor does not exist."))
+    # a file merged into another (here or on another PC): the visit is the kept file's
+    visit = replace(visit, visitor_id=merge_repo.resolve(ctx.db, visit.visitor_id))
     errors: dict[str, str] = {}
     try:
         values = clean_visit(ctx, visit)

@@ -33,6 +33,10 @@ class Permission(StrEnum):
     VISITOR_ACCESS_EXPORT = "visitor.access_export"
     BACKUP = "backup"
     RESTORE = "restore"
+    # Deciding what sync could not: a field two PCs changed differently (the ordinary edit
+    # permission of the row is checked too), and two files of possibly the same visitor.
+    CONFLICT_RESOLVE = "conflict.resolve"
+    VISITOR_MERGE = "visitor.merge"
 
 
 _COUNTER = {
@@ -44,6 +48,7 @@ _COUNTER = {
     Permission.DIRECTORY_READ,
     Permission.REFERRAL_WRITE,
     Permission.LETTER_PRODUCE,
+    Permission.CONFLICT_RESOLVE,
 }
 _SUPERVISOR = _COUNTER | {
     Permission.DIRECTORY_EDIT,
@@ -54,6 +59,7 @@ _SUPERVISOR = _COUNTER | {
     Permission.VISITOR_ACCESS_EXPORT,
     Permission.VISITOR_ERASE,
     Permission.BACKUP,
+    Permission.VISITOR_MERGE,
 }
 _ADMIN = _SUPERVISOR | {
     Permission.ACCOUNTS_MANAGE,

@@ -72,6 +72,23 @@ def sample_arguments(ctx) -> dict:
     """Values for the keyword arguments that views' open() commonly takes."""
     person = helpers.visitor(ctx)
     visit = helpers.visit(ctx, person.id)
+    # something left to decide about this visitor, so the views that show it have content:
+    # a second file with the same V-nummer (a merge task) and a field two PCs changed
+    helpers.visitor(ctx, given_names="Ayse", family_name="Yilmaz", phone="0612345678")
+    from loket.counter import merge
+    from tests.sync.support import conflict
+
+    merge.scan(ctx)
+    conflict(
+        ctx.db,
+        "visitor",
+        person.id,
+        "phone",
+        base=None,
+        hub="+31687654321",
+        incoming="+31611111111",
+        desk_id=ctx.desk.id,
+    )
     return {"visitor_id": person.id, "visit_id": visit.id, "visitor": person, "visit": visit}
 
 

@@ -32,6 +32,7 @@ MENU_VIEWS: dict[str, Permission | None] = {
     "audit": Permission.AUDIT_READ,
     "admin_settings": Permission.SETTINGS_MANAGE,
     "preferences": None,
+    "decisions": Permission.CONFLICT_RESOLVE,
 }
 # Views about one visitor or visit, and how a person gets there: (the view before it, the
 # objectName of its button -- or of the list whose selected row Enter opens).
@@ -40,6 +41,12 @@ BUTTON_VIEWS: dict[str, tuple[str, str]] = {
     "visit": ("visitor", "newVisit"),
     "referrals": ("visitor", "referVisit"),
     "letter": ("visitor", "letterVisit"),
+}
+# Views about what is left to decide on one visitor's file: a button on the file, shown
+# while there is something to decide (also reached from the "decisions" queue's lists).
+DECISION_VIEWS: dict[str, tuple[str, str]] = {
+    "conflict": ("visitor", "decideConflicts"),
+    "merge": ("visitor", "compareFiles"),
 }
 # The welcome page: only a start screen for tests that want an empty window (START_VIEW is
 # the search); nothing to do there, so no way to it.
@@ -85,7 +92,9 @@ def _reached(qtbot, window) -> dict[str, QAction]:
 
 
 def test_every_view_has_a_way_to_it():
-    assert set(VIEWS) == set(MENU_VIEWS) | set(BUTTON_VIEWS) | NOT_A_DESTINATION
+    assert set(VIEWS) == (
+        set(MENU_VIEWS) | set(BUTTON_VIEWS) | set(DECISION_VIEWS) | NOT_A_DESTINATION
+    )
     assert {e.key for e in entries()} >= {"overview", "directory", "followups", "letter_text"}
 
 
@@ -174,6 +183,29 @@ def test_views_about_a_visitor_open_from_documented_buttons(qtbot, db):
             assert button.accessibleName(), target
             button.click()
         wait_for_all()
+        assert window.current_view().name == target, (target, window.current_view().name)
+        window.show_view(START_VIEW)
+
+
+def test_views_about_what_to_decide_open_from_buttons_on_the_file(qtbot, db):
+    from loket.counter import merge
+    from tests.sync.support import conflict
+
+    ctx = context(db, "supervisor", "nav_decide")
+    person = visitor(ctx, given_names="Nour", family_name="Khalil", v_number="6234567891")
+    visitor(ctx, given_names="Nur", family_name="Khalil", v_number="6234567891")
+    merge.scan(ctx)
+    conflict(
+        db, "visitor", person.id, "phone", base=None, hub="+31687654321", incoming="+31611111111"
+    )
+    window = _window(qtbot, ctx)
+    for target, (start, widget_name) in DECISION_VIEWS.items():
+        view = window.show_view(start, visitor_id=person.id)
+        button = view.findChild(QPushButton, widget_name)
+        assert button is not None and button.isVisible(), (target, widget_name)
+        assert "&" in button.text(), (target, button.text())
+        assert button.accessibleName(), target
+        button.click()
         assert window.current_view().name == target, (target, window.current_view().name)
         window.show_view(START_VIEW)
 

@@ -28,6 +28,15 @@ def isolate(text: str | None) -> str:
     return f"{FSI}{text}{PDI}" if text else ""
 
 
+def lead(text: str) -> str:
+    """Text of a data label that starts where the UI's lines start: a name in Latin letters
+    in the Arabic UI is drawn from the right edge, as the labels around it (a label aligns
+    by its own text's direction; a right-to-left mark makes that the UI's)."""
+    from PySide6.QtWidgets import QApplication
+
+    return f"\u200f{text}" if text and QApplication.isRightToLeft() else text
+
+
 def both_spellings(own: str | None, latin: str | None) -> str:
     """The name in the visitor's own script and, beside it, the Latin name on their IND
     document (when it differs), each isolated so that the two never mix their direction."""
@@ -134,6 +143,7 @@ class SearchResultsModel(PagedTableModel):
         super().__init__(parent)
         self.ctx = ctx
         self.query = ""
+        self.badges: dict[str, str] = {}  # visitor id -> what is left to decide about them
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -147,11 +157,31 @@ class SearchResultsModel(PagedTableModel):
 
         if not self.query.strip() or offset >= search.MAX_LIMIT:
             return []
-        return search.search_visitors(self.ctx, self.query, offset + limit)[offset:]
+        found = search.search_visitors(self.ctx, self.query, offset + limit)[offset:]
+        self._mark(found)
+        return found
+
+    def _mark(self, found: list) -> None:
+        """Which visitors have something to decide: a badge in words beside the name."""
+        from loket.counter import merge
+        from loket.sync import decide
+
+        ids = [item.visitor_id for item in found]
+        conflicts = decide.visitors_with_conflicts(self.ctx, ids)
+        tasks = merge.with_open_tasks(self.ctx, ids)
+        for visitor_id in ids:
+            if visitor_id in conflicts:
+                self.badges[visitor_id] = _("to decide: two versions")
+            elif visitor_id in tasks:
+                self.badges[visitor_id] = _("possibly registered twice")
+            else:
+                self.badges.pop(visitor_id, None)
 
     def cell(self, item: search.SearchResult, column: int) -> str:
         if column == 0:
-            return both_spellings(item.display_name, item.latin_name)
+            name = both_spellings(item.display_name, item.latin_name)
+            badge = self.badges.get(item.visitor_id)
+            return f"{name} — {badge}" if badge else name
         if column == 1:
             return format_date(item.date_of_birth)
         if column == 2:

@@ -5,6 +5,7 @@ type, how many automatic backups are kept.  The ranges and the phone check come 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout
 
 from loket import settings
@@ -44,6 +45,11 @@ class AdminSettingsView(View):
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         body.addWidget(self.intro)
+        self.enrolment = QLabel(self)  # is this PC part of the hub? (loket.sync.status)
+        self.enrolment.setObjectName("enrolmentState")
+        self.enrolment.setTextFormat(Qt.TextFormat.PlainText)
+        self.enrolment.setWordWrap(True)
+        body.addWidget(self.enrolment)
         form = QFormLayout()
         # the number letters print for the visitor to call; without it no letter is given
         self.desk_phone = QLineEdit(self)
@@ -98,6 +104,7 @@ class AdminSettingsView(View):
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)
         self.save_button.setText(_("Save settings"))
+        self._show_enrolment()
 
     def open(self, **kwargs) -> None:
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
@@ -106,6 +113,14 @@ class AdminSettingsView(View):
         self.desk_phone.setText(display_phone(self._stored_phone()) or "")
         self.desk_phone.setEnabled(self.ctx.desk is not None)
         self.message.clear()
+        self._show_enrolment()
+
+    def _show_enrolment(self) -> None:
+        from loket.sync.status import enrolment_text, read_status
+
+        text = enrolment_text(read_status(self.ctx.db), self.ctx.workstation)
+        self.enrolment.setText(text)
+        self.enrolment.setAccessibleName(text)
 
     def _stored_phone(self) -> str | None:
         """The stored number (E.164); the field shows it as letters print it."""

@@ -33,6 +33,10 @@ class FirstRunDialog(QDialog):
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
+        self.enrolment = plain_label(self)  # a new PC: not part of a hub yet (and says so)
+        self.enrolment.setObjectName("enrolmentState")
+        self.enrolment.setWordWrap(True)
+        layout.addWidget(self.enrolment)
         form = QFormLayout()
         self.desk = QComboBox(self)
         self.desk.setObjectName("desk")
@@ -101,6 +105,9 @@ class FirstRunDialog(QDialog):
             self.labels[key].setText(text)
             self.labels[key].buddy().setAccessibleName(text.replace("&", ""))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create and sign in"))
+        from loket.sync.status import enrolment_text, read_status
+
+        self.enrolment.setText(enrolment_text(read_status(self.ctx.db), self.ctx.workstation))
 
     def _show(self, message: str) -> None:
         self.error.setText(message)

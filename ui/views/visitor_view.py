@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from loket.counter import intake
 from loket.counter import lookups as counter
 from loket.errors import LoketError
-from loket.i18n import _
+from loket.i18n import _, ngettext
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
@@ -74,6 +74,26 @@ class VisitorView(View):
         self.message.setObjectName("visitorMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        # What sync or the duplicate check left to decide about this file (text, not colour)
+        badges = QHBoxLayout()
+        self.badge = plain_label(self)
+        self.badge.setObjectName("visitorBadge")
+        self.badge.setWordWrap(True)
+        theme.emphasise(self.badge)
+        self.decide_button = QPushButton(self)
+        self.decide_button.setObjectName("decideConflicts")
+        self.compare_button = QPushButton(self)
+        self.compare_button.setObjectName("compareFiles")
+        badges.addWidget(self.badge, 1)
+        badges.addWidget(self.decide_button)
+        badges.addWidget(self.compare_button)
+        layout.addLayout(badges)
+        self.decide_button.clicked.connect(self.open_conflicts)
+        self.compare_button.clicked.connect(self.open_merge)
+        self._conflicts = 0
+        self._tasks = 0
+        for widget in (self.badge, self.decide_button, self.compare_button):
+            widget.setVisible(False)
 
         # The file scrolls under the name and its buttons: at 200 % text it is taller than a
         # counter screen, and the groups must keep their size rather than squeeze.
@@ -148,7 +168,9 @@ class VisitorView(View):
         self.rights.clicked.connect(self.open_rights)
         self.setTabOrder(self.new_visit, self.edit)
         self.setTabOrder(self.edit, self.rights)
-        self.setTabOrder(self.rights, self.followups)
+        self.setTabOrder(self.rights, self.decide_button)
+        self.setTabOrder(self.decide_button, self.compare_button)
+        self.setTabOrder(self.compare_button, self.followups)
         self.setTabOrder(self.followups, self.history)
         self.setTabOrder(self.history, self.refer_button)
         self.setTabOrder(self.refer_button, self.letter_button)
@@ -185,6 +207,10 @@ class VisitorView(View):
         self.referrals.setAccessibleName(_("Open referrals"))
         self.letters.setAccessibleName(_("Letters given"))
         self.letters.setToolTip(_("Double-click or press Enter on a letter to reprint it."))
+        self.decide_button.setText(_("&Decide"))
+        self.decide_button.setAccessibleName(_("Decide what two PCs changed differently"))
+        self.compare_button.setText(_("&Compare files"))
+        self.compare_button.setAccessibleName(_("Compare the files that may be this visitor"))
         names = {
             "date_of_birth": _("Date of birth"),
             "v_number": _("V-number"),
@@ -207,6 +233,8 @@ class VisitorView(View):
             except LoketError as err:
                 self.visitor = None
                 self.message.setText(str(err))
+                for widget in (self.badge, self.decide_button, self.compare_button):
+                    widget.setVisible(False)
                 return
         elif self.visitor is not None:
             self.visitor = intake.get_visitor(self.ctx, self.visitor.id, log_view=False)
@@ -276,6 +304,44 @@ class VisitorView(View):
         self.refer_button.setEnabled(has_visit and not removed)
         self.letter_button.setEnabled(has_visit and not removed)
         self._fill_side_lists()
+        self._show_badges()
+
+    def _show_badges(self) -> None:
+        """Open conflicts and merge tasks of this file, in words."""
+        from loket.counter import merge
+        from loket.sync import decide
+
+        v = self.visitor
+        try:
+            self._conflicts = len(decide.conflicts_of_visitor(self.ctx, v.id))
+            self._tasks = len(merge.tasks_of(self.ctx, v.id))
+        except LoketError:
+            self._conflicts = self._tasks = 0
+        parts = []
+        if self._conflicts:
+            parts.append(
+                ngettext(
+                    "Two PCs changed {n} detail of this file differently.",
+                    "Two PCs changed {n} details of this file differently.",
+                    self._conflicts,
+                ).format(n=self._conflicts)
+            )
+        if self._tasks:
+            parts.append(_("Another file may be the same visitor."))
+        self.badge.setText(" ".join(parts))
+        self.badge.setVisible(bool(parts))
+        self.decide_button.setVisible(self._conflicts > 0)
+        self.compare_button.setVisible(self._tasks > 0 and self.ctx.can(Permission.VISITOR_MERGE))
+
+    def open_conflicts(self) -> None:
+        window = self.main_window()
+        if window is not None and self.visitor is not None:
+            window.show_view("conflict", visitor_id=self.visitor.id)
+
+    def open_merge(self) -> None:
+        window = self.main_window()
+        if window is not None and self.visitor is not None:
+            window.show_view("merge", visitor_id=self.visitor.id)
 
     def _fill_side_lists(self) -> None:
         v = self.visitor

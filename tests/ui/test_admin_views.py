@@ -329,3 +329,24 @@ def test_admin_settings_view_is_disabled_for_supervisors(qtbot, db):
     qtbot.addWidget(window)
     view = window.show_view("admin_settings")
     assert not view.isEnabled()
+
+
+@pytest.mark.parametrize("store", [False, True])
+def test_admin_settings_view_says_where_the_key_is(qtbot, db, request, store):
+    from loket.privacy import audit, backup
+
+    if store:
+        request.getfixturevalue("memory_keyring")
+    ctx = context(db, "beheerder", "admin0")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    view = window.show_view("admin_settings")
+    text = view.key_info.text()
+    if store:
+        assert "sleutelopslag" in text and str(audit.key_path(db)) not in text
+    else:
+        assert str(audit.key_path(db)) in text
+    assert "loket backup-passphrase" in text
+    backup.set_passphrase(ctx, "lantaarn fiets wolk mosterd")
+    view.open()
+    assert "loket backup-passphrase" not in view.key_info.text()

@@ -54,6 +54,10 @@ class AdminSettingsView(View):
             self.labels[key] = label
             form.addRow(label, spin)
         body.addLayout(form)
+        self.key_info = QLabel(self)
+        self.key_info.setObjectName("keyInfo")
+        self.key_info.setWordWrap(True)
+        body.addWidget(self.key_info)
         body.addStretch(1)
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("saveSettings")
@@ -80,12 +84,35 @@ class AdminSettingsView(View):
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)
         self.save_button.setText(_("Save settings"))
+        if self.key_info.text():
+            self.show_key_info()
 
     def open(self, **kwargs) -> None:
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
         for key, spin in self.fields.items():
             spin.setValue(settings.integer(self.ctx.db, key))
         self.message.clear()
+        self.show_key_info()
+
+    def show_key_info(self) -> None:
+        """Where the subject key is kept (key store or file) and whether backups carry it."""
+        from loket.privacy import audit, backup
+
+        try:
+            where = _("The key of the audit trail is kept {where}.").format(
+                where=audit.key_location(self.ctx.db)
+            )
+            copy = (
+                _("Backups carry a copy of it sealed with the backup passphrase.")
+                if backup.has_key_copy(self.ctx.db)
+                else _(
+                    "Backups carry no copy of it: no backup passphrase is set "
+                    "(loket backup-passphrase --user NAME)."
+                )
+            )
+        except LoketError as err:
+            where, copy = err.message, ""
+        self.key_info.setText(f"{where} {copy}".strip())
 
     def save(self) -> None:
         try:

@@ -229,6 +229,7 @@ def test_the_back_arrow_points_the_way_the_text_reads(qtbot, db):
     from ui import i18n_qt
 
     i18n_qt.install()  # as the app does: a language switch re-translates the window
+
     def points_left(window) -> bool:
         image = window.back_action.icon().pixmap(32, 32).toImage()
         # near its top edge only the arrow's head is drawn: in the half it points to

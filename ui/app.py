@@ -17,7 +17,7 @@ from loket import __version__
 from loket.context import Context
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.i18n import DEFAULT_LANGUAGE, set_language
+from loket.i18n import DEFAULT_LANGUAGE, language, set_language
 from loket.paths import database_path
 
 
@@ -63,7 +63,9 @@ def startup_done() -> None:
 
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
     # Dutch until a user signs in (then their own language); LOKET_LANG overrides, e.g. pseudo.
-    set_language(os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE)
+    wanted = os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE
+    if language() != wanted:  # `loket` (loket.cli.main) has read its catalogue already
+        set_language(wanted)
     app = make_application()
     from ui import startup
 

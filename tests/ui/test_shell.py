@@ -92,6 +92,7 @@ def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
         "loket.privacy.keystore",
         "babel",
         "ctypes",
+        "dataclasses",
         "loket.privacy.backup",
         "loket.cli.export",
         "loket.counter.drafts",

@@ -4,6 +4,8 @@ come from the core (loket.settings), which checks the right and logs each change
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from loket import settings
@@ -112,7 +114,13 @@ class AdminSettingsView(View):
             )
         except LoketError as err:
             where, copy = err.message, ""
-        self.key_info.setText(f"{where} {copy}".strip())
+        text = f"{where} {copy}".strip()
+        # A path and a command read left to right inside an Arabic sentence too
+        # (left-to-right isolates: "/tmp/x/subject.key" would otherwise end in its "/").
+        path = str(audit.key_path(self.ctx.db))
+        text = text.replace(path, f"\u2066{path}\u2069")
+        text = re.sub(r"loket backup-passphrase --user [A-Z]+", "\u2066\\g<0>\u2069", text)
+        self.key_info.setText(text)
 
     def save(self) -> None:
         try:

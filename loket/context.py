@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from loket.db.connection import Database
@@ -20,12 +19,39 @@ if TYPE_CHECKING:  # only named here; the app's first window does not need the m
     from loket.model import Desk, Staff
 
 
-@dataclass
 class Context:
-    db: Database
-    user: Staff | None = None
-    desk: Desk | None = None
-    origin: str = "app"  # 'app' or 'cli': where the action came from
+    """A plain class, not a dataclass: the first window would pay for importing
+    `dataclasses` for this one class."""
+
+    def __init__(
+        self,
+        db: Database,
+        user: Staff | None = None,
+        desk: Desk | None = None,
+        origin: str = "app",  # 'app' or 'cli': where the action came from
+    ) -> None:
+        self.db = db
+        self.user = user
+        self.desk = desk
+        self.origin = origin
+
+    def __repr__(self) -> str:
+        return (
+            f"Context(db={self.db!r}, user={self.user!r}, desk={self.desk!r}, "
+            f"origin={self.origin!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Context):
+            return NotImplemented
+        return (self.db, self.user, self.desk, self.origin) == (
+            other.db,
+            other.user,
+            other.desk,
+            other.origin,
+        )
+
+    __hash__ = None  # mutable, as the dataclass was
 
     @property
     def actor(self) -> str | None:
@@ -68,7 +94,7 @@ def reader(ctx: Context) -> Iterator[Context]:
     serving the counter.  It sees the database as it was when its first query ran."""
     db = Database(ctx.db.path, read_only=True)
     try:
-        yield replace(ctx, db=db)
+        yield Context(db=db, user=ctx.user, desk=ctx.desk, origin=ctx.origin)
     finally:
         db.close()
 

@@ -27,11 +27,43 @@ def _shipped_fonts_only() -> None:
 
 
 _shipped_fonts_only()
+# Never the real key store of this machine: the programs the tests start find no key store
+# (keys in files, as on a PC without one); tests in this process get a throwaway backend.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest  # noqa: E402
 
 from loket.db.connection import Database  # noqa: E402
 from loket.db.migrate import migrate  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def throwaway_keyring():
+    """Every test starts without a key store (keyring's fail backend: keys in files);
+    `memory_keyring` gives one that keeps them in memory for the test."""
+    import keyring
+    from keyring.backends import fail
+
+    from loket.privacy import audit, keystore
+
+    keyring.set_keyring(fail.Keyring())
+    keystore._warned = False
+    audit._KEYS.clear()
+    yield
+    keyring.set_keyring(fail.Keyring())
+    audit._KEYS.clear()
+
+
+@pytest.fixture
+def memory_keyring():
+    """A key store in memory for this test only (see tests.helpers.MemoryKeyring)."""
+    import keyring
+
+    from tests.helpers import MemoryKeyring
+
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    return store
 
 
 @pytest.fixture(scope="session")

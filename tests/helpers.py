@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError
+
 from loket.context import Context
 from loket.counter import intake
 from loket.db import reference
@@ -87,3 +90,31 @@ def copy_database(template: Path, folder: Path) -> Path:
     if key.exists():
         shutil.copy(key, folder / "subject.key")
     return target
+
+
+class MemoryKeyring(KeyringBackend):
+    """A key store that keeps its entries in a dict, for one test; `broken = True` makes it
+    fail the way a locked or unreachable key store does."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+        self.broken = False
+
+    def _check(self) -> None:
+        if self.broken:
+            raise KeyringError("the key store is locked")
+
+    def get_password(self, service, username):
+        self._check()
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self._check()
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self._check()
+        self.entries.pop((service, username), None)

@@ -17,7 +17,7 @@ from loket import __version__
 from loket.context import Context
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.i18n import DEFAULT_LANGUAGE, set_language
+from loket.i18n import DEFAULT_LANGUAGE, language, set_language
 from loket.paths import database_path
 
 
@@ -35,8 +35,9 @@ def open_context(data_dir: str | None) -> tuple[Context, bool]:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    from ui import i18n_qt, theme
+    from ui import fonts, i18n_qt, theme
 
+    fonts.defer_rest()  # the first window's fonts now, the others once it is shown
     app = QApplication.instance() or theme.application(argv or sys.argv[:1])
     app.setApplicationName("Loket")
     app.setApplicationVersion(__version__)
@@ -51,14 +52,20 @@ def startup_done() -> None:
     """Once the first window is shown: the objects made so far live as long as the app, so
     they are moved out of the collector's way (`gc.freeze`: later full collections do not
     walk them, which keeps them short while a long list scrolls), and the collector that
-    `loket.cli` switched off for the start is switched on again."""
+    `loket.cli` switched off for the start is switched on again.  The fonts the first window
+    did not need are registered next (ui/fonts.py)."""
+    from ui import fonts
+
     gc.freeze()
     gc.enable()
+    QTimer.singleShot(0, fonts.register_rest)
 
 
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
     # Dutch until a user signs in (then their own language); LOKET_LANG overrides, e.g. pseudo.
-    set_language(os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE)
+    wanted = os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE
+    if language() != wanted:  # `loket` (loket.cli.main) has read its catalogue already
+        set_language(wanted)
     app = make_application()
     from ui import startup
 

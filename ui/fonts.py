@@ -6,6 +6,15 @@ machine clipped on another.  The app therefore registers the fonts in `resources
 (the ones the letters use) and draws with Noto Sans, falling back to Noto Sans Arabic and
 Noto Sans Ethiopic for the scripts Noto Sans lacks.  The base size is fixed too, instead of
 the platform's "normal" size, which varies from 8 to 11 points between systems.
+
+Registering a font file costs ~2-3 ms, so the app's start (`defer_rest()`) registers only
+what its first window can show -- Noto Sans, and the script font of the UI language (Arabic
+for ar) -- and the other files right after that window is shown (`register_rest()`, from
+ui.app.startup_done), while the sign-in window waits for a password: no visitor data, and
+so no Ethiopic or Arabic name, is on screen before then.  The fallback order is the family
+list itself (`families()`), the same whichever file came first; Qt looks fonts up again
+after each registration.  Everything else (tests, screenshot scripts) gets every file at
+once.
 """
 
 from __future__ import annotations
@@ -19,18 +28,54 @@ UI_FAMILY = "Noto Sans"
 FALLBACK_FAMILIES = ("Noto Sans Arabic", "Noto Sans Ethiopic")
 BASE_POINT_SIZE = 10.0
 
+# The files the first window needs: Noto Sans, and the script of the UI language.
+FIRST_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+LANGUAGE_FILES = {"ar": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")}
+
 _registered: dict[str, list[str]] = {}
+_deferred = False
+
+
+def _register_files(paths) -> None:
+    for path in paths:
+        if path.name in _registered:
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            raise RuntimeError(f"cannot load the shipped font {path.name}")
+        _registered[path.name] = QFontDatabase.applicationFontFamilies(font_id)
+
+
+def _shipped() -> list:
+    return sorted((resources_dir() / "fonts").glob("*.ttf"))
 
 
 def register() -> dict[str, list[str]]:
     """Register every shipped font file once; file name -> the families it holds."""
-    if not _registered:
-        for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
-            font_id = QFontDatabase.addApplicationFont(str(path))
-            if font_id < 0:
-                raise RuntimeError(f"cannot load the shipped font {path.name}")
-            _registered[path.name] = QFontDatabase.applicationFontFamilies(font_id)
+    global _deferred
+    _deferred = False
+    _register_files(_shipped())
     return dict(_registered)
+
+
+def register_first(language: str) -> dict[str, list[str]]:
+    """Register Noto Sans and the script font `language`'s own text needs."""
+    wanted = {*FIRST_FILES, *LANGUAGE_FILES.get(language, ())}
+    _register_files([p for p in _shipped() if p.name in wanted])
+    return dict(_registered)
+
+
+def defer_rest() -> None:
+    """At the app's start: `install()` registers only what the first window needs; the rest
+    follows with `register_rest()` once it is shown."""
+    global _deferred
+    _deferred = True
+
+
+def register_rest() -> None:
+    """The fonts the first window did not need (a no-op when all are registered)."""
+    if _deferred:
+        register()
 
 
 def families() -> list[str]:
@@ -49,7 +94,12 @@ def install(app: QApplication) -> None:
     """Register the shipped fonts and make them the application font.  The substitutions
     also cover a widget that names Noto Sans itself (a heading made from its own QFont).
     Installing again (tests, a second window) keeps the text size already chosen."""
-    register()
+    if _deferred:
+        from loket.i18n import language
+
+        register_first(language())
+    else:
+        register()
     QFont.insertSubstitutions(UI_FAMILY, list(FALLBACK_FAMILIES))
     current = app.font()
     size = current.pointSizeF() if current.family() == UI_FAMILY else BASE_POINT_SIZE

@@ -9,6 +9,7 @@ installed (`loket.sync.run.sync_now`), the line also runs a sync every minute an
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from loket.context import reader
 from loket.i18n import _
-from loket.sync.status import SyncStatus, describe, read_status
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:  # the status module loads with the first read, after the first window
+    from loket.sync.status import SyncStatus
 
 INTERVAL_MS = 60_000
 SHORTCUT = "Ctrl+Shift+Y"
@@ -95,6 +98,8 @@ class SyncLine(QObject):
         ctx = self.parent().ctx
 
         def read() -> SyncStatus:
+            from loket.sync.status import read_status
+
             with reader(ctx) as quiet:
                 return read_status(quiet.db)
 
@@ -111,6 +116,8 @@ class SyncLine(QObject):
         ctx = self.parent().ctx
 
         def work() -> SyncStatus:
+            from loket.sync.status import read_status
+
             run(ctx)  # never raises for an unreachable hub: it records it in sync_state
             _look_for_duplicates(ctx)  # visitors pulled from other PCs may be one of ours
             with reader(ctx) as quiet:
@@ -133,6 +140,11 @@ class SyncLine(QObject):
     def _show(self) -> None:
         if not shiboken6.isValid(self.label):
             return
-        text = describe(self.status) if self.status is not None else ""
+        if self.status is None:
+            text = ""
+        else:
+            from loket.sync.status import describe
+
+            text = describe(self.status)
         self.label.setText(text)
         self.label.setAccessibleName(text or _("Sync status"))

@@ -15,7 +15,7 @@ font from the application font, so views should not hard-code colours or point s
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
@@ -27,8 +27,7 @@ Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):  # not a dataclass: `dataclasses` costs the first window ~1.5 ms
     name: str
     colours: dict[str, str]  # palette role name -> colour
     chips: dict[str, tuple[str, str]]  # kind -> (text colour, background)

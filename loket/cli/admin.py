@@ -25,6 +25,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_backup)
 
     p = subparsers.add_parser(
+        "backup-passphrase",
+        help=_(
+            "set the passphrase that seals the key copy beside every backup "
+            "(from LOKET_BACKUP_PASSPHRASE or a prompt)"
+        ),
+    )
+    add_user_argument(p)
+    p.set_defaults(func=cmd_backup_passphrase)
+
+    p = subparsers.add_parser(
         "restore",
         help=_("check a backup and put it in place of the database (the old file is kept)"),
     )
@@ -109,38 +119,66 @@ def cmd_backup(args: Namespace) -> int:
             path=path, checksum=backup.checksum_path(path)
         )
     )
+    if not backup.key_copy_path(path).exists():
+        print(backup.no_key_copy_message(), file=sys.stderr)
+    return 0
+
+
+def cmd_backup_passphrase(args: Namespace) -> int:
+    from loket.cli.common import read_passphrase
+    from loket.privacy import backup
+
+    db = open_database(args)
+    ctx = user_context(args, db)
+    backup.set_passphrase(ctx, read_passphrase(confirm=True))
+    print(
+        _(
+            "Backup passphrase set. Every backup from now on carries the key sealed with it "
+            "(FILE.key); keep the passphrase somewhere safe, apart from the backups."
+        )
+    )
     return 0
 
 
 def cmd_restore(args: Namespace) -> int:
+    import functools
+
+    from loket.cli.common import read_passphrase
     from loket.db.connection import Database
     from loket.paths import database_path
-    from loket.privacy import restore
+    from loket.privacy import audit, restore
     from loket.privacy.permissions import Permission
 
     live = database_path(args.data_dir)
     source = Path(args.file)
     checksum = not args.without_checksum
     restore.verify_backup(source, require_checksum=checksum)
+    ask = functools.cache(read_passphrase)  # asked once, however often it is needed
     db = None
     try:
         db = Database(live)
         ctx = user_context(args, db)
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, audit.KeyProblem):
         if db is not None:
             db.close()
-        # The live database is too damaged to sign in against: check the account in a
-        # private copy of the (already verified) backup instead.
+        # The live database is too damaged to sign in against, or its key is lost (a new
+        # PC): check the account in a private copy of the (already verified) backup, opened
+        # with the backup's own key.
         with tempfile.TemporaryDirectory() as tmp:
             probe = Path(tmp) / "probe.sqlite"
             shutil.copyfile(source, probe)
             db = Database(probe)
             try:
+                try:
+                    audit._key(db)
+                except audit.KeyProblem:
+                    audit.use_key(db, restore.backup_key(source, probe, passphrase=ask))
                 ctx = user_context(args, db)
                 ctx.require(Permission.RESTORE, object_type="database")
             finally:
                 db.close()
-        kept = restore.restore(live, source, require_checksum=checksum)
+                audit._KEYS.clear()
+        kept = restore.restore(live, source, require_checksum=checksum, passphrase=ask)
         restore.record_restore(live, ctx.user, kept)
     else:
         kept = restore.restore_database(
@@ -148,6 +186,7 @@ def cmd_restore(args: Namespace) -> int:
             source,
             require_checksum=checksum,
             other_installation=args.other_installation,
+            passphrase=ask,
         )
     print(
         _("Restored {source}. The previous database was kept as {kept}.").format(
@@ -174,7 +213,29 @@ def cmd_check(args: Namespace) -> int:
         print(backup.damaged_message(path, command=True), file=sys.stderr)
         return 1
     print(_("The database is sound: {path}").format(path=path))
+    print(key_report(db))
     return 0
+
+
+def key_report(db) -> str:
+    """Where the subject key is kept and whether backups carry a sealed copy of it."""
+    from loket.privacy import audit, backup
+
+    try:
+        where = audit.key_location(db)
+        copy = backup.has_key_copy(db)
+    except audit.KeyProblem as err:
+        return str(err)
+    lines = [_("The key of the audit trail is kept {where}.").format(where=where)]
+    lines.append(
+        _("Backups carry a copy of it sealed with the backup passphrase.")
+        if copy
+        else _(
+            "Backups carry no copy of it: no backup passphrase is set "
+            "(loket backup-passphrase --user NAME)."
+        )
+    )
+    return "\n".join(lines)
 
 
 def cmd_audit_verify(args: Namespace) -> int:

@@ -49,6 +49,22 @@ def read_password() -> str:
     return getpass.getpass("Wachtwoord / password: ")
 
 
+def read_passphrase(*, confirm: bool = False) -> str:
+    """The backup passphrase: LOKET_BACKUP_PASSPHRASE, a line on stdin, or a prompt (twice
+    when it is being set)."""
+    from loket.errors import ValidationError
+    from loket.i18n import _
+
+    if "LOKET_BACKUP_PASSPHRASE" in os.environ:
+        return os.environ["LOKET_BACKUP_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(_("Backup passphrase: "))
+    if confirm and getpass.getpass(_("The same passphrase again: ")) != first:
+        raise ValidationError.single("passphrase", _("The two passphrases differ."))
+    return first
+
+
 def user_context(args: Namespace, db: Database) -> Context:
     """Authenticate like the app does; raises AuthenticationFailed (exit status 2)."""
     from loket.privacy import auth

@@ -11,8 +11,6 @@ from functools import cached_property
 from pathlib import Path
 
 from loket.clock import new_id, now_iso
-from loket.counter.names.keys import name_keys
-from loket.counter.textfold import search_text
 from loket.db.lock import SharedLock
 from loket.errors import DatabaseDamaged, disk_full
 from loket.paths import create_private
@@ -20,11 +18,35 @@ from loket.paths import create_private
 BUSY_TIMEOUT_MS = 10_000
 
 
+_IMPORTED: dict[str, object] = {}
+
+
+def _search_text(*parts):
+    fn = _IMPORTED.get("search_text")
+    if fn is None:
+        from loket.counter.textfold import search_text as fn
+
+        _IMPORTED["search_text"] = fn
+    return fn(*parts)
+
+
+def _name_keys(*parts):
+    # Imported at the first write of a name, not at start-up: anyascii, jellyfish and the
+    # spelling rules cost the first window ~8 ms.
+    fn = _IMPORTED.get("name_keys")
+    if fn is None:
+        from loket.counter.names.keys import name_keys as fn
+
+        _IMPORTED["name_keys"] = fn
+    return fn(*parts)
+
+
 def _register_functions(conn: sqlite3.Connection) -> None:
-    # The search triggers call this; it must be deterministic so SQLite may use it in triggers.
-    conn.create_function("loket_search_text", 6, search_text, deterministic=True)
-    conn.create_function("loket_search_text", 8, search_text, deterministic=True)
-    conn.create_function("loket_name_keys", 4, name_keys, deterministic=True)
+    # The search triggers call these; they must be deterministic so SQLite may use them in
+    # triggers.  Each imports its module on the first call.
+    conn.create_function("loket_search_text", 6, _search_text, deterministic=True)
+    conn.create_function("loket_search_text", 8, _search_text, deterministic=True)
+    conn.create_function("loket_name_keys", 4, _name_keys, deterministic=True)
 
 
 class Database:

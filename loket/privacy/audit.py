@@ -66,7 +66,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,67 +73,77 @@ from typing import TYPE_CHECKING
 
 from loket.clock import new_id, now_iso
 from loket.db import audit as repo
-from loket.errors import LoketError
 from loket.i18n import _
+from loket.privacy import keystore
+from loket.privacy.keystore import KeyProblem  # raised from here too
 
 if TYPE_CHECKING:
     from loket.context import Context
     from loket.db.connection import Database
 
 GENESIS = "0" * 64
-KEY_FILENAME = "subject.key"
+KEY_NAME = "subject"
+KEY_FILENAME = keystore.file_path(Path("."), KEY_NAME).name  # where there is no key store
 
 
 _KEYS: dict[str, bytes] = {}
 
 
-class KeyProblem(LoketError):
-    """subject.key is missing or damaged while the audit trail needs it."""
-
-
 def key_path(db: Database) -> Path:
-    return db.path.parent / KEY_FILENAME
+    """The key file beside the database: where the key is kept on a PC without a key store,
+    and where earlier versions kept it (moved into the key store at first use)."""
+    return keystore.file_path(db.path.parent, KEY_NAME)
+
+
+def key_location(db: Database) -> str:
+    """Where the subject key is kept, in words (`loket check`, the settings screen)."""
+    return keystore.location(db.path.parent, db.workstation, KEY_NAME)
 
 
 def _key(db: Database) -> bytes:
-    path = key_path(db)
-    cached = _KEYS.get(str(path))
+    installation = db.workstation
+    cache = f"{db.path.parent}|{installation}"
+    cached = _KEYS.get(cache)
     if cached is not None:
         return cached
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
+    key = keystore.get(db.path.parent, installation, KEY_NAME)
+    if key is None:
         if repo.uses_key(db):
             # A new key would silently break every lookup and fail the whole chain.
             raise KeyProblem(
                 _(
-                    "The key file {path} is missing, and the audit trail was written with it. "
-                    "Put it back from the backup (the file BACKUP.key beside it); Loket does "
-                    "not make a new one."
-                ).format(path=path)
-            ) from None
-        key = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key.hex())
-    except (OSError, UnicodeDecodeError) as err:
-        raise KeyProblem(
-            _("The key file {path} cannot be read: {problem}").format(path=path, problem=err)
-        ) from err
-    else:
-        try:
-            key = bytes.fromhex(text)
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise KeyProblem(
-                _(
-                    "The key file {path} is damaged (it must hold 64 hexadecimal characters). "
-                    "Put it back from the backup (the file BACKUP.key beside it)."
-                ).format(path=path)
+                    "The subject key of this installation is missing ({where}), and the "
+                    "audit trail was written with it. Put it back from the backup (the file "
+                    "BACKUP.key beside it); Loket does not make a new one."
+                ).format(where=keystore.location(db.path.parent, installation, KEY_NAME))
             )
-    _KEYS[str(path)] = key
+        key = keystore.put(
+            db.path.parent, installation, KEY_NAME, secrets.token_bytes(32), replace=False
+        )
+    _KEYS[cache] = key
     return key
+
+
+def use_key(db: Database, key: bytes) -> None:
+    """Use `key` for `db` without keeping it anywhere: for a private probe copy of a backup
+    whose key is only in its sealed key copy (signing in before a restore)."""
+    _KEYS[f"{db.path.parent}|{db.workstation}"] = key
+
+
+def key_of_file(path: Path) -> bytes | None:
+    """The subject key of the database file at `path` (found by its installation id), or
+    None when it has none; never makes one."""
+    from loket.db import integrity
+
+    installation = integrity.setting_in_file(path, "workstation")
+    if not installation:
+        return None
+    return keystore.get(Path(path).parent, installation, KEY_NAME)
+
+
+def fingerprint(key: bytes) -> str:
+    """A short public fingerprint of a subject key (kept in backups to recognise it)."""
+    return hashlib.sha256(b"loket key fingerprint " + key.hex().encode()).hexdigest()[:16]
 
 
 def subject_ref(db: Database, number: str | None) -> str | None:

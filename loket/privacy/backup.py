@@ -30,8 +30,11 @@ from loket.privacy import anchor, audit, files
 from loket.privacy.copies import (
     checksum_path,
     key_copy_path,
+    parse_key_copy,
     prune_copies,
     remove_stale_staging,
+    seal,
+    write_private,
 )
 from loket.privacy.permissions import Permission
 
@@ -42,29 +45,94 @@ from loket.startup_check import left_open, open_problems  # noqa: F401
 BACKUP_FOLDER = "backups"
 
 
-def key_fingerprint(data_dir: Path) -> str:
-    """A short public fingerprint of the data folder's subject.key ('' when there is none)."""
+def key_fingerprint(path: Path) -> str:
+    """A short public fingerprint of the subject key of the database at `path` ('' when it
+    has none or it cannot be read)."""
     try:
-        key = (Path(data_dir) / audit.KEY_FILENAME).read_bytes().strip()
-    except OSError:
+        key = audit.key_of_file(Path(path))
+    except audit.KeyProblem:
         return ""
-    return hashlib.sha256(b"loket key fingerprint " + key).hexdigest()[:16]
+    return audit.fingerprint(key) if key else ""
 
 
-def _copy_key(source: Path, out: Path) -> None:
-    key = Path(source).parent / audit.KEY_FILENAME
+def _copy_key(out: Path, fingerprint: str) -> None:
+    """Write the sealed key copy kept in the backup's settings beside it, when there is one
+    and it holds the current key; else no key copy."""
     target = key_copy_path(out)
-    if not key.is_file():
+    text = integrity.setting_in_file(out, KEY_COPY_SETTING)
+    copy = parse_key_copy(text, audit.fingerprint) if text else None
+    if copy is None or not fingerprint or copy.fingerprint != fingerprint:
         target.unlink(missing_ok=True)
         return
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key.read_bytes())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    write_private(target, text)
+
+
+# -- the passphrase that seals the key copy beside every backup ---------------------------
+KEY_COPY_SETTING = "backup.key_copy"
+MIN_PASSPHRASE = 12
+MIN_PASSPHRASE_SCORE = 3  # zxcvbn: the sealed copy can be attacked offline
+
+
+def check_passphrase_rules(passphrase: str, field: str = "passphrase") -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError.single(
+            field,
+            _("A backup passphrase has at least {n} characters.").format(n=MIN_PASSPHRASE),
+        )
+    from zxcvbn import zxcvbn
+
+    if zxcvbn(passphrase[:100])["score"] < MIN_PASSPHRASE_SCORE:
+        raise ValidationError.single(
+            field,
+            _(
+                "This passphrase is too easy to guess. Choose a longer one, for example "
+                "four or five unrelated words."
+            ),
+        )
+
+
+def set_passphrase(ctx: Context, passphrase: str) -> None:
+    """`loket backup-passphrase` (administrators): seal the subject key with `passphrase`
+    and keep the sealed copy, which every later backup carries beside it as FILE.key."""
+    ctx.require(Permission.SETTINGS_MANAGE, object_type="setting", object_id=KEY_COPY_SETTING)
+    check_passphrase_rules(passphrase)
+    key = audit._key(ctx.db)
+    sealed = seal(
+        key,
+        passphrase,
+        installation=ctx.db.workstation,
+        fingerprint=audit.fingerprint(key),
+    )
+    from loket.db import reference
+
+    with ctx.db.transaction():
+        changed = reference.get_setting(ctx.db, KEY_COPY_SETTING) is not None
+        reference.set_setting(ctx.db, KEY_COPY_SETTING, sealed)
+        audit.record(
+            ctx,
+            action="backup.passphrase",
+            object_type="setting",
+            object_id=KEY_COPY_SETTING,
+            detail={"changed": changed},
+        )
+
+
+def has_key_copy(db: Database) -> bool:
+    """True when backups carry a sealed key copy (a passphrase was set for the current key)."""
+    from loket.db import reference
+
+    text = reference.get_setting(db, KEY_COPY_SETTING)
+    copy = parse_key_copy(text, audit.fingerprint) if text else None
+    key = audit.key_of_file(db.path) if copy is not None else None
+    return key is not None and copy.fingerprint == audit.fingerprint(key)
+
+
+def no_key_copy_message() -> str:
+    return _(
+        "This backup carries no copy of the subject key: no backup passphrase is set. Without "
+        "the key, a restore on another PC cannot check the audit trail. An administrator sets "
+        "one with: loket backup-passphrase --user NAME"
+    )
 
 
 def sha256_file(path: Path) -> str:
@@ -100,9 +168,8 @@ def make_backup(source: Path, out: Path) -> Path:
                 src.backup(dest)  # pages=-1: one step, one consistent snapshot
                 # A backup is one self-contained file: no write-ahead log beside it.
                 dest.execute("PRAGMA journal_mode = DELETE")
-                integrity.put_setting(
-                    dest, "backup.key_fingerprint", key_fingerprint(Path(source).parent)
-                )
+                fingerprint = key_fingerprint(Path(source))
+                integrity.put_setting(dest, "backup.key_fingerprint", fingerprint)
             finally:
                 dest.close()
         finally:
@@ -113,7 +180,7 @@ def make_backup(source: Path, out: Path) -> Path:
         checksum = checksum_path(out)
         checksum.write_text(f"{sha256_file(out)}  {out.name}\n", encoding="utf-8")
         _fsync(checksum)
-        _copy_key(source, out)
+        _copy_key(out, fingerprint)
     except BaseException as err:
         files.remove_quietly(*leftovers, files.partial_path(key_copy_path(out)))
         if replaced:  # a backup without its checksum or key is no backup
@@ -346,6 +413,12 @@ def daily_backup(db: Database, *, day: date | None = None) -> Path | None:
     if target.exists():
         return None
     make_backup(db.path, target)
+    if not key_copy_path(target).exists():
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "%s has no key copy beside it: no backup passphrase is set", target
+        )
     rotate(
         data_dir,
         settings.integer(db, "backup.keep_daily"),

@@ -1,11 +1,27 @@
 """The files around a database and its backups: checksum and key copies beside a backup,
-staging copies of a restore, and the old copies kept after a restore or an upgrade."""
+staging copies of a restore, and the old copies kept after a restore or an upgrade.
+
+The key copy beside a backup (`FILE.key`, mode 0600) is the subject key sealed with a
+passphrase the administrator gives (`loket backup-passphrase`): scrypt (n=2^15, r=8, p=1)
+derives a 256-bit key from it, AES-256-GCM encrypts the subject key, and the installation
+id and the key's public fingerprint are authenticated with it.  The sealed copy is made once,
+when the passphrase is set, and kept in the database's settings (`backup.key_copy`), so the
+automatic backups carry it without anybody typing the passphrase.  Key copies written by
+earlier versions (the bare key in hexadecimal) are still read.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from loket.db import lock
+from loket.errors import LoketError
+from loket.i18n import _
 
 
 def checksum_path(path: Path) -> Path:
@@ -13,9 +29,133 @@ def checksum_path(path: Path) -> Path:
 
 
 def key_copy_path(path: Path) -> Path:
-    """The copy of subject.key beside a backup (mode 0600): without it the backup's audit
-    trail cannot be verified nor its subject references looked up."""
+    """The sealed copy of the subject key beside a backup (mode 0600): without it the
+    backup's audit trail cannot be verified nor its subject references looked up on a PC
+    whose key store does not hold the key."""
     return path.with_name(path.name + ".key")
+
+
+KEY_COPY_FORMAT = "loket-key-copy"
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+class WrongPassphrase(LoketError):
+    """The passphrase does not open the key copy."""
+
+
+@dataclass(frozen=True)
+class KeyCopy:
+    """A key copy as read from a file: `sealed` (needs the passphrase) or a bare key."""
+
+    fingerprint: str
+    sealed: dict | None = None
+    bare: bytes | None = None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _aad(header: dict) -> bytes:
+    return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _derive(passphrase: str, salt: bytes, params: dict) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"]).derive(
+        passphrase.encode("utf-8")
+    )
+
+
+def seal(key: bytes, passphrase: str, *, installation: str, fingerprint: str) -> str:
+    """The key copy's text: `key` encrypted under `passphrase` (JSON)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    header = {
+        "format": KEY_COPY_FORMAT,
+        "version": 1,
+        "installation": installation,
+        "fingerprint": fingerprint,
+        "kdf": {"name": "scrypt", **SCRYPT},
+    }
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    box = AESGCM(_derive(passphrase, salt, SCRYPT)).encrypt(nonce, key, _aad(header))
+    return json.dumps(
+        header | {"salt": _b64(salt), "nonce": _b64(nonce), "ciphertext": _b64(box)},
+        sort_keys=True,
+    )
+
+
+def parse_key_copy(text: str, fingerprint_of) -> KeyCopy | None:
+    """A key copy's text (sealed JSON, or the bare key of an earlier version); None when it
+    is neither.  `fingerprint_of(key)` gives a bare key's fingerprint."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("format") != KEY_COPY_FORMAT:
+            return None
+        return KeyCopy(fingerprint=str(data.get("fingerprint", "")), sealed=data)
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return KeyCopy(fingerprint=fingerprint_of(key), bare=key) if len(key) == 32 else None
+
+
+def read_key_copy(path: Path, fingerprint_of) -> KeyCopy | None:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return parse_key_copy(text, fingerprint_of)
+
+
+def open_key_copy(copy: KeyCopy, passphrase: str, *, shown: str) -> bytes:
+    """The key in `copy`; WrongPassphrase (translated, naming `shown`) when the passphrase
+    does not open it or the copy was changed."""
+    if copy.bare is not None:
+        return copy.bare
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    data = copy.sealed or {}
+    wrong = WrongPassphrase(
+        _(
+            "The backup passphrase does not open the key copy {path} (or the copy was "
+            "changed). Nothing was changed."
+        ).format(path=shown)
+    )
+    try:
+        header = {k: data[k] for k in ("format", "version", "installation", "fingerprint", "kdf")}
+        kdf = data["kdf"]
+        params = {k: int(kdf[k]) for k in ("n", "r", "p")}
+        if kdf.get("name") != "scrypt" or not (2**14 <= params["n"] <= 2**20):
+            raise wrong
+        salt = base64.b64decode(data["salt"], validate=True)
+        nonce = base64.b64decode(data["nonce"], validate=True)
+        box = base64.b64decode(data["ciphertext"], validate=True)
+        key = AESGCM(_derive(passphrase, salt, params)).decrypt(nonce, box, _aad(header))
+    except (InvalidTag, KeyError, TypeError, ValueError) as err:
+        raise wrong from err
+    if len(key) != 32:
+        raise wrong
+    return key
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `path` (mode 0600) under a temporary name, flushed, then renamed."""
+    tmp = path.with_name(path.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 STAGING_MARK = ".restore-"

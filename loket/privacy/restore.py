@@ -10,10 +10,10 @@ has it open, the restore is refused and nothing changes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -24,8 +24,9 @@ from loket.db.connection import Database
 from loket.db.migrate import latest_version, schema_differences
 from loket.errors import DatabaseDamaged, LoketError
 from loket.i18n import _
-from loket.privacy import anchor, audit
+from loket.privacy import anchor, audit, keystore
 from loket.privacy.backup import (
+    KEY_COPY_SETTING,
     _fsync,
     check_connection,
     check_mark_path,
@@ -35,9 +36,14 @@ from loket.privacy.backup import (
 )
 from loket.privacy.copies import (
     STAGING_MARK,
+    KeyCopy,
+    WrongPassphrase,
     checksum_path,
     key_copy_path,
+    open_key_copy,
+    parse_key_copy,
     prune_copies,
+    read_key_copy,
     remove_staging,
     remove_stale_staging,
 )
@@ -49,17 +55,24 @@ class OtherInstallation(LoketError):
     """The backup was made by another Loket installation (other accounts, another key)."""
 
 
+def _key_copy(backup_file: Path, staging: Path) -> KeyCopy | None:
+    """The backup's key copy: the file beside it, else the sealed copy in its settings."""
+    copy = read_key_copy(key_copy_path(backup_file), audit.fingerprint)
+    if copy is None:
+        text = integrity.setting_in_file(staging, KEY_COPY_SETTING)
+        copy = parse_key_copy(text, audit.fingerprint) if text else None
+    return copy
+
+
 def _check_installation(live: Path, staging: Path, backup_file: Path) -> None:
     """Refuse a backup of another installation: its accounts and key are not this one's."""
     mine = integrity.setting_in_file(live, "workstation") if live.exists() else None
     theirs = integrity.setting_in_file(staging, "workstation")
-    my_key = key_fingerprint(live.parent)
+    my_key = key_fingerprint(live) if live.exists() else ""
     their_key = integrity.setting_in_file(staging, "backup.key_fingerprint") or ""
-    copy = key_copy_path(backup_file)
-    if copy.is_file():
-        their_key = hashlib.sha256(
-            b"loket key fingerprint " + copy.read_bytes().strip()
-        ).hexdigest()[:16]
+    copy = _key_copy(backup_file, staging)
+    if copy is not None:
+        their_key = copy.fingerprint
     if (mine and theirs and mine != theirs) or (my_key and their_key and my_key != their_key):
         raise OtherInstallation(
             _(
@@ -69,6 +82,67 @@ def _check_installation(live: Path, staging: Path, backup_file: Path) -> None:
                 "--other-installation --user NAME"
             ).format(path=backup_file)
         )
+
+
+def _key_to_restore(
+    live: Path,
+    staging: Path,
+    backup_file: Path,
+    *,
+    replace: bool,
+    passphrase: Callable[[], str] | None,
+) -> bytes | None:
+    """The backup's subject key when this PC does not hold it yet (a new PC, a lost key
+    store) or, forced, another installation's key; None when nothing needs to change.
+    A sealed copy is opened with the backup passphrase: a wrong one raises WrongPassphrase
+    before anything is touched."""
+    theirs = integrity.setting_in_file(staging, "workstation")
+    copy = _key_copy(backup_file, staging)
+    if copy is None or not theirs:
+        return None
+    current = keystore.get(live.parent, theirs, audit.KEY_NAME)
+    if current is not None and (audit.fingerprint(current) == copy.fingerprint or not replace):
+        return None
+    if copy.sealed is not None and passphrase is None:
+        raise WrongPassphrase(
+            _(
+                "The key copy {path} is sealed with the backup passphrase; restoring needs "
+                "it. Nothing was changed."
+            ).format(path=key_copy_path(backup_file))
+        )
+    return backup_key(backup_file, staging, passphrase=passphrase or str)
+
+
+def backup_key(backup_file: Path, copy_of_backup: Path, *, passphrase: Callable[[], str]) -> bytes:
+    """The subject key in a backup's key copy (opened with `passphrase()`); KeyProblem when
+    the backup has no key copy."""
+    copy = _key_copy(Path(backup_file), Path(copy_of_backup))
+    shown = str(key_copy_path(Path(backup_file)))
+    if copy is None:
+        raise audit.KeyProblem(
+            _("The backup has no key copy ({path}), and this PC does not hold its key.").format(
+                path=shown
+            )
+        )
+    key = open_key_copy(copy, passphrase() if copy.sealed is not None else "", shown=shown)
+    if audit.fingerprint(key) != copy.fingerprint:
+        raise WrongPassphrase(
+            _("The key copy {path} does not belong to this backup. Nothing was changed.").format(
+                path=shown
+            )
+        )
+    return key
+
+
+def _put_key(live: Path, staging_installation: str, key: bytes, stamp: str) -> None:
+    """Keep the restored key; a different key this folder held is kept aside."""
+    current = keystore.get(live.parent, staging_installation, audit.KEY_NAME)
+    if current is not None and current != key:
+        keystore.put(
+            live.parent, staging_installation, f"{audit.KEY_NAME}.before-restore-{stamp}", current
+        )
+    keystore.put(live.parent, staging_installation, audit.KEY_NAME, key)
+    audit._KEYS.clear()
 
 
 def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None = None) -> int:
@@ -156,8 +230,10 @@ def restore(
     *,
     require_checksum: bool = True,
     other_installation: bool = False,
+    passphrase: Callable[[], str] | None = None,
 ) -> Path:
     """Replace the live database with a checked backup; returns where the old file was kept.
+    `passphrase()` is asked for only when the backup's sealed key copy must be opened.
 
     Nothing of the live database is touched until the candidate has passed every check.
     """
@@ -173,12 +249,17 @@ def restore(
         verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
         if not other_installation:
             _check_installation(live, staging, backup_file)
+        key = _key_to_restore(
+            live, staging, backup_file, replace=other_installation, passphrase=passphrase
+        )
+        installation = integrity.setting_in_file(staging, "workstation")
         checksum_path(staging).unlink(missing_ok=True)
         _mark_restored(staging)
         _fsync(staging)
         with lock.exclusive(live):
             _replace_live(live, staging, kept)
-            _restore_key(live, backup_file, replace=other_installation, stamp=stamp)
+            if key is not None and installation:
+                _put_key(live, installation, key, stamp)
     except BaseException:
         remove_staging(staging)
         raise
@@ -190,21 +271,6 @@ def restore(
     finally:
         restored.close()
     return kept
-
-
-def _restore_key(live: Path, backup_file: Path, *, replace: bool, stamp: str) -> None:
-    """Put the backup's copy of subject.key in place when the data folder has none, or (a
-    backup of another installation, forced) keep this one aside and use the backup's."""
-    copy = key_copy_path(backup_file)
-    key = live.parent / audit.KEY_FILENAME
-    if copy.is_file() and key.exists() and replace:
-        if key.read_bytes().strip() != copy.read_bytes().strip():
-            os.replace(key, key.with_name(f"{key.name}.before-restore-{stamp}"))
-    if copy.is_file() and not key.exists():
-        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(copy.read_bytes())
-        audit._KEYS.pop(str(key), None)
 
 
 def _replace_live(live: Path, staging: Path, kept: Path) -> None:
@@ -234,6 +300,7 @@ def restore_database(
     *,
     require_checksum: bool = True,
     other_installation: bool = False,
+    passphrase: Callable[[], str] | None = None,
 ) -> Path:
     """The restore use case (administrators): check the backup, close this connection, put
     the backup in place, log the restore in the restored database.  Returns the kept file."""
@@ -246,6 +313,7 @@ def restore_database(
         Path(backup_file),
         require_checksum=require_checksum,
         other_installation=other_installation,
+        passphrase=passphrase,
     )
     record_restore(live, ctx.user, kept, other_installation=other_installation)
     return kept

@@ -43,7 +43,7 @@ def test_another_installations_backup_is_refused_unless_forced(
     mine = (data_dir / "subject.key").read_text()
     assert main(["restore", str(out), "--other-installation", "--user", "admin0"]) == 0
     assert (data_dir / "subject.key").read_text() == "ab" * 32  # the backup's key
-    assert next(data_dir.glob("subject.key.before-restore-*")).read_text() == mine
+    assert next(data_dir.glob("subject.before-restore-*.key")).read_text() == mine
     audit._KEYS.clear()
 
 

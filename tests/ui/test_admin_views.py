@@ -369,3 +369,24 @@ def test_admin_settings_change_the_desk_phone_letters_print(qtbot, db):
     assert view.desk_phone.text() == "038 456 7890"
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # unchanged: not saved again
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'desk.update'") == 1
+
+
+@pytest.mark.parametrize("store", [False, True])
+def test_admin_settings_view_says_where_the_key_is(qtbot, db, request, store):
+    from loket.privacy import audit, backup
+
+    if store:
+        request.getfixturevalue("memory_keyring")
+    ctx = context(db, "beheerder", "admin0")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    view = window.show_view("admin_settings")
+    text = view.key_info.text()
+    if store:
+        assert "sleutelopslag" in text and str(audit.key_path(db)) not in text
+    else:  # the path isolated: it reads left to right in an Arabic sentence too
+        assert f"\u2066{audit.key_path(db)}\u2069" in text
+    assert "loket backup-passphrase" in text
+    backup.set_passphrase(ctx, "lantaarn fiets wolk mosterd")
+    view.open()
+    assert "loket backup-passphrase" not in view.key_info.text()

@@ -73,3 +73,52 @@ def test_a_tigrinya_name_in_a_bold_heading_keeps_its_glyphs(qapp):
         assert all(glyph != 0 for _name, glyphs in runs for glyph in glyphs)
     finally:
         theme.apply(qapp, scale=100)
+
+
+_DEFERRED = """
+import sys
+from PySide6.QtGui import QTextLayout
+from PySide6.QtWidgets import QApplication
+from loket import i18n
+from ui import app as uiapp, fonts
+
+def drawn_by(text):
+    layout = QTextLayout(text, QApplication.font())
+    layout.beginLayout(); layout.createLine(); layout.endLayout()
+    return sorted({run.rawFont().familyName() for run in layout.glyphRuns()
+                   if all(g != 0 for g in run.glyphIndexes())})
+
+i18n.set_language(sys.argv[1])
+app = uiapp.make_application(["x"])
+print(sorted(fonts._registered))
+print(drawn_by("Yohannes"))
+uiapp.startup_done()  # the first window is up
+app.processEvents()
+print(sorted(fonts._registered))
+print(drawn_by("ዮሃንስ"), drawn_by("محمد"))
+"""
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_first_window_registers_only_the_fonts_it_needs_and_the_rest_after(language):
+    import os
+    import subprocess
+    import sys
+    from ast import literal_eval
+
+    result = subprocess.run(
+        [sys.executable, "-c", _DEFERRED, language],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    first, latin, every, drawn = result.stdout.strip().splitlines()[-4:]
+    expected = ["NotoSans-Bold.ttf", "NotoSans-Regular.ttf"]
+    if language == "ar":  # the UI's own script at once
+        expected = ["NotoSans-Bold.ttf", "NotoSans-Regular.ttf", *fonts.LANGUAGE_FILES["ar"]]
+    assert literal_eval(first) == sorted(expected)
+    assert literal_eval(latin) == ["Noto Sans"]
+    assert literal_eval(every) == sorted(fonts.register())
+    assert drawn == "['Noto Sans Ethiopic'] ['Noto Sans Arabic']"  # the fallbacks work after

@@ -254,3 +254,30 @@ def test_a_back_button_for_those_who_do_not_know_esc(qtbot, db):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.current_view().name == START_VIEW
     assert not window.back_action.isEnabled()
+
+
+def test_the_back_arrow_points_the_way_the_text_reads(qtbot, db):
+    from loket import i18n
+    from ui import i18n_qt
+
+    i18n_qt.install()  # as the app does: a language switch re-translates the window
+
+    def points_left(window) -> bool:
+        image = window.back_action.icon().pixmap(32, 32).toImage()
+        # near its top edge only the arrow's head is drawn: in the half it points to
+        row = [x for x in range(image.width()) if image.pixelColor(x, 7).alpha() > 128]
+        assert row
+        return sum(row) / len(row) < image.width() / 2
+
+    i18n.set_language("nl")
+    window = MainWindow(context(db, role="balie"))
+    qtbot.addWidget(window)
+    assert not window.back_action.icon().isNull()
+    assert points_left(window)
+    try:
+        i18n.set_language("ar")
+        window.show()
+        assert not points_left(window)  # right, in Arabic
+    finally:
+        i18n.set_language("nl")
+    assert points_left(window)

@@ -75,14 +75,24 @@ def test_collector_back_on_once_the_first_window_is_shown(tmp_path):
 def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
     """Start-up is measured against a bare Qt window (bench/bench_startup.py); these modules
     once sat on its path and are needed only later (search, sign-in, backups, letters,
-    exports, the command line)."""
+    exports, the command line; the name matching at the first write of a name; the key
+    store and its cryptography at the first audit row)."""
     import os
     import subprocess
     import sys
 
     later = [
+        "anyascii",
+        "jellyfish",
+        "rapidfuzz",
+        "loket.counter.names.keys",
+        "keyring",
+        "cryptography",
+        "zxcvbn",
+        "loket.privacy.keystore",
         "babel",
         "ctypes",
+        "dataclasses",
         "loket.privacy.backup",
         "loket.cli.export",
         "loket.counter.drafts",
@@ -98,14 +108,17 @@ def test_the_first_window_loads_no_code_it_does_not_need(tmp_path):
         f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
+    # The first start makes and seeds the database (audit rows, so the key); measured is
+    # every start after it.
+    for _start in ("first", "normal"):
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 

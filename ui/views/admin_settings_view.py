@@ -5,6 +5,8 @@ type, how many automatic backups are kept.  The ranges and the phone check come 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout
 
@@ -69,6 +71,10 @@ class AdminSettingsView(View):
             self.labels[key] = label
             form.addRow(label, spin)
         body.addLayout(form)
+        self.key_info = QLabel(self)
+        self.key_info.setObjectName("keyInfo")
+        self.key_info.setWordWrap(True)
+        body.addWidget(self.key_info)
         body.addStretch(1)
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("saveSettings")
@@ -105,6 +111,8 @@ class AdminSettingsView(View):
             self.fields[key].setAccessibleName(text)
         self.save_button.setText(_("Save settings"))
         self._show_enrolment()
+        if self.key_info.text():
+            self.show_key_info()
 
     def open(self, **kwargs) -> None:
         self.setEnabled(self.ctx.can(Permission.SETTINGS_MANAGE))
@@ -114,6 +122,7 @@ class AdminSettingsView(View):
         self.desk_phone.setEnabled(self.ctx.desk is not None)
         self.message.clear()
         self._show_enrolment()
+        self.show_key_info()
 
     def _show_enrolment(self) -> None:
         from loket.sync.status import enrolment_text, read_status
@@ -128,6 +137,32 @@ class AdminSettingsView(View):
         if desk is None or not self.ctx.can(Permission.SETTINGS_MANAGE):
             return None
         return contact.desk_phone(self.ctx, desk.code)
+
+    def show_key_info(self) -> None:
+        """Where the subject key is kept (key store or file) and whether backups carry it."""
+        from loket.privacy import audit, backup
+
+        try:
+            where = _("The key of the audit trail is kept {where}.").format(
+                where=audit.key_location(self.ctx.db)
+            )
+            copy = (
+                _("Backups carry a copy of it sealed with the backup passphrase.")
+                if backup.has_key_copy(self.ctx.db)
+                else _(
+                    "Backups carry no copy of it: no backup passphrase is set "
+                    "(loket backup-passphrase --user NAME)."
+                )
+            )
+        except LoketError as err:
+            where, copy = err.message, ""
+        text = f"{where} {copy}".strip()
+        # A path and a command read left to right inside an Arabic sentence too
+        # (left-to-right isolates: "/tmp/x/subject.key" would otherwise end in its "/").
+        path = str(audit.key_path(self.ctx.db))
+        text = text.replace(path, f"\u2066{path}\u2069")
+        text = re.sub(r"loket backup-passphrase --user [A-Z]+", "\u2066\\g<0>\u2069", text)
+        self.key_info.setText(text)
 
     def save(self) -> None:
         try:

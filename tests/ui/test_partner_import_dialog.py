@@ -30,6 +30,7 @@ def test_the_report_is_shown_before_confirming(qtbot, chef, db, tmp_path):
     qtbot.addWidget(dialog)
     text = dialog.report.toPlainText()
     assert "organization.funding" in text and "070 353 4455" in text
+    assert dialog.refused_list.isHidden() and dialog.refused_records == 0
     assert dialog.import_button.isEnabled()
     assert snapshot(db) == before  # shown, not written
     dialog.import_button.click()
@@ -37,7 +38,7 @@ def test_the_report_is_shown_before_confirming(qtbot, chef, db, tmp_path):
     assert repo.get(db, "service", "svc-api") is not None
 
 
-def test_a_refused_package_cannot_be_confirmed(qtbot, chef, db, tmp_path):
+def test_refused_records_are_shown_apart_and_the_rest_can_be_imported(qtbot, chef, db, tmp_path):
     bad = json.loads(json.dumps(API_PAGE))
     bad["contents"][0]["name"] = True
     bad["contents"][0]["service_at_locations"][0]["location"]["latitude"] = 999
@@ -46,10 +47,31 @@ def test_a_refused_package_cannot_be_confirmed(qtbot, chef, db, tmp_path):
     before = snapshot(db)
     dialog = PartnerImportDialog(chef, path)
     qtbot.addWidget(dialog)
-    text = dialog.report.toPlainText()
+    refused = dialog.refused_list.toPlainText()
     assert (
-        "latitude" in text and _("field {field}").format(field="name") in text
-    )  # both problems at once
+        "latitude" in refused and _("field {field}").format(field="name") in refused
+    )  # both problems at once, apart from the other remarks
+    assert "organization.funding" in dialog.report.toPlainText()
+    assert "latitude" not in dialog.report.toPlainText()
+    assert dialog.refused_records == 3 and not dialog.refused_list.isHidden()
+    assert "3" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    assert snapshot(db) == before  # shown, not written
+    dialog.import_button.click()
+    assert dialog.result is not None and dialog.result.refused == 3
+    assert repo.get(db, "organisation", "org-api") is not None
+    assert repo.get(db, "service", "svc-api") is None
+
+
+def test_a_package_that_cannot_be_read_cannot_be_confirmed(qtbot, chef, db, tmp_path):
+    bad = json.loads(json.dumps(API_PAGE))
+    bad["contents"][0]["service_at_locations"] = "Spui 68"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    before = snapshot(db)
+    dialog = PartnerImportDialog(chef, path)
+    qtbot.addWidget(dialog)
+    assert "service_at_locations" in dialog.refused_list.toPlainText()
     assert not dialog.import_button.isEnabled()
     assert snapshot(db) == before
 

@@ -155,7 +155,8 @@ def compose(
     """Render a letter (nothing stored).  The afspraak letter prints `appointment_id`, else
     `appointment`, else the visit's latest stored appointment.  Sensitive needs (safety at
     home, health) are left out unless `include_sensitive`.  A letter that may be previewed
-    but not given (no phone number to call) lists why in `problems`."""
+    but not given (no phone number to call, a staff note the plain-language check fails)
+    lists why in `problems`."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
     lang = normal_language(lang)  # "fa_AF" stored before Dari had its own code: "prs"
@@ -183,6 +184,7 @@ def compose(
                 "panel) or your direct number (the command: loket letters phone)."
             )
         )
+    problems += checks.note_problems(tpl, data)  # a hard note blocks giving the letter
     warnings = checks.warnings(tpl, data, cats)
     sections = [
         pdf.Section(

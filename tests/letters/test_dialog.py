@@ -260,12 +260,19 @@ def test_reprint_from_the_visitors_file(qtbot, db, tmp_path, monkeypatch):
     assert _letters(db) == 1
 
 
-def test_preview_shows_what_to_check_before_giving(qtbot, db):
+def test_a_hard_note_blocks_giving_and_says_what_to_change(qtbot, db, monkeypatch):
+    import ui.views.letter_dialog as module
+
     note = "Uitgelegd dat betrokkene indien gewenst middels een brief bezwaar kan maken."
     ctx, visit_id = letter_visit(db, language="nl", summary=note)
     _window, view = _panel(qtbot, ctx, visit_id)
     assert view.template.currentData() == "plan"
-    assert view.letter_warnings.isVisible()
-    text = view.letter_warnings.text()
-    assert '"als"' in text and '"indien"' in text  # what to change in the note
-    assert not view.problems.isVisible()  # a warning, not a refusal: the letter can be given
+    assert view.problems.isVisible()  # a refusal, not a warning
+    text = view.problems.text()
+    assert note in text and '"als"' in text and '"indien"' in text  # which sentence, which word
+    printed = []
+    monkeypatch.setattr(module, "print_pdf", lambda printer, data: printed.append(data))
+    monkeypatch.setattr(view, "ask_printer", lambda: object())
+    view.print_letter()
+    qtbot.waitUntil(lambda: view._pending == 0 and view.status.text() != "", timeout=20_000)
+    assert _letters(db) == 0 and printed == []

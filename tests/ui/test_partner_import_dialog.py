@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from loket.db import directory as repo
+from loket.directory.transfer import import_path
 from loket.i18n import _
 from tests.directory.test_hsds_io import snapshot
 from tests.directory.test_hsds_messy import API_PAGE
@@ -91,3 +92,27 @@ def test_directory_view_offers_the_import_to_editors_only(qtbot, db, tmp_path, m
     path.write_text(json.dumps(API_PAGE), encoding="utf-8")
     editor_view.import_partners(str(path))
     assert len(shown) == 1 and shown[0].import_button.isEnabled()
+
+
+def test_past_imports_show_each_full_report(qtbot, chef, db, tmp_path, monkeypatch):
+    from ui.views.partner_import_dialog import PastImportsDialog
+
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(API_PAGE), encoding="utf-8")
+    done = import_path(chef, path)
+    dialog = PastImportsDialog(chef)
+    qtbot.addWidget(dialog)
+    assert "page.json" in dialog.imports.item(0).text()  # newest first
+    assert dialog.report.toPlainText() == "\n".join(done.report.lines())
+    view = DirectoryView(chef)
+    qtbot.addWidget(view)
+    assert not view.past_imports_button.isHidden()
+    shown = []
+    monkeypatch.setattr(
+        PastImportsDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Rejected
+    )
+    view.show_past_imports()
+    assert len(shown) == 1 and shown[0].imports.count() == len(dialog.past)
+    clerk = DirectoryView(context(db, "balie"))
+    qtbot.addWidget(clerk)
+    assert clerk.past_imports_button.isHidden()

@@ -5,18 +5,34 @@ normalisation and ignored column.  Nothing is written until "Import" is pressed;
 valid records land in one transaction.  A package that cannot be read as a whole cannot be
 imported at all.
 
-Open it from the partner directory: `PartnerImportDialog(ctx, path, parent).exec()`."""
+Open it from the partner directory: `PartnerImportDialog(ctx, path, parent).exec()`; the
+reports of past imports with `PastImportsDialog(ctx, parent).exec()`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
 from loket.directory.hsds_report import REFUSED, Report
-from loket.directory.transfer import ImportFailed, check_path, import_path
+from loket.directory.transfer import (
+    ImportFailed,
+    check_path,
+    import_path,
+    past_import,
+    past_imports,
+)
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
+from ui.models.counter_models import format_date, format_time
 from ui.views.base import plain_label
 
 
@@ -137,3 +153,55 @@ class PartnerImportDialog(QDialog):
             self.import_button.setEnabled(False)
             return
         self.accept()
+
+
+class PastImportsDialog(QDialog):
+    """The imports of partner data so far, newest first, and the full report of the one
+    chosen (kept beside its audit row: loket.directory.transfer.past_import)."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("pastImportsDialog")
+        layout = QVBoxLayout(self)
+        self.heading = plain_label(self)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.imports = QListWidget(self)
+        self.imports.setObjectName("pastImports")
+        self.imports.setProperty("i18n_data", True)  # file names and moments from the data
+        layout.addWidget(self.imports, 1)
+        self.report = QPlainTextEdit(self)
+        self.report.setObjectName("pastImportReport")
+        self.report.setReadOnly(True)
+        self.report.setProperty("i18n_data", True)
+        layout.addWidget(self.report, 2)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(720, 520)
+        self.past = past_imports(ctx)
+        for past in self.past:
+            outcome = _("imported") if past.result == "ok" else _("nothing written")
+            when = f"{format_date(past.at)} {format_time(past.at)}"
+            item = QListWidgetItem(f"{when}  {past.source}  {outcome}")
+            item.setData(Qt.ItemDataRole.UserRole, past.id)
+            self.imports.addItem(item)
+        self.imports.currentItemChanged.connect(self._show)
+        if self.past:
+            self.imports.setCurrentRow(0)
+        else:
+            self.report.setPlainText(_("No partner data has been imported yet."))
+        self.retranslate_ui()
+
+    def _show(self, item, _previous=None) -> None:
+        if item is None:
+            return
+        past = past_import(self.ctx, item.data(Qt.ItemDataRole.UserRole))
+        self.report.setPlainText("\n".join(past.report.lines()) or _("No remarks."))
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Past imports of partner data"))
+        self.heading.setText(_("Choose an import to read its full report."))
+        self.imports.setAccessibleName(_("Past imports"))
+        self.report.setAccessibleName(_("Import report"))

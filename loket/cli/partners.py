@@ -105,7 +105,7 @@ def cmd_import(args: Namespace) -> int:
             result = run(ctx, args.path, keep_unlisted=args.keep_unlisted)
         except ImportFailed as err:
             _print_report(err.report)
-            n = len(err.report.refusals)
+            n = len(err.report.package_refusals)
             print(
                 ngettext(
                     "Refused: {n} problem must be solved first; nothing was written",

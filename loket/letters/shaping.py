@@ -496,12 +496,17 @@ def _slots(word: Word) -> list[bool]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _shape_run_as(font_name: str, source: str, texts: tuple[str, ...]) -> Run:
+    return _shape_run(font_name, source, list(texts))
+
+
 def _retext(word: Word, texts: list[str]) -> Word:
     """The word with the same glyphs, standing for `texts` (one string per glyph)."""
     runs, start = [], 0
     for run in word.runs:
         n = len(run.text)
-        runs.append(_shape_run(run.font_name, run.source, texts[start : start + n]))
+        runs.append(_shape_run_as(run.font_name, run.source, tuple(texts[start : start + n])))
         start += n
     return replace(word, runs=tuple(runs))
 

@@ -18,6 +18,8 @@ from loket.paths import resources_dir
 UI_FAMILY = "Noto Sans"
 FALLBACK_FAMILIES = ("Noto Sans Arabic", "Noto Sans Ethiopic")
 BASE_POINT_SIZE = 10.0
+# What a password field shows for each letter: a character the UI font has (theme.py).
+PASSWORD_CHARACTER = "\u2022"
 
 _registered: dict[str, list[str]] = {}
 

@@ -73,3 +73,17 @@ def test_a_tigrinya_name_in_a_bold_heading_keeps_its_glyphs(qapp):
         assert all(glyph != 0 for _name, glyphs in runs for glyph in glyphs)
     finally:
         theme.apply(qapp, scale=100)
+
+
+def test_a_password_field_hides_letters_behind_a_character_the_font_has(qapp):
+    # Fusion's U+25CF is in none of the shipped fonts: every letter typed showed an empty box
+    from PySide6.QtGui import QRawFont
+    from PySide6.QtWidgets import QLineEdit, QStyle
+
+    theme.apply(qapp)
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    shown = field.style().styleHint(QStyle.StyleHint.SH_LineEdit_PasswordCharacter, None, field)
+    assert QRawFont.fromFont(fonts.ui_font()).supportsCharacter(shown)
+    field.setText("geheim")
+    assert [g for _family, glyphs in _drawn_by(chr(shown), field.font()) for g in glyphs] != [0]

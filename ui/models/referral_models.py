@@ -67,9 +67,11 @@ class SuggestionsModel(QAbstractTableModel):
                     return f"{item.organization_name}: {item.service_name}"
                 return f"{item.service_name}\n{item.organization_name}"
             if col == 1:
-                if item.other_municipality and item.city:
-                    return _("only in {city}").format(city=item.city)
-                return item.city or _("national")
+                # isolated: right to left, "'s-Hertogenbosch" read "s-Hertogenbosch'"
+                city = f"\u2068{item.city}\u2069" if item.city else ""
+                if item.other_municipality and city:
+                    return _("only in {city}").format(city=city)
+                return city or _("national")
             return item.explanation
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
             return item.explanation
@@ -124,13 +126,14 @@ class VisitReferralsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if not index.isValid():
             return None
         item = self._items[index.row()]
         col = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and col in (0, 3):  # the column may cut it
+            role = Qt.ItemDataRole.DisplayRole
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
         if col == 0:
             return f"{item.organization_name}: {item.service_name}"
         if col == 1:

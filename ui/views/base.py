@@ -16,7 +16,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from loket.context import Context
@@ -115,3 +125,29 @@ def select_row(view, row: int) -> None:
         | QItemSelectionModel.SelectionFlag.Current
     )
     view.selectionModel().setCurrentIndex(index, flags)
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """The item delegate of a table whose text wraps (a partner's name over two lines, the
+    reasons of a suggestion).  Qt measures a row's height at the column's full width but draws
+    the text a few pixels narrower; in Arabic a word then fell onto a line the row had no room
+    for, and the reasons were cut off with "…".  Measured at the narrower width, the row is as
+    high as the text that is drawn."""
+
+    def sizeHint(self, option, index):
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        if option.rect.isValid() and option.rect.width() > 2 * margin:
+            option = QStyleOptionViewItem(option)
+            option.rect = option.rect.adjusted(0, 0, -margin, 0)
+        return super().sizeHint(option, index)
+
+
+def wrap_lines(view) -> None:
+    """A list whose long lines wrap to the list's width instead of scrolling sideways (a
+    referral's history at 200 % text)."""
+    from PySide6.QtWidgets import QListView
+
+    view.setWordWrap(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -151,3 +151,15 @@ def wrap_lines(view) -> None:
     view.setWordWrap(True)
     view.setResizeMode(QListView.ResizeMode.Adjust)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
+# Room beside a wrapped text for the ink that reaches past a line's end: an Arabic line that
+# fills the width ends in a letter whose tail lies up to 5 pixels beyond it (Noto Sans Arabic
+# at 200 %), and the label cut it off (the first line of the first-run intro).
+TEXT_SIDE_ROOM = 8
+
+
+def room_for_ink(label: QLabel) -> QLabel:
+    """A wrapped label with a few pixels to spare on both sides (`TEXT_SIDE_ROOM`)."""
+    label.setContentsMargins(TEXT_SIDE_ROOM, 0, TEXT_SIDE_ROOM, 0)
+    return label

@@ -163,3 +163,10 @@ def test_ethiopic_is_set_larger_than_latin(db):
     assert body in sizes["latin"]
     # the scaled glyphs still fit the line spacing (syllables are 0.72-0.85 em tall)
     assert body * fonts.SCALE["ethiopic"] * 0.86 < body * pdf.LEADING - body * 0.25
+
+
+def test_the_date_line_keeps_the_day_with_its_month_after_a_latin_city():
+    # "Zwolle، 4 كانون الأول 2026": the day took the Latin city's direction across the
+    # Arabic comma and stood beside the city, away from its month.
+    words = shaping.split_words("Zwolle، 4 كانون الأول 2026", False, rtl=True, isolate=True)
+    assert _visual(words) == ["2026", "الأول", "كانون", "4", "،", "Zwolle"]

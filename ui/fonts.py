@@ -20,6 +20,9 @@ FALLBACK_FAMILIES = ("Noto Sans Arabic", "Noto Sans Ethiopic")
 BASE_POINT_SIZE = 10.0
 # What a password field shows for each letter: a character the UI font has (theme.py).
 PASSWORD_CHARACTER = "\u2022"
+# The mark beside a field that needs a correction.  "⚠" (U+26A0) is in none of the shipped
+# fonts and showed as an empty box before every message.
+ERROR_MARK = "!"
 
 _registered: dict[str, list[str]] = {}
 

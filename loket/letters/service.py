@@ -181,7 +181,7 @@ def compose(
             _(
                 "This letter has no phone number for the visitor to call, so it cannot be "
                 "given yet. Ask the administrator to fill in the desk's phone number "
-                "(Administration → Loket settings)."
+                "(Administration › Loket settings)."
             )
         )
     warnings = checks.warnings(tpl, data, cats)

@@ -14,6 +14,7 @@ from loket.counter import drafts, intake
 from loket.counter import lookups as counter
 from loket.i18n import tools as i18n_tools
 from tests.helpers import context, visit, visitor
+from ui import fonts
 from ui.main_window import MainWindow
 from ui.models.counter_models import (
     FSI,
@@ -181,7 +182,7 @@ def test_invalid_fields_are_marked_next_to_the_field(qtbot, window, db):
     assert window.current_view() is form
     for key in ("bsn", "date_of_birth", "postal_code"):
         assert form.fields[key].error.isVisible(), key
-        assert form.fields[key].error.text().startswith("⚠ ")
+        assert form.fields[key].error.text().startswith(f"{fonts.ERROR_MARK} ")
         assert form.fields[key].widget.accessibleDescription()
     assert not form.fields["family_name"].error.isVisible()
     # The focus goes to the first marked field in the order of the form.

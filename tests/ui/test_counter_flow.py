@@ -557,3 +557,20 @@ def test_ctrl_n_on_a_filled_form_keeps_the_input_as_a_draft(qtbot, window, ctx):
     assert window.current_view() is form
     assert form.fields["family_name"].widget.text() == ""
     assert [d.payload["family_name"] for d in drafts.list_drafts(ctx)] == ["Visser"]
+
+
+def test_a_visits_needs_in_arabic_are_listed_with_the_arabic_comma(db):
+    # "سؤال قانوني, ضعف القراءة والكتابة": a Latin comma between Arabic words
+    i18n_tools.compile_all()
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        ctx = context(db)
+        person = visitor(ctx)
+        visit(ctx, person.id, needs=("debts", "housing"))
+        history = VisitHistoryModel(ctx)
+        history.set_visitor(person.id)
+        labels = {c.code: c.label for c in counter.needs(ctx)}
+        assert history.index(0, 2).data() == f"{labels['debts']}، {labels['housing']}"
+    finally:
+        i18n.set_language(before)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -130,17 +129,41 @@ def select_row(view, row: int) -> None:
 class WrappingDelegate(QStyledItemDelegate):
     """The item delegate of a table whose text wraps (a partner's name over two lines, the
     reasons of a suggestion).  Qt measures a row's height at the column's full width but draws
-    the text a few pixels narrower; in Arabic a word then fell onto a line the row had no room
-    for, and the reasons were cut off with "…".  Measured at the narrower width, the row is as
-    high as the text that is drawn."""
+    the text a few pixels narrower, and takes each line's height from the fonts on it: in
+    Arabic a word then fell onto a line with an Arabic letter's taller height, a line the row
+    had no room for, and the reasons were cut off with "…".  Here every line counts as high
+    as the text's tallest, measured at the width the text is drawn at."""
 
     def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        text = index.data()
         style = option.widget.style() if option.widget is not None else QApplication.style()
         margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
-        if option.rect.isValid() and option.rect.width() > 2 * margin:
-            option = QStyleOptionViewItem(option)
-            option.rect = option.rect.adjusted(0, 0, -margin, 0)
-        return super().sizeHint(option, index)
+        width = option.rect.width()
+        if not isinstance(text, str) or not option.rect.isValid() or width <= 3 * margin:
+            return hint
+        measured = _line_heights(text, option.font, width - margin)  # as Qt measures it
+        drawn = _line_heights(text, option.font, width - 2 * margin - 1)  # narrower, as drawn
+        if drawn:
+            padding = hint.height() - round(sum(measured))
+            hint.setHeight(max(hint.height(), padding + round(len(drawn) * max(drawn))))
+        return hint
+
+
+def _line_heights(text: str, font, width: float) -> list[float]:
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(text, font)
+    wrap = QTextOption()
+    wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(wrap)
+    heights = []
+    layout.beginLayout()
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        heights.append(line.height())
+    layout.endLayout()
+    return heights
 
 
 def wrap_lines(view) -> None:

@@ -250,17 +250,18 @@ class ReferralPanel(QWidget):
         view = self.referrals_view
         header = view.horizontalHeader()
         char = view.fontMetrics().averageCharWidth()
-        rest = 0
-        for column in range(1, self.referrals.columnCount()):
-            wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
-            # what was agreed can be a long line: it is in the tooltip and the history
-            wanted = min(wanted, max(header.sectionSizeHint(column), OTHER_CHARS * char))
-            header.resizeSection(column, wanted)
-            rest += wanted
+        columns = range(1, self.referrals.columnCount())
+        wanted = {c: max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns}
         least = PARTNER_CHARS * char
         whole = max(view.sizeHintForColumn(0), header.sectionSizeHint(0))
-        room = view.viewport().width() - rest
-        header.resizeSection(0, max(min(whole, least), room))
+        room = view.viewport().width()
+        if whole + sum(wanted.values()) > room:  # the partner whole comes first
+            # what was agreed can be a long line: it is in the tooltip and the history
+            for c in columns:
+                wanted[c] = min(wanted[c], max(header.sectionSizeHint(c), OTHER_CHARS * char))
+        for c, width in wanted.items():
+            header.resizeSection(c, width)
+        header.resizeSection(0, max(min(whole, least), room - sum(wanted.values())))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

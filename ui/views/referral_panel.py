@@ -256,9 +256,16 @@ class ReferralPanel(QWidget):
         whole = max(view.sizeHintForColumn(0), header.sectionSizeHint(0))
         room = view.viewport().width()
         if whole + sum(wanted.values()) > room:  # the partner whole comes first
-            # what was agreed can be a long line: it is in the tooltip and the history
+            # what was agreed can be a long line: it is in the tooltip and the history; it
+            # gets what the partner's whole name leaves over
+            full = dict(wanted)
             for c in columns:
                 wanted[c] = min(wanted[c], max(header.sectionSizeHint(c), OTHER_CHARS * char))
+            spare = room - min(whole, max(least, room // 2)) - sum(wanted.values())
+            for c in columns:
+                grow = max(0, min(full[c] - wanted[c], spare))
+                wanted[c] += grow
+                spare -= grow
         for c, width in wanted.items():
             header.resizeSection(c, width)
         header.resizeSection(0, max(min(whole, least), room - sum(wanted.values())))

@@ -27,6 +27,11 @@ from loket.paths import resources_dir
 UI_FAMILY = "Noto Sans"
 FALLBACK_FAMILIES = ("Noto Sans Arabic", "Noto Sans Ethiopic")
 BASE_POINT_SIZE = 10.0
+# What a password field shows for each letter: a character the UI font has (theme.py).
+PASSWORD_CHARACTER = "\u2022"
+# The mark beside a field that needs a correction.  "⚠" (U+26A0) is in none of the shipped
+# fonts and showed as an empty box before every message.
+ERROR_MARK = "!"
 
 # The files the first window needs: Noto Sans, and the script of the UI language.
 FIRST_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")

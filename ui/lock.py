@@ -39,6 +39,7 @@ from loket import settings
 from loket.errors import AuthenticationFailed
 from loket.i18n import _
 from loket.privacy import auth
+from ui import theme
 from ui.views.base import plain_label
 
 _INPUT = {
@@ -63,6 +64,13 @@ class LockScreen(QWidget):
         self.box = box
         self._fit_width()
         layout = QVBoxLayout(box)
+        # Signed out, the screen is a sign-in screen and says so first, as the sign-in
+        # dialog at start-up does.
+        self.sign_in_title = QLabel(box)
+        self.sign_in_title.setObjectName("signInTitle")
+        self.sign_in_title.setWordWrap(True)
+        theme.emphasise(self.sign_in_title, 1.4)
+        layout.addWidget(self.sign_in_title)
         self.heading = plain_label(box)  # shows a name / a message as typed
         self.heading.setObjectName("lockHeading")
         self.heading.setWordWrap(True)
@@ -114,6 +122,7 @@ class LockScreen(QWidget):
         self.password.returnPressed.connect(self._unlock)
         self.switch_button.clicked.connect(self._switch)
         self.other_password.returnPressed.connect(self._switch)
+        self.other_user.returnPressed.connect(self._user_entered)
         self.retranslate_ui()
 
     def _fit_width(self) -> None:
@@ -132,6 +141,8 @@ class LockScreen(QWidget):
         signed_out = self.controller.signed_out
         for widget in (self.password_label, self.password, self.unlock_button, self.other_intro):
             widget.setVisible(not signed_out)
+        self.sign_in_title.setVisible(signed_out)
+        self.sign_in_title.setText(_("Sign in to Loket"))
         if signed_out:
             self.heading.setText(_("You are signed out. Sign in to use Loket."))
         else:
@@ -153,6 +164,15 @@ class LockScreen(QWidget):
         self.error.setText(message)
         self.error.setAccessibleName(message)
         self.error.show()
+        if self.controller.signed_out:  # type the password again, without the mouse
+            self.other_password.setFocus()
+
+    def _user_entered(self) -> None:
+        """Enter in the user name goes on to the password, or signs in when it is typed."""
+        if self.other_password.text():
+            self._switch()
+        else:
+            self.other_password.setFocus()
 
     def _unlock(self) -> None:
         password = self.password.text()
@@ -203,7 +223,7 @@ class LockController(QObject):
         self.screen: LockScreen | None = None
         self._content: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
-        self._bars: list[QToolBar] = []
+        self._bars: list[tuple[QToolBar, bool]] = []
         self._covered: list = []
         self._host: _LockHost | None = None
         self._focus: QWidget | None = None
@@ -261,10 +281,15 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)  # Ctrl+S and friends must not reach the hidden form
         self.window.menuBar().setEnabled(False)
-        # Back must not move the hidden views.
-        self._bars = [b for b in self.window.findChildren(QToolBar) if b.isEnabled()]
-        for bar in self._bars:
+        # Back must not move the hidden views, nor show on a screen with nothing behind it.
+        self._bars = [
+            (b, b.isVisibleTo(self.window))
+            for b in self.window.findChildren(QToolBar)
+            if b.isEnabled()
+        ]
+        for bar, _shown in self._bars:
             bar.setEnabled(False)
+            bar.hide()
         self._cover_other_windows()
         if QApplication.activeModalWidget() is not None:
             # A dialog holds the input, so the lock screen needs a modal window of its own,
@@ -279,7 +304,7 @@ class LockController(QObject):
             self.screen = LockScreen(self, self.window)
             self.window.setCentralWidget(self.screen)
         self.screen.show()
-        self.window.setWindowTitle("Loket")
+        self.window.setWindowTitle(_("Sign in to Loket") if self.signed_out else "Loket")
         self.screen.password.setFocus()
         self.locked_changed.emit(True)
 
@@ -330,8 +355,9 @@ class LockController(QObject):
         for shortcut in self._shortcuts:
             shortcut.setEnabled(True)
         self.window.menuBar().setEnabled(True)
-        for bar in self._bars:
+        for bar, shown in self._bars:
             bar.setEnabled(True)
+            bar.setVisible(shown)
         self._bars = []
         self._shortcuts = []
         self.window.retranslate_ui()

@@ -264,8 +264,13 @@ def apply(app: QApplication, *, high_contrast: bool = False, scale: int | None =
 
 
 # For every theme.  Fusion sets a group box title flush against the edge, and in right-to-
-# left text the first letter of an Arabic title was cut off: give the title room.
-_COMMON_STYLESHEET = "QGroupBox::title { padding: 0px 6px; }\n"
+# left text the first letter of an Arabic title was cut off: give the title room.  A password
+# field hides each letter behind U+25CF, which none of the shipped fonts has (an empty box
+# for every letter typed): the bullet U+2022 is in Noto Sans.
+_COMMON_STYLESHEET = (
+    "QGroupBox::title { padding: 0px 6px; }\n"
+    f"QLineEdit {{ lineedit-password-character: {ord(fonts.PASSWORD_CHARACTER)}; }}\n"
+)
 
 
 def _app_stylesheet() -> str:

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loket import i18n
 from loket.context import Context
 from loket.db import directory as dir_repo
 from loket.db import referrals as ref_repo
 from loket.directory import locality
 from loket.directory.browse import is_stale
 from loket.errors import NotFound
-from loket.i18n import _, ngettext
+from loket.i18n import _, ngettext, reference_labels
 from loket.privacy.permissions import Permission
 
 NEED = 10.0
@@ -95,8 +94,9 @@ def language_name(code: str, ui_language: str | None = None) -> str:
 
 
 def _need_label(labels: dict[str, tuple[str, str]], code: str) -> str:
+    """In the UI language: an Arabic screen read "يساعد في low literacy" with the English."""
     nl, en = labels.get(code, (code, code))
-    text = nl if i18n.language() == "nl" else en
+    text = reference_labels.label({"label_nl": nl, "label_en": en})
     return text[:1].lower() + text[1:]
 
 

@@ -183,7 +183,7 @@ def compose(
             _(
                 "This letter has no phone number for the visitor to call, so it cannot be "
                 "given yet. Ask the administrator to fill in the desk's phone number "
-                "(Administration → Loket settings)."
+                "(Administration › Loket settings)."
             )
         )
     problems += checks.note_problems(tpl, data)  # a hard note blocks giving the letter

@@ -63,8 +63,15 @@ class Word:
         return self.advance * size / 1000
 
 
+# Arabic-script punctuation (comma, semicolon, question mark) is neutral for the bidi
+# algorithm, so in "Zwolle، 4 كانون الأول" the day took the direction of the Latin name
+# before the comma and read "Zwolle، 4" as one left-to-right group, apart from its month.
+# Written in a right-to-left text, it belongs to that text: it counts as a right-to-left word.
+_RTL_PUNCTUATION = "\u060c\u061b\u061f"
+
+
 def _direction(text: str) -> str:
-    if any(fontreg.is_rtl_char(c) for c in text):
+    if any(fontreg.is_rtl_char(c) or c in _RTL_PUNCTUATION for c in text):
         return "R"
     if any(fontreg.is_strong_ltr(c) and c.isalpha() for c in text):
         return "L"

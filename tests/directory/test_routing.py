@@ -242,3 +242,17 @@ def test_another_municipality_appears_only_without_a_local_one_and_says_so(edito
     kept = by_id(routing.rank(ctx, ["language_barrier"], city="Zwolle"))[private]
     assert not kept.other_municipality
     assert _("in the region: {city}").format(city="Kampen") in kept.reasons
+
+
+def test_the_reasons_name_the_needs_in_the_ui_language(editor, ctx):
+    # An Arabic screen read "يساعد في low literacy": the need in English inside Arabic.
+    helper = service(editor, "Geldhulp Zwolle", "Zwolle", needs=("debts", "housing"))
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        reasons = by_id(routing.rank(ctx, ["debts", "housing"], city="Zwolle"))[helper].reasons
+        joined = _("{first} and {last}").format(first=_("Debts or money"), last=_("Housing"))
+        assert reasons[0] == _("helps with {need}").format(need=joined)
+        assert "Debts" not in reasons[0] and "الديون" in reasons[0]
+    finally:
+        i18n.set_language(before)

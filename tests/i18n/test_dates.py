@@ -42,6 +42,15 @@ def test_times_are_local_and_nothing_stays_nothing(language):
     assert dates.format_date("not a date") == "not a date"
 
 
+def test_times_are_on_the_24_hour_clock_in_every_language(language):
+    # the referral history in Arabic read "10:15 ص", in English "2:05 PM"; letters say 14:05
+    moment = datetime(2026, 12, 3, 14, 5)
+    for lang in ("nl", "en", "ar"):
+        language(lang)
+        assert dates.format_time(moment) == "14:05"
+    assert dates.format_moment(moment).endswith(" 14:05")
+
+
 def test_months_date_fields_and_typed_dates(language):
     language("nl")
     assert dates.format_month("2026-01") == "jan 2026"

@@ -17,7 +17,7 @@ from tests.letters_support import letter_visit, next_week_at
 def no_phone() -> str:
     return _(
         "This letter has no phone number for the visitor to call, so it cannot be given yet. "
-        "Ask the administrator to fill in the desk's phone number (Administration → Loket "
+        "Ask the administrator to fill in the desk's phone number (Administration › Loket "
         "settings)."
     )
 

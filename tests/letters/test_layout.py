@@ -232,3 +232,10 @@ def test_the_text_layer_keeps_each_glyph_to_characters_of_its_own_font():
     c.drawText(text)
     c.save()
     assert_every_glyph_real(out.getvalue())
+
+
+def test_the_date_line_keeps_the_day_with_its_month_after_a_latin_city():
+    # "Zwolle، 4 كانون الأول 2026": the day took the Latin city's direction across the
+    # Arabic comma and stood beside the city, away from its month.
+    words = shaping.split_words("Zwolle، 4 كانون الأول 2026", False, rtl=True, isolate=True)
+    assert _visual(words) == ["2026", "الأول", "كانون", "4", "،", "Zwolle"]

@@ -4,8 +4,11 @@
 
 Builds a demo database in a temporary folder, signs in as the demo `balie` (counter staff)
 and shows each counter view the way it looks in use: a partial name typed in the search, a
-registration with two fields to correct, a visitor file, a visit with three needs ticked and
-today's visits at the desk.  Writes OUT_DIR/{search,register,visitor,visit,today}.png.
+registration with two fields to correct, a visitor file, a visit with three needs ticked, the
+referral step with a warm handover and the visitor's consent, the letter panel with its
+preview, today's visits at the desk and the visitor file in Arabic.  Writes
+OUT_DIR/{search,register,visitor,visit,referral,letter,today,app-ar}.png.  The default size is
+a maximised window on a 1366×768 counter screen.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import tests.conftest  # noqa: F401  (the shipped fonts only, as the tests see them)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, nargs="?", default=Path("docs"))
     parser.add_argument("--lang", default="nl")
-    parser.add_argument("--size", default="1280x860")
+    parser.add_argument("--size", default="1366x700")
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QThreadPool
@@ -121,6 +126,49 @@ def main(argv: list[str] | None = None) -> int:
     shot("visit")
     visit.drafts.discard(saved=False)
 
+    # The referral step: two partners chosen, a warm handover, the visitor's consent asked
+    # for each as the referrals are made; the first one selected, its history beside.
+    from loket.referrals.lifecycle import Consent
+
+    # a visitor who reads another language than Dutch: the letter is in both
+    target = db.one(
+        "SELECT x.id FROM visit x JOIN visitor p ON p.id = x.visitor_id"
+        " WHERE p.preferred_language IN ('ti', 'ar', 'so', 'uk', 'fa')"
+        " AND p.family_name IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM referral r WHERE r.visit_id = x.id) AND EXISTS"
+        " (SELECT 1 FROM visit_need n WHERE n.visit_id = x.id)"
+        " ORDER BY x.arrived_at DESC, x.id LIMIT 1"
+    )
+    window.show_view("referrals", visit_id=target["id"])
+    step = window.current_view()
+    panel = step.panel
+    from PySide6.QtCore import Qt
+
+    picked = [
+        row
+        for row in range(panel.suggestions.rowCount())
+        if not panel.suggestions.item(row).is_escalation
+    ][:2]
+    for row in picked:
+        panel.suggestions.setData(
+            panel.suggestions.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+    panel.warm_check.setChecked(True)
+    panel.ask_consent = lambda partner: Consent(share_name=True, share_needs=True)
+    made = panel.refer_checked()
+    if made:
+        panel.select_referral(made[0].id)
+    shot("referral")
+
+    # The letter panel: the plan letter in the visitor's language, its preview beside.
+    window.show_view("letter", visit_id=target["id"])
+    letter = window.current_view()
+    for _ in range(50):
+        settle()
+        if letter.print_button.isEnabled() or letter.problems.isVisible():
+            break
+    shot("letter")
+
     # Today at this desk: a morning's visitors (the demo spreads today's visits over desks).
     from datetime import datetime, timedelta
 
@@ -146,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     window.show_view("today")
     shot("today")
+
+    # The visitor file in Arabic: the layout reads from right to left.
+    i18n.set_language("ar")
+    window.show_view("visitor", visitor_id=busiest["id"])
+    shot("app-ar")
+    i18n.set_language(args.lang)
     window.close()
     db.close()
     return 0

@@ -390,3 +390,42 @@ def test_admin_settings_view_says_where_the_key_is(qtbot, db, request, store):
     backup.set_passphrase(ctx, "lantaarn fiets wolk mosterd")
     view.open()
     assert "loket backup-passphrase" not in view.key_info.text()
+
+
+def _ink_at_an_edge(label) -> bool:
+    """Text drawn in the label's outermost pixel columns: a letter there is cut off."""
+    image = label.grab().toImage()
+    return any(
+        image.pixelColor(x, y).lightness() < 160
+        for x in (0, image.width() - 1)
+        for y in range(image.height())
+    )
+
+
+def test_the_first_run_intro_in_arabic_at_double_text_size_is_never_cut_at_an_edge(
+    qtbot, db, app_state
+):
+    # An Arabic line that fills the width ends in a letter whose tail lies beyond it: the
+    # first line of the first-run intro lost a few pixels at the left edge.
+    from PySide6.QtWidgets import QApplication
+
+    from loket import i18n
+    from loket.i18n import tools
+    from ui import i18n_qt, theme
+    from ui.views.first_run_dialog import FirstRunDialog
+
+    tools.compile_all()
+    i18n_qt.install()
+    i18n.set_language("ar")
+    theme.apply(app_state, scale=200)
+    ctx = Context(db=db)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    touching = []
+    for width in range(760, 1240, 3):  # wherever the lines happen to break
+        dialog.resize(width, dialog.height())
+        QApplication.processEvents()
+        if _ink_at_an_edge(dialog.intro):
+            touching.append(width)
+    assert touching == []

@@ -14,6 +14,7 @@ from loket.counter import drafts, intake
 from loket.counter import lookups as counter
 from loket.i18n import tools as i18n_tools
 from tests.helpers import context, visit, visitor
+from ui import fonts
 from ui.main_window import MainWindow
 from ui.models.counter_models import (
     FSI,
@@ -181,7 +182,7 @@ def test_invalid_fields_are_marked_next_to_the_field(qtbot, window, db):
     assert window.current_view() is form
     for key in ("bsn", "date_of_birth", "postal_code"):
         assert form.fields[key].error.isVisible(), key
-        assert form.fields[key].error.text().startswith("⚠ ")
+        assert form.fields[key].error.text().startswith(f"{fonts.ERROR_MARK} ")
         assert form.fields[key].widget.accessibleDescription()
     assert not form.fields["family_name"].error.isVisible()
     # The focus goes to the first marked field in the order of the form.
@@ -556,3 +557,20 @@ def test_ctrl_n_on_a_filled_form_keeps_the_input_as_a_draft(qtbot, window, ctx):
     assert window.current_view() is form
     assert form.fields["family_name"].widget.text() == ""
     assert [d.payload["family_name"] for d in drafts.list_drafts(ctx)] == ["Visser"]
+
+
+def test_a_visits_needs_in_arabic_are_listed_with_the_arabic_comma(db):
+    # "سؤال قانوني, ضعف القراءة والكتابة": a Latin comma between Arabic words
+    i18n_tools.compile_all()
+    before = i18n.language()
+    try:
+        i18n.set_language("ar")
+        ctx = context(db)
+        person = visitor(ctx)
+        visit(ctx, person.id, needs=("debts", "housing"))
+        history = VisitHistoryModel(ctx)
+        history.set_visitor(person.id)
+        labels = {c.code: c.label for c in counter.needs(ctx)}
+        assert history.index(0, 2).data() == f"{labels['debts']}، {labels['housing']}"
+    finally:
+        i18n.set_language(before)

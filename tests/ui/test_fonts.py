@@ -122,3 +122,51 @@ def test_the_first_window_registers_only_the_fonts_it_needs_and_the_rest_after(l
     assert literal_eval(latin) == ["Noto Sans"]
     assert literal_eval(every) == sorted(fonts.register())
     assert drawn == "['Noto Sans Ethiopic'] ['Noto Sans Arabic']"  # the fallbacks work after
+
+
+def test_a_password_field_hides_letters_behind_a_character_the_font_has(qapp):
+    # Fusion's U+25CF is in none of the shipped fonts: every letter typed showed an empty box
+    from PySide6.QtGui import QRawFont
+    from PySide6.QtWidgets import QLineEdit, QStyle
+
+    theme.apply(qapp)
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    shown = field.style().styleHint(QStyle.StyleHint.SH_LineEdit_PasswordCharacter, None, field)
+    assert QRawFont.fromFont(fonts.ui_font()).supportsCharacter(shown)
+    field.setText("geheim")
+    assert [g for _family, glyphs in _drawn_by(chr(shown), field.font()) for g in glyphs] != [0]
+
+
+def _drawable(text: str, raws) -> list[str]:
+    import unicodedata
+
+    return [
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+        and not any(raw.supportsCharacter(ord(ch)) for raw in raws)
+    ]
+
+
+def test_every_ui_text_draws_with_the_shipped_fonts(qapp):
+    # "⚠" before every field message, "↓" in the search keys and "→" in the letter panel's
+    # message are in none of the shipped fonts: on a counter PC they were empty boxes.
+    from babel.messages.pofile import read_po
+    from PySide6.QtGui import QRawFont
+
+    from loket.paths import locales_dir
+
+    raws = [QRawFont.fromFont(QFont(family)) for family in fonts.families()]
+    missing = {}
+    for po in sorted(locales_dir().glob("*/LC_MESSAGES/ui.po")):
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            strings = message.string if isinstance(message.string, tuple) else [message.string]
+            for text in [*ids, *strings]:
+                for ch in _drawable(text or "", raws):
+                    missing.setdefault(f"U+{ord(ch):04X} {ch}", set()).add(po.parent.parent.name)
+    assert missing == {}
+    assert _drawable(fonts.ERROR_MARK + fonts.PASSWORD_CHARACTER, raws) == []

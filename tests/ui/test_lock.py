@@ -285,3 +285,42 @@ def test_sign_out_is_refused_when_a_form_cannot_be_kept(qtbot, db, window, monke
     assert not controller.is_locked and ctx.user.username == "anna"
     assert win.statusBar().currentMessage()
     assert _audit(db, "logout") == []
+
+
+def test_the_sign_in_screen_after_signing_out_reads_as_one_and_works_by_keyboard(qtbot, db, window):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from loket.i18n import _
+
+    win, ctx, _form = window
+    make_staff(db, "bert", "balie")
+    controller = LockController(win, ctx, minutes=60)
+    win.sign_out_requested.emit()
+    screen = controller.screen
+    # It says what it is: a sign-in screen, titled as the sign-in dialog at start-up.
+    assert win.windowTitle() == _("Sign in to Loket")
+    assert screen.sign_in_title.isVisible() and screen.sign_in_title.text() == _("Sign in to Loket")
+    assert not win.nav_bar.isVisible()  # no Back (Esc) on a screen with nothing behind it
+    shown = [
+        w.text()
+        for w in [*screen.findChildren(QLabel), *screen.findChildren(QAbstractButton)]
+        if w.isVisible() and w.text()
+    ]
+    assert _("Unlock") not in shown and not any(_("locked") in text for text in shown)
+    # Keyboard only: user name, Enter, password, Enter.
+    assert QApplication.focusWidget() is screen.other_user
+    qtbot.keyClicks(screen.other_user, "bert")
+    qtbot.keyClick(screen.other_user, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.other_password
+    qtbot.keyClicks(screen.other_password, "wrong")
+    qtbot.keyClick(screen.other_password, Qt.Key.Key_Return)
+    assert screen.error.isVisible() and ctx.user is None
+    # The password is asked again, in the same field.
+    assert screen.other_password.text() == ""
+    assert QApplication.focusWidget() is screen.other_password
+    qtbot.keyClicks(screen.other_password, PASSWORD)
+    with qtbot.waitSignal(controller.user_switched, timeout=2000):
+        qtbot.keyClick(screen.other_password, Qt.Key.Key_Return)
+    assert ctx.user.username == "bert"
+    assert win.nav_bar.isVisible() and win.nav_bar.isEnabled()
+    assert win.windowTitle() != _("Sign in to Loket")

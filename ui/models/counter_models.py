@@ -235,7 +235,9 @@ class VisitHistoryModel(PagedTableModel):
             return self.topic_label(item.get("topic_code"))
         if column == 2:
             codes = [c for c in (item.get("need_codes") or "").split(",") if c]
-            return ", ".join(self.need_label(c) for c in codes)
+            # Translators: between the items of a list ("Housing, Debts or money"); Arabic
+            # script writes "، ".
+            return _(", ").join(self.need_label(c) for c in codes)
         if column == 3:
             return status_label(item["status"])
         return format_date(item.get("follow_up_date"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from loket.directory.routing import Suggestion
@@ -11,6 +13,16 @@ from loket.referrals.lifecycle import Referral
 from ui.models.counter_models import format_date
 
 Index = QModelIndex | QPersistentModelIndex
+
+# A Dutch place name that starts with an apostrophe ('s-Hertogenbosch, 's-Gravenhage, 't Harde)
+_APOSTROPHE_NAME = re.compile(r"(?<![\w'])'[st][- ]\w[\w-]*")
+
+
+def isolate_names(text: str) -> str:
+    """Place names that start with an apostrophe, isolated: in a right-to-left sentence
+    ("يساعد في الصحة · في 's-Hertogenbosch") the apostrophe took the sentence's direction and
+    was drawn at the far end, "s-Hertogenbosch'"."""
+    return _APOSTROPHE_NAME.sub(lambda m: f"\u2068{m.group(0)}\u2069", text)
 
 
 class SuggestionsModel(QAbstractTableModel):
@@ -67,12 +79,14 @@ class SuggestionsModel(QAbstractTableModel):
                     return f"{item.organization_name}: {item.service_name}"
                 return f"{item.service_name}\n{item.organization_name}"
             if col == 1:
-                if item.other_municipality and item.city:
-                    return _("only in {city}").format(city=item.city)
-                return item.city or _("national")
-            return item.explanation
+                # isolated: right to left, "'s-Hertogenbosch" read "s-Hertogenbosch'"
+                city = f"\u2068{item.city}\u2069" if item.city else ""
+                if item.other_municipality and city:
+                    return _("only in {city}").format(city=city)
+                return city or _("national")
+            return isolate_names(item.explanation)
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return item.explanation
+            return isolate_names(item.explanation)
         if role == Qt.ItemDataRole.CheckStateRole and col == 0:
             return (
                 Qt.CheckState.Checked
@@ -124,13 +138,14 @@ class VisitReferralsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if not index.isValid():
             return None
         item = self._items[index.row()]
         col = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and col in (0, 3):  # the column may cut it
+            role = Qt.ItemDataRole.DisplayRole
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
         if col == 0:
             return f"{item.organization_name}: {item.service_name}"
         if col == 1:

@@ -16,7 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from loket.context import Context
@@ -115,3 +124,65 @@ def select_row(view, row: int) -> None:
         | QItemSelectionModel.SelectionFlag.Current
     )
     view.selectionModel().setCurrentIndex(index, flags)
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """The item delegate of a table whose text wraps (a partner's name over two lines, the
+    reasons of a suggestion).  Qt measures a row's height at the column's full width but draws
+    the text a few pixels narrower, and takes each line's height from the fonts on it: in
+    Arabic a word then fell onto a line with an Arabic letter's taller height, a line the row
+    had no room for, and the reasons were cut off with "…".  Here every line counts as high
+    as the text's tallest, measured at the width the text is drawn at."""
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        text = index.data()
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        width = option.rect.width()
+        if not isinstance(text, str) or not option.rect.isValid() or width <= 3 * margin:
+            return hint
+        measured = _line_heights(text, option.font, width - margin)  # as Qt measures it
+        drawn = _line_heights(text, option.font, width - 2 * margin - 1)  # narrower, as drawn
+        if drawn:
+            padding = hint.height() - round(sum(measured))
+            hint.setHeight(max(hint.height(), padding + round(len(drawn) * max(drawn))))
+        return hint
+
+
+def _line_heights(text: str, font, width: float) -> list[float]:
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(text, font)
+    wrap = QTextOption()
+    wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(wrap)
+    heights = []
+    layout.beginLayout()
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        heights.append(line.height())
+    layout.endLayout()
+    return heights
+
+
+def wrap_lines(view) -> None:
+    """A list whose long lines wrap to the list's width instead of scrolling sideways (a
+    referral's history at 200 % text)."""
+    from PySide6.QtWidgets import QListView
+
+    view.setWordWrap(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
+# Room beside a wrapped text for the ink that reaches past a line's end: an Arabic line that
+# fills the width ends in a letter whose tail lies up to 5 pixels beyond it (Noto Sans Arabic
+# at 200 %), and the label cut it off (the first line of the first-run intro).
+TEXT_SIDE_ROOM = 8
+
+
+def room_for_ink(label: QLabel) -> QLabel:
+    """A wrapped label with a few pixels to spare on both sides (`TEXT_SIDE_ROOM`)."""
+    label.setContentsMargins(TEXT_SIDE_ROOM, 0, TEXT_SIDE_ROOM, 0)
+    return label

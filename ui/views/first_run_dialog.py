@@ -20,7 +20,7 @@ from loket.context import Context
 from loket.errors import LoketError
 from loket.i18n import _
 from loket.privacy import accounts
-from ui.views.base import plain_label
+from ui.views.base import plain_label, room_for_ink
 
 
 class FirstRunDialog(QDialog):
@@ -32,6 +32,7 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
+        room_for_ink(self.intro)
         layout.addWidget(self.intro)
         self.enrolment = plain_label(self)  # a new PC: not part of a hub yet (and says so)
         self.enrolment.setObjectName("enrolmentState")

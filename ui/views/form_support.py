@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWi
 from loket.counter import drafts
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
-from ui import theme
+from ui import fonts, theme
 from ui.views.base import plain_label
 
 DRAFT_INTERVAL_MS = 3000
@@ -48,7 +48,7 @@ class FormField:
 
     def set_error(self, message: str | None) -> None:
         if message:
-            self.error.setText("⚠ " + message)
+            self.error.setText(f"{fonts.ERROR_MARK} {message}")
             self.error.show()
             self.widget.setAccessibleDescription(message)
         else:

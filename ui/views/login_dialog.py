@@ -16,7 +16,7 @@ from loket.errors import AuthenticationFailed
 from loket.i18n import _
 from loket.privacy import auth
 from ui import theme
-from ui.views.base import plain_label
+from ui.views.base import plain_label, room_for_ink
 
 
 class LoginDialog(QDialog):
@@ -28,6 +28,7 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
+        room_for_ink(self.intro)
         layout.addWidget(self.intro)
         form = QFormLayout()
         self.username = QLineEdit(self)

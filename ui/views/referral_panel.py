@@ -11,12 +11,11 @@ that caused it, and the handover note always belongs to the selected referral.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, QEvent, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QListWidget,
@@ -35,12 +34,23 @@ from loket.i18n import _
 from loket.i18n.dates import format_moment
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Consent, Referral
+from ui.flow_layout import FlowLayout
 from ui.models.counter_models import format_date
 from ui.models.referral_models import SuggestionsModel, VisitReferralsModel
-from ui.views.base import localise_date_edit, plain_label, select_row
+from ui.views.base import (
+    WrappingDelegate,
+    localise_date_edit,
+    plain_label,
+    select_row,
+    wrap_lines,
+)
 from ui.views.consent_dialog import ConsentDialog
 
 # status reached -> button label (the verb staff click)
+# The partner column of the referrals is never narrower than this many characters.
+PARTNER_CHARS = 28
+# ... and no other column wider than this (or its header).
+OTHER_CHARS = 20
 ACTIONS = ("sent", "accepted", "declined", "completed", "no_show", "cancelled")
 
 
@@ -87,14 +97,15 @@ class ReferralPanel(QWidget):
         # ten rows, so this is cheap).
         header.sectionResized.connect(lambda *_a: self.suggestions_view.resizeRowsToContents())
         self.suggestions_view.setWordWrap(True)
+        self.suggestions_view.setItemDelegate(WrappingDelegate(self.suggestions_view))
         self.suggestions_label.setBuddy(self.suggestions_view)
         layout.addWidget(self.suggestions_view, 2)
 
-        pick_row = QHBoxLayout()
+        # Rows of controls wrap onto a second line rather than widen the screen (200 % text).
+        pick_row = FlowLayout()
         self.warm_check = QCheckBox(self)
         self.warm_check.setObjectName("warmHandover")
         pick_row.addWidget(self.warm_check)
-        pick_row.addStretch(1)
         self.refer_button = QPushButton(self)
         self.refer_button.setObjectName("referButton")
         self.refer_button.clicked.connect(self.refer_checked)
@@ -111,14 +122,19 @@ class ReferralPanel(QWidget):
         self.referrals_view.setModel(self.referrals)
         self.referrals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.referrals_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Every column as wide as its header and contents; the partner takes what is left, at
+        # least a readable width (its whole name in the tooltip); beyond that the table scrolls
+        # sideways, not the page (`_fit_referral_columns`).
         header = self.referrals_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.referrals_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.referrals_view.setWordWrap(False)
         self.referrals_view.selectionModel().selectionChanged.connect(self._update_actions)
         self.referrals_label.setBuddy(self.referrals_view)
         layout.addWidget(self.referrals_view, 1)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         self.consent_button = QPushButton(self)
         self.consent_button.setObjectName("consentButton")
         self.consent_button.clicked.connect(self.record_consent)
@@ -134,12 +150,11 @@ class ReferralPanel(QWidget):
         self.note_button.setObjectName("handoverNoteButton")
         self.note_button.clicked.connect(self._note_clicked)
         actions.addWidget(self.note_button)
-        actions.addStretch(1)
         layout.addLayout(actions)
         self.error = self._error_label("referralError")
         layout.addWidget(self.error)
 
-        follow = QHBoxLayout()
+        follow = FlowLayout()
         self.follow_label = plain_label(self)
         self.follow_date = QDateEdit(self)
         self.follow_date.setObjectName("followUpDate")
@@ -154,13 +169,13 @@ class ReferralPanel(QWidget):
         self.follow_button.clicked.connect(self.set_follow_up)
         for widget in (self.follow_label, self.follow_date, self.follow_button):
             follow.addWidget(widget)
-        follow.addStretch(1)
         layout.addLayout(follow)
         self.follow_error = self._error_label("followUpError")
         layout.addWidget(self.follow_error)
 
         self.history = QListWidget(self)
         self.history.setObjectName("referralHistory")
+        wrap_lines(self.history)
         layout.addWidget(self.history, 1)
         self.note_text = QPlainTextEdit(self)
         self.note_text.setObjectName("handoverNote")
@@ -221,16 +236,48 @@ class ReferralPanel(QWidget):
     def _fit_columns(self) -> None:
         view = self.suggestions_view
         width = view.viewport().width()
-        for column, share in ((0, 0.4), (1, 0.2)):
+        char = view.fontMetrics().averageCharWidth()
+        for column, share, least in ((0, 0.4, 0), (1, 0.2, 14 * char)):
             wanted = max(
                 view.sizeHintForColumn(column), view.horizontalHeader().sectionSizeHint(column)
             )
-            view.setColumnWidth(column, min(wanted, int(width * share)))
+            # a place name whole ("'s-Hertogenbosch"), even where a share of the width is less
+            view.setColumnWidth(column, min(wanted, max(int(width * share), least)))
         view.resizeRowsToContents()
+        self._fit_referral_columns()
+
+    def _fit_referral_columns(self) -> None:
+        view = self.referrals_view
+        header = view.horizontalHeader()
+        char = view.fontMetrics().averageCharWidth()
+        columns = range(1, self.referrals.columnCount())
+        wanted = {c: max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns}
+        least = PARTNER_CHARS * char
+        whole = max(view.sizeHintForColumn(0), header.sectionSizeHint(0))
+        room = view.viewport().width()
+        if whole + sum(wanted.values()) > room:  # the partner whole comes first
+            # what was agreed can be a long line: it is in the tooltip and the history; it
+            # gets what the partner's whole name leaves over
+            full = dict(wanted)
+            for c in columns:
+                wanted[c] = min(wanted[c], max(header.sectionSizeHint(c), OTHER_CHARS * char))
+            spare = room - min(whole, max(least, room // 2)) - sum(wanted.values())
+            for c in columns:
+                grow = max(0, min(full[c] - wanted[c], spare))
+                wanted[c] += grow
+                spare -= grow
+        for c, width in wanted.items():
+            header.resizeSection(c, width)
+        header.resizeSection(0, max(min(whole, least), room - sum(wanted.values())))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_columns()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+            self._fit_columns()
 
     def _update_heading(self) -> None:
         heading = getattr(self, "_heading", None)
@@ -252,6 +299,7 @@ class ReferralPanel(QWidget):
     def refresh_referrals(self, select_id: str | None = None) -> None:
         current = select_id or (self.selected().id if self.selected() else None)
         self.referrals.set_items(referrals.for_visit(self.ctx, self.visit_id))
+        self._fit_referral_columns()
         rows = [r.id for r in self.referrals.items()]
         if current in rows:
             select_row(self.referrals_view, rows.index(current))

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
-    QHBoxLayout,
     QListWidget,
     QScrollArea,
     QVBoxLayout,
@@ -17,13 +17,19 @@ from loket.context import Context
 from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from ui.models.counter_models import format_date
-from ui.views.base import View, plain_label
+from ui.views.base import View, plain_label, wrap_lines
 from ui.views.referral_panel import ReferralPanel
+
+# Below this width (in average characters of the text size in use) the plan goes under
+# the panel instead of beside it: at 200 % text on a 1366-pixel screen, beside it, it was
+# squeezed to a few words a line and the page scrolled sideways.
+SIDE_BY_SIDE_CHARS = 120
 
 
 class ReferralView(View):
     """The panel as a main-window view: `show_view("referrals", visit_id=...)`, with the
-    visitor's plan (open referrals across all visits) beside it."""
+    visitor's plan (open referrals across all visits) beside it, or under it when the window
+    is narrow for the text size."""
 
     name = "referrals"
 
@@ -39,7 +45,8 @@ class ReferralView(View):
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it holds
         outer.addWidget(self.scroll)
         content = QWidget(self.scroll)
-        layout = QHBoxLayout(content)
+        layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, content)
+        self.columns = layout
         self.panel = ReferralPanel(ctx, content)
         layout.addWidget(self.panel, 3)
         side = QVBoxLayout()
@@ -48,6 +55,7 @@ class ReferralView(View):
         side.addWidget(self.plan_label)
         self.plan = QListWidget(content)
         self.plan.setObjectName("visitorPlan")
+        wrap_lines(self.plan)
         self.plan_label.setBuddy(self.plan)
         side.addWidget(self.plan, 1)
         layout.addLayout(side, 1)
@@ -58,6 +66,24 @@ class ReferralView(View):
 
     def title(self) -> str:
         return _("Referrals")
+
+    def plan_beside(self) -> bool:
+        return self.columns.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _arrange(self) -> None:
+        wide = self.width() >= SIDE_BY_SIDE_CHARS * (self.fontMetrics().averageCharWidth())
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._arrange()
 
     def retranslate_ui(self) -> None:
         self.panel.retranslate_ui()

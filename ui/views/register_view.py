@@ -27,7 +27,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.i18n.dates import as_typed
 from loket.model import Visitor
-from ui import theme
+from ui import fonts, theme
 from ui.models.counter_models import format_date, isolate
 from ui.views import form_support
 from ui.views.base import View, plain_label
@@ -150,7 +150,11 @@ class RegisterView(View):
 
     def retranslate_ui(self) -> None:
         self.heading.setText(self.title())
-        self.intro.setText(_("Only a name is required. Fields marked with ⚠ need a correction."))
+        self.intro.setText(
+            _("Only a name is required. Fields marked with {mark} need a correction.").format(
+                mark=fonts.ERROR_MARK
+            )
+        )
         labels = {
             "given_names": (_("&Given names"), _("Given names")),
             "family_name": (_("&Family name"), _("Family name")),

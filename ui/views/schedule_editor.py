@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from loket.directory.schedule import ScheduleEdit, ScheduleProblem, format_days, parse_days
 from loket.i18n import _
-from ui import theme
+from ui import fonts, theme
 from ui.views.base import plain_label
 
 FIELDS = ("days", "opens_at", "closes_at", "description")
@@ -190,7 +190,7 @@ class ScheduleEditor(QWidget):
         first = None
         for number, row in enumerate(self.rows, start=1):
             mine = [p for p in problems if p.row == number]
-            row.error.setText("\n".join("⚠ " + p.message for p in mine))
+            row.error.setText("\n".join(f"{fonts.ERROR_MARK} {p.message}" for p in mine))
             row.error.setVisible(bool(mine))
             for key, widget in row.widgets().items():
                 about = [p.message for p in mine if p.field == key]

@@ -113,8 +113,8 @@ class SearchView(View):
         self._show_drafts()
         self.keys_hint.setText(
             _(
-                "Keys: ↓ to the results · Enter opens · Ctrl+N new visitor · Ctrl+T today at "
-                "this desk · Esc back · Ctrl+L lock"
+                "Keys: Down arrow to the results · Enter opens · Ctrl+N new visitor · Ctrl+T "
+                "today at this desk · Esc back · Ctrl+L lock"
             )
         )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)

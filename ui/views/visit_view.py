@@ -33,7 +33,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import N_, _
 from loket.i18n.dates import as_typed
 from loket.model import VISIT_STATUSES, Visit, VisitNeed
-from ui import theme
+from ui import fonts, theme
 from ui.models.counter_models import format_date, isolate, status_label
 from ui.views import form_support
 from ui.views.base import View, plain_label
@@ -474,7 +474,7 @@ class VisitView(View):
     def _show_errors(self, errors: dict[str, str]) -> None:
         first = form_support.show_errors(self.fields, errors)
         if "needs" in errors:
-            self.needs_error.setText("⚠ " + errors["needs"])
+            self.needs_error.setText(f"{fonts.ERROR_MARK} {errors['needs']}")
             self.needs_error.show()
         else:
             self.needs_error.hide()

@@ -62,7 +62,9 @@ class LetterData:
 
 
 def display_phone(number: str | None) -> str | None:
-    """E.164 as Dutch readers dial it: +31201234567 -> 020 123 4567."""
+    """E.164 as Dutch readers dial it: +31201234567 -> 020 123 4567, +31612345678 ->
+    06 1234 5678, +31880430430 -> 088 043 0430 (085, 088 and 097 are three-digit prefixes,
+    grouped like an area code), +31900800 -> 0900 800."""
     if not number:
         return None
     n = number.replace(" ", "")
@@ -70,7 +72,7 @@ def display_phone(number: str | None) -> str | None:
         local = "0" + n[3:]
         if local.startswith(("0800", "0900", "0909", "0906")):  # service numbers
             return f"{local[:4]} {local[4:]}".strip()
-        if local.startswith(("06", "085", "088", "097")):
+        if local.startswith("06"):
             return f"{local[:2]} {local[2:6]} {local[6:]}".strip()
         return f"{local[:3]} {local[3:6]} {local[6:]}".strip()
     return number

@@ -132,3 +132,21 @@ def test_letter_panel_asks_an_administrator_for_the_desk_phone(qtbot, db, monkey
         timeout=20_000,
     )
     assert not view2.desk_phone_button.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+31201234567", "020 123 4567"),
+        ("+31384567890", "038 456 7890"),
+        ("+31612345678", "06 1234 5678"),
+        ("+31880430430", "088 043 0430"),  # the IND's own number: a three-digit prefix
+        ("+31851234567", "085 123 4567"),
+        ("+31900800", "0900 800"),
+        ("+441234567890", "+441234567890"),  # abroad: as stored
+    ],
+)
+def test_phone_numbers_are_grouped_as_dutch_readers_dial_them(stored, shown):
+    from loket.letters.data import display_phone
+
+    assert display_phone(stored) == shown

@@ -440,8 +440,14 @@ def _section_story(index: int, section: Section, size: float) -> list[Flowable]:
         carried: list[Flowable] = []
         last = story[-1] if len(story) > 1 else None
         if isinstance(last, Group) and len(last._content) > 1:
-            story[-1] = Group(last._content[:-1])
-            carried = [last._content[-1]]
+            keep = len(last._content) - 1
+            while keep and getattr(last._content[keep - 1], "keepWithNext", False):
+                keep -= 1  # a heading goes along with what follows it
+            carried = last._content[keep:]
+            if keep:
+                story[-1] = Group(last._content[:keep])
+            else:
+                story.pop()
         elif last is not None and not isinstance(last, KeepTogether):
             carried = [story.pop()]
         story.append(KeepTogether(carried + closing))

@@ -134,6 +134,8 @@ def test_no_page_holds_only_the_greeting_whatever_the_partners(db, lang, partner
             for n, text in enumerate(pages, 1):
                 lines = [x for x in _lines(text) if not x.startswith(("Pagina", "Ali A & B"))]
                 assert len(lines) > 3, f"{template} page {n} (large print {large}): {lines}"
+                if lang == "nl" and n < len(pages):  # no heading alone at the foot of a page
+                    assert not lines[-1].endswith(":"), f"{template} page {n}: {lines[-1]}"
 
 
 def test_check_boxes_sit_on_their_line(monkeypatch):

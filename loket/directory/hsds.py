@@ -30,6 +30,7 @@ FLAG_DESCRIPTIONS = {
     "to_verify": "Contact details not yet checked (te controleren).",
 }
 TRUE_VALUES = frozenset({"", "true", "1", "yes", "ja", "y"})
+FALSE_VALUES = frozenset({"false", "0", "no", "nee", "n"})
 
 
 def stable_id(*parts: str) -> str:

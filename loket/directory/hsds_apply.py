@@ -148,8 +148,16 @@ def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str
                 _("{code} is not a known need").format(code=code),
             )
             continue
-        value = (rec.data.get("value") or "").strip().lower() in hsds.TRUE_VALUES
-        out.append((table, link, code, value))
+        raw = (rec.data.get("value") or "").strip().lower()
+        if raw not in hsds.TRUE_VALUES | hsds.FALSE_VALUES:
+            bundle.report.refuse_record(
+                rec,
+                rec.where("value"),
+                rec.data.get("value"),
+                _("use true or false (or yes/no, ja/nee, 1/0)"),
+            )
+            continue
+        out.append((table, link, code, raw in hsds.TRUE_VALUES))
     return out
 
 

@@ -16,7 +16,7 @@ import math
 import re
 from datetime import date, datetime
 
-from loket.directory.hsds import SERVICE_STATUSES
+from loket.directory.hsds import SERVICE_STATUSES, WEEKDAYS
 from loket.directory.hsds_bundle import Rec
 from loket.directory.hsds_report import Report
 from loket.i18n import _
@@ -32,6 +32,11 @@ _EXTENSION = re.compile(
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
 _NEEDS_SCHEME = re.compile(r"^[^\s/:@]+\.[a-z]{2,}(/|$)", re.IGNORECASE)
+# Opening and closing times: 9:00, 09.00 and 09:00:00 all mean 09:00; a closing time may
+# be 24:00 (open until midnight).  Days are iCalendar codes, monthly ones with a number (1MO).
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?$")
+_MIDNIGHT = re.compile(r"^24[:.]00(?::00)?$")
+_BYDAY = re.compile(r"^(?:[+-]?[1-5])?(?:" + "|".join(WEEKDAYS) + ")$")
 URL_COLUMNS = {"url", "website", "uri"}
 EMAIL_COLUMNS = {"email", "assurer_email"}
 
@@ -142,6 +147,8 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
             else:
                 data["assured_date"] = iso
                 changed("assured_date", value, _("read as {value}").format(value=iso))
+    if table == "schedule":
+        ok = _clean_schedule(rec, report, changed) and ok
     if table == "location":
         for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
             value = data.get(col)
@@ -161,4 +168,61 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
                     ),
                 )
                 ok = False
+    return ok
+
+
+def _time_of_day(text: str, *, closing: bool) -> str | None:
+    candidate = text.strip()
+    if closing and _MIDNIGHT.match(candidate):
+        return "24:00"
+    match = _TIME.match(candidate)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def _clean_schedule(rec: Rec, report: Report, changed) -> bool:
+    """Opening hours print in letters: a time that is not a time of day, a day that is not a
+    day, or a closing time before the opening time is refused, not printed."""
+    data = rec.data
+    ok = True
+    days = data.get("byday")
+    if isinstance(days, str):
+        codes = [d.strip().upper() for d in days.split(",") if d.strip()]
+        wrong = [d for d in codes if not _BYDAY.match(d)]
+        if wrong:
+            report.refuse_record(
+                rec,
+                rec.where("byday"),
+                days,
+                _("“{day}” is not a day; use {days}").format(
+                    day=wrong[0], days=", ".join(WEEKDAYS)
+                ),
+            )
+            ok = False
+        elif ",".join(codes) != days:
+            data["byday"] = ",".join(codes)
+            changed("byday", days, _("read as {value}").format(value=data["byday"]))
+    times = {}
+    for col in ("opens_at", "closes_at"):
+        value = data.get(col)
+        if not isinstance(value, str):
+            continue
+        time = _time_of_day(value, closing=col == "closes_at")
+        if time is None:
+            report.refuse_record(
+                rec, rec.where(col), value, _("write the time as hours:minutes, e.g. 09:00")
+            )
+            ok = False
+            continue
+        times[col] = time
+        if time != value:
+            data[col] = time
+            changed(col, value, _("read as {value}").format(value=time))
+    if len(times) == 2 and times["closes_at"] <= times["opens_at"]:
+        report.refuse_record(
+            rec,
+            rec.where("closes_at"),
+            data["closes_at"],
+            _("the closing time must be after the opening time"),
+        )
+        ok = False
     return ok

@@ -5,6 +5,7 @@ the reader's language or marked as Dutch.
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 from loket.letters.catalogue import SOURCE_LANGUAGE, LetterCatalogue
@@ -171,3 +172,9 @@ def helps(p: Partner, cat: LetterCatalogue) -> list[str]:
 def unbroken(number: str) -> str:
     """A phone number inside a sentence stays on one line."""
     return number.replace(" ", "\u00a0")
+
+
+def unbroken_date(text: str) -> str:
+    """A written-out date inside a sentence stays on one line, except after the weekday's
+    comma ("vrijdag 18 december 2026", "الجمعة، 18 كانون الأول 2026")."""
+    return re.sub(r"(?<![,،፣]) ", "\u00a0", text)

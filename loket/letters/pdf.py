@@ -189,6 +189,26 @@ class Group(KeepTogether):
         return list(self._content)
 
 
+class Gap(Flowable):
+    """Blank space with a height of its own: ReportLab's KeepTogether measures what it keeps
+    together without empty flowables and their space after, and would then let the end of a
+    closing it thought would fit run onto a page of its own."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.gap = height
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.gap
+        return avail_width, self.gap
+
+    def split(self, avail_width, avail_height):
+        return [Gap(0)]  # at the foot of a page: a page break needs no space
+
+    def draw(self):
+        pass
+
+
 class SectionMark(Flowable):
     """Marks on the canvas where a language version starts, for the page decorations."""
 
@@ -262,7 +282,7 @@ def _flowables(block: Block, size: float, rtl: bool) -> list[Flowable]:
                 f.keepWithNext = True
         return [Group(inner)]
     if k == "space":
-        return [TextFlow([], size, rtl, lines=[], space_after=size * 0.8)]
+        return [Gap(size * 0.8)]
     if k == "rule":
         return [Rule(rtl)]
     if k == "lang":
@@ -420,8 +440,14 @@ def _section_story(index: int, section: Section, size: float) -> list[Flowable]:
         carried: list[Flowable] = []
         last = story[-1] if len(story) > 1 else None
         if isinstance(last, Group) and len(last._content) > 1:
-            story[-1] = Group(last._content[:-1])
-            carried = [last._content[-1]]
+            keep = len(last._content) - 1
+            while keep and getattr(last._content[keep - 1], "keepWithNext", False):
+                keep -= 1  # a heading goes along with what follows it
+            carried = last._content[keep:]
+            if keep:
+                story[-1] = Group(last._content[:keep])
+            else:
+                story.pop()
         elif last is not None and not isinstance(last, KeepTogether):
             carried = [story.pop()]
         story.append(KeepTogether(carried + closing))

@@ -58,6 +58,7 @@ class Word:
     bold: bool = False
     ltr_unit: bool = False  # its unit has no right-to-left letters (ordered left to right)
     joined: bool = False  # the rest of a word broken across lines (no space before it)
+    bound: bool = False  # no line break before this word (the parts of a date)
 
     def width(self, size: float) -> float:
         return self.advance * size / 1000
@@ -249,15 +250,22 @@ def split_words(text: str, bold: bool, rtl: bool = False, isolate: bool = False)
     that the bidi algorithm puts it on the reading side of the paragraph.  With `isolate`
     the text is a unit ordered on its own (see `_order`)."""
     words: list[Word] = []
-    for token in _WHITESPACE.split(text):
-        if not token:
-            continue
-        core = token.rstrip(_TRAILING) if rtl else token
-        if core and core != token and _direction(core) != "R":
-            words.append(shape_word(core, bold))
-            words.append(replace(shape_word(token[len(core) :], bold), glue=True))
-        else:
-            words.append(shape_word(token, bold))
+    for chunk in _WHITESPACE.split(text):
+        # Right-to-left text bound with no-break spaces ("18 كانون الأول 2026", see
+        # `facts.unbroken`) is ordered word by word but never broken between its words.
+        bound_parts = "\u00a0" in chunk and any(fontreg.is_rtl_char(c) for c in chunk)
+        for k, token in enumerate(chunk.split("\u00a0") if bound_parts else [chunk]):
+            if not token:
+                continue
+            first = len(words)
+            core = token.rstrip(_TRAILING) if rtl else token
+            if core and core != token and _direction(core) != "R":
+                words.append(shape_word(core, bold))
+                words.append(replace(shape_word(token[len(core) :], bold), glue=True))
+            else:
+                words.append(shape_word(token, bold))
+            if k:
+                words[first] = replace(words[first], bound=True)
     if isolate and words:
         words[0] = replace(words[0], isolate=True)
         if rtl and not any(fontreg.is_rtl_char(c) for c in text):
@@ -334,13 +342,13 @@ def break_lines(words: list[Word], width: float, size: float, bold: bool) -> lis
         w = word.width(size)
         gap = 0.0 if (word.glue or not line) else space
         if line and (word.joined or used + gap + w > width):
-            if not word.glue:
+            if not (word.glue or word.bound):
                 lines.append(line)
                 line, used, gap = [], 0.0, 0.0
             else:
                 # carry the word it is glued to (and that word's own glued marks) along
                 k = len(line) - 1
-                while k > 0 and line[k].glue:
+                while k > 0 and (line[k].glue or line[k].bound):
                     k -= 1
                 if k > 0:
                     lines.append(line[:k])
@@ -350,7 +358,26 @@ def break_lines(words: list[Word], width: float, size: float, bold: bool) -> lis
         line.append(word)
     if line:
         lines.append(line)
+    _no_lone_number(lines, width_of, width)
     return lines
+
+
+def _no_lone_number(lines: list[list[Word]], width_of, width: float) -> None:
+    """A number never stands alone on a paragraph's last line ("2026." under "… 18 kanoen
+    al-awwal"): the words before it come down with it, up to and including a number before
+    them (the day of a date), at most three, when they fit."""
+    if len(lines) < 2 or not all(w.direction == "D" or w.glue for w in lines[-1]):
+        return
+    before, last = lines[-2], lines[-1]
+    take = 1
+    for k in range(1, min(3, len(before) - 1) + 1):
+        if before[-k].direction == "D":
+            take = k
+            break
+    while take and (len(before) <= take or width_of(before[-take:] + last) > width):
+        take -= 1
+    if take and not last[0].joined:
+        lines[-2:] = [before[:-take], before[-take:] + last]
 
 
 def _pool(lo: int, hi: int, bidi_class: str) -> tuple[str, ...]:

@@ -24,10 +24,9 @@ from loket.letters.facts import (
     helps,
     partner_facts,
     unbroken,
+    unbroken_date,
 )
-from loket.letters.formats import (
-    format_long_date,
-)
+from loket.letters.formats import format_long_date
 from loket.letters.labels import TITLES
 from loket.letters.pdf import Block
 from loket.letters.wording import (
@@ -107,7 +106,12 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     ours = unbroken(d.contact_phone or NO_PHONE)
     out = [
         Block(
-            "text", t(PLAN_VISIT, date=format_long_date(d.visit_date, cat.lang), city=d.desk_city)
+            "text",
+            t(
+                PLAN_VISIT,
+                date=unbroken_date(format_long_date(d.visit_date, cat.lang)),
+                city=d.desk_city,
+            ),
         ),
         Block("text", t(PLAN_CORE)),
         Block("heading", t(PLAN_STEPS)),
@@ -115,7 +119,7 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     n = 0
     for p in d.partners:
         n += 1
-        by = format_long_date(act_by(d, p), cat.lang)
+        by = unbroken_date(format_long_date(act_by(d, p), cat.lang))
         lines = [
             t(STEP_WARM if p.handover == "warm" else STEP_GO, organisation=p.organisation, date=by)
         ]
@@ -140,7 +144,7 @@ def _plan(d: LetterData, cat: LetterCatalogue) -> list[Block]:
         out.append(Block("text", t(PLAN_NONE)))
     if d.follow_up_date:
         n += 1
-        when = format_long_date(d.follow_up_date, cat.lang)
+        when = unbroken_date(format_long_date(d.follow_up_date, cat.lang))
         back = d.return_appointment
         if back is not None:
             text = t(STEP_RETURN_AT, date=when, time=clock(back.starts_at.time(), cat))
@@ -179,7 +183,7 @@ def _appointment(d: LetterData, cat: LetterCatalogue) -> list[Block]:
     t = cat.text
     a = d.appointment
     assert a is not None  # checked before building (needs_appointment)
-    date_text = format_long_date(a.starts_at.date(), cat.lang)
+    date_text = unbroken_date(format_long_date(a.starts_at.date(), cat.lang))
     time_text = clock(a.starts_at.time(), cat)
     partner = next(
         (p for p in d.partners if a.referral_id and p.referral_id == a.referral_id), None
@@ -298,7 +302,7 @@ def section_blocks(
 ) -> list[Block]:
     """One language version: header, core message and body, contact, closing notes."""
     t = cat.text
-    today = format_long_date(d.letter_date, cat.lang, weekday=False)
+    today = unbroken_date(format_long_date(d.letter_date, cat.lang, weekday=False))
     blocks = [
         Block("lang", display_lang),
         Block("sender", "\n".join([t(SENDER, city=d.desk_city), *d.desk_address_lines])),

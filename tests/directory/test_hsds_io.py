@@ -419,6 +419,30 @@ def test_unknown_need_in_attributes_is_refused(editor, exported, db):
     assert [tuple(r) for r in db.all("SELECT * FROM service_need ORDER BY id")] == needs_before
 
 
+def test_attribute_values_yes_no_and_what_is_neither(editor, exported, db):
+    rows = read_rows(exported / "attributes.csv")
+    head = rows[0]
+    col = {name: head.index(name) for name in ("link_id", "taxonomy_term_id", "value")}
+    terms = {r[0]: r for r in read_rows(exported / "taxonomy_terms.csv")[1:]}
+    needs = [r for r in rows[1:] if terms[r[col["taxonomy_term_id"]]][1].startswith("need.")]
+    kept, dropped, unclear = needs[0], needs[1], needs[2]
+    kept[col["value"]], dropped[col["value"]], unclear[col["value"]] = "Ja", "nee", "misschien"
+    write_rows(exported / "attributes.csv", rows)
+
+    def need_of(r):
+        return r[col["link_id"]], terms[r[col["taxonomy_term_id"]]][1].removeprefix("need.")
+
+    has = "SELECT count(*) FROM service_need WHERE service_id = ? AND need_code = ?"
+    assert all(db.scalar(has, need_of(r)) == 1 for r in (kept, dropped, unclear))
+    result = import_path(editor, exported)
+    assert [(p.file, p.field, p.value) for p in result.report.refusals] == [
+        ("attributes.csv", "value", "misschien")
+    ]
+    assert db.scalar(has, need_of(kept)) == 1
+    assert db.scalar(has, need_of(dropped)) == 0  # false: the service does not serve it
+    assert db.scalar(has, need_of(unclear)) == 1  # refused: stays as it was
+
+
 def test_broken_json_names_the_service_and_field(editor, db, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(

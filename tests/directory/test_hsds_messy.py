@@ -416,3 +416,44 @@ def test_cli_check_prints_the_report_and_writes_nothing(
     assert saved["counts"][IGNORED] == 3 and saved["counts"][NORMALISED] == 3
     stored = db.one("SELECT problems FROM import_report WHERE id = ?", (saved["id"],))
     assert {p["field"] for p in json.loads(stored["problems"])} >= {"metadata", "url"}
+
+
+def test_opening_hours_are_held_to_what_a_letter_can_print(admin, empty_db, tmp_path):  # noqa: F811
+    """Letters print a partner's hours: times and days are read as the editor reads them,
+    and what is no time or day (25:00, "9", XX) or closes before it opens is refused."""
+    folder = package(
+        tmp_path,
+        {
+            "organizations.csv": "id,name\norg-1,Bibliotheek Noord\n",
+            "services.csv": "id,organization_id,name\nsvc-1,org-1,Taalhuis\n",
+            "schedules.csv": "id,service_id,byday,opens_at,closes_at\n"
+            'sch-1,svc-1,"mo, we",9:00,17:00:00\n'
+            "sch-2,svc-1,FR,13.00,24:00\n"
+            "sch-3,svc-1,TU,09:00,25:00\n"
+            "sch-4,svc-1,XX,10:00,12:00\n"
+            "sch-5,svc-1,TH,9,17\n"
+            "sch-6,svc-1,SA,17:00,09:00\n",
+        },
+    )
+    result = import_path(admin, folder)
+    report = result.report
+    assert by_level(report, REFUSED) == [
+        ("schedules.csv", 4, "closes_at", "25:00"),
+        ("schedules.csv", 5, "byday", "XX"),
+        ("schedules.csv", 6, "opens_at", "9"),
+        ("schedules.csv", 6, "closes_at", "17"),
+        ("schedules.csv", 7, "closes_at", "09:00"),
+    ]
+    assert {(row, fld) for _f, row, fld, _v in by_level(report, NORMALISED)} == {
+        (2, "byday"),
+        (2, "opens_at"),
+        (2, "closes_at"),
+        (3, "opens_at"),
+    }
+    sch1 = repo.get(empty_db, "schedule", "sch-1")
+    assert (sch1["byday"], sch1["opens_at"], sch1["closes_at"]) == ("MO,WE", "09:00", "17:00")
+    sch2 = repo.get(empty_db, "schedule", "sch-2")
+    assert (sch2["opens_at"], sch2["closes_at"]) == ("13:00", "24:00")
+    for refused in ("sch-3", "sch-4", "sch-5", "sch-6"):
+        assert repo.get(empty_db, "schedule", refused) is None
+    assert repo.get(empty_db, "service", "svc-1")["name"] == "Taalhuis"

@@ -130,6 +130,10 @@ def test_reviewed_wordings():
     assert not any(
         s.startswith(("اتصل ", "أحضر ", "عُد ", "تعال ", "ضع ")) for s in ar.translations.values()
     )
+    # nor a verb conjugated for a man ("you find": تجد, a woman reads تجدين), nor a case owner
+    words = {w.strip(".،:؟") for s in ar.translations.values() for w in s.split()}
+    assert not words & {"تجد", "تحصل", "تتواصل", "تحتاج"}
+    assert not any("المسؤول عن ملفك" in s for s in ar.translations.values())
     assert ti.translations["Openingstijden:"] == "ሰዓታት ስራሕ፦"
     assert not any("ን{" in s for s in ti.translations.values())  # ን not glued to a Latin name
     assert (

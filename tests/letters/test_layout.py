@@ -12,6 +12,7 @@ import pytest
 
 from loket import letters
 from loket.letters import fonts, pdf, shaping
+from loket.letters.facts import unbroken_date
 
 SENTENCE = "اتصلوا بـ Wijkteam Centrum، أو بـ OBA Zwolle, ثم عودوا إلينا"
 
@@ -31,6 +32,41 @@ def test_comma_stays_with_its_word_when_a_latin_name_wraps(width):
         for comma, word in (("،", "Centrum"), (",", "Zwolle")):
             if comma in visual:
                 assert word in visual, "the comma left its word behind"
+
+
+DATED = {  # as the letters write them: a date inside a sentence is bound (facts.unbroken_date)
+    "ar": (
+        "يُرجى الاتصال بـ VluchtelingenWerk Nederland أو زيارتها قبل "
+        + unbroken_date("الجمعة، 18 كانون الأول 2026")
+        + ".",
+        True,
+    ),
+    "nl": (
+        "Bel of ga naar VluchtelingenWerk Nederland vóór "
+        + unbroken_date("vrijdag 18 december 2026")
+        + ".",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(DATED))
+@pytest.mark.parametrize("width", range(150, 460, 6))
+def test_a_date_at_the_end_of_a_sentence_goes_down_whole(lang, width):
+    text, rtl = DATED[lang]
+    words = shaping.split_words(text, False, rtl=rtl, isolate=True)
+    lines = shaping.break_lines(words, width, 12, False)
+    assert [w.text for line in lines for w in line] == [w.text for w in words]
+    assert lines[-1][0].text != "."
+    last = [w.text for w in lines[-1]]
+    assert any(w.direction != "D" and not w.glue for w in lines[-1]), f"{last} alone"
+    if len(lines) > 1 and "2026" in last:
+        assert "18" in last, f"the date is split: {last}"
+    if rtl:  # its words still read right to left: 18, the month, 2026 (from the right)
+        seen = [w.text for _gap, w in shaping.arrange(lines[-1], True, 12)]
+        order = [seen.index(x) for x in ("2026", "الأول", "كانون", "18")]
+        assert order == sorted(order), seen
+    assert all(shaping.line_width(shaping.arrange(x, rtl, 12), 12) <= width for x in lines)
 
 
 def test_latin_name_keeps_its_order_and_comma_follows_it():

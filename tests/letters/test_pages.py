@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 
 from loket import letters
 from loket.letters import catalogue, data, pdf, pictograms, templates, wording
-from tests.letters_support import letter_visit, partner, refer
+from tests.letters_support import _insert, letter_visit, partner, refer
 
 APPOINTMENT = letters.Appointment(
     datetime(2026, 12, 3, 10, 30),
@@ -112,6 +112,30 @@ def test_no_page_holds_only_the_closing(db, template):
                 if not x.startswith(("Pagina", "Ali A & B")) and not x.startswith(CLOSING)
             ]
             assert lines, f"{template}: a page with only the closing (large print {large})"
+
+
+@pytest.mark.parametrize("lang", ["nl", "ti"])
+@pytest.mark.parametrize("partners", [1, 2, 3, 4, 5])
+def test_no_page_holds_only_the_greeting_whatever_the_partners(db, lang, partners):
+    """Partners with only a city (short blocks, as in the demo directory) put the closing at
+    every height of a page: the greeting never goes over alone."""
+    ctx, visit_id = letter_visit(db, language=lang, referrals=False)
+    with db.transaction():
+        services = []
+        for k in range(partners):
+            org = _insert(db, "organisation", name=f"Gemeente {k}")
+            services.append(_insert(db, "service", organization_id=org, name=f"Wijkteam {k}"))
+            _insert(db, "location", organization_id=org, city="Zwolle")
+    for svc in services:
+        refer(db, visit_id, svc)
+    for template in ("verwijzing", "plan"):
+        for large in (False, True):
+            pages = _pages(_render(ctx, visit_id, template, lang, large_print=large))
+            for n, text in enumerate(pages, 1):
+                lines = [x for x in _lines(text) if not x.startswith(("Pagina", "Ali A & B"))]
+                assert len(lines) > 3, f"{template} page {n} (large print {large}): {lines}"
+                if lang == "nl" and n < len(pages):  # no heading alone at the foot of a page
+                    assert not lines[-1].endswith(":"), f"{template} page {n}: {lines[-1]}"
 
 
 def test_check_boxes_sit_on_their_line(monkeypatch):

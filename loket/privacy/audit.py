@@ -56,6 +56,8 @@ maintenance (loket.privacy.retention, loket.privacy.backup)
   retention.run         one run (detail: dry_run, counts per record type)
   backup.create         (detail.automatic) / backup.restore / database.check ('failed')
   audit.verify          the chain was checked ('failed' naming the first broken row)
+  audit.anchor          the row a new line of the anchor file anchors (detail: line, kind),
+                        so that the chain knows its anchor file (loket.privacy.anchor)
 
 Functions for other modules: record() for any of the above; subject_ref() to look a
 person up; entries() / count_entries() to browse (AUDIT_READ); verify().  The check that also

@@ -254,7 +254,8 @@ def test_without_a_key_store_loket_says_so_once_and_in_check(db, key_file, caplo
         audit.subject_ref(db, "1234567890")
         audit._KEYS.clear()
         audit.subject_ref(db, "1234567890")
-    assert len([r for r in caplog.records if "key store" in r.getMessage()]) == 1
+    said = keystore.no_key_store_message()
+    assert len([r for r in caplog.records if r.getMessage() == said]) == 1
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert str(key_file) in out

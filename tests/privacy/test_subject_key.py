@@ -47,6 +47,26 @@ def test_a_missing_or_damaged_key_is_refused(db, key_file, damage, monkeypatch, 
     assert audit.verify(db) is None
 
 
+@pytest.mark.parametrize("damage", ["missing", "not hex"])
+def test_check_says_the_key_is_missing_or_damaged(db, key_file, damage, capsys):
+    """`loket check` is what an administrator runs first: a database that is sound but
+    whose key is gone is not 'in order'."""
+    original = key_file.read_text()
+    if damage == "missing":
+        key_file.unlink()
+    else:
+        key_file.write_text("zz" * 32)
+    audit._KEYS.clear()
+    try:
+        assert main(["check"]) == 1
+        assert str(key_file) in capsys.readouterr().err
+        assert damage != "missing" or not key_file.exists()  # check makes no new key
+    finally:
+        key_file.write_text(original)
+        audit._KEYS.clear()
+    assert main(["check"]) == 0
+
+
 def test_a_new_installation_gets_a_key(tmp_path):
     from loket.db.connection import Database
     from loket.db.migrate import migrate

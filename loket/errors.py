@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class LoketError(Exception):
     """Base class: `str(err)` is a translated message meant for the user."""
@@ -84,3 +86,45 @@ def disk_full(err: BaseException) -> DiskFull | None:
     if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiskFull()
     return None
+
+
+class FileProblem(LoketError):
+    """A file or folder named on the command line (or chosen in a dialog) cannot be opened or
+    written: the folder does not exist, no permission, a read-only disk, a folder where a file
+    was meant."""
+
+
+def file_problem(err: BaseException) -> FileProblem | None:
+    """The translated FileProblem for an OSError that names its file (not a full disk, which
+    is DiskFull); None for anything else.  A temporary name (`….part`, `….partial`) is
+    reported as its folder, the place staff chose."""
+    import errno
+    from pathlib import Path
+
+    from loket.i18n import _
+
+    if not isinstance(err, OSError) or disk_full(err) is not None or not err.filename:
+        return None
+    # A rename names its source and its destination: the destination is the chosen file.
+    path = Path(os.fsdecode(err.filename2 or err.filename))
+    if err.errno in (errno.ENOENT, errno.ENOTDIR):
+        return FileProblem(
+            _("The folder {folder} does not exist. Choose another place and try again.").format(
+                folder=path.parent
+            )
+        )
+    if path.name.endswith((".part", ".partial")):
+        path = path.parent
+    reasons = {
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.EACCES: _("you have no permission to write there"),
+        errno.EPERM: _("you have no permission to write there"),
+        errno.EROFS: _("the disk can only be read"),
+        errno.EEXIST: _("a file of that name is in the way"),
+    }
+    reason = reasons.get(err.errno, _("the system refused it"))
+    return FileProblem(
+        _("{path} could not be written: {reason}. Choose another place and try again.").format(
+            path=path, reason=reason
+        )
+    )

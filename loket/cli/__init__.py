@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from loket import __version__
-from loket.errors import LoketError, disk_full
+from loket.errors import LoketError, disk_full, file_problem
 from loket.i18n import _, set_language
 from loket.paths import keep_new_files_private
 
@@ -118,10 +118,20 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Error: {message}").format(message=err), file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as err:
-        full = disk_full(err)
-        if full is None:
+        problem = disk_full(err) or file_problem(err)
+        if problem is None:
             raise
-        print(_("Error: {message}").format(message=full), file=sys.stderr)
+        print(_("Error: {message}").format(message=problem), file=sys.stderr)
+        return 2
+    except EOFError:
+        # A password prompt with nothing to read (no terminal, empty input).
+        print(
+            _(
+                "Error: no password was given. Run the command in a terminal, or set "
+                "LOKET_PASSWORD (and LOKET_NEW_PASSWORD for a new password)."
+            ),
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -213,19 +213,24 @@ def cmd_check(args: Namespace) -> int:
         print(backup.damaged_message(path, command=True), file=sys.stderr)
         return 1
     print(_("The database is sound: {path}").format(path=path))
-    print(key_report(db))
-    return 0
+    report, key_ok = key_report(db)
+    print(report, file=sys.stdout if key_ok else sys.stderr)
+    return 0 if key_ok else 1
 
 
-def key_report(db) -> str:
-    """Where the subject key is kept and whether backups carry a sealed copy of it."""
+def key_report(db) -> tuple[str, bool]:
+    """Where the subject key is kept and whether backups carry a sealed copy of it; False
+    when the key the audit trail was written with is missing or damaged."""
+    from loket.db import audit as audit_repo
     from loket.privacy import audit, backup
 
     try:
+        if audit_repo.uses_key(db):
+            audit.chain_key(db)  # the key is there and readable (never made anew)
         where = audit.key_location(db)
         copy = backup.has_key_copy(db)
     except audit.KeyProblem as err:
-        return str(err)
+        return str(err), False
     lines = [_("The key of the audit trail is kept {where}.").format(where=where)]
     lines.append(
         _("Backups carry a copy of it sealed with the backup passphrase.")
@@ -235,7 +240,7 @@ def key_report(db) -> str:
             "(loket backup-passphrase --user NAME)."
         )
     )
-    return "\n".join(lines)
+    return "\n".join(lines), True
 
 
 def cmd_audit_verify(args: Namespace) -> int:

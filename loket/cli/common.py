@@ -33,11 +33,13 @@ def close_databases() -> None:
 
 
 def add_user_argument(parser) -> None:
+    from loket.i18n import _
+
     parser.add_argument(
         "--user",
         required=True,
         metavar="NAME",
-        help="user name; the password comes from LOKET_PASSWORD or a prompt",
+        help=_("user name; the password comes from LOKET_PASSWORD or a prompt"),
     )
 
 

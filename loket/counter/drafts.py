@@ -12,6 +12,7 @@ start, restoring and discarding of a draft go to the audit log (no identifying n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from loket.clock import new_id
@@ -36,6 +37,9 @@ class Draft:
     updated_at: str
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _encode(payload: dict) -> str:
     if not isinstance(payload, dict):
         raise ValidationError.single("payload", _("A draft must hold the fields of a form."))
@@ -43,6 +47,9 @@ def _encode(payload: dict) -> str:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
         raise ValidationError.single("payload", _("This draft cannot be stored.")) from None
+    # A lone surrogate (a broken paste) cannot be stored as UTF-8: kept as its JSON escape, so
+    # the form comes back exactly as typed, and saving the form then refuses it clearly.
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if len(text) > MAX_PAYLOAD:
         raise ValidationError.single("payload", _("This draft is too large to store."))
     return text

@@ -153,3 +153,10 @@ def count_up_to(db: Database, seq: int) -> int:
 
 def hash_at(db: Database, seq: int) -> str | None:
     return db.scalar("SELECT hash FROM audit_log WHERE seq = ?", (seq,))
+
+
+def newest_of(db: Database, action: str) -> sqlite3.Row | None:
+    """seq and detail (JSON text) of the newest row of this action; None when there is none."""
+    return db.one(
+        "SELECT seq, detail FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1", (action,)
+    )

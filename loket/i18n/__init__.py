@@ -56,6 +56,8 @@ def _load(domain: str, language: str) -> gettext.NullTranslations:
 def set_language(language: str) -> None:
     """Switch the UI language for the whole process and tell the listeners."""
     global _current, _language
+    if language != PSEUDO and language not in shipped_languages():
+        language = "en"  # a path or free text: the msgids, and no such code passed on
     with _lock:
         _current = _load("ui", language)
         _language = language

@@ -56,6 +56,8 @@ maintenance (loket.privacy.retention, loket.privacy.backup)
   retention.run         one run (detail: dry_run, counts per record type)
   backup.create         (detail.automatic) / backup.restore / database.check ('failed')
   audit.verify          the chain was checked ('failed' naming the first broken row)
+  audit.anchor          the row a new line of the anchor file anchors (detail: line, kind),
+                        so that the chain knows its anchor file (loket.privacy.anchor)
 
 Functions for other modules: record() for any of the above; subject_ref() to look a
 person up; entries() / count_entries() to browse (AUDIT_READ); verify().  The check that also
@@ -241,7 +243,7 @@ def _append(ctx, db, action, object_type, object_id, result, subject, detail, ac
 @dataclass
 class ChainProblem:
     seq: int
-    reason: str  # 'edited', 'missing' (removed) or 'out of order'
+    reason: str  # 'edited', 'missing' (removed), 'out of order', 'anchor' or 'key'
 
     def describe(self) -> str:
         from loket.i18n import _
@@ -250,6 +252,12 @@ class ChainProblem:
             return _(
                 "The audit trail's anchor file beside the database was changed; the trail "
                 "cannot be trusted."
+            )
+        if self.reason == "key":
+            return _(
+                "The audit trail was written with another key than this PC holds (a backup of "
+                "another installation was put back without its key copy), so it cannot be "
+                "checked here. Restore that backup with its key copy (the file BACKUP.key)."
             )
         if self.reason == "missing":
             return _("Row {seq} of the audit trail was removed.").format(seq=self.seq)

@@ -11,10 +11,11 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from loket import settings
 from loket.db import audit as audit_repo
 from loket.privacy import anchor, audit
 from loket.privacy.audit import ChainProblem
-from loket.privacy.backup import comparable_backups
+from loket.privacy.backup import comparable_backups, key_fingerprint
 from loket.privacy.permissions import Permission
 
 if TYPE_CHECKING:
@@ -40,11 +41,21 @@ def verify_against(db: Database, earlier: Path) -> ChainProblem | None:
     return None
 
 
+def _other_key(db: Database) -> ChainProblem | None:
+    """A restored file names the key its chain was written with (backup.key_fingerprint):
+    when this PC uses another one (another installation's backup put back without its key
+    copy, on a PC whose key is a file), every row would look edited; say so instead."""
+    recorded = settings.value(db, "backup.key_fingerprint")
+    if recorded and audit_repo.uses_key(db) and key_fingerprint(db.path) != recorded:
+        return ChainProblem(0, "key")
+    return None
+
+
 def check_chain(ctx: Context, *, earlier: Path | None = None) -> ChainProblem | None:
     """verify() for a person or the CLI: needs AUDIT_READ, and the check itself is logged.
     `earlier` is a backup to compare with (default: the newest automatic backup)."""
     ctx.require(Permission.AUDIT_READ, object_type="audit_log")
-    problem = audit.verify(ctx.db)
+    problem = _other_key(ctx.db) or audit.verify(ctx.db)
     if problem is None:
         problem = anchor.verify(ctx.db)
     if problem is None:

@@ -56,6 +56,13 @@ def _backend():
     return backend
 
 
+def no_key_store_message() -> str:
+    """Said once when keys go into files: in the current language (the command line)."""
+    return _(
+        "No key store on this PC: Loket keeps its keys in files (mode 0600) beside the database."
+    )
+
+
 def available() -> bool:
     """True when keys go into the OS key store, False when they are files."""
     backend = _backend()
@@ -63,10 +70,8 @@ def available() -> bool:
         global _warned
         if not _warned:
             _warned = True
-            logging.getLogger(__name__).warning(
-                "No key store on this PC: Loket keeps its keys in files (mode 0600) beside "
-                "the database."
-            )
+            # Also what an administrator reads on the command line: in their language.
+            logging.getLogger(__name__).warning(no_key_store_message())
     return backend is not None
 
 

@@ -81,3 +81,17 @@ def test_signed_out_and_read_only_roles_cannot_draft(db):
         drafts.save_draft(Context(db=db), "visitor", {"x": 1})
     assert drafts.list_drafts(Context(db=db)) == []
     assert "visitor.write" in actions(db)  # the refusal is logged
+
+
+def test_a_lone_surrogate_is_kept_as_typed_and_the_draft_still_erasable(db):
+    """A broken paste in a form must not stop its draft (the autosave would fail on every
+    keystroke): the draft comes back exactly as typed, and is found by the visitor's name."""
+    from loket.privacy.retention import drafts_naming
+
+    ctx = context(db)
+    typed = {"given_names": "محمد", "family_name": "Al\udcffAhmad", "v_number": "6234567890"}
+    draft_id = drafts.save_draft(ctx, "visitor", typed)
+    assert drafts.load_draft(ctx, draft_id).payload == typed
+    erased = {"given_names": "محمد", "family_name": "x", "v_number": "6234567890", "bsn": None}
+    erased |= {"id": "someone", "latin_given_names": "", "latin_family_name": ""}
+    assert draft_id in drafts_naming(db, erased)

@@ -30,6 +30,7 @@ def test_ui_language_is_never_read_from_a_path(planted):
     try:
         i18n.set_language(str(planted))
         assert i18n._("Totals") == "Totals"  # English msgid, not the planted Dutch
+        assert i18n.language() == "en"  # and the path is not handed on (dates, Babel)
         i18n.set_language("nl")
         assert i18n._("Totals") != "Totals"
     finally:

@@ -10,7 +10,7 @@ import pytest
 from loket import settings
 from loket.cli import main
 from loket.db import audit as repo
-from loket.errors import ValidationError
+from loket.errors import DiskFull, ValidationError
 from loket.privacy import anchor, audit, backup, chain_check, restore
 from tests.helpers import PASSWORD, context, make_staff
 
@@ -130,3 +130,50 @@ def test_internal_settings_cannot_be_set_and_garbage_does_not_crash(db, monkeypa
     with db.transaction():
         reference.set_setting(db, "backup.restored_at", "garbage")
     assert main(["audit", "verify", "--user", "super"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("damage", "cut"),
+    [("deleted", 0), ("deleted", 2), ("emptied", 0), ("emptied", 2), ("last line cut", 0)],
+)
+def test_a_removed_or_shortened_anchor_file_is_found(db, tmp_path, damage, cut):
+    """The anchor file is beside the database: whoever can cut rows can delete it too.  The
+    chain names the line that anchors it, so that is found, with or without rows cut.  (The
+    last line and every row after the line before it, cut together, are the folder as it was
+    then: only a copy kept elsewhere shows that; README, privacy.)"""
+    sup = _anchored(db, tmp_path)
+    backup.backup(sup, tmp_path / "b2.sqlite")  # a second line
+    (tmp_path / "b2.sqlite").unlink()
+    path = anchor.anchor_path(db.path)
+    if damage == "deleted":
+        path.unlink()
+    elif damage == "emptied":
+        path.write_text("", encoding="utf-8")
+    else:
+        path.write_text(path.read_text().splitlines()[0] + "\n", encoding="utf-8")
+    if cut:
+        _drop_triggers(db)
+        last = db.scalar("SELECT max(seq) FROM audit_log")
+        db.execute("DELETE FROM audit_log WHERE seq > ?", (last - cut,))
+    assert audit.verify(db) is None  # the chain alone looks fine
+    assert chain_check.check_chain(sup) == audit.ChainProblem(0, "anchor")
+
+
+def test_the_anchor_file_and_its_row_are_written_together(db, tmp_path, monkeypatch):
+    """A line that cannot be written leaves no audit.anchor row naming it (no false alarm
+    afterwards), and the next check is clean."""
+    sup = _anchored(db, tmp_path)
+    rows = repo.count(db)
+    real_open = anchor.os.open
+
+    def full(path, *args, **kwargs):
+        if str(path).endswith(anchor.SUFFIX):
+            raise OSError(28, "No space left on device", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(anchor.os, "open", full)
+    with pytest.raises(DiskFull):
+        anchor.write(db)
+    monkeypatch.undo()
+    assert repo.count(db) == rows
+    assert chain_check.check_chain(sup) is None

@@ -97,3 +97,35 @@ def test_only_the_last_few_old_copies_are_kept(db, data_dir, tmp_path):
     ]
     assert kept.name in copies and len(copies) == 2
     assert len(list(data_dir.glob("*.premigrate"))) == 2
+
+
+def test_another_installations_backup_without_its_key_says_so_when_checked(
+    db, data_dir, tmp_path, monkeypatch, capsys
+):
+    """Forced without a key copy (no backup passphrase was set there), on a PC whose key is
+    a file: the chain was written with a key this PC does not have.  `audit verify` says
+    that, not that row 1 was edited."""
+    from loket.privacy import chain_check
+
+    make_staff(db, "admin0", "beheerder")
+    audit.record(context(db, "supervisor", "sup"), action="test", subject="6234567890")
+    out = backup.backup(context(db, "beheerder", "admin0"), tmp_path / "other.sqlite")
+    backup.key_copy_path(out).unlink(missing_ok=True)
+    conn = sqlite3.connect(out)
+    conn.execute("UPDATE setting SET value = ? WHERE key = 'backup.key_fingerprint'", ("0" * 16,))
+    conn.commit()
+    conn.close()
+    backup.checksum_path(out).write_text(f"{backup.sha256_file(out)}  {out.name}\n")
+    live = data_dir / "loket.sqlite"
+    db.close()
+    restore.restore(live, out, other_installation=True)
+    from loket.db.connection import Database
+
+    restored = Database(live)
+    try:
+        problem = chain_check.check_chain(context(restored, "supervisor", "sup"))
+        assert problem == audit.ChainProblem(0, "key")
+        assert "BACKUP.key" in problem.describe()
+    finally:
+        restored.close()
+        audit._KEYS.clear()

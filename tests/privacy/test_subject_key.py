@@ -47,6 +47,26 @@ def test_a_missing_or_damaged_key_is_refused(db, key_file, damage, monkeypatch, 
     assert audit.verify(db) is None
 
 
+@pytest.mark.parametrize("damage", ["missing", "not hex"])
+def test_check_says_the_key_is_missing_or_damaged(db, key_file, damage, capsys):
+    """`loket check` is what an administrator runs first: a database that is sound but
+    whose key is gone is not 'in order'."""
+    original = key_file.read_text()
+    if damage == "missing":
+        key_file.unlink()
+    else:
+        key_file.write_text("zz" * 32)
+    audit._KEYS.clear()
+    try:
+        assert main(["check"]) == 1
+        assert str(key_file) in capsys.readouterr().err
+        assert damage != "missing" or not key_file.exists()  # check makes no new key
+    finally:
+        key_file.write_text(original)
+        audit._KEYS.clear()
+    assert main(["check"]) == 0
+
+
 def test_a_new_installation_gets_a_key(tmp_path):
     from loket.db.connection import Database
     from loket.db.migrate import migrate
@@ -254,7 +274,8 @@ def test_without_a_key_store_loket_says_so_once_and_in_check(db, key_file, caplo
         audit.subject_ref(db, "1234567890")
         audit._KEYS.clear()
         audit.subject_ref(db, "1234567890")
-    assert len([r for r in caplog.records if "key store" in r.getMessage()]) == 1
+    said = keystore.no_key_store_message()
+    assert len([r for r in caplog.records if r.getMessage() == said]) == 1
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert str(key_file) in out

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QRawFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication
 
@@ -191,3 +192,56 @@ def test_the_letter_panel_lists_what_to_bring_with_the_arabic_comma(qtbot, db, a
     view.save_appointment()
     assert appointments.latest(ctx, visit_id).bring == ["Zorgpas", "Huurcontract"]
     qtbot.waitUntil(lambda: view.page_count() >= 1, timeout=20_000)  # the preview is done
+
+
+def _apostrophe_drawn_first(text: str) -> bool:
+    """In a right-to-left line: is the apostrophe drawn left of the "H" after it?"""
+    layout = QTextLayout(text, fonts.ui_font())
+    option = QTextOption()
+    option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    layout.createLine().setLineWidth(1000)
+    layout.endLayout()
+    x = {}
+    for run in layout.glyphRuns():
+        raw = run.rawFont()
+        wanted = {raw.glyphIndexesForString(ch)[0]: ch for ch in "'H"}
+        for glyph, point in zip(run.glyphIndexes(), run.positions(), strict=True):
+            if glyph in wanted:
+                x[wanted[glyph]] = point.x()
+    return x["'"] < x["H"]
+
+
+def test_right_to_left_the_apostrophe_is_drawn_in_front_of_the_place_name(qapp):
+    fonts.register()
+    assert not _apostrophe_drawn_first(f"في {BOSCH}")  # "s-Hertogenbosch'" without isolates
+    assert _apostrophe_drawn_first(screen_text.names_in(f"في {BOSCH}"))
+    assert _apostrophe_drawn_first(screen_text.shown_name(BOSCH))
+    assert _apostrophe_drawn_first(screen_text.partner("Gemeente", BOSCH))
+
+
+def test_a_visits_referrals_show_the_partner_whole_in_arabic(qapp, arabic):
+    from loket.referrals.model import Referral
+    from ui.models.referral_models import VisitReferralsModel
+
+    model = VisitReferralsModel()
+    model.set_items(
+        [
+            Referral(
+                id="r1",
+                visit_id="v1",
+                visitor_id="p1",
+                desk_id="DBS",
+                service_id="s1",
+                service_name="Schuldhulp",
+                organization_name=f"Gemeente {BOSCH}",
+                status="sent",
+                handover="cold",
+                status_changed_at="2026-12-01T10:00:00Z",
+                created_at="2026-12-01T10:00:00Z",
+            )
+        ]
+    )
+    shown = model.index(0, 0).data()
+    assert shown == f"{FSI}Gemeente 's{NB_HYPHEN}Hertogenbosch{PDI}: {FSI}Schuldhulp{PDI}"

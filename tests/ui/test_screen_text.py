@@ -19,7 +19,7 @@ from loket.directory import browse as directory
 from loket.directory.routing import language_name
 from loket.i18n import tools as i18n_tools
 from loket.referrals.log import LogRow
-from tests.helpers import context, visitor
+from tests.helpers import context, visit, visitor
 from ui import fonts, i18n_qt, screen_text
 from ui.main_window import MainWindow
 from ui.models.directory_model import DirectoryModel
@@ -160,14 +160,24 @@ def test_the_service_editor_lists_phones_with_the_arabic_comma_and_reads_them_ba
     assert again.language_names.text() == "، ".join(language_name(c) for c in ("nl", "ar"))
 
 
-def test_the_visitor_file_shows_the_address_and_the_city_whole_in_arabic(qtbot, db, arabic):
+def test_the_visitor_file_shows_the_address_and_the_partners_whole_in_arabic(qtbot, db, arabic):
+    from loket.referrals import lifecycle as referrals
+
     ctx = context(db)
     person = visitor(ctx, address="Markt 1", postal_code="5211 JV", city=BOSCH)
+    sid = db.scalar("SELECT id FROM service WHERE name = ?", (f"Taalhuis {BOSCH}",))
+    referrals.propose(ctx, visit(ctx, person.id).id, sid, follow_up_date="2099-01-05")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     profile = window.show_view("visitor", visitor_id=person.id)
     shown = profile.profile_values["address"].text()
     assert shown == f"{FSI}Markt 1{PDI}، {FSI}5211 JV{PDI}، {SHOWN_BOSCH}"
+    organisation = screen_text.shown_name(f"Bibliotheek {BOSCH}")
+    service = screen_text.shown_name(f"Taalhuis {BOSCH}")
+    assert organisation in profile.referrals.item(0).text()
+    assert service in profile.referrals.item(0).text()
+    lines = [profile.followups.item(n).text() for n in range(profile.followups.count())]
+    assert any(organisation in line for line in lines), lines
 
 
 def test_the_letter_panel_lists_what_to_bring_with_the_arabic_comma(qtbot, db, arabic):

@@ -7,8 +7,10 @@ and shows each counter view the way it looks in use: a partial name typed in the
 registration with two fields to correct, a visitor file, a visit with three needs ticked, the
 referral step with a warm handover and the visitor's consent, the letter panel with its
 preview, today's visits at the desk and the visitor file in Arabic.  Writes
-OUT_DIR/{search,register,visitor,visit,referral,letter,today,app-ar}.png.  The default size is
-a maximised window on a 1366×768 counter screen.
+OUT_DIR/{search,register,visitor,visit,referral,letter,today,app-ar}.png, then as the demo
+`supervisor` a partner service in the editor (service-edit.png) and the referral log
+(referral-log.png), and the plan letter in Tigrinya as printed (letter-ti.png, its first page
+at 80 dpi).  The default size is a maximised window on a 1366×768 counter screen.
 """
 
 from __future__ import annotations
@@ -169,6 +171,23 @@ def main(argv: list[str] | None = None) -> int:
             break
     shot("letter")
 
+    # An example letter in Tigrinya: the plan letter's first page, as printed (80 dpi).
+    letter.template.setCurrentIndex(max(0, letter.template.findData("plan")))
+    letter.language.setCurrentIndex(letter.language.findData("ti"))
+    letter.preview()  # at once, not after the pause the panel leaves for more changes
+    for _ in range(50):
+        settle()
+        ready = letter._handed_letter()
+        if ready is not None and ready.languages[0] == "ti" and ready.template == "plan":
+            from ui import printing
+
+            path = args.out / "letter-ti.png"
+            printing.pdf_page_images(ready.pdf, 80 / 72)[0].save(str(path))
+            print(path)
+            break
+    else:
+        raise SystemExit("no Tigrinya letter: " + letter.problems.text())
+
     # Today at this desk: a morning's visitors (the demo spreads today's visits over desks).
     from datetime import datetime, timedelta
 
@@ -200,6 +219,55 @@ def main(argv: list[str] | None = None) -> int:
     window.show_view("visitor", visitor_id=busiest["id"])
     shot("app-ar")
     i18n.set_language(args.lang)
+    window.close()
+
+    # The supervisor's screens: a partner service in the editor, the referral log.
+    from loket.directory import browse as directory
+    from ui.views.service_edit_dialog import ServiceEditDialog
+
+    chef = Context(db=db, origin="app")
+    auth.login(chef, "supervisor", demo.DEMO_PASSWORD)
+    window = MainWindow(chef, demo=True)
+    window.resize(width, height)
+    window.show()
+    sid = db.scalar("SELECT id FROM service WHERE name = ?", ("Taalhuis 's-Hertogenbosch",))
+    dialog = ServiceEditDialog(
+        chef, directory.get_service(chef, sid), directory.need_labels(chef), window
+    )
+    dialog.setModal(False)
+    dialog.show()
+    dialog.resize(width, height)
+    # as a supervisor fills it in: phones, languages, opening hours with a note, who can come
+    dialog.phones.setText("073 612 34 56, 06 1234 5678")
+    dialog.languages.setText("nl, ar, ti, en")
+    for days, opens, closes, note in (
+        ("ma-wo", "09:00", "12:30", ""),
+        ("do", "13:00", "17:00", "alleen op afspraak"),
+    ):
+        dialog.schedule.add_button.click()
+        row = dialog.schedule.rows[-1]
+        for field, text in ((row.days, days), (row.opens, opens), (row.closes, closes)):
+            field.setText(text)
+        row.note.setText(note)
+    dialog.eligibility.setPlainText("Iedereen vanaf 16 jaar die beter wil lezen of schrijven")
+    dialog.fees.setPlainText("Gratis")
+    dialog.documents.setPlainText("Identiteitsbewijs\nBrief van de gemeente")
+    settle()
+    bar = dialog.scroll.verticalScrollBar()
+    bar.setValue(dialog.phones.mapTo(dialog.scroll.widget(), dialog.phones.rect().topLeft()).y())
+    settle()
+    path = args.out / "service-edit.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.reject()
+
+    window.show_view("referral_log")
+    log = window.current_view()
+    for _ in range(50):
+        settle()
+        if log.model.rowCount():
+            break
+    shot("referral-log")
     window.close()
     db.close()
     return 0

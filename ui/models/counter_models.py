@@ -15,17 +15,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from loket.i18n import _, dates
+from ui.screen_text import FSI, PDI, isolate, join
 
 if TYPE_CHECKING:
     from loket.counter import search
 
 Index = QModelIndex | QPersistentModelIndex
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolate(text: str | None) -> str:
-    """Wrap text of unknown direction so that it cannot reorder its neighbours."""
-    return f"{FSI}{text}{PDI}" if text else ""
 
 
 def lead(text: str) -> str:
@@ -237,7 +232,7 @@ class VisitHistoryModel(PagedTableModel):
             codes = [c for c in (item.get("need_codes") or "").split(",") if c]
             # Translators: between the items of a list ("Housing, Debts or money"); Arabic
             # script writes "، ".
-            return _(", ").join(self.need_label(c) for c in codes)
+            return join(self.need_label(c) for c in codes)
         if column == 3:
             return status_label(item["status"])
         return format_date(item.get("follow_up_date"))

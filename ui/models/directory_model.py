@@ -7,6 +7,7 @@ from loket.directory import browse as directory
 from loket.directory.browse import ServiceSummary
 from loket.i18n import _
 from ui.models.lazy import LazyTableModel
+from ui.screen_text import join, shown_name
 
 
 def check_text(item: ServiceSummary) -> str:
@@ -46,11 +47,11 @@ class DirectoryModel(LazyTableModel):
 
     def cell(self, item: ServiceSummary, column: int) -> str:
         if column == 0:
-            return item.name
+            return shown_name(item.name)
         if column == 1:
-            return item.organization_name
+            return shown_name(item.organization_name)
         if column == 2:
-            return ", ".join(item.cities) or _("national")
+            return join(shown_name(c) for c in item.cities) or _("national")
         return check_text(item)
 
     def tooltip(self, item: ServiceSummary, column: int) -> str | None:

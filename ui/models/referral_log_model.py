@@ -42,6 +42,7 @@ from loket.referrals.log import Anchors, LogRow, ReferralLog
 from loket.reports.formats import COLUMNS
 from loket.reports.overview import status_label
 from ui.models.counter_models import format_date
+from ui.screen_text import join, shown_name
 from ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,15 @@ class _Relay(QObject):
 def _cell(row: LogRow, key: str, need_labels: dict[str, str]) -> str:
     if key == "needs":  # the export's codes, "debts, housing", as words in the UI language
         codes = [c.strip() for c in (row.needs or "").split(",") if c.strip()]
-        return ", ".join(need_labels.get(c, c) for c in codes)
+        return join(need_labels.get(c, c) for c in codes)
     if key in ("visit_date", "follow_up_date"):
         return format_date(getattr(row, key))
     if key == "status":
         return status_label(row.status)
     if key == "handover":
         return _("warm") if row.handover == "warm" else _("cold")
+    if key in ("partner", "service"):  # "'s-Hertogenbosch" whole, its apostrophe in front
+        return shown_name(getattr(row, key))
     return getattr(row, key) or ""
 
 

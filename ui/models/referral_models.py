@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from loket.directory.routing import Suggestion
@@ -11,18 +9,9 @@ from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from loket.referrals.lifecycle import Referral
 from ui.models.counter_models import format_date
+from ui.screen_text import names_in, partner, shown_name
 
 Index = QModelIndex | QPersistentModelIndex
-
-# A Dutch place name that starts with an apostrophe ('s-Hertogenbosch, 's-Gravenhage, 't Harde)
-_APOSTROPHE_NAME = re.compile(r"(?<![\w'])'[st][- ]\w[\w-]*")
-
-
-def isolate_names(text: str) -> str:
-    """Place names that start with an apostrophe, isolated: in a right-to-left sentence
-    ("يساعد في الصحة · في 's-Hertogenbosch") the apostrophe took the sentence's direction and
-    was drawn at the far end, "s-Hertogenbosch'"."""
-    return _APOSTROPHE_NAME.sub(lambda m: f"\u2068{m.group(0)}\u2069", text)
 
 
 class SuggestionsModel(QAbstractTableModel):
@@ -80,13 +69,13 @@ class SuggestionsModel(QAbstractTableModel):
                 return f"{item.service_name}\n{item.organization_name}"
             if col == 1:
                 # isolated: right to left, "'s-Hertogenbosch" read "s-Hertogenbosch'"
-                city = f"\u2068{item.city}\u2069" if item.city else ""
+                city = shown_name(item.city)
                 if item.other_municipality and city:
                     return _("only in {city}").format(city=city)
                 return city or _("national")
-            return isolate_names(item.explanation)
+            return names_in(item.explanation)
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return isolate_names(item.explanation)
+            return names_in(item.explanation)
         if role == Qt.ItemDataRole.CheckStateRole and col == 0:
             return (
                 Qt.CheckState.Checked
@@ -147,7 +136,7 @@ class VisitReferralsModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
         if col == 0:
-            return f"{item.organization_name}: {item.service_name}"
+            return partner(item.organization_name, item.service_name)
         if col == 1:
             return referrals.status_label(item.status)
         if col == 2:

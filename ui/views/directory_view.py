@@ -35,6 +35,7 @@ from loket.i18n import _, ngettext
 from loket.privacy.permissions import Permission
 from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
+from ui.screen_text import isolate, join, shown_name
 from ui.theme import chip_style
 from ui.views.base import View, plain_label, select_row
 from ui.views.partner_import_dialog import PartnerImportDialog, PastImportsDialog
@@ -43,7 +44,9 @@ from ui.views.service_edit_dialog import ServiceEditDialog
 
 def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
     e = html.escape
-    parts = [f"<h2>{e(detail.name)}</h2><p><b>{e(detail.organization_name)}</b></p>"]
+    parts = [
+        f"<h2>{e(shown_name(detail.name))}</h2><p><b>{e(shown_name(detail.organization_name))}</b></p>"
+    ]
     if detail.stale:
         parts.append(
             "<p><b>"
@@ -55,13 +58,13 @@ def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
     if detail.description:
         parts.append(f"<p>{e(detail.description)}</p>")
     rows = [
-        (_("Helps with"), ", ".join(need_labels.get(n, n) for n in detail.needs)),
-        (_("Languages"), ", ".join(language_name(c) for c in detail.languages)),
+        (_("Helps with"), join(need_labels.get(n, n) for n in detail.needs)),
+        (_("Languages"), join(language_name(c) for c in detail.languages)),
         (_("Interpreter"), detail.interpretation_services or ""),
         (_("Who can come"), detail.eligibility_description or ""),
-        (_("Documents to bring"), ", ".join(detail.required_documents)),
+        (_("Documents to bring"), join(detail.required_documents)),
         (_("Costs"), detail.fees_description or ""),
-        (_("Phone"), ", ".join(detail.phones)),
+        (_("Phone"), join(isolate(p) for p in detail.phones)),
         (_("E-mail"), detail.email or ""),
         (_("Website"), detail.url or detail.website or ""),
         (_("Warm handover"), _("yes") if detail.warm_handover else _("no")),
@@ -72,7 +75,14 @@ def detail_html(detail: ServiceDetail, need_labels: dict[str, str]) -> str:
         parts_ = (format_days(line.byday), hours, line.description)
         rows.append((_("Opening hours"), " ".join(p for p in parts_ if p)))
     for loc in detail.locations:
-        place = ", ".join(p for p in (loc.name, loc.address_1, loc.postal_code, loc.city) if p)
+        place = join(
+            (
+                shown_name(loc.name),
+                isolate(loc.address_1),
+                isolate(loc.postal_code),
+                shown_name(loc.city),
+            )
+        )
         if loc.accessibility:
             place += f" ({loc.accessibility})"
         rows.append((_("Location"), place))

@@ -60,6 +60,7 @@ from loket.letters import catalogue, contact
 from loket.letters.formats import display_language
 from ui import printing, theme
 from ui.models.counter_models import format_date
+from ui.screen_text import isolate, join, names_in, shown_name, split
 from ui.views.base import View, localise_date_edit, plain_label, scrolling_body
 from ui.workers import run_in_background
 
@@ -324,11 +325,12 @@ class LetterView(View):
             return
         if self.archived is not None:
             text = _("Reprint for {name}: {letter}").format(
-                name=facts["visitor_name"], letter=letters.letter_label(self.archived.__dict__)
+                name=isolate(facts["visitor_name"]),
+                letter=letters.letter_label(self.archived.__dict__),
             )
         else:
             text = _("Letter for {name}, visit of {date}").format(
-                name=facts["visitor_name"], date=format_date(facts["visit_date"], "long")
+                name=isolate(facts["visitor_name"]), date=format_date(facts["visit_date"], "long")
             )
         self.heading.setText(text)
         self.heading.setAccessibleName(text)
@@ -506,7 +508,7 @@ class LetterView(View):
         box.clear()
         for appt in self._stored.values():
             when = format_moment(appt.starts_at)
-            box.addItem(f"{when} – {appt.place}", appt.id)
+            box.addItem(f"{when} – {shown_name(appt.place)}", appt.id)
         box.addItem(_("New appointment"), "")
         box.setCurrentIndex(max(0, box.findData(select)) if select else 0)
         box.blockSignals(False)
@@ -522,11 +524,11 @@ class LetterView(View):
         self.at.setDateTime(QDateTime(appt.starts_at))
         self.place.setText(appt.place)
         self.ask_for.setText(appt.contact_person)
-        self.bring.setText(", ".join(appt.bring))
+        self.bring.setText(join(appt.bring))
 
     def _typed_appointment(self) -> appointments.Appointment:
         at = self.at.dateTime().toPython()
-        bring = [x.strip() for x in self.bring.text().split(",") if x.strip()]
+        bring = split(self.bring.text())
         stored = self._stored.get(self.appointment_choice.currentData() or "")
         return appointments.Appointment(
             datetime(at.year, at.month, at.day, at.hour, at.minute),
@@ -638,7 +640,7 @@ class LetterView(View):
         self.activity.setVisible(bool(text))
 
     def _show_warnings(self, warnings: list[str]) -> None:
-        text = "\n".join(["• " + w for w in warnings])
+        text = "\n".join(["• " + names_in(w) for w in warnings])
         self.letter_warnings.setText(_("Check before giving:") + "\n" + text if warnings else "")
         self.letter_warnings.setVisible(bool(warnings))
 

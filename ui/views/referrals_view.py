@@ -17,6 +17,7 @@ from loket.context import Context
 from loket.i18n import _
 from loket.referrals import lifecycle as referrals
 from ui.models.counter_models import format_date
+from ui.screen_text import partner
 from ui.views.base import View, plain_label, wrap_lines
 from ui.views.referral_panel import ReferralPanel
 
@@ -103,7 +104,7 @@ class ReferralView(View):
             return
         for ref in referrals.visitor_plan(self.ctx, self.visitor_id):
             parts = [
-                f"{ref.organization_name}: {ref.service_name}",
+                partner(ref.organization_name, ref.service_name),
                 referrals.status_label(ref.status),
             ]
             if ref.follow_up_date:

@@ -35,6 +35,7 @@ from loket.errors import LoketError, ValidationError
 from loket.i18n import _
 from loket.i18n.languages import language_names
 from ui import theme
+from ui.screen_text import join, separator, shown_name, split
 from ui.views.base import plain_label
 from ui.views.form_support import FormField
 from ui.views.schedule_editor import ScheduleEditor
@@ -58,12 +59,8 @@ def _multi_line(parent: QWidget, text: str | None, lines: int = 3) -> QPlainText
     return edit
 
 
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
-
-
 def _location_text(loc) -> str:
-    return ", ".join(p for p in (loc.name, loc.address_1, loc.postal_code, loc.city) if p)
+    return join((shown_name(loc.name), loc.address_1, loc.postal_code, shown_name(loc.city)))
 
 
 class ServiceEditDialog(QDialog):
@@ -144,13 +141,13 @@ class ServiceEditDialog(QDialog):
 
         # -- Contact ------------------------------------------------------------------------
         box, form = self._group(body, column, _("Contact"))
-        self.phones = QLineEdit(", ".join(s.phones), box)
+        self.phones = QLineEdit(join(s.phones), box)
         self._field(form, box, "phones", self.phones, _("Phone numbers (separate with commas)"))
         self.email = QLineEdit(s.email or "", box)
         self._field(form, box, "email", self.email, _("E-mail"))
         self.url = QLineEdit(s.url or "", box)
         self._field(form, box, "url", self.url, _("Website"))
-        self.languages = QLineEdit(", ".join(s.languages), box)
+        self.languages = QLineEdit(join(s.languages), box)
         self._field(form, box, "languages", self.languages, _("Language codes (nl, ar, ...)"))
         # the codes named, as the directory and the letters name them (prs: Dari)
         self.language_names = plain_label(box)
@@ -242,7 +239,7 @@ class ServiceEditDialog(QDialog):
         )
         lacking = translations.missing(self.ctx, texts, available_languages()) if texts else {}
         lines = [
-            _("{text}: {languages}").format(text=text, languages=", ".join(langs))
+            _("{text}: {languages}").format(text=text, languages=join(langs))
             for text, langs in lacking.items()
         ]
         self.translations_missing.setText(
@@ -262,8 +259,8 @@ class ServiceEditDialog(QDialog):
         return box, form
 
     def _show_language_names(self, *_args) -> None:
-        codes = [c.strip() for c in self.languages.text().split(",") if c.strip()]
-        self.language_names.setText(language_names(codes))
+        codes = split(self.languages.text())
+        self.language_names.setText(language_names(codes, sep=separator()))
         self.language_names.setVisible(bool(codes))
 
     def _field(self, form, parent, key: str, widget: QWidget, label: str) -> FormField:
@@ -355,8 +352,8 @@ class ServiceEditDialog(QDialog):
             is_escalation=self.escalation.isChecked(),
             to_verify=self.to_verify.isChecked(),
             needs=[c for c, b in self.needs.items() if b.isChecked()],
-            languages=_split(self.languages.text()),
-            phones=_split(self.phones.text()),
+            languages=split(self.languages.text()),
+            phones=split(self.phones.text()),
             required_documents=documents,
             location_ids=[lid for lid, b in self.locations.items() if b.isChecked()],
             schedules=self.schedule.schedules(),

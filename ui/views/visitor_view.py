@@ -31,6 +31,7 @@ from loket.i18n import _, ngettext
 from loket.privacy.permissions import Permission
 from ui import theme
 from ui.models.counter_models import VisitHistoryModel, format_date, isolate
+from ui.screen_text import join, shown_name
 from ui.views.base import View, plain_label, scrolling_body, select_row
 
 PROFILE = (
@@ -269,7 +270,7 @@ class VisitorView(View):
         )
         self.rights.setVisible(may_rights)
         self.rights.setEnabled(not removed)
-        address = ", ".join(p for p in (v.address, v.postal_code, v.city) if p)
+        address = join((isolate(v.address), isolate(v.postal_code), shown_name(v.city)))
         interpreter = (
             _("yes, {language}").format(language=counter.language_name(v.interpreter_language))
             if v.interpreter_needed and v.interpreter_language
@@ -358,8 +359,8 @@ class VisitorView(View):
         for ref in plan:
             self.referrals.addItem(
                 _("{organisation}: {service} — {status}").format(
-                    organisation=ref.organization_name,
-                    service=ref.service_name,
+                    organisation=shown_name(ref.organization_name),
+                    service=shown_name(ref.service_name),
                     status=referrals.status_label(ref.status),
                 )
             )
@@ -384,7 +385,9 @@ class VisitorView(View):
         due += [
             (
                 r.follow_up_date,
-                _("Referral to {organisation}").format(organisation=r.organization_name),
+                _("Referral to {organisation}").format(
+                    organisation=shown_name(r.organization_name)
+                ),
             )
             for r in plan
             if r.follow_up_date

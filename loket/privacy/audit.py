@@ -161,7 +161,26 @@ def _field(row: dict, column: str) -> str:
 
 def chain_key(db: Database) -> bytes:
     """The key of the chain's HMACs, derived from the subject key (kept outside the
-    database): a copy of the database alone cannot forge a row or rewrite the chain."""
+    database): a copy of the database alone cannot forge a row or rewrite the chain.
+    Once the PC is enrolled at a hub the key is pinned in `chain.key` beside it (the
+    deployment's subject key replaced this PC's own, the chain goes on with its key)."""
+    pinned = db.path.parent / "chain.key"
+    cached = _KEYS.get(str(pinned))
+    if cached is not None:
+        return cached
+    if pinned.exists():
+        try:
+            key = bytes.fromhex(pinned.read_text(encoding="ascii").strip())
+        except (OSError, UnicodeDecodeError, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise KeyProblem(
+                _("The key file {path} is damaged. Put it back from the backup.").format(
+                    path=pinned
+                )
+            )
+        _KEYS[str(pinned)] = key
+        return key
     return hmac.new(_key(db), b"loket audit chain v2", hashlib.sha256).digest()
 
 

@@ -35,3 +35,36 @@ def hub_dsn(pg_cluster):
     with psycopg.connect(pg_cluster.dsn, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return f"host=127.0.0.1 port={pg_cluster.port} user=postgres dbname={name}"
+
+
+@pytest.fixture
+def hub(hub_dsn):
+    """A hub with its schema, and an admin connection to it."""
+    import psycopg
+
+    from loket.sync.enroll import init_hub
+
+    conn = psycopg.connect(hub_dsn, autocommit=True)
+    init_hub(conn)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def make_pc(tmp_path, template_db, hub, hub_dsn):
+    """make_pc(name, desk) -> an enrolled PC: a copy of the seeded template database with a
+    workstation id of its own, in a folder of its own."""
+    from loket.sync.enroll import enroll
+    from tests.pcs import new_pc
+
+    made = []
+
+    def factory(name: str = "pc1", desk: str = "ZWL"):
+        db = new_pc(template_db, tmp_path / name)
+        enroll(db, hub, name=name, desk_code=desk, dsn=hub_dsn)
+        made.append(db)
+        return db
+
+    yield factory
+    for db in made:
+        db.close()

@@ -1,0 +1,132 @@
+"""Push and pull between PCs through a real PostgreSQL hub."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from loket.context import system_context
+from loket.db import hub as hub_repo
+from loket.db import outbox
+from loket.sync import exchange, receive
+from loket.sync.run import sync_now
+from tests import helpers
+
+
+def _sync(db):
+    result = sync_now(system_context(db))
+    assert result.ok, result.error
+    return result
+
+
+def test_a_visitor_registered_on_one_pc_is_found_on_another(make_pc):
+    a, b = make_pc("a"), make_pc("b")
+    ctx = helpers.context(a)
+    v = helpers.visitor(ctx, given_names="Samira", family_name="Haddad", v_number="1111111111")
+    helpers.visit(ctx, v.id)
+    _sync(a)
+    assert outbox.waiting(a) == 0
+    _sync(b)
+    row = b.one("SELECT given_names, v_number FROM visitor WHERE id = ?", (v.id,))
+    assert dict(row) == {"given_names": "Samira", "v_number": "1111111111"}
+    assert b.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (v.id,)) == 1
+    # the derived search index was rebuilt locally by the triggers, and b captured nothing
+    assert b.scalar("SELECT count(*) FROM visitor_search WHERE visitor_id = ?", (v.id,)) == 1
+    assert outbox.waiting(b) == 0
+
+
+def test_a_resent_batch_is_applied_once_and_acknowledged_again(make_pc, hub):
+    a = make_pc("a")
+    ctx = helpers.context(a)
+    helpers.visitor(ctx)
+    exchange.seal_pending(a, a.workstation)
+    batch = outbox.unacked_batches(a)[0]
+    args = (a.workstation, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    assert receive.receive(hub, *args) == receive.APPLIED
+    rows = hub_repo.count_rows(hub)
+    assert receive.receive(hub, *args) == receive.DUPLICATE  # the acknowledgement was lost
+    assert hub_repo.count_rows(hub) == rows
+    _sync(a)  # the PC sends it again: acknowledged, nothing applied twice
+    assert outbox.waiting(a) == 0
+    assert hub_repo.count_rows(hub) == rows
+
+
+def test_same_id_other_content_and_gaps_are_refused_whole(make_pc, hub):
+    a = make_pc("a")
+    ctx = helpers.context(a)
+    helpers.visitor(ctx)
+    exchange.seal_pending(a, a.workstation)
+    batch = outbox.unacked_batches(a)[0]
+    ws = a.workstation
+    rows = hub_repo.count_rows(hub)
+    body = json.loads(batch["payload"])
+    body["entries"][0]["new"]["given_names"] = "Tampered"
+    tampered = hub_repo.dumps(body)
+    with pytest.raises(receive.BatchRefused, match="checksum"):
+        receive.receive(hub, ws, batch["id"], batch["seq"], tampered, batch["sha256"])
+    with pytest.raises(receive.BatchRefused, match="gap"):
+        receive.receive(hub, ws, batch["id"], 5, batch["payload"], batch["sha256"])
+    assert hub_repo.count_rows(hub) == rows  # nothing of either was applied
+    receive.receive(hub, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    resealed = receive.seal(batch["id"], batch["seq"], ws, "2026-01-01T00:00:00Z", [])
+    with pytest.raises(receive.BatchRefused, match="same id"):
+        receive.receive(hub, ws, batch["id"], batch["seq"], resealed["payload"], resealed["sha256"])
+    assert [r["reason"] for r in hub_repo.refusals(hub)][-1] == "same id, other content"
+
+
+def test_another_pcs_batch_is_refused(make_pc, hub):
+    a, b = make_pc("a"), make_pc("b")
+    helpers.visitor(helpers.context(a))
+    exchange.seal_pending(a, a.workstation)
+    batch = outbox.unacked_batches(a)[0]
+    with pytest.raises(receive.BatchRefused, match="other workstation"):
+        receive.receive(hub, b.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
+
+
+def test_an_unsent_local_edit_is_never_overwritten_by_a_pull(make_pc):
+    a, b = make_pc("a"), make_pc("b")
+    v = helpers.visitor(helpers.context(a))
+    _sync(a)
+    _sync(b)
+    with a.transaction():
+        a.execute("UPDATE visitor SET phone = '0611111111' WHERE id = ?", (v.id,))
+    _sync(a)
+    with b.transaction():
+        b.execute("UPDATE visitor SET phone = '0622222222', city = 'Zwolle' WHERE id = ?", (v.id,))
+    # pull only (as if the push had failed): b keeps its unsent phone
+    import psycopg
+
+    from loket.sync.run import connection_settings
+
+    with psycopg.connect(**connection_settings(b)) as conn:
+        exchange.pull(b, conn)
+    assert b.scalar("SELECT phone FROM visitor WHERE id = ?", (v.id,)) == "0622222222"
+    assert outbox.waiting(b) > 0
+
+
+def test_an_unreachable_hub_is_recorded_not_raised(make_pc):
+    a = make_pc("a")
+    helpers.visitor(helpers.context(a))
+    with a.transaction():
+        outbox.put_setting(a, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+    result = sync_now(system_context(a))
+    assert not result.ok and result.error_code == "unreachable"
+    assert result.waiting > 0
+    assert outbox.get_state(a, "hub_reachable") == "0"
+    assert outbox.get_state(a, "last_error_code") == "unreachable"
+    assert outbox.get_state(a, "last_success_at") is None
+
+
+def test_letters_travel_with_their_pdf(make_pc):
+    a, b = make_pc("a"), make_pc("b")
+    ctx = helpers.context(a)
+    v = helpers.visitor(ctx)
+    visit = helpers.visit(ctx, v.id)
+    helpers.insert_row(
+        a, "letter", id="l1", visit_id=visit.id, visitor_id=v.id, template="x",
+        languages="nl", sha256="0", pdf=b"%PDF-\x00\xff",
+    )  # fmt: skip
+    _sync(a)
+    _sync(b)
+    assert b.scalar("SELECT pdf FROM letter WHERE id = 'l1'") == b"%PDF-\x00\xff"

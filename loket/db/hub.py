@@ -290,6 +290,23 @@ def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any
     return cur.rowcount == 1
 
 
+def scrub_conflicts(conn, table: str, row_id: str) -> None:
+    """An anonymised or erased row: its conflicts lose their values and are closed."""
+    conn.execute(
+        "UPDATE loket.conflict SET base_value = NULL, hub_value = NULL, incoming_value = NULL,"
+        " resolution = NULL, resolved_at = coalesce(resolved_at, %s), resolved_by ="
+        " coalesce(resolved_by, 'erasure'), xid = pg_current_xact_id()"
+        " WHERE table_name = %s AND row_id = %s",
+        (_now(), table, row_id),
+    )
+
+
+def _now() -> str:
+    from loket.clock import now_iso
+
+    return now_iso()
+
+
 def conflicts(conn) -> list[dict]:
     cur = conn.execute(
         "SELECT id::text, table_name, row_id, field, base_value, hub_value, incoming_value,"

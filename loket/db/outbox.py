@@ -47,7 +47,13 @@ def _object(ref: str, columns: list[tuple[str, str]]) -> str:
 
 
 def trigger_sql(db: Database, table: str) -> dict[str, str]:
-    """The three capture triggers of `table`: name -> CREATE TRIGGER statement."""
+    """The three capture triggers of `table`: name -> CREATE TRIGGER statement.
+
+    Changes of a row not yet sealed into a batch are folded into its one outbox row (an
+    insert followed by edits is sent as the insert of the final row; edits after edits keep
+    the first base): the outbox stays small, and values overwritten before they were sent
+    leave nothing behind.  Append-only records are applied as they come and need no base;
+    an anonymisation needs none either (it wins), so neither keeps the old values."""
     columns = captured_columns(db, table)
     key = tables.key_column(table)
     quiet = "NOT EXISTS (SELECT 1 FROM sync_apply)"
@@ -55,22 +61,40 @@ def trigger_sql(db: Database, table: str) -> dict[str, str]:
     changed = " OR ".join(f"old.{_q(c)} IS NOT new.{_q(c)}" for c, _ in columns)
     t = _q(table)
     name = TRIGGER_PREFIX + table
+    new_row = _object("new", columns)
+    if table in tables.APPEND_ONLY:
+        old_row, keep_old = "NULL", "NULL"
+    elif table in tables.ERASE_COLUMN:
+        col = _q(tables.ERASE_COLUMN[table])
+        erasing = f"old.{col} IS NULL AND new.{col} IS NOT NULL"
+        old_row = f"CASE WHEN {erasing} THEN NULL ELSE {_object('old', columns)} END"
+        keep_old = f"CASE WHEN {erasing} THEN NULL ELSE old END"
+    else:
+        old_row, keep_old = _object("old", columns), "old"
+    unsealed = (
+        f"SELECT max(seq) FROM sync_outbox WHERE table_name = '{table}' AND row_id ="
+        f" new.{_q(key)} AND batch_seq IS NULL AND acked_at IS NULL AND op IN ('I', 'U')"
+    )
     return {
         f"{name}_i": (
             f"CREATE TRIGGER {name}_i AFTER INSERT ON {t} WHEN {quiet} BEGIN "
             "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) VALUES "
-            f"('{table}', new.{_q(key)}, 'I', NULL, {_object('new', columns)}, {now}); END"
+            f"('{table}', new.{_q(key)}, 'I', NULL, {new_row}, {now}); END"
         ),
         f"{name}_u": (
             f"CREATE TRIGGER {name}_u AFTER UPDATE ON {t} WHEN {quiet} AND ({changed}) BEGIN "
-            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) VALUES "
-            f"('{table}', new.{_q(key)}, 'U', {_object('old', columns)}, "
-            f"{_object('new', columns)}, {now}); END"
+            f"UPDATE sync_outbox SET new = {new_row}, old = {keep_old}, at = {now}"
+            f" WHERE seq = ({unsealed}); "
+            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) "
+            f"SELECT '{table}', new.{_q(key)}, 'U', {old_row}, {new_row}, {now}"
+            f" WHERE ({unsealed}) IS NULL; END"
         ),
         f"{name}_d": (
             f"CREATE TRIGGER {name}_d AFTER DELETE ON {t} WHEN {quiet} BEGIN "
+            f"DELETE FROM sync_outbox WHERE table_name = '{table}' AND row_id = old.{_q(key)}"
+            " AND batch_seq IS NULL AND acked_at IS NULL; "
             "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) VALUES "
-            f"('{table}', old.{_q(key)}, 'D', {_object('old', columns)}, NULL, {now}); END"
+            f"('{table}', old.{_q(key)}, 'D', NULL, NULL, {now}); END"
         ),
     }
 
@@ -151,7 +175,8 @@ def mark_sent(db: Database, seq: int, at: str) -> None:
 def mark_acked(db: Database, seq: int, at: str) -> None:
     """The hub has the batch: its outbox rows are done (deleted: the hub keeps them)."""
     with db.transaction():
-        db.execute("UPDATE sync_batch SET acked_at = ? WHERE seq = ?", (at, seq))
+        # the hub has it: the payload (which may hold erased data) is not kept
+        db.execute("UPDATE sync_batch SET acked_at = ?, payload = '' WHERE seq = ?", (at, seq))
         db.execute("DELETE FROM sync_outbox WHERE batch_seq = ?", (seq,))
 
 
@@ -169,7 +194,7 @@ def pending_fields(db: Database, table: str, row_id: str) -> set[str] | None:
         old = json.loads(r["old"]) if r["old"] else {}
         new = json.loads(r["new"]) if r["new"] else {}
         if r["op"] == "U":
-            fields.update(k for k in new if new.get(k) != old.get(k))
+            fields.update(k for k in new if k not in old or new.get(k) != old.get(k))
         else:
             fields.update(old or new)
             fields.add("*")  # the row itself was made or removed here

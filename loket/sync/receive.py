@@ -137,6 +137,9 @@ def _apply(conn, ws: str, batch_id: str, entry: dict) -> None:
                 "batch_id": batch_id,
             },
         )
+    if table in tables.ERASE_COLUMN and out.changed:
+        if out.deleted or out.data.get(tables.ERASE_COLUMN[table]):
+            repo.scrub_conflicts(conn, table, row_id)  # nothing of an erased row stays
     if table == "visitor" and out.changed and not out.deleted:
         _possible_duplicates(conn, row_id, out.data)
 

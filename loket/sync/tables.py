@@ -71,6 +71,9 @@ LOCAL_COLUMNS = {"staff": ("failed_logins", "lockouts", "locked_until")}
 # Row stamps: taken from the change that applied, never a conflict of their own.
 STAMP_COLUMNS = ("created_at", "updated_at", "workstation")
 
+# A column whose first setting anonymises the row: that change wins and needs no base.
+ERASE_COLUMN = {"visitor": "anonymised_at"}
+
 # Columns whose larger value wins (ISO times of the last activity, from any PC).
 GREATEST_COLUMNS = {"visitor": ("last_activity_at",)}
 

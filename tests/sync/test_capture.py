@@ -40,12 +40,19 @@ def test_every_synced_table_has_triggers_capturing_every_column(db):
     for table in tables.SYNCED:
         columns = [r["name"] for r in db.all(f"PRAGMA table_info({table})")]
         local = tables.LOCAL_COLUMNS.get(table, ())
-        for suffix, ref in (("i", "new"), ("u", "new"), ("u", "old"), ("d", "old")):
+        refs = [("i", "new"), ("u", "new")]
+        if table in tables.MUTABLE:
+            refs.append(("u", "old"))  # the base an edit is checked against at the hub
+        for suffix, ref in refs:
             name = f"{outbox.TRIGGER_PREFIX}{table}_{suffix}"
+            if f"{outbox.TRIGGER_PREFIX}{table}_d" not in found:
+                problems.append(f"{table}: no delete trigger")
             sql = found.get(name)
             if sql is None:
                 problems.append(f"{table}: no trigger {name}")
                 continue
+            if ref == "old":
+                sql = sql.split("INSERT INTO")[1]  # the statement that makes a new row
             for column in columns:
                 captured = re.search(rf"'{column}', (CASE WHEN )?{ref}\.\"{column}\"", sql)
                 if column not in local and not captured:
@@ -65,9 +72,16 @@ def test_latin_names_are_captured(db):
     assert new["latin_family_name"] == "Yilmaz"
 
 
+def _sealed(db) -> None:
+    from loket.sync.exchange import seal_pending
+
+    seal_pending(db, db.workstation)
+
+
 def test_an_update_records_old_and_new_and_rolls_back_with_the_change(db):
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
+    _sealed(db)
     before = outbox.waiting(db)
     with pytest.raises(RuntimeError):
         with db.transaction():
@@ -86,6 +100,39 @@ def test_an_update_records_old_and_new_and_rolls_back_with_the_change(db):
     assert outbox.waiting(db) == before + 1
 
 
+def test_unsent_changes_of_a_row_fold_into_one_keeping_the_first_base(db):
+    ctx = helpers.context(db)
+    v = helpers.visitor(ctx, phone="0611111111")
+    with db.transaction():
+        db.execute("UPDATE visitor SET family_name = 'Overwritten' WHERE id = ?", (v.id,))
+    rows = db.all("SELECT op, new FROM sync_outbox WHERE row_id = ?", (v.id,))
+    assert [r["op"] for r in rows] == ["I"]  # the insert of the final row
+    assert json.loads(rows[0]["new"])["family_name"] == "Overwritten"
+    assert b"Yilmaz" not in json.dumps([dict(r) for r in rows]).encode()
+    _sealed(db)
+    for phone in ("0622222222", "0633333333"):
+        with db.transaction():
+            db.execute("UPDATE visitor SET phone = ? WHERE id = ?", (phone, v.id))
+    rows = db.all("SELECT old, new FROM sync_outbox WHERE row_id = ? AND op = 'U'", (v.id,))
+    assert len(rows) == 1
+    assert json.loads(rows[0]["old"])["phone"] == "+31611111111"
+    assert json.loads(rows[0]["new"])["phone"] == "0633333333"
+
+
+def test_an_anonymisation_keeps_no_old_values(db):
+    ctx = helpers.context(db)
+    v = helpers.visitor(ctx, given_names="Qwertinia")
+    _sealed(db)
+    with db.transaction():
+        db.execute(
+            "UPDATE visitor SET given_names = '', anonymised_at = '2026-01-01T00:00:00Z'"
+            " WHERE id = ?",
+            (v.id,),
+        )
+    row = db.one("SELECT old, new FROM sync_outbox WHERE row_id = ? AND op = 'U'", (v.id,))
+    assert row["old"] is None and "Qwertinia" not in row["new"]
+
+
 def test_sign_in_bookkeeping_stays_local(db):
     helpers.make_staff(db, "balie9")
     before = outbox.waiting(db)
@@ -97,6 +144,7 @@ def test_sign_in_bookkeeping_stays_local(db):
 def test_capture_is_off_while_pulled_rows_are_applied(db):
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
+    _sealed(db)
     before = outbox.waiting(db)
     with outbox.applying(db):
         outbox.update_row(db, "visitor", v.id, {"city": "Zwolle"})
@@ -111,12 +159,12 @@ def test_triggers_follow_a_column_added_later(db):
     assert outbox.install_triggers(db) == 0  # idempotent
     with db.transaction():
         db.execute("ALTER TABLE visitor ADD COLUMN merged_into TEXT")
-    assert outbox.install_triggers(db) == 3
+    assert outbox.install_triggers(db) == 2  # insert, update (a deletion carries no values)
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
     with db.transaction():
         db.execute("UPDATE visitor SET merged_into = 'x' WHERE id = ?", (v.id,))
-    row = db.one("SELECT new FROM sync_outbox ORDER BY seq DESC LIMIT 1")
+    row = db.one("SELECT new FROM sync_outbox WHERE row_id = ?", (v.id,))
     assert json.loads(row["new"])["merged_into"] == "x"
 
 

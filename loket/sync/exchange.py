@@ -11,6 +11,8 @@ overwriting a field this PC has an unsent change for.
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import uuid
 
 from loket.clock import now_iso
@@ -20,6 +22,7 @@ from loket.db.connection import Database
 from loket.sync import receive, tables
 
 BATCH_SIZE = 500
+log = logging.getLogger(__name__)
 
 
 def seal_pending(db: Database, ws: str, batch_size: int = BATCH_SIZE) -> int:
@@ -77,21 +80,26 @@ def pull(db: Database, conn) -> int:
     """Apply the hub's feed since the last cursor; returns how many rows changed here."""
     cursor = int(outbox.get_state(db, "pull_cursor") or 0)
     feed = hub_repo.feed(conn, cursor, tables.PULLED)
-    changed = 0
+    changed = skipped = 0
     types: dict[str, dict[str, str]] = {}
     with outbox.applying(db):
         for item in feed["rows"]:
             table = item["table"]
             if table not in types:
                 types[table] = outbox.column_types(db, table)
-            changed += _apply(db, item, types[table])
+            try:
+                with db.transaction():  # a savepoint: one bad row does not stop the pull
+                    changed += _apply(db, item, types[table])
+            except sqlite3.IntegrityError as err:
+                skipped += 1
+                log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
         for c in feed["conflicts"]:
             outbox.upsert_conflict(db, _conflict(c))
         for t in feed["tasks"]:
             outbox.upsert_task(db, t)
         for cp in feed["checkpoints"]:
             outbox.upsert_checkpoint(db, {**cp, "heads": hub_repo.dumps(cp["heads"])})
-        outbox.set_state(db, {"pull_cursor": str(feed["cursor"])})
+        outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})
     return changed
 
 

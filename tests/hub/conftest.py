@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from loket.db.connection import Database
 from tests.pg import Cluster, find_bindir
 
 _names = itertools.count(1)
@@ -50,8 +51,24 @@ def hub(hub_dsn):
     conn.close()
 
 
+@pytest.fixture(scope="session")
+def pc_template(template_db, tmp_path_factory):
+    """The seeded template with the deployment's staff accounts (made once, at the hub's
+    side, as enrolment hands them out): every PC starts from a copy."""
+    from tests.helpers import copy_database, make_staff
+
+    folder = tmp_path_factory.mktemp("pc-template")
+    path = copy_database(template_db, folder)
+    db = Database(path)
+    for role in ("balie", "supervisor", "beheerder"):
+        make_staff(db, role, role)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
 @pytest.fixture
-def make_pc(tmp_path, template_db, hub, hub_dsn):
+def make_pc(tmp_path, pc_template, hub, hub_dsn):
     """make_pc(name, desk) -> an enrolled PC: a copy of the seeded template database with a
     workstation id of its own, in a folder of its own."""
     from loket.sync.enroll import enroll
@@ -60,7 +77,7 @@ def make_pc(tmp_path, template_db, hub, hub_dsn):
     made = []
 
     def factory(name: str = "pc1", desk: str = "ZWL"):
-        db = new_pc(template_db, tmp_path / name)
+        db = new_pc(pc_template, tmp_path / name)
         enroll(db, hub, name=name, desk_code=desk, dsn=hub_dsn)
         made.append(db)
         return db

@@ -82,3 +82,17 @@ def enroll(
         outbox.put_setting(db, "sync_dsn", dsn)
         outbox.put_setting(db, "sync_enrolled", "1")
     return ws
+
+
+def enroll_pc(ctx, *, dsn: str, name: str, desk_code: str) -> str:
+    """`loket sync enroll`: administrators only; logged."""
+    import psycopg
+
+    from loket.privacy.permissions import Permission
+
+    ctx.require(Permission.SETTINGS_MANAGE, object_type="sync")
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
+        ws = enroll(ctx.db, conn, name=name, desk_code=desk_code, dsn=dsn)
+    audit.record(ctx, action="sync.enroll", object_type="workstation", object_id=ws,
+                 detail={"name": name, "desk": desk_code})  # fmt: skip
+    return ws

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from loket.clock import now_iso
 from loket.db import outbox
 from loket.errors import DiskFull
-from loket.sync import exchange
-from loket.sync.receive import BatchRefused
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5
@@ -66,6 +64,8 @@ def connect(db):
 def _classify(err: BaseException) -> str:
     import psycopg
 
+    from loket.sync.receive import BatchRefused
+
     if isinstance(err, NotEnrolled):
         return "not_enrolled"
     if isinstance(err, BatchRefused):
@@ -97,6 +97,8 @@ def sync_now(ctx) -> SyncResult:
 
 
 def _sync(db) -> SyncResult:
+    from loket.sync import exchange  # loaded on the first sync, not at the app's start
+
     started = now_iso()
     pushed = pulled = 0
     try:
@@ -162,3 +164,20 @@ def _safe(fn, db) -> int:
         return fn(db)
     except Exception:
         return 0
+
+
+def is_enrolled(db) -> bool:
+    return outbox.setting(db, "sync_enrolled") == "1"
+
+
+def sync_file(path) -> SyncResult:
+    """One sync on a connection of its own (for the app's worker thread: the counter's own
+    connection is not held while pulled rows are applied)."""
+    from loket.db.connection import Database
+
+    db = Database(path)
+    try:
+        with _lock(db):
+            return _sync(db)
+    finally:
+        db.close()

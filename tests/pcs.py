@@ -18,3 +18,12 @@ def new_pc(template: Path, folder: Path) -> Database:
         db.execute("UPDATE setting SET value = ? WHERE key = 'workstation'", (new_id(),))
     db._workstation = None
     return db
+
+
+def pc_connection(db: Database):
+    """A connection to the hub as this PC signs in (its own role)."""
+    import psycopg
+
+    from loket.sync.run import connection_settings
+
+    return psycopg.connect(**connection_settings(db))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from argparse import Namespace
+from pathlib import Path
 
 from loket.cli.common import add_user_argument, anonymous_context, open_database, user_context
 from loket.i18n import _
@@ -14,14 +15,28 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
     init = sub.add_parser("init", help=_("make the hub's tables and its deployment key"))
     init.add_argument("--dsn", required=True, help=_("PostgreSQL connection string"))
+    init.add_argument(
+        "--authority", metavar="DIR", help=_("folder for the hub's certificate authority")
+    )
+    init.add_argument("--host", default="127.0.0.1", help=_("the hub's host name or address"))
     init.set_defaults(func=cmd_hub_init)
+    issue = sub.add_parser("enroll", help=_("make the enrolment file of a new PC"))
+    issue.add_argument("--dsn", required=True, help=_("PostgreSQL connection string"))
+    issue.add_argument("--name", required=True, help=_("a name for the PC, e.g. ZWL-2"))
+    issue.add_argument("--desk", required=True, metavar="CODE", help=_("the desk's code"))
+    issue.add_argument(
+        "--pc-dsn", required=True, help=_("how the PC reaches the hub (host, port, dbname)")
+    )
+    issue.add_argument(
+        "--authority", metavar="DIR", help=_("folder of the hub's certificate authority")
+    )
+    issue.add_argument("--out", required=True, metavar="FILE", help=_("the enrolment file"))
+    issue.set_defaults(func=cmd_hub_enroll)
 
     p = subparsers.add_parser("sync", help=_("this PC and the hub: enrol, sync, status"))
     sub = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     enroll = sub.add_parser("enroll", help=_("enrol this PC at a hub (administrators)"))
-    enroll.add_argument("--dsn", required=True, help=_("PostgreSQL connection string"))
-    enroll.add_argument("--name", required=True, help=_("a name for this PC, e.g. ZWL-2"))
-    enroll.add_argument("--desk", required=True, metavar="CODE", help=_("the desk's code"))
+    enroll.add_argument("file", metavar="FILE", help=_("the file `loket hub enroll` made"))
     add_user_argument(enroll)
     enroll.set_defaults(func=cmd_enroll)
     now = sub.add_parser("now", help=_("send this PC's changes and fetch the others' now"))
@@ -36,9 +51,29 @@ def cmd_hub_init(args: Namespace) -> int:
 
     from loket.sync.enroll import init_hub
 
+    authority = Path(args.authority) if args.authority else None
     with psycopg.connect(args.dsn, autocommit=True) as conn:
-        init_hub(conn)
+        init_hub(conn, authority, args.host)
     print(_("The hub is ready."))
+    return 0
+
+
+def cmd_hub_enroll(args: Namespace) -> int:
+    import psycopg
+
+    from loket.sync.enroll import issue_pc, write_bundle
+
+    authority = Path(args.authority) if args.authority else None
+    with psycopg.connect(args.dsn, autocommit=True) as conn:
+        bundle = issue_pc(
+            conn, name=args.name, desk_code=args.desk, dsn=args.pc_dsn, authority=authority
+        )
+    write_bundle(bundle, Path(args.out))
+    print(
+        _("Enrolment of {name} written to {path}. Carry it to the PC; it holds its key.").format(
+            name=args.name, path=args.out
+        )
+    )
     return 0
 
 
@@ -47,8 +82,8 @@ def cmd_enroll(args: Namespace) -> int:
 
     db = open_database(args)
     ctx = user_context(args, db)
-    ws = enroll_pc(ctx, dsn=args.dsn, name=args.name, desk_code=args.desk)
-    print(_("This PC is enrolled at the hub as {name} ({id}).").format(name=args.name, id=ws))
+    ws = enroll_pc(ctx, Path(args.file))
+    print(_("This PC is enrolled at the hub ({id}).").format(id=ws))
     return 0
 
 

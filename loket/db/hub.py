@@ -40,6 +40,7 @@ SCHEMA = [
         seq         bigint NOT NULL,
         sha256      text NOT NULL,
         entries     integer NOT NULL,
+        xact        xid8 NOT NULL DEFAULT pg_current_xact_id(),
         received_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (workstation, seq)
     )""",
@@ -118,7 +119,7 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS loket.checkpoint (
         seq       bigint PRIMARY KEY,
         at        text NOT NULL,
-        heads     jsonb NOT NULL,
+        heads     text NOT NULL,
         prev_hash text NOT NULL,
         hash      text NOT NULL,
         xid       xid8 NOT NULL DEFAULT pg_current_xact_id()
@@ -127,9 +128,172 @@ SCHEMA = [
 ]
 
 
+# Every write a PC makes goes through these SECURITY DEFINER functions; a PC's role has no
+# INSERT, UPDATE or DELETE on any table.  Each one finds the PC's workstation from the role
+# it signed in as (session_user, which the certificate's CN decides) and refuses a batch,
+# a field or a conflict attributed to another workstation.  Merges run one at a time (a
+# transaction-level advisory lock), so two PCs' batches never interleave on a row.
+FUNCTIONS = [
+    """CREATE OR REPLACE FUNCTION loket.me() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        SELECT id FROM loket.workstation WHERE role_name = session_user
+    $$""",
+    """CREATE OR REPLACE FUNCTION loket.own_batch(p_batch uuid) RETURNS text
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text;
+        BEGIN
+            SELECT b.workstation INTO ws FROM loket.batch b
+              JOIN loket.workstation w ON w.id = b.workstation
+             WHERE b.id = p_batch AND w.role_name = session_user
+               AND b.xact = pg_current_xact_id();
+            IF ws IS NULL THEN
+                RAISE EXCEPTION 'loket: no open batch of this workstation';
+            END IF;
+            RETURN ws;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.open_batch(p_id uuid, p_seq bigint, p_sha text,
+            p_entries integer) RETURNS jsonb
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE w loket.workstation; b loket.batch;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(16016);
+            SELECT * INTO w FROM loket.workstation WHERE role_name = session_user FOR UPDATE;
+            IF NOT FOUND THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            SELECT * INTO b FROM loket.batch WHERE id = p_id;
+            IF FOUND THEN
+                IF b.sha256 = p_sha AND b.workstation = w.id AND b.seq = p_seq THEN
+                    RETURN jsonb_build_object('state', 'duplicate');
+                END IF;
+                RAISE EXCEPTION 'loket: same id, other content';
+            END IF;
+            IF p_seq <> w.last_seq + 1 THEN
+                RAISE EXCEPTION 'loket: sequence gap: expected %, got %', w.last_seq + 1, p_seq;
+            END IF;
+            INSERT INTO loket.batch (id, workstation, seq, sha256, entries)
+            VALUES (p_id, w.id, p_seq, p_sha, p_entries);
+            UPDATE loket.workstation SET last_seq = p_seq WHERE id = w.id;
+            RETURN jsonb_build_object('state', 'open', 'id', w.id, 'audit_seq', w.audit_seq,
+                'audit_head', w.audit_head, 'audit_broken', w.audit_broken,
+                'chain_key', encode(w.chain_key, 'hex'));
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.put_row(p_batch uuid, p_table text, p_row_id text,
+            p_data jsonb, p_meta jsonb, p_deleted boolean) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch); cur loket.row;
+        BEGIN
+            SELECT * INTO cur FROM loket.row WHERE table_name = p_table AND row_id = p_row_id;
+            IF NOT p_deleted AND EXISTS (
+                SELECT 1 FROM jsonb_each(p_data) d
+                 WHERE (cur.data -> d.key) IS DISTINCT FROM d.value
+                   AND d.key NOT IN ('created_at', 'updated_at', 'workstation')
+                   AND (p_meta -> d.key ->> 'ws') IS DISTINCT FROM ws) THEN
+                RAISE EXCEPTION 'loket: a field written as another workstation';
+            END IF;
+            INSERT INTO loket.row (table_name, row_id, data, meta, deleted)
+            VALUES (p_table, p_row_id, p_data, p_meta, p_deleted)
+            ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data,
+                meta = excluded.meta, deleted = excluded.deleted, xid = pg_current_xact_id();
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_conflict(p_batch uuid, c jsonb) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch);
+        BEGIN
+            INSERT INTO loket.conflict (id, table_name, row_id, field, base_value, hub_value,
+                incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,
+                incoming_staff, incoming_at, desk_id, created_at, batch_id)
+            VALUES ((c->>'id')::uuid, c->>'table_name', c->>'row_id', c->>'field',
+                c->'base_value', c->'hub_value', c->'incoming_value', c->>'hub_workstation',
+                c->>'hub_staff', c->>'hub_at', ws, c->>'incoming_staff', c->>'incoming_at',
+                c->>'desk_id', c->>'created_at', p_batch);
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.scrub_conflicts(p_batch uuid, p_table text,
+            p_row_id text, p_at text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            UPDATE loket.conflict SET base_value = NULL, hub_value = NULL,
+                   incoming_value = NULL, resolution = NULL,
+                   resolved_at = coalesce(resolved_at, p_at),
+                   resolved_by = coalesce(resolved_by, 'erasure'), xid = pg_current_xact_id()
+             WHERE table_name = p_table AND row_id = p_row_id;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_task(p_batch uuid, t jsonb) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            INSERT INTO loket.task (id, kind, visitor_id, other_visitor_id, reason, created_at)
+            VALUES ((t->>'id')::uuid, t->>'kind', t->>'visitor_id', t->>'other_visitor_id',
+                    t->>'reason', t->>'created_at')
+            ON CONFLICT (kind, visitor_id, other_visitor_id) DO NOTHING;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_audit(p_batch uuid, p_rows jsonb,
+            p_quarantine jsonb, p_seq bigint, p_head text, p_broken boolean) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch);
+        BEGIN
+            INSERT INTO loket.audit_row (workstation, seq, hash, data)
+            SELECT ws, (r->>'seq')::bigint, r->>'hash', r FROM jsonb_array_elements(p_rows) r
+            ON CONFLICT (workstation, seq) DO NOTHING;
+            INSERT INTO loket.audit_quarantine (workstation, batch_id, seq, reason, data)
+            SELECT ws, p_batch, (q->>'seq')::bigint, q->>'reason', q->'data'
+              FROM jsonb_array_elements(p_quarantine) q;
+            UPDATE loket.workstation SET audit_seq = p_seq, audit_head = p_head,
+                   audit_broken = p_broken WHERE id = ws;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.checkpoint(p_batch uuid, p_at text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE last loket.checkpoint; heads text; nxt bigint; prev text;
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            SELECT * INTO last FROM loket.checkpoint ORDER BY seq DESC LIMIT 1;
+            nxt := coalesce(last.seq, 0) + 1;
+            prev := coalesce(last.hash, repeat('0', 64));
+            SELECT jsonb_object_agg(id, jsonb_build_object('seq', audit_seq, 'head',
+                   audit_head))::text INTO heads FROM loket.workstation;
+            INSERT INTO loket.checkpoint (seq, at, heads, prev_hash, hash)
+            VALUES (nxt, p_at, heads, prev, encode(sha256(convert_to(
+                prev || chr(31) || nxt::text || chr(31) || p_at || chr(31) || heads,
+                'UTF8')), 'hex'));
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.resolve_conflict(p_id uuid, p_at text, p_by text,
+            p_value jsonb) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            IF loket.me() IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            UPDATE loket.conflict SET resolved_at = p_at, resolved_by = p_by,
+                   resolution = p_value, xid = pg_current_xact_id()
+             WHERE id = p_id AND resolved_at IS NULL;
+            RETURN FOUND;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.register_chain_key(p_key bytea) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            UPDATE loket.workstation SET chain_key = p_key
+             WHERE role_name = session_user AND (chain_key IS NULL OR chain_key = p_key);
+            RETURN FOUND;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.log_refusal(p_batch text, p_reason text)
+        RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        INSERT INTO loket.refusal (workstation, batch_id, reason)
+        VALUES (coalesce(loket.me(), session_user::text), p_batch, left(p_reason, 300))
+    $$""",
+]
+
+# What a PC's role may do: read what it pulls, call the functions above.  Nothing else.
+GRANTS = [
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loket_pc') THEN"
+    " CREATE ROLE loket_pc NOLOGIN; END IF; END $$",
+    "REVOKE ALL ON ALL TABLES IN SCHEMA loket FROM PUBLIC",
+    "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loket FROM PUBLIC",
+    "GRANT USAGE ON SCHEMA loket TO loket_pc",
+    "GRANT SELECT ON loket.row, loket.conflict, loket.task, loket.checkpoint TO loket_pc",
+    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA loket TO loket_pc",
+]
+
+
 def init_schema(conn) -> None:
     with conn.transaction():
-        for statement in SCHEMA:
+        for statement in SCHEMA + FUNCTIONS + GRANTS:
             conn.execute(statement)
         conn.execute(
             "INSERT INTO loket.meta (key, value) VALUES ('schema_version', %s)"
@@ -157,25 +321,23 @@ def put_meta(conn, key: str, value: str, *, replace: bool = False) -> None:
 
 # -- workstations --------------------------------------------------------------------------
 def add_workstation(
-    conn, ws: str, name: str, desk_code: str | None, chain_key: bytes | None, role: str | None
+    conn, ws: str, name: str, desk_code: str | None, role: str, cert_serial: str | None
 ) -> None:
+    """An administrator's act: the PC's role (LOGIN, member of loket_pc, nothing else) and
+    its row.  The role's name is the CN of the PC's certificate."""
+    from psycopg import sql
+
     conn.execute(
-        "INSERT INTO loket.workstation (id, name, desk_code, chain_key, role_name)"
-        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-        " desk_code = excluded.desk_code, chain_key = coalesce(excluded.chain_key,"
-        " loket.workstation.chain_key), role_name = coalesce(excluded.role_name,"
-        " loket.workstation.role_name)",
-        (ws, name, desk_code, chain_key, role),
+        sql.SQL(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {name}) THEN"
+            " CREATE ROLE {role} LOGIN IN ROLE loket_pc; END IF; END $$"
+        ).format(name=sql.Literal(role), role=sql.Identifier(role))
     )
-
-
-def workstation_for_update(conn, ws: str) -> dict | None:
-    cur = conn.execute(
-        "SELECT id, name, desk_code, role_name, chain_key, last_seq, audit_seq, audit_head,"
-        " audit_broken FROM loket.workstation WHERE id = %s FOR UPDATE",
-        (ws,),
+    conn.execute(
+        "INSERT INTO loket.workstation (id, name, desk_code, role_name, cert_serial)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        (ws, name, desk_code, role, cert_serial),
     )
-    return _one(cur)
 
 
 def workstations(conn) -> list[dict]:
@@ -186,56 +348,64 @@ def workstations(conn) -> list[dict]:
     return _all(cur)
 
 
-def set_workstation_progress(conn, ws: str, **values: Any) -> None:
-    sets = ", ".join(f"{k} = %({k})s" for k in values)
-    conn.execute(f"UPDATE loket.workstation SET {sets} WHERE id = %(ws)s", {**values, "ws": ws})
+# -- what a PC calls (through the functions) -----------------------------------------------
+def open_batch(conn, batch_id: str, seq: int, sha: str, entries: int) -> dict:
+    return conn.execute(
+        "SELECT loket.open_batch(%s, %s, %s, %s)", (batch_id, seq, sha, entries)
+    ).fetchone()[0]
 
 
-# -- batches -------------------------------------------------------------------------------
-def batch(conn, batch_id: str) -> dict | None:
+def log_refusal(conn, batch_id: str | None, reason: str) -> None:
+    conn.execute("SELECT loket.log_refusal(%s, %s)", (batch_id, reason))
+
+
+def row(conn, table: str, row_id: str) -> dict | None:
     cur = conn.execute(
-        "SELECT id::text, workstation, seq, sha256 FROM loket.batch WHERE id = %s", (batch_id,)
-    )
-    return _one(cur)
-
-
-def add_batch(conn, batch_id: str, ws: str, seq: int, sha: str, entries: int) -> None:
-    conn.execute(
-        "INSERT INTO loket.batch (id, workstation, seq, sha256, entries)"
-        " VALUES (%s, %s, %s, %s, %s)",
-        (batch_id, ws, seq, sha, entries),
-    )
-
-
-def add_refusal(conn, ws: str | None, batch_id: str | None, reason: str) -> None:
-    conn.execute(
-        "INSERT INTO loket.refusal (workstation, batch_id, reason) VALUES (%s, %s, %s)",
-        (ws, batch_id, reason),
-    )
-
-
-def refusals(conn) -> list[dict]:
-    return _all(conn.execute("SELECT workstation, batch_id, reason FROM loket.refusal ORDER BY id"))
-
-
-# -- rows ----------------------------------------------------------------------------------
-def row_for_update(conn, table: str, row_id: str) -> dict | None:
-    cur = conn.execute(
-        "SELECT data, deleted, meta FROM loket.row WHERE table_name = %s AND row_id = %s"
-        " FOR UPDATE",
+        "SELECT data, deleted, meta FROM loket.row WHERE table_name = %s AND row_id = %s",
         (table, row_id),
     )
     return _one(cur)
 
 
-def write_row(conn, table: str, row_id: str, data: dict, meta: dict, deleted: bool) -> None:
+def put_row(conn, batch_id: str, table: str, row_id: str, data, meta, deleted: bool) -> None:
     conn.execute(
-        "INSERT INTO loket.row (table_name, row_id, data, meta, deleted)"
-        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (table_name, row_id) DO UPDATE SET"
-        " data = excluded.data, meta = excluded.meta, deleted = excluded.deleted,"
-        " xid = pg_current_xact_id()",
-        (table, row_id, _json(data), _json(meta), deleted),
+        "SELECT loket.put_row(%s, %s, %s, %s, %s, %s)",
+        (batch_id, table, row_id, _json(data), _json(meta), deleted),
     )
+
+
+def add_conflict(conn, batch_id: str, c: dict) -> None:
+    conn.execute("SELECT loket.add_conflict(%s, %s)", (batch_id, _json(c)))
+
+
+def scrub_conflicts(conn, batch_id: str, table: str, row_id: str, at: str) -> None:
+    conn.execute("SELECT loket.scrub_conflicts(%s, %s, %s, %s)", (batch_id, table, row_id, at))
+
+
+def add_task(conn, batch_id: str, task: dict) -> None:
+    conn.execute("SELECT loket.add_task(%s, %s)", (batch_id, _json(task)))
+
+
+def add_audit(conn, batch_id: str, rows: list, quarantine: list, seq: int, head: str,
+              broken: bool) -> None:  # fmt: skip
+    conn.execute(
+        "SELECT loket.add_audit(%s, %s, %s, %s, %s, %s)",
+        (batch_id, _json(rows), _json(quarantine), seq, head, broken),
+    )
+
+
+def checkpoint(conn, batch_id: str, at: str) -> None:
+    conn.execute("SELECT loket.checkpoint(%s, %s)", (batch_id, at))
+
+
+def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any) -> bool:
+    return conn.execute(
+        "SELECT loket.resolve_conflict(%s, %s, %s, %s)", (conflict_id, at, by, _json(value))
+    ).fetchone()[0]
+
+
+def register_chain_key(conn, key: bytes) -> bool:
+    return conn.execute("SELECT loket.register_chain_key(%s)", (key,)).fetchone()[0]
 
 
 def rows_with_number(conn, column: str, number: str, other_than: str) -> list[str]:
@@ -250,6 +420,11 @@ def rows_with_number(conn, column: str, number: str, other_than: str) -> list[st
     return [r[0] for r in cur.fetchall()]
 
 
+# -- what an administrator (and the tests) read --------------------------------------------
+def refusals(conn) -> list[dict]:
+    return _all(conn.execute("SELECT workstation, batch_id, reason FROM loket.refusal ORDER BY id"))
+
+
 def table_rows(conn, table: str) -> list[dict]:
     cur = conn.execute(
         "SELECT row_id, data FROM loket.row WHERE table_name = %s AND NOT deleted ORDER BY row_id",
@@ -262,66 +437,12 @@ def count_rows(conn) -> int:
     return conn.execute("SELECT count(*) FROM loket.row WHERE NOT deleted").fetchone()[0]
 
 
-# -- conflicts and tasks -------------------------------------------------------------------
-def add_conflict(conn, c: dict) -> None:
-    conn.execute(
-        "INSERT INTO loket.conflict (id, table_name, row_id, field, base_value, hub_value,"
-        " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
-        " incoming_staff, incoming_at, desk_id, created_at, batch_id) VALUES (%(id)s,"
-        " %(table_name)s, %(row_id)s, %(field)s, %(base_value)s, %(hub_value)s,"
-        " %(incoming_value)s, %(hub_workstation)s, %(hub_staff)s, %(hub_at)s,"
-        " %(incoming_workstation)s, %(incoming_staff)s, %(incoming_at)s, %(desk_id)s,"
-        " %(created_at)s, %(batch_id)s)",
-        {
-            **c,
-            "base_value": _json(c["base_value"]),
-            "hub_value": _json(c["hub_value"]),
-            "incoming_value": _json(c["incoming_value"]),
-        },
-    )
-
-
-def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any) -> bool:
-    cur = conn.execute(
-        "UPDATE loket.conflict SET resolved_at = %s, resolved_by = %s, resolution = %s,"
-        " xid = pg_current_xact_id() WHERE id = %s AND resolved_at IS NULL",
-        (at, by, _json(value), conflict_id),
-    )
-    return cur.rowcount == 1
-
-
-def scrub_conflicts(conn, table: str, row_id: str) -> None:
-    """An anonymised or erased row: its conflicts lose their values and are closed."""
-    conn.execute(
-        "UPDATE loket.conflict SET base_value = NULL, hub_value = NULL, incoming_value = NULL,"
-        " resolution = NULL, resolved_at = coalesce(resolved_at, %s), resolved_by ="
-        " coalesce(resolved_by, 'erasure'), xid = pg_current_xact_id()"
-        " WHERE table_name = %s AND row_id = %s",
-        (_now(), table, row_id),
-    )
-
-
-def _now() -> str:
-    from loket.clock import now_iso
-
-    return now_iso()
-
-
 def conflicts(conn) -> list[dict]:
     cur = conn.execute(
         "SELECT id::text, table_name, row_id, field, base_value, hub_value, incoming_value,"
         " incoming_workstation, resolved_at FROM loket.conflict ORDER BY created_at, id"
     )
     return _all(cur)
-
-
-def add_task(conn, task: dict) -> None:
-    conn.execute(
-        "INSERT INTO loket.task (id, kind, visitor_id, other_visitor_id, reason, created_at)"
-        " VALUES (%(id)s, %(kind)s, %(visitor_id)s, %(other_visitor_id)s, %(reason)s,"
-        " %(created_at)s) ON CONFLICT (kind, visitor_id, other_visitor_id) DO NOTHING",
-        task,
-    )
 
 
 def tasks(conn) -> list[dict]:
@@ -332,43 +453,9 @@ def tasks(conn) -> list[dict]:
     return _all(cur)
 
 
-# -- audit ---------------------------------------------------------------------------------
-def add_audit_rows(conn, ws: str, rows: list[dict]) -> None:
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO loket.audit_row (workstation, seq, hash, data) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (workstation, seq) DO NOTHING",
-            [(ws, r["seq"], r["hash"], _json(r)) for r in rows],
-        )
-
-
-def quarantine_audit(conn, ws: str, batch_id: str, seq: int | None, reason: str, data) -> None:
-    conn.execute(
-        "INSERT INTO loket.audit_quarantine (workstation, batch_id, seq, reason, data)"
-        " VALUES (%s, %s, %s, %s, %s)",
-        (ws, batch_id, seq, reason, _json(data)),
-    )
-
-
 def quarantined(conn) -> list[dict]:
     cur = conn.execute("SELECT workstation, seq, reason FROM loket.audit_quarantine ORDER BY id")
     return _all(cur)
-
-
-def last_checkpoint_for_update(conn) -> dict | None:
-    conn.execute("LOCK TABLE loket.checkpoint IN EXCLUSIVE MODE")
-    cur = conn.execute(
-        "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint ORDER BY seq DESC LIMIT 1"
-    )
-    return _one(cur)
-
-
-def add_checkpoint(conn, cp: dict) -> None:
-    conn.execute(
-        "INSERT INTO loket.checkpoint (seq, at, heads, prev_hash, hash)"
-        " VALUES (%(seq)s, %(at)s, %(heads)s, %(prev_hash)s, %(hash)s)",
-        {**cp, "heads": _json(cp["heads"])},
-    )
 
 
 def checkpoints(conn) -> list[dict]:

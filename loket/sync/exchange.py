@@ -54,6 +54,11 @@ def seal_pending(db: Database, ws: str, batch_size: int = BATCH_SIZE) -> int:
 def push(db: Database, conn, ws: str) -> int:
     """Send every unacknowledged batch in order; returns how many the hub now holds."""
     seal_pending(db, ws)
+    if outbox.get_state(db, "chain_key_registered") != "1":
+        from loket.privacy import audit
+
+        if hub_repo.register_chain_key(conn, audit.chain_key(db)):
+            outbox.set_state(db, {"chain_key_registered": "1"})
     done = 0
     for batch in outbox.unacked_batches(db):
         outbox.mark_sent(db, batch["seq"], now_iso())
@@ -98,7 +103,7 @@ def pull(db: Database, conn) -> int:
         for t in feed["tasks"]:
             outbox.upsert_task(db, t)
         for cp in feed["checkpoints"]:
-            outbox.upsert_checkpoint(db, {**cp, "heads": hub_repo.dumps(cp["heads"])})
+            outbox.upsert_checkpoint(db, cp)
         outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})
     return changed
 

@@ -75,49 +75,59 @@ def _parse(ws: str, batch_id: str, seq: int, payload: str, sha: str) -> dict:
 
 
 def receive(conn, ws: str, batch_id: str, seq: int, payload: str, sha: str) -> str:
-    """Apply one batch of workstation `ws`; APPLIED or DUPLICATE, or BatchRefused."""
+    """Apply one batch of this PC (`ws`, the workstation its role is enrolled as);
+    APPLIED or DUPLICATE, or BatchRefused.  Every write goes through the hub's SECURITY
+    DEFINER functions, which check that the PC writes as itself."""
+    import psycopg
+
     try:
         with conn.transaction():
-            station = repo.workstation_for_update(conn, ws)
-            if station is None:
-                raise BatchRefused("not enrolled")
-            seen = repo.batch(conn, batch_id)
-            if seen is not None:
-                if seen["sha256"] == sha and seen["workstation"] == ws and seen["seq"] == seq:
-                    return DUPLICATE
-                raise BatchRefused("same id, other content")
-            if seq != station["last_seq"] + 1:
-                raise BatchRefused(f"sequence gap: expected {station['last_seq'] + 1}, got {seq}")
             body = _parse(ws, batch_id, seq, payload, sha)
-            repo.add_batch(conn, batch_id, ws, seq, sha, len(body["entries"]))
+            try:
+                opened = repo.open_batch(conn, batch_id, seq, sha, len(body["entries"]))
+            except psycopg.errors.RaiseException as err:
+                raise BatchRefused(_reason(err)) from None
+            if opened["state"] == "duplicate":
+                return DUPLICATE
+            if opened["id"] != ws:
+                raise BatchRefused("other workstation")
             audit_rows = []
-            for entry in body["entries"]:
-                if entry["table"] == tables.AUDIT:
-                    audit_rows.append(entry)
-                else:
-                    _apply(conn, ws, batch_id, entry)
-            progress = {"last_seq": seq}
-            if audit_rows:
-                progress.update(_audit(conn, station, batch_id, audit_rows))
-            repo.set_workstation_progress(conn, ws, **progress)
-            if audit_rows:
-                checkpoint(conn)
+            try:
+                for entry in body["entries"]:
+                    if entry["table"] == tables.AUDIT:
+                        audit_rows.append(entry)
+                    else:
+                        _apply(conn, ws, batch_id, entry)
+                if audit_rows:
+                    _audit(conn, opened, batch_id, audit_rows)
+                    repo.checkpoint(conn, batch_id, now_iso())
+            except psycopg.errors.RaiseException as err:
+                raise BatchRefused(_reason(err)) from None
             return APPLIED
-    except BatchRefused as refused:
+    except (BatchRefused, ValueError) as refused:
+        reason = refused.reason if isinstance(refused, BatchRefused) else "malformed"
         with conn.transaction():
-            repo.add_refusal(conn, ws, batch_id, refused.reason)
-        raise
+            repo.log_refusal(conn, batch_id, reason)
+        if isinstance(refused, BatchRefused):
+            raise
+        raise BatchRefused(reason) from None
+
+
+def _reason(err) -> str:
+    text = (err.diag.message_primary or str(err)).removeprefix("loket: ")
+    return text
 
 
 def _apply(conn, ws: str, batch_id: str, entry: dict) -> None:
     table, row_id = entry["table"], entry["row_id"]
-    hub_row = repo.row_for_update(conn, table, row_id)
+    hub_row = repo.row(conn, table, row_id)
     out = merge.apply_entry(hub_row, entry, ws)
     if out.changed:
-        repo.write_row(conn, table, row_id, out.data, out.meta, out.deleted)
+        repo.put_row(conn, batch_id, table, row_id, out.data, out.meta, out.deleted)
     for c in out.conflicts:
         repo.add_conflict(
             conn,
+            batch_id,
             {
                 "id": str(uuid.uuid4()),
                 "table_name": table,
@@ -129,22 +139,21 @@ def _apply(conn, ws: str, batch_id: str, entry: dict) -> None:
                 "hub_workstation": c["hub_meta"].get("ws"),
                 "hub_staff": c["hub_meta"].get("staff"),
                 "hub_at": c["hub_meta"].get("at"),
-                "incoming_workstation": ws,
                 "incoming_staff": entry.get("staff"),
                 "incoming_at": entry.get("at") or now_iso(),
                 "desk_id": merge.desk_of(out.data),
                 "created_at": now_iso(),
-                "batch_id": batch_id,
             },
         )
     if table in tables.ERASE_COLUMN and out.changed:
         if out.deleted or out.data.get(tables.ERASE_COLUMN[table]):
-            repo.scrub_conflicts(conn, table, row_id)  # nothing of an erased row stays
+            # nothing of an erased row stays in its conflicts
+            repo.scrub_conflicts(conn, batch_id, table, row_id, now_iso())
     if table == "visitor" and out.changed and not out.deleted:
-        _possible_duplicates(conn, row_id, out.data)
+        _possible_duplicates(conn, batch_id, row_id, out.data)
 
 
-def _possible_duplicates(conn, visitor_id: str, data: dict) -> None:
+def _possible_duplicates(conn, batch_id: str, visitor_id: str, data: dict) -> None:
     """The same V-nummer or BSN on another visitor: a task for staff, never a merge."""
     if data.get(merge.ANONYMISED):
         return
@@ -156,23 +165,24 @@ def _possible_duplicates(conn, visitor_id: str, data: dict) -> None:
             a, b = sorted((visitor_id, other))
             repo.add_task(
                 conn,
+                batch_id,
                 {"id": str(uuid.uuid4()), "kind": "possible_duplicate", "visitor_id": a,
                  "other_visitor_id": b, "reason": column, "created_at": now_iso()},
             )  # fmt: skip
 
 
-def _audit(conn, station: dict, batch_id: str, entries: list[dict]) -> dict:
+def _audit(conn, station: dict, batch_id: str, entries: list[dict]) -> None:
     """Verify the PC's audit rows in order, continuing its chain; a break is quarantined."""
     from loket.privacy import audit
 
     seq, head = station["audit_seq"], station["audit_head"]
-    key = bytes(station["chain_key"]) if station["chain_key"] is not None else None
-    good, broken = [], station["audit_broken"]
+    key = bytes.fromhex(station["chain_key"]) if station.get("chain_key") else None
+    good, quarantine, broken = [], [], station["audit_broken"]
     inserted = [e["new"] or {} for e in entries if e["op"] == "I"]
     rows = sorted(inserted, key=lambda r: r.get("seq") or 0)
     for e in entries:
         if e["op"] != "I":
-            repo.quarantine_audit(conn, station["id"], batch_id, None, "changed or removed", e)
+            quarantine.append({"seq": None, "reason": "changed or removed", "data": e})
             broken = True
     for row in rows:
         reason = None
@@ -192,29 +202,14 @@ def _audit(conn, station: dict, batch_id: str, entries: list[dict]) -> dict:
                 reason = "edited" if expected is not None else "no chain key"
         if reason:
             broken = True
-            repo.quarantine_audit(conn, station["id"], batch_id, row.get("seq"), reason, row)
+            quarantine.append({"seq": row.get("seq"), "reason": reason, "data": row})
             continue
         good.append(row)
         seq, head = row["seq"], row["hash"]
-    repo.add_audit_rows(conn, station["id"], good)
-    return {"audit_seq": seq, "audit_head": head, "audit_broken": broken}
-
-
-def checkpoint(conn) -> dict:
-    """Append a checkpoint of every PC's last audit seq and head hash to the hub's chain."""
-    last = repo.last_checkpoint_for_update(conn)
-    heads = {
-        w["id"]: {"seq": w["audit_seq"], "head": w["audit_head"]} for w in repo.workstations(conn)
-    }
-    prev = last["hash"] if last else "0" * 64
-    cp = {"seq": (last["seq"] + 1) if last else 1, "at": now_iso(), "heads": heads,
-          "prev_hash": prev}  # fmt: skip
-    cp["hash"] = checkpoint_hash(cp)
-    repo.add_checkpoint(conn, cp)
-    return cp
+    repo.add_audit(conn, batch_id, good, quarantine, seq, head, broken)
 
 
 def checkpoint_hash(cp: dict) -> str:
-    heads = cp["heads"] if isinstance(cp["heads"], str) else repo.dumps(cp["heads"])
-    payload = "\x1f".join([cp["prev_hash"], str(cp["seq"]), cp["at"], heads])
+    """As the hub's loket.checkpoint() computes it, over the heads exactly as stored."""
+    payload = "\x1f".join([cp["prev_hash"], str(cp["seq"]), cp["at"], cp["heads"]])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

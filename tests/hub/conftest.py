@@ -71,14 +71,14 @@ def pc_template(template_db, tmp_path_factory):
 def make_pc(tmp_path, pc_template, hub, hub_dsn):
     """make_pc(name, desk) -> an enrolled PC: a copy of the seeded template database with a
     workstation id of its own, in a folder of its own."""
-    from loket.sync.enroll import enroll
+    from loket.sync.enroll import install, issue_pc
     from tests.pcs import new_pc
 
     made = []
 
     def factory(name: str = "pc1", desk: str = "ZWL"):
         db = new_pc(pc_template, tmp_path / name)
-        enroll(db, hub, name=name, desk_code=desk, dsn=hub_dsn)
+        install(db, issue_pc(hub, name=name, desk_code=desk, dsn=hub_dsn))
         made.append(db)
         return db
 

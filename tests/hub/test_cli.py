@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 
@@ -17,11 +18,14 @@ def admin(db, monkeypatch):
     return context(db, "beheerder", "admin")
 
 
-def test_init_enroll_sync_and_status(admin, db, hub_dsn, capsys):
+def test_init_enroll_sync_and_status(admin, db, hub_dsn, capsys, tmp_path):
     assert main(["hub", "init", "--dsn", hub_dsn]) == 0
     assert main(["hub", "init", "--dsn", hub_dsn]) == 0  # again: nothing breaks
-    args = ["sync", "enroll", "--dsn", hub_dsn, "--name", "ZWL-1", "--desk", "ZWL"]
-    assert main([*args, "--user", "admin"]) == 0
+    bundle = tmp_path / "zwl-1.json"
+    issue = ["hub", "enroll", "--dsn", hub_dsn, "--name", "ZWL-1", "--desk", "ZWL"]
+    assert main([*issue, "--pc-dsn", hub_dsn, "--out", str(bundle)]) == 0
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
+    assert main(["sync", "enroll", str(bundle), "--user", "admin"]) == 0
     capsys.readouterr()
     visitor(context(db))
     assert main(["sync", "status", "--json"]) == 0
@@ -38,11 +42,13 @@ def test_init_enroll_sync_and_status(admin, db, hub_dsn, capsys):
     assert "Changes waiting: 0" in capsys.readouterr().out
 
 
-def test_a_counter_account_cannot_enroll(admin, db, hub_dsn, capsys):
+def test_a_counter_account_cannot_enroll(admin, db, hub_dsn, capsys, tmp_path):
     context(db, "balie", "balie")
     main(["hub", "init", "--dsn", hub_dsn])
-    args = ["sync", "enroll", "--dsn", hub_dsn, "--name", "ZWL-1", "--desk", "ZWL"]
-    assert main([*args, "--user", "balie"]) == 2
+    bundle = tmp_path / "zwl-1.json"
+    issue = ["hub", "enroll", "--dsn", hub_dsn, "--name", "ZWL-1", "--desk", "ZWL"]
+    assert main([*issue, "--pc-dsn", hub_dsn, "--out", str(bundle)]) == 0
+    assert main(["sync", "enroll", str(bundle), "--user", "balie"]) == 2
     assert db.one("SELECT value FROM setting WHERE key = 'sync_enrolled'") is None
 
 

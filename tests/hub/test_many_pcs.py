@@ -21,6 +21,7 @@ from loket.referrals import lifecycle
 from loket.sync import exchange, receive, tables
 from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import pc_connection
 
 DESKS = ("AMS", "DHG", "DBS", "ZWL")
 PER_DESK = 5
@@ -119,11 +120,12 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
         if round_no == 3:  # lost acknowledgements and double delivery
             for db in rnd.sample(pcs, 5):
                 exchange.seal_pending(db, db.workstation)
-                for batch in outbox.unacked_batches(db):
-                    args = (db.workstation, batch["id"], batch["seq"], batch["payload"],
-                            batch["sha256"])  # fmt: skip
-                    assert receive.receive(hub, *args) == receive.APPLIED  # ack lost
-                    assert receive.receive(hub, *args) == receive.DUPLICATE  # sent twice
+                with pc_connection(db) as conn:
+                    for batch in outbox.unacked_batches(db):
+                        args = (db.workstation, batch["id"], batch["seq"], batch["payload"],
+                                batch["sha256"])  # fmt: skip
+                        assert receive.receive(conn, *args) == receive.APPLIED  # ack lost
+                        assert receive.receive(conn, *args) == receive.DUPLICATE  # sent twice
         if round_no == 4:  # two PCs edit the same field of the same visitor
             for first, second in rnd.sample([(pcs[i], pcs[i + 7]) for i in range(10)], 3):
                 candidates = [v for v in owned[id(first)] if v not in untouchable]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -12,6 +13,7 @@ from loket.db import outbox
 from loket.sync import exchange, receive
 from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import pc_connection
 
 
 def _sync(db):
@@ -43,9 +45,10 @@ def test_a_resent_batch_is_applied_once_and_acknowledged_again(make_pc, hub):
     exchange.seal_pending(a, a.workstation)
     batch = outbox.unacked_batches(a)[0]
     args = (a.workstation, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
-    assert receive.receive(hub, *args) == receive.APPLIED
-    rows = hub_repo.count_rows(hub)
-    assert receive.receive(hub, *args) == receive.DUPLICATE  # the acknowledgement was lost
+    with pc_connection(a) as conn:
+        assert receive.receive(conn, *args) == receive.APPLIED
+        rows = hub_repo.count_rows(hub)
+        assert receive.receive(conn, *args) == receive.DUPLICATE  # the acknowledgement was lost
     assert hub_repo.count_rows(hub) == rows
     _sync(a)  # the PC sends it again: acknowledged, nothing applied twice
     assert outbox.waiting(a) == 0
@@ -63,15 +66,20 @@ def test_same_id_other_content_and_gaps_are_refused_whole(make_pc, hub):
     body = json.loads(batch["payload"])
     body["entries"][0]["new"]["given_names"] = "Tampered"
     tampered = hub_repo.dumps(body)
+    conn = pc_connection(a)
     with pytest.raises(receive.BatchRefused, match="checksum"):
-        receive.receive(hub, ws, batch["id"], batch["seq"], tampered, batch["sha256"])
+        receive.receive(conn, ws, batch["id"], batch["seq"], tampered, batch["sha256"])
+    gapped = receive.seal(str(uuid.uuid4()), 5, ws, "2026-01-01T00:00:00Z", [])
     with pytest.raises(receive.BatchRefused, match="gap"):
-        receive.receive(hub, ws, batch["id"], 5, batch["payload"], batch["sha256"])
+        receive.receive(conn, ws, gapped["id"], 5, gapped["payload"], gapped["sha256"])
     assert hub_repo.count_rows(hub) == rows  # nothing of either was applied
-    receive.receive(hub, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
     resealed = receive.seal(batch["id"], batch["seq"], ws, "2026-01-01T00:00:00Z", [])
     with pytest.raises(receive.BatchRefused, match="same id"):
-        receive.receive(hub, ws, batch["id"], batch["seq"], resealed["payload"], resealed["sha256"])
+        receive.receive(
+            conn, ws, batch["id"], batch["seq"], resealed["payload"], resealed["sha256"]
+        )
+    conn.close()
     assert [r["reason"] for r in hub_repo.refusals(hub)][-1] == "same id, other content"
 
 
@@ -80,8 +88,12 @@ def test_another_pcs_batch_is_refused(make_pc, hub):
     helpers.visitor(helpers.context(a))
     exchange.seal_pending(a, a.workstation)
     batch = outbox.unacked_batches(a)[0]
-    with pytest.raises(receive.BatchRefused, match="other workstation"):
-        receive.receive(hub, b.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
+    with pc_connection(b) as conn:
+        # b cannot hand in a's batch as its own, nor as a's
+        with pytest.raises(receive.BatchRefused, match="other workstation"):
+            receive.receive(conn, b.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
+        with pytest.raises(receive.BatchRefused, match="other workstation"):
+            receive.receive(conn, a.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
 
 
 def test_an_unsent_local_edit_is_never_overwritten_by_a_pull(make_pc):

@@ -76,11 +76,12 @@ class Cluster:
             "--encoding=UTF8", "--locale=C", "--no-sync",
         )  # fmt: skip
 
-    def start(self) -> None:
+    def start(self, extra: str = "") -> None:
+        self.extra = extra or getattr(self, "extra", "")
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c unix_socket_directories='' "
-            "-c max_connections=60"
+            "-c max_connections=60 " + self.extra
         )
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
@@ -92,6 +93,15 @@ class Cluster:
         if self.started:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop")
             self.started = False
+
+    def put_file(self, name: str, data: bytes, mode: int = 0o600) -> Path:
+        """A file in the data folder, owned by the server's user (certificates, pg_hba)."""
+        path = self.data / name
+        path.write_bytes(data)
+        path.chmod(mode)
+        if self.as_root:
+            shutil.chown(path, "postgres", "postgres")
+        return path
 
     def remove(self) -> None:
         try:

@@ -43,15 +43,10 @@ def connection_settings(db) -> dict:
     if not dsn or outbox.setting(db, "sync_enrolled") != "1":
         raise NotEnrolled("this PC is not enrolled at a hub")
     params = {"conninfo": dsn, "connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}
-    folder = db.path.parent
-    cert = folder / "sync" / "pc.crt"
-    if cert.exists():
-        params.update(
-            sslmode="verify-full",
-            sslcert=str(cert),
-            sslkey=str(folder / "sync" / "pc.key"),
-            sslrootcert=str(folder / "sync" / "hub-ca.crt"),
-        )
+    folder = db.path.parent / "sync"
+    if (folder / "hub-ca.crt").exists():  # enrolled with the hub's authority: mutual TLS
+        params.update(sslmode="verify-full", sslrootcert=str(folder / "hub-ca.crt"),
+                      sslcert=str(folder / "pc.crt"), sslkey=str(folder / "pc.key"))  # fmt: skip
     return params
 
 

@@ -81,3 +81,23 @@ def test_an_edited_audit_row_is_quarantined_not_merged(make_pc, hub):
     assert (q["seq"], q["reason"]) == (entries[-1]["new"]["seq"], "edited")
     [w] = [w for w in hub_repo.workstations(hub) if w["id"] == a.workstation]
     assert w["audit_broken"] and w["audit_seq"] == entries[-1]["new"]["seq"] - 1
+
+
+def test_rows_from_before_enrolment_are_still_found_by_number(make_pc, pc_template, tmp_path):
+    from loket.sync.enroll import install
+    from tests.pcs import new_pc
+
+    db = new_pc(pc_template, tmp_path / "late")
+    try:
+        ctx = helpers.context(db, "supervisor", "supervisor")
+        before = helpers.visitor(ctx, v_number="7777777777")
+        ref_before = audit.subject_ref(db, "7777777777")
+        other = make_pc("other")  # an enrolment made at the same hub, for its bundle's key
+        key = audit.key_path(other).read_text().strip()
+        install(db, {"workstation": "ws-late", "dsn": "host=127.0.0.1 port=1", "subject_key": key})
+        assert audit.subject_ref(db, "7777777777") != ref_before  # the deployment's key now
+        found = audit.entries(ctx, subject="7777777777")
+        assert any(e["object_id"] == before.id for e in found)
+        assert audit.verify(db) is None
+    finally:
+        db.close()

@@ -123,6 +123,31 @@ def install_triggers(db: Database) -> int:
     return len(todo)
 
 
+def capture_existing(db: Database) -> int:
+    """Queue every row of the synced tables that no trigger captured (rows from before
+    schema version 8, or loaded in bulk with the triggers off), once, at enrolment.  The
+    audit trail is queued whole, in order, so the hub can verify the chain from its start.
+    Returns how many rows were queued."""
+    now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    before = int(db.scalar("SELECT coalesce(max(seq), 0) FROM sync_outbox"))
+    with db.transaction():
+        db.execute(
+            "DELETE FROM sync_outbox WHERE table_name = ? AND batch_seq IS NULL",
+            (tables.AUDIT,),
+        )
+        for table in tables.SYNCED:
+            key = _q(tables.key_column(table))
+            order = "r.seq" if table == tables.AUDIT else f"r.{key}"
+            values = _object("r", captured_columns(db, table))
+            db.execute(
+                "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at)"
+                f" SELECT '{table}', r.{key}, 'I', NULL, {values},"
+                f" {now} FROM {_q(table)} AS r WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o"
+                f" WHERE o.table_name = '{table}' AND o.row_id = r.{key}) ORDER BY {order}"
+            )
+    return int(db.scalar("SELECT count(*) FROM sync_outbox WHERE seq > ?", (before,)))
+
+
 def trigger_names(db: Database) -> set[str]:
     return {r["name"] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 

@@ -175,3 +175,37 @@ def test_a_dropped_trigger_comes_back_at_start_up(db):
         db.execute(f"DROP TRIGGER {outbox.TRIGGER_PREFIX}visitor_u")
     migrate(db)
     assert f"{outbox.TRIGGER_PREFIX}visitor_u" in outbox.trigger_names(db)
+
+
+def test_rows_no_trigger_saw_are_queued_once_at_enrolment(db):
+    from loket.sync.enroll import install
+
+    ctx = helpers.context(db)
+    v = helpers.visitor(ctx)
+    with db.transaction():  # as before schema version 8, or a bulk load with triggers off
+        db.execute("DELETE FROM sync_outbox")
+    install(db, {"workstation": "ws-1", "dsn": "host=127.0.0.1 port=1"})
+    rows = db.all("SELECT table_name, row_id FROM sync_outbox WHERE op = 'I'")
+    queued = {(r["table_name"], r["row_id"]) for r in rows}
+    assert ("visitor", v.id) in queued
+    assert db.scalar("SELECT count(*) FROM desk") == sum(t == "desk" for t, _ in queued)
+    audit_rows = [r["row_id"] for r in rows if r["table_name"] == "audit_log"]
+    in_order = [r["id"] for r in db.all("SELECT id FROM audit_log ORDER BY seq")]
+    assert audit_rows == in_order  # the whole chain, from its start, in order
+    assert len(queued) == len(rows)  # each row once
+
+
+def test_seeded_reference_rows_have_the_same_id_on_every_pc(tmp_path):
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from loket.directory import seed
+
+    ids = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        other = Database(tmp_path / name / "loket.sqlite")
+        migrate(other)
+        seed.load_reference(other)
+        ids.append([tuple(r) for r in other.all("SELECT id, code FROM desk ORDER BY code")])
+        other.close()
+    assert ids[0] == ids[1] and ids[0]

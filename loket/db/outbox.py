@@ -182,6 +182,16 @@ def store_batch(db: Database, batch: dict, first: int, last: int) -> None:
     )
 
 
+def move_batch(db: Database, old_seq: int, batch: dict) -> None:
+    """Give an unacknowledged batch a new sequence number, id and seal (see renumber)."""
+    db.execute(
+        "INSERT INTO sync_batch (seq, id, payload, sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+        (batch["seq"], batch["id"], batch["payload"], batch["sha256"], batch["created_at"]),
+    )
+    db.execute("UPDATE sync_outbox SET batch_seq = ? WHERE batch_seq = ?", (batch["seq"], old_seq))
+    db.execute("DELETE FROM sync_batch WHERE seq = ?", (old_seq,))
+
+
 def unacked_batches(db: Database) -> list[dict]:
     return [
         dict(r)

@@ -60,13 +60,47 @@ def push(db: Database, conn, ws: str) -> int:
         if hub_repo.register_chain_key(conn, audit.chain_key(db)):
             outbox.set_state(db, {"chain_key_registered": "1"})
     done = 0
-    for batch in outbox.unacked_batches(db):
+    renumbered = False
+    batches = outbox.unacked_batches(db)
+    while batches:
+        batch = batches.pop(0)
         outbox.mark_sent(db, batch["seq"], now_iso())
-        receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+        try:
+            receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+        except receive.BatchRefused as refused:
+            expected = _expected_seq(refused.reason)
+            if renumbered or expected is None or expected <= batch["seq"]:
+                raise
+            # Restored from an older backup: the hub has later batches of this PC (their
+            # rows come back with the pull).  This PC's new batches, which the hub never
+            # saw, are sealed again after them.
+            renumber(db, ws, expected)
+            renumbered = True
+            batches = outbox.unacked_batches(db)
+            continue
         outbox.mark_acked(db, batch["seq"], now_iso())
         done += 1
     push_resolutions(db, conn)
     return done
+
+
+def _expected_seq(reason: str) -> int | None:
+    import re
+
+    m = re.match(r"sequence gap: expected (\d+), got (\d+)", reason)
+    return int(m.group(1)) if m else None
+
+
+def renumber(db: Database, ws: str, first: int) -> None:
+    """Seal the unacknowledged batches again from sequence number `first` on, with new ids
+    (the sequence number is part of what a batch's checksum covers)."""
+    with db.transaction():
+        pending = outbox.unacked_batches(db)
+        for offset, batch in enumerate(reversed(pending)):
+            new_seq = first + len(pending) - 1 - offset
+            body = json.loads(batch["payload"])
+            sealed = receive.seal(str(uuid.uuid4()), new_seq, ws, now_iso(), body["entries"])
+            outbox.move_batch(db, batch["seq"], sealed)
 
 
 def push_resolutions(db: Database, conn) -> int:

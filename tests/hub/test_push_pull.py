@@ -142,3 +142,40 @@ def test_letters_travel_with_their_pdf(make_pc):
     _sync(a)
     _sync(b)
     assert b.scalar("SELECT pdf FROM letter WHERE id = 'l1'") == b"%PDF-\x00\xff"
+
+
+def test_a_pc_restored_from_an_old_backup_neither_resends_nor_loses(make_pc, hub, tmp_path):
+    import shutil
+
+    from loket.db.connection import Database
+
+    a = make_pc("a")
+    ctx = helpers.context(a)
+    helpers.visitor(ctx, given_names="Before")
+    _sync(a)
+    a.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = a.path
+    shutil.copy(path, tmp_path / "backup.sqlite")  # the backup
+    later = helpers.visitor(ctx, given_names="AfterBackup", v_number="5555555555")
+    _sync(a)
+    a.close()
+    for suffix in ("-wal", "-shm"):
+        (path.parent / (path.name + suffix)).unlink(missing_ok=True)
+    shutil.copy(tmp_path / "backup.sqlite", path)  # restored
+    a = Database(path)
+    try:
+        newer = helpers.visitor(helpers.context(a), given_names="AfterRestore",
+                                v_number="6666666666")  # fmt: skip
+        _sync(a)
+        assert outbox.waiting(a) == 0
+        names = {r["data"]["given_names"] for r in hub_repo.table_rows(hub, "visitor")}
+        assert {"Before", "AfterBackup", "AfterRestore"} <= names
+        # what the hub had and the restored file lacked came back with the pull
+        assert a.scalar("SELECT given_names FROM visitor WHERE id = ?", (later.id,)) == (
+            "AfterBackup"
+        )
+        assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (newer.id,)) == 1
+        # the restore cut rows off this PC's audit trail: the hub sees it and reports it
+        assert {q["reason"] for q in hub_repo.quarantined(hub)} >= {"missing rows"}
+    finally:
+        a.close()

@@ -5,7 +5,7 @@ The capture triggers are generated from the synced tables' current columns
 (`install_triggers`, run after every migration), so a column a later migration adds is
 captured without anyone editing a trigger.  Each trigger writes into `sync_outbox` in the
 same transaction as the change; while `sync_apply` holds a row (only inside `applying()`),
-they stay silent.
+they stay silent, and so they do on a PC that is not enrolled at a hub.
 """
 
 from __future__ import annotations
@@ -56,7 +56,12 @@ def trigger_sql(db: Database, table: str) -> dict[str, str]:
     an anonymisation needs none either (it wins), so neither keeps the old values."""
     columns = captured_columns(db, table)
     key = tables.key_column(table)
-    quiet = "NOT EXISTS (SELECT 1 FROM sync_apply)"
+    # Only an enrolled PC captures (a PC on its own keeps no outbox); enrolment queues what
+    # it already holds (capture_existing).
+    quiet = (
+        "NOT EXISTS (SELECT 1 FROM sync_apply) AND EXISTS (SELECT 1 FROM setting"
+        " WHERE key = 'sync_enrolled' AND value = '1')"
+    )
     now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     changed = " OR ".join(f"old.{_q(c)} IS NOT new.{_q(c)}" for c, _ in columns)
     t = _q(table)

@@ -123,9 +123,9 @@ def install(db: Database, bundle: dict) -> str:
         _write_private(folder / "pc.key", tls["key"])
         _write_private(folder / "pc.crt", tls["cert"])
         _write_private(folder / "hub-ca.crt", tls["ca_cert"])
-    if outbox.setting(db, "sync_enrolled") != "1":
-        outbox.capture_existing(db)  # what this PC holds goes to the hub with its changes
-    with db.transaction():
+    with db.transaction():  # from now on every change is captured, and what it holds queued
+        if outbox.setting(db, "sync_enrolled") != "1":
+            outbox.capture_existing(db)
         outbox.put_setting(db, "workstation", bundle["workstation"])
         outbox.put_setting(db, "sync_dsn", bundle["dsn"])
         outbox.put_setting(db, "sync_enrolled", "1")

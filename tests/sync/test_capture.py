@@ -15,6 +15,19 @@ from loket.sync import tables
 from tests import helpers
 
 
+@pytest.fixture
+def enrolled(db):
+    """A PC as enrolment leaves it (without a hub to reach): capture is on."""
+    with db.transaction():
+        outbox.put_setting(db, "sync_enrolled", "1")
+    return db
+
+
+def test_a_pc_that_is_not_enrolled_keeps_no_outbox(db):
+    helpers.visitor(helpers.context(db))
+    assert outbox.waiting(db) == 0
+
+
 def test_every_table_of_the_schema_is_classified():
     unclassified = [t for t in reference_columns(latest_version()) if not tables.classification(t)]
     assert unclassified == [], "classify these in loket/sync/tables.py"
@@ -60,7 +73,8 @@ def test_every_synced_table_has_triggers_capturing_every_column(db):
     assert problems == []
 
 
-def test_latin_names_are_captured(db):
+def test_latin_names_are_captured(enrolled):
+    db = enrolled
     ctx = helpers.context(db)
     v = helpers.visitor(ctx, latin_given_names="Aysha", latin_family_name="Yilmaz")
     row = db.one(
@@ -78,7 +92,8 @@ def _sealed(db) -> None:
     seal_pending(db, db.workstation)
 
 
-def test_an_update_records_old_and_new_and_rolls_back_with_the_change(db):
+def test_an_update_records_old_and_new_and_rolls_back_with_the_change(enrolled):
+    db = enrolled
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
     _sealed(db)
@@ -100,7 +115,8 @@ def test_an_update_records_old_and_new_and_rolls_back_with_the_change(db):
     assert outbox.waiting(db) == before + 1
 
 
-def test_unsent_changes_of_a_row_fold_into_one_keeping_the_first_base(db):
+def test_unsent_changes_of_a_row_fold_into_one_keeping_the_first_base(enrolled):
+    db = enrolled
     ctx = helpers.context(db)
     v = helpers.visitor(ctx, phone="0611111111")
     with db.transaction():
@@ -119,7 +135,8 @@ def test_unsent_changes_of_a_row_fold_into_one_keeping_the_first_base(db):
     assert json.loads(rows[0]["new"])["phone"] == "0633333333"
 
 
-def test_an_anonymisation_keeps_no_old_values(db):
+def test_an_anonymisation_keeps_no_old_values(enrolled):
+    db = enrolled
     ctx = helpers.context(db)
     v = helpers.visitor(ctx, given_names="Qwertinia")
     _sealed(db)
@@ -133,7 +150,8 @@ def test_an_anonymisation_keeps_no_old_values(db):
     assert row["old"] is None and "Qwertinia" not in row["new"]
 
 
-def test_sign_in_bookkeeping_stays_local(db):
+def test_sign_in_bookkeeping_stays_local(enrolled):
+    db = enrolled
     helpers.make_staff(db, "balie9")
     before = outbox.waiting(db)
     with db.transaction():
@@ -141,7 +159,8 @@ def test_sign_in_bookkeeping_stays_local(db):
     assert outbox.waiting(db) == before
 
 
-def test_capture_is_off_while_pulled_rows_are_applied(db):
+def test_capture_is_off_while_pulled_rows_are_applied(enrolled):
+    db = enrolled
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
     _sealed(db)
@@ -155,7 +174,8 @@ def test_capture_is_off_while_pulled_rows_are_applied(db):
     assert outbox.waiting(db) == before + 1
 
 
-def test_triggers_follow_a_column_added_later(db):
+def test_triggers_follow_a_column_added_later(enrolled):
+    db = enrolled
     assert outbox.install_triggers(db) == 0  # idempotent
     with db.transaction():
         db.execute("ALTER TABLE visitor ADD COLUMN merged_into TEXT")

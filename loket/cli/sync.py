@@ -32,6 +32,13 @@ def register(subparsers) -> None:
     )
     issue.add_argument("--out", required=True, metavar="FILE", help=_("the enrolment file"))
     issue.set_defaults(func=cmd_hub_enroll)
+    log = sub.add_parser(
+        "referrals", help=_("the referral log of every desk, or one, from the hub (CSV)")
+    )
+    log.add_argument("--dsn", required=True, help=_("PostgreSQL connection string"))
+    log.add_argument("--desk", metavar="CODE", help=_("only this desk"))
+    log.add_argument("--out", required=True, metavar="FILE", help=_("the CSV file"))
+    log.set_defaults(func=cmd_hub_referrals)
 
     p = subparsers.add_parser("sync", help=_("this PC and the hub: enrol, sync, status"))
     sub = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
@@ -74,6 +81,19 @@ def cmd_hub_enroll(args: Namespace) -> int:
             name=args.name, path=args.out
         )
     )
+    return 0
+
+
+def cmd_hub_referrals(args: Namespace) -> int:
+    import psycopg
+
+    from loket.db.hub import copy_referral_log
+    from loket.paths import create_private
+
+    create_private(args.out)
+    with psycopg.connect(args.dsn, autocommit=True) as conn, open(args.out, "wb") as out:
+        copy_referral_log(conn, out, args.desk)
+    print(_("Referral log written to {path}.").format(path=args.out))
     return 0
 
 

@@ -532,3 +532,38 @@ def _all(cur) -> list[dict]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- reading across desks ------------------------------------------------------------------
+REFERRAL_LOG_COLUMNS = (
+    "referral_id", "created_at", "desk", "visit_date", "organisation", "service", "handover",
+    "status", "status_changed_at",
+)  # fmt: skip
+
+
+def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
+    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
+    COPY into the binary file object `out`.  Returns the bytes written."""
+    from psycopg import sql
+
+    where = sql.SQL("")
+    if desk_code:
+        where = sql.SQL(" AND d.data->>'code' = {code}").format(code=sql.Literal(desk_code))
+    query = sql.SQL(
+        "COPY (SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
+        " o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',"
+        " r.data->>'status_changed_at'"
+        " FROM loket.row r"
+        " JOIN loket.row v ON v.table_name = 'visit' AND v.row_id = r.data->>'visit_id'"
+        " JOIN loket.row d ON d.table_name = 'desk' AND d.row_id = v.data->>'desk_id'"
+        " JOIN loket.row s ON s.table_name = 'service' AND s.row_id = r.data->>'service_id'"
+        " LEFT JOIN loket.row o ON o.table_name = 'organisation'"
+        "  AND o.row_id = s.data->>'organization_id'"
+        " WHERE r.table_name = 'referral' AND NOT r.deleted{where}"
+        " ORDER BY r.data->>'created_at', r.row_id) TO STDOUT WITH (FORMAT csv, HEADER false)"
+    ).format(where=where)
+    written = out.write((",".join(REFERRAL_LOG_COLUMNS) + "\n").encode())
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for block in copy:
+            written += out.write(block)
+    return written

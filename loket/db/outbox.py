@@ -220,6 +220,16 @@ def mark_acked(db: Database, seq: int, at: str) -> None:
         db.execute("DELETE FROM sync_outbox WHERE batch_seq = ?", (seq,))
 
 
+def rows_with_pending(db: Database) -> set[tuple[str, str]]:
+    """(table, row id) of every row with a change the hub does not have yet."""
+    return {
+        (r[0], r[1])
+        for r in db.all(
+            "SELECT DISTINCT table_name, row_id FROM sync_outbox WHERE acked_at IS NULL"
+        )
+    }
+
+
 def pending_fields(db: Database, table: str, row_id: str) -> set[str] | None:
     """Fields of a row with a change the hub does not have yet; None: none at all."""
     rows = db.all(

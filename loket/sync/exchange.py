@@ -14,10 +14,12 @@ import json
 import logging
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from loket.clock import now_iso
+from loket.db import bulk, outbox
 from loket.db import hub as hub_repo
-from loket.db import outbox
 from loket.db.connection import Database
 from loket.sync import receive, tables
 
@@ -121,14 +123,19 @@ def pull(db: Database, conn) -> int:
     feed = hub_repo.feed(conn, cursor, tables.PULLED)
     changed = skipped = 0
     types: dict[str, dict[str, str]] = {}
-    with outbox.applying(db):
+    # A new PC's first pull fills empty tables: their indexes and triggers are set aside and
+    # the search index, name keys and outcome counts built once at the end -- all in the
+    # same transaction, so a crash leaves the file as it was.
+    first = cursor == 0 and not bulk.has_visitors(db)
+    with db.transaction(), _first_pull(db, first), outbox.applying(db):
+        pending = outbox.rows_with_pending(db)
         for item in feed["rows"]:
             table = item["table"]
             if table not in types:
                 types[table] = outbox.column_types(db, table)
             try:
                 with db.transaction():  # a savepoint: one bad row does not stop the pull
-                    changed += _apply(db, item, types[table])
+                    changed += _apply(db, item, types[table], (table, item["row_id"]) in pending)
             except sqlite3.IntegrityError as err:
                 skipped += 1
                 log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
@@ -142,6 +149,15 @@ def pull(db: Database, conn) -> int:
     return changed
 
 
+@contextmanager
+def _first_pull(db: Database, first: bool) -> Iterator[None]:
+    if not first:
+        yield
+        return
+    with bulk.suspended_indexes(db, ("visitor", "referral")):
+        yield
+
+
 def _decode(data: dict, types: dict[str, str]) -> dict:
     out = {}
     for name, value in data.items():
@@ -153,9 +169,9 @@ def _decode(data: dict, types: dict[str, str]) -> dict:
     return out
 
 
-def _apply(db: Database, item: dict, types: dict[str, str]) -> int:
+def _apply(db: Database, item: dict, types: dict[str, str], has_pending: bool) -> int:
     table, row_id = item["table"], item["row_id"]
-    pending = outbox.pending_fields(db, table, row_id) or set()
+    pending = (outbox.pending_fields(db, table, row_id) or set()) if has_pending else set()
     local = outbox.local_row(db, table, row_id)
     if item["deleted"]:
         if local is not None and "*" not in pending:

@@ -179,3 +179,43 @@ def test_a_pc_restored_from_an_old_backup_neither_resends_nor_loses(make_pc, hub
         assert {q["reason"] for q in hub_repo.quarantined(hub)} >= {"missing rows"}
     finally:
         a.close()
+
+
+def test_a_new_pcs_first_pull_builds_its_search_index_and_counts(make_pc, hub, tmp_path):
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from loket.db.visitors import search_candidates
+    from loket.referrals import lifecycle
+    from loket.sync.enroll import install, issue_pc
+
+    a = make_pc("a")
+    ctx = helpers.context(a)
+    v = helpers.visitor(ctx, given_names="محمد", latin_given_names="Mohammed")
+    visit = helpers.visit(ctx, v.id)
+    service = a.scalar("SELECT id FROM service WHERE NOT is_escalation ORDER BY id")
+    ref = lifecycle.propose(ctx, visit.id, service)
+    for step in (lifecycle.mark_sent, lifecycle.accept, lifecycle.complete):
+        step(ctx, ref.id)
+    _sync(a)
+    (tmp_path / "new").mkdir()
+    fresh = Database(tmp_path / "new" / "loket.sqlite")
+    try:
+        migrate(fresh)  # empty: no seed, no accounts
+        triggers = outbox.trigger_names(fresh)
+        install(fresh, issue_pc(hub, name="new", desk_code="ZWL", dsn=hub.info.dsn))
+        _sync(fresh)
+        assert fresh.scalar("SELECT count(*) FROM visitor") == 1
+        assert [h["visitor_id"] for h in search_candidates(fresh, '"mohammed"', 10)] == [v.id]
+        assert fresh.scalar("SELECT count(*) FROM visitor_name_key WHERE visitor_id = ?", (v.id,))
+        assert (
+            fresh.scalar(
+                "SELECT n FROM referral_outcome_tally WHERE service_id = ?"
+                " AND status = 'completed'",
+                (service,),
+            )
+            == 1
+        )
+        assert outbox.trigger_names(fresh) == triggers  # every index and trigger is back
+        assert fresh.scalar("PRAGMA foreign_key_check") is None
+    finally:
+        fresh.close()

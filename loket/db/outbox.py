@@ -83,23 +83,23 @@ def trigger_sql(db: Database, table: str) -> dict[str, str]:
     return {
         f"{name}_i": (
             f"CREATE TRIGGER {name}_i AFTER INSERT ON {t} WHEN {quiet} BEGIN "
-            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) VALUES "
-            f"('{table}', new.{_q(key)}, 'I', NULL, {new_row}, {now}); END"
+            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at, staff) VALUES "
+            f"('{table}', new.{_q(key)}, 'I', NULL, {new_row}, {now}, loket_actor()); END"
         ),
         f"{name}_u": (
             f"CREATE TRIGGER {name}_u AFTER UPDATE ON {t} WHEN {quiet} AND ({changed}) BEGIN "
-            f"UPDATE sync_outbox SET new = {new_row}, old = {keep_old}, at = {now}"
-            f" WHERE seq = ({unsealed}); "
-            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) "
-            f"SELECT '{table}', new.{_q(key)}, 'U', {old_row}, {new_row}, {now}"
+            f"UPDATE sync_outbox SET new = {new_row}, old = {keep_old}, at = {now},"
+            f" staff = loket_actor() WHERE seq = ({unsealed}); "
+            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at, staff) "
+            f"SELECT '{table}', new.{_q(key)}, 'U', {old_row}, {new_row}, {now}, loket_actor()"
             f" WHERE ({unsealed}) IS NULL; END"
         ),
         f"{name}_d": (
             f"CREATE TRIGGER {name}_d AFTER DELETE ON {t} WHEN {quiet} BEGIN "
             f"DELETE FROM sync_outbox WHERE table_name = '{table}' AND row_id = old.{_q(key)}"
             " AND batch_seq IS NULL AND acked_at IS NULL; "
-            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at) VALUES "
-            f"('{table}', old.{_q(key)}, 'D', NULL, NULL, {now}); END"
+            "INSERT INTO sync_outbox (table_name, row_id, op, old, new, at, staff) VALUES "
+            f"('{table}', old.{_q(key)}, 'D', NULL, NULL, {now}, loket_actor()); END"
         ),
     }
 
@@ -164,7 +164,7 @@ def waiting(db: Database) -> int:
 
 def unsealed(db: Database, limit: int) -> list[dict]:
     rows = db.all(
-        "SELECT seq, table_name, row_id, op, old, new, at FROM sync_outbox"
+        "SELECT seq, table_name, row_id, op, old, new, at, staff FROM sync_outbox"
         " WHERE acked_at IS NULL AND batch_seq IS NULL ORDER BY seq LIMIT ?",
         (limit,),
     )

@@ -43,6 +43,7 @@ def seal_pending(db: Database, ws: str, batch_size: int = BATCH_SIZE) -> int:
                     "old": json.loads(r["old"]) if r["old"] else None,
                     "new": json.loads(r["new"]) if r["new"] else None,
                     "at": r["at"],
+                    "staff": r["staff"],
                 }
                 for r in rows
             ]

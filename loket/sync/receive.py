@@ -62,6 +62,8 @@ def _parse(ws: str, batch_id: str, seq: int, payload: str, sha: str) -> dict:
             raise BatchRefused("malformed entry")
         if e.get("op") not in ("I", "U", "D") or not isinstance(e.get("row_id"), str):
             raise BatchRefused("malformed entry")
+        if not isinstance(e.get("staff"), str | None) or not isinstance(e.get("at"), str | None):
+            raise BatchRefused("malformed entry")
         for part in ("old", "new"):
             values = e.get(part)
             if values is None:

@@ -164,3 +164,19 @@ def test_the_same_v_number_on_two_pcs_becomes_a_task_not_a_merge(make_pc, hub):
         assert db.scalar("SELECT count(*) FROM visitor WHERE v_number = '2222222222'") == 2
         [local] = outbox.open_tasks(db)
         assert {local["visitor_id"], local["other_visitor_id"]} == {va.id, vb.id}
+
+
+def test_a_conflict_names_the_staff_members_on_both_sides(make_pc, hub):
+    import dataclasses
+
+    from loket.counter import intake
+
+    a, b, v = _two_pcs_with_a_visitor(make_pc)
+    sup = helpers.context(a, "supervisor", "supervisor")
+    intake.update_visitor(sup, dataclasses.replace(v, phone="0622222222"), confirmed=True)
+    clerk = helpers.context(b, "balie", "balie")
+    intake.update_visitor(clerk, dataclasses.replace(v, phone="0633333333"), confirmed=True)
+    _sync(a, b)
+    row = b.one("SELECT hub_staff, incoming_staff, incoming_workstation FROM sync_conflict")
+    assert dict(row) == {"hub_staff": "supervisor", "incoming_staff": "balie",
+                         "incoming_workstation": b.workstation}  # fmt: skip

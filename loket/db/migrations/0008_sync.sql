@@ -32,6 +32,7 @@ CREATE INDEX sync_conflict_row ON sync_conflict (table_name, row_id);
 
 -- Every change of a synced table, written by the capture triggers in the same transaction.
 -- op: 'I', 'U' or 'D'; old/new: JSON objects of the row's captured columns (BLOBs as hex).
+-- staff: the username of the staff member acting, when there is one.
 -- batch_seq: the batch it was sealed into; acked_at: when the hub acknowledged that batch.
 CREATE TABLE sync_outbox (
     seq        INTEGER PRIMARY KEY,
@@ -41,6 +42,7 @@ CREATE TABLE sync_outbox (
     old        TEXT,
     new        TEXT,
     at         TEXT NOT NULL,
+    staff      TEXT,                   -- the staff member acting (loket_actor())
     batch_seq  INTEGER REFERENCES sync_batch(seq),
     acked_at   TEXT
 );

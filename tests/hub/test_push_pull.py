@@ -219,3 +219,31 @@ def test_a_new_pcs_first_pull_builds_its_search_index_and_counts(make_pc, hub, t
         assert fresh.scalar("PRAGMA foreign_key_check") is None
     finally:
         fresh.close()
+
+
+def test_a_crash_mid_batch_at_the_hub_applies_nothing_and_the_pc_sends_again(
+    make_pc, hub, monkeypatch
+):
+    from loket.sync import merge
+
+    a = make_pc("a")
+    for n in range(3):
+        helpers.visitor(helpers.context(a), family_name=f"F{n}", v_number=f"888888888{n}")
+    real, calls = merge.apply_entry, []
+
+    def crash(*args):
+        calls.append(1)
+        if len(calls) == 40:
+            raise OSError(28, "No space left on device")  # the hub's disk filled up
+        return real(*args)
+
+    monkeypatch.setattr(merge, "apply_entry", crash)
+    rows = hub_repo.count_rows(hub)
+    result = sync_now(system_context(a))
+    assert not result.ok and result.waiting > 0
+    assert hub_repo.count_rows(hub) == rows  # the whole batch rolled back
+    assert hub.execute("SELECT last_seq FROM loket.workstation").fetchone()[0] == 0
+    monkeypatch.setattr(merge, "apply_entry", real)
+    _sync(a)
+    assert outbox.waiting(a) == 0
+    assert hub_repo.count_rows(hub) > rows

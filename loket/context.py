@@ -72,6 +72,7 @@ class Context:
         object_id: str | None = None,
     ) -> None:
         if self.can(permission):
+            self.db.actor = self.actor  # the outbox names who made the change that follows
             return
         from loket.privacy import audit
 

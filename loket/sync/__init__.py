@@ -1,4 +1,7 @@
-"""The PC side of the hub: where sync stands (`status`), what staff decide (`decide`), and the
-outbox, push/pull and enrolment.  May import the base, `loket.db`, `loket.privacy` and the
-use cases of `loket.counter` and `loket.referrals` (a decision is an ordinary edit).
+"""The PC side of the hub: change capture (the outbox), push and pull, conflicts, enrolment;
+where sync stands (`status`) and what staff decide (`decide`, an ordinary edit).
+
+May import the base, `loket.db`, `loket.privacy` and the use cases of `loket.counter` and
+`loket.referrals`; all SQL (SQLite and PostgreSQL alike) lives in `loket.db`.  `tables` imports
+nothing.
 """

@@ -7,6 +7,10 @@ from argparse import Namespace
 from loket.cli.common import add_user_argument, open_database, user_context
 from loket.i18n import _, ngettext
 
+# Exit status of `import` (and `--check`) when valid records were (or would be) imported and
+# others refused; 1 = nothing written, 2 = any other error (loket.cli).
+REFUSED_SOME = 3
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("partners", help=_("export or import the partner directory (HSDS 3)"))
@@ -20,7 +24,12 @@ def register(subparsers) -> None:
     e.set_defaults(func=cmd_export)
 
     i = sub.add_parser(
-        "import", help=_("read HSDS data: a folder, a .zip of one, or HSDS JSON; all or nothing")
+        "import",
+        help=_(
+            "read HSDS data: a folder, a .zip of one, or HSDS JSON; the valid records are "
+            "imported in one transaction, refused ones are listed and left out (exit status 0: "
+            "all imported, 3: some refused, 1: nothing written)"
+        ),
     )
     i.add_argument("path", metavar="PATH")
     i.add_argument(
@@ -38,6 +47,16 @@ def register(subparsers) -> None:
     )
     add_user_argument(i)
     i.set_defaults(func=cmd_import)
+
+    r = sub.add_parser("reports", help=_("list past imports of partner data, newest first"))
+    r.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N imports"))
+    add_user_argument(r)
+    r.set_defaults(func=cmd_reports)
+
+    one = sub.add_parser("report", help=_("print the full report of a past import"))
+    one.add_argument("report_id", metavar="ID", help=_("the id that `reports` shows"))
+    add_user_argument(one)
+    one.set_defaults(func=cmd_report)
 
     t = sub.add_parser(
         "translate",
@@ -86,7 +105,7 @@ def cmd_import(args: Namespace) -> int:
             result = run(ctx, args.path, keep_unlisted=args.keep_unlisted)
         except ImportFailed as err:
             _print_report(err.report)
-            n = len(err.report.refusals)
+            n = len(err.report.package_refusals)
             print(
                 ngettext(
                     "Refused: {n} problem must be solved first; nothing was written",
@@ -107,15 +126,15 @@ def cmd_import(args: Namespace) -> int:
                 written,
             ).format(n=written)
         )
-        return 0
-    print(
-        ngettext(
-            "Import done: {n} record added or changed",
-            "Import done: {n} records added or changed",
-            written,
-        ).format(n=written)
-    )
-    if result.deleted:
+    else:
+        print(
+            ngettext(
+                "Import done: {n} record added or changed",
+                "Import done: {n} records added or changed",
+                written,
+            ).format(n=written)
+        )
+    if result.deleted and not args.check:
         print(
             ngettext(
                 "{n} phone number, language, schedule, document or location link that the "
@@ -125,6 +144,63 @@ def cmd_import(args: Namespace) -> int:
                 result.deleted,
             ).format(n=result.deleted)
         )
+    if result.refused:
+        print(
+            ngettext(
+                "{n} refused record is not imported: see the report above",
+                "{n} refused records are not imported: see the report above",
+                result.refused,
+            ).format(n=result.refused)
+        )
+        return REFUSED_SOME
+    return 0
+
+
+def _counts_line(past) -> str:
+    from loket.directory.hsds_report import LEVELS, level_label
+
+    counts = past.counts
+    parts = [f"{level_label(level)} {counts.get(level, 0)}" for level in LEVELS]
+    return ", ".join(parts)
+
+
+def cmd_reports(args: Namespace) -> int:
+    from loket.directory.transfer import past_imports
+
+    db = open_database(args)
+    try:
+        ctx = user_context(args, db)
+        found = past_imports(ctx, limit=max(1, args.limit))
+    finally:
+        db.close()
+    if not found:
+        print(_("No partner data has been imported yet."))
+        return 0
+    for past in found:
+        result = _("imported") if past.result == "ok" else _("nothing written")
+        who = past.actor or _("system")
+        print(f"{past.id}  {past.at}  {who}  {past.source}  {result}  ({_counts_line(past)})")
+    return 0
+
+
+def cmd_report(args: Namespace) -> int:
+    from loket.directory.transfer import past_import
+
+    db = open_database(args)
+    try:
+        ctx = user_context(args, db)
+        past = past_import(ctx, args.report_id)
+    finally:
+        db.close()
+    result = _("imported") if past.result == "ok" else _("nothing written")
+    print(
+        _("Import of {source} on {at} by {who}: {result}").format(
+            source=past.source, at=past.at, who=past.actor or _("system"), result=result
+        )
+    )
+    print(_counts_line(past))
+    for line in past.report.lines():
+        print(line)
     return 0
 
 

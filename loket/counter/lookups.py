@@ -33,7 +33,6 @@ VISITOR_LANGUAGES = (
 
 
 # Dari's name in the UI languages (CLDR names only "Persian (Afghanistan)").
-_DARI = {"nl": "Dari", "en": "Dari", "ar": "الدارية"}
 
 
 @dataclass
@@ -59,18 +58,10 @@ def needs(ctx: Context) -> list[Choice]:
 
 
 def language_name(code: str | None, ui_language: str | None = None) -> str:
-    """'ar' → 'Arabisch' in a Dutch UI; the code itself when Babel does not know it."""
-    if not code:
-        return ""
-    if code in ("prs", "fa_AF", "fa-AF"):  # Dari: CLDR has no name for it, only fa_AF
-        return _DARI.get(_babel_locale(ui_language), "Dari")
-    from babel import Locale, UnknownLocaleError
+    """'ar' → 'Arabisch' in a Dutch UI, 'prs' → 'Dari' (loket.i18n.languages)."""
+    from loket.i18n.languages import language_name as name
 
-    try:
-        name = Locale.parse(code).get_display_name(_babel_locale(ui_language))
-    except (UnknownLocaleError, ValueError):
-        return code
-    return name or code
+    return name(code, ui_language)
 
 
 def _babel_locale(ui_language: str | None = None) -> str:

@@ -52,6 +52,7 @@ OWNED = ("service_at_location", "service_language", "phone", "schedule", "requir
 class ImportResult:
     counts: Counter = field(default_factory=Counter)  # (table, 'inserted'|'updated'|...) -> n
     report: Report = field(default_factory=Report)
+    refused: int = 0  # records left out because they were refused (the report says why)
 
     @property
     def changed(self) -> int:
@@ -103,12 +104,15 @@ def _convert(table: str, rec: Rec) -> dict:
 
 
 def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str, str, bool]]:
-    """(table, link_id, code, value) for every attribute of our taxonomy."""
+    """(table, link_id, code, value) for every attribute of our taxonomy (a refused one is
+    reported and left out)."""
     needs = repo.need_codes(db)
     by_term = {hsds.term_id(c): c for c in hsds.FLAG_TERMS}
     by_term |= {hsds.term_id(hsds.NEED_PREFIX + n): hsds.NEED_PREFIX + n for n in needs}
     out = []
     for rec in bundle.attributes or []:
+        if rec.refused:
+            continue
         code = rec.data.get("code") or by_term.get(rec.data.get("term_id"))
         if code is None or not (code in hsds.FLAG_TERMS or code.startswith(hsds.NEED_PREFIX)):
             continue  # not one of ours
@@ -116,6 +120,16 @@ def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str
         entity = rec.data.get("link_entity")
         allowed = ("service",) if code.startswith(hsds.NEED_PREFIX) else hsds.FLAG_TERMS[code][0]
         tables = [ENTITY_TABLE[e] for e in allowed if entity in (None, e)]
+        if any(known.was_refused(t, link) for t in tables):
+            # the refused record stays as it is, its needs and flags too
+            bundle.report.warn(
+                rec.file,
+                rec.row,
+                rec.where("link_id"),
+                link,
+                _("belongs to a refused record: skipped"),
+            )
+            continue
         table = next((t for t in tables if known.has(t, link)), None)
         if table is None:
             bundle.report.warn(
@@ -127,9 +141,8 @@ def _resolve_attributes(db, known: Known, bundle: Bundle) -> list[tuple[str, str
             )
             continue
         if code.startswith(hsds.NEED_PREFIX) and code[len(hsds.NEED_PREFIX) :] not in needs:
-            bundle.report.refuse(
-                rec.file,
-                rec.row,
+            bundle.report.refuse_record(
+                rec,
                 rec.where("taxonomy_term_id"),
                 code,
                 _("{code} is not a known need").format(code=code),
@@ -147,11 +160,12 @@ def apply(
     in the directory yet and leaves every existing one (and its needs and flags) as it is.
     `keep_unlisted=True` adds and updates but deletes nothing the data no longer lists."""
     check_fields(bundle)
-    known = Known(db, bundle)
-    check_references(known, bundle)
     sal_pairs_free(db, bundle)
+    check_references(db, bundle)
+    known = Known(db, bundle)
     attributes = _resolve_attributes(db, known, bundle)
-    if bundle.report.refusals:
+    bundle.drop_refused()
+    if bundle.report.package_refusals:
         raise ImportFailed.from_report(bundle.report)
     # Attributes, but none of Loket's taxonomy (another tool's, or a file with only other
     # terms): they say nothing about needs and flags, which stay as they are.
@@ -164,6 +178,14 @@ def apply(
     def row_of(table: str, row_id: str) -> dict:
         return rows[table].setdefault(row_id, {"id": row_id})
 
+    # A location with a refused address or accessibility row keeps the ones it has, and a
+    # service with a refused need keeps its needs: a refusal never clears anything.
+    def refused_of(name: str, column: str) -> set[str]:
+        return {str(r.data.get(column)) for r in bundle.refused.get(name, [])}
+
+    keep_address = refused_of("addresses", "location_id")
+    keep_access = refused_of("accessibility", "location_id")
+    keep_needs = refused_of("attributes", "link_id")
     if bundle.addresses is not None:
         chosen: dict[str, Rec] = {}
         for rec in bundle.addresses:
@@ -173,7 +195,7 @@ def apply(
                 and chosen[lid].data.get("address_type") != "physical"
             ):
                 chosen[lid] = rec
-        for lid in set(rows["location"]) | set(chosen):
+        for lid in (set(rows["location"]) | set(chosen)) - keep_address:
             found = chosen[lid].data if lid in chosen else {}
             row = row_of("location", lid)
             for col in hsds.ADDRESS_COLUMNS:
@@ -187,7 +209,7 @@ def apply(
                 texts.setdefault(str(rec.data["location_id"]), []).append(
                     str(rec.data["description"])
                 )
-        for lid in set(rows["location"]) | set(texts):
+        for lid in (set(rows["location"]) | set(texts)) - keep_access:
             row_of("location", lid)["accessibility"] = "\n".join(texts.get(lid, [])) or None
     wanted_needs: dict[str, set[str]] = {}
     if says_attributes:
@@ -204,7 +226,9 @@ def apply(
                     wanted_needs.setdefault(link, set()).add(code[len(hsds.NEED_PREFIX) :])
             else:
                 row_of(table, link)[hsds.FLAG_TERMS[code][1]] = int(value)
-    result = ImportResult(report=bundle.report)
+    result = ImportResult(
+        report=bundle.report, refused=sum(len(recs) for recs in bundle.refused.values())
+    )
     if keep_existing:
         for table in ORDER:
             for row_id in [i for i in rows[table] if repo.exists(db, table, i)]:
@@ -225,7 +249,8 @@ def apply(
             if gone:
                 result.counts[(table, "deleted")] += gone
     for sid, codes in wanted_needs.items():
-        _sync_needs(db, sid, codes, replace=sid in rows["service"], result=result)
+        replace = sid in rows["service"] and sid not in keep_needs
+        _sync_needs(db, sid, codes, replace=replace, result=result)
     return result
 
 
@@ -269,11 +294,28 @@ def _no_longer_listed(
         for column, owner in REFERENCES[table].items():
             for rec in bundle.tables.get(owner, []):
                 described.setdefault(table, set()).add((column, str(rec.data["id"])))
+    # A refused record is left as it is, and so is everything it names: a refused service's
+    # phones are not its full list, and a refused phone's owner keeps its other phones (the
+    # refused one may have been meant to replace one of them).
+    for table, pairs in described.items():
+        if table not in OWNED:
+            continue
+        protected = set()
+        for column, owner in REFERENCES[table].items():
+            protected |= {(column, rid) for rid in bundle.refused_ids(owner)}
+        for rec in bundle.refused.get(table, []):
+            protected |= {(c, str(rec.data[c])) for c in PRIMARY_OWNER[table] if rec.data.get(c)}
+        pairs -= protected
+    refused_ids = {table: bundle.refused_ids(table) for table in OWNED}
     stale: dict[tuple[str, str], None] = {}
     for table in OWNED:  # links first: deleting one takes its phones and schedules along
         pairs = described.get(table, set())
         for column, owner_id in sorted(pairs):
             for child in repo.children(db, table, column, owner_id):
-                if child["id"] not in rows[table] and _owner(table, child) in pairs:
+                if (
+                    child["id"] not in rows[table]
+                    and child["id"] not in refused_ids[table]
+                    and _owner(table, child) in pairs
+                ):
                     stale[(table, child["id"])] = None
     return list(stale)

@@ -26,7 +26,7 @@ class ImportFailed(ValidationError):
         self.file, self.row, self.field, self.problem = file, row, fieldname, problem
         # every problem found in the package, this first refusal among them
         self.report = report if report is not None else Report()
-        if not self.report.refusals:
+        if not self.report.package_refusals:
             self.report.refuse(file, row, fieldname, None, problem)
         if row is not None and fieldname:
             msg = _("{file}, row {row}, field {field}: {problem}").format(
@@ -44,7 +44,7 @@ class ImportFailed(ValidationError):
 
     @classmethod
     def from_report(cls, report: Report) -> ImportFailed:
-        first = report.refusals[0]
+        first = report.package_refusals[0]
         return cls(first.file, first.row, first.field, first.text, report)
 
 
@@ -54,6 +54,7 @@ class Rec:
     row: int
     data: dict
     prefix: str = ""  # for JSON: where in the service the record sits ("organization.")
+    refused: bool = False  # left out of the import (the report says why)
 
     def where(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -74,6 +75,30 @@ class Bundle:
     # (JSON: a service's "phones": [...] says all its phones, also when the list is empty)
     described: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+    # table -> refused records (left out; kept here so that what they name is not deleted)
+    refused: dict[str, list[Rec]] = field(default_factory=dict)
+
+    def refused_ids(self, table: str) -> set[str]:
+        return {str(r.data["id"]) for r in self.refused.get(table, []) if r.data.get("id")}
+
+    def drop_refused(self) -> bool:
+        """Move refused records out of the tables; True when there were any."""
+        moved = False
+        for table, recs in self.tables.items():
+            gone = [r for r in recs if r.refused]
+            if gone:
+                self.refused.setdefault(table, []).extend(gone)
+                self.tables[table] = [r for r in recs if not r.refused]
+                moved = True
+        for name in ("addresses", "accessibility", "attributes"):
+            recs = getattr(self, name)
+            if recs:
+                gone = [r for r in recs if r.refused]
+                if gone:
+                    self.refused.setdefault(name, []).extend(gone)
+                    setattr(self, name, [r for r in recs if not r.refused])
+                    moved = True
+        return moved
 
     def add(self, table: str, rec: Rec) -> None:
         self.tables.setdefault(table, []).append(rec)

@@ -45,14 +45,23 @@ REFERENCES: dict[str, dict[str, str]] = {
 
 
 class Known:
-    """Which ids exist, in the import or already in the database."""
+    """Which ids exist, in the import (refused records left out) or already in the database.
+    A reference to a refused record counts as one to a record outside the package: it stands
+    when the directory holds that record (which the import leaves as it is)."""
 
     def __init__(self, db, bundle: Bundle) -> None:
         self.db = db
-        self.ids = {t: {str(r.data["id"]) for r in recs} for t, recs in bundle.tables.items()}
+        self.ids = {
+            t: {str(r.data["id"]) for r in recs if not r.refused}
+            for t, recs in bundle.tables.items()
+        }
+        self.refused = {t: bundle.refused_ids(t) for t in (*bundle.tables, *bundle.refused)}
 
     def has(self, table: str, row_id: str) -> bool:
         return row_id in self.ids.get(table, set()) or repo.exists(self.db, table, row_id)
+
+    def was_refused(self, table: str, row_id: str) -> bool:
+        return row_id in self.refused.get(table, set())
 
 
 def _groups(bundle: Bundle) -> list[tuple[str, list[Rec]]]:
@@ -79,9 +88,7 @@ def check_fields(bundle: Bundle) -> None:
                     directory_fields.check_imported(table, part)
                 except ValidationError as err:
                     column, problem = next(iter(err.errors.items()))
-                    report.refuse(
-                        rec.file, rec.row, rec.where(column), rec.data.get(column), problem
-                    )
+                    report.refuse_record(rec, rec.where(column), rec.data.get(column), problem)
 
 
 # What cannot stand alone: a service belongs to an organisation (HSDS requires it), a link
@@ -94,7 +101,18 @@ MUST_EXIST = {
 }
 
 
-def check_references(known: Known, bundle: Bundle) -> None:
+def check_references(db, bundle: Bundle) -> None:
+    """Refuse what cannot stand without a record that is nowhere, drop other such links with
+    a warning.  A refused record's references are checked again, until nothing changes: a
+    service whose organisation was refused (and is not in the directory) is refused too."""
+    bundle.drop_refused()
+    while True:
+        _check_references(Known(db, bundle), bundle)
+        if not bundle.drop_refused():
+            return
+
+
+def _check_references(known: Known, bundle: Bundle) -> None:
     report = bundle.report
     for table, refs in REFERENCES.items():
         kept = []
@@ -104,24 +122,25 @@ def check_references(known: Known, bundle: Bundle) -> None:
                 value = rec.data.get(col)
                 if value is None or known.has(target, str(value)):
                     continue
+                refused = known.was_refused(target, str(value))
                 if col in MUST_EXIST.get(table, ()):
-                    report.refuse(
-                        rec.file,
-                        rec.row,
-                        rec.where(col),
-                        value,
-                        _("{id} is not in this import nor in the directory").format(id=value),
-                    )
+                    if refused:
+                        text = _("{id} is refused above and is not in the directory").format(
+                            id=value
+                        )
+                    else:
+                        text = _("{id} is not in this import nor in the directory").format(id=value)
+                    report.refuse_record(rec, rec.where(col), value, text)
                     standing = False
                 else:
                     rec.data[col] = None
-                    report.warn(
-                        rec.file,
-                        rec.row,
-                        rec.where(col),
-                        value,
-                        _("not in this import nor in the directory: imported without this link"),
-                    )
+                    if refused:
+                        text = _("refused above: imported without this link")
+                    else:
+                        text = _(
+                            "not in this import nor in the directory: imported without this link"
+                        )
+                    report.warn(rec.file, rec.row, rec.where(col), value, text)
             owners = PRIMARY_OWNER.get(table)
             if standing and owners and not any(rec.data.get(c) for c in owners):
                 report.warn(
@@ -132,8 +151,8 @@ def check_references(known: Known, bundle: Bundle) -> None:
                     _("belongs to nothing in this import or the directory: skipped"),
                 )
                 standing = False
-            if standing:
-                kept.append(rec)
+            if standing or rec.refused:
+                kept.append(rec)  # refused ones are moved aside by the caller
         if table in bundle.tables:
             bundle.tables[table] = kept
     for name in ("addresses", "accessibility"):
@@ -143,7 +162,16 @@ def check_references(known: Known, bundle: Bundle) -> None:
         kept = []
         for rec in recs:
             lid = str(rec.data["location_id"])
-            if known.has("location", lid):
+            if known.was_refused("location", lid):
+                # part of the refused location, which stays as it is
+                report.warn(
+                    rec.file,
+                    rec.row,
+                    rec.where("location_id"),
+                    lid,
+                    _("belongs to a refused record: skipped"),
+                )
+            elif known.has("location", lid):
                 kept.append(rec)
             else:
                 report.warn(
@@ -160,9 +188,8 @@ def sal_pairs_free(db, bundle: Bundle) -> None:
     for rec in bundle.tables.get("service_at_location", []):
         other = repo.other_link(db, rec.data["service_id"], rec.data["location_id"], rec.data["id"])
         if other is not None:
-            bundle.report.refuse(
-                rec.file,
-                rec.row,
+            bundle.report.refuse_record(
+                rec,
                 rec.where("id"),
                 rec.data["id"],
                 _("this service is already linked to this location under id {id}").format(id=other),

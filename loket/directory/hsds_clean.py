@@ -76,9 +76,8 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                report.refuse(
-                    rec.file,
-                    rec.row,
+                report.refuse_record(
+                    rec,
                     rec.where(col),
                     value,
                     _("the text holds an invalid character (a lone surrogate)"),
@@ -119,9 +118,8 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
             data[col] = re.sub(r"\s+", "", value)
             changed(col, value, _("read as {value}").format(value=data[col]))
     if table == "service" and data.get("status") not in (None, *SERVICE_STATUSES):
-        report.refuse(
-            rec.file,
-            rec.row,
+        report.refuse_record(
+            rec,
             rec.where("status"),
             data["status"],
             _("use one of: {values}").format(values=", ".join(SERVICE_STATUSES)),
@@ -134,9 +132,8 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
         except ValueError:
             iso = _date(value)
             if iso is None:
-                report.refuse(
-                    rec.file,
-                    rec.row,
+                report.refuse_record(
+                    rec,
                     rec.where("assured_date"),
                     value,
                     _("write the date as YYYY-MM-DD"),
@@ -155,9 +152,8 @@ def clean(table: str, rec: Rec, report: Report) -> bool:
             except (TypeError, ValueError):
                 number = math.nan
             if not math.isfinite(number) or abs(number) > limit:
-                report.refuse(
-                    rec.file,
-                    rec.row,
+                report.refuse_record(
+                    rec,
                     rec.where(col),
                     value,
                     _("a number from -{limit} to {limit} is expected here").format(

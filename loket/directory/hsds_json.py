@@ -63,7 +63,7 @@ class _Reader:
     def _pick(self, obj: dict, spec_name: str, row: int, prefix: str, **fixed) -> Rec:
         spec = hsds.SPECS[spec_name]
         data = {}
-        refused: set[str] = set()
+        refused: list[str] = []
         for col in spec.columns:
             if col not in obj:
                 continue
@@ -72,14 +72,7 @@ class _Reader:
                 raise ImportFailed(self.name, row, prefix + col, _("a single value is expected"))
             if isinstance(value, bool):
                 # true/false is no name, number or text: which one did the publisher mean?
-                self.bundle.report.refuse(
-                    self.name,
-                    row,
-                    prefix + col,
-                    value,
-                    _("a text is expected here, not true/false"),
-                )
-                refused.add(prefix + col)
+                refused.append(prefix + col)
                 value = None
             data[col] = None if value is None or value == "" else value
         # the lists Loket reads hang under organisations, services, locations and links only
@@ -90,6 +83,10 @@ class _Reader:
                 self.bundle.report.ignore_once(self.name, kind + key, _("field not read by Loket"))
         data.update({k: v for k, v in fixed.items() if v is not None})
         rec = Rec(self.name, row, data, prefix)
+        for col in refused:
+            self.bundle.report.refuse_record(
+                rec, col, obj[col[len(prefix) :]], _("a text is expected here, not true/false")
+            )
         for col in spec.required:
             if data.get(col) is None or not str(data[col]).strip():
                 if col == "id" or prefix + col not in refused:
@@ -98,7 +95,7 @@ class _Reader:
                         raise ImportFailed(
                             self.name, row, prefix + col, problem, self.bundle.report
                         )
-                    self.bundle.report.refuse(self.name, row, prefix + col, None, problem)
+                    self.bundle.report.refuse_record(rec, prefix + col, None, problem)
         return rec
 
     def _keep(self, table: str, rec: Rec) -> bool:

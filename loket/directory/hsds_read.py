@@ -42,7 +42,8 @@ def parse_csv(name: str, raw: bytes, report: Report | None = None) -> list[Rec]:
     report = report if report is not None else Report()
     records = _parse_csv(name, raw, report)
     if own and report.refusals:
-        raise ImportFailed.from_report(report)
+        first = report.refusals[0]
+        raise ImportFailed(first.file, first.row, first.field, first.text, report)
     return records
 
 
@@ -108,35 +109,42 @@ def _parse_csv(name: str, raw: bytes, report: Report) -> list[Rec]:
     if header is None:
         report.refuse(name, None, None, None, _("the file is empty"))
         return []
-    kept = []
     for rec in records:
         empty = [
             c for c in spec.required if rec.data.get(c) is None or not str(rec.data[c]).strip()
         ]
         for col in empty:
-            report.refuse(name, rec.row, col, None, _("a value is required here"))
-        if not empty:
-            kept.append(rec)
-    return _no_duplicates(kept, report)
+            report.refuse_record(rec, col, None, _("a value is required here"))
+    return _no_duplicates(records, report)
 
 
 def _no_duplicates(records: list[Rec], report: Report) -> list[Rec]:
-    seen: dict[str, int] = {}
-    kept = []
+    """Two rows with one id: which one did the publisher mean?  Neither is imported.
+    Refused records stay in the list, marked, so that what they name is not deleted."""
+    first: dict[str, Rec] = {}
     for rec in records:
-        rid = rec.data["id"]
-        if rid in seen:
-            report.refuse(
-                rec.file,
-                rec.row,
-                rec.where("id"),
-                rid,
-                _("duplicate id {id}: already used in row {other}").format(id=rid, other=seen[rid]),
-            )
+        rid = rec.data.get("id")
+        if rid is None:
             continue
-        seen[rid] = rec.row
-        kept.append(rec)
-    return kept
+        earlier = first.setdefault(rid, rec)
+        if earlier is rec:
+            continue
+        report.refuse_record(
+            rec,
+            rec.where("id"),
+            rid,
+            _("duplicate id {id}: already used in row {other}").format(id=rid, other=earlier.row),
+        )
+        if not earlier.refused:
+            report.refuse_record(
+                earlier,
+                earlier.where("id"),
+                rid,
+                _("id {id} is used again in row {other}: neither row is imported").format(
+                    id=rid, other=rec.row
+                ),
+            )
+    return records
 
 
 def bundle_from_files(files: dict[str, bytes], source: str) -> Bundle:
@@ -203,6 +211,7 @@ def _our_attributes(attributes: list[Rec], terms: list[Rec]) -> list[Rec]:
                     "value": rec.data.get("value"),
                 },
                 rec.prefix,
+                rec.refused,
             )
         )
     return kept

@@ -2,7 +2,10 @@
 package, each with file, row, field, value and what was done, so that an administrator sees
 everything at once instead of the first odd value.
 
-A refusal means the package is not imported (nothing changes); warnings, normalisations and
+A refusal of one record (a latitude of NaN, a link whose service is nowhere) leaves that record
+out: the valid records are still imported, and a reference to the refused record is handled like
+one to a record outside the package.  A refusal of the package itself (a file that is not CSV, a
+missing required column or file) means nothing is imported.  Warnings, normalisations and
 ignored columns or tables never block an import.
 """
 
@@ -13,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from loket.i18n import _
 
 REFUSED, WARNING, NORMALISED, IGNORED = "refused", "warning", "normalised", "ignored"
+LEVELS = (REFUSED, WARNING, NORMALISED, IGNORED)
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Problem:
     field: str | None
     value: str | None
     text: str  # what is wrong, or what was done (translated)
+    record: bool = False  # a refusal of this one record only, not of the whole package
 
     def line(self) -> str:
         where = self.file
@@ -60,7 +65,15 @@ class Report:
         self.problems.append(Problem(level, file, row, fieldname, _shown(value), text))
 
     def refuse(self, file, row, fieldname, value, text) -> None:
+        """The package cannot be imported at all."""
         self.add(REFUSED, file, row, fieldname, value, text)
+
+    def refuse_record(self, rec, fieldname, value, text) -> None:
+        """`rec` is left out of the import (and marked so); the rest can still be imported."""
+        rec.refused = True
+        self.problems.append(
+            Problem(REFUSED, rec.file, rec.row, fieldname, _shown(value), text, record=True)
+        )
 
     def warn(self, file, row, fieldname, value, text) -> None:
         self.add(WARNING, file, row, fieldname, value, text)
@@ -77,6 +90,11 @@ class Report:
     @property
     def refusals(self) -> list[Problem]:
         return [p for p in self.problems if p.level == REFUSED]
+
+    @property
+    def package_refusals(self) -> list[Problem]:
+        """Refusals that stop the whole import."""
+        return [p for p in self.problems if p.level == REFUSED and not p.record]
 
     def count(self, level: str) -> int:
         return sum(1 for p in self.problems if p.level == level)

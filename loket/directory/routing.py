@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel import Locale, UnknownLocaleError
-
 from loket import i18n
 from loket.context import Context
 from loket.db import directory as dir_repo
@@ -89,16 +87,11 @@ class Suggestion:
 
 
 def language_name(code: str, ui_language: str | None = None) -> str:
-    """The language's name in the UI language ("Arabisch" in Dutch), or the code itself."""
-    try:
-        locale = Locale.parse((ui_language or i18n.language()).replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        locale = Locale("en")
-    names = locale.languages
-    for key in (code.replace("-", "_"), code.split("-")[0]):
-        if key in names:
-            return names[key]
-    return code
+    """The language's name in the UI language ("Arabisch" in Dutch, "Dari" for prs), or the
+    code itself (loket.i18n.languages, as everywhere in the UI)."""
+    from loket.i18n.languages import language_name as name
+
+    return name(code, ui_language)
 
 
 def _need_label(labels: dict[str, tuple[str, str]], code: str) -> str:

@@ -1,8 +1,13 @@
-"""What staff should know before giving a letter, shown as warnings in the preview.
+"""What staff should know before giving a letter, shown in the preview.
 
-A letter is still given with these (unlike `Letter.problems`): a partner without a phone
-number or opening hours in the directory, directory text that prints in Dutch on the
-visitor's page because nobody translated it yet, a staff note the plain-language check fails.
+Warnings: a letter is still given with these (unlike `Letter.problems`): a partner without a
+phone number or opening hours in the directory, directory text that prints in Dutch on the
+visitor's page because nobody translated it yet.
+
+A problem: a staff note that the plain-language check fails blocks giving the letter until the
+note is changed (`note_problems`, checked in the core so that the CLI and the app both
+refuse).  The message quotes each sentence to change and says what to change in it: the
+formal word and its plain alternative, the sentence that is too long, the hard words.
 """
 
 from __future__ import annotations
@@ -40,10 +45,74 @@ def directory_texts(tpl_name: str, d: LetterData) -> list[str]:
     return list(dict.fromkeys(t for t in texts if t.strip()))
 
 
-def note_hints(d: LetterData) -> list[str]:
-    """What to change in the staff note so it passes the plain-language check (empty if ok)."""
-    report = readability.analyse(readability.mask(d.summary, letter_names(d)))
-    return [] if report.ok else readability.hints(report)
+def _quoted(sentence: str) -> str:
+    text = " ".join(sentence.split())
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def note_changes(d: LetterData) -> list[str]:
+    """Each change the staff note needs to pass the plain-language check, naming the sentence
+    and the word (translated; empty when the note passes).  The note is judged as a whole, with
+    names, numbers and addresses masked, as the letter is; each of its sentences is then looked
+    at on its own to say where the trouble is."""
+    names = letter_names(d)
+    whole = readability.analyse(readability.mask(d.summary, names))
+    if whole.ok:
+        return []
+    hard_words = set(whole.long_words) | set(whole.rare_words)
+    words_fail = any(
+        p.startswith(("too many long words", "too many rare words", "Flesch", "Brouwer"))
+        or "syllables per word" in p
+        for p in whole.problems
+    )
+    changes: list[str] = []
+    longest: tuple[int, str] = (0, "")
+    for sentence in readability.sentences(d.summary):
+        one = readability.analyse(readability.mask(sentence, names), averages=False)
+        quoted = _quoted(sentence)
+        what: list[str] = []
+        formal = dict(one.formal)
+        for word, plain in formal.items():
+            what.append(_('write "{plain}" instead of "{word}"').format(plain=plain, word=word))
+        for rep in one.sentences:
+            if rep.words > readability.MAX_SENTENCE_WORDS:
+                what.append(
+                    _("split it in two ({n} words, at most {max})").format(
+                        n=rep.words, max=readability.MAX_SENTENCE_WORDS
+                    )
+                )
+            longest = max(longest, (rep.words, quoted))
+        hard = sorted((set(one.long_words + one.rare_words) & hard_words) - set(formal))
+        if hard and words_fail:
+            what.append(
+                _("use a simpler word for {words}").format(words=", ".join(f'"{w}"' for w in hard))
+            )
+        if what:
+            changes.append(
+                _('In "{sentence}": {changes}.').format(sentence=quoted, changes="; ".join(what))
+            )
+    if not changes and longest[1]:
+        # only the averages fail: the longest sentence is where to start
+        changes.append(
+            _('Make "{sentence}" shorter, with shorter words.').format(sentence=longest[1])
+        )
+    return changes
+
+
+def note_problems(tpl, d: LetterData) -> list[str]:
+    """Why the letter cannot be given because of its staff note (empty when it prints none or
+    the note passes the plain-language check)."""
+    if not (tpl.shows_summary and d.summary.strip()):
+        return []
+    changes = note_changes(d)
+    if not changes:
+        return []
+    return [
+        _(
+            "The note of the visit is hard for the visitor to read. Change the note before "
+            "giving this letter. {changes}"
+        ).format(changes=" ".join(changes))
+    ]
 
 
 def warnings(tpl, d: LetterData, cats: list[LetterCatalogue]) -> list[str]:
@@ -70,14 +139,6 @@ def warnings(tpl, d: LetterData, cats: list[LetterCatalogue]) -> list[str]:
             out.append(
                 _('Printed in Dutch, marked "in Dutch", on the {language} page: {texts}.').format(
                     language=language_names([cat.lang]), texts="; ".join(untranslated)
-                )
-            )
-    if tpl.shows_summary and d.summary.strip():
-        hints = note_hints(d)
-        if hints:
-            out.append(
-                _("The note is hard to read for the visitor. Change it: {hints}").format(
-                    hints=" ".join(hints)
                 )
             )
     return out

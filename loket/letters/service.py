@@ -44,6 +44,7 @@ class Letter:
     include_sensitive: bool = False
     # why this letter may be previewed but not given yet (translated, for staff)
     problems: list[str] = field(default_factory=list)
+    no_phone: bool = False  # one of the problems: no phone number for the visitor to call
     # what staff should know before giving it (incomplete partner details, text printed in
     # Dutch on the visitor's page, a note that is hard to read): translated, shown in the preview
     warnings: list[str] = field(default_factory=list)
@@ -155,7 +156,8 @@ def compose(
     """Render a letter (nothing stored).  The afspraak letter prints `appointment_id`, else
     `appointment`, else the visit's latest stored appointment.  Sensitive needs (safety at
     home, health) are left out unless `include_sensitive`.  A letter that may be previewed
-    but not given (no phone number to call) lists why in `problems`."""
+    but not given (no phone number to call, a staff note the plain-language check fails)
+    lists why in `problems`."""
     ctx.require(Permission.LETTER_PRODUCE, object_type="visit", object_id=visit_id)
     tpl = get_template(template)
     lang = normal_language(lang)  # "fa_AF" stored before Dari had its own code: "prs"
@@ -184,6 +186,7 @@ def compose(
                 "(Administration → Loket settings)."
             )
         )
+    problems += checks.note_problems(tpl, data)  # a hard note blocks giving the letter
     warnings = checks.warnings(tpl, data, cats)
     sections = [
         pdf.Section(
@@ -210,6 +213,7 @@ def compose(
         visit_id=visit_id,
         include_sensitive=include_sensitive,
         problems=problems,
+        no_phone=not data.contact_phone,
         warnings=warnings,
     )
 

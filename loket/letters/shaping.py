@@ -44,6 +44,7 @@ class Run:
     text: str  # a ShapedStr when glyphs are positioned (offsets, kerning)
     advance: float  # in thousandths of the font size (of the paragraph, scale included)
     scale: float = 1.0  # drawn at this times the paragraph's size (see `fonts.SCALE`)
+    source: str = ""  # the characters shaped (to shape them again with other text: `_retext`)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ def _hb_font(font_name: str) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
-def _shape_run(font_name: str, text: str) -> Run:
+def _shape_run(font_name: str, text: str, texts: list[str] | None = None) -> Run:
+    """`text` shaped in one font.  `texts`, one string per glyph (in drawing order), is what
+    the PDF's text layer says each glyph stands for; by default its characters."""
     from reportlab.pdfbase import pdfmetrics
 
     font: fontreg.LetterFont = pdfmetrics.getFont(font_name)
@@ -133,7 +136,9 @@ def _shape_run(font_name: str, text: str) -> Run:
     chars: list[str] = []
     data: list[ShapeData] = []
     total = 0.0
-    for info, pos in zip(infos, positions, strict=True):
+    if texts is not None and len(texts) != len(infos):
+        raise ValueError("one text per glyph")
+    for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
         if info.codepoint == 0:
             raise GlyphMissing(
                 _("The text {text} cannot be printed with the letter fonts.").format(text=text)
@@ -145,6 +150,8 @@ def _shape_run(font_name: str, text: str) -> Run:
             # character by character: a ligature's text (lam-alef, "لآ") is mapped reversed
             # so that it reads back as it was written ("الآن", not "اآلن").
             cluster_text = cluster_text[::-1]
+        if texts is not None:
+            cluster_text = texts[k]
         seen.add(info.cluster)
         glyph_width = hbfont.get_glyph_h_advance(info.codepoint) * scale
         code = font.code_for(info.codepoint, cluster_text, glyph_width)
@@ -165,7 +172,11 @@ def _shape_run(font_name: str, text: str) -> Run:
     glyphs = "".join(chars)
     factor = fontreg.scale_of(font_name)
     return Run(
-        font_name, glyphs if simple else ShapedStr(glyphs, shapeData=data), total * factor, factor
+        font_name,
+        glyphs if simple else ShapedStr(glyphs, shapeData=data),
+        total * factor,
+        factor,
+        text,
     )
 
 
@@ -413,6 +424,156 @@ def line_width(arranged: list[tuple[float, Word]], size: float) -> float:
     return sum(gap + w.width(size) for gap, w in arranged)
 
 
+# -- the text layer as PDF readers rebuild it ------------------------------------------------
+# Glyphs are placed in visual order.  A reader of the PDF (copy and paste, search, a screen
+# reader) rebuilds the logical text of a line from the characters the glyphs stand for, taken
+# from left to right, by its own rule.  pdfium's (Chrome's viewer, and the tests) splits the
+# line into runs: right-to-left letters, left-to-right letters, digits (with separators and
+# marks), and the rest (spaces, brackets); when right-to-left runs outnumber left-to-right ones
+# it reads the runs from right to left, else from left to right, and turns each right-to-left
+# run (and a neutral run after one) around, mirroring brackets.  Read that way, a Latin name
+# of two words in an Arabic line ("Taalhuis Zwolle"), the groups of a phone number, or two
+# Arabic words in a Dutch line come out in swapped order.  So when the rule would not give a
+# line back as it was written, the line's glyphs are made to stand for the text that the rule
+# turns into the logical text: each group of glyphs between two spaces keeps its place and its
+# glyphs, and stands for the group of characters the reader expects there (filled out, where
+# it is shorter than its glyphs, with an invisible mark of its own direction) -- as long as
+# every glyph then stands for characters of its own font, so that words only trade places with
+# words of their own script (the words of a Latin name, the groups of a phone number).
+
+_MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+_FILL = {"R": "\u200f", "L": "\u200e", "W": "\u200b", "N": "\u200b"}  # RLM, LRM, ZWSP
+_FILLS = frozenset(_FILL.values())
+
+
+# digits and what goes with them (separators, signs, marks, invisible formatting): pdfium
+# keeps them in reading order and does not count them
+_WEAK = frozenset({"EN", "AN", "NSM", "CS", "ES", "ET", "BN"})
+
+
+def _reader_kind(ch: str) -> str:
+    cls = unicodedata.bidirectional(ch)
+    if cls in ("R", "AL"):
+        return "R"
+    if cls == "L":
+        return "L"
+    return "W" if cls in _WEAK else "N"
+
+
+def reader_text(text: str) -> str:
+    """The text pdfium makes of a line whose glyphs, from left to right, stand for `text`."""
+    runs: list[list] = []
+    for ch in text:
+        kind = _reader_kind(ch)
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(ch)
+        else:
+            runs.append([kind, [ch]])
+    right = sum(1 for k, _c in runs if k == "R") > sum(1 for k, _c in runs if k == "L")
+    if right:
+        runs.reverse()
+    current = "R" if right else "L"
+    out = []
+    for kind, chars in runs:
+        if kind == "R" or (kind == "N" and current == "R"):
+            current = "R"
+            out.append("".join(chars[::-1]).translate(_MIRRORED))
+        else:
+            if kind != "W":
+                current = "L"
+            out.append("".join(chars))
+    return "".join(out)
+
+
+def _slots(word: Word) -> list[bool]:
+    """One entry per glyph of the word, in drawing order: True for a mark (a glyph without
+    an advance, such as a fathatan).  Readers may take a raised mark for a line of its own,
+    so a mark stands for an invisible fill mark and its letter carries the character."""
+    out = []
+    for run in word.runs:
+        data = getattr(run.text, "__shapeData__", None)
+        out += [d.x_advance == 0 for d in data] if data else [False] * len(run.text)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _shape_run_as(font_name: str, source: str, texts: tuple[str, ...]) -> Run:
+    return _shape_run(font_name, source, list(texts))
+
+
+def _retext(word: Word, texts: list[str]) -> Word:
+    """The word with the same glyphs, standing for `texts` (one string per glyph)."""
+    runs, start = [], 0
+    for run in word.runs:
+        n = len(run.text)
+        runs.append(_shape_run_as(run.font_name, run.source, tuple(texts[start : start + n])))
+        start += n
+    return replace(word, runs=tuple(runs))
+
+
+@lru_cache(maxsize=4096)
+def _drawable(font_name: str, ch: str) -> bool:
+    from reportlab.pdfbase import pdfmetrics
+
+    return ord(ch) in pdfmetrics.getFont(font_name).face.charToGlyph and ord(ch) < 0xE000
+
+
+def _spread(chunk: str, marks: list[bool]) -> list[str]:
+    """`chunk` over a group's glyphs: one character to each glyph that is not a mark, the
+    rest to the last of them; marks and glyphs beyond the chunk get fill marks."""
+    fill = _FILL[_reader_kind(chunk[-1])]
+    letters = [k for k, mark in enumerate(marks) if not mark] or list(range(len(marks)))
+    texts = [fill] * len(marks)
+    for n, k in enumerate(letters):
+        if n < len(chunk):
+            texts[k] = chunk[n] if n < len(letters) - 1 else chunk[n:]
+    return texts
+
+
+def for_readers(arranged: list[tuple[float, Word]], logical: str) -> list[tuple[float, Word]]:
+    """The arranged line, its words standing for the characters that make a reader rebuild
+    `logical` (see above); as it is when the reader gets it right already, or when no such
+    characters can be found."""
+    groups: list[list[int]] = []
+    for k, (gap, _word) in enumerate(arranged):
+        if gap > 0 or not groups:
+            groups.append([])
+        groups[-1].append(k)
+
+    def seen(word: Word) -> str:
+        return word.text[::-1] if word.direction == "R" else word.text
+
+    now = " ".join("".join(seen(arranged[k][1]) for k in g) for g in groups)
+    marks = any(any(_slots(word)) for _gap, word in arranged)
+    if not marks and reader_text(now) == logical:
+        return arranged
+    chunks = reader_text(logical).split(" ")
+    if len(chunks) != len(groups) or any(not c for c in chunks):
+        return arranged
+    spread = []
+    for chunk, group in zip(chunks, groups, strict=True):
+        spread.append(_spread(chunk, [m for k in group for m in _slots(arranged[k][1])]))
+    back = reader_text(" ".join("".join(texts) for texts in spread))
+    if "".join(ch for ch in back if ch not in _FILLS) != logical:
+        return arranged
+    # A glyph stands only for characters of its own font (a Latin name's glyphs for Latin
+    # letters, an Arabic word's for Arabic ones): a line that would need more stays as it is.
+    for texts, group in zip(spread, groups, strict=True):
+        fonts_of = [run.font_name for k in group for run in arranged[k][1].runs for _g in run.text]
+        for font_name, text in zip(fonts_of, texts, strict=True):
+            if not all(ch in _FILLS or _drawable(font_name, ch) for ch in text):
+                return arranged
+    out = list(arranged)
+    for texts, group in zip(spread, groups, strict=True):
+        start = 0
+        for k in group:
+            gap, word = arranged[k]
+            n = len(_slots(word))
+            out[k] = (gap, _retext(word, texts[start : start + n]))
+            start += n
+    return out
+
+
 @dataclass(frozen=True)
 class Line:
     """A laid-out line: its words (logical order), its width, the text operations that
@@ -439,7 +600,7 @@ def set_line(words: list[Word], rtl: bool, size: float) -> Line:
     where the gap is exactly that font's space), so a line of Dutch is one text operation
     instead of one per word; positioned (shaped) runs are drawn one by one.
     """
-    arranged = arrange(words, rtl, size)
+    arranged = for_readers(arrange(words, rtl, size), logical_text(words))
     ops: list[tuple[str, float, str, float]] = []
     pending: list[str] = []
     pending_font = ""

@@ -41,7 +41,9 @@ referrals (loket.referrals.lifecycle) referral.create / referral.update / referr
                             referral.consent / referral.handover_note
 directory (loket.directory.browse, loket.directory.transfer)
   directory.service.* / directory.organisation.* / directory.location.* /
-  directory.import / directory.export
+  directory.import / directory.export (import detail: changed, deleted, refused_records, and
+                        report = its counts and the id and SHA-256 of the full report in
+                        table import_report; 'failed' when nothing was written)
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
                             desk.update (its phone number, loket.letters.contact)
 exports (loket.reports.exports)     export.referrals (detail: format, rows, identifiable, reason)

@@ -14,7 +14,7 @@ from loket.db import directory as repo
 from loket.db.connection import Database
 from loket.db.migrate import migrate
 from loket.directory import hsds, seed
-from loket.directory.transfer import ImportFailed, export_dir, import_path
+from loket.directory.transfer import ImportFailed, check_path, export_dir, import_path
 from loket.errors import PermissionDenied
 from loket.i18n import _
 from tests.helpers import context, insert_row
@@ -180,14 +180,11 @@ def test_a_second_link_between_the_same_service_and_location_is_refused(editor, 
     rows[1][0] = "another-link-id"
     write_rows(exported / "service_at_location.csv", rows)
     before = snapshot(db)
-    with pytest.raises(ImportFailed) as caught:
-        import_path(editor, exported)
-    assert (caught.value.file, caught.value.row, caught.value.field) == (
-        "service_at_location.csv",
-        2,
-        "id",
-    )
-    assert snapshot(db) == before
+    result = import_path(editor, exported)
+    assert [(p.file, p.row, p.field) for p in result.report.refusals] == [
+        ("service_at_location.csv", 2, "id")
+    ]
+    assert result.changed == 0 and snapshot(db) == before
 
 
 def test_importing_twice_changes_nothing(editor, exported, db):
@@ -348,29 +345,20 @@ def _break_postcode(folder):
     return _set_cell(folder, "addresses.csv", row, "postal_code", "ABCD 12")
 
 
-@pytest.mark.parametrize(
-    "breaker",
-    [
-        _break_unreadable,
-        _break_missing_column,
-        _break_missing_value,
-        _break_unknown_reference,
-        _break_encoding,
-        _break_duplicate_id,
-        _break_bidi_override_in_a_name,
-        _break_control_character_in_free_text,
-        _break_language_code,
-        _break_phone,
-        _break_email,
-        _break_url,
-        _break_postcode,
-    ],
-)
-def test_broken_data_is_refused_and_nothing_changes(editor, exported, db, breaker):
-    # A valid change elsewhere in the same import must not land either.
-    rows = read_rows(exported / "organizations.csv")
+def _change_an_organisation(folder):
+    """A valid change elsewhere in the same import."""
+    rows = read_rows(folder / "organizations.csv")
     rows[1][rows[0].index("description")] = "Gewijzigd"
-    write_rows(exported / "organizations.csv", rows)
+    write_rows(folder / "organizations.csv", rows)
+    return rows[1][rows[0].index("id")]
+
+
+@pytest.mark.parametrize("breaker", [_break_unreadable, _break_missing_column, _break_encoding])
+def test_a_package_that_cannot_be_read_is_refused_and_nothing_changes(
+    editor, exported, db, breaker
+):
+    # A valid change elsewhere in the same import must not land either.
+    _change_an_organisation(exported)
     file, row, field = breaker(exported)
     before = snapshot(db)
     with pytest.raises(ImportFailed) as caught:
@@ -383,6 +371,39 @@ def test_broken_data_is_refused_and_nothing_changes(editor, exported, db, breake
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        _break_missing_value,
+        _break_unknown_reference,
+        _break_duplicate_id,
+        _break_bidi_override_in_a_name,
+        _break_control_character_in_free_text,
+        _break_language_code,
+        _break_phone,
+        _break_email,
+        _break_url,
+        _break_postcode,
+    ],
+)
+def test_a_refused_record_is_left_out_and_the_valid_ones_land(editor, exported, db, breaker):
+    changed = _change_an_organisation(exported)
+    file, row, field = breaker(exported)
+    before = snapshot(db)
+    result = import_path(editor, exported)
+    refused = [(p.file, p.row, p.field) for p in result.report.refusals]
+    assert (file, row, field) in refused
+    assert result.refused >= 1
+    # Only the valid change landed; the refused record (and whatever it names: its phones,
+    # its address, its links) stayed exactly as it was.
+    after = snapshot(db)
+    assert repo.get(db, "organisation", changed)["description"] == "Gewijzigd"
+    differs = {
+        (table, row[0]) for table in repo.TABLES for row in set(before[table]) ^ set(after[table])
+    }
+    assert differs == {("organisation", changed)}
+
+
 def test_unknown_need_in_attributes_is_refused(editor, exported, db):
     rows = read_rows(exported / "taxonomy_terms.csv")
     code_col = rows[0].index("code")
@@ -390,10 +411,12 @@ def test_unknown_need_in_attributes_is_refused(editor, exported, db):
     term[code_col] = "need.gardening"
     write_rows(exported / "taxonomy_terms.csv", rows)
     before = snapshot(db)
-    with pytest.raises(ImportFailed) as caught:
-        import_path(editor, exported)
-    assert caught.value.file == "attributes.csv"
+    needs_before = [tuple(r) for r in db.all("SELECT * FROM service_need ORDER BY id")]
+    result = import_path(editor, exported)
+    assert result.report.refusals and {p.file for p in result.report.refusals} == {"attributes.csv"}
+    # the services keep their needs: a refused need is no reason to drop the ones they have
     assert snapshot(db) == before
+    assert [tuple(r) for r in db.all("SELECT * FROM service_need ORDER BY id")] == needs_before
 
 
 def test_broken_json_names_the_service_and_field(editor, db, tmp_path):
@@ -407,15 +430,14 @@ def test_broken_json_names_the_service_and_field(editor, db, tmp_path):
         ),
         encoding="utf-8",
     )
-    before = snapshot(db)
-    with pytest.raises(ImportFailed) as caught:
-        import_path(editor, path)
-    assert (caught.value.file, caught.value.row, caught.value.field) == (
-        "bad.json",
-        2,
-        "organization.name",
-    )
-    assert snapshot(db) == before
+    result = import_path(editor, path)
+    # o2 has no name: refused; service b cannot stand without it and is refused too
+    assert [(p.file, p.row, p.field, p.value) for p in result.report.refusals] == [
+        ("bad.json", 2, "organization.name", None),
+        ("bad.json", 2, "organization_id", "o2"),
+    ]
+    assert repo.get(db, "service", "a")["name"] == "A"
+    assert repo.get(db, "service", "b") is None and repo.get(db, "organisation", "o2") is None
 
 
 @pytest.mark.parametrize(
@@ -466,14 +488,17 @@ def test_json_import_checks_fields_like_a_manual_edit(editor, db, tmp_path):
     for service, field in cases:
         path = tmp_path / "checks.json"
         path.write_text(json.dumps([service]), encoding="utf-8")
-        with pytest.raises(ImportFailed) as caught:
-            import_path(editor, path)
-        assert (caught.value.file, caught.value.row, caught.value.field) == (
-            "checks.json",
-            1,
-            field,
-        )
+        checked = check_path(editor, path)
+        assert ("checks.json", 1, field) in [
+            (p.file, p.row, p.field) for p in checked.report.refusals
+        ]
         assert snapshot(db) == before
+    # the service lands without its refused phone
+    path.write_text(json.dumps([cases[2][0]]), encoding="utf-8")
+    result = import_path(editor, path)
+    assert result.refused == 1
+    assert repo.get(db, "service", "svc-z")["name"] == "Spreekuur"
+    assert repo.children(db, "phone", "service_id", "svc-z") == []
 
 
 def test_import_needs_directory_edit_but_seed_is_trusted(db, exported):

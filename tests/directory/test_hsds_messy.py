@@ -10,7 +10,7 @@ import pytest
 from loket.db import directory as repo
 from loket.directory.hsds_report import IGNORED, NORMALISED, REFUSED, WARNING
 from loket.directory.transfer import ImportFailed, check_path, import_path
-from loket.i18n import _
+from loket.i18n import _, ngettext
 from tests.directory.test_hsds_io import empty_db, snapshot  # noqa: F401
 from tests.helpers import context
 
@@ -121,10 +121,8 @@ def test_what_cannot_stand_alone_is_refused_and_every_problem_is_listed(admin, e
             "phones.csv": "id,organization_id,number\nph-1,org-1,call us\n",
         },
     )
-    before = snapshot(empty_db)
-    with pytest.raises(ImportFailed) as caught:
-        import_path(admin, folder)
-    refused = {(f, r, fld) for f, r, fld, _v in by_level(caught.value.report, REFUSED)}
+    result = import_path(admin, folder)
+    refused = {(f, r, fld) for f, r, fld, _v in by_level(result.report, REFUSED)}
     assert refused == {
         ("locations.csv", 2, "latitude"),
         ("locations.csv", 3, "latitude"),
@@ -132,12 +130,80 @@ def test_what_cannot_stand_alone_is_refused_and_every_problem_is_listed(admin, e
         ("services.csv", 2, "status"),
         ("services.csv", 3, "organization_id"),
         ("service_at_location.csv", 2, "service_id"),
+        ("service_at_location.csv", 2, "location_id"),  # loc-1 is refused above
         ("phones.csv", 2, "number"),
     }
-    assert snapshot(empty_db) == before
+    # every record but the organisation was refused: only it landed, in the same import
+    assert result.refused == 7
+    assert [r["id"] for r in empty_db.all("SELECT id FROM organisation")] == ["org-1"]
+    for table in ("location", "service", "service_at_location", "phone"):
+        assert empty_db.all(f"SELECT id FROM {table}") == []
     rows = empty_db.all("SELECT result, detail FROM audit_log WHERE action = 'directory.import'")
     detail = json.loads(rows[-1]["detail"])
-    assert rows[-1]["result"] == "failed" and detail["report"]["counts"][REFUSED] == 7
+    assert rows[-1]["result"] == "ok" and detail["report"]["counts"][REFUSED] == 8
+    assert detail["refused_records"] == 7 and detail["changed"] == 1
+
+
+def test_a_reference_to_a_refused_record_is_handled_like_a_dangling_one(admin, empty_db, tmp_path):  # noqa: F811
+    folder = package(
+        tmp_path,
+        {
+            "organizations.csv": "id,name\norg-1,Gemeente Zwolle\norg-2,\u202eZwolle\n",
+            "locations.csv": "id,organization_id,name,latitude\n"
+            "loc-1,org-1,Stadskantoor,NaN\nloc-2,org-2,Bibliotheek,52.5\n",
+            "services.csv": "id,organization_id,name\nsvc-1,org-1,Schuldhulp\n"
+            "svc-2,org-2,Taalhuis\n",
+            "service_at_location.csv": "id,service_id,location_id\nsal-1,svc-1,loc-1\n",
+            "phones.csv": "id,location_id,service_id,number\nph-1,loc-1,svc-1,038 498 9111\n",
+            "addresses.csv": "id,location_id,address_1,city,postal_code\n"
+            "ad-1,loc-1,Straat 1,Zwolle,8011 AB\n",
+        },
+    )
+    result = import_path(admin, folder)
+    assert by_level(result.report, REFUSED) == [
+        ("organizations.csv", 3, "name", "\u202eZwolle"),
+        ("locations.csv", 2, "latitude", "NaN"),
+        ("services.csv", 3, "organization_id", "org-2"),  # cannot stand without org-2
+        ("service_at_location.csv", 2, "location_id", "loc-1"),
+    ]
+    assert by_level(result.report, WARNING) == [
+        ("locations.csv", 3, "organization_id", "org-2"),
+        ("phones.csv", 2, "location_id", "loc-1"),
+        ("addresses.csv", 2, "location_id", "loc-1"),
+    ]
+    said = _("refused above: imported without this link")
+    assert any(line.endswith(said) for line in result.report.lines())
+    assert repo.get(empty_db, "location", "loc-2")["organization_id"] is None
+    phone = repo.get(empty_db, "phone", "ph-1")
+    assert (phone["service_id"], phone["location_id"]) == ("svc-1", None)
+    assert repo.get(empty_db, "service", "svc-1")["name"] == "Schuldhulp"
+    for table, row_id in (("organisation", "org-2"), ("location", "loc-1"), ("service", "svc-2")):
+        assert repo.get(empty_db, table, row_id) is None
+
+
+def test_a_refused_record_that_the_directory_holds_stays_as_it_was(admin, empty_db, tmp_path):  # noqa: F811
+    first = package(
+        tmp_path,
+        {
+            "organizations.csv": "id,name\norg-1,Gemeente Zwolle\n",
+            "services.csv": "id,organization_id,name\nsvc-1,org-1,Schuldhulp\n",
+            "phones.csv": "id,service_id,number\nph-1,svc-1,038 498 9111\n"
+            "ph-2,svc-1,038 498 2222\n",
+        },
+    )
+    import_path(admin, first)
+    second = tmp_path / "second"
+    second.mkdir()
+    # ph-1 is refused: it keeps its number, and svc-1's phones.csv is then no full list, so
+    # ph-2 (no longer listed) is not deleted either; svc-1's new name lands.
+    write(second / "organizations.csv", "id,name\norg-1,Gemeente Zwolle\n")
+    write(second / "services.csv", "id,organization_id,name\nsvc-1,org-1,Schuldhulpmaatje\n")
+    write(second / "phones.csv", "id,service_id,number\nph-1,svc-1,bel ons\n")
+    result = import_path(admin, second)
+    assert result.refused == 1 and result.deleted == 0
+    assert repo.get(empty_db, "service", "svc-1")["name"] == "Schuldhulpmaatje"
+    assert repo.get(empty_db, "phone", "ph-1")["number"] == "038 498 9111"
+    assert repo.get(empty_db, "phone", "ph-2")["number"] == "038 498 2222"
 
 
 def test_uk_profile_like_package_ignores_what_loket_does_not_read(admin, empty_db, tmp_path):  # noqa: F811
@@ -272,11 +338,9 @@ def test_a_single_api_service_object_is_read_too(admin, empty_db, tmp_path):  # 
 def test_a_boolean_as_a_name_is_refused(admin, empty_db, tmp_path, change, field):  # noqa: F811
     path = tmp_path / "bool.json"
     path.write_text(json.dumps([{"id": "s", "name": "Hulp", "organization_id": "o", **change}]))
-    before = snapshot(empty_db)
-    with pytest.raises(ImportFailed) as caught:
-        import_path(admin, path)
-    assert field in [p.field for p in caught.value.report.refusals]
-    assert snapshot(empty_db) == before
+    result = import_path(admin, path)
+    assert field in [p.field for p in result.report.refusals]
+    assert repo.get(empty_db, "service", "s") is None
 
 
 def test_deeply_nested_json_and_lone_surrogates_get_clear_errors(admin, empty_db, tmp_path):  # noqa: F811
@@ -286,15 +350,17 @@ def test_deeply_nested_json_and_lone_surrogates_get_clear_errors(admin, empty_db
     with pytest.raises(ImportFailed) as caught:
         import_path(admin, deep)
     assert _("the JSON is nested too deeply to be HSDS data") in str(caught.value)
+    assert snapshot(empty_db) == before
     lone = tmp_path / "lone.json"
     lone.write_text(
         '[{"id": "s", "name": "Hulp \\ud800", "organization": {"id": "o", "name": "Org"}}]'
     )
-    with pytest.raises(ImportFailed) as caught:
-        import_path(admin, lone)
-    assert (caught.value.row, caught.value.field) == (1, "name")
-    assert _("the text holds an invalid character (a lone surrogate)") in str(caught.value)
-    assert snapshot(empty_db) == before
+    result = import_path(admin, lone)
+    assert [(p.row, p.field, p.text) for p in result.report.refusals] == [
+        (1, "name", _("the text holds an invalid character (a lone surrogate)"))
+    ]
+    assert repo.get(empty_db, "service", "s") is None
+    assert repo.get(empty_db, "organisation", "o")["name"] == "Org"
 
 
 def test_check_writes_nothing_and_reports_what_import_would(admin, empty_db, tmp_path):  # noqa: F811
@@ -327,15 +393,26 @@ def test_cli_check_prints_the_report_and_writes_nothing(
     bad["contents"][0]["name"] = True
     bad["contents"][0]["service_at_locations"][0]["location"]["latitude"] = float("nan")
     path.write_text(json.dumps(bad), encoding="utf-8")
-    assert main([*base, "--check"]) == 1
+    # 3: the valid records would land, the refused ones not
+    assert main([*base, "--check"]) == 3
     out = capsys.readouterr().out
     assert "latitude" in out and _("field {field}").format(field="name") in out
-    assert main(base) == 1
+    said = ngettext(
+        "{n} refused record is not imported: see the report above",
+        "{n} refused records are not imported: see the report above",
+        3,
+    ).format(n=3)  # the service, its location, and the link between them
+    assert said in out
     assert snapshot(db) == before
+    assert main(base) == 3
+    assert repo.get(db, "organisation", "org-api")["name"] == "Bibliotheek Den Haag"
+    assert repo.get(db, "service", "svc-api") is None
+    assert repo.get(db, "location", "loc-api") is None
     path.write_text(json.dumps(API_PAGE), encoding="utf-8")
     assert main(base) == 0
     assert repo.get(db, "service", "svc-api") is not None
     row = db.all("SELECT detail FROM audit_log WHERE action = 'directory.import' AND result = 'ok'")
     saved = json.loads(row[-1]["detail"])["report"]
     assert saved["counts"][IGNORED] == 3 and saved["counts"][NORMALISED] == 3
-    assert {p["field"] for p in saved["problems"]} >= {"metadata", "url"}
+    stored = db.one("SELECT problems FROM import_report WHERE id = ?", (saved["id"],))
+    assert {p["field"] for p in json.loads(stored["problems"])} >= {"metadata", "url"}

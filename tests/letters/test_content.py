@@ -9,9 +9,9 @@ import pytest
 from loket import letters
 from loket.clock import today
 from loket.counter import appointments
-from loket.errors import ValidationError
+from loket.errors import LoketError, ValidationError
 from loket.i18n import _
-from loket.letters import catalogue, facts, templates
+from loket.letters import catalogue, checks, facts, templates
 from loket.letters.data import gather
 from tests.letters.test_render import page_texts
 from tests.letters_support import _insert, letter_visit, partner, refer
@@ -176,11 +176,46 @@ def test_staff_note_is_checked_before_printing(db):
     )
     ctx, visit_id = letter_visit(db, summary=note)
     letter = letters.compose(ctx, visit_id, "plan", "nl", letter_date=date(2026, 11, 28))
-    hard = [w for w in letter.warnings if '"indien"' in w]
-    assert hard and '"als"' in hard[0] and '"met"' in hard[0] and '"middels"' in hard[0]
+    (problem,) = [p for p in letter.problems if '"indien"' in p]
+    # which sentence, and which word to write instead of which
+    said = _('write "{plain}" instead of "{word}"')
+    start = _('In "{sentence}": {changes}.').format(sentence=note, changes="")[:-1]
+    (change,) = checks.note_changes(gather(db, visit_id, letter_date=date(2026, 11, 28)))
+    assert change.startswith(start) and change in problem
+    assert said.format(plain="als", word="indien") in change
+    assert said.format(plain="met", word="middels") in change
+    assert not any('"indien"' in w for w in letter.warnings)
+    # blocked in the core: neither the app nor the command line can give it
+    with pytest.raises(LoketError) as caught:
+        letters.record(ctx, letter)
+    assert '"middels"' in str(caught.value)
+    assert db.scalar("SELECT count(*) FROM letter WHERE visit_id = ?", (visit_id,)) == 0
     ctx2, plain_visit = letter_visit(db, summary="Komt terug met de brief van de gemeente.")
     plain = letters.compose(ctx2, plain_visit, "plan", "nl", letter_date=date(2026, 11, 28))
-    assert plain.warnings == []
+    assert plain.warnings == [] and plain.problems == []
+    assert letters.record(ctx2, plain).id is not None
+
+
+def test_a_hard_note_names_the_long_sentence_and_the_hard_words(db):
+    import dataclasses
+
+    long_one = (
+        "Wij hebben vandaag samen heel rustig alle brieven van de gemeente en van de "
+        "verhuurder doorgenomen en besproken."
+    )
+    _ctx, visit_id = letter_visit(db, summary="Komt dinsdag terug. " + long_one)
+    d = gather(db, visit_id, letter_date=date(2026, 11, 28))
+    changes = checks.note_changes(d)
+    split = _("split it in two ({n} words, at most {max})").format(n=18, max=15)
+    (change,) = changes  # only what needs a change
+    assert change.startswith(
+        _('In "{sentence}": {changes}.').format(sentence=long_one, changes=split)[:-1]
+    )
+    jargon = "Regievoerder neemt contact op over de beschikking."
+    d = dataclasses.replace(d, summary=jargon)
+    (change,) = [c for c in checks.note_changes(d) if '"regievoerder"' in c]
+    assert jargon in change
+    assert checks.note_problems(templates.TEMPLATES["meenemen"], d) == []  # prints no note
 
 
 def test_dari_is_a_letter_language_with_afghan_month_names(db):

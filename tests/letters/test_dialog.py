@@ -262,12 +262,20 @@ def test_reprint_from_the_visitors_file(qtbot, db, tmp_path, monkeypatch):
     assert _letters(db) == 1
 
 
-def test_preview_shows_what_to_check_before_giving(qtbot, db):
+def test_a_hard_note_blocks_giving_and_says_what_to_change(qtbot, db, monkeypatch):
+    from ui import printing
+
     note = "Uitgelegd dat betrokkene indien gewenst middels een brief bezwaar kan maken."
     ctx, visit_id = letter_visit(db, language="nl", summary=note)
     _window, view = _panel(qtbot, ctx, visit_id)
     assert view.template.currentData() == "plan"
-    assert view.letter_warnings.isVisible()
-    text = view.letter_warnings.text()
-    assert '"als"' in text and '"indien"' in text  # what to change in the note
-    assert not view.problems.isVisible()  # a warning, not a refusal: the letter can be given
+    qtbot.waitUntil(lambda: view._pending == 0 and view.problems.isVisible(), timeout=20_000)
+    text = view.problems.text()  # a refusal, not a warning
+    assert note in text and '"als"' in text and '"indien"' in text  # which sentence, which word
+    assert not view.print_button.isEnabled() and not view.save_button.isEnabled()
+    printed = []
+    monkeypatch.setattr(printing, "print_pdf", lambda printer, data: printed.append(data))
+    monkeypatch.setattr(view, "ask_printer", lambda: object())
+    view.print_letter()  # even when called directly (a shortcut), nothing is given
+    qtbot.wait(50)
+    assert _letters(db) == 0 and printed == []

@@ -163,3 +163,72 @@ def test_ethiopic_is_set_larger_than_latin(db):
     assert body in sizes["latin"]
     # the scaled glyphs still fit the line spacing (syllables are 0.72-0.85 em tall)
     assert body * fonts.SCALE["ethiopic"] * 0.86 < body * pdf.LEADING - body * 0.25
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u200b"))
+
+
+def _copied(sentence: str, rtl: bool) -> str:
+    """The line as pdfium (Chrome's viewer) copies it out of the PDF."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    fonts.fonts(False)
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    text = c.beginText()
+    line = shaping.set_line(shaping.split_words(sentence, False, rtl=rtl), rtl, 12)
+    assert line.text == sentence
+    shaping.draw_line(text, line, 100, 700, 12)
+    c.drawText(text)
+    c.save()
+    return pdfium.PdfDocument(out.getvalue())[0].get_textpage().get_text_range().strip()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rtl", "name"),
+    [
+        ("مرحبا Taalhuis Zwolle في المكتبة", True, "Taalhuis Zwolle"),
+        ("موعدكم يوم الإثنين 14 ديسمبر الساعة 14:30 في IND Zwolle.", True, "IND Zwolle"),
+        ("اتصل في بيت Wijkteam Zwolle Zuid الكبير", True, "Wijkteam Zwolle Zuid"),
+        ("اتصل بالرقم 038 123 4567 اليوم", True, "038 123 4567"),
+        ("Beste محمد الحلبي, welkom", False, "محمد الحلبي"),
+    ],
+)
+def test_a_name_of_several_words_copies_in_logical_order(sentence, rtl, name):
+    """A Latin name in an Arabic line (or an Arabic one in a Dutch line) is drawn in visual
+    order; copied out of the PDF, its words come back in the order they were written."""
+    copied = _copied(sentence, rtl)
+    assert copied.translate(_INVISIBLE) == sentence
+    assert name in copied.translate(_INVISIBLE)
+    # nothing is added but invisible direction marks
+    assert set(copied) - set(sentence) <= set("\u200e\u200f\u200b")
+
+
+def test_the_text_layer_keeps_each_glyph_to_characters_of_its_own_font():
+    """Words only trade places with words of their own script: a line that pdfium could
+    only read right by making Latin glyphs stand for Arabic letters (an address line with
+    its label) keeps its glyphs' own characters."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from tests.letters.test_render import assert_every_glyph_real
+
+    fonts.fonts(False)
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    text = c.beginText()
+    for k, sentence in enumerate(
+        [
+            "العنوان: Stationsplein 10, 8011 CW Zwolle",
+            "اتصل Aa Bb",
+            "يمكنكم الاتصال بـ Taalhuis Zwolle، Bibliotheek Zwolle على الرقم 038 123 4567.",
+        ]
+    ):
+        line = shaping.set_line(shaping.split_words(sentence, False, rtl=True), True, 12)
+        shaping.draw_line(text, line, 500 - line.width, 700 - 30 * k, 12)
+    c.drawText(text)
+    c.save()
+    assert_every_glyph_real(out.getvalue())

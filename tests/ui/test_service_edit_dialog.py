@@ -345,3 +345,14 @@ def test_a_service_removed_meanwhile_is_not_opened(qtbot, chef, sid, db, monkeyp
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     assert opened == []
     assert view.model.total == total - 1
+
+
+def test_partner_languages_are_named_not_coded(qtbot, chef, sid):
+    detail = dataclasses.replace(directory.get_service(chef, sid), languages=["nl", "prs"])
+    html = detail_html(detail, {})
+    assert "Nederlands, Dari" in html and "prs" not in html
+    dialog = open_dialog(qtbot, chef, sid)
+    dialog.languages.setText("ar, prs")
+    assert dialog.language_names.text() == "Arabisch, Dari"
+    dialog.languages.setText("")
+    assert dialog.language_names.isHidden()

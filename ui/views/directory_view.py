@@ -37,7 +37,7 @@ from ui import i18n_qt
 from ui.models.directory_model import DirectoryModel
 from ui.theme import chip_style
 from ui.views.base import View, plain_label, select_row
-from ui.views.partner_import_dialog import PartnerImportDialog
+from ui.views.partner_import_dialog import PartnerImportDialog, PastImportsDialog
 from ui.views.service_edit_dialog import ServiceEditDialog
 
 
@@ -148,6 +148,11 @@ class DirectoryView(View):
         self.import_button.clicked.connect(self.import_partners)
         self.import_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
         side_layout.addWidget(self.import_button)
+        self.past_imports_button = QPushButton(side)
+        self.past_imports_button.setObjectName("pastPartnerImports")
+        self.past_imports_button.clicked.connect(self.show_past_imports)
+        self.past_imports_button.setVisible(ctx.can(Permission.DIRECTORY_EDIT))
+        side_layout.addWidget(self.past_imports_button)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.count_label = plain_label(self)
@@ -199,6 +204,8 @@ class DirectoryView(View):
         self.new_button.setAccessibleName(_("New service"))
         self.import_button.setText(_("&Import partner data…"))
         self.import_button.setAccessibleName(_("Import partner data"))
+        self.past_imports_button.setText(_("&Past imports…"))
+        self.past_imports_button.setAccessibleName(_("Past imports of partner data"))
         self.count_label.setAccessibleName(_("Number of services found"))
         self._update_count()
         self._show_selected()
@@ -266,6 +273,9 @@ class DirectoryView(View):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._fill_filters()
             self.refresh()
+
+    def show_past_imports(self) -> None:
+        PastImportsDialog(self.ctx, self).exec()
 
     def new_service(self) -> None:
         self._run_dialog(ServiceEditDialog(self.ctx, None, self._need_labels(), self))

@@ -593,7 +593,7 @@ class LetterView(View):
             self._pending -= 1
             if request == self._request:
                 letter, images = result
-                self._refuse(" ".join(letter.problems), phone=bool(letter.problems))
+                self._refuse(" ".join(letter.problems), phone=letter.no_phone)
                 self._show_warnings(letter.warnings)
                 self._show_pdf(letter, images)
                 self._current = True

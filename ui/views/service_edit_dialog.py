@@ -33,6 +33,7 @@ from loket.directory import schedule as directory_schedule
 from loket.directory.browse import ServiceDetail, ServiceEdit
 from loket.errors import LoketError, ValidationError
 from loket.i18n import _
+from loket.i18n.languages import language_names
 from ui import theme
 from ui.views.base import plain_label
 from ui.views.form_support import FormField
@@ -151,6 +152,14 @@ class ServiceEditDialog(QDialog):
         self._field(form, box, "url", self.url, _("Website"))
         self.languages = QLineEdit(", ".join(s.languages), box)
         self._field(form, box, "languages", self.languages, _("Language codes (nl, ar, ...)"))
+        # the codes named, as the directory and the letters name them (prs: Dari)
+        self.language_names = plain_label(box)
+        self.language_names.setObjectName("languageNames")
+        self.language_names.setWordWrap(True)
+        self.language_names.setProperty("i18n_data", True)  # language names from CLDR
+        form.addRow("", self.language_names)
+        self.languages.textChanged.connect(self._show_language_names)
+        self._show_language_names()
         self.interpretation = _multi_line(box, s.interpretation_services, 2)
         self._field(form, box, "interpretation_services", self.interpretation, _("Interpreter"))
 
@@ -251,6 +260,11 @@ class ServiceEditDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         column.addWidget(box)
         return box, form
+
+    def _show_language_names(self, *_args) -> None:
+        codes = [c.strip() for c in self.languages.text().split(",") if c.strip()]
+        self.language_names.setText(language_names(codes))
+        self.language_names.setVisible(bool(codes))
 
     def _field(self, form, parent, key: str, widget: QWidget, label: str) -> FormField:
         field = FormField(form, parent, key, widget)

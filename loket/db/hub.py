@@ -348,6 +348,36 @@ def workstations(conn) -> list[dict]:
     return _all(cur)
 
 
+def report(conn) -> dict:
+    """What an administrator of the hub looks at: every PC, quarantined audit rows, refused
+    batches, open conflicts and tasks."""
+    stations = _all(
+        conn.execute(
+            "SELECT w.id, w.name, w.desk_code, w.last_seq, w.audit_seq, w.audit_broken,"
+            " (SELECT max(received_at)::text FROM loket.batch b WHERE b.workstation = w.id)"
+            " AS last_batch_at FROM loket.workstation w ORDER BY w.desk_code, w.name"
+        )
+    )
+    quarantine = _all(
+        conn.execute(
+            "SELECT q.workstation, w.name, q.seq, q.reason, q.at::text FROM loket.audit_quarantine q"
+            " LEFT JOIN loket.workstation w ON w.id = q.workstation ORDER BY q.id"
+        )
+    )
+    refused = _all(
+        conn.execute(
+            "SELECT workstation, batch_id, reason, at::text FROM loket.refusal"
+            " ORDER BY id DESC LIMIT 50"
+        )
+    )
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM loket.conflict WHERE resolved_at IS NULL),"
+        " (SELECT count(*) FROM loket.task WHERE closed_at IS NULL)"
+    ).fetchone()
+    return {"workstations": stations, "audit_quarantine": quarantine, "refusals": refused,
+            "conflicts_open": counts[0], "tasks_open": counts[1]}  # fmt: skip
+
+
 # -- what a PC calls (through the functions) -----------------------------------------------
 def open_batch(conn, batch_id: str, seq: int, sha: str, entries: int) -> dict:
     return conn.execute(

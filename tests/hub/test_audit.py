@@ -101,3 +101,24 @@ def test_rows_from_before_enrolment_are_still_found_by_number(make_pc, pc_templa
         assert audit.verify(db) is None
     finally:
         db.close()
+
+
+def test_the_hub_report_names_a_broken_chain(make_pc, hub_dsn, capsys, monkeypatch):
+    from loket.cli import main
+
+    monkeypatch.setenv("LOKET_LANG", "en")
+    a = make_pc("ZWL-7")
+    helpers.visitor(helpers.context(a))
+    _sync(a)
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 0
+    assert "ZWL-7 (ZWL)" in capsys.readouterr().out
+    last = a.scalar("SELECT max(seq) FROM audit_log")
+    helpers.visitor(helpers.context(a), v_number="4444444444")
+    with a.transaction():  # a row edited before it was sent
+        a.execute("UPDATE sync_outbox SET new = json_set(new, '$.action', 'x')"
+                  " WHERE table_name = 'audit_log' AND row_id = (SELECT id FROM audit_log"
+                  " WHERE seq = ?)", (last + 1,))  # fmt: skip
+    _sync(a)
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 1
+    out = capsys.readouterr().out
+    assert "audit chain BROKEN" in out and f"audit row {last + 1}: edited" in out

@@ -360,7 +360,8 @@ def report(conn) -> dict:
     )
     quarantine = _all(
         conn.execute(
-            "SELECT q.workstation, w.name, q.seq, q.reason, q.at::text FROM loket.audit_quarantine q"
+            "SELECT q.workstation, w.name, q.seq, q.reason, q.at::text"
+            " FROM loket.audit_quarantine q"
             " LEFT JOIN loket.workstation w ON w.id = q.workstation ORDER BY q.id"
         )
     )

@@ -11,6 +11,8 @@ the `pg_snapshot_xmin` of the previous pull's snapshot, so a transaction that co
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -495,51 +497,71 @@ def checkpoints(conn) -> list[dict]:
 
 
 # -- the pull feed -------------------------------------------------------------------------
-def feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
+FEED_PAGE = 5000
+
+
+@contextmanager
+def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
     """Everything written by a transaction with xid >= cursor, read in one snapshot, and the
     next cursor: that snapshot's xmin (every older transaction has ended, so none of its
     rows can appear later).  Rows at or above it come again next time: applying them is
-    idempotent."""
+    idempotent.  "rows" is streamed from a server-side cursor, FEED_PAGE rows at a time, so
+    a new PC's first pull of a million visitors is never held in memory whole; read it
+    inside the `with`."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
         nxt = int(snapshot.fetchone()[0])
-        rows = conn.execute(
-            "SELECT table_name, row_id, data, deleted FROM loket.row"
-            " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s) ORDER BY xid, table_name,"
-            " row_id",
-            (str(cursor), list(tables)),
-        ).fetchall()
+        since = (str(cursor),)
         conflict_rows = _all(
             conn.execute(
                 "SELECT id::text, table_name, row_id, field, base_value, hub_value,"
                 " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
                 " incoming_staff, incoming_at, desk_id, created_at, resolved_at, resolved_by,"
                 " resolution FROM loket.conflict WHERE xid >= %s::text::xid8 ORDER BY xid",
-                (str(cursor),),
+                since,
             )
         )
         task_rows = _all(
             conn.execute(
                 "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
                 " closed_at FROM loket.task WHERE xid >= %s::text::xid8",
-                (str(cursor),),
+                since,
             )
         )
         checkpoint_rows = _all(
             conn.execute(
                 "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint"
                 " WHERE xid >= %s::text::xid8 ORDER BY seq",
-                (str(cursor),),
+                since,
             )
         )
-    return {
-        "cursor": nxt,
-        "rows": [{"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]} for r in rows],
-        "conflicts": conflict_rows,
-        "tasks": task_rows,
-        "checkpoints": checkpoint_rows,
-    }
+
+        def rows() -> Iterator[dict]:
+            with conn.cursor(name="loket_feed") as cur:
+                cur.itersize = FEED_PAGE
+                cur.execute(
+                    "SELECT table_name, row_id, data, deleted FROM loket.row"
+                    " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s)"
+                    " ORDER BY xid, table_name, row_id",
+                    (str(cursor), list(tables)),
+                )
+                for r in cur:
+                    yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
+
+        yield {
+            "cursor": nxt,
+            "rows": rows(),
+            "conflicts": conflict_rows,
+            "tasks": task_rows,
+            "checkpoints": checkpoint_rows,
+        }
+
+
+def read_feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
+    """The feed with its rows in a list (small feeds, tests)."""
+    with feed(conn, cursor, tables) as f:
+        return {**f, "rows": list(f["rows"])}
 
 
 # -- helpers -------------------------------------------------------------------------------

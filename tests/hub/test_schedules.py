@@ -79,7 +79,7 @@ def test_any_schedule_converges_with_exactly_the_expected_conflicts(
             pending[pc] = False
         for db in pcs:
             _sync(db)  # every PC's last edits go up
-        for i, db in enumerate(pcs):
+        for i in range(PCS):
             if pending[i]:
                 if hub_value == base[i]:
                     hub_value = local[i]

@@ -183,6 +183,9 @@ def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
         conn.close()
     finally:
         cluster.remove()
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
     return section
 
 

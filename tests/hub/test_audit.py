@@ -8,6 +8,7 @@ import stat
 
 from loket.context import system_context
 from loket.db import hub as hub_repo
+from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.sync import checkpoints, exchange
 from loket.sync.run import sync_now
@@ -41,7 +42,7 @@ def test_each_pcs_chain_is_verified_and_checkpointed(make_pc, hub):
     heads = {w["id"]: (w["audit_seq"], w["audit_head"]) for w in hub_repo.workstations(hub)}
     for db in (a, b):
         last = db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        assert heads[db.workstation] == (last["seq"], last["hash"])
+        assert heads[ws_of(db)] == (last["seq"], last["hash"])
     assert a.scalar("SELECT count(*) FROM sync_checkpoint") >= 2
     assert checkpoints.problems(a) == []
 
@@ -62,7 +63,7 @@ def test_cutting_rows_off_a_pcs_trail_is_detectable_from_the_checkpoints(make_pc
 def test_an_edited_audit_row_is_quarantined_not_merged(make_pc, hub):
     a = make_pc("a")
     helpers.visitor(helpers.context(a))
-    exchange.seal_pending(a, a.workstation)
+    exchange.seal_pending(a, ws_of(a))
     batch = a.one("SELECT seq, payload FROM sync_batch WHERE acked_at IS NULL")
     body = json.loads(batch["payload"])
     entries = [e for e in body["entries"] if e["table"] == "audit_log"]
@@ -79,7 +80,7 @@ def test_an_edited_audit_row_is_quarantined_not_merged(make_pc, hub):
     _sync(a)
     [q] = hub_repo.quarantined(hub)
     assert (q["seq"], q["reason"]) == (entries[-1]["new"]["seq"], "edited")
-    [w] = [w for w in hub_repo.workstations(hub) if w["id"] == a.workstation]
+    [w] = [w for w in hub_repo.workstations(hub) if w["id"] == ws_of(a)]
     assert w["audit_broken"] and w["audit_seq"] == entries[-1]["new"]["seq"] - 1
 
 

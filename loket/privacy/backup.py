@@ -28,6 +28,7 @@ from loket.i18n import _
 from loket.paths import DB_FILENAME
 from loket.privacy import anchor, audit, files
 from loket.privacy.copies import (
+    chain_key_copy_path,
     checksum_path,
     key_copy_path,
     prune_copies,
@@ -52,8 +53,12 @@ def key_fingerprint(data_dir: Path) -> str:
 
 
 def _copy_key(source: Path, out: Path) -> None:
-    key = Path(source).parent / audit.KEY_FILENAME
-    target = key_copy_path(out)
+    _copy_private(Path(source).parent / audit.KEY_FILENAME, key_copy_path(out))
+    # an enrolled PC's pinned chain key (docs/sync.md) goes with it
+    _copy_private(Path(source).parent / "chain.key", chain_key_copy_path(out))
+
+
+def _copy_private(key: Path, target: Path) -> None:
     if not key.is_file():
         target.unlink(missing_ok=True)
         return
@@ -115,9 +120,12 @@ def make_backup(source: Path, out: Path) -> Path:
         _fsync(checksum)
         _copy_key(source, out)
     except BaseException as err:
-        files.remove_quietly(*leftovers, files.partial_path(key_copy_path(out)))
+        files.remove_quietly(*leftovers, files.partial_path(key_copy_path(out)),
+                             files.partial_path(chain_key_copy_path(out)))  # fmt: skip
         if replaced:  # a backup without its checksum or key is no backup
-            files.remove_quietly(out, checksum_path(out), key_copy_path(out))
+            files.remove_quietly(
+                out, checksum_path(out), key_copy_path(out), chain_key_copy_path(out)
+            )
         if files.is_disk_full(err):
             raise files.disk_full(out) from err
         raise

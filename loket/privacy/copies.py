@@ -18,6 +18,12 @@ def key_copy_path(path: Path) -> Path:
     return path.with_name(path.name + ".key")
 
 
+def chain_key_copy_path(path: Path) -> Path:
+    """The copy of chain.key beside a backup (mode 0600), for a PC enrolled at a hub: the
+    key its audit chain goes on with once the deployment's subject key replaced its own."""
+    return path.with_name(path.name + ".chain.key")
+
+
 STAGING_MARK = ".restore-"
 
 

@@ -35,6 +35,7 @@ from loket.privacy.backup import (
 )
 from loket.privacy.copies import (
     STAGING_MARK,
+    chain_key_copy_path,
     checksum_path,
     key_copy_path,
     prune_copies,
@@ -205,6 +206,16 @@ def _restore_key(live: Path, backup_file: Path, *, replace: bool, stamp: str) ->
         with os.fdopen(fd, "wb") as fh:
             fh.write(copy.read_bytes())
         audit._KEYS.pop(str(key), None)
+    # an enrolled PC's pinned chain key, the same way (docs/sync.md)
+    chain_copy, chain = chain_key_copy_path(backup_file), live.parent / "chain.key"
+    if chain_copy.is_file() and chain.exists() and replace:
+        if chain.read_bytes().strip() != chain_copy.read_bytes().strip():
+            os.replace(chain, chain.with_name(f"{chain.name}.before-restore-{stamp}"))
+    if chain_copy.is_file() and not chain.exists():
+        fd = os.open(chain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(chain_copy.read_bytes())
+        audit._KEYS.pop(str(chain), None)
 
 
 def _replace_live(live: Path, staging: Path, kept: Path) -> None:

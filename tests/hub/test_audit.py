@@ -123,3 +123,25 @@ def test_the_hub_report_names_a_broken_chain(make_pc, hub_dsn, capsys, monkeypat
     assert main(["hub", "report", "--dsn", hub_dsn]) == 1
     out = capsys.readouterr().out
     assert "audit chain BROKEN" in out and f"audit row {last + 1}: edited" in out
+
+
+def test_a_backup_carries_the_chain_key_and_a_restore_puts_it_back(make_pc, tmp_path):
+    from loket.privacy import backup, restore
+
+    a = make_pc("a")
+    helpers.visitor(helpers.context(a))
+    out = backup.make_backup(a.path, tmp_path / "b" / "loket-backup.sqlite")
+    copy = out.with_name(out.name + ".chain.key")
+    assert copy.read_bytes() == (a.path.parent / "chain.key").read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    live = a.path
+    a.close()
+    (live.parent / "chain.key").unlink()  # lost with the old machine's folder
+    restore.restore(live, out)
+    from loket.db.connection import Database
+
+    again = Database(live)
+    try:
+        assert audit.verify(again) is None
+    finally:
+        again.close()

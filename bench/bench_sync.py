@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from loket.db.outbox import sync_workstation as ws_of
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -81,7 +83,7 @@ def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
         # the shared seed first, as a hub's first PC brings it
         sync_now(system_context(pcs[0]))
         for db in pcs:
-            exchange.seal_pending(db, db.workstation)
+            exchange.seal_pending(db, ws_of(db))
             with db.transaction():
                 db.execute("DELETE FROM sync_outbox")
                 db.execute("DELETE FROM sync_batch")
@@ -93,13 +95,13 @@ def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
         entries = sum(outbox.waiting(db) for db in pcs)
         payloads = []
         for db in pcs:
-            exchange.seal_pending(db, db.workstation)
+            exchange.seal_pending(db, ws_of(db))
             for b in outbox.unacked_batches(db):
                 payloads.extend(json.loads(b["payload"])["entries"])
         t0 = time.perf_counter()
         for db in pcs:
             with psycopg.connect(**connection_settings(db)) as pc_conn:
-                exchange.push(db, pc_conn, db.workstation)
+                exchange.push(db, pc_conn, ws_of(db))
         ingest = time.perf_counter() - t0
         rows = [(e["table"], e["row_id"] + "-b", json.dumps(e["new"])) for e in payloads]
         conn.execute("CREATE TABLE bench_insert (t text, id text, data jsonb)")
@@ -183,6 +185,9 @@ def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
         conn.close()
     finally:
         cluster.remove()
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
     return section
 
 

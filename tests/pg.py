@@ -45,10 +45,12 @@ def free_port() -> int:
 class Cluster:
     """One cluster; `dsn` connects as the superuser `postgres` (trust on 127.0.0.1)."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, folder: Path | None = None) -> None:
         self.bindir = bindir
         self.as_root = os.geteuid() == 0
-        self.folder = Path(tempfile.mkdtemp(prefix="loket-pg-"))
+        if folder is not None:
+            folder.mkdir(parents=True)
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="loket-pg-"))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self.port = free_port()

@@ -39,6 +39,7 @@ def main() -> int:
             )  # fmt: skip
             cluster.stop()
             state.unlink()
+        print(f"The hub is stopped; remove {FOLDER} to start again.")
         return 0
     bindir = find_bindir()
     if bindir is None:
@@ -52,7 +53,7 @@ def main() -> int:
     FOLDER.mkdir()
     authority = FOLDER / "authority"
     make_authority(authority, "127.0.0.1")
-    cluster = Cluster(bindir)
+    cluster = Cluster(bindir, FOLDER / "pg")
     cluster.init()
     for name in ("server.crt", "server.key", "ca.crt"):
         cluster.put_file(name, (authority / name).read_bytes())

@@ -32,6 +32,12 @@ def register(subparsers) -> None:
     )
     issue.add_argument("--out", required=True, metavar="FILE", help=_("the enrolment file"))
     issue.set_defaults(func=cmd_hub_enroll)
+    rep = sub.add_parser(
+        "report", help=_("every PC, broken audit chains, refused batches, open conflicts")
+    )
+    rep.add_argument("--dsn", required=True, help=_("PostgreSQL connection string"))
+    rep.add_argument("--json", action="store_true", help=_("print JSON"))
+    rep.set_defaults(func=cmd_hub_report)
     log = sub.add_parser(
         "referrals", help=_("the referral log of every desk, or one, from the hub (CSV)")
     )
@@ -82,6 +88,39 @@ def cmd_hub_enroll(args: Namespace) -> int:
         )
     )
     return 0
+
+
+def cmd_hub_report(args: Namespace) -> int:
+    """Exit status 1 when an audit chain is broken or a batch was refused: a monitor can
+    act on it."""
+    import psycopg
+
+    from loket.db.hub import report
+
+    with psycopg.connect(args.dsn, autocommit=True) as conn:
+        data = report(conn)
+    if args.json:
+        print(json.dumps(data, indent=2, sort_keys=True, default=str))
+    else:
+        for w in data["workstations"]:
+            broken = _("audit chain BROKEN") if w["audit_broken"] else _("audit chain intact")
+            print(
+                _("{name} ({desk}): batch {seq}, audit row {audit}, {broken}").format(
+                    name=w["name"], desk=w["desk_code"], seq=w["last_seq"],
+                    audit=w["audit_seq"], broken=broken,
+                )
+            )  # fmt: skip
+        for q in data["audit_quarantine"]:
+            print(
+                _("Quarantined: {name}, audit row {seq}: {reason}").format(
+                    name=q["name"] or q["workstation"], seq=q["seq"], reason=q["reason"]
+                )
+            )
+        for r in data["refusals"]:
+            print(_("Refused batch {id}: {reason}").format(id=r["batch_id"], reason=r["reason"]))
+        print(_("Conflicts open: {n}").format(n=data["conflicts_open"]))
+        print(_("Possible duplicates open: {n}").format(n=data["tasks_open"]))
+    return 1 if data["audit_quarantine"] or data["refusals"] else 0
 
 
 def cmd_hub_referrals(args: Namespace) -> int:

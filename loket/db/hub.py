@@ -11,6 +11,8 @@ the `pg_snapshot_xmin` of the previous pull's snapshot, so a transaction that co
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -348,6 +350,37 @@ def workstations(conn) -> list[dict]:
     return _all(cur)
 
 
+def report(conn) -> dict:
+    """What an administrator of the hub looks at: every PC, quarantined audit rows, refused
+    batches, open conflicts and tasks."""
+    stations = _all(
+        conn.execute(
+            "SELECT w.id, w.name, w.desk_code, w.last_seq, w.audit_seq, w.audit_broken,"
+            " (SELECT max(received_at)::text FROM loket.batch b WHERE b.workstation = w.id)"
+            " AS last_batch_at FROM loket.workstation w ORDER BY w.desk_code, w.name"
+        )
+    )
+    quarantine = _all(
+        conn.execute(
+            "SELECT q.workstation, w.name, q.seq, q.reason, q.at::text"
+            " FROM loket.audit_quarantine q"
+            " LEFT JOIN loket.workstation w ON w.id = q.workstation ORDER BY q.id"
+        )
+    )
+    refused = _all(
+        conn.execute(
+            "SELECT workstation, batch_id, reason, at::text FROM loket.refusal"
+            " ORDER BY id DESC LIMIT 50"
+        )
+    )
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM loket.conflict WHERE resolved_at IS NULL),"
+        " (SELECT count(*) FROM loket.task WHERE closed_at IS NULL)"
+    ).fetchone()
+    return {"workstations": stations, "audit_quarantine": quarantine, "refusals": refused,
+            "conflicts_open": counts[0], "tasks_open": counts[1]}  # fmt: skip
+
+
 # -- what a PC calls (through the functions) -----------------------------------------------
 def open_batch(conn, batch_id: str, seq: int, sha: str, entries: int) -> dict:
     return conn.execute(
@@ -464,51 +497,71 @@ def checkpoints(conn) -> list[dict]:
 
 
 # -- the pull feed -------------------------------------------------------------------------
-def feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
+FEED_PAGE = 5000
+
+
+@contextmanager
+def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
     """Everything written by a transaction with xid >= cursor, read in one snapshot, and the
     next cursor: that snapshot's xmin (every older transaction has ended, so none of its
     rows can appear later).  Rows at or above it come again next time: applying them is
-    idempotent."""
+    idempotent.  "rows" is streamed from a server-side cursor, FEED_PAGE rows at a time, so
+    a new PC's first pull of a million visitors is never held in memory whole; read it
+    inside the `with`."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
         nxt = int(snapshot.fetchone()[0])
-        rows = conn.execute(
-            "SELECT table_name, row_id, data, deleted FROM loket.row"
-            " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s) ORDER BY xid, table_name,"
-            " row_id",
-            (str(cursor), list(tables)),
-        ).fetchall()
+        since = (str(cursor),)
         conflict_rows = _all(
             conn.execute(
                 "SELECT id::text, table_name, row_id, field, base_value, hub_value,"
                 " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
                 " incoming_staff, incoming_at, desk_id, created_at, resolved_at, resolved_by,"
                 " resolution FROM loket.conflict WHERE xid >= %s::text::xid8 ORDER BY xid",
-                (str(cursor),),
+                since,
             )
         )
         task_rows = _all(
             conn.execute(
                 "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
                 " closed_at FROM loket.task WHERE xid >= %s::text::xid8",
-                (str(cursor),),
+                since,
             )
         )
         checkpoint_rows = _all(
             conn.execute(
                 "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint"
                 " WHERE xid >= %s::text::xid8 ORDER BY seq",
-                (str(cursor),),
+                since,
             )
         )
-    return {
-        "cursor": nxt,
-        "rows": [{"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]} for r in rows],
-        "conflicts": conflict_rows,
-        "tasks": task_rows,
-        "checkpoints": checkpoint_rows,
-    }
+
+        def rows() -> Iterator[dict]:
+            with conn.cursor(name="loket_feed") as cur:
+                cur.itersize = FEED_PAGE
+                cur.execute(
+                    "SELECT table_name, row_id, data, deleted FROM loket.row"
+                    " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s)"
+                    " ORDER BY xid, table_name, row_id",
+                    (str(cursor), list(tables)),
+                )
+                for r in cur:
+                    yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
+
+        yield {
+            "cursor": nxt,
+            "rows": rows(),
+            "conflicts": conflict_rows,
+            "tasks": task_rows,
+            "checkpoints": checkpoint_rows,
+        }
+
+
+def read_feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
+    """The feed with its rows in a list (small feeds, tests)."""
+    with feed(conn, cursor, tables) as f:
+        return {**f, "rows": list(f["rows"])}
 
 
 # -- helpers -------------------------------------------------------------------------------

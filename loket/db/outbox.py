@@ -392,6 +392,12 @@ def setting(db: Database, key: str) -> str | None:
     return None if row is None else row["value"]
 
 
+def sync_workstation(db: Database) -> str:
+    """The workstation id the hub gave this PC at enrolment (its identity in batches, roles
+    and checkpoints); row stamps keep the database's own `workstation`."""
+    return setting(db, "sync_workstation") or db.workstation
+
+
 def put_setting(db: Database, key: str, value: str) -> None:
     stamp = db.stamp()
     db.execute(

@@ -21,7 +21,7 @@ def problems(db: Database) -> list[str]:
         if cp["prev_hash"] != prev or checkpoint_hash(cp) != cp["hash"]:
             found.append(f"checkpoint {cp['seq']} does not continue the hub's chain")
         prev = cp["hash"]
-        head = json.loads(cp["heads"]).get(db.workstation)
+        head = json.loads(cp["heads"]).get(outbox.sync_workstation(db))
         if head and head["seq"]:
             mine = head
     if mine is not None:

@@ -126,10 +126,9 @@ def install(db: Database, bundle: dict) -> str:
     with db.transaction():  # from now on every change is captured, and what it holds queued
         if outbox.setting(db, "sync_enrolled") != "1":
             outbox.capture_existing(db)
-        outbox.put_setting(db, "workstation", bundle["workstation"])
+        outbox.put_setting(db, "sync_workstation", bundle["workstation"])
         outbox.put_setting(db, "sync_dsn", bundle["dsn"])
         outbox.put_setting(db, "sync_enrolled", "1")
-    db._workstation = None
     outbox.set_state(db, {"chain_key_registered": None})
     return bundle["workstation"]
 

@@ -121,14 +121,18 @@ def push_resolutions(db: Database, conn) -> int:
 def pull(db: Database, conn) -> int:
     """Apply the hub's feed since the last cursor; returns how many rows changed here."""
     cursor = int(outbox.get_state(db, "pull_cursor") or 0)
-    feed = hub_repo.feed(conn, cursor, tables.PULLED)
     changed = skipped = 0
     types: dict[str, dict[str, str]] = {}
     # A new PC's first pull fills empty tables: their indexes and triggers are set aside and
     # the search index, name keys and outcome counts built once at the end -- all in the
     # same transaction, so a crash leaves the file as it was.
     first = cursor == 0 and not bulk.has_visitors(db)
-    with db.transaction(), _first_pull(db, first), outbox.applying(db):
+    with (
+        hub_repo.feed(conn, cursor, tables.PULLED) as feed,
+        db.transaction(),
+        _first_pull(db, first),
+        outbox.applying(db),
+    ):
         pending = outbox.rows_with_pending(db)
         for item in feed["rows"]:
             table = item["table"]

@@ -102,7 +102,7 @@ def _sync(db) -> SyncResult:
         return _failed(db, started, err)
     try:
         with conn:
-            ws = db.workstation
+            ws = outbox.sync_workstation(db)
             pushed = exchange.push(db, conn, ws)
             pulled = exchange.pull(db, conn)
     except Exception as err:

@@ -8,6 +8,7 @@ import stat
 
 from loket.context import system_context
 from loket.db import hub as hub_repo
+from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.sync import checkpoints, exchange
 from loket.sync.run import sync_now
@@ -41,7 +42,7 @@ def test_each_pcs_chain_is_verified_and_checkpointed(make_pc, hub):
     heads = {w["id"]: (w["audit_seq"], w["audit_head"]) for w in hub_repo.workstations(hub)}
     for db in (a, b):
         last = db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        assert heads[db.workstation] == (last["seq"], last["hash"])
+        assert heads[ws_of(db)] == (last["seq"], last["hash"])
     assert a.scalar("SELECT count(*) FROM sync_checkpoint") >= 2
     assert checkpoints.problems(a) == []
 
@@ -62,7 +63,7 @@ def test_cutting_rows_off_a_pcs_trail_is_detectable_from_the_checkpoints(make_pc
 def test_an_edited_audit_row_is_quarantined_not_merged(make_pc, hub):
     a = make_pc("a")
     helpers.visitor(helpers.context(a))
-    exchange.seal_pending(a, a.workstation)
+    exchange.seal_pending(a, ws_of(a))
     batch = a.one("SELECT seq, payload FROM sync_batch WHERE acked_at IS NULL")
     body = json.loads(batch["payload"])
     entries = [e for e in body["entries"] if e["table"] == "audit_log"]
@@ -79,7 +80,7 @@ def test_an_edited_audit_row_is_quarantined_not_merged(make_pc, hub):
     _sync(a)
     [q] = hub_repo.quarantined(hub)
     assert (q["seq"], q["reason"]) == (entries[-1]["new"]["seq"], "edited")
-    [w] = [w for w in hub_repo.workstations(hub) if w["id"] == a.workstation]
+    [w] = [w for w in hub_repo.workstations(hub) if w["id"] == ws_of(a)]
     assert w["audit_broken"] and w["audit_seq"] == entries[-1]["new"]["seq"] - 1
 
 
@@ -101,3 +102,46 @@ def test_rows_from_before_enrolment_are_still_found_by_number(make_pc, pc_templa
         assert audit.verify(db) is None
     finally:
         db.close()
+
+
+def test_the_hub_report_names_a_broken_chain(make_pc, hub_dsn, capsys, monkeypatch):
+    from loket.cli import main
+
+    monkeypatch.setenv("LOKET_LANG", "en")
+    a = make_pc("ZWL-7")
+    helpers.visitor(helpers.context(a))
+    _sync(a)
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 0
+    assert "ZWL-7 (ZWL)" in capsys.readouterr().out
+    last = a.scalar("SELECT max(seq) FROM audit_log")
+    helpers.visitor(helpers.context(a), v_number="4444444444")
+    with a.transaction():  # a row edited before it was sent
+        a.execute("UPDATE sync_outbox SET new = json_set(new, '$.action', 'x')"
+                  " WHERE table_name = 'audit_log' AND row_id = (SELECT id FROM audit_log"
+                  " WHERE seq = ?)", (last + 1,))  # fmt: skip
+    _sync(a)
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 1
+    out = capsys.readouterr().out
+    assert "audit chain BROKEN" in out and f"audit row {last + 1}: edited" in out
+
+
+def test_a_backup_carries_the_chain_key_and_a_restore_puts_it_back(make_pc, tmp_path):
+    from loket.privacy import backup, restore
+
+    a = make_pc("a")
+    helpers.visitor(helpers.context(a))
+    out = backup.make_backup(a.path, tmp_path / "b" / "loket-backup.sqlite")
+    copy = out.with_name(out.name + ".chain.key")
+    assert copy.read_bytes() == (a.path.parent / "chain.key").read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    live = a.path
+    a.close()
+    (live.parent / "chain.key").unlink()  # lost with the old machine's folder
+    restore.restore(live, out)
+    from loket.db.connection import Database
+
+    again = Database(live)
+    try:
+        assert audit.verify(again) is None
+    finally:
+        again.close()

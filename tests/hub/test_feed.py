@@ -27,13 +27,13 @@ def test_a_late_commit_with_a_lower_xid_is_still_pulled(hub, hub_dsn):
         _write(early, "slow")
         _write(late, "fast")
         late.commit()  # the higher xid commits first
-        first = hub_repo.feed(hub, 0, ("need",))
+        first = hub_repo.read_feed(hub, 0, ("need",))
         assert [r["row_id"] for r in first["rows"]] == ["fast"]
         early.commit()  # now the lower one
-        second = hub_repo.feed(hub, first["cursor"], ("need",))
+        second = hub_repo.read_feed(hub, first["cursor"], ("need",))
         assert "slow" in [r["row_id"] for r in second["rows"]]
         # once both are over, the cursor moves past them and they are not sent again
-        third = hub_repo.feed(hub, second["cursor"], ("need",))
+        third = hub_repo.read_feed(hub, second["cursor"], ("need",))
         assert third["rows"] == []
     finally:
         early.close()
@@ -42,8 +42,8 @@ def test_a_late_commit_with_a_lower_xid_is_still_pulled(hub, hub_dsn):
 
 def test_a_row_written_again_comes_again(hub):
     _write(hub, "n1")
-    first = hub_repo.feed(hub, 0, ("need",))
+    first = hub_repo.read_feed(hub, 0, ("need",))
     assert [r["row_id"] for r in first["rows"]] == ["n1"]
     _write(hub, "n1", "other")
-    second = hub_repo.feed(hub, first["cursor"], ("need",))
+    second = hub_repo.read_feed(hub, first["cursor"], ("need",))
     assert [r["data"]["code"] for r in second["rows"]] == ["other"]

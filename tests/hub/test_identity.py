@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from loket.db import hub as hub_repo
+from loket.db.outbox import sync_workstation as ws_of
 from loket.sync import receive
 from tests import helpers
 from tests.pcs import pc_connection
@@ -30,17 +31,17 @@ def test_a_pc_role_cannot_write_a_table_directly(make_pc):
 
 def test_the_functions_refuse_a_field_written_as_another_pc(make_pc, hub):
     a, b = make_pc("a"), make_pc("b")
-    batch = receive.seal(str(uuid.uuid4()), 1, a.workstation, "2026-01-01T00:00:00Z", [])
+    batch = receive.seal(str(uuid.uuid4()), 1, ws_of(a), "2026-01-01T00:00:00Z", [])
     with pc_connection(a) as conn:
         with conn.transaction():
             hub_repo.open_batch(conn, batch["id"], 1, batch["sha256"], 0)
             with pytest.raises(psycopg.errors.RaiseException, match="another workstation"):
                 hub_repo.put_row(conn, batch["id"], "need", "n-x", {"code": "x"},
-                                 {"code": {"ws": b.workstation}}, False)  # fmt: skip
+                                 {"code": {"ws": ws_of(b)}}, False)  # fmt: skip
     with pc_connection(b) as conn:  # b cannot use a's open batch either
         with pytest.raises(psycopg.errors.RaiseException, match="no open batch"):
             hub_repo.put_row(conn, batch["id"], "need", "n-x", {"code": "x"},
-                             {"code": {"ws": b.workstation}}, False)  # fmt: skip
+                             {"code": {"ws": ws_of(b)}}, False)  # fmt: skip
     assert hub_repo.count_rows(hub) == 0
 
 

@@ -16,6 +16,7 @@ import pytest
 from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import outbox
+from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.referrals import lifecycle
 from loket.sync import exchange, receive, tables
@@ -119,10 +120,10 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
             hub = psycopg.connect(hub_dsn, autocommit=True)
         if round_no == 3:  # lost acknowledgements and double delivery
             for db in rnd.sample(pcs, 5):
-                exchange.seal_pending(db, db.workstation)
+                exchange.seal_pending(db, ws_of(db))
                 with pc_connection(db) as conn:
                     for batch in outbox.unacked_batches(db):
-                        args = (db.workstation, batch["id"], batch["seq"], batch["payload"],
+                        args = (ws_of(db), batch["id"], batch["seq"], batch["payload"],
                                 batch["sha256"])  # fmt: skip
                         assert receive.receive(conn, *args) == receive.APPLIED  # ack lost
                         assert receive.receive(conn, *args) == receive.DUPLICATE  # sent twice
@@ -176,4 +177,4 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
     assert hub_repo.quarantined(hub) == []
     heads = {w["id"]: w["audit_seq"] for w in hub_repo.workstations(hub)}
     for db in pcs:
-        assert heads[db.workstation] == db.scalar("SELECT max(seq) FROM audit_log")
+        assert heads[ws_of(db)] == db.scalar("SELECT max(seq) FROM audit_log")

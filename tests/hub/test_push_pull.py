@@ -10,6 +10,7 @@ import pytest
 from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import outbox
+from loket.db.outbox import sync_workstation as ws_of
 from loket.sync import exchange, receive
 from loket.sync.run import sync_now
 from tests import helpers
@@ -42,9 +43,9 @@ def test_a_resent_batch_is_applied_once_and_acknowledged_again(make_pc, hub):
     a = make_pc("a")
     ctx = helpers.context(a)
     helpers.visitor(ctx)
-    exchange.seal_pending(a, a.workstation)
+    exchange.seal_pending(a, ws_of(a))
     batch = outbox.unacked_batches(a)[0]
-    args = (a.workstation, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    args = (ws_of(a), batch["id"], batch["seq"], batch["payload"], batch["sha256"])
     with pc_connection(a) as conn:
         assert receive.receive(conn, *args) == receive.APPLIED
         rows = hub_repo.count_rows(hub)
@@ -59,9 +60,9 @@ def test_same_id_other_content_and_gaps_are_refused_whole(make_pc, hub):
     a = make_pc("a")
     ctx = helpers.context(a)
     helpers.visitor(ctx)
-    exchange.seal_pending(a, a.workstation)
+    exchange.seal_pending(a, ws_of(a))
     batch = outbox.unacked_batches(a)[0]
-    ws = a.workstation
+    ws = ws_of(a)
     rows = hub_repo.count_rows(hub)
     body = json.loads(batch["payload"])
     body["entries"][0]["new"]["given_names"] = "Tampered"
@@ -86,14 +87,14 @@ def test_same_id_other_content_and_gaps_are_refused_whole(make_pc, hub):
 def test_another_pcs_batch_is_refused(make_pc, hub):
     a, b = make_pc("a"), make_pc("b")
     helpers.visitor(helpers.context(a))
-    exchange.seal_pending(a, a.workstation)
+    exchange.seal_pending(a, ws_of(a))
     batch = outbox.unacked_batches(a)[0]
     with pc_connection(b) as conn:
         # b cannot hand in a's batch as its own, nor as a's
         with pytest.raises(receive.BatchRefused, match="other workstation"):
-            receive.receive(conn, b.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
+            receive.receive(conn, ws_of(b), batch["id"], 1, batch["payload"], batch["sha256"])
         with pytest.raises(receive.BatchRefused, match="other workstation"):
-            receive.receive(conn, a.workstation, batch["id"], 1, batch["payload"], batch["sha256"])
+            receive.receive(conn, ws_of(a), batch["id"], 1, batch["payload"], batch["sha256"])
 
 
 def test_an_unsent_local_edit_is_never_overwritten_by_a_pull(make_pc):

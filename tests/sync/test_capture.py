@@ -204,7 +204,11 @@ def test_rows_no_trigger_saw_are_queued_once_at_enrolment(db):
     v = helpers.visitor(ctx)
     with db.transaction():  # as before schema version 8, or a bulk load with triggers off
         db.execute("DELETE FROM sync_outbox")
+    own = db.workstation
     install(db, {"workstation": "ws-1", "dsn": "host=127.0.0.1 port=1"})
+    # the hub's id is the PC's identity towards the hub; its rows keep the file's own id
+    assert outbox.sync_workstation(db) == "ws-1"
+    assert db.scalar("SELECT value FROM setting WHERE key = 'workstation'") == own
     rows = db.all("SELECT table_name, row_id FROM sync_outbox WHERE op = 'I'")
     queued = {(r["table_name"], r["row_id"]) for r in rows}
     assert ("visitor", v.id) in queued

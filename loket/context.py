@@ -100,6 +100,18 @@ def reader(ctx: Context) -> Iterator[Context]:
         db.close()
 
 
+@contextmanager
+def worker(ctx: Context) -> Iterator[Context]:
+    """The same user and desk on a connection of its own that may write: for work on a
+    worker thread that writes (a sync round applying pulled rows) while the app's connection
+    goes on serving the counter; each write still waits its turn for the file."""
+    db = Database(ctx.db.path)
+    try:
+        yield Context(db=db, user=ctx.user, desk=ctx.desk, origin=ctx.origin)
+    finally:
+        db.close()
+
+
 def system_context(db: Database) -> Context:
     """For work nobody in particular does: migrations, seeding, daily retention."""
     return Context(db=db, user=None, desk=None, origin="system")

@@ -129,9 +129,6 @@ class MainWindow(QMainWindow, ViewHost):
         self.retranslate_ui()
         self.show_view(START_VIEW)
         self._preload = list(PRELOAD)
-        from ui.background_sync import BackgroundSync
-
-        self.background_sync = BackgroundSync(ctx, self)  # every minute, when enrolled
         self._preload_timer = QTimer(self)  # a child: it goes when the window goes
         self._preload_timer.setSingleShot(True)
         self._preload_timer.timeout.connect(self._preload_next)

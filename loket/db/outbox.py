@@ -355,20 +355,24 @@ def mark_resolution_pushed(db: Database, ids: list[str], at: str) -> None:
             )
 
 
-def upsert_task(db: Database, task: dict) -> None:
-    db.execute(
-        "INSERT INTO sync_task (id, kind, visitor_id, other_visitor_id, reason, created_at,"
-        " closed_at) VALUES (:id, :kind, :visitor_id, :other_visitor_id, :reason,"
-        " :created_at, :closed_at) ON CONFLICT (id) DO UPDATE SET closed_at = excluded.closed_at",
-        task,
-    )
+def upsert_task(db: Database, task: dict) -> bool:
+    """A task the hub pulled ("possibly the same visitor": the same V-nummer or BSN on two
+    PCs) becomes this PC's merge task for the pair, unless the pair has one already (open,
+    merged or dismissed) or either file is not here.  True when a task was added."""
+    from loket.db import merge
 
-
-def open_tasks(db: Database) -> list[dict]:
-    return [
-        dict(r)
-        for r in db.all("SELECT * FROM sync_task WHERE closed_at IS NULL ORDER BY created_at")
-    ]
+    a, b = task.get("visitor_id"), task.get("other_visitor_id")
+    if (
+        task.get("kind") != "possible_duplicate"
+        or task.get("closed_at")
+        or task.get("reason") not in ("v_number", "bsn")
+        or not a
+        or not b
+        or a == b
+        or db.scalar("SELECT count(*) FROM visitor WHERE id IN (?, ?)", (a, b)) != 2
+    ):
+        return False
+    return merge.add_task(db, a, b, task["reason"], None)
 
 
 def upsert_checkpoint(db: Database, cp: dict) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from loket.db import outbox
 from loket.db import sync as repo
 from loket.db.connection import Database
 from loket.i18n import N_, _, ngettext
@@ -46,7 +47,7 @@ def read_status(db: Database) -> SyncStatus:
         last_attempt_at=_moment(state.get("last_attempt_at")),
         last_success_at=_moment(state.get("last_success_at")),
         hub_reachable=_reachable(state.get("hub_reachable")),
-        waiting=repo.waiting(db),
+        waiting=outbox.waiting(db),
         conflicts_open=repo.open_count(db),
         error_code=code if code in ERROR_CODES else ("other" if code else None),
         enrolled=repo.enrolled(db),

@@ -44,8 +44,13 @@ LOCAL = (
     "sync_outbox",
     "sync_batch",
     "sync_apply",
-    "sync_task",
     "sync_checkpoint",
+    # "possibly the same visitor": this PC's own finds and the hub's (pulled in as tasks);
+    # the merge itself travels as ordinary changes (visitor.merged_into, the moved rows)
+    "merge_task",
+    # partner import reports belong with the audit row of the import, which stays with the
+    # PC that ran it; the directory rows the import changed travel as ordinary changes
+    "import_report",
 )
 DERIVED = (
     "visitor_search",

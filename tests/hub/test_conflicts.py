@@ -8,6 +8,7 @@ import json
 
 from loket.context import system_context
 from loket.db import hub as hub_repo
+from loket.db import merge as merge_repo
 from loket.db import outbox
 from loket.db.outbox import sync_workstation as ws_of
 from loket.sync.run import sync_now
@@ -163,8 +164,9 @@ def test_the_same_v_number_on_two_pcs_becomes_a_task_not_a_merge(make_pc, hub):
     assert {task["visitor_id"], task["other_visitor_id"]} == {va.id, vb.id}
     for db in (a, b):
         assert db.scalar("SELECT count(*) FROM visitor WHERE v_number = '2222222222'") == 2
-        [local] = outbox.open_tasks(db)
-        assert {local["visitor_id"], local["other_visitor_id"]} == {va.id, vb.id}
+        [local] = merge_repo.open_tasks(db)  # the staff side's merge task for the pair
+        assert (local["visitor_a"], local["visitor_b"]) == tuple(sorted((va.id, vb.id)))
+        assert local["reason"] == "v_number"
 
 
 def test_a_conflict_names_the_staff_members_on_both_sides(make_pc, hub):

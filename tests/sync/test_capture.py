@@ -178,14 +178,14 @@ def test_triggers_follow_a_column_added_later(enrolled):
     db = enrolled
     assert outbox.install_triggers(db) == 0  # idempotent
     with db.transaction():
-        db.execute("ALTER TABLE visitor ADD COLUMN merged_into TEXT")
+        db.execute("ALTER TABLE visitor ADD COLUMN nickname TEXT")
     assert outbox.install_triggers(db) == 2  # insert, update (a deletion carries no values)
     ctx = helpers.context(db)
     v = helpers.visitor(ctx)
     with db.transaction():
-        db.execute("UPDATE visitor SET merged_into = 'x' WHERE id = ?", (v.id,))
+        db.execute("UPDATE visitor SET nickname = 'x' WHERE id = ?", (v.id,))
     row = db.one("SELECT new FROM sync_outbox WHERE row_id = ?", (v.id,))
-    assert json.loads(row["new"])["merged_into"] == "x"
+    assert json.loads(row["new"])["nickname"] == "x"
 
 
 def test_a_dropped_trigger_comes_back_at_start_up(db):

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from loket.clock import now_iso
 from loket.db import bulk, outbox
 from loket.db import hub as hub_repo
+from loket.db import merge as merge_repo
 from loket.db.connection import Database
 from loket.sync import receive, tables
 
@@ -148,6 +149,7 @@ def pull(db: Database, conn) -> int:
             outbox.upsert_conflict(db, _conflict(c))
         for t in feed["tasks"]:
             outbox.upsert_task(db, t)
+        merge_repo.follow_merges(db)  # a merge another PC did closes this PC's task for it
         for cp in feed["checkpoints"]:
             outbox.upsert_checkpoint(db, cp)
         outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})

@@ -1,0 +1,137 @@
+"""Reading across PCs and desks: the supervisors' referral log from the hub when it answers.
+
+`open_referral_log(ctx, ...)` checks permission and filters exactly as the PC's own log
+(`loket.referrals.log.open_log`, audited the same way) and then:
+- on an enrolled PC whose hub answers: the log of every PC, read at the hub -- a desk
+  supervisor's of their own desk (another desk is refused with a sentence), a national
+  supervisor's (an account without a desk) of every desk or the one chosen;
+- otherwise the PC's own file, and the log says that it shows this PC only.
+The rows, columns, pseudonyms and order are those of the PC's log (`loket.db.hub_log`).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from loket.db import hub_log
+from loket.errors import LoketError, ValidationError
+from loket.i18n import _
+from loket.referrals import log as local_log
+from loket.referrals.log import PAGE, Anchors, LogRow, ReferralLog
+
+HUB_DESK, HUB_ALL, THIS_PC, ON_ITS_OWN = "hub_desk", "hub_all", "this_pc", "on_its_own"
+
+
+def scope_text(scope: str, desk_code: str | None = None) -> str:
+    """What the log covers, in one sentence (shown above it)."""
+    if scope == HUB_DESK:
+        return _("From the hub: every PC of desk {desk}.").format(desk=desk_code or "")
+    if scope == HUB_ALL:
+        return _("From the hub: every PC of every desk.")
+    if scope == THIS_PC:
+        return _("The hub cannot be reached: this shows the referrals of this PC only.")
+    return ""
+
+
+def national(ctx) -> bool:
+    """A supervisor account without a desk reads every desk; a desk's supervisor theirs."""
+    return ctx.user is not None and not getattr(ctx.user, "desk_id", None)
+
+
+def _hub_connection(db):
+    from loket.sync import run
+
+    if not run.is_enrolled(db):
+        return None
+    try:
+        return run.connect(db)
+    except Exception:  # unreachable, refused, no certificate: the PC's own file then
+        return None
+
+
+class HubReferralLog(ReferralLog):
+    """The log read at the hub; the same interface as the PC's (`rows_after`, `page`,
+    `scan`, `stop`).  One connection for the UI thread's pages, one per scan."""
+
+    def __init__(self, ctx, filters, page_size: int, conn, scope: str) -> None:
+        super().__init__(ctx, filters, page_size)
+        self.scope = scope
+        self._ui_conn = conn
+        self._scan_conn = None
+
+    def rows_after(self, after, limit: int | None = None) -> list[LogRow]:
+        self._allowed()
+        raw = hub_log.rows_after(self._ui_conn, self.filters, after, limit=limit or self.page_size)
+        return self._rows(raw)
+
+    def page(self, anchors: Anchors, k: int) -> list[LogRow]:
+        self._allowed()
+        if not 0 <= k < anchors.pages:
+            return []
+        lower = anchors.keys[k + 1] if k + 1 < anchors.pages else None
+        raw = hub_log.rows(
+            self._ui_conn, self.filters, upper=anchors.keys[k], lower=lower,
+            limit=anchors.page_size,
+        )  # fmt: skip
+        return self._rows(raw)
+
+    def scan(self, first_page=None) -> Anchors:
+        self._allowed()
+        conn = _hub_connection(self.ctx.db)
+        if conn is None:
+            raise LoketError(_("The hub cannot be reached any more. Press F5 to read again."))
+        try:
+            with self._lock:
+                self._scan_conn = conn
+            if first_page is not None:
+                first_page(self._rows(hub_log.rows(conn, self.filters, limit=self.page_size)))
+            total, keys = hub_log.anchors(conn, self.filters, self.page_size)
+        finally:
+            with self._lock:
+                self._scan_conn = None
+            conn.close()
+        return Anchors(total, tuple(keys), self.page_size)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            conn = self._scan_conn
+        if conn is not None:
+            threading.Thread(target=conn.cancel, daemon=True).start()
+
+    def close(self) -> None:
+        self.stop()
+        self._ui_conn.close()
+
+
+def open_referral_log(ctx, *, page_size: int = PAGE, **filters) -> ReferralLog:
+    """The log for these filters, from the hub when it answers (see the module)."""
+    log = local_log.open_log(ctx, page_size=page_size, **filters)
+    conn = _hub_connection(ctx.db)
+    if conn is None:
+        log.scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
+        return log
+    checked = log.filters
+    if national(ctx):
+        scope = HUB_ALL if not checked.desk_code else HUB_DESK
+    else:
+        own = ctx.desk.code if ctx.desk is not None else None
+        if checked.desk_code and checked.desk_code != own:
+            conn.close()
+            raise ValidationError.single(
+                "desk_code",
+                _("From the hub you see the referrals of your own desk ({desk}) only.").format(
+                    desk=own or "-"
+                ),
+            )
+        from dataclasses import replace
+
+        checked = replace(checked, desk_code=own)
+        scope = HUB_DESK
+    return HubReferralLog(ctx, checked, page_size, conn, scope)
+
+
+def _enrolled(db) -> bool:
+    from loket.sync import run
+
+    return run.is_enrolled(db)

@@ -98,3 +98,42 @@ SELECT at, id, total FROM (
     found = conn.execute(sql, {**params, "page": page}).fetchall()
     total = int(found[0][2]) if found else 0
     return total, [(r[0], r[1]) for r in found]
+
+
+# -- the export: the columns of `loket.db.exports.ROW_COLUMNS` (pseudonymised only) -------
+FETCH = 5000
+
+
+def count(conn, filters: Filters) -> int:
+    where, params = _where(filters)
+    return int(conn.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0])
+
+
+def export_rows(conn, filters: Filters):
+    """The export's rows in batches of FETCH, streamed from a server-side cursor (one
+    snapshot; never the whole selection in memory), in the export's order."""
+    where, params = _where(filters)
+    sql = f"""
+SELECT v.data->>'visitor_id', v.data->>'visit_date', d.data->>'code',
+  (SELECT st.data->>'display_name' FROM loket.row st WHERE st.table_name = 'staff'
+     AND st.row_id = coalesce(r.data->>'staff_id', v.data->>'staff_id')),
+  (SELECT string_agg(n.data->>'need_code', ', ' ORDER BY n.data->>'need_code')
+     FROM loket.row n WHERE n.table_name = 'visit_need' AND NOT n.deleted
+      AND n.data->>'visit_id' = v.row_id),
+  o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',
+  (SELECT string_agg((e.data->>'to_status') || '=' || substr(e.data->>'at', 1, 10), ','
+                     ORDER BY e.data->>'at')
+     FROM loket.row e WHERE e.table_name = 'referral_event' AND NOT e.deleted
+      AND e.data->>'referral_id' = r.row_id),
+  r.data->>'follow_up_date'
+{_FROM}
+WHERE {where}
+ORDER BY v.data->>'visit_date', r.data->>'created_at', r.row_id
+"""
+    with conn.transaction(), conn.cursor(name="loket_export") as cur:
+        cur.execute(sql, params)
+        while True:
+            batch = cur.fetchmany(FETCH)
+            if not batch:
+                return
+            yield batch

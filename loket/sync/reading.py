@@ -104,6 +104,25 @@ class HubReferralLog(ReferralLog):
         self._ui_conn.close()
 
 
+def _hub_filters(ctx, checked, conn):
+    """The filters as read at the hub and what they cover: a desk supervisor's are their
+    own desk's (another desk is refused with a sentence), a national supervisor's as chosen."""
+    if national(ctx):
+        return checked, (HUB_DESK if checked.desk_code else HUB_ALL)
+    own = ctx.desk.code if ctx.desk is not None else None
+    if checked.desk_code and checked.desk_code != own:
+        conn.close()
+        raise ValidationError.single(
+            "desk_code",
+            _("From the hub you see the referrals of your own desk ({desk}) only.").format(
+                desk=own or "-"
+            ),
+        )
+    from dataclasses import replace
+
+    return replace(checked, desk_code=own), HUB_DESK
+
+
 def open_referral_log(ctx, *, page_size: int = PAGE, **filters) -> ReferralLog:
     """The log for these filters, from the hub when it answers (see the module)."""
     log = local_log.open_log(ctx, page_size=page_size, **filters)
@@ -111,24 +130,42 @@ def open_referral_log(ctx, *, page_size: int = PAGE, **filters) -> ReferralLog:
     if conn is None:
         log.scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
         return log
-    checked = log.filters
-    if national(ctx):
-        scope = HUB_ALL if not checked.desk_code else HUB_DESK
-    else:
-        own = ctx.desk.code if ctx.desk is not None else None
-        if checked.desk_code and checked.desk_code != own:
-            conn.close()
-            raise ValidationError.single(
-                "desk_code",
-                _("From the hub you see the referrals of your own desk ({desk}) only.").format(
-                    desk=own or "-"
-                ),
-            )
-        from dataclasses import replace
-
-        checked = replace(checked, desk_code=own)
-        scope = HUB_DESK
+    checked, scope = _hub_filters(ctx, log.filters, conn)
     return HubReferralLog(ctx, checked, page_size, conn, scope)
+
+
+def export_referrals(ctx, **kwargs):
+    """`loket.reports.exports.export_referrals`, with a pseudonymised CSV read at the hub
+    when it answers (the same desks as the log).  XLSX and PDF (their summary is this PC's
+    overview) and exports with names are this PC's file.  Returns (result, scope, the desk
+    the rows are of or None)."""
+    from contextlib import contextmanager
+
+    from loket.reports import exports
+
+    fmt, identifiable = kwargs.get("fmt"), kwargs.get("identifiable", False)
+    conn = _hub_connection(ctx.db) if fmt == "csv" and not identifiable else None
+    if conn is None:
+        scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
+        return exports.export_referrals(ctx, **kwargs), scope, kwargs.get("desk_code")
+    ctx.require(exports.Permission.EXPORT_PSEUDONYMISED, object_type="referral")
+    checked = exports.check_filters(
+        ctx, **{k: kwargs.get(k) for k in ("date_from", "date_to", "desk_code", "partner",
+                                           "need", "status")}
+    )  # fmt: skip
+    checked, scope = _hub_filters(ctx, checked, conn)
+
+    @contextmanager
+    def at_hub(_filters):
+        yield None, hub_log.export_rows(conn, checked), hub_log.count(conn, checked)
+
+    try:
+        result = exports.export_referrals(
+            ctx, **{**kwargs, "desk_code": checked.desk_code}, rows_from=at_hub
+        )
+    finally:
+        conn.close()
+    return result, scope, checked.desk_code
 
 
 def _enrolled(db) -> bool:

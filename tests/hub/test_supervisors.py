@@ -103,3 +103,31 @@ def test_offline_the_log_says_it_shows_this_pc_only(qtbot, three_pcs, english):
     view = _open_log(qtbot, helpers.context(a, "supervisor", desk_code="ZWL"))
     assert view.model.total == 1 and view.model.row(0).key[0] == mine.created_at
     assert "this PC only" in view.scope_label.text()
+
+
+def _export(qtbot, ctx, out):
+    from loket.db.exports import Filters
+    from loket.referrals.log import default_period
+    from ui.views.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx, None, filters=Filters(*default_period()))
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.path.setText(str(out))
+    dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert dialog.error is None, dialog.error
+    return dialog, out.read_text("utf-8-sig").splitlines()
+
+
+def test_the_csv_export_reads_the_hub_too(qtbot, three_pcs, english, tmp_path):
+    a = three_pcs[0]
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    dialog, lines = _export(qtbot, supervisor, tmp_path / "zwl.csv")
+    assert dialog.result.rows == 2 and len(lines) == 3  # a header, a's and b's referral
+    assert all(";ZWL;" in line for line in lines[1:])
+    assert "every PC of desk ZWL" in dialog.message.text()
+    with a.transaction():
+        outbox.put_setting(a, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+    dialog, lines = _export(qtbot, supervisor, tmp_path / "offline.csv")
+    assert dialog.result.rows == 1 and "this PC only" in dialog.message.text()

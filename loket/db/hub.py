@@ -294,8 +294,10 @@ GRANTS = [
 
 
 def init_schema(conn) -> None:
+    from loket.db import hub_admin  # the administrators' functions (PCs of the desk, revoke)
+
     with conn.transaction():
-        for statement in SCHEMA + FUNCTIONS + GRANTS:
+        for statement in SCHEMA + FUNCTIONS + hub_admin.STATEMENTS + GRANTS:
             conn.execute(statement)
         conn.execute(
             "INSERT INTO loket.meta (key, value) VALUES ('schema_version', %s)"

@@ -69,6 +69,8 @@ def _classify(err: BaseException) -> str:
         return "disk_full"
     if isinstance(err, psycopg.OperationalError):
         text = str(err).lower()
+        if "not permitted to log in" in text:  # revoked at the hub (loket.db.hub_admin)
+            return "not_enrolled"
         if "certificate" in text or "ssl" in text or "tls" in text:
             return "certificate"
         if "permission denied" in text or "authentication" in text or "no pg_hba" in text:

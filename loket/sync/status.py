@@ -115,6 +115,11 @@ def describe(status: SyncStatus, now: datetime | None = None) -> str:
     return line
 
 
+def identity(db: Database) -> str:
+    """This PC's workstation id at the hub (given at enrolment), or the database's own."""
+    return outbox.sync_workstation(db)
+
+
 def enrolment_text(status: SyncStatus, workstation: str, now: datetime | None = None) -> str:
     """For first run and the administrators' settings: is this PC part of the hub?"""
     now = now or datetime.now(UTC)

@@ -105,9 +105,9 @@ class FirstRunDialog(QDialog):
             self.labels[key].setText(text)
             self.labels[key].buddy().setAccessibleName(text.replace("&", ""))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create and sign in"))
-        from loket.sync.status import enrolment_text, read_status
+        from loket.sync.status import enrolment_text, identity, read_status
 
-        self.enrolment.setText(enrolment_text(read_status(self.ctx.db), self.ctx.workstation))
+        self.enrolment.setText(enrolment_text(read_status(self.ctx.db), identity(self.ctx.db)))
 
     def _show(self, message: str) -> None:
         self.error.setText(message)

@@ -135,11 +135,22 @@ def install(db: Database, bundle: dict) -> str:
 
 def enroll_pc(ctx, bundle_path: Path) -> str:
     """`loket sync enroll FILE`: administrators only; logged."""
-    from loket.errors import ValidationError
-    from loket.i18n import _
     from loket.privacy.permissions import Permission
 
     ctx.require(Permission.SETTINGS_MANAGE, object_type="sync")
+    bundle = read_bundle(bundle_path)
+    ws = install(ctx.db, bundle)
+    audit.record(ctx, action="sync.enroll", object_type="workstation", object_id=ws,
+                 detail={"name": bundle.get("name"), "desk": bundle.get("desk")})  # fmt: skip
+    return ws
+
+
+def read_bundle(bundle_path: Path) -> dict:
+    """The enrolment file made by `loket hub enroll`; ValidationError (field `file`) when it
+    is not one.  Changes nothing, so a first run can check it before making accounts."""
+    from loket.errors import ValidationError
+    from loket.i18n import _
+
     try:
         bundle = json.loads(Path(bundle_path).read_text(encoding="utf-8"))
         if not isinstance(bundle, dict) or not bundle.get("workstation") or not bundle.get("dsn"):
@@ -148,7 +159,4 @@ def enroll_pc(ctx, bundle_path: Path) -> str:
         raise ValidationError.single(
             "file", _("This is not an enrolment file made by `loket hub enroll`.")
         ) from None
-    ws = install(ctx.db, bundle)
-    audit.record(ctx, action="sync.enroll", object_type="workstation", object_id=ws,
-                 detail={"name": bundle.get("name"), "desk": bundle.get("desk")})  # fmt: skip
-    return ws
+    return bundle

@@ -80,3 +80,48 @@ def test_the_administrators_settings_list_the_desks_pcs_and_revoke_one(
     finally:
         i18n.set_language(language)
     assert sync_now(system_context(b)).error_code == "not_enrolled"
+
+
+def test_the_first_run_enrols_the_pc_with_the_file_from_the_hub(qtbot, tmp_path, hub, hub_dsn):
+    from PySide6.QtCore import Qt
+
+    from loket.context import Context
+    from loket.db import outbox
+    from loket.db.connection import Database
+    from loket.db.migrate import migrate
+    from loket.directory import seed
+    from loket.sync.enroll import issue_pc, write_bundle
+    from ui.views.first_run_dialog import FirstRunDialog
+
+    bundle = issue_pc(hub, name="zwl-9", desk_code="ZWL", dsn=hub_dsn)
+    path = tmp_path / "zwl-9.json"
+    write_bundle(bundle, path)
+    (tmp_path / "broken.json").write_text("{}", encoding="utf-8")
+    folder = tmp_path / "pc"
+    folder.mkdir()
+    db = Database(folder / "loket.sqlite")
+    migrate(db)
+    seed.load_all(db)
+    ctx = Context(db=db)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.desk.setCurrentIndex(dialog.desk.findText("Zwolle", Qt.MatchFlag.MatchContains))
+    for field, text in (
+        (dialog.username, "beheer"),
+        (dialog.display_name, "Beheerder Zwolle"),
+        (dialog.password, "long enough"),
+        (dialog.repeat, "long enough"),
+        (dialog.desk_phone, "038 456 7890"),
+        (dialog.enrolment_file, str(tmp_path / "broken.json")),
+    ):
+        qtbot.keyClicks(field, text)
+    dialog.create()  # not an enrolment file: nothing is made
+    assert "enrolment file" in dialog.error.text()
+    assert db.scalar("SELECT count(*) FROM staff") == 0
+    dialog.enrolment_file.setText(str(path))
+    dialog.create()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert outbox.setting(db, "sync_enrolled") == "1"
+    assert outbox.sync_workstation(db) == bundle["workstation"]
+    assert sync_now(system_context(db)).ok
+    db.close()

@@ -6,7 +6,7 @@ holds is found.  All hub work runs on the worker thread, on a connection of its 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from loket.context import worker
 from loket.errors import LoketError
@@ -19,7 +19,9 @@ ASK_AFTER_MS = 500
 
 def hit_line(hit) -> str:
     name = f"{hit.given_names} {hit.family_name}".strip() or _("(no name)")
-    born = hit.date_of_birth or "—"
+    from loket.i18n.dates import format_date
+
+    born = format_date(hit.date_of_birth) if hit.date_of_birth else "—"
     where = hit.desk or _("another PC")
     return _("{name}, born {born} — registered at {desk}").format(name=name, born=born, desk=where)
 
@@ -47,6 +49,9 @@ class ElsewhereBox(QWidget):
         layout.addWidget(self.label)
         self.list = QListWidget(self)
         self.list.setObjectName("elsewhereList")
+        # as tall as its lines (a few), not half the screen
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.list.itemActivated.connect(lambda item: self.open_hit(self.list.row(item)))
         layout.addWidget(self.list)
         self.list.hide()

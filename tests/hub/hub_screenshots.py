@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             "ZWL-2": [("Tesfay", "Gebremedhin", "1979-11-20"), ("Olena", "Kovalenko", None)],
             "DHG-1": [("Selam", "Tesfaye", "1990-02-03"), ("Reza", "Ahmadi", "1972-06-15")],
         }
-        for name, (pc, desk) in pcs.items():
+        for pc, _desk in pcs.values():
             sync_now(system_context(pc))
         for name, (pc, desk) in pcs.items():
             ctx = helpers.context(pc, desk_code=desk)

@@ -98,17 +98,22 @@ def pin_chain_key(db: Database) -> bytes:
 
 
 def take_subject_key(db: Database, key_hex: str) -> None:
-    """Put the deployment's subject key in place; the PC's own is kept as .previous."""
-    path = audit.key_path(db)
-    if path.exists():
-        current = path.read_text(encoding="ascii").strip()
-        if current == key_hex:
-            return
-        previous = path.with_name(path.name + PREVIOUS_SUFFIX)
+    """Put the deployment's subject key in place, where this PC keeps its subject key (the
+    OS key store, or subject.key where there is none); the PC's own is kept as
+    subject.key.previous so that rows written before enrolment are still found."""
+    from loket.privacy import keystore
+
+    key = bytes.fromhex(key_hex)
+    folder, installation = db.path.parent, db.workstation
+    current = keystore.get(folder, installation, audit.KEY_NAME)
+    if current == key:
+        return
+    if current is not None:
+        previous = audit.key_path(db).with_name(audit.KEY_FILENAME + PREVIOUS_SUFFIX)
         if not previous.exists():
-            _write_private(previous, current)
-    _write_private(path, key_hex)
-    audit._KEYS.pop(str(path), None)
+            _write_private(previous, current.hex())
+    keystore.put(folder, installation, audit.KEY_NAME, key, replace=True)
+    audit._KEYS.pop(f"{folder}|{installation}", None)  # the cache of audit._key
 
 
 def install(db: Database, bundle: dict) -> str:

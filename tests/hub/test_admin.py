@@ -13,6 +13,16 @@ from loket.sync.run import sync_now
 from tests import helpers
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from loket import i18n
+
+    language = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)
+
+
 def _sync(*dbs):
     for db in dbs:
         result = sync_now(system_context(db))
@@ -51,34 +61,28 @@ def test_the_administrators_settings_list_the_desks_pcs_and_revoke_one(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from loket import i18n
     from ui.views.admin_settings_view import AdminSettingsView
 
     a, b = make_pc("zwl-1", "ZWL"), make_pc("zwl-2", "ZWL")
     _sync(a, b)
-    language = i18n.language()
-    i18n.set_language("en")
-    try:
-        view = AdminSettingsView(helpers.context(a, "beheerder"))
-        qtbot.addWidget(view)
-        view.open()
-        assert not view.desk_pcs.isHidden()  # enrolled: the box is there
-        assert ws_of(a) in view.enrolment.text()  # the hub's id of this PC
-        box = view.desk_pcs
-        box.show_button.click()
-        qtbot.waitUntil(lambda: box.list.count() == 2, timeout=20_000)
-        assert "zwl-1" in box.list.item(0).text() and "(this PC)" in box.list.item(0).text()
-        assert "last contact" in box.list.item(1).text()
-        box.list.setCurrentRow(0)
-        assert not box.revoke_button.isEnabled()  # not this PC itself
-        box.list.setCurrentRow(1)
-        assert box.revoke_button.isEnabled()
-        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-        box.revoke_button.click()
-        qtbot.waitUntil(lambda: box.message.text() == "The PC is revoked.", timeout=20_000)
-        assert "(revoked)" in box.list.item(1).text()
-    finally:
-        i18n.set_language(language)
+    view = AdminSettingsView(helpers.context(a, "beheerder"))
+    qtbot.addWidget(view)
+    view.open()
+    assert not view.desk_pcs.isHidden()  # enrolled: the box is there
+    assert ws_of(a) in view.enrolment.text()  # the hub's id of this PC
+    box = view.desk_pcs
+    box.show_button.click()
+    qtbot.waitUntil(lambda: box.list.count() == 2, timeout=20_000)
+    assert "zwl-1" in box.list.item(0).text() and "(this PC)" in box.list.item(0).text()
+    assert "last contact" in box.list.item(1).text()
+    box.list.setCurrentRow(0)
+    assert not box.revoke_button.isEnabled()  # not this PC itself
+    box.list.setCurrentRow(1)
+    assert box.revoke_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    box.revoke_button.click()
+    qtbot.waitUntil(lambda: box.message.text() == "The PC is revoked.", timeout=20_000)
+    assert "(revoked)" in box.list.item(1).text()
     assert sync_now(system_context(b)).error_code == "not_enrolled"
 
 

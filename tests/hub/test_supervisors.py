@@ -77,7 +77,7 @@ def test_a_desk_supervisor_sees_every_pc_of_their_desk_from_the_hub(qtbot, three
     qtbot.waitUntil(lambda: view.model.total == 0, timeout=20_000)
 
 
-def test_another_desk_from_the_hub_is_refused_for_a_desk_supervisor(three_pcs):
+def test_another_desk_from_the_hub_is_refused_for_a_desk_supervisor(three_pcs, english):
     a = three_pcs[0]
     supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
     start, end = "2000-01-01", "2100-01-01"

@@ -1,5 +1,7 @@
 """SQL at the hub for administrators at a PC: the PCs of their desk with their last contact,
-and revoking one.  Installed with the hub's schema (`loket.db.hub.init_schema`).
+and revoking one; and the indexes that reading across PCs needs (the referral log's pages
+by key, a visit's needs, a referral's steps, a visitor's visits).  Installed with the hub's
+schema (`loket.db.hub.init_schema`).
 
 A PC's role may call these functions only for PCs of its own desk; revoking sets the target's
 role NOLOGIN (PostgreSQL refuses its next connection), ends its open sessions and records who
@@ -9,6 +11,14 @@ did it, so the revoked PC can neither push nor pull.  A PC cannot revoke itself.
 from __future__ import annotations
 
 STATEMENTS = [
+    """CREATE INDEX IF NOT EXISTS row_referral_created ON loket.row
+        ((data->>'created_at'), row_id) WHERE table_name = 'referral' AND NOT deleted""",
+    """CREATE INDEX IF NOT EXISTS row_visit_need_visit ON loket.row ((data->>'visit_id'))
+        WHERE table_name = 'visit_need'""",
+    """CREATE INDEX IF NOT EXISTS row_referral_event_referral ON loket.row
+        ((data->>'referral_id')) WHERE table_name = 'referral_event'""",
+    """CREATE INDEX IF NOT EXISTS row_visit_visitor ON loket.row ((data->>'visitor_id'))
+        WHERE table_name = 'visit'""",
     "ALTER TABLE loket.workstation ADD COLUMN IF NOT EXISTS revoked_at timestamptz",
     "ALTER TABLE loket.workstation ADD COLUMN IF NOT EXISTS revoked_by text",
     """CREATE OR REPLACE FUNCTION loket.desk_pcs()

@@ -137,3 +137,95 @@ ORDER BY v.data->>'visit_date', r.data->>'created_at', r.row_id
             if not batch:
                 return
             yield batch
+
+
+# -- the overview's aggregates, as `loket.db.exports` computes them on the PC --------------
+_VISITS = """
+FROM loket.row v
+JOIN loket.row d ON d.table_name = 'desk' AND d.row_id = v.data->>'desk_id'
+"""
+
+
+def _visit_where(filters: Filters) -> tuple[str, dict]:
+    clauses = [
+        "v.table_name = 'visit'",
+        "NOT v.deleted",
+        "v.data->>'visit_date' BETWEEN %(date_from)s AND %(date_to)s",
+    ]
+    params: dict = {"date_from": filters.date_from, "date_to": filters.date_to}
+    if filters.desk_code:
+        clauses.append("d.data->>'code' = %(desk_code)s")
+        params["desk_code"] = filters.desk_code
+    if filters.need:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM loket.row n WHERE n.table_name = 'visit_need'"
+            " AND NOT n.deleted AND n.data->>'visit_id' = v.row_id"
+            " AND n.data->>'need_code' = %(need)s)"
+        )
+        params["need"] = filters.need
+    return " AND ".join(clauses), params
+
+
+def visits_per_month(conn, filters: Filters) -> list[tuple[str, int]]:
+    where, params = _visit_where(filters)
+    return conn.execute(
+        f"SELECT substr(v.data->>'visit_date', 1, 7) AS m, count(*) {_VISITS} WHERE {where}"
+        " GROUP BY m ORDER BY m",
+        params,
+    ).fetchall()
+
+
+def referral_groups(conn, filters: Filters, today: str) -> list[tuple]:
+    """As `loket.db.exports.referral_groups`: (month, status, handover, organisation id and
+    name, desk code, overdue 0/1, days from visit to completion or None, count)."""
+    from loket.db.exports import OPEN_STATUSES
+
+    where, params = _where(filters)
+    sql = f"""
+SELECT substr(v.data->>'visit_date', 1, 7), r.data->>'status', r.data->>'handover', o.row_id,
+  o.data->>'name', d.data->>'code',
+  coalesce(r.data->>'follow_up_date' < %(today)s
+           AND r.data->>'status' = ANY(%(open)s), false)::int,
+  CASE WHEN r.data->>'status' = 'completed' THEN
+    substr((SELECT min(e.data->>'at') FROM loket.row e WHERE e.table_name = 'referral_event'
+             AND e.data->>'referral_id' = r.row_id AND e.data->>'to_status' = 'completed'),
+           1, 10)::date - (v.data->>'visit_date')::date END,
+  count(*)
+{_FROM}
+WHERE {where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""
+    return conn.execute(sql, {**params, "today": today, "open": list(OPEN_STATUSES)}).fetchall()
+
+
+def per_need(conn, filters: Filters, label_column: str) -> list[tuple[str, str, int, int]]:
+    """As `loket.db.exports.per_need` (a referral counts under every need of its visit)."""
+    assert label_column in ("label_nl", "label_en")
+    vwhere, vparams = _visit_where(filters)
+    rwhere, rparams = _where(filters)
+    need_join = (
+        "JOIN loket.row vn ON vn.table_name = 'visit_need' AND NOT vn.deleted"
+        " AND vn.data->>'visit_id' = v.row_id"
+    )
+    visits = dict(
+        conn.execute(
+            f"SELECT vn.data->>'need_code', count(*) {_VISITS} {need_join} WHERE {vwhere}"
+            " GROUP BY 1",
+            vparams,
+        ).fetchall()
+    )
+    referrals = dict(
+        conn.execute(
+            f"SELECT vn.data->>'need_code', count(*) {_FROM} {need_join} WHERE {rwhere} GROUP BY 1",
+            rparams,
+        ).fetchall()
+    )
+    needs = conn.execute(
+        f"SELECT data->>'code', data->>'{label_column}' FROM loket.row WHERE table_name = 'need'"
+        " AND NOT deleted ORDER BY (data->>'sort_order')::int, data->>'code'"
+    ).fetchall()
+    return [
+        (code, label, visits.get(code, 0), referrals.get(code, 0))
+        for code, label in needs
+        if code in visits or code in referrals
+    ]

@@ -168,6 +168,37 @@ def export_referrals(ctx, **kwargs):
     return result, scope, checked.desk_code
 
 
+def overview(ctx, filters, *, suppress_below: int, today=None):
+    """`loket.reports.overview.overview`, counted at the hub when it answers (the log's
+    desks).  Returns (the Overview, scope, the desk it is of or None)."""
+    from loket.clock import today as local_today
+    from loket.reports import overview as core
+    from loket.reports.exports import check_filters
+
+    ctx.require(core.Permission.OVERVIEW_READ, object_type="referral")
+    conn = _hub_connection(ctx.db)
+    if conn is None:
+        scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
+        result = core.overview(ctx, filters, suppress_below=suppress_below, today=today)
+        return result, scope, filters.desk_code
+    try:
+        checked = check_filters(
+            ctx, date_from=filters.date_from, date_to=filters.date_to,
+            desk_code=filters.desk_code, partner=filters.partner, need=filters.need,
+            status=filters.status,
+        )  # fmt: skip
+        checked, scope = _hub_filters(ctx, checked, conn)
+        with conn.transaction():  # one snapshot for every count
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            result = core.build(
+                conn, checked, suppress_below=suppress_below, today=today or local_today(),
+                queries=hub_log,
+            )  # fmt: skip
+    finally:
+        conn.close()
+    return result, scope, checked.desk_code
+
+
 def _enrolled(db) -> bool:
     from loket.sync import run
 

@@ -131,3 +131,49 @@ def test_the_csv_export_reads_the_hub_too(qtbot, three_pcs, english, tmp_path):
         outbox.put_setting(a, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
     dialog, lines = _export(qtbot, supervisor, tmp_path / "offline.csv")
     assert dialog.result.rows == 1 and "this PC only" in dialog.message.text()
+
+
+def test_the_overview_counts_at_the_hub_too(qtbot, three_pcs, english):
+    from ui.views.overview_view import OverviewView
+
+    a = three_pcs[0]
+    view = OverviewView(helpers.context(a, "supervisor", desk_code="ZWL"))
+    qtbot.addWidget(view)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.result is not None and not view._pending, timeout=20_000)
+    facts = {label: cell.value for label, cell in view.result.facts}
+    assert facts["Visits"] == 2 and facts["Referrals"] == 2  # a's and b's, not Den Haag's
+    need = next(t for t in view.result.tables if t.key == "need")
+    assert [(label, [c.value for c in cells]) for label, cells in need.rows] == [
+        ("Debts or money", [2, 2])
+    ]  # the needs' labels from the hub, counted there
+    assert "every PC of desk ZWL" in view.status.text()
+    with a.transaction():
+        outbox.put_setting(a, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+    view.refresh()
+    qtbot.waitUntil(lambda: not view._pending, timeout=20_000)
+    facts = {label: cell.value for label, cell in view.result.facts}
+    assert facts["Referrals"] == 1 and "this PC only" in view.status.text()
+
+
+def test_the_hubs_overview_counts_what_the_pcs_own_would(three_pcs, english):
+    from loket.db.exports import Filters
+    from loket.referrals.log import default_period
+    from loket.reports import overview as core
+
+    a, b, _c, mine = three_pcs
+    supervisor = helpers.context(b, "supervisor", desk_code="ZWL")
+    [rid] = [r["id"] for r in b.all("SELECT id FROM referral WHERE id <> ?", (mine.id,))]
+    for step in (referrals.mark_sent, referrals.accept, referrals.complete):
+        step(supervisor, rid)
+    with b.transaction():  # a follow-up date passed: overdue
+        b.execute("UPDATE referral SET follow_up_date = '2000-01-01' WHERE id <> ?", (rid,))
+    _sync(b, a, b, a)  # a now holds every desk's rows, as the hub does
+    user = dataclasses.replace(helpers.context(a, "supervisor").user, desk_id=None)
+    national = Context(db=a, user=user, desk=None, origin="test")
+    filters = Filters(*default_period())
+    at_hub, scope, _desk = reading.overview(national, filters, suppress_below=1)
+    here = core.overview(national, filters, suppress_below=1)
+    assert scope == reading.HUB_ALL
+    assert at_hub.facts == here.facts
+    assert [(t.key, t.rows) for t in at_hub.tables] == [(t.key, t.rows) for t in here.tables]

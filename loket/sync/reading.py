@@ -43,6 +43,12 @@ def _hub_connection(db):
 
     if not run.is_enrolled(db):
         return None
+    from loket.db import outbox
+
+    if outbox.get_state(db, "hub_reachable") == "0":
+        # the last round found no hub: say "this PC only" at once instead of waiting for a
+        # connection to time out (the next round, within a minute, looks again)
+        return None
     try:
         return run.connect(db)
     except Exception:  # unreachable, refused, no certificate: the PC's own file then

@@ -177,3 +177,15 @@ def test_the_hubs_overview_counts_what_the_pcs_own_would(three_pcs, english):
     assert scope == reading.HUB_ALL
     assert at_hub.facts == here.facts
     assert [(t.key, t.rows) for t in at_hub.tables] == [(t.key, t.rows) for t in here.tables]
+
+
+def test_after_a_round_without_the_hub_the_log_does_not_wait_for_it(three_pcs):
+    a = three_pcs[0]
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    period = {"date_from": "2000-01-01", "date_to": "2100-01-01"}
+    log = reading.open_referral_log(supervisor, **period)
+    assert log.scope == reading.HUB_DESK
+    log.close()
+    with a.transaction():
+        outbox.set_state(a, {"hub_reachable": "0"})  # as a failed round leaves it
+    assert reading.open_referral_log(supervisor, **period).scope == reading.THIS_PC

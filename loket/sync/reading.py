@@ -38,7 +38,9 @@ def national(ctx) -> bool:
     return ctx.user is not None and not getattr(ctx.user, "desk_id", None)
 
 
-def _hub_connection(db):
+def hub_connection(db):
+    """A connection to the hub as this PC, or None (not enrolled, no answer now, or none in
+    the last sync round)."""
     from loket.sync import run
 
     if not run.is_enrolled(db):
@@ -83,7 +85,7 @@ class HubReferralLog(ReferralLog):
 
     def scan(self, first_page=None) -> Anchors:
         self._allowed()
-        conn = _hub_connection(self.ctx.db)
+        conn = hub_connection(self.ctx.db)
         if conn is None:
             raise LoketError(_("The hub cannot be reached any more. Press F5 to read again."))
         try:
@@ -132,7 +134,7 @@ def _hub_filters(ctx, checked, conn):
 def open_referral_log(ctx, *, page_size: int = PAGE, **filters) -> ReferralLog:
     """The log for these filters, from the hub when it answers (see the module)."""
     log = local_log.open_log(ctx, page_size=page_size, **filters)
-    conn = _hub_connection(ctx.db)
+    conn = hub_connection(ctx.db)
     if conn is None:
         log.scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
         return log
@@ -150,7 +152,7 @@ def export_referrals(ctx, **kwargs):
     from loket.reports import exports
 
     fmt, identifiable = kwargs.get("fmt"), kwargs.get("identifiable", False)
-    conn = _hub_connection(ctx.db) if fmt == "csv" and not identifiable else None
+    conn = hub_connection(ctx.db) if fmt == "csv" and not identifiable else None
     if conn is None:
         scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
         return exports.export_referrals(ctx, **kwargs), scope, kwargs.get("desk_code")
@@ -182,7 +184,7 @@ def overview(ctx, filters, *, suppress_below: int, today=None):
     from loket.reports.exports import check_filters
 
     ctx.require(core.Permission.OVERVIEW_READ, object_type="referral")
-    conn = _hub_connection(ctx.db)
+    conn = hub_connection(ctx.db)
     if conn is None:
         scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
         result = core.overview(ctx, filters, suppress_below=suppress_below, today=today)

@@ -4,6 +4,6 @@ across PCs at the hub (`reading`: the referral log, exports, overview; `elsewher
 of other desks; `pcs`: the desk's PCs, revoking one).
 
 May import the base, `loket.db`, `loket.privacy` and the use cases of `loket.counter`,
-`loket.referrals` and `loket.reports`; all SQL (SQLite and PostgreSQL alike) lives in `loket.db`.  `tables` imports
-nothing.
+`loket.referrals` and `loket.reports`; all SQL (SQLite and PostgreSQL alike) lives in
+`loket.db`.  `tables` imports nothing.
 """

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_DIR ?= demo-data
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format i18n demo bench dist dist-test clean
+.PHONY: run test lint format i18n demo bench dist dist-test clean hub-demo hub-demo-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ i18n: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m loket --data-dir $(DEMO_DIR) demo --visitors 300
+
+# A local PostgreSQL hub with two enrolled PCs (demo-hub/), see tools/hub_demo.py.
+hub-demo: $(STAMP) compile
+	$(PY) tools/hub_demo.py
+
+hub-demo-stop: $(STAMP)
+	$(PY) tools/hub_demo.py --stop
 
 bench: $(STAMP) compile
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py

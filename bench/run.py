@@ -259,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench_names.run(db_file)
 
+    def sync():
+        from bench import bench_sync
+
+        return bench_sync.run()
+
     def ui():
         from bench import bench_ui
 
@@ -274,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         ("ui", "UI responsiveness", ui),
         ("demo", "Demo data", lambda: bench_demo.run(data_dir, stamp)),
         ("bundle", "Bundle", _bundle_section),
+        ("sync", "Sync", sync),
     ]
     sections: list[Section] = []
     for key, title, fn in plan:

@@ -72,6 +72,7 @@ class Context:
         object_id: str | None = None,
     ) -> None:
         if self.can(permission):
+            self.db.actor = self.actor  # the outbox names who made the change that follows
             return
         from loket.privacy import audit
 
@@ -93,6 +94,18 @@ def reader(ctx: Context) -> Iterator[Context]:
     worker thread (a count over a hundred thousand rows) while the app's connection goes on
     serving the counter.  It sees the database as it was when its first query ran."""
     db = Database(ctx.db.path, read_only=True)
+    try:
+        yield Context(db=db, user=ctx.user, desk=ctx.desk, origin=ctx.origin)
+    finally:
+        db.close()
+
+
+@contextmanager
+def worker(ctx: Context) -> Iterator[Context]:
+    """The same user and desk on a connection of its own that may write: for work on a
+    worker thread that writes (a sync round applying pulled rows) while the app's connection
+    goes on serving the counter; each write still waits its turn for the file."""
+    db = Database(ctx.db.path)
     try:
         yield Context(db=db, user=ctx.user, desk=ctx.desk, origin=ctx.origin)
     finally:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from loket.context import reader
+from loket.context import reader, worker
 from loket.i18n import _
 from ui.workers import run_in_background
 
@@ -116,10 +116,14 @@ class SyncLine(QObject):
         ctx = self.parent().ctx
 
         def work() -> SyncStatus:
+            from loket.db import sync as sync_repo
             from loket.sync.status import read_status
 
-            run(ctx)  # never raises for an unreachable hub: it records it in sync_state
-            _look_for_duplicates(ctx)  # visitors pulled from other PCs may be one of ours
+            # on a connection of its own: the counter's is not held while rows are applied
+            with worker(ctx) as own:
+                if sync_repo.enrolled(own.db):  # a PC on its own has nothing to send
+                    run(own)  # never raises for an unreachable hub: it records it
+                _look_for_duplicates(own)  # visitors pulled from other PCs may be one of ours
             with reader(ctx) as quiet:
                 return read_status(quiet.db)
 

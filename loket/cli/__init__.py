@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "loket.cli.partners",
     "loket.cli.letters",
     "loket.cli.visitors",
+    "loket.cli.sync",
 ]
 
 

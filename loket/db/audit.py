@@ -62,7 +62,7 @@ def _where(
     before_seq: int | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
-    subject_ref: str | None = None,
+    subject_ref: str | list[str] | None = None,
 ) -> tuple[str, list]:
     where, params = [], []
     for col, value in (
@@ -70,11 +70,14 @@ def _where(
         ("result", result),
         ("object_type", object_type),
         ("object_id", object_id),
-        ("subject_ref", subject_ref),
     ):
         if value:
             where.append(f"{col} = ?")
             params.append(value)
+    if subject_ref:  # one reference, or the same number's under several keys
+        refs = [subject_ref] if isinstance(subject_ref, str) else list(subject_ref)
+        where.append(f"subject_ref IN ({', '.join('?' * len(refs))})")
+        params.extend(refs)
     if action:
         # Prefix match: 'export' finds export.referrals; LIKE's wildcards are escaped.
         escaped = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

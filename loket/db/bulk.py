@@ -70,7 +70,8 @@ class suspended_indexes:
             if "visitor" in self.tables:
                 self.db.execute(
                     "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("
-                    "given_names, family_name, v_number, bsn, date_of_birth, phone) FROM visitor"
+                    "given_names, family_name, v_number, bsn, date_of_birth, phone,"
+                    " latin_given_names, latin_family_name) FROM visitor"
                     " WHERE id NOT IN (SELECT visitor_id FROM visitor_search)"
                 )
                 self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")

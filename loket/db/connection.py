@@ -80,6 +80,10 @@ class Database:
                 self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             _register_functions(self.conn)
+            # Who is acting on this connection (set by Context.require): the hub's outbox
+            # records it with every change, so a conflict can name the staff member.
+            self.actor: str | None = None
+            self.conn.create_function("loket_actor", 0, self._current_actor)
         except BaseException:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -91,6 +95,9 @@ class Database:
         # Set when the integrity check found damage: the translated explanation of how to
         # restore.  From then on ordinary writes are refused; reading goes on.
         self.damaged: str | None = None
+
+    def _current_actor(self) -> str | None:
+        return self.actor
 
     @cached_property
     def utils(self):

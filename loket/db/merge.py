@@ -187,6 +187,19 @@ def retarget_tasks(db: Database, from_id: str, to_id: str, by: str | None) -> No
         )
 
 
+def follow_merges(db: Database) -> int:
+    """After a pull: open tasks of a file another PC merged away follow the merge (closed
+    when they were that pair, else pointing at the kept file).  Returns how many there were."""
+    rows = db.all(
+        "SELECT DISTINCT v.id FROM merge_task t JOIN visitor v"
+        " ON v.id IN (t.visitor_a, t.visitor_b)"
+        " WHERE t.status = 'open' AND v.merged_into IS NOT NULL"
+    )
+    for row in rows:
+        retarget_tasks(db, row["id"], resolve(db, row["id"]), None)
+    return len(rows)
+
+
 def same_number_pairs(db: Database, column: str, limit: int) -> list[tuple[str, str]]:
     """Pairs of files that share a V-nummer or BSN.  The numbers come from an index-only
     GROUP BY over the column's partial index (a merged-away or anonymised file has no

@@ -145,6 +145,7 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
         )
     pending = [m for m in all_migrations if current < m.version <= target]
     if not pending:
+        _capture_triggers(db)
         return []
     if current > 0:
         backup_copy(db, current)
@@ -155,4 +156,12 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {mig.version}")
         applied.append(mig.version)
+    _capture_triggers(db)
     return applied
+
+
+def _capture_triggers(db: Database) -> None:
+    """The hub's capture triggers follow the synced tables' columns as they are now."""
+    from loket.db.outbox import install_triggers
+
+    install_triggers(db)

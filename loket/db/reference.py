@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
-from loket.clock import new_id
 from loket.db.connection import Database
 
 _CODE_TABLES = ("need", "topic")
+# Reference rows get an id derived from their code, the same on every PC, so that PCs
+# seeded apart hold one desk, need or topic under one id at the hub.
+_NAMESPACE = uuid.UUID("6f1c2d0e-9d7b-4c55-8a43-1d2f6b0c7e16")
+
+
+def seed_id(table: str, code: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{table}:{code}"))
 
 
 def upsert_desk(db: Database, desk: dict) -> str:
@@ -23,7 +30,7 @@ def upsert_desk(db: Database, desk: dict) -> str:
         )
         return existing["id"]
     row = {
-        "id": new_id(),
+        "id": seed_id("desk", desk["code"]),
         "address": None,
         "postal_code": None,
         "phone": None,
@@ -54,7 +61,7 @@ def desk_by_id(db: Database, desk_id: str) -> sqlite3.Row | None:
 
 def upsert_code(db: Database, table: str, item: dict) -> None:
     assert table in _CODE_TABLES
-    row = {"id": new_id(), **item, **db.stamp()}
+    row = {"id": seed_id(table, item["code"]), **item, **db.stamp()}
     db.execute(
         f"INSERT INTO {table} (id, code, label_nl, label_en, sort_order, created_at, updated_at,"
         " workstation) VALUES (:id, :code, :label_nl, :label_en, :sort_order, :created_at,"

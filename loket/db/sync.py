@@ -12,10 +12,6 @@ def state(db: Database) -> dict[str, str | None]:
     return {r["key"]: r["value"] for r in db.all("SELECT key, value FROM sync_state")}
 
 
-def waiting(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM sync_outbox WHERE acked_at IS NULL"))
-
-
 def enrolled(db: Database) -> bool:
     return db.scalar("SELECT value FROM setting WHERE key = 'sync_enrolled'") == "1"
 

@@ -158,6 +158,22 @@ def subject_ref(db: Database, number: str | None) -> str | None:
     return digest[:32]
 
 
+def subject_refs(db: Database, number: str | None) -> list[str]:
+    """The references a number may have in this trail: under the subject key, and under
+    the PC's own key from before it was enrolled at a hub (`subject.key.previous`, kept for
+    the rows written then; see docs/sync.md)."""
+    refs = [r for r in (subject_ref(db, number),) if r]
+    previous = key_path(db).with_name(KEY_FILENAME + ".previous")
+    if refs and previous.exists():
+        try:
+            old = bytes.fromhex(previous.read_text(encoding="ascii").strip())
+        except (OSError, UnicodeDecodeError, ValueError):
+            old = b""
+        if len(old) == 32:
+            refs.append(hmac.new(old, number.encode(), hashlib.sha256).hexdigest()[:32])
+    return refs
+
+
 # Rows written before every column was hashed keep their plain SHA-256 over the first 11
 # columns (version 1) and stay verifiable; rows written since carry "v2:" + an HMAC-SHA256,
 # keyed (chain_key) over every column, stamps included.  Once a version-2 row exists, a later
@@ -174,7 +190,26 @@ def _field(row: dict, column: str) -> str:
 
 def chain_key(db: Database) -> bytes:
     """The key of the chain's HMACs, derived from the subject key (kept outside the
-    database): a copy of the database alone cannot forge a row or rewrite the chain."""
+    database): a copy of the database alone cannot forge a row or rewrite the chain.
+    Once the PC is enrolled at a hub the key is pinned in `chain.key` beside it (the
+    deployment's subject key replaced this PC's own, the chain goes on with its key)."""
+    pinned = db.path.parent / "chain.key"
+    cached = _KEYS.get(str(pinned))
+    if cached is not None:
+        return cached
+    if pinned.exists():
+        try:
+            key = bytes.fromhex(pinned.read_text(encoding="ascii").strip())
+        except (OSError, UnicodeDecodeError, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise KeyProblem(
+                _("The key file {path} is damaged. Put it back from the backup.").format(
+                    path=pinned
+                )
+            )
+        _KEYS[str(pinned)] = key
+        return key
     return hmac.new(_key(db), b"loket audit chain v2", hashlib.sha256).digest()
 
 
@@ -302,7 +337,7 @@ def _filters(ctx: Context, filters: dict) -> dict:
     known = ("actor", "action", "result", "since", "until", "object_type", "object_id")
     clean = {k: (filters.get(k) or None) for k in known}
     subject = filters.get("subject")
-    clean["subject_ref"] = subject_ref(ctx.db, subject) if subject else None
+    clean["subject_ref"] = subject_refs(ctx.db, subject) if subject else None
     return clean
 
 

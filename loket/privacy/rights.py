@@ -91,7 +91,7 @@ def dossier(ctx: Context, visitor_id: str) -> dict:
         *(x["id"] for x in letters),
         *(a["id"] for a in appointments),
     ]
-    refs = [audit.subject_ref(db, n) for n in (row["v_number"], row["bsn"]) if n]
+    refs = [r for n in (row["v_number"], row["bsn"]) if n for r in audit.subject_refs(db, n)]
     trail = [
         {k: a[k] for k in ("at", "actor", "action", "object_type", "result", "origin")}
         for a in audit_repo.about(db, object_ids, refs)

@@ -126,7 +126,10 @@ class ReferralLog:
 
     `rows_after()` and `page()` read through the context's connection (the UI thread);
     `scan()` opens its own connection and may run on another thread; `stop()` (any thread)
-    interrupts a running scan, which then raises `sqlite3.OperationalError`."""
+    interrupts a running scan, which then raises `sqlite3.OperationalError`.  `scope`: what
+    it covers (`loket.sync.reading` reads it from the hub instead when the hub answers)."""
+
+    scope = "on_its_own"
 
     def __init__(self, ctx, filters: Filters, page_size: int = PAGE) -> None:
         self.ctx = ctx
@@ -204,3 +207,7 @@ class ReferralLog:
             self._stopped = True
             if self._conn is not None:
                 self._conn.interrupt()
+
+    def close(self) -> None:
+        """Let go of this opening (stops a running scan)."""
+        self.stop()

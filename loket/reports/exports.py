@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -162,11 +163,14 @@ def export_referrals(
     progress: Callable[[int, int], None] | None = None,
     cancel=None,
     today: date | None = None,
+    rows_from=None,
 ) -> ExportResult:
     """Write the referral log of a period to `out_path` (CSV, XLSX or PDF).
 
     `progress(done, total)` is called after each batch; `cancel` is a threading.Event (or a
-    callable returning True) checked between batches."""
+    callable returning True) checked between batches.  `rows_from(filters)`: where the rows
+    come from instead of this PC's file (a pseudonymised CSV read at the hub,
+    `loket.sync.reading`): a context manager giving (batches of rows, total)."""
     ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
     if identifiable:
         ctx.require(Permission.EXPORT_IDENTIFIABLE, object_type="referral")
@@ -217,6 +221,7 @@ def export_referrals(
             progress=progress,
             cancel=cancel,
             today=today or local_today(),
+            rows_from=rows_from,
         )
         os.replace(tmp, target)
     except BaseException as err:
@@ -254,17 +259,21 @@ def _write(
     progress,
     cancel,
     today: date,
+    rows_from=None,
 ) -> tuple[int, int]:
+    if rows_from is not None and (fmt != "csv" or identifiable):
+        raise ValueError("rows from elsewhere: a pseudonymised CSV only")
     key = pseudonyms.key_for(ctx.db, today)  # the quarter's key (loket/reports/pseudonyms.py)
     words = Words(
         {row["code"]: reference_labels.label(row) for row in reference.codes(ctx.db, "need")}
     )
-    with repo.reader(ctx.db) as conn:
+    source = rows_from(filters) if rows_from is not None else _local_rows(ctx, filters)
+    with source as (conn, rows, total):
         summary = None
         if fmt != "csv":  # the summary comes first in the file, and gives the total
             summary = build(conn, filters, suppress_below=suppress_threshold(ctx.db), today=today)
             total = summary.referrals
-        else:
+        elif total is None:
             total = repo.count_referrals(conn, filters) if progress else -1
 
         def on_batch(done: int) -> None:
@@ -275,7 +284,8 @@ def _write(
 
         if _is_set(cancel):
             raise ExportCancelled(_("The export was cancelled; no file was written."))
-        rows = repo.referral_rows(conn, filters, identifiable=identifiable)
+        if rows is None:
+            rows = repo.referral_rows(conn, filters, identifiable=identifiable)
         recs = records(rows, key, identifiable, words)
         try:
             if fmt == "csv":
@@ -303,6 +313,13 @@ def _write(
             recs.close()
             rows.close()
     return written, total if total >= 0 else written
+
+
+@contextmanager
+def _local_rows(ctx, filters: repo.Filters):
+    """This PC's file: its reader connection; the rows and the total are read from it."""
+    with repo.reader(ctx.db) as conn:
+        yield conn, None, None
 
 
 def _intro(ctx, filters: repo.Filters, identifiable: bool, today: date) -> list[str]:

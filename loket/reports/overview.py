@@ -129,20 +129,27 @@ def median_from_histogram(histogram: list[tuple[int, int]]) -> float | None:
 
 
 def build(
-    conn: sqlite3.Connection, filters: repo.Filters, *, suppress_below: int, today: date
+    conn: sqlite3.Connection,
+    filters: repo.Filters,
+    *,
+    suppress_below: int,
+    today: date,
+    queries=repo,
 ) -> Overview:
-    """Every aggregate of the overview, read on one connection (one snapshot)."""
+    """Every aggregate of the overview, read on one connection (one snapshot).  `queries`:
+    where the aggregates are counted (`loket.db.exports` on this PC's file; the hub's
+    `loket.db.hub_log`, on its connection, when `loket.sync.reading` reads the hub)."""
     below = suppress_below
     label_col = "label_en" if language() == "en" else "label_nl"
 
-    visits = dict(repo.visits_per_month(conn, filters))
+    visits = dict(queries.visits_per_month(conn, filters))
     referrals: Counter = Counter()
     statuses: Counter = Counter()
     handovers: Counter = Counter()
     overdue_by_desk: Counter = Counter()
     histogram_c: Counter = Counter()
     partners: dict[str, list] = {}  # organisation id -> [name, referrals, completed]
-    for m, status, handover, org_id, org_name, desk, late, days, n in repo.referral_groups(
+    for m, status, handover, org_id, org_name, desk, late, days, n in queries.referral_groups(
         conn, filters, today.isoformat()
     ):
         referrals[m] += n
@@ -173,7 +180,7 @@ def build(
         [N_("Need"), N_("Visits"), N_("Referrals")],
         chart_columns=(0, 1),
     )
-    for _code, label, n_visits, n_refs in repo.per_need(conn, filters, label_col):
+    for _code, label, n_visits, n_refs in queries.per_need(conn, filters, label_col):
         need.rows.append((label, [cell(n_visits, below), cell(n_refs, below)]))
 
     partner = SummaryTable(

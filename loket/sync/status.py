@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from loket.db import outbox
 from loket.db import sync as repo
 from loket.db.connection import Database
 from loket.i18n import N_, _, ngettext
@@ -46,7 +47,7 @@ def read_status(db: Database) -> SyncStatus:
         last_attempt_at=_moment(state.get("last_attempt_at")),
         last_success_at=_moment(state.get("last_success_at")),
         hub_reachable=_reachable(state.get("hub_reachable")),
-        waiting=repo.waiting(db),
+        waiting=outbox.waiting(db),
         conflicts_open=repo.open_count(db),
         error_code=code if code in ERROR_CODES else ("other" if code else None),
         enrolled=repo.enrolled(db),
@@ -112,6 +113,11 @@ def describe(status: SyncStatus, now: datetime | None = None) -> str:
             "{n} conflict to decide", "{n} conflicts to decide", status.conflicts_open
         ).format(n=status.conflicts_open)
     return line
+
+
+def identity(db: Database) -> str:
+    """This PC's workstation id at the hub (given at enrolment), or the database's own."""
+    return outbox.sync_workstation(db)
 
 
 def enrolment_text(status: SyncStatus, workstation: str, now: datetime | None = None) -> str:

@@ -42,6 +42,26 @@ def test_snapshot_migrates_to_latest(tmp_path, snapshot):
     db.close()
 
 
+def test_the_hubs_open_tasks_become_merge_tasks_at_version_11(tmp_path):
+    path = tmp_path / "loket.sqlite"
+    shutil.copy(SNAPSHOTS[0].with_name("schema_v10.sqlite"), path)
+    db = Database(path)
+    for tid, a, b, closed in (("t1", "v2", "v1", None), ("t2", "v1", "gone", None),
+                              ("t3", "v1", "v2", "2026-01-01T00:00:00Z")):  # fmt: skip
+        db.execute(
+            "INSERT INTO sync_task VALUES (?, 'possible_duplicate', ?, ?, 'bsn',"
+            " '2026-01-01T00:00:00Z', ?)",
+            (tid, a, b, closed),
+        )
+    migrate(db)
+    rows = [
+        tuple(r) for r in db.all("SELECT id, visitor_a, visitor_b, reason, status FROM merge_task")
+    ]
+    assert rows == [("t1", "v1", "v2", "bsn", "open")]  # a file not here, or closed: no task
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sync_task'") == 0
+    db.close()
+
+
 def test_fresh_database_migrates_without_backup(tmp_path):
     db = Database(tmp_path / "loket.sqlite")
     assert migrate(db) == versions()

@@ -1,4 +1,5 @@
-"""Rows as the hub branch writes them: sync_state keys and pulled conflicts."""
+"""Rows as the hub side writes them: sync_state keys, pulled conflicts, and changes waiting
+in its outbox (written through its triggers)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,21 @@ def enrol(db) -> None:
     )
 
 
-def waiting(db, n: int, acked: int = 0) -> None:
-    for i in range(n + acked):
-        db.execute(
-            "INSERT INTO sync_outbox (acked_at) VALUES (?)",
-            ("2026-12-04T10:00:00Z" if i < acked else None,),
-        )
+def waiting(db, n: int) -> None:
+    """`n` changes waiting in the real outbox: `n` visitors written on an enrolled PC, each
+    captured by the hub side's triggers (one outbox row per row not yet sealed)."""
+    from loket.db import outbox
+
+    before = outbox.waiting(db)
+    with db.transaction():
+        for i in range(n):
+            db.execute(
+                "INSERT INTO visitor (id, given_names, family_name, created_at, updated_at,"
+                " workstation) VALUES (?, ?, 'Waiting', ?, ?, ?)",
+                (new_id(), f"Visitor {i}", "2026-12-04T10:00:00Z", "2026-12-04T10:00:00Z",
+                 db.workstation),
+            )  # fmt: skip
+    assert outbox.waiting(db) == before + n, "capture is off: enrol(db) first"
 
 
 def conflict(

@@ -26,7 +26,7 @@ def test_reads_times_reachability_waiting_and_conflicts(db):
         last_error_code="unreachable",
         last_error="connect timeout to hub:5432",
     )
-    waiting(db, 14, acked=3)
+    waiting(db, 14)
     conflict(db, "visitor", "v1", "phone", base="1", hub="2", incoming="3")
     resolved = conflict(db, "visitor", "v1", "email", base=None, hub="a@b.nl", incoming="c@d.nl")
     db.execute("UPDATE sync_conflict SET resolved_at = 'x' WHERE id = ?", (resolved,))

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from loket import i18n
 from loket.counter import merge
+from loket.db import outbox
+from loket.db import sync as sync_repo
 from loket.i18n import tools as i18n_tools
 from loket.referrals import lifecycle as referrals
 from tests.helpers import context, visit, visitor
@@ -182,7 +184,7 @@ def test_the_status_line_offline_then_online(qtbot, window, db, monkeypatch):
         line.refresh()
     assert line.label.text().startswith("No connection since")
     assert "14 changes waiting" in line.label.text()
-    db.execute("UPDATE sync_outbox SET acked_at = '2026-12-04T11:03:00Z'")
+    db.execute("DELETE FROM sync_outbox")  # as the hub side does once a batch is acknowledged
     set_state(db, last_success_at="2026-12-04T11:03:00Z", hub_reachable="1", last_error_code="")
     with qtbot.waitSignal(line.updated):
         line.refresh()
@@ -209,8 +211,27 @@ def test_the_status_line_syncs_on_demand_when_the_hub_side_is_there(qtbot, windo
             Qt.Key.Key_Y,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
-    assert calls == [window.ctx]
+    [own] = calls  # the same colleague, on a connection of its own (not the counter's)
+    assert own.user == window.ctx.user and own.db is not window.ctx.db
+    assert own.db.path == window.ctx.db.path
     assert line.label.text().startswith("Updated at")
+    assert line._timer.interval() == 60_000
+
+
+def test_the_status_line_runs_the_real_sync_only_when_enrolled(qtbot, window, db):
+    line = window.sync_line
+    with qtbot.waitSignal(line.updated, timeout=20_000):
+        line.sync_now()
+    assert "works on its own" in line.label.text()
+    assert "last_attempt_at" not in sync_repo.state(db)  # a PC on its own tries nothing
+    enrol(db)
+    with db.transaction():
+        outbox.put_setting(db, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+    with qtbot.waitSignal(line.updated, timeout=20_000):
+        line.sync_now()
+        line.sync_now()  # one round at a time: the second asks nothing
+    assert sync_repo.state(db)["last_error_code"] == "unreachable"
+    assert line.label.text().startswith("No connection yet")
     assert line._timer.interval() == 60_000
 
 
@@ -223,6 +244,7 @@ def test_visitors_pulled_by_a_sync_become_merge_tasks(qtbot, window, ctx, db, mo
     fake = types.ModuleType("loket.sync.run")
     fake.sync_now = sync_now
     monkeypatch.setitem(sys.modules, "loket.sync.run", fake)
+    enrol(db)
     with qtbot.waitSignal(window.sync_line.updated):
         window.sync_line.sync_now()
     [task] = merge.open_tasks(ctx)

@@ -140,6 +140,8 @@ class ReferralLogModel(QAbstractTableModel):
     def reload(self) -> None:
         """Open the log again with the current filters: audited, a fresh scan."""
         self._stop()
+        if self.log is not None:
+            self.log.close()  # a log read at the hub lets go of its connection
         self._generation += 1
         self.beginResetModel()
         self.log = None
@@ -152,7 +154,9 @@ class ReferralLogModel(QAbstractTableModel):
         self._rows = 0
         self.endResetModel()
         f = self.filters
-        self.log = referral_log.open_log(
+        from loket.sync.reading import open_referral_log  # from the hub when it answers
+
+        self.log = open_referral_log(
             self.ctx,
             date_from=f.date_from,
             date_to=f.date_to,
@@ -195,6 +199,8 @@ class ReferralLogModel(QAbstractTableModel):
     def close(self) -> None:
         """Stop a running scan and ignore what it still sends (the view is going away)."""
         self._stop()
+        if self.log is not None:
+            self.log.close()
         self._generation += 1
 
     # -- scan results -----------------------------------------------------------------------

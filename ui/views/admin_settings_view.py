@@ -52,6 +52,10 @@ class AdminSettingsView(View):
         self.enrolment.setTextFormat(Qt.TextFormat.PlainText)
         self.enrolment.setWordWrap(True)
         body.addWidget(self.enrolment)
+        from ui.views.desk_pcs import DeskPCsBox
+
+        self.desk_pcs = DeskPCsBox(ctx, self)  # shown once this PC is enrolled
+        body.addWidget(self.desk_pcs)
         form = QFormLayout()
         # the number letters print for the visitor to call; without it no letter is given
         self.desk_phone = QLineEdit(self)
@@ -110,6 +114,7 @@ class AdminSettingsView(View):
             self.labels[key].setText(text)
             self.fields[key].setAccessibleName(text)
         self.save_button.setText(_("Save settings"))
+        self.desk_pcs.retranslate_ui()
         self._show_enrolment()
         if self.key_info.text():
             self.show_key_info()
@@ -125,11 +130,13 @@ class AdminSettingsView(View):
         self.show_key_info()
 
     def _show_enrolment(self) -> None:
-        from loket.sync.status import enrolment_text, read_status
+        from loket.sync.status import enrolment_text, identity, read_status
 
-        text = enrolment_text(read_status(self.ctx.db), self.ctx.workstation)
+        status = read_status(self.ctx.db)
+        text = enrolment_text(status, identity(self.ctx.db))
         self.enrolment.setText(text)
         self.enrolment.setAccessibleName(text)
+        self.desk_pcs.setVisible(status.enrolled)
 
     def _stored_phone(self) -> str | None:
         """The stored number (E.164); the field shows it as letters print it."""

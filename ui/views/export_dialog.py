@@ -52,6 +52,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.cancel_event: threading.Event | None = None
         self.result: exports.ExportResult | None = None
+        self.scope: str | None = None  # what the last export covered (loket.sync.reading)
         self.error: BaseException | None = None
         self.running = False
         self._progress = _Progress(self)
@@ -213,7 +214,13 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.message.setText(_("Exporting…"))
         self.retranslate_ui()
-        run_in_background(lambda: exports.export_referrals(ctx, **kwargs), self._done, self._failed)
+
+        def work():
+            from loket.sync.reading import export_referrals  # from the hub when it answers
+
+            return export_referrals(ctx, **kwargs)
+
+        run_in_background(work, self._done, self._failed)
 
     def _moved(self, done: int, total: int) -> None:
         if isValid(self) and total > 0:
@@ -231,15 +238,18 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.retranslate_ui()
 
-    def _done(self, result: exports.ExportResult) -> None:
+    def _done(self, outcome: tuple[exports.ExportResult, str, str | None]) -> None:
         if not isValid(self):
             return
-        self.result = result
+        from loket.sync.reading import scope_text
+
+        result, scope, desk = outcome
+        self.result, self.scope = result, scope
         self._finish()
         self.bar.setValue(100)
-        self.message.setText(
-            _("{rows} referrals written to {path}").format(rows=result.rows, path=result.path)
-        )
+        written = _("{rows} referrals written to {path}").format(rows=result.rows, path=result.path)
+        covers = scope_text(scope, desk)
+        self.message.setText(f"{written} {covers}".strip())
 
     def _failed(self, err: BaseException) -> None:
         if not isValid(self):

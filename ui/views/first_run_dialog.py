@@ -10,9 +10,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -70,6 +73,20 @@ class FirstRunDialog(QDialog):
             label.setBuddy(widget)
             self.labels[key] = label
             form.addRow(label, widget)
+        # optional: the enrolment file an administrator made with `loket hub enroll`, so that
+        # this PC joins the desk's other PCs from its first start
+        self.enrolment_file = QLineEdit(self)
+        self.enrolment_file.setObjectName("enrolmentFile")
+        self.choose_file = QPushButton(self)
+        self.choose_file.setObjectName("chooseEnrolmentFile")
+        self.choose_file.clicked.connect(self._choose_file)
+        row = QHBoxLayout()
+        row.addWidget(self.enrolment_file, 1)
+        row.addWidget(self.choose_file)
+        label = QLabel(self)
+        label.setBuddy(self.enrolment_file)
+        self.labels["enrolment_file"] = label
+        form.addRow(label, row)
         layout.addLayout(form)
         self.error = plain_label(self)
         self.error.setObjectName("firstRunError")
@@ -101,14 +118,17 @@ class FirstRunDialog(QDialog):
             "display_name": _("&Full name"),
             "password": _("&Password"),
             "repeat": _("&Repeat password"),
+            "enrolment_file": _("&Enrolment file (optional, from the hub)"),
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
             self.labels[key].buddy().setAccessibleName(text.replace("&", ""))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create and sign in"))
-        from loket.sync.status import enrolment_text, read_status
+        self.choose_file.setText(_("C&hoose…"))
+        self.choose_file.setAccessibleName(_("Choose the enrolment file"))
+        from loket.sync.status import enrolment_text, identity, read_status
 
-        self.enrolment.setText(enrolment_text(read_status(self.ctx.db), self.ctx.workstation))
+        self.enrolment.setText(enrolment_text(read_status(self.ctx.db), identity(self.ctx.db)))
 
     def _show(self, message: str) -> None:
         self.error.setText(message)
@@ -121,6 +141,16 @@ class FirstRunDialog(QDialog):
             self.repeat.clear()
             self.repeat.setFocus()
             return
+        enrolment = self.enrolment_file.text().strip()
+        if enrolment:
+            from loket.sync.enroll import read_bundle
+
+            try:  # checked before any account is made: a wrong file changes nothing
+                read_bundle(enrolment)
+            except LoketError as err:
+                self._show(err.message)
+                self.enrolment_file.setFocus()
+                return
         try:
             accounts.set_up_first_administrator(
                 self.ctx,
@@ -133,4 +163,15 @@ class FirstRunDialog(QDialog):
         except LoketError as err:
             self._show(err.message)
             return
+        if enrolment:
+            from loket.sync.enroll import enroll_pc
+
+            enroll_pc(self.ctx, enrolment)  # the file was read above; logged as sync.enroll
         self.accept()
+
+    def _choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the enrolment file"), "", _("Enrolment files (*.json)")
+        )
+        if path:
+            self.enrolment_file.setText(path)

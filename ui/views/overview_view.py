@@ -106,6 +106,7 @@ class OverviewView(View):
         super().__init__(ctx, parent)
         self.setObjectName("overviewView")
         self.result: core.Overview | None = None
+        self.scope = ""  # what the counts cover: from the hub (which desks) or this PC only
         self._pending = 0
         outer = QVBoxLayout(self)
         filters = QHBoxLayout()
@@ -188,12 +189,20 @@ class OverviewView(View):
             self.status.setText(_("Counting…"))
         elif self.result is not None and self.result.suppress_below > 1:
             self.status.setText(
-                _(
-                    'Counts from 1 to {n} are shown as "<{m}" so that nobody can be recognised.'
-                ).format(n=self.result.suppress_below - 1, m=self.result.suppress_below)
+                " ".join(
+                    t
+                    for t in (
+                        self.scope,
+                        _(
+                            'Counts from 1 to {n} are shown as "<{m}" so that nobody can be'
+                            " recognised."
+                        ).format(n=self.result.suppress_below - 1, m=self.result.suppress_below),
+                    )
+                    if t
+                )
             )
         else:
-            self.status.setText("")
+            self.status.setText(self.scope)
 
     def _fill_desks(self) -> None:
         from loket.db import reference
@@ -222,13 +231,21 @@ class OverviewView(View):
         self._pending += 1
         self.show_button.setEnabled(False)
         self._set_status()
-        run_in_background(
-            lambda: core.overview(ctx, filters, suppress_below=below), self._loaded, self._failed
-        )
 
-    def _loaded(self, result: core.Overview) -> None:
+        def work():
+            from loket.sync.reading import overview  # from the hub when it answers
+
+            return overview(ctx, filters, suppress_below=below)
+
+        run_in_background(work, self._loaded, self._failed)
+
+    def _loaded(self, outcome: tuple[core.Overview, str, str | None]) -> None:
         if not isValid(self):
             return
+        from loket.sync.reading import scope_text
+
+        result, scope, desk = outcome
+        self.scope = scope_text(scope, desk)  # what the counts cover (hub or this PC)
         self._pending -= 1
         self.show_button.setEnabled(True)
         self.result = result

@@ -146,6 +146,11 @@ class ReferralLogView(View):
         buttons.addStretch(1)
         top.addLayout(buttons)
         outer.addLayout(top)
+        self.scope_label = plain_label(self)  # from the hub (which desks), or this PC only
+        self.scope_label.setObjectName("logScope")
+        self.scope_label.setWordWrap(True)
+        outer.addWidget(self.scope_label)
+        self.scope_label.setVisible(False)
         self.count_label = plain_label(self)
         self.count_label.setObjectName("logCount")
         outer.addWidget(self.count_label)
@@ -195,6 +200,8 @@ class ReferralLogView(View):
         self.model.retranslate()
         fit_headers(self.table)
         self._update_count()
+        if self.loaded:
+            self._show_scope()
 
     # -- filters and loading --------------------------------------------------------------
     def filters(self) -> Filters:
@@ -245,6 +252,16 @@ class ReferralLogView(View):
             return
         self.loaded = True
         self._update_count()
+        self._show_scope()
+
+    def _show_scope(self) -> None:
+        from loket.sync.reading import scope_text
+
+        log = self.model.log
+        text = scope_text(log.scope, log.filters.desk_code) if log is not None else ""
+        self.scope_label.setText(text)
+        self.scope_label.setAccessibleName(_("What the log covers"))
+        self.scope_label.setVisible(bool(text))
 
     def _go_back_to_row(self) -> None:
         row, total = self._return_to, self.model.total

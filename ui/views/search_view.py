@@ -76,6 +76,9 @@ class SearchView(View):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
+        self._layout = layout
+        self.elsewhere = None  # visitors of other PCs and desks: made with the first search
+        self._on_its_own = False
         self.keys_hint = plain_label(self)
         self.keys_hint.setObjectName("searchKeys")
         self.keys_hint.setWordWrap(True)
@@ -119,6 +122,8 @@ class SearchView(View):
         )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
         self._show_status()
+        if getattr(self, "elsewhere", None) is not None:
+            self.elsewhere.retranslate_ui()
 
     def open(self, **kwargs) -> None:
         if kwargs.get("query") is not None:
@@ -173,6 +178,23 @@ class SearchView(View):
         if self.model.rowCount():
             select_row(self.table, 0)
         self._show_status()
+        self._search_elsewhere()
+
+    def _search_elsewhere(self) -> None:
+        """On an enrolled PC, ask the hub too (on the worker thread)."""
+        if self.elsewhere is None:
+            if self._on_its_own:
+                return
+            from loket.sync.status import read_status
+
+            if not read_status(self.ctx.db).enrolled:
+                self._on_its_own = True  # a PC on its own: the search never asks a hub
+                return
+            from ui.views.elsewhere_box import ElsewhereBox
+
+            self.elsewhere = ElsewhereBox(self)
+            self._layout.insertWidget(self._layout.indexOf(self.table) + 1, self.elsewhere)
+        self.elsewhere.search(self.field.text())
 
     def _show_status(self) -> None:
         text = self.field.text().strip()

@@ -1,0 +1,624 @@
+"""The hub's SQL (PostgreSQL, psycopg 3): its schema and every statement the sync runs on it.
+
+Rows of every synced table are kept generically, one `loket.row` per (table, row id) with
+its fields as JSONB, `meta` saying per field which PC wrote the value when, and `xid` the
+transaction that last wrote it: the pull feed reads `xid >= cursor`, where the cursor is
+the `pg_snapshot_xmin` of the previous pull's snapshot, so a transaction that commits late
+(with a lower xid than one already seen) is still read.  The merge rules themselves live in
+`loket.sync.merge`; this module only reads and writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = [
+    "CREATE SCHEMA IF NOT EXISTS loket",
+    """CREATE TABLE IF NOT EXISTS loket.meta (
+        key   text PRIMARY KEY,
+        value text NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.workstation (
+        id          text PRIMARY KEY,
+        name        text NOT NULL,
+        desk_code   text,
+        role_name   text UNIQUE,
+        chain_key   bytea,
+        cert_serial text,
+        enrolled_at timestamptz NOT NULL DEFAULT now(),
+        last_seq    bigint NOT NULL DEFAULT 0,
+        audit_seq   bigint NOT NULL DEFAULT 0,
+        audit_head  text NOT NULL DEFAULT repeat('0', 64),
+        audit_broken boolean NOT NULL DEFAULT false
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.batch (
+        id          uuid PRIMARY KEY,
+        workstation text NOT NULL REFERENCES loket.workstation(id),
+        seq         bigint NOT NULL,
+        sha256      text NOT NULL,
+        entries     integer NOT NULL,
+        xact        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        received_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (workstation, seq)
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.refusal (
+        id          bigserial PRIMARY KEY,
+        workstation text,
+        batch_id    text,
+        reason      text NOT NULL,
+        at          timestamptz NOT NULL DEFAULT now()
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.row (
+        table_name text NOT NULL,
+        row_id     text NOT NULL,
+        data       jsonb NOT NULL,
+        deleted    boolean NOT NULL DEFAULT false,
+        meta       jsonb NOT NULL DEFAULT '{}',
+        xid        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        PRIMARY KEY (table_name, row_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS row_xid ON loket.row (xid)",
+    """CREATE INDEX IF NOT EXISTS row_visitor_v_number ON loket.row ((data->>'v_number'))
+        WHERE table_name = 'visitor' AND NOT deleted""",
+    """CREATE INDEX IF NOT EXISTS row_visitor_bsn ON loket.row ((data->>'bsn'))
+        WHERE table_name = 'visitor' AND NOT deleted""",
+    """CREATE TABLE IF NOT EXISTS loket.conflict (
+        id                   uuid PRIMARY KEY,
+        table_name           text NOT NULL,
+        row_id               text NOT NULL,
+        field                text NOT NULL,
+        base_value           jsonb,
+        hub_value            jsonb,
+        incoming_value       jsonb,
+        hub_workstation      text,
+        hub_staff            text,
+        hub_at               text,
+        incoming_workstation text NOT NULL,
+        incoming_staff       text,
+        incoming_at          text NOT NULL,
+        desk_id              text,
+        created_at           text NOT NULL,
+        resolved_at          text,
+        resolved_by          text,
+        resolution           jsonb,
+        batch_id             uuid NOT NULL,
+        xid                  xid8 NOT NULL DEFAULT pg_current_xact_id()
+    )""",
+    "CREATE INDEX IF NOT EXISTS conflict_xid ON loket.conflict (xid)",
+    """CREATE TABLE IF NOT EXISTS loket.task (
+        id               uuid PRIMARY KEY,
+        kind             text NOT NULL,
+        visitor_id       text NOT NULL,
+        other_visitor_id text NOT NULL,
+        reason           text NOT NULL,
+        created_at       text NOT NULL,
+        closed_at        text,
+        xid              xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        UNIQUE (kind, visitor_id, other_visitor_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS task_xid ON loket.task (xid)",
+    """CREATE TABLE IF NOT EXISTS loket.audit_row (
+        workstation text NOT NULL REFERENCES loket.workstation(id),
+        seq         bigint NOT NULL,
+        hash        text NOT NULL,
+        data        jsonb NOT NULL,
+        PRIMARY KEY (workstation, seq)
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.audit_quarantine (
+        id          bigserial PRIMARY KEY,
+        workstation text NOT NULL,
+        batch_id    uuid NOT NULL,
+        seq         bigint,
+        reason      text NOT NULL,
+        data        jsonb NOT NULL,
+        at          timestamptz NOT NULL DEFAULT now()
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.checkpoint (
+        seq       bigint PRIMARY KEY,
+        at        text NOT NULL,
+        heads     text NOT NULL,
+        prev_hash text NOT NULL,
+        hash      text NOT NULL,
+        xid       xid8 NOT NULL DEFAULT pg_current_xact_id()
+    )""",
+    "CREATE INDEX IF NOT EXISTS checkpoint_xid ON loket.checkpoint (xid)",
+]
+
+
+# Every write a PC makes goes through these SECURITY DEFINER functions; a PC's role has no
+# INSERT, UPDATE or DELETE on any table.  Each one finds the PC's workstation from the role
+# it signed in as (session_user, which the certificate's CN decides) and refuses a batch,
+# a field or a conflict attributed to another workstation.  Merges run one at a time (a
+# transaction-level advisory lock), so two PCs' batches never interleave on a row.
+FUNCTIONS = [
+    """CREATE OR REPLACE FUNCTION loket.me() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        SELECT id FROM loket.workstation WHERE role_name = session_user
+    $$""",
+    """CREATE OR REPLACE FUNCTION loket.own_batch(p_batch uuid) RETURNS text
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text;
+        BEGIN
+            SELECT b.workstation INTO ws FROM loket.batch b
+              JOIN loket.workstation w ON w.id = b.workstation
+             WHERE b.id = p_batch AND w.role_name = session_user
+               AND b.xact = pg_current_xact_id();
+            IF ws IS NULL THEN
+                RAISE EXCEPTION 'loket: no open batch of this workstation';
+            END IF;
+            RETURN ws;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.open_batch(p_id uuid, p_seq bigint, p_sha text,
+            p_entries integer) RETURNS jsonb
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE w loket.workstation; b loket.batch;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(16016);
+            SELECT * INTO w FROM loket.workstation WHERE role_name = session_user FOR UPDATE;
+            IF NOT FOUND THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            SELECT * INTO b FROM loket.batch WHERE id = p_id;
+            IF FOUND THEN
+                IF b.sha256 = p_sha AND b.workstation = w.id AND b.seq = p_seq THEN
+                    RETURN jsonb_build_object('state', 'duplicate');
+                END IF;
+                RAISE EXCEPTION 'loket: same id, other content';
+            END IF;
+            IF p_seq <> w.last_seq + 1 THEN
+                RAISE EXCEPTION 'loket: sequence gap: expected %, got %', w.last_seq + 1, p_seq;
+            END IF;
+            INSERT INTO loket.batch (id, workstation, seq, sha256, entries)
+            VALUES (p_id, w.id, p_seq, p_sha, p_entries);
+            UPDATE loket.workstation SET last_seq = p_seq WHERE id = w.id;
+            RETURN jsonb_build_object('state', 'open', 'id', w.id, 'audit_seq', w.audit_seq,
+                'audit_head', w.audit_head, 'audit_broken', w.audit_broken,
+                'chain_key', encode(w.chain_key, 'hex'));
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.put_row(p_batch uuid, p_table text, p_row_id text,
+            p_data jsonb, p_meta jsonb, p_deleted boolean) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch); cur loket.row;
+        BEGIN
+            SELECT * INTO cur FROM loket.row WHERE table_name = p_table AND row_id = p_row_id;
+            IF NOT p_deleted AND EXISTS (
+                SELECT 1 FROM jsonb_each(p_data) d
+                 WHERE (cur.data -> d.key) IS DISTINCT FROM d.value
+                   AND d.key NOT IN ('created_at', 'updated_at', 'workstation')
+                   AND (p_meta -> d.key ->> 'ws') IS DISTINCT FROM ws) THEN
+                RAISE EXCEPTION 'loket: a field written as another workstation';
+            END IF;
+            INSERT INTO loket.row (table_name, row_id, data, meta, deleted)
+            VALUES (p_table, p_row_id, p_data, p_meta, p_deleted)
+            ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data,
+                meta = excluded.meta, deleted = excluded.deleted, xid = pg_current_xact_id();
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_conflict(p_batch uuid, c jsonb) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch);
+        BEGIN
+            INSERT INTO loket.conflict (id, table_name, row_id, field, base_value, hub_value,
+                incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,
+                incoming_staff, incoming_at, desk_id, created_at, batch_id)
+            VALUES ((c->>'id')::uuid, c->>'table_name', c->>'row_id', c->>'field',
+                c->'base_value', c->'hub_value', c->'incoming_value', c->>'hub_workstation',
+                c->>'hub_staff', c->>'hub_at', ws, c->>'incoming_staff', c->>'incoming_at',
+                c->>'desk_id', c->>'created_at', p_batch);
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.scrub_conflicts(p_batch uuid, p_table text,
+            p_row_id text, p_at text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            UPDATE loket.conflict SET base_value = NULL, hub_value = NULL,
+                   incoming_value = NULL, resolution = NULL,
+                   resolved_at = coalesce(resolved_at, p_at),
+                   resolved_by = coalesce(resolved_by, 'erasure'), xid = pg_current_xact_id()
+             WHERE table_name = p_table AND row_id = p_row_id;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_task(p_batch uuid, t jsonb) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            INSERT INTO loket.task (id, kind, visitor_id, other_visitor_id, reason, created_at)
+            VALUES ((t->>'id')::uuid, t->>'kind', t->>'visitor_id', t->>'other_visitor_id',
+                    t->>'reason', t->>'created_at')
+            ON CONFLICT (kind, visitor_id, other_visitor_id) DO NOTHING;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.add_audit(p_batch uuid, p_rows jsonb,
+            p_quarantine jsonb, p_seq bigint, p_head text, p_broken boolean) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch);
+        BEGIN
+            INSERT INTO loket.audit_row (workstation, seq, hash, data)
+            SELECT ws, (r->>'seq')::bigint, r->>'hash', r FROM jsonb_array_elements(p_rows) r
+            ON CONFLICT (workstation, seq) DO NOTHING;
+            INSERT INTO loket.audit_quarantine (workstation, batch_id, seq, reason, data)
+            SELECT ws, p_batch, (q->>'seq')::bigint, q->>'reason', q->'data'
+              FROM jsonb_array_elements(p_quarantine) q;
+            UPDATE loket.workstation SET audit_seq = p_seq, audit_head = p_head,
+                   audit_broken = p_broken WHERE id = ws;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.checkpoint(p_batch uuid, p_at text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE last loket.checkpoint; heads text; nxt bigint; prev text;
+        BEGIN
+            PERFORM loket.own_batch(p_batch);
+            SELECT * INTO last FROM loket.checkpoint ORDER BY seq DESC LIMIT 1;
+            nxt := coalesce(last.seq, 0) + 1;
+            prev := coalesce(last.hash, repeat('0', 64));
+            SELECT jsonb_object_agg(id, jsonb_build_object('seq', audit_seq, 'head',
+                   audit_head))::text INTO heads FROM loket.workstation;
+            INSERT INTO loket.checkpoint (seq, at, heads, prev_hash, hash)
+            VALUES (nxt, p_at, heads, prev, encode(sha256(convert_to(
+                prev || chr(31) || nxt::text || chr(31) || p_at || chr(31) || heads,
+                'UTF8')), 'hex'));
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.resolve_conflict(p_id uuid, p_at text, p_by text,
+            p_value jsonb) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            IF loket.me() IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            UPDATE loket.conflict SET resolved_at = p_at, resolved_by = p_by,
+                   resolution = p_value, xid = pg_current_xact_id()
+             WHERE id = p_id AND resolved_at IS NULL;
+            RETURN FOUND;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.register_chain_key(p_key bytea) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            UPDATE loket.workstation SET chain_key = p_key
+             WHERE role_name = session_user AND (chain_key IS NULL OR chain_key = p_key);
+            RETURN FOUND;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION loket.log_refusal(p_batch text, p_reason text)
+        RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        INSERT INTO loket.refusal (workstation, batch_id, reason)
+        VALUES (coalesce(loket.me(), session_user::text), p_batch, left(p_reason, 300))
+    $$""",
+]
+
+# What a PC's role may do: read what it pulls, call the functions above.  Nothing else.
+GRANTS = [
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loket_pc') THEN"
+    " CREATE ROLE loket_pc NOLOGIN; END IF; END $$",
+    "REVOKE ALL ON ALL TABLES IN SCHEMA loket FROM PUBLIC",
+    "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loket FROM PUBLIC",
+    "GRANT USAGE ON SCHEMA loket TO loket_pc",
+    "GRANT SELECT ON loket.row, loket.conflict, loket.task, loket.checkpoint TO loket_pc",
+    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA loket TO loket_pc",
+]
+
+
+def init_schema(conn) -> None:
+    from loket.db import hub_admin  # the administrators' functions (PCs of the desk, revoke)
+
+    with conn.transaction():
+        for statement in SCHEMA + FUNCTIONS + hub_admin.STATEMENTS + GRANTS:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO loket.meta (key, value) VALUES ('schema_version', %s)"
+            " ON CONFLICT (key) DO NOTHING",
+            (str(SCHEMA_VERSION),),
+        )
+
+
+def has_schema(conn) -> bool:
+    return conn.execute("SELECT to_regclass('loket.meta') IS NOT NULL").fetchone()[0]
+
+
+def get_meta(conn, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM loket.meta WHERE key = %s", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def put_meta(conn, key: str, value: str, *, replace: bool = False) -> None:
+    action = "UPDATE SET value = excluded.value" if replace else "NOTHING"
+    conn.execute(
+        f"INSERT INTO loket.meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO {action}",
+        (key, value),
+    )
+
+
+# -- workstations --------------------------------------------------------------------------
+def add_workstation(
+    conn, ws: str, name: str, desk_code: str | None, role: str, cert_serial: str | None
+) -> None:
+    """An administrator's act: the PC's role (LOGIN, member of loket_pc, nothing else) and
+    its row.  The role's name is the CN of the PC's certificate."""
+    from psycopg import sql
+
+    conn.execute(
+        sql.SQL(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {name}) THEN"
+            " CREATE ROLE {role} LOGIN IN ROLE loket_pc; END IF; END $$"
+        ).format(name=sql.Literal(role), role=sql.Identifier(role))
+    )
+    conn.execute(
+        "INSERT INTO loket.workstation (id, name, desk_code, role_name, cert_serial)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        (ws, name, desk_code, role, cert_serial),
+    )
+
+
+def workstations(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT id, name, desk_code, role_name, last_seq, audit_seq, audit_head, audit_broken"
+        " FROM loket.workstation ORDER BY id"
+    )
+    return _all(cur)
+
+
+def report(conn) -> dict:
+    """What an administrator of the hub looks at: every PC, quarantined audit rows, refused
+    batches, open conflicts and tasks."""
+    stations = _all(
+        conn.execute(
+            "SELECT w.id, w.name, w.desk_code, w.last_seq, w.audit_seq, w.audit_broken,"
+            " (SELECT max(received_at)::text FROM loket.batch b WHERE b.workstation = w.id)"
+            " AS last_batch_at FROM loket.workstation w ORDER BY w.desk_code, w.name"
+        )
+    )
+    quarantine = _all(
+        conn.execute(
+            "SELECT q.workstation, w.name, q.seq, q.reason, q.at::text"
+            " FROM loket.audit_quarantine q"
+            " LEFT JOIN loket.workstation w ON w.id = q.workstation ORDER BY q.id"
+        )
+    )
+    refused = _all(
+        conn.execute(
+            "SELECT workstation, batch_id, reason, at::text FROM loket.refusal"
+            " ORDER BY id DESC LIMIT 50"
+        )
+    )
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM loket.conflict WHERE resolved_at IS NULL),"
+        " (SELECT count(*) FROM loket.task WHERE closed_at IS NULL)"
+    ).fetchone()
+    return {"workstations": stations, "audit_quarantine": quarantine, "refusals": refused,
+            "conflicts_open": counts[0], "tasks_open": counts[1]}  # fmt: skip
+
+
+# -- what a PC calls (through the functions) -----------------------------------------------
+def open_batch(conn, batch_id: str, seq: int, sha: str, entries: int) -> dict:
+    return conn.execute(
+        "SELECT loket.open_batch(%s, %s, %s, %s)", (batch_id, seq, sha, entries)
+    ).fetchone()[0]
+
+
+def log_refusal(conn, batch_id: str | None, reason: str) -> None:
+    conn.execute("SELECT loket.log_refusal(%s, %s)", (batch_id, reason))
+
+
+def row(conn, table: str, row_id: str) -> dict | None:
+    cur = conn.execute(
+        "SELECT data, deleted, meta FROM loket.row WHERE table_name = %s AND row_id = %s",
+        (table, row_id),
+    )
+    return _one(cur)
+
+
+def put_row(conn, batch_id: str, table: str, row_id: str, data, meta, deleted: bool) -> None:
+    conn.execute(
+        "SELECT loket.put_row(%s, %s, %s, %s, %s, %s)",
+        (batch_id, table, row_id, _json(data), _json(meta), deleted),
+    )
+
+
+def add_conflict(conn, batch_id: str, c: dict) -> None:
+    conn.execute("SELECT loket.add_conflict(%s, %s)", (batch_id, _json(c)))
+
+
+def scrub_conflicts(conn, batch_id: str, table: str, row_id: str, at: str) -> None:
+    conn.execute("SELECT loket.scrub_conflicts(%s, %s, %s, %s)", (batch_id, table, row_id, at))
+
+
+def add_task(conn, batch_id: str, task: dict) -> None:
+    conn.execute("SELECT loket.add_task(%s, %s)", (batch_id, _json(task)))
+
+
+def add_audit(conn, batch_id: str, rows: list, quarantine: list, seq: int, head: str,
+              broken: bool) -> None:  # fmt: skip
+    conn.execute(
+        "SELECT loket.add_audit(%s, %s, %s, %s, %s, %s)",
+        (batch_id, _json(rows), _json(quarantine), seq, head, broken),
+    )
+
+
+def checkpoint(conn, batch_id: str, at: str) -> None:
+    conn.execute("SELECT loket.checkpoint(%s, %s)", (batch_id, at))
+
+
+def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any) -> bool:
+    return conn.execute(
+        "SELECT loket.resolve_conflict(%s, %s, %s, %s)", (conflict_id, at, by, _json(value))
+    ).fetchone()[0]
+
+
+def register_chain_key(conn, key: bytes) -> bool:
+    return conn.execute("SELECT loket.register_chain_key(%s)", (key,)).fetchone()[0]
+
+
+def rows_with_number(conn, column: str, number: str, other_than: str) -> list[str]:
+    """Visitors at the hub holding this V-nummer or BSN, not anonymised, not `other_than`."""
+    assert column in ("v_number", "bsn")
+    cur = conn.execute(
+        f"SELECT row_id FROM loket.row WHERE table_name = 'visitor' AND NOT deleted"
+        f" AND data->>'{column}' = %s AND row_id <> %s"
+        " AND (data->>'anonymised_at') IS NULL ORDER BY row_id",
+        (number, other_than),
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+# -- what an administrator (and the tests) read --------------------------------------------
+def refusals(conn) -> list[dict]:
+    return _all(conn.execute("SELECT workstation, batch_id, reason FROM loket.refusal ORDER BY id"))
+
+
+def table_rows(conn, table: str) -> list[dict]:
+    cur = conn.execute(
+        "SELECT row_id, data FROM loket.row WHERE table_name = %s AND NOT deleted ORDER BY row_id",
+        (table,),
+    )
+    return [{"row_id": r[0], "data": r[1]} for r in cur.fetchall()]
+
+
+def count_rows(conn) -> int:
+    return conn.execute("SELECT count(*) FROM loket.row WHERE NOT deleted").fetchone()[0]
+
+
+def conflicts(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT id::text, table_name, row_id, field, base_value, hub_value, incoming_value,"
+        " incoming_workstation, resolved_at FROM loket.conflict ORDER BY created_at, id"
+    )
+    return _all(cur)
+
+
+def tasks(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT id::text, kind, visitor_id, other_visitor_id, reason FROM loket.task"
+        " ORDER BY visitor_id, other_visitor_id"
+    )
+    return _all(cur)
+
+
+def quarantined(conn) -> list[dict]:
+    cur = conn.execute("SELECT workstation, seq, reason FROM loket.audit_quarantine ORDER BY id")
+    return _all(cur)
+
+
+def checkpoints(conn) -> list[dict]:
+    cur = conn.execute("SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint ORDER BY seq")
+    return _all(cur)
+
+
+# -- the pull feed -------------------------------------------------------------------------
+FEED_PAGE = 5000
+
+
+@contextmanager
+def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
+    """Everything written by a transaction with xid >= cursor, read in one snapshot, and the
+    next cursor: that snapshot's xmin (every older transaction has ended, so none of its
+    rows can appear later).  Rows at or above it come again next time: applying them is
+    idempotent.  "rows" is streamed from a server-side cursor, FEED_PAGE rows at a time, so
+    a new PC's first pull of a million visitors is never held in memory whole; read it
+    inside the `with`."""
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+        nxt = int(snapshot.fetchone()[0])
+        since = (str(cursor),)
+        conflict_rows = _all(
+            conn.execute(
+                "SELECT id::text, table_name, row_id, field, base_value, hub_value,"
+                " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
+                " incoming_staff, incoming_at, desk_id, created_at, resolved_at, resolved_by,"
+                " resolution FROM loket.conflict WHERE xid >= %s::text::xid8 ORDER BY xid",
+                since,
+            )
+        )
+        task_rows = _all(
+            conn.execute(
+                "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
+                " closed_at FROM loket.task WHERE xid >= %s::text::xid8",
+                since,
+            )
+        )
+        checkpoint_rows = _all(
+            conn.execute(
+                "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint"
+                " WHERE xid >= %s::text::xid8 ORDER BY seq",
+                since,
+            )
+        )
+
+        def rows() -> Iterator[dict]:
+            with conn.cursor(name="loket_feed") as cur:
+                cur.itersize = FEED_PAGE
+                cur.execute(
+                    "SELECT table_name, row_id, data, deleted FROM loket.row"
+                    " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s)"
+                    " ORDER BY xid, table_name, row_id",
+                    (str(cursor), list(tables)),
+                )
+                for r in cur:
+                    yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
+
+        yield {
+            "cursor": nxt,
+            "rows": rows(),
+            "conflicts": conflict_rows,
+            "tasks": task_rows,
+            "checkpoints": checkpoint_rows,
+        }
+
+
+def read_feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
+    """The feed with its rows in a list (small feeds, tests)."""
+    with feed(conn, cursor, tables) as f:
+        return {**f, "rows": list(f["rows"])}
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _json(value: Any) -> str | None:
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+def _one(cur) -> dict | None:
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {d.name: v for d, v in zip(cur.description, row, strict=True)}
+
+
+def _all(cur) -> list[dict]:
+    names = [d.name for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- reading across desks ------------------------------------------------------------------
+REFERRAL_LOG_COLUMNS = (
+    "referral_id", "created_at", "desk", "visit_date", "organisation", "service", "handover",
+    "status", "status_changed_at",
+)  # fmt: skip
+
+
+def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
+    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
+    COPY into the binary file object `out`.  Returns the bytes written."""
+    from psycopg import sql
+
+    where = sql.SQL("")
+    if desk_code:
+        where = sql.SQL(" AND d.data->>'code' = {code}").format(code=sql.Literal(desk_code))
+    query = sql.SQL(
+        "COPY (SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
+        " o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',"
+        " r.data->>'status_changed_at'"
+        " FROM loket.row r"
+        " JOIN loket.row v ON v.table_name = 'visit' AND v.row_id = r.data->>'visit_id'"
+        " JOIN loket.row d ON d.table_name = 'desk' AND d.row_id = v.data->>'desk_id'"
+        " JOIN loket.row s ON s.table_name = 'service' AND s.row_id = r.data->>'service_id'"
+        " LEFT JOIN loket.row o ON o.table_name = 'organisation'"
+        "  AND o.row_id = s.data->>'organization_id'"
+        " WHERE r.table_name = 'referral' AND NOT r.deleted{where}"
+        " ORDER BY r.data->>'created_at', r.row_id) TO STDOUT WITH (FORMAT csv, HEADER false)"
+    ).format(where=where)
+    written = out.write((",".join(REFERRAL_LOG_COLUMNS) + "\n").encode())
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for block in copy:
+            written += out.write(block)
+    return written

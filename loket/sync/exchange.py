@@ -1,0 +1,209 @@
+"""Push and pull, the PC's two halves of a sync.
+
+Push: the outbox's unsealed changes are sealed into batches (UUID + the PC's next sequence
+number, the exact payload and its SHA-256 stored before anything is sent), then every
+unacknowledged batch is sent in order.  A lost acknowledgement means the same batch is sent
+again, which the hub acknowledges without applying it twice.  Decisions on conflicts go
+with it.  Pull: the hub's feed since the last cursor, applied with capture off, never
+overwriting a field this PC has an unsent change for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from loket.clock import now_iso
+from loket.db import bulk, outbox
+from loket.db import hub as hub_repo
+from loket.db import merge as merge_repo
+from loket.db.connection import Database
+from loket.sync import receive, tables
+
+BATCH_SIZE = 500
+log = logging.getLogger(__name__)
+
+
+def seal_pending(db: Database, ws: str, batch_size: int = BATCH_SIZE) -> int:
+    """Seal the outbox's unsealed changes into batches; returns how many were made."""
+    made = 0
+    while True:
+        with db.transaction():
+            rows = outbox.unsealed(db, batch_size)
+            if not rows:
+                return made
+            entries = [
+                {
+                    "table": r["table_name"],
+                    "row_id": r["row_id"],
+                    "op": r["op"],
+                    "old": json.loads(r["old"]) if r["old"] else None,
+                    "new": json.loads(r["new"]) if r["new"] else None,
+                    "at": r["at"],
+                    "staff": r["staff"],
+                }
+                for r in rows
+            ]
+            sealed = receive.seal(
+                str(uuid.uuid4()), outbox.next_batch_seq(db), ws, now_iso(), entries
+            )
+            outbox.store_batch(db, sealed, rows[0]["seq"], rows[-1]["seq"])
+        made += 1
+
+
+def push(db: Database, conn, ws: str) -> int:
+    """Send every unacknowledged batch in order; returns how many the hub now holds."""
+    seal_pending(db, ws)
+    if outbox.get_state(db, "chain_key_registered") != "1":
+        from loket.privacy import audit
+
+        if hub_repo.register_chain_key(conn, audit.chain_key(db)):
+            outbox.set_state(db, {"chain_key_registered": "1"})
+    done = 0
+    renumbered = False
+    batches = outbox.unacked_batches(db)
+    while batches:
+        batch = batches.pop(0)
+        outbox.mark_sent(db, batch["seq"], now_iso())
+        try:
+            receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+        except receive.BatchRefused as refused:
+            expected = _expected_seq(refused.reason)
+            if renumbered or expected is None or expected <= batch["seq"]:
+                raise
+            # Restored from an older backup: the hub has later batches of this PC (their
+            # rows come back with the pull).  This PC's new batches, which the hub never
+            # saw, are sealed again after them.
+            renumber(db, ws, expected)
+            renumbered = True
+            batches = outbox.unacked_batches(db)
+            continue
+        outbox.mark_acked(db, batch["seq"], now_iso())
+        done += 1
+    push_resolutions(db, conn)
+    return done
+
+
+def _expected_seq(reason: str) -> int | None:
+    import re
+
+    m = re.match(r"sequence gap: expected (\d+), got (\d+)", reason)
+    return int(m.group(1)) if m else None
+
+
+def renumber(db: Database, ws: str, first: int) -> None:
+    """Seal the unacknowledged batches again from sequence number `first` on, with new ids
+    (the sequence number is part of what a batch's checksum covers)."""
+    with db.transaction():
+        pending = outbox.unacked_batches(db)
+        for offset, batch in enumerate(reversed(pending)):
+            new_seq = first + len(pending) - 1 - offset
+            body = json.loads(batch["payload"])
+            sealed = receive.seal(str(uuid.uuid4()), new_seq, ws, now_iso(), body["entries"])
+            outbox.move_batch(db, batch["seq"], sealed)
+
+
+def push_resolutions(db: Database, conn) -> int:
+    todo = outbox.resolutions_to_push(db)
+    if not todo:
+        return 0
+    with conn.transaction():
+        for r in todo:
+            value = json.loads(r["resolution"]) if r["resolution"] is not None else None
+            hub_repo.resolve_conflict(conn, r["id"], r["resolved_at"], r["resolved_by"], value)
+    outbox.mark_resolution_pushed(db, [r["id"] for r in todo], now_iso())
+    return len(todo)
+
+
+def pull(db: Database, conn) -> int:
+    """Apply the hub's feed since the last cursor; returns how many rows changed here."""
+    cursor = int(outbox.get_state(db, "pull_cursor") or 0)
+    changed = skipped = 0
+    types: dict[str, dict[str, str]] = {}
+    # A new PC's first pull fills empty tables: their indexes and triggers are set aside and
+    # the search index, name keys and outcome counts built once at the end -- all in the
+    # same transaction, so a crash leaves the file as it was.
+    first = cursor == 0 and not bulk.has_visitors(db)
+    with (
+        hub_repo.feed(conn, cursor, tables.PULLED) as feed,
+        db.transaction(),
+        _first_pull(db, first),
+        outbox.applying(db),
+    ):
+        pending = outbox.rows_with_pending(db)
+        for item in feed["rows"]:
+            table = item["table"]
+            if table not in types:
+                types[table] = outbox.column_types(db, table)
+            try:
+                with db.transaction():  # a savepoint: one bad row does not stop the pull
+                    changed += _apply(db, item, types[table], (table, item["row_id"]) in pending)
+            except sqlite3.IntegrityError as err:
+                skipped += 1
+                log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
+        for c in feed["conflicts"]:
+            outbox.upsert_conflict(db, _conflict(c))
+        for t in feed["tasks"]:
+            outbox.upsert_task(db, t)
+        merge_repo.follow_merges(db)  # a merge another PC did closes this PC's task for it
+        for cp in feed["checkpoints"]:
+            outbox.upsert_checkpoint(db, cp)
+        outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})
+    return changed
+
+
+@contextmanager
+def _first_pull(db: Database, first: bool) -> Iterator[None]:
+    if not first:
+        yield
+        return
+    with bulk.suspended_indexes(db, ("visitor", "referral")):
+        yield
+
+
+def _decode(data: dict, types: dict[str, str]) -> dict:
+    out = {}
+    for name, value in data.items():
+        if name not in types:
+            continue  # a column of a newer schema: kept at the hub, not here
+        if types[name] == "BLOB" and isinstance(value, str):
+            value = bytes.fromhex(value)
+        out[name] = value
+    return out
+
+
+def _apply(db: Database, item: dict, types: dict[str, str], has_pending: bool) -> int:
+    table, row_id = item["table"], item["row_id"]
+    pending = (outbox.pending_fields(db, table, row_id) or set()) if has_pending else set()
+    local = outbox.local_row(db, table, row_id)
+    if item["deleted"]:
+        if local is not None and "*" not in pending:
+            outbox.delete_row(db, table, row_id)
+            return 1
+        return 0
+    data = _decode(item["data"], types)
+    if local is None:
+        if "*" in pending:
+            return 0  # removed here, not yet told to the hub
+        outbox.insert_row(db, table, data)
+        return 1
+    diff = {k: v for k, v in data.items() if k not in pending and local.get(k) != v}
+    outbox.update_row(db, table, row_id, diff)
+    return 1 if diff else 0
+
+
+def _conflict(c: dict) -> dict:
+    def enc(value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    return {
+        **c,
+        "base_value": enc(c["base_value"]),
+        "hub_value": enc(c["hub_value"]),
+        "incoming_value": enc(c["incoming_value"]),
+        "resolution": enc(c["resolution"]),
+    }

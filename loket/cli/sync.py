@@ -137,11 +137,13 @@ def cmd_hub_referrals(args: Namespace) -> int:
 
 
 def cmd_enroll(args: Namespace) -> int:
+    from loket.cli.common import read_passphrase
     from loket.sync.enroll import enroll_pc
 
     db = open_database(args)
     ctx = user_context(args, db)
-    ws = enroll_pc(ctx, Path(args.file))
+    # asked only when backups carry a sealed key copy: it is sealed again with the new keys
+    ws = enroll_pc(ctx, Path(args.file), passphrase=read_passphrase)
     print(_("This PC is enrolled at the hub ({id}).").format(id=ws))
     return 0
 

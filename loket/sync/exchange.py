@@ -230,7 +230,7 @@ def _first_pull(db: Database, first: bool) -> Iterator[None]:
     cache = db.scalar("PRAGMA cache_size")
     db.execute(f"PRAGMA cache_size = {FIRST_PULL_CACHE_KIB}")
     try:
-        with bulk.suspended_indexes(db, ("visitor", "referral")):
+        with bulk.suspended_indexes(db, ("visitor", "visitor_search", "referral")):
             yield
     finally:
         db.execute(f"PRAGMA cache_size = {int(cache)}")

@@ -1,8 +1,9 @@
 """Sync: the hub's ingest of 20 PCs' changes against a plain INSERT and a COPY of the same
 rows; the catch-up of 20 PCs after an outage; a new PC's first pull against a plain COPY of
-the same rows out of the hub.  Runs on a throwaway PostgreSQL cluster (tests/pg.py).
+the same rows out of the hub into SQLite; the national export of the referral log from the
+hub against psql's COPY of the same join.  Runs on a throwaway PostgreSQL cluster (tests/pg.py).
 
-    python -m bench.bench_sync [--per-pc 150] [--visitors 20000]
+    python -m bench.bench_sync [--per-pc 150] [--visitors 20000] [--referrals 20000]
 
 writes its section into bench/RESULTS.md.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -84,6 +86,47 @@ def _hub_visitors(conn, columns: list[tuple[str, str]], n: int) -> None:
             copy.write_row(("visitor", row["id"], json.dumps(row, ensure_ascii=False)))
 
 
+def _hub_referrals(conn, n: int) -> None:
+    """`n` referrals over n/2 visits at the hub's desks, to the seed's services."""
+    conn.execute(
+        "INSERT INTO loket.row (table_name, row_id, data) SELECT 'visit', 'bench-visit-' || g,"
+        " jsonb_build_object('id', 'bench-visit-' || g, 'desk_id', d.ids[1 + g %% cardinality("
+        "d.ids)], 'visit_date', (date '2024-12-01' + (g %% 730))::text)"
+        " FROM generate_series(1, %s) g, (SELECT array_agg(row_id ORDER BY row_id) ids"
+        " FROM loket.row WHERE table_name = 'desk') d",
+        (n // 2,),
+    )
+    conn.execute(
+        "INSERT INTO loket.row (table_name, row_id, data) SELECT 'referral',"
+        " 'bench-ref-' || g, jsonb_build_object('id', 'bench-ref-' || g, 'visit_id',"
+        " 'bench-visit-' || (1 + g %% %s), 'service_id', s.ids[1 + g %% cardinality(s.ids)],"
+        " 'created_at', to_char(timestamp '2024-12-01' + g * interval '1 minute',"
+        " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'handover', 'warm', 'status', 'sent',"
+        " 'status_changed_at', NULL) FROM generate_series(1, %s) g, (SELECT array_agg(row_id"
+        " ORDER BY row_id) ids FROM loket.row WHERE table_name = 'service') s",
+        (n // 2, n),
+    )
+    conn.execute("ANALYZE loket.row")
+
+
+def _plain_export(conn, bindir: Path, dsn: str, out: Path) -> None:
+    """The baseline: psql's \\copy of the same join (the same query, order and CSV)."""
+    from loket.db import hub as hub_repo
+
+    query = hub_repo.referral_log_query().as_string(conn)
+    subprocess.run(
+        [str(bindir / "psql"), "-X", "-q", "-d", dsn, "-c",
+         f"\\copy ({query}) TO '{out}' WITH (FORMAT csv, HEADER false)"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def _blocks(path: Path):
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            yield block
+
+
 def _plain_pull(conn, path: Path) -> tuple[float, int]:
     """The baseline: every row's JSON copied out of the hub into a plain SQLite table."""
     import sqlite3
@@ -105,7 +148,7 @@ def _plain_pull(conn, path: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, path.stat().st_size
 
 
-def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
+def run(per_pc: int = 150, visitors: int = 20_000, referrals: int = 20_000) -> Section:
     import psycopg
 
     from loket.context import system_context
@@ -237,6 +280,32 @@ def run(per_pc: int = 150, visitors: int = 20_000) -> Section:
             " lines, name keys and outcome counts filled in one pass each. The baseline"
             " copies each row's JSON into a plain two-column SQLite table."
         )
+        # -- national export of the referral log from the hub -----------------------------
+        _hub_referrals(conn, referrals)
+        out = work / "national.csv"
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "loket", "hub", "referrals", "--dsn", dsn, "--out", str(out)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        export = time.perf_counter() - t0
+        lines = sum(block.count(b"\n") for block in _blocks(out)) - 1
+        t0 = time.perf_counter()
+        _plain_export(conn, Path(bindir), dsn, work / "plain.csv")
+        plain_export = time.perf_counter() - t0
+        section.figures.append(
+            Figure(f"national export of {lines:,} referrals from the hub (loket hub referrals)",
+                   export, "s", baseline=plain_export,
+                   baseline_name="plain COPY of the same join into a file",
+                   goal="ratio <= 2", met=export <= 2 * plain_export,
+                   note=f"{mib(out.stat().st_size):,.0f} MiB of CSV")
+        )  # fmt: skip
+        section.notes.append(
+            f"National export: {referrals:,} referrals over {referrals // 2:,} visits at the four"
+            " desks and the seed's services, in the hub; the command's time includes its"
+            " Python start-up; the baseline is psql's `\\copy` of the same query (same join,"
+            " same order) into a file, its start-up included too."
+        )
         section.notes.append(
             "Each batch is applied in one transaction through the hub's SECURITY DEFINER"
             " functions, one call per change, merges one at a time; the PCs push one after"
@@ -269,11 +338,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-pc", type=int, default=150)
     parser.add_argument("--visitors", type=int, default=20_000)
+    parser.add_argument("--referrals", type=int, default=20_000)
     args = parser.parse_args(argv)
-    text = _render(run(args.per_pc, args.visitors))
+    text = _render(run(args.per_pc, args.visitors, args.referrals))
     text += (
         f"\nRecorded by `python -m bench.bench_sync --per-pc {args.per_pc} --visitors"
-        f" {args.visitors}` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.\n"
+        f" {args.visitors} --referrals {args.referrals}` on"
+        f" {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.\n"
     )
     results = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
     results = re.sub(r"\n## Sync\n.*?(?=\n## |\Z)", "", results, flags=re.S).rstrip()

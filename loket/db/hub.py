@@ -633,16 +633,16 @@ REFERRAL_LOG_COLUMNS = (
 )  # fmt: skip
 
 
-def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
-    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
-    COPY into the binary file object `out`.  Returns the bytes written."""
+def referral_log_query(desk_code: str | None = None):
+    """The query of the referral log of every desk (or one), pseudonymised (no visitor), as
+    CSV rows in the order of REFERRAL_LOG_COLUMNS (a psycopg sql.Composed)."""
     from psycopg import sql
 
     where = sql.SQL("")
     if desk_code:
         where = sql.SQL(" AND d.data->>'code' = {code}").format(code=sql.Literal(desk_code))
-    query = sql.SQL(
-        "COPY (SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
+    return sql.SQL(
+        "SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
         " o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',"
         " r.data->>'status_changed_at'"
         " FROM loket.row r"
@@ -652,8 +652,18 @@ def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
         " LEFT JOIN loket.row o ON o.table_name = 'organisation'"
         "  AND o.row_id = s.data->>'organization_id'"
         " WHERE r.table_name = 'referral' AND NOT r.deleted{where}"
-        " ORDER BY r.data->>'created_at', r.row_id) TO STDOUT WITH (FORMAT csv, HEADER false)"
+        " ORDER BY r.data->>'created_at', r.row_id"
     ).format(where=where)
+
+
+def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
+    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
+    COPY into the binary file object `out`.  Returns the bytes written."""
+    from psycopg import sql
+
+    query = sql.SQL("COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER false)").format(
+        query=referral_log_query(desk_code)
+    )
     written = out.write((",".join(REFERRAL_LOG_COLUMNS) + "\n").encode())
     with conn.cursor() as cur, cur.copy(query) as copy:
         for block in copy:

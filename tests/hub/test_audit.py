@@ -279,3 +279,32 @@ def test_key_files_of_an_earlier_enrolment_move_into_the_key_store(make_pc, memo
     assert not (folder / "subject.key.previous").exists() and not (folder / "chain.key").exists()
     helpers.visitor(helpers.context(a))
     assert audit.verify(a) is None
+
+
+def test_the_command_line_restores_an_enrolled_pcs_backup_on_a_new_pc(
+    pc_template, hub, hub_dsn, tmp_path, monkeypatch
+):
+    from loket.cli import main
+    from loket.db.connection import Database
+    from loket.privacy import backup
+    from loket.sync.enroll import install, issue_pc
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    install(a, issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn), passphrase=PASSPHRASE)
+    helpers.visitor(helpers.context(a), v_number="6666666666")
+    out = backup.make_backup(a.path, tmp_path / "b" / "loket-backup.sqlite")
+    folder = a.path.parent
+    a.close()
+    for name in audit.KEY_NAMES:  # a new machine: none of the keys are there
+        (folder / f"{name}.key").unlink()
+    audit.forget_keys()
+    monkeypatch.setenv("LOKET_PASSWORD", helpers.PASSWORD)
+    monkeypatch.setenv("LOKET_BACKUP_PASSPHRASE", PASSPHRASE)
+    args = ["--data-dir", str(folder), "restore", str(out), "--user", "beheerder"]
+    assert main(args) == 0
+    again = Database(folder / "loket.sqlite")
+    try:
+        assert audit.verify(again) is None
+    finally:
+        again.close()

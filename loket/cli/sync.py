@@ -178,8 +178,11 @@ def error_message(code: str | None) -> str:
 
 def status_data(db) -> dict:
     from loket.db import outbox
+    from loket.sync import names
 
+    progress = names.progress(db)
     return {
+        "names_indexed": None if progress is None else round(progress, 3),
         "enrolled": outbox.setting(db, "sync_enrolled") == "1",
         "last_attempt_at": outbox.get_state(db, "last_attempt_at"),
         "last_success_at": outbox.get_state(db, "last_success_at"),
@@ -204,6 +207,10 @@ def cmd_status(args: Namespace) -> int:
     print(_("Hub reachable: {value}").format(value=reachable))
     print(_("Changes waiting: {n}").format(n=data["waiting"]))
     print(_("Conflicts open: {n}").format(n=data["conflicts_open"]))
+    if data["names_indexed"] is not None:
+        from loket.sync.status import names_text
+
+        print(names_text(data["names_indexed"]))
     if data["error_code"]:
         print(error_message(data["error_code"]))
     return 0

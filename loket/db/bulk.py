@@ -40,9 +40,12 @@ class suspended_indexes:
     put them back afterwards (a sorted index build is far faster than row-by-row upkeep), then
     fill the visitor search tables and the referral outcome counts in one pass."""
 
-    def __init__(self, db: Database, tables: Sequence[str]) -> None:
+    def __init__(self, db: Database, tables: Sequence[str], names: bool = True) -> None:
         self.db = db
         self.tables = tuple(tables)
+        # names=False: the search lines, full-text index and name keys are left to be built
+        # afterwards, in chunks (`loket.sync.names`); only the visitor triggers come back.
+        self.names = names
         self.saved: list[tuple[str, str, str]] = []
 
     def __enter__(self) -> suspended_indexes:
@@ -73,7 +76,7 @@ class suspended_indexes:
         if "referral" in self.tables:
             # Its triggers were off during the load: count the outcomes in one pass.
             rebuild_outcome_tally(self.db)
-        if "visitor" in self.tables:
+        if "visitor" in self.tables and self.names:
             self.db.execute(
                 "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("
                 "given_names, family_name, v_number, bsn, date_of_birth, phone,"

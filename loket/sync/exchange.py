@@ -21,7 +21,7 @@ from loket.clock import now_iso
 from loket.db import bulk, outbox
 from loket.db import hub as hub_repo
 from loket.db.connection import Database
-from loket.sync import receive, tables
+from loket.sync import names, receive, tables
 
 BATCH_SIZE = 500
 log = logging.getLogger(__name__)
@@ -230,8 +230,11 @@ def _first_pull(db: Database, first: bool) -> Iterator[None]:
     cache = db.scalar("PRAGMA cache_size")
     db.execute(f"PRAGMA cache_size = {FIRST_PULL_CACHE_KIB}")
     try:
-        with bulk.suspended_indexes(db, ("visitor", "visitor_search", "referral")):
+        # The name search (search lines, full-text index, name keys) is built after the
+        # pull, in chunks (`loket.sync.names`); this transaction marks it as still to do.
+        with bulk.suspended_indexes(db, ("visitor", "visitor_search", "referral"), names=False):
             yield
+        names.plan(db)
     finally:
         db.execute(f"PRAGMA cache_size = {int(cache)}")
 

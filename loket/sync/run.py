@@ -88,7 +88,9 @@ def sync_now(ctx) -> SyncResult:
     """Push then pull, once.  Two calls at the same time: the second waits for the first."""
     db = ctx.db
     with _lock(db):
-        return _sync(db)
+        result = _sync(db)
+        _build_names(db)
+        return result
 
 
 def _sync(db) -> SyncResult:
@@ -173,6 +175,19 @@ def sync_file(path) -> SyncResult:
     db = Database(path)
     try:
         with _lock(db):
-            return _sync(db)
+            result = _sync(db)
+            _build_names(db)
+            return result
     finally:
         db.close()
+
+
+def _build_names(db) -> None:
+    """After a new PC's first pull (or a crash during it): the name search's chunks that are
+    left, each its own transaction (`loket.sync.names`); the status line shows how far."""
+    from loket.sync import names
+
+    try:
+        names.run(db)
+    except Exception:  # what is built stays; the next sync goes on from there
+        log.exception("name search not yet built")

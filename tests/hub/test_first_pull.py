@@ -9,7 +9,7 @@ from loket.db import outbox
 from loket.db.connection import Database
 from loket.db.migrate import migrate
 from loket.db.visitors import search_candidates
-from loket.sync import exchange
+from loket.sync import exchange, names
 from loket.sync.enroll import install, issue_pc
 from tests.pcs import pc_connection
 
@@ -65,6 +65,7 @@ def test_a_first_pull_inserts_in_chunks_and_skips_only_the_bad_rows(hub, tmp_pat
         assert fresh.scalar("SELECT typeof(interpreter_needed) FROM visitor WHERE id = 'v001'") == (
             "integer"
         )
+        names.run(fresh)  # the name search, built after the pull
         assert [h["visitor_id"] for h in search_candidates(fresh, '"kaya7"', 10)] == ["v007"]
         # the full-text index matches its search lines (each went in once, by the rebuild)
         fresh.execute("INSERT INTO visitor_fts(visitor_fts, rank) VALUES ('integrity-check', 1)")

@@ -152,12 +152,13 @@ def run(per_pc: int = 150, visitors: int = 20_000, referrals: int = 20_000) -> S
     import psycopg
 
     from loket.context import system_context
+    from loket.counter.search import search_visitors_db
     from loket.db import hub as hub_repo
     from loket.db import outbox
     from loket.db.connection import Database
     from loket.db.migrate import migrate
     from loket.directory import seed
-    from loket.sync import exchange
+    from loket.sync import exchange, names
     from loket.sync.enroll import init_hub, install, issue_pc
     from loket.sync.run import connection_settings, sync_now
     from tests.pg import Cluster, find_bindir
@@ -271,26 +272,41 @@ def run(per_pc: int = 150, visitors: int = 20_000, referrals: int = 20_000) -> S
         finally:
             bulk.suspended_indexes._fill, bulk.suspended_indexes.__exit__ = fill, rebuild
         first = time.perf_counter() - t0
-        fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        size = (work / "new" / "loket.sqlite").stat().st_size
+        # what the PC can do now: find a visitor by V-nummer (the exact-match indexes are in)
+        some = fresh.scalar("SELECT v_number FROM visitor WHERE rowid = 1")
+        assert [r.v_number for r in search_visitors_db(fresh, some)][:1] == [some]
+        serve_size = _file_size(fresh, work / "new" / "loket.sqlite")
+        # the name search after it, in chunks (what the sync's worker runs next)
+        t0 = time.perf_counter()
+        names.run(fresh)
+        build = time.perf_counter() - t0
+        size = _file_size(fresh, work / "new" / "loket.sqlite")
         counts = {t: fresh.scalar(f"SELECT count(*) FROM {t}")
                   for t in ("visitor", "visitor_search", "visitor_name_key")}  # fmt: skip
         fresh.close()
         plain, plain_size = _plain_pull(conn, work / "plain.sqlite")
+        goal_met = first <= 30 * visitors / 1_000_000 if visitors < 1_000_000 else first <= 30
         section.figures.append(
-            Figure(f"first pull of a new PC ({total:,} rows, {visitors:,} visitors)", first, "s",
+            Figure(f"first pull of a new PC, until it serves visitors ({total:,} rows,"
+                   f" {visitors:,} visitors)", first, "s",
                    baseline=plain,
                    baseline_name="plain COPY of the same rows out of the hub into SQLite",
-                   goal="<= 30 s at 1,000,000 visitors",
-                   met=first <= 30 * visitors / 1_000_000 if visitors < 1_000_000
-                   else first <= 30,
-                   note=f"database after the pull: {mib(size):,.0f} MiB (the plain copy:"
-                   f" {mib(plain_size):,.0f} MiB); {counts['visitor']:,} visitors,"
+                   goal="<= 30 s at 1,000,000 visitors", met=goal_met,
+                   note=f"the rows, the V-nummer, BSN and birth-date indexes and the triggers;"
+                   f" database then: {mib(serve_size):,.0f} MiB (the plain copy:"
+                   f" {mib(plain_size):,.0f} MiB); of the time, the indexes and triggers"
+                   f" {steps.get('rebuild', 0):.1f} s")
+        )  # fmt: skip
+        section.figures.append(
+            Figure("the same first pull with the name search built after it (search lines,"
+                   " trigram index, name keys; in chunks of"
+                   f" {names.CHUNK:,} visitors)", first + build, "s",
+                   baseline=plain,
+                   baseline_name="plain COPY of the same rows out of the hub into SQLite",
+                   note=f"the name search alone {build:.1f} s; database after it:"
+                   f" {mib(size):,.0f} MiB; {counts['visitor']:,} visitors,"
                    f" {counts['visitor_search']:,} search lines,"
-                   f" {counts['visitor_name_key']:,} name keys; of the time, the search"
-                   f" lines, full-text index and name keys {steps.get('derived', 0):.1f} s, the"
-                   " indexes and triggers"
-                   f" {steps.get('rebuild', 0) - steps.get('derived', 0):.1f} s")
+                   f" {counts['visitor_name_key']:,} name keys")
         )  # fmt: skip
         section.notes.append(
             f"First pull: the hub held {visitors:,} visitors made like `loket demo` makes them"
@@ -299,21 +315,14 @@ def run(per_pc: int = 150, visitors: int = 20_000, referrals: int = 20_000) -> S
             " empty on the new PC are filled straight from a COPY per table (the hub"
             " extracts the columns, SQLite's column types convert them) with executemany,"
             f" {exchange.BULK_CHUNK:,} rows a statement, in one transaction; the visitor"
-            " and referral indexes and triggers are set aside and built once, the search"
-            " lines, name keys and outcome counts filled in one pass each. The baseline"
-            " copies each row's JSON into a plain two-column SQLite table."
+            " and referral indexes and triggers are set aside and built once, the outcome"
+            " counts filled in one pass. The PC serves visitors when that transaction"
+            " commits: found by V-nummer, BSN and birth date at once, by name as the name"
+            " search is built right after, newest visitors first, one transaction per chunk"
+            " (`loket.sync.names`; the status line says how far). A V-nummer search right after"
+            " the timed pull checks that. The baseline copies each row's JSON into a"
+            " plain two-column SQLite table."
         )
-        if first > 30 * max(visitors, 1) / 1_000_000:
-            section.notes.append(
-                f"First pull, goal not met: {steps.get('derived', 0):.0f} s of the"
-                f" {first:.0f} s go to the visitor search structures (search lines, the"
-                " trigram full-text index, the name keys: one sorted insert of"
-                f" {counts['visitor_name_key']:,} rows), which `loket demo` builds the same"
-                f" way; the pull itself (COPY, inserts, indexes) takes the other"
-                f" {first - steps.get('derived', 0):.0f} s. Next step: build those"
-                " structures after the pull's transaction, in the background (a visitor"
-                " would be found by name variants a little later), or keep fewer name keys."
-            )
         # -- national export of the referral log from the hub -----------------------------
         _hub_referrals(conn, referrals)
         out = work / "national.csv"
@@ -354,6 +363,11 @@ def run(per_pc: int = 150, visitors: int = 20_000, referrals: int = 20_000) -> S
 
         shutil.rmtree(work, ignore_errors=True)
     return section
+
+
+def _file_size(db, path: Path) -> int:
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
 
 
 def _render(section: Section) -> str:

@@ -51,8 +51,9 @@ def progress(db: Database) -> float | None:
     return (high - nxt) / (high - low + 1)
 
 
-def step(db: Database, size: int = CHUNK) -> bool:
-    """Build one chunk; True while more is left."""
+def step(db: Database, size: int | None = None) -> bool:
+    """Build one chunk (of CHUNK visitors unless told); True while more is left."""
+    size = size or CHUNK
     with db.transaction():
         left = _left(db)
         if left is None:
@@ -65,7 +66,9 @@ def step(db: Database, size: int = CHUNK) -> bool:
     return not done
 
 
-def run(db: Database, size: int = CHUNK, on_step: Callable[[float], None] | None = None) -> None:
+def run(
+    db: Database, size: int | None = None, on_step: Callable[[float], None] | None = None
+) -> None:
     """Build what is left, chunk by chunk (on the sync's worker thread, or `loket sync now`)."""
     while step(db, size):
         if on_step is not None:

@@ -13,7 +13,7 @@ from loket.db import bulk, outbox
 from loket.db import search as repo
 from loket.db.connection import Database
 from loket.db.migrate import migrate
-from loket.sync import exchange, names
+from loket.sync import exchange, names, run
 from loket.sync.enroll import install, issue_pc
 from loket.sync.status import describe, read_status
 from tests.pcs import pc_connection
@@ -185,3 +185,24 @@ def test_search_during_the_build_is_correct_for_what_is_built(hub_visitors, tmp_
         ]
     finally:
         db.close(), whole.close()
+
+
+def test_the_sync_builds_the_name_search_right_after_the_first_pull(hub_visitors, tmp_path):
+    db = _fresh(hub_visitors, tmp_path / "synced")
+    path = tmp_path / "synced" / "loket.sqlite"
+    try:
+        chunks = []
+        real = repo.build_names
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(names, "CHUNK", 25)
+            m.setattr(repo, "build_names", lambda db, *span: chunks.append(span) or real(db, *span))
+            assert run.sync_file(path).ok
+        # the newest visitor in the pull's transaction, then chunks of 25, newest first
+        assert chunks == [(60, 60), (35, 59), (10, 34), (1, 9)]
+        assert names.progress(db) is None
+        assert db.scalar("SELECT count(*) FROM visitor_search") == 60
+        assert {r.visitor_id for r in search_visitors_db(db, "yilmaz")} == {
+            f"v{n:03d}" for n in range(60) if n % len(FAMILY) == 2
+        }
+    finally:
+        db.close()

@@ -63,8 +63,7 @@ def by_column(db: Database, column: str, value: str, limit: int) -> list[sqlite3
     if column not in ("v_number", "bsn", "date_of_birth"):
         raise ValueError(column)
     return db.all(
-        _DETAILS + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL"
-        " ORDER BY seq DESC LIMIT ?",
+        _DETAILS + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL ORDER BY seq DESC LIMIT ?",
         (value, limit),
     )
 
@@ -159,9 +158,13 @@ def build_names(db: Database, low: int, high: int) -> None:
     rowid, the number a build in one pass gives it (the visitors of a first pull are 1..n in
     the order they came), so results come in the same order either way.  Idempotent: a visitor
     edited meanwhile had no line to update (the build reads its names as they are now), and
-    its keys, kept by the triggers, are inserted again without effect."""
+    its keys, kept by the triggers, are inserted again without effect.  A rowid taken
+    meanwhile (the newest pulled visitor deleted, another registered) gives the line the
+    next free number instead."""
     db.execute(
-        "INSERT INTO visitor_search (rowid, visitor_id, text) SELECT v.rowid, v.id,"
+        "INSERT INTO visitor_search (rowid, visitor_id, text) SELECT CASE WHEN EXISTS"
+        " (SELECT 1 FROM visitor_search t WHERE t.rowid = v.rowid) THEN NULL ELSE v.rowid END,"
+        " v.id,"
         " loket_search_text(v.given_names, v.family_name, v.v_number, v.bsn, v.date_of_birth,"
         " v.phone, v.latin_given_names, v.latin_family_name) FROM visitor v"
         " WHERE v.rowid BETWEEN ? AND ?"

@@ -206,3 +206,28 @@ def test_the_sync_builds_the_name_search_right_after_the_first_pull(hub_visitors
         }
     finally:
         db.close()
+
+
+def test_a_search_number_taken_meanwhile_does_not_stop_the_build(hub_visitors, tmp_path):
+    db = _fresh(hub_visitors, tmp_path / "taken")
+    try:
+        _pull(db)
+        newest = db.scalar("SELECT id FROM visitor WHERE rowid = 60")
+        db.execute("DELETE FROM visitor WHERE id = ?", (newest,))  # its line goes with it
+        db.execute(
+            "INSERT INTO visitor (id, given_names, family_name, preferred_language,"
+            " created_at, updated_at, workstation) VALUES ('new', 'Sara', 'Bakker', 'nl',"
+            " '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z', 'here')"
+        )
+        assert db.scalar("SELECT rowid FROM visitor_search WHERE visitor_id = 'new'") == 1
+        names.run(db, size=25)
+        assert names.progress(db) is None
+        assert db.scalar("SELECT count(*) FROM visitor_search") == 60
+        lacking = "SELECT 1 FROM visitor_search s WHERE s.visitor_id = v.id"
+        assert db.scalar(f"SELECT count(*) FROM visitor v WHERE NOT EXISTS ({lacking})") == 0
+        _fts_ok(db)
+        first = db.scalar("SELECT id FROM visitor WHERE rowid = 1")
+        assert first in {r.visitor_id for r in search_visitors_db(db, db.scalar(
+            "SELECT family_name FROM visitor WHERE id = ?", (first,)))}  # fmt: skip
+    finally:
+        db.close()

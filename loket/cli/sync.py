@@ -152,7 +152,7 @@ def cmd_now(args: Namespace) -> int:
     from loket.sync.run import sync_now
 
     db = open_database(args)
-    result = sync_now(anonymous_context(db))
+    result = sync_now(anonymous_context(db), names_budget=None)  # the name search too
     if not result.ok:
         print(error_message(result.error_code))
         print(_("Changes waiting: {n}").format(n=result.waiting))

@@ -12,7 +12,7 @@ says how far the names are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 
 from loket.db import outbox
 from loket.db import search as repo
@@ -66,10 +66,11 @@ def step(db: Database, size: int | None = None) -> bool:
     return not done
 
 
-def run(
-    db: Database, size: int | None = None, on_step: Callable[[float], None] | None = None
-) -> None:
-    """Build what is left, chunk by chunk (on the sync's worker thread, or `loket sync now`)."""
+def run(db: Database, size: int | None = None, budget: float | None = None) -> bool:
+    """Build what is left, chunk by chunk; with a budget (seconds), stop after the chunk that
+    reaches it (at least one chunk).  True when the name search is complete."""
+    started = time.monotonic()
     while step(db, size):
-        if on_step is not None:
-            on_step(progress(db) or 0.0)
+        if budget is not None and time.monotonic() - started >= budget:
+            return False
+    return True

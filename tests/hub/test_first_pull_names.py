@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from loket.cli.common import anonymous_context
 from loket.counter.search import search_visitors_db
 from loket.db import bulk, outbox
 from loket.db import search as repo
@@ -195,11 +196,19 @@ def test_the_sync_builds_the_name_search_right_after_the_first_pull(hub_visitors
         real = repo.build_names
         with pytest.MonkeyPatch.context() as m:
             m.setattr(names, "CHUNK", 25)
+            m.setattr(run, "NAMES_BUDGET_S", 0)  # one chunk per sync
             m.setattr(repo, "build_names", lambda db, *span: chunks.append(span) or real(db, *span))
             assert run.sync_file(path).ok
-        # the newest visitor in the pull's transaction, then chunks of 25, newest first
-        assert chunks == [(60, 60), (35, 59), (10, 34), (1, 9)]
+            # the newest visitor in the pull's transaction, then one chunk, newest first
+            assert chunks == [(60, 60), (35, 59)]
+            line = describe(read_status(db))
+            assert "Name search is being prepared (43 %)" in line
+            assert run.sync_file(path).ok  # the next sync goes on
+            assert chunks[2:] == [(10, 34)]
+            assert run.sync_now(anonymous_context(db)).ok  # and the last one
+        assert chunks[3:] == [(1, 9)]
         assert names.progress(db) is None
+        assert "Name search" not in describe(read_status(db))
         assert db.scalar("SELECT count(*) FROM visitor_search") == 60
         assert {r.visitor_id for r in search_visitors_db(db, "yilmaz")} == {
             f"v{n:03d}" for n in range(60) if n % len(FAMILY) == 2

@@ -26,6 +26,16 @@ QUERIES = ["kaya", "moh", "muhamed kaya", "aisha", "yilmaz", "nguyen", "fatma", 
            "1000000012", "123456782", "01-02-1990", "haddad yusuf", "ozturk"]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from loket import i18n
+
+    language = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)
+
+
 def _visitor(n: int) -> dict:
     return {"id": f"v{n:03d}", "given_names": GIVEN[n % len(GIVEN)],
             "family_name": FAMILY[n % len(FAMILY)], "v_number": f"{1000000000 + n}",

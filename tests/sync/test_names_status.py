@@ -6,9 +6,21 @@ from __future__ import annotations
 import json
 from argparse import Namespace
 
+import pytest
+
 from loket.cli import sync as cli
 from loket.sync.status import describe, read_status
 from tests.sync.support import enrol, set_state
+
+
+@pytest.fixture(autouse=True)
+def english():
+    from loket import i18n
+
+    language = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)
 
 
 def test_the_status_line_says_how_far_the_names_are(db):

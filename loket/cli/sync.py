@@ -137,11 +137,13 @@ def cmd_hub_referrals(args: Namespace) -> int:
 
 
 def cmd_enroll(args: Namespace) -> int:
+    from loket.cli.common import read_passphrase
     from loket.sync.enroll import enroll_pc
 
     db = open_database(args)
     ctx = user_context(args, db)
-    ws = enroll_pc(ctx, Path(args.file))
+    # asked only when backups carry a sealed key copy: it is sealed again with the new keys
+    ws = enroll_pc(ctx, Path(args.file), passphrase=read_passphrase)
     print(_("This PC is enrolled at the hub ({id}).").format(id=ws))
     return 0
 
@@ -150,7 +152,7 @@ def cmd_now(args: Namespace) -> int:
     from loket.sync.run import sync_now
 
     db = open_database(args)
-    result = sync_now(anonymous_context(db))
+    result = sync_now(anonymous_context(db), names_budget=None)  # the name search too
     if not result.ok:
         print(error_message(result.error_code))
         print(_("Changes waiting: {n}").format(n=result.waiting))
@@ -176,8 +178,11 @@ def error_message(code: str | None) -> str:
 
 def status_data(db) -> dict:
     from loket.db import outbox
+    from loket.sync import names
 
+    progress = names.progress(db)
     return {
+        "names_indexed": None if progress is None else round(progress, 3),
         "enrolled": outbox.setting(db, "sync_enrolled") == "1",
         "last_attempt_at": outbox.get_state(db, "last_attempt_at"),
         "last_success_at": outbox.get_state(db, "last_success_at"),
@@ -202,6 +207,10 @@ def cmd_status(args: Namespace) -> int:
     print(_("Hub reachable: {value}").format(value=reachable))
     print(_("Changes waiting: {n}").format(n=data["waiting"]))
     print(_("Conflicts open: {n}").format(n=data["conflicts_open"]))
+    if data["names_indexed"] is not None:
+        from loket.sync.status import names_text
+
+        print(names_text(data["names_indexed"]))
     if data["error_code"]:
         print(error_message(data["error_code"]))
     return 0

@@ -54,8 +54,15 @@ def fold(text: str | None) -> str:
     return _fold(text) if text else ""
 
 
+_NON_ASCII_DIGIT = re.compile(r"[^0-9]+")
+
+
 def digits(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if ch.isdigit())
+    if not text:
+        return ""
+    if text.isascii():  # the usual case, a regex instead of a loop per character
+        return _NON_ASCII_DIGIT.sub("", text)
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 def search_text(

@@ -40,9 +40,12 @@ class suspended_indexes:
     put them back afterwards (a sorted index build is far faster than row-by-row upkeep), then
     fill the visitor search tables and the referral outcome counts in one pass."""
 
-    def __init__(self, db: Database, tables: Sequence[str]) -> None:
+    def __init__(self, db: Database, tables: Sequence[str], names: bool = True) -> None:
         self.db = db
         self.tables = tuple(tables)
+        # names=False: the search lines, full-text index and name keys are left to be built
+        # afterwards, in chunks (`loket.sync.names`); only the visitor triggers come back.
+        self.names = names
         self.saved: list[tuple[str, str, str]] = []
 
     def __enter__(self) -> suspended_indexes:
@@ -62,27 +65,33 @@ class suspended_indexes:
 
     def __exit__(self, *exc) -> None:
         with self.db.transaction():
+            # The derived tables first, while the triggers are still off (with visitor_search
+            # among `tables`, its search lines go into the full-text index once, by the
+            # rebuild, not row by row and then again); the indexes and triggers after.
+            self._fill()
             for _kind, _name, sql in self.saved:
                 self.db.execute(sql)
-            if "referral" in self.tables:
-                # Its triggers were off during the load: count the outcomes in one pass.
-                rebuild_outcome_tally(self.db)
-            if "visitor" in self.tables:
-                self.db.execute(
-                    "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("
-                    "given_names, family_name, v_number, bsn, date_of_birth, phone,"
-                    " latin_given_names, latin_family_name) FROM visitor"
-                    " WHERE id NOT IN (SELECT visitor_id FROM visitor_search)"
-                )
-                self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")
-                # the name keys of migration 0005, whose trigger was dropped with the others
-                self.db.execute(
-                    "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
-                    " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
-                    "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
-                    " WHERE v.id NOT IN (SELECT visitor_id FROM visitor_name_key)"
-                    " ORDER BY 1, 2"  # in key order: full pages, a third of the size
-                )
+
+    def _fill(self) -> None:
+        if "referral" in self.tables:
+            # Its triggers were off during the load: count the outcomes in one pass.
+            rebuild_outcome_tally(self.db)
+        if "visitor" in self.tables and self.names:
+            self.db.execute(
+                "INSERT INTO visitor_search (visitor_id, text) SELECT id, loket_search_text("
+                "given_names, family_name, v_number, bsn, date_of_birth, phone,"
+                " latin_given_names, latin_family_name) FROM visitor"
+                " WHERE id NOT IN (SELECT visitor_id FROM visitor_search)"
+            )
+            self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")
+            # the name keys of migration 0005, whose trigger was dropped with the others
+            self.db.execute(
+                "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
+                " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
+                "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
+                " WHERE v.id NOT IN (SELECT visitor_id FROM visitor_name_key)"
+                " ORDER BY 1, 2"  # in key order: full pages, a third of the size
+            )
 
 
 def service_needs(db: Database) -> list[tuple[str, str, str | None]]:

@@ -539,25 +539,64 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
             )
         )
 
-        def rows() -> Iterator[dict]:
+        def rows(only: tuple[str, ...] = tables) -> Iterator[dict]:
             with conn.cursor(name="loket_feed") as cur:
                 cur.itersize = FEED_PAGE
                 cur.execute(
                     "SELECT table_name, row_id, data, deleted FROM loket.row"
                     " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s)"
                     " ORDER BY xid, table_name, row_id",
-                    (str(cursor), list(tables)),
+                    (str(cursor), list(only)),
                 )
                 for r in cur:
                     yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
 
+        def table_rows(
+            table: str, columns: list[tuple[str, str]], needed: list[str]
+        ) -> Iterator[tuple]:
+            """One table's live rows as tuples of `columns` (name, SQLite type), straight out
+            of a COPY: text for every value (the SQLite column's affinity converts it as the
+            JSON value would be), bytes for a BLOB, None for a missing one.  The last value
+            is None when the row has all of `needed` (the columns with a default), else its
+            whole data as JSON text (applied the slow way)."""
+            yield from _copy_table(conn, cursor, table, columns, needed)
+
         yield {
             "cursor": nxt,
             "rows": rows(),
+            "select": rows,
+            "table_rows": table_rows,
             "conflicts": conflict_rows,
             "tasks": task_rows,
             "checkpoints": checkpoint_rows,
         }
+
+
+def _copy_table(
+    conn, cursor: int, table: str, columns: list[tuple[str, str]], needed: list[str]
+) -> Iterator[tuple]:
+    from psycopg import sql
+
+    values = [
+        sql.SQL("decode(data->>{c}, 'hex')" if kind == "BLOB" else "data->>{c}").format(
+            c=sql.Literal(name)
+        )
+        for name, kind in columns
+    ]
+    query = sql.SQL(
+        "COPY (SELECT {values}, CASE WHEN data ?& {names} THEN NULL ELSE data::text END"
+        " FROM loket.row WHERE xid >= {since}::xid8 AND table_name = {table} AND NOT deleted)"
+        " TO STDOUT"
+    ).format(
+        values=sql.SQL(", ").join(values),
+        names=sql.Literal(needed),
+        since=sql.Literal(str(cursor)),
+        table=sql.Literal(table),
+    )
+    types = ["bytea" if kind == "BLOB" else "text" for _name, kind in columns] + ["text"]
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        copy.set_types(types)
+        yield from copy.rows()
 
 
 def read_feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
@@ -596,16 +635,16 @@ REFERRAL_LOG_COLUMNS = (
 )  # fmt: skip
 
 
-def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
-    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
-    COPY into the binary file object `out`.  Returns the bytes written."""
+def referral_log_query(desk_code: str | None = None):
+    """The query of the referral log of every desk (or one), pseudonymised (no visitor), as
+    CSV rows in the order of REFERRAL_LOG_COLUMNS (a psycopg sql.Composed)."""
     from psycopg import sql
 
     where = sql.SQL("")
     if desk_code:
         where = sql.SQL(" AND d.data->>'code' = {code}").format(code=sql.Literal(desk_code))
-    query = sql.SQL(
-        "COPY (SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
+    return sql.SQL(
+        "SELECT r.row_id, r.data->>'created_at', d.data->>'code', v.data->>'visit_date',"
         " o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',"
         " r.data->>'status_changed_at'"
         " FROM loket.row r"
@@ -615,8 +654,18 @@ def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
         " LEFT JOIN loket.row o ON o.table_name = 'organisation'"
         "  AND o.row_id = s.data->>'organization_id'"
         " WHERE r.table_name = 'referral' AND NOT r.deleted{where}"
-        " ORDER BY r.data->>'created_at', r.row_id) TO STDOUT WITH (FORMAT csv, HEADER false)"
+        " ORDER BY r.data->>'created_at', r.row_id"
     ).format(where=where)
+
+
+def copy_referral_log(conn, out, desk_code: str | None = None) -> int:
+    """The referral log of every desk (or one), pseudonymised (no visitor), streamed with
+    COPY into the binary file object `out`.  Returns the bytes written."""
+    from psycopg import sql
+
+    query = sql.SQL("COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER false)").format(
+        query=referral_log_query(desk_code)
+    )
     written = out.write((",".join(REFERRAL_LOG_COLUMNS) + "\n").encode())
     with conn.cursor() as cur, cur.copy(query) as copy:
         for block in copy:

@@ -282,6 +282,23 @@ def insert_row(db: Database, table: str, values: dict) -> None:
     )
 
 
+def defaulted_columns(db: Database, table: str) -> list[str]:
+    """Columns of `table` with a DEFAULT: a pulled row that lacks one is inserted without it."""
+    return [r["name"] for r in db.all(f"PRAGMA table_info({_q(table)})") if r["dflt_value"]]
+
+
+def is_empty(db: Database, table: str) -> bool:
+    return db.one(f"SELECT 1 FROM {_q(table)} LIMIT 1") is None
+
+
+def insert_many(db: Database, table: str, columns: list[str], rows: list[tuple]) -> None:
+    db.conn.executemany(
+        f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))})"
+        f" VALUES ({', '.join('?' for _ in columns)})",
+        rows,
+    )
+
+
 def update_row(db: Database, table: str, row_id: str, values: dict) -> None:
     if not values:
         return

@@ -16,9 +16,12 @@ from loket.db.connection import Database
 _DETAILS = (
     "SELECT v.id, v.given_names, v.family_name, v.latin_given_names, v.latin_family_name,"
     " v.date_of_birth, v.v_number, v.bsn, v.phone,"
-    " s.text AS search_text, s.rowid AS seq"
-    " FROM visitor v JOIN visitor_search s ON s.visitor_id = v.id"
+    " coalesce(s.text, '') AS search_text, coalesce(s.rowid, v.rowid) AS seq"
+    " FROM visitor v LEFT JOIN visitor_search s ON s.visitor_id = v.id"
 )
+# LEFT JOIN: after a new PC's first pull the search lines are built in chunks
+# (`build_names`); a visitor whose line is not there yet is still found by V-nummer, BSN or
+# birth date (its seq is then its own rowid, which its search line will take).
 
 
 def fts_candidates(db: Database, fts_query: str, limit: int) -> list[sqlite3.Row]:
@@ -60,8 +63,7 @@ def by_column(db: Database, column: str, value: str, limit: int) -> list[sqlite3
     if column not in ("v_number", "bsn", "date_of_birth"):
         raise ValueError(column)
     return db.all(
-        _DETAILS + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL"
-        " ORDER BY s.rowid DESC LIMIT ?",
+        _DETAILS + f" WHERE v.{column} = ? AND v.anonymised_at IS NULL ORDER BY seq DESC LIMIT ?",
         (value, limit),
     )
 
@@ -134,7 +136,46 @@ def names(db: Database, ids: list[str]) -> list[sqlite3.Row]:
     marks = ",".join("?" * len(ids))
     return db.all(
         f"SELECT v.id, v.given_names, v.family_name, v.latin_given_names, v.latin_family_name,"
-        f" s.rowid AS seq FROM visitor v JOIN visitor_search s ON s.visitor_id = v.id"
+        f" coalesce(s.rowid, v.rowid) AS seq FROM visitor v"
+        f" LEFT JOIN visitor_search s ON s.visitor_id = v.id"
         f" WHERE v.id IN ({marks}) AND v.anonymised_at IS NULL",
         ids,
+    )
+
+
+# -- building the name search after a new PC's first pull ------------------------------------
+
+
+def visitor_rowids(db: Database) -> tuple[int, int] | None:
+    """(lowest, highest) rowid of the visitors, or None without visitors."""
+    row = db.one("SELECT min(rowid), max(rowid) FROM visitor")
+    return None if row[0] is None else (int(row[0]), int(row[1]))
+
+
+def build_names(db: Database, low: int, high: int) -> None:
+    """The search lines (and by their trigger the full-text entries) and the name keys of the
+    visitors with rowid in [low, high] that have none yet.  A search line takes its visitor's
+    rowid, the number a build in one pass gives it (the visitors of a first pull are 1..n in
+    the order they came), so results come in the same order either way.  Idempotent: a visitor
+    edited meanwhile had no line to update (the build reads its names as they are now), and
+    its keys, kept by the triggers, are inserted again without effect.  A rowid taken
+    meanwhile (the newest pulled visitor deleted, another registered) gives the line the
+    next free number instead."""
+    db.execute(
+        "INSERT INTO visitor_search (rowid, visitor_id, text) SELECT CASE WHEN EXISTS"
+        " (SELECT 1 FROM visitor_search t WHERE t.rowid = v.rowid) THEN NULL ELSE v.rowid END,"
+        " v.id,"
+        " loket_search_text(v.given_names, v.family_name, v.v_number, v.bsn, v.date_of_birth,"
+        " v.phone, v.latin_given_names, v.latin_family_name) FROM visitor v"
+        " WHERE v.rowid BETWEEN ? AND ?"
+        " AND NOT EXISTS (SELECT 1 FROM visitor_search s WHERE s.visitor_id = v.id)"
+        " ORDER BY v.rowid",
+        (low, high),
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
+        " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
+        "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
+        " WHERE v.rowid BETWEEN ? AND ? ORDER BY 1, 2",
+        (low, high),
     )

@@ -158,18 +158,61 @@ def subject_ref(db: Database, number: str | None) -> str | None:
     return digest[:32]
 
 
+# The other keys of an installation, in the key store beside the subject key (see
+# docs/sync.md): the chain key pinned at enrolment at a hub, and the PC's own subject key
+# from before it (kept for the audit rows written then).
+CHAIN_KEY_NAME = "chain"
+PREVIOUS_KEY_NAME = "subject.previous"
+KEY_NAMES = (KEY_NAME, CHAIN_KEY_NAME, PREVIOUS_KEY_NAME)
+_LEGACY_PREVIOUS = KEY_FILENAME + ".previous"  # the file an earlier version wrote
+
+
+def stored_key(folder: Path, installation: str, name: str) -> bytes | None:
+    """The key `name` of an installation as kept (never derived nor made); the previous
+    subject key's file of an earlier version is moved into the key store on the way."""
+    folder = Path(folder)
+    if name == PREVIOUS_KEY_NAME:
+        legacy = folder / _LEGACY_PREVIOUS
+        if legacy.exists():
+            try:
+                old = bytes.fromhex(legacy.read_text(encoding="ascii").strip())
+            except (OSError, UnicodeDecodeError, ValueError):
+                old = b""
+            if len(old) != keystore.KEY_BYTES:
+                raise KeyProblem(
+                    _("The key file {path} is damaged. Put it back from the backup.").format(
+                        path=legacy
+                    )
+                )
+            keystore.put(folder, installation, name, old, replace=False)
+            legacy.unlink()
+    return keystore.get(folder, installation, name)
+
+
+def stored_keys(db: Database) -> dict[str, bytes]:
+    """Every key this installation keeps (the subject key made if there is none yet):
+    what the sealed copy beside a backup carries."""
+    keys = {KEY_NAME: _key(db)}
+    for name in (CHAIN_KEY_NAME, PREVIOUS_KEY_NAME):
+        key = stored_key(db.path.parent, db.workstation, name)
+        if key is not None:
+            keys[name] = key
+    return keys
+
+
+def forget_keys() -> None:
+    """Drop the keys read so far (after a key was put in place)."""
+    _KEYS.clear()
+
+
 def subject_refs(db: Database, number: str | None) -> list[str]:
     """The references a number may have in this trail: under the subject key, and under
-    the PC's own key from before it was enrolled at a hub (`subject.key.previous`, kept for
+    the PC's own key from before it was enrolled at a hub ("subject.previous", kept for
     the rows written then; see docs/sync.md)."""
     refs = [r for r in (subject_ref(db, number),) if r]
-    previous = key_path(db).with_name(KEY_FILENAME + ".previous")
-    if refs and previous.exists():
-        try:
-            old = bytes.fromhex(previous.read_text(encoding="ascii").strip())
-        except (OSError, UnicodeDecodeError, ValueError):
-            old = b""
-        if len(old) == 32:
+    if refs:
+        old = stored_key(db.path.parent, db.workstation, PREVIOUS_KEY_NAME)
+        if old is not None:
             refs.append(hmac.new(old, number.encode(), hashlib.sha256).hexdigest()[:32])
     return refs
 
@@ -191,25 +234,21 @@ def _field(row: dict, column: str) -> str:
 def chain_key(db: Database) -> bytes:
     """The key of the chain's HMACs, derived from the subject key (kept outside the
     database): a copy of the database alone cannot forge a row or rewrite the chain.
-    Once the PC is enrolled at a hub the key is pinned in `chain.key` beside it (the
+    Once the PC is enrolled at a hub the key is pinned as "chain" in the key store (the
     deployment's subject key replaced this PC's own, the chain goes on with its key)."""
-    pinned = db.path.parent / "chain.key"
-    cached = _KEYS.get(str(pinned))
+    cache = f"{db.path.parent}|{db.workstation}|{CHAIN_KEY_NAME}"
+    cached = _KEYS.get(cache)
     if cached is not None:
         return cached
-    if pinned.exists():
-        try:
-            key = bytes.fromhex(pinned.read_text(encoding="ascii").strip())
-        except (OSError, UnicodeDecodeError, ValueError):
-            key = b""
-        if len(key) != 32:
-            raise KeyProblem(
-                _("The key file {path} is damaged. Put it back from the backup.").format(
-                    path=pinned
-                )
-            )
-        _KEYS[str(pinned)] = key
-        return key
+    key = stored_key(db.path.parent, db.workstation, CHAIN_KEY_NAME)
+    if key is None:
+        return derived_chain_key(db)
+    _KEYS[cache] = key
+    return key
+
+
+def derived_chain_key(db: Database) -> bytes:
+    """The chain key as derived from the current subject key (before any pin)."""
     return hmac.new(_key(db), b"loket audit chain v2", hashlib.sha256).digest()
 
 

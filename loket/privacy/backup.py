@@ -92,22 +92,16 @@ def check_passphrase_rules(passphrase: str, field: str = "passphrase") -> None:
 
 
 def set_passphrase(ctx: Context, passphrase: str) -> None:
-    """`loket backup-passphrase` (administrators): seal the subject key with `passphrase`
-    and keep the sealed copy, which every later backup carries beside it as FILE.key."""
+    """`loket backup-passphrase` (administrators): seal the installation's keys with
+    `passphrase` and keep the sealed copy, which every later backup carries beside it as
+    FILE.key."""
     ctx.require(Permission.SETTINGS_MANAGE, object_type="setting", object_id=KEY_COPY_SETTING)
     check_passphrase_rules(passphrase)
-    key = audit._key(ctx.db)
-    sealed = seal(
-        key,
-        passphrase,
-        installation=ctx.db.workstation,
-        fingerprint=audit.fingerprint(key),
-    )
     from loket.db import reference
 
     with ctx.db.transaction():
         changed = reference.get_setting(ctx.db, KEY_COPY_SETTING) is not None
-        reference.set_setting(ctx.db, KEY_COPY_SETTING, sealed)
+        seal_key_copy(ctx.db, passphrase)
         audit.record(
             ctx,
             action="backup.passphrase",
@@ -115,6 +109,36 @@ def set_passphrase(ctx: Context, passphrase: str) -> None:
             object_id=KEY_COPY_SETTING,
             detail={"changed": changed},
         )
+
+
+def seal_key_copy(db: Database, passphrase: str) -> None:
+    """Seal every key this installation keeps (the subject key; once enrolled at a hub also
+    the chain key and the previous subject key) with `passphrase`, as the key copy that
+    backups carry."""
+    from loket.db import reference
+
+    keys = audit.stored_keys(db)
+    subject = keys.pop(audit.KEY_NAME)
+    sealed = seal(
+        subject,
+        passphrase,
+        installation=db.workstation,
+        fingerprint=audit.fingerprint(subject),
+        others=keys,
+    )
+    with db.transaction():
+        reference.set_setting(db, KEY_COPY_SETTING, sealed)
+
+
+def check_passphrase(db: Database, passphrase: str) -> None:
+    """WrongPassphrase (translated) unless `passphrase` opens the key copy backups carry."""
+    from loket.db import reference
+    from loket.privacy.copies import open_keys
+
+    text = reference.get_setting(db, KEY_COPY_SETTING)
+    copy = parse_key_copy(text, audit.fingerprint) if text else None
+    if copy is not None:
+        open_keys(copy, passphrase, shown=KEY_COPY_SETTING)
 
 
 def has_key_copy(db: Database) -> bool:

@@ -5,9 +5,12 @@ The key copy beside a backup (`FILE.key`, mode 0600) is the subject key sealed w
 passphrase the administrator gives (`loket backup-passphrase`): scrypt (n=2^15, r=8, p=1)
 derives a 256-bit key from it, AES-256-GCM encrypts the subject key, and the installation
 id and the key's public fingerprint are authenticated with it.  The sealed copy is made once,
-when the passphrase is set, and kept in the database's settings (`backup.key_copy`), so the
-automatic backups carry it without anybody typing the passphrase.  Key copies written by
-earlier versions (the bare key in hexadecimal) are still read.
+when the passphrase is set (and again when a PC's keys change at its enrolment at a hub),
+and kept in the database's settings (`backup.key_copy`), so the automatic backups carry it
+without anybody typing the passphrase.  One copy holds all the installation's keys: version
+1 the subject key alone, version 2 (an enrolled PC) also the chain key and the previous
+subject key, named in its authenticated header.  Key copies written by earlier versions
+(version 1, or the bare key in hexadecimal) are still read.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def key_copy_path(path: Path) -> Path:
 
 
 KEY_COPY_FORMAT = "loket-key-copy"
+SUBJECT = "subject"
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 
 
@@ -50,6 +54,15 @@ class KeyCopy:
     fingerprint: str
     sealed: dict | None = None
     bare: bytes | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the keys it holds ("subject" first)."""
+        if self.sealed is not None and self.sealed.get("version") == 2:
+            names = self.sealed.get("keys")
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                return (SUBJECT, *sorted(n for n in names if n != SUBJECT))
+        return (SUBJECT,)
 
 
 def _b64(data: bytes) -> str:
@@ -68,19 +81,33 @@ def _derive(passphrase: str, salt: bytes, params: dict) -> bytes:
     )
 
 
-def seal(key: bytes, passphrase: str, *, installation: str, fingerprint: str) -> str:
-    """The key copy's text: `key` encrypted under `passphrase` (JSON)."""
+def seal(
+    key: bytes,
+    passphrase: str,
+    *,
+    installation: str,
+    fingerprint: str,
+    others: dict[str, bytes] | None = None,
+) -> str:
+    """The key copy's text: `key` (the subject key), and the `others` by name, encrypted
+    under `passphrase` (JSON).  Without others it is a version 1 copy, as before."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header = {
         "format": KEY_COPY_FORMAT,
-        "version": 1,
+        "version": 2 if others else 1,
         "installation": installation,
         "fingerprint": fingerprint,
         "kdf": {"name": "scrypt", **SCRYPT},
     }
+    plain = key
+    if others:
+        header["keys"] = sorted({SUBJECT, *others})
+        plain = json.dumps(
+            {SUBJECT: key.hex()} | {n: k.hex() for n, k in others.items()}, sort_keys=True
+        ).encode()
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-    box = AESGCM(_derive(passphrase, salt, SCRYPT)).encrypt(nonce, key, _aad(header))
+    box = AESGCM(_derive(passphrase, salt, SCRYPT)).encrypt(nonce, plain, _aad(header))
     return json.dumps(
         header | {"salt": _b64(salt), "nonce": _b64(nonce), "ciphertext": _b64(box)},
         sort_keys=True,
@@ -115,10 +142,15 @@ def read_key_copy(path: Path, fingerprint_of) -> KeyCopy | None:
 
 
 def open_key_copy(copy: KeyCopy, passphrase: str, *, shown: str) -> bytes:
-    """The key in `copy`; WrongPassphrase (translated, naming `shown`) when the passphrase
-    does not open it or the copy was changed."""
+    """The subject key in `copy`; WrongPassphrase (translated, naming `shown`) when the
+    passphrase does not open it or the copy was changed."""
+    return open_keys(copy, passphrase, shown=shown)[SUBJECT]
+
+
+def open_keys(copy: KeyCopy, passphrase: str, *, shown: str) -> dict[str, bytes]:
+    """Every key in `copy` by name ("subject" always); WrongPassphrase as open_key_copy."""
     if copy.bare is not None:
-        return copy.bare
+        return {SUBJECT: copy.bare}
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -130,7 +162,12 @@ def open_key_copy(copy: KeyCopy, passphrase: str, *, shown: str) -> bytes:
         ).format(path=shown)
     )
     try:
-        header = {k: data[k] for k in ("format", "version", "installation", "fingerprint", "kdf")}
+        fields = ("format", "version", "installation", "fingerprint", "kdf")
+        if data.get("version") == 2:
+            fields += ("keys",)
+        elif data.get("version") != 1:
+            raise wrong
+        header = {k: data[k] for k in fields}
         kdf = data["kdf"]
         params = {k: int(kdf[k]) for k in ("n", "r", "p")}
         if kdf.get("name") != "scrypt" or not (2**14 <= params["n"] <= 2**20):
@@ -138,12 +175,18 @@ def open_key_copy(copy: KeyCopy, passphrase: str, *, shown: str) -> bytes:
         salt = base64.b64decode(data["salt"], validate=True)
         nonce = base64.b64decode(data["nonce"], validate=True)
         box = base64.b64decode(data["ciphertext"], validate=True)
-        key = AESGCM(_derive(passphrase, salt, params)).decrypt(nonce, box, _aad(header))
-    except (InvalidTag, KeyError, TypeError, ValueError) as err:
+        plain = AESGCM(_derive(passphrase, salt, params)).decrypt(nonce, box, _aad(header))
+        if header["version"] == 1:
+            keys = {SUBJECT: plain}
+        else:
+            keys = {n: bytes.fromhex(k) for n, k in json.loads(plain).items()}
+            if sorted(keys) != sorted(header["keys"]) or SUBJECT not in keys:
+                raise wrong
+    except (InvalidTag, KeyError, TypeError, ValueError, AttributeError) as err:
         raise wrong from err
-    if len(key) != 32:
+    if any(len(k) != 32 for k in keys.values()):
         raise wrong
-    return key
+    return keys
 
 
 def write_private(path: Path, text: str) -> None:

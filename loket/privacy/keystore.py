@@ -12,7 +12,9 @@ the key store when it is first read: written, read back, compared, and only then
 A key store that exists but does not answer is an error, never a reason to make a new key.
 
 Keys known to Loket: "subject" (the audit trail's subject references and chain,
-loket.privacy.audit).
+loket.privacy.audit); on a PC enrolled at a hub also "chain" (the chain key pinned at
+enrolment) and "subject.previous" (the PC's own subject key from before it), see
+docs/sync.md.
 """
 
 from __future__ import annotations

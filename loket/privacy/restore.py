@@ -40,7 +40,7 @@ from loket.privacy.copies import (
     WrongPassphrase,
     checksum_path,
     key_copy_path,
-    open_key_copy,
+    open_keys,
     parse_key_copy,
     prune_copies,
     read_key_copy,
@@ -73,6 +73,14 @@ def _check_installation(live: Path, staging: Path, backup_file: Path) -> None:
     copy = _key_copy(backup_file, staging)
     if copy is not None:
         their_key = copy.fingerprint
+    if my_key and their_key and my_key != their_key and mine and mine == theirs:
+        # This installation's own backup from before it was enrolled at a hub: made with
+        # the subject key the enrolment kept as "subject.previous" (only an enrolment of
+        # this installation puts a key there).  Same accounts, same chain (its key was
+        # pinned from that very key); the keys here stay as they are.
+        previous = audit.stored_key(live.parent, mine, audit.PREVIOUS_KEY_NAME)
+        if previous is not None and audit.fingerprint(previous) == their_key:
+            their_key = my_key
     if (mine and theirs and mine != theirs) or (my_key and their_key and my_key != their_key):
         raise OtherInstallation(
             _(
@@ -84,25 +92,30 @@ def _check_installation(live: Path, staging: Path, backup_file: Path) -> None:
         )
 
 
-def _key_to_restore(
+def _keys_to_restore(
     live: Path,
     staging: Path,
     backup_file: Path,
     *,
     replace: bool,
     passphrase: Callable[[], str] | None,
-) -> bytes | None:
-    """The backup's subject key when this PC does not hold it yet (a new PC, a lost key
-    store) or, forced, another installation's key; None when nothing needs to change.
-    A sealed copy is opened with the backup passphrase: a wrong one raises WrongPassphrase
-    before anything is touched."""
+) -> dict[str, bytes]:
+    """The backup's keys this PC does not hold yet (a new PC, a lost key store: the subject
+    key, and an enrolled PC's chain key and previous subject key) or, forced, another
+    installation's keys; empty when nothing needs to change.  A sealed copy is opened with
+    the backup passphrase: a wrong one raises WrongPassphrase before anything is touched."""
     theirs = integrity.setting_in_file(staging, "workstation")
     copy = _key_copy(backup_file, staging)
     if copy is None or not theirs:
-        return None
-    current = keystore.get(live.parent, theirs, audit.KEY_NAME)
-    if current is not None and (audit.fingerprint(current) == copy.fingerprint or not replace):
-        return None
+        return {}
+    held = {n: audit.stored_key(live.parent, theirs, n) for n in copy.names}
+    current = held[audit.KEY_NAME]
+    subject_held = current is not None and (
+        audit.fingerprint(current) == copy.fingerprint or not replace
+    )
+    missing = [n for n in copy.names if n != audit.KEY_NAME and held[n] is None]
+    if subject_held and not missing and not (replace and len(copy.names) > 1):
+        return {}
     if copy.sealed is not None and passphrase is None:
         raise WrongPassphrase(
             _(
@@ -110,12 +123,26 @@ def _key_to_restore(
                 "it. Nothing was changed."
             ).format(path=key_copy_path(backup_file))
         )
-    return backup_key(backup_file, staging, passphrase=passphrase or str)
+    keys = backup_keys(backup_file, staging, passphrase=passphrase or str)
+    return {
+        n: k
+        for n, k in keys.items()
+        if held.get(n) != k
+        and (replace or held.get(n) is None or (n == audit.KEY_NAME and not subject_held))
+    }
 
 
 def backup_key(backup_file: Path, copy_of_backup: Path, *, passphrase: Callable[[], str]) -> bytes:
     """The subject key in a backup's key copy (opened with `passphrase()`); KeyProblem when
     the backup has no key copy."""
+    return backup_keys(backup_file, copy_of_backup, passphrase=passphrase)[audit.KEY_NAME]
+
+
+def backup_keys(
+    backup_file: Path, copy_of_backup: Path, *, passphrase: Callable[[], str]
+) -> dict[str, bytes]:
+    """Every key in a backup's key copy by name (opened with `passphrase()`); KeyProblem
+    when the backup has no key copy."""
     copy = _key_copy(Path(backup_file), Path(copy_of_backup))
     shown = str(key_copy_path(Path(backup_file)))
     if copy is None:
@@ -124,25 +151,26 @@ def backup_key(backup_file: Path, copy_of_backup: Path, *, passphrase: Callable[
                 path=shown
             )
         )
-    key = open_key_copy(copy, passphrase() if copy.sealed is not None else "", shown=shown)
-    if audit.fingerprint(key) != copy.fingerprint:
+    keys = open_keys(copy, passphrase() if copy.sealed is not None else "", shown=shown)
+    if audit.fingerprint(keys[audit.KEY_NAME]) != copy.fingerprint:
         raise WrongPassphrase(
             _("The key copy {path} does not belong to this backup. Nothing was changed.").format(
                 path=shown
             )
         )
-    return key
+    return keys
 
 
-def _put_key(live: Path, staging_installation: str, key: bytes, stamp: str) -> None:
-    """Keep the restored key; a different key this folder held is kept aside."""
-    current = keystore.get(live.parent, staging_installation, audit.KEY_NAME)
-    if current is not None and current != key:
-        keystore.put(
-            live.parent, staging_installation, f"{audit.KEY_NAME}.before-restore-{stamp}", current
-        )
-    keystore.put(live.parent, staging_installation, audit.KEY_NAME, key)
-    audit._KEYS.clear()
+def _put_keys(live: Path, staging_installation: str, keys: dict[str, bytes], stamp: str) -> None:
+    """Keep the restored keys; a different key this folder held is kept aside."""
+    for name, key in keys.items():
+        current = audit.stored_key(live.parent, staging_installation, name)
+        if current is not None and current != key:
+            keystore.put(
+                live.parent, staging_installation, f"{name}.before-restore-{stamp}", current
+            )
+        keystore.put(live.parent, staging_installation, name, key)
+    audit.forget_keys()
 
 
 def verify_backup(path: Path, *, require_checksum: bool = True, name: str | None = None) -> int:
@@ -249,7 +277,7 @@ def restore(
         verify_backup(staging, require_checksum=require_checksum, name=str(backup_file))
         if not other_installation:
             _check_installation(live, staging, backup_file)
-        key = _key_to_restore(
+        keys = _keys_to_restore(
             live, staging, backup_file, replace=other_installation, passphrase=passphrase
         )
         installation = integrity.setting_in_file(staging, "workstation")
@@ -258,8 +286,8 @@ def restore(
         _fsync(staging)
         with lock.exclusive(live):
             _replace_live(live, staging, kept)
-            if key is not None and installation:
-                _put_key(live, installation, key, stamp)
+            if keys and installation:
+                _put_keys(live, installation, keys, stamp)
     except BaseException:
         remove_staging(staging)
         raise

@@ -8,11 +8,12 @@ writes as itself.  The enrolment is a file (0600) the administrator carries to t
 
 Keys.  The hub holds ONE subject key for the whole deployment, so a V-nummer gives the same
 subject reference on every PC; the enrolment hands it to the PC.  Replacing the PC's own
-subject.key must not break the PC's audit chain, whose HMAC key was derived from it: the
-chain key is pinned first (`chain.key`, 0600, beside subject.key, holding the current
-derivation; `audit.chain_key()` reads it when it exists), the old key is kept as
-`subject.key.previous`, and the chain key goes to the hub (at the first sync) so the hub
-can verify this PC's chain.  See docs/sync.md.
+subject key must not break the PC's audit chain, whose HMAC key was derived from it: the
+chain key is pinned first (key "chain" in the key store, loket.privacy.keystore, holding
+the current derivation; `audit.chain_key()` reads it when it exists), the old key is kept
+as "subject.previous", and the chain key goes to the hub (at the first sync) so the hub
+can verify this PC's chain.  The sealed key copy beside backups is made again with all
+three (the backup passphrase is asked for when one is set).  See docs/sync.md.
 """
 
 from __future__ import annotations
@@ -26,10 +27,8 @@ from loket.clock import new_id
 from loket.db import hub as hub_repo
 from loket.db import outbox
 from loket.db.connection import Database
-from loket.privacy import audit
+from loket.privacy import audit, keystore
 
-CHAIN_KEY_FILENAME = "chain.key"
-PREVIOUS_SUFFIX = ".previous"
 SYNC_FOLDER = "sync"
 
 
@@ -87,37 +86,40 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def pin_chain_key(db: Database) -> bytes:
-    """Write chain.key from the current derivation, once: from then on the chain's key no
-    longer depends on subject.key."""
-    path = db.path.parent / CHAIN_KEY_FILENAME
-    if not path.exists():
-        key = audit.chain_key(db)
-        _write_private(path, key.hex())
-    audit._KEYS.pop(str(path), None)
+    """Keep the chain key of the current derivation as "chain", once: from then on the
+    chain's key no longer depends on the subject key."""
+    folder, installation = db.path.parent, db.workstation
+    if audit.stored_key(folder, installation, audit.CHAIN_KEY_NAME) is None:
+        keystore.put(
+            folder, installation, audit.CHAIN_KEY_NAME, audit.derived_chain_key(db), replace=False
+        )
+    audit.forget_keys()
     return audit.chain_key(db)
 
 
 def take_subject_key(db: Database, key_hex: str) -> None:
-    """Put the deployment's subject key in place, where this PC keeps its subject key (the
-    OS key store, or subject.key where there is none); the PC's own is kept as
-    subject.key.previous so that rows written before enrolment are still found."""
-    from loket.privacy import keystore
-
+    """Put the deployment's subject key in place; the PC's own is kept as
+    "subject.previous" (the first one only: the key of the rows written before any hub)."""
     key = bytes.fromhex(key_hex)
     folder, installation = db.path.parent, db.workstation
     current = keystore.get(folder, installation, audit.KEY_NAME)
     if current == key:
         return
     if current is not None:
-        previous = audit.key_path(db).with_name(audit.KEY_FILENAME + PREVIOUS_SUFFIX)
-        if not previous.exists():
-            _write_private(previous, current.hex())
-    keystore.put(folder, installation, audit.KEY_NAME, key, replace=True)
-    audit._KEYS.pop(f"{folder}|{installation}", None)  # the cache of audit._key
+        audit.stored_key(folder, installation, audit.PREVIOUS_KEY_NAME)  # an old file moved in
+        keystore.put(folder, installation, audit.PREVIOUS_KEY_NAME, current, replace=False)
+    keystore.put(folder, installation, audit.KEY_NAME, key)
+    audit.forget_keys()
 
 
-def install(db: Database, bundle: dict) -> str:
-    """Install an enrolment on this PC; returns its workstation id."""
+def install(db: Database, bundle: dict, *, passphrase: str | None = None) -> str:
+    """Install an enrolment on this PC; returns its workstation id.  When backups carry a
+    sealed key copy, `passphrase` (the backup passphrase) seals it again with the new keys;
+    without it backups carry no key copy until `loket backup-passphrase` is run again."""
+    from loket.privacy import backup
+
+    if passphrase is not None:
+        backup.check_passphrase(db, passphrase)  # a wrong one changes nothing
     pin_chain_key(db)  # before anything else: the chain goes on with its own key
     if bundle.get("subject_key"):
         take_subject_key(db, bundle["subject_key"])
@@ -135,16 +137,21 @@ def install(db: Database, bundle: dict) -> str:
         outbox.put_setting(db, "sync_dsn", bundle["dsn"])
         outbox.put_setting(db, "sync_enrolled", "1")
     outbox.set_state(db, {"chain_key_registered": None})
+    if passphrase is not None:
+        backup.seal_key_copy(db, passphrase)
     return bundle["workstation"]
 
 
-def enroll_pc(ctx, bundle_path: Path) -> str:
-    """`loket sync enroll FILE`: administrators only; logged."""
+def enroll_pc(ctx, bundle_path: Path, *, passphrase=None) -> str:
+    """`loket sync enroll FILE`: administrators only; logged.  `passphrase()` gives the
+    backup passphrase, asked for only when backups carry a sealed key copy."""
+    from loket.privacy import backup
     from loket.privacy.permissions import Permission
 
     ctx.require(Permission.SETTINGS_MANAGE, object_type="sync")
     bundle = read_bundle(bundle_path)
-    ws = install(ctx.db, bundle)
+    given = passphrase() if passphrase is not None and backup.has_key_copy(ctx.db) else None
+    ws = install(ctx.db, bundle, passphrase=given)
     audit.record(ctx, action="sync.enroll", object_type="workstation", object_id=ws,
                  detail={"name": bundle.get("name"), "desk": bundle.get("desk")})  # fmt: skip
     return ws

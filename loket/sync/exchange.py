@@ -22,7 +22,7 @@ from loket.db import bulk, outbox
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
 from loket.db.connection import Database
-from loket.sync import receive, tables
+from loket.sync import names, receive, tables
 
 BATCH_SIZE = 500
 log = logging.getLogger(__name__)
@@ -135,7 +135,17 @@ def pull(db: Database, conn) -> int:
         outbox.applying(db),
     ):
         pending = outbox.rows_with_pending(db)
-        for item in feed["rows"]:
+        rows = feed["rows"]
+        if first:
+            # Tables still empty here are filled straight from the hub's COPY; the rest (the
+            # seed, the accounts a new PC may hold already) row by row, as any pull.
+            empty = [t for t in tables.PULLED if outbox.is_empty(db, t)]
+            for table in empty:
+                types[table] = outbox.column_types(db, table)
+                n, bad = _bulk_insert(db, feed, table, types[table], pending)
+                changed, skipped = changed + n, skipped + bad
+            rows = feed["select"](tuple(t for t in tables.PULLED if t not in empty))
+        for item in rows:
             table = item["table"]
             if table not in types:
                 types[table] = outbox.column_types(db, table)
@@ -156,13 +166,79 @@ def pull(db: Database, conn) -> int:
     return changed
 
 
+BULK_CHUNK = 20_000
+FIRST_PULL_CACHE_KIB = -262_144  # 256 MiB
+
+
+def _bulk_insert(
+    db: Database, feed: dict, table: str, types: dict[str, str], pending: set
+) -> tuple[int, int]:
+    """Insert one empty table's pulled rows with executemany, BULK_CHUNK rows a statement.
+    A row lacking a column, or with a change here the hub does not have yet, goes the slow
+    way; a chunk that breaks a constraint is applied again row by row (the bad rows skipped
+    and logged).  Returns (rows inserted, rows skipped)."""
+    columns = list(types.items())
+    key = list(types).index(tables.key_column(table))
+    changed = skipped = 0
+    chunk: list[tuple] = []
+
+    def flush() -> None:
+        nonlocal changed, skipped
+        if not chunk:
+            return
+        try:
+            with db.transaction():  # a savepoint
+                outbox.insert_many(db, table, list(types), chunk)
+            changed += len(chunk)
+        except sqlite3.IntegrityError:
+            for values in chunk:
+                try:
+                    with db.transaction():
+                        outbox.insert_many(db, table, list(types), [values])
+                    changed += 1
+                except sqlite3.IntegrityError as err:
+                    skipped += 1
+                    log.warning("pulled row %s %s not applied: %s", table, values[key], err)
+        chunk.clear()
+
+    needed = [c for c in outbox.defaulted_columns(db, table) if c in types]
+    for values in feed["table_rows"](table, columns, needed):
+        whole = values[-1]
+        if whole is None and (table, values[key]) not in pending:
+            chunk.append(values[:-1])
+            if len(chunk) >= BULK_CHUNK:
+                flush()
+            continue
+        flush()
+        data = json.loads(whole) if whole is not None else dict(zip(types, values, strict=False))
+        item = {"table": table, "row_id": values[key], "data": data, "deleted": False}
+        try:
+            with db.transaction():
+                changed += _apply(db, item, types, (table, values[key]) in pending)
+        except sqlite3.IntegrityError as err:
+            skipped += 1
+            log.warning("pulled row %s %s not applied: %s", table, values[key], err)
+    flush()
+    return changed, skipped
+
+
 @contextmanager
 def _first_pull(db: Database, first: bool) -> Iterator[None]:
     if not first:
         yield
         return
-    with bulk.suspended_indexes(db, ("visitor", "referral")):
-        yield
+    # A larger page cache while the indexes are built again: SQLite's sorter spills to
+    # temporary files beyond it.  Memory only; put back afterwards.
+    cache = db.scalar("PRAGMA cache_size")
+    db.execute(f"PRAGMA cache_size = {FIRST_PULL_CACHE_KIB}")
+    try:
+        # The name search (search lines, full-text index, name keys) is built after the
+        # pull, in chunks (`loket.sync.names`); this transaction marks it as still to do.
+        with bulk.suspended_indexes(db, ("visitor", "visitor_search", "referral"), names=False):
+            yield
+        names.plan(db)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _decode(data: dict, types: dict[str, str]) -> dict:

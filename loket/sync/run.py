@@ -86,11 +86,18 @@ def _lock(db) -> threading.Lock:
         return _LOCKS.setdefault(str(db.path), threading.Lock())
 
 
-def sync_now(ctx) -> SyncResult:
-    """Push then pull, once.  Two calls at the same time: the second waits for the first."""
+NAMES_BUDGET_S = 10.0  # of the name search's chunks per sync; the next sync goes on
+
+
+def sync_now(ctx, names_budget: float | None = NAMES_BUDGET_S) -> SyncResult:
+    """Push then pull, once, then a share of the name search a first pull left to build
+    (`names_budget` seconds of it, all with None).  Two calls at the same time: the second
+    waits for the first."""
     db = ctx.db
     with _lock(db):
-        return _sync(db)
+        result = _sync(db)
+        _build_names(db, names_budget)
+        return result
 
 
 def _sync(db) -> SyncResult:
@@ -175,6 +182,20 @@ def sync_file(path) -> SyncResult:
     db = Database(path)
     try:
         with _lock(db):
-            return _sync(db)
+            result = _sync(db)
+            _build_names(db, NAMES_BUDGET_S)
+            return result
     finally:
         db.close()
+
+
+def _build_names(db, budget: float | None) -> None:
+    """After a new PC's first pull (or a crash during it): the name search's chunks that are
+    left, each its own transaction (`loket.sync.names`), for about `budget` seconds, so the
+    sync's worker returns and the status line shows how far; the next sync goes on."""
+    from loket.sync import names
+
+    try:
+        names.run(db, budget=budget)
+    except Exception:  # what is built stays; the next sync goes on from there
+        log.exception("name search not yet built")

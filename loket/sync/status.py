@@ -11,6 +11,7 @@ from loket.db import outbox
 from loket.db import sync as repo
 from loket.db.connection import Database
 from loket.i18n import N_, _, ngettext
+from loket.sync import names
 
 ERROR_CODES = ("unreachable", "certificate", "refused", "not_enrolled", "disk_full", "other")
 
@@ -24,6 +25,7 @@ class SyncStatus:
     conflicts_open: int
     error_code: str | None
     enrolled: bool
+    names_progress: float | None = None  # the name search being built after a first pull
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -51,6 +53,7 @@ def read_status(db: Database) -> SyncStatus:
         conflicts_open=repo.open_count(db),
         error_code=code if code in ERROR_CODES else ("other" if code else None),
         enrolled=repo.enrolled(db),
+        names_progress=names.progress(db),
     )
 
 
@@ -112,12 +115,21 @@ def describe(status: SyncStatus, now: datetime | None = None) -> str:
         line += " · " + ngettext(
             "{n} conflict to decide", "{n} conflicts to decide", status.conflicts_open
         ).format(n=status.conflicts_open)
+    if status.names_progress is not None:
+        line += " · " + names_text(status.names_progress)
     return line
 
 
 def identity(db: Database) -> str:
     """This PC's workstation id at the hub (given at enrolment), or the database's own."""
     return outbox.sync_workstation(db)
+
+
+def names_text(fraction: float) -> str:
+    """While the name search is built after a first pull: exact matches work already."""
+    return _(
+        "Name search is being prepared ({percent} %); until then it finds only some visitors"
+    ).format(percent=int(fraction * 100))
 
 
 def enrolment_text(status: SyncStatus, workstation: str, now: datetime | None = None) -> str:

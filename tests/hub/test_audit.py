@@ -26,9 +26,12 @@ def test_enrolment_gives_one_subject_key_and_the_chain_goes_on(make_pc):
     a, b = make_pc("a"), make_pc("b")
     assert audit.subject_ref(a, "1234567890") == audit.subject_ref(b, "1234567890")
     folder = a.path.parent
-    assert (folder / "subject.key.previous").exists()
+    previous = audit.stored_key(folder, a.workstation, audit.PREVIOUS_KEY_NAME)
+    assert previous is not None and previous != audit.stored_key(folder, a.workstation, "subject")
+    # no key store on this test machine: the chain key is the key store's file, 0600
     mode = stat.S_IMODE((folder / "chain.key").stat().st_mode)
     assert mode == 0o600
+    assert not (folder / "subject.key.previous").exists()  # an earlier version's file name
     helpers.visitor(helpers.context(a))  # rows after enrolment, with the pinned chain key
     assert audit.verify(a) is None
 
@@ -127,28 +130,180 @@ def test_the_hub_report_names_a_broken_chain(make_pc, hub_dsn, capsys, monkeypat
     assert "audit chain BROKEN" in out and f"audit row {last + 1}: edited" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not built on the key store's backups yet: the chain key must go beside a backup"
-    " sealed with the backup passphrase, like the subject key's copy (docs/sync.md, Known"
-    " limits); a bare copy would let anyone holding the backup rewrite the chain",
-)
-def test_a_backup_carries_the_chain_key_and_a_restore_puts_it_back(make_pc, tmp_path):
-    from loket.privacy import backup, restore
+PASSPHRASE = "lantaarn fiets wolk mosterd"
 
-    a = make_pc("a")
-    helpers.visitor(helpers.context(a))
+
+def _pc_before_enrolment(pc_template, folder):
+    from tests.pcs import new_pc
+
+    db = new_pc(pc_template, folder)
+    admin = helpers.context(db, "beheerder", "beheerder")
+    helpers.visitor(admin, v_number="5555555555")
+    return db, admin
+
+
+def test_a_backup_carries_all_keys_sealed_and_a_restore_on_a_new_pc_puts_them_back(
+    pc_template, hub, hub_dsn, tmp_path
+):
+    from loket.db.connection import Database
+    from loket.privacy import backup, copies, restore
+    from loket.sync.enroll import install, issue_pc
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    install(a, issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn), passphrase=PASSPHRASE)
+    helpers.visitor(helpers.context(a), v_number="6666666666")  # after, with the pinned key
+    folder, installation = a.path.parent, a.workstation
+    keys = {n: audit.stored_key(folder, installation, n) for n in audit.KEY_NAMES}
+    assert all(keys.values()) and len(set(keys.values())) == 3
+    assert backup.has_key_copy(a)
     out = backup.make_backup(a.path, tmp_path / "b" / "loket-backup.sqlite")
-    copy = out.with_name(out.name + ".chain.key")
-    assert copy.read_bytes() == (a.path.parent / "chain.key").read_bytes()
-    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    text = backup.key_copy_path(out).read_text()
+    assert not out.with_name(out.name + ".chain.key").exists()  # one sealed file, no plain key
+    assert all(k.hex() not in text for k in keys.values())
+    sealed = json.loads(text)
+    assert sealed["version"] == 2 and sealed["keys"] == sorted(audit.KEY_NAMES)
     live = a.path
     a.close()
-    (live.parent / "chain.key").unlink()  # lost with the old machine's folder
-    restore.restore(live, out)
+    for name in audit.KEY_NAMES:  # a new machine: none of the keys are there
+        (folder / f"{name}.key").unlink()
+    audit.forget_keys()
+    with pytest.raises(copies.WrongPassphrase):
+        restore.restore(live, out, passphrase=lambda: "not the passphrase")
+    assert not any((folder / f"{name}.key").exists() for name in audit.KEY_NAMES)
+    restore.restore(live, out, passphrase=lambda: PASSPHRASE)
+    assert {n: audit.stored_key(folder, installation, n) for n in audit.KEY_NAMES} == keys
+    again = Database(live)
+    try:
+        assert audit.verify(again) is None  # the chain, with the pinned chain key
+        found = audit.entries(helpers.context(again, "supervisor", "supervisor"),
+                              subject="5555555555")  # fmt: skip
+        assert found  # a row from before the enrolment, by the previous key
+    finally:
+        again.close()
+
+
+def test_an_enrolment_with_a_wrong_backup_passphrase_changes_nothing(
+    pc_template, hub, hub_dsn, tmp_path
+):
+    from loket.privacy import backup, copies
+    from loket.sync.enroll import install, issue_pc
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    try:
+        before = sorted(p.name for p in a.path.parent.iterdir())
+        subject = audit.stored_key(a.path.parent, a.workstation, "subject")
+        bundle = issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn)
+        with pytest.raises(copies.WrongPassphrase):
+            install(a, bundle, passphrase="not the passphrase")
+        assert sorted(p.name for p in a.path.parent.iterdir()) == before
+        assert audit.stored_key(a.path.parent, a.workstation, "subject") == subject
+        assert a.scalar("SELECT value FROM setting WHERE key = 'sync_enrolled'") is None
+    finally:
+        a.close()
+
+
+def test_the_command_line_enrolment_asks_for_the_backup_passphrase(
+    pc_template, hub, hub_dsn, tmp_path, monkeypatch
+):
+    from loket.cli import main
+    from loket.privacy import backup
+    from loket.sync.enroll import issue_pc, write_bundle
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    folder = a.path.parent
+    a.close()
+    bundle = tmp_path / "a.json"
+    write_bundle(issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn), bundle)
+    monkeypatch.setenv("LOKET_PASSWORD", helpers.PASSWORD)
+    monkeypatch.setenv("LOKET_BACKUP_PASSPHRASE", PASSPHRASE)
+    args = ["--data-dir", str(folder), "sync", "enroll", str(bundle), "--user", "beheerder"]
+    assert main(args) == 0
     from loket.db.connection import Database
 
+    again = Database(folder / "loket.sqlite")
+    try:
+        assert backup.has_key_copy(again)  # sealed again, with the deployment's key
+        assert backup.key_copy_path(backup.make_backup(again.path, tmp_path / "b.sqlite"))
+    finally:
+        again.close()
+
+
+def test_a_backup_from_before_enrolment_restores_as_this_installation(
+    pc_template, hub, hub_dsn, tmp_path
+):
+    from loket.db.connection import Database
+    from loket.privacy import backup, restore
+    from loket.sync.enroll import install, issue_pc
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    old = backup.backup(admin, tmp_path / "old.sqlite")  # sealed with the PC's own key
+    install(a, issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn), passphrase=PASSPHRASE)
+    folder, installation = a.path.parent, a.workstation
+    keys = {n: audit.stored_key(folder, installation, n) for n in audit.KEY_NAMES}
+    live = a.path
+    a.close()
+    restore.restore(live, old, passphrase=lambda: pytest.fail("asked"))  # no --other-installation
+    assert {n: audit.stored_key(folder, installation, n) for n in audit.KEY_NAMES} == keys
     again = Database(live)
+    try:
+        assert audit.verify(again) is None
+        found = audit.entries(helpers.context(again, "supervisor", "supervisor"),
+                              subject="5555555555")  # fmt: skip
+        assert found
+    finally:
+        again.close()
+    # another installation's backup is still refused
+    b, b_admin = _pc_before_enrolment(pc_template, tmp_path / "b")
+    other = backup.backup(b_admin, tmp_path / "other.sqlite")
+    b.close()
+    with pytest.raises(restore.OtherInstallation):
+        restore.restore(live, other)
+
+
+def test_key_files_of_an_earlier_enrolment_move_into_the_key_store(make_pc, memory_keyring):
+    a = make_pc("a")
+    folder, installation = a.path.parent, a.workstation
+    entry = ("Loket", f"{installation}:{audit.PREVIOUS_KEY_NAME}")
+    previous = memory_keyring.entries.pop(entry, None) or "ab" * 32
+    chain = memory_keyring.entries.pop(("Loket", f"{installation}:chain"))
+    (folder / "subject.key.previous").write_text(previous)  # as the earlier version kept them
+    (folder / "chain.key").write_text(chain)
+    audit.forget_keys()
+    assert audit.chain_key(a).hex() == chain
+    assert audit.stored_key(folder, installation, audit.PREVIOUS_KEY_NAME).hex() == previous
+    assert memory_keyring.entries[entry] == previous
+    assert not (folder / "subject.key.previous").exists() and not (folder / "chain.key").exists()
+    helpers.visitor(helpers.context(a))
+    assert audit.verify(a) is None
+
+
+def test_the_command_line_restores_an_enrolled_pcs_backup_on_a_new_pc(
+    pc_template, hub, hub_dsn, tmp_path, monkeypatch
+):
+    from loket.cli import main
+    from loket.db.connection import Database
+    from loket.privacy import backup
+    from loket.sync.enroll import install, issue_pc
+
+    a, admin = _pc_before_enrolment(pc_template, tmp_path / "a")
+    backup.set_passphrase(admin, PASSPHRASE)
+    install(a, issue_pc(hub, name="a", desk_code="ZWL", dsn=hub_dsn), passphrase=PASSPHRASE)
+    helpers.visitor(helpers.context(a), v_number="6666666666")
+    out = backup.make_backup(a.path, tmp_path / "b" / "loket-backup.sqlite")
+    folder = a.path.parent
+    a.close()
+    for name in audit.KEY_NAMES:  # a new machine: none of the keys are there
+        (folder / f"{name}.key").unlink()
+    audit.forget_keys()
+    monkeypatch.setenv("LOKET_PASSWORD", helpers.PASSWORD)
+    monkeypatch.setenv("LOKET_BACKUP_PASSPHRASE", PASSPHRASE)
+    args = ["--data-dir", str(folder), "restore", str(out), "--user", "beheerder"]
+    assert main(args) == 0
+    again = Database(folder / "loket.sqlite")
     try:
         assert audit.verify(again) is None
     finally:

@@ -25,7 +25,7 @@ def open_context(data_dir: str | None) -> tuple[Context, bool]:
     from loket.db import reference
 
     db = Database(database_path(data_dir))
-    migrate(db)
+    migrate(db, triggers=False)  # the capture triggers' check: after the first window
     if not reference.desks(db):
         from loket.directory import seed
 
@@ -61,6 +61,16 @@ def startup_done() -> None:
     QTimer.singleShot(0, fonts.register_rest)
 
 
+def after_first_window(ctx: Context) -> None:
+    """Once the first window is up, before anyone can sign in: the hub's capture triggers
+    made to follow this version's synced tables (they change only with a new Loket; nothing
+    is written when they are current), then `startup_done`."""
+    from loket.db.migrate import capture_triggers
+
+    capture_triggers(ctx.db)
+    startup_done()
+
+
 def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> int:
     # Dutch until a user signs in (then their own language); LOKET_LANG overrides, e.g. pseudo.
     wanted = os.environ.get("LOKET_LANG") or DEFAULT_LANGUAGE
@@ -86,7 +96,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
         # event loop go idle once, quit with status 0.
         window = MainWindow(ctx, demo=demo)
         window.show()
-        QTimer.singleShot(0, startup_done)
+        QTimer.singleShot(0, lambda: after_first_window(ctx))
         QTimer.singleShot(0, app.quit)
         return app.exec()
     from loket.privacy.accounts import first_run_needed
@@ -96,7 +106,7 @@ def run_app(*, data_dir: str | None = None, exit_when_ready: bool = False) -> in
     else:
         from ui.views.login_dialog import LoginDialog as SignIn
     login = SignIn(ctx)
-    QTimer.singleShot(0, startup_done)  # as soon as the sign-in window is up
+    QTimer.singleShot(0, lambda: after_first_window(ctx))  # as soon as sign-in is up
     if login.exec() != SignIn.DialogCode.Accepted:
         return 0
     from ui.views.settings_view import apply_user_preferences

@@ -130,8 +130,10 @@ class NewerSchemaError(LoketError):
     """The file was written by a newer Loket: refuse it rather than guess."""
 
 
-def migrate(db: Database, target: int | None = None) -> list[int]:
-    """Bring the database to `target` (default: the newest); returns the versions applied."""
+def migrate(db: Database, target: int | None = None, *, triggers: bool = True) -> list[int]:
+    """Bring the database to `target` (default: the newest); returns the versions applied.
+    With `triggers=False` and nothing to apply, the check of the hub's capture triggers is
+    left to the caller (the app runs `capture_triggers` once its first window is up)."""
     all_migrations = migrations()
     newest = all_migrations[-1].version
     target = newest if target is None else target
@@ -145,7 +147,8 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
         )
     pending = [m for m in all_migrations if current < m.version <= target]
     if not pending:
-        _capture_triggers(db)
+        if triggers:
+            capture_triggers(db)
         return []
     if current > 0:
         backup_copy(db, current)
@@ -156,11 +159,11 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {mig.version}")
         applied.append(mig.version)
-    _capture_triggers(db)
+    capture_triggers(db)
     return applied
 
 
-def _capture_triggers(db: Database) -> None:
+def capture_triggers(db: Database) -> None:
     """The hub's capture triggers follow the synced tables' columns as they are now."""
     from loket.db.outbox import install_triggers
 

@@ -127,3 +127,27 @@ def test_search_view_waits_as_long_as_the_search():
     from ui.views import search_view
 
     assert search_view.MIN_TEXT_QUERY == search.MIN_TEXT_QUERY
+
+
+def test_the_capture_triggers_are_checked_once_the_first_window_is_up(db, qapp):
+    """A start with nothing to migrate leaves the check of the hub's capture triggers to
+    the moment after the first window; a trigger an older Loket left out is made then."""
+    from loket.context import Context
+    from loket.db.migrate import migrate
+    from ui.app import after_first_window
+
+    def capture_triggers():
+        return {
+            r["name"]
+            for r in db.all("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            if r["name"].startswith("sync_capture_")
+        }
+
+    made = capture_triggers()
+    assert made  # the migrations made them
+    name = sorted(made)[0]
+    with db.transaction():
+        db.execute(f'DROP TRIGGER "{name}"')
+    assert migrate(db, triggers=False) == [] and name not in capture_triggers()
+    after_first_window(Context(db=db))
+    assert capture_triggers() == made

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QScrollArea,
-    QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
@@ -135,6 +134,10 @@ class WrappingDelegate(QStyledItemDelegate):
     as the text's tallest, measured at the width the text is drawn at."""
 
     def sizeHint(self, option, index):
+        # QStyle's Python wrapper (its enums) costs a few ms: loaded when a row is first
+        # measured, not on the first window's path
+        from PySide6.QtWidgets import QStyle
+
         hint = super().sizeHint(option, index)
         text = index.data()
         style = option.widget.style() if option.widget is not None else QApplication.style()

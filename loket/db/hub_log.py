@@ -20,22 +20,9 @@ JOIN loket.row o ON o.table_name = 'organisation' AND o.row_id = s.data->>'organ
 
 
 def _where(filters: Filters) -> tuple[str, dict]:
-    clauses = [
-        "r.table_name = 'referral'",
-        "NOT r.deleted",
-        "v.data->>'visit_date' BETWEEN %(date_from)s AND %(date_to)s",
-    ]
-    params: dict = {"date_from": filters.date_from, "date_to": filters.date_to}
-    if filters.desk_code:
-        clauses.append("d.data->>'code' = %(desk_code)s")
-        params["desk_code"] = filters.desk_code
-    if filters.need:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM loket.row n WHERE n.table_name = 'visit_need'"
-            " AND NOT n.deleted AND n.data->>'visit_id' = v.row_id"
-            " AND n.data->>'need_code' = %(need)s)"
-        )
-        params["need"] = filters.need
+    """The referrals of the visits `_visit_clauses` selects, by partner and status too."""
+    clauses, params = _visit_clauses(filters)
+    clauses += ["r.table_name = 'referral'", "NOT r.deleted"]
     if filters.partner:
         clauses.append("(o.row_id = %(partner)s OR s.row_id = %(partner)s)")
         params["partner"] = filters.partner
@@ -146,7 +133,8 @@ JOIN loket.row d ON d.table_name = 'desk' AND d.row_id = v.data->>'desk_id'
 """
 
 
-def _visit_where(filters: Filters) -> tuple[str, dict]:
+def _visit_clauses(filters: Filters) -> tuple[list[str], dict]:
+    """The visits of the period, desk and need (alias `v`, its desk `d`)."""
     clauses = [
         "v.table_name = 'visit'",
         "NOT v.deleted",
@@ -163,6 +151,11 @@ def _visit_where(filters: Filters) -> tuple[str, dict]:
             " AND n.data->>'need_code' = %(need)s)"
         )
         params["need"] = filters.need
+    return clauses, params
+
+
+def _visit_where(filters: Filters) -> tuple[str, dict]:
+    clauses, params = _visit_clauses(filters)
     return " AND ".join(clauses), params
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from loket.db import search
 from loket.db.connection import Database
 from loket.db.referrals import rebuild_outcome_tally
 
@@ -85,12 +86,8 @@ class suspended_indexes:
             )
             self.db.execute("INSERT INTO visitor_fts(visitor_fts) VALUES ('rebuild')")
             # the name keys of migration 0005, whose trigger was dropped with the others
-            self.db.execute(
-                "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
-                " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
-                "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
-                " WHERE v.id NOT IN (SELECT visitor_id FROM visitor_name_key)"
-                " ORDER BY 1, 2"  # in key order: full pages, a third of the size
+            search.insert_name_keys(
+                self.db, "v.id NOT IN (SELECT visitor_id FROM visitor_name_key)"
             )
 
 

@@ -172,10 +172,16 @@ def build_names(db: Database, low: int, high: int) -> None:
         " ORDER BY v.rowid",
         (low, high),
     )
+    insert_name_keys(db, "v.rowid BETWEEN ? AND ?", (low, high))
+
+
+def insert_name_keys(db: Database, where: str, params: tuple = ()) -> None:
+    """The name keys of the visitors `where` selects (alias `v`), for builds that run with
+    the visitor triggers off; in key order, so the index pages come out full."""
     db.execute(
         "INSERT OR IGNORE INTO visitor_name_key (key, visitor_id)"
         " SELECT j.value, v.id FROM visitor v, json_each(loket_name_keys("
         "v.given_names, v.family_name, v.latin_given_names, v.latin_family_name)) j"
-        " WHERE v.rowid BETWEEN ? AND ? ORDER BY 1, 2",
-        (low, high),
+        f" WHERE {where} ORDER BY 1, 2",
+        params,
     )

@@ -166,30 +166,26 @@ def cmd_now(args: Namespace) -> int:
 
 
 def error_message(code: str | None) -> str:
-    messages = {
-        "unreachable": _("The hub cannot be reached. This PC works on; changes wait."),
-        "certificate": _("The hub refused this PC's certificate, or its own is not trusted."),
-        "refused": _("The hub refused this PC's changes. Ask the administrator."),
-        "not_enrolled": _("This PC is not enrolled at a hub."),
-        "disk_full": _("The disk is full: nothing was synced."),
-    }
-    return messages.get(code or "", _("The sync failed. The log says why."))
+    from loket.sync.status import error_sentence
+
+    return error_sentence(code)
 
 
 def status_data(db) -> dict:
-    from loket.db import outbox
-    from loket.sync import names
+    """`loket sync status --json`: what the status line reads (`read_status`)."""
+    from loket.clock import to_iso
+    from loket.sync.status import read_status
 
-    progress = names.progress(db)
+    st = read_status(db)
     return {
-        "names_indexed": None if progress is None else round(progress, 3),
-        "enrolled": outbox.setting(db, "sync_enrolled") == "1",
-        "last_attempt_at": outbox.get_state(db, "last_attempt_at"),
-        "last_success_at": outbox.get_state(db, "last_success_at"),
-        "hub_reachable": {"1": True, "0": False}.get(outbox.get_state(db, "hub_reachable") or ""),
-        "waiting": outbox.waiting(db),
-        "conflicts_open": outbox.open_conflicts(db),
-        "error_code": outbox.get_state(db, "last_error_code"),
+        "names_indexed": None if st.names_progress is None else round(st.names_progress, 3),
+        "enrolled": st.enrolled,
+        "last_attempt_at": to_iso(st.last_attempt_at) if st.last_attempt_at else None,
+        "last_success_at": to_iso(st.last_success_at) if st.last_success_at else None,
+        "hub_reachable": st.hub_reachable,
+        "waiting": st.waiting,
+        "conflicts_open": st.conflicts_open,
+        "error_code": st.error_code,
     }
 
 

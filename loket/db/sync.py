@@ -16,10 +16,6 @@ def enrolled(db: Database) -> bool:
     return db.scalar("SELECT value FROM setting WHERE key = 'sync_enrolled'") == "1"
 
 
-def open_count(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL"))
-
-
 def get(db: Database, conflict_id: str) -> sqlite3.Row | None:
     return db.one("SELECT * FROM sync_conflict WHERE id = ?", (conflict_id,))
 

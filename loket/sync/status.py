@@ -50,7 +50,7 @@ def read_status(db: Database) -> SyncStatus:
         last_success_at=_moment(state.get("last_success_at")),
         hub_reachable=_reachable(state.get("hub_reachable")),
         waiting=outbox.waiting(db),
-        conflicts_open=repo.open_count(db),
+        conflicts_open=outbox.open_conflicts(db),
         error_code=code if code in ERROR_CODES else ("other" if code else None),
         enrolled=repo.enrolled(db),
         names_progress=names.progress(db),
@@ -60,6 +60,7 @@ def read_status(db: Database) -> SyncStatus:
 # -- the status line's sentence ---------------------------------------------------------------
 # One plain sentence per error, with who can fix it (the hub branch writes only the code).
 ERROR_SENTENCES = {
+    "unreachable": N_("The hub cannot be reached. This PC works on; changes wait."),
     "certificate": N_(
         "The hub does not accept this PC's certificate. Ask the administrator to enrol this"
         " PC again."
@@ -68,7 +69,9 @@ ERROR_SENTENCES = {
         "The hub refused this PC's changes; they are kept here. Ask the administrator to look"
         " at the sync log."
     ),
-    "not_enrolled": N_("This PC is no longer enrolled. Ask the administrator to enrol it."),
+    "not_enrolled": N_(
+        "This PC is not enrolled at the hub (or no longer). Ask the administrator to enrol it."
+    ),
     "disk_full": N_("The disk is full, so sync has stopped. Ask IT support to free space."),
     "other": N_("Sync did not work this time. If this keeps happening, tell the administrator."),
 }
@@ -118,6 +121,11 @@ def describe(status: SyncStatus, now: datetime | None = None) -> str:
     if status.names_progress is not None:
         line += " · " + names_text(status.names_progress)
     return line
+
+
+def error_sentence(code: str | None) -> str:
+    """The one sentence for an error code (the status line, `loket sync now|status`)."""
+    return _(ERROR_SENTENCES.get(code or "", ERROR_SENTENCES["other"]))
 
 
 def identity(db: Database) -> str:

@@ -22,7 +22,7 @@ from loket.db import bulk, outbox
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
 from loket.db.connection import Database
-from loket.sync import names, receive, tables
+from loket.sync import holdings, names, receive, tables
 
 BATCH_SIZE = 500
 log = logging.getLogger(__name__)
@@ -66,11 +66,15 @@ def push(db: Database, conn, ws: str) -> int:
     done = 0
     renumbered = False
     batches = outbox.unacked_batches(db)
+    keyer = holdings.keyer(db) if batches else None
+
     while batches:
         batch = batches.pop(0)
         outbox.mark_sent(db, batch["seq"], now_iso())
         try:
-            receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+            receive.receive(
+                conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"], keyer
+            )
         except receive.BatchRefused as refused:
             expected = _expected_seq(refused.reason)
             if renumbered or expected is None or expected <= batch["seq"]:
@@ -155,14 +159,55 @@ def pull(db: Database, conn) -> int:
             except sqlite3.IntegrityError as err:
                 skipped += 1
                 log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
+        # other desks' visitors: their keyed index (this desk's files came whole above)
+        holdings.apply_keys(db, feed["keys"]())
         for c in feed["conflicts"]:
             outbox.upsert_conflict(db, _conflict(c))
+        waiting = json.loads(outbox.get_state(db, "tasks_waiting_for_files") or "[]")
         for t in feed["tasks"]:
-            outbox.upsert_task(db, t)
+            if not outbox.upsert_task(db, t) and outbox.task_lacks_a_file(db, t):
+                waiting.append(t)
         merge_repo.follow_merges(db)  # a merge another PC did closes this PC's task for it
         for cp in feed["checkpoints"]:
             outbox.upsert_checkpoint(db, cp)
-        outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})
+        state = {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped),
+                 "hub_desk": feed["desk"]}  # fmt: skip
+        if cursor == 0:  # a first pull brings this desk's files only: nothing to tidy
+            state["holdings_tidied_rowid"] = "-1"
+        outbox.set_state(db, state)
+        outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})
+    _tasks_across_desks(db, conn)
+    return changed
+
+
+def _tasks_across_desks(db: Database, conn) -> None:
+    """The hub's "possibly the same visitor" tasks of which one file is another desk's: that
+    file is fetched (logged at the hub, kept while the task is open) and the task made."""
+    waiting = json.loads(outbox.get_state(db, "tasks_waiting_for_files") or "[]")
+    if not waiting:
+        return
+    for t in waiting:
+        for visitor_id in (t["visitor_id"], t["other_visitor_id"]):
+            if db.scalar("SELECT count(*) FROM visitor WHERE id = ?", (visitor_id,)) == 0:
+                holdings.fetch(db, conn, visitor_id, None)
+    with db.transaction():
+        for t in waiting:
+            outbox.upsert_task(db, t)
+        outbox.set_state(db, {"tasks_waiting_for_files": None})
+
+
+def apply_rows(db: Database, rows: list[dict]) -> int:
+    """Apply rows as the feed gives them (inside outbox.applying()): a fetched file."""
+    pending = outbox.rows_with_pending(db)
+    types: dict[str, dict[str, str]] = {}
+    changed = 0
+    for item in rows:
+        table = item["table"]
+        if table not in tables.PULLED:
+            continue
+        if table not in types:
+            types[table] = outbox.column_types(db, table)
+        changed += _apply(db, item, types[table], (table, item["row_id"]) in pending)
     return changed
 
 

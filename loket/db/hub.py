@@ -433,10 +433,62 @@ def init_schema(conn) -> None:
     with conn.transaction():
         for statement in SCHEMA + FUNCTIONS + hub_admin.STATEMENTS + GRANTS:
             conn.execute(statement)
+        for statement in _backfill_statements():
+            conn.execute(statement)
         conn.execute(
             "INSERT INTO loket.meta (key, value) VALUES ('schema_version', %s)"
             " ON CONFLICT (key) DO NOTHING",
             (str(SCHEMA_VERSION),),
+        )
+
+
+def _backfill_statements() -> list[str]:
+    """An existing hub's rows get their visitor (parents first, so children find it) and
+    its desks their holdings: the desks of the visits, and for a visitor without a visit
+    the desk of the PC that wrote the name.  Idempotent; only untagged rows are read."""
+    out = []
+    for table in tables.FILE_TABLES:
+        out.append(
+            "UPDATE loket.row SET visitor_id = loket.visitor_of(table_name, row_id, data)"
+            f" WHERE table_name = '{table}' AND visitor_id IS NULL"
+        )
+    out.append(
+        "INSERT INTO loket.holding (visitor_id, desk_id)"
+        " SELECT DISTINCT visitor_id, data->>'desk_id' FROM loket.row"
+        " WHERE table_name = 'visit' AND visitor_id IS NOT NULL AND data->>'desk_id' IS NOT NULL"
+        " ON CONFLICT DO NOTHING"
+    )
+    out.append(
+        "INSERT INTO loket.holding (visitor_id, desk_id)"
+        " SELECT r.row_id, loket.desk_of_workstation(r.meta->'family_name'->>'ws')"
+        " FROM loket.row r WHERE r.table_name = 'visitor'"
+        " AND NOT EXISTS (SELECT 1 FROM loket.holding h WHERE h.visitor_id = r.row_id)"
+        " AND loket.desk_of_workstation(r.meta->'family_name'->>'ws') IS NOT NULL"
+        " ON CONFLICT DO NOTHING"
+    )
+    return out
+
+
+def visitors_without_keys(conn, limit: int) -> list[tuple[str, dict]]:
+    cur = conn.execute(
+        "SELECT r.row_id, r.data FROM loket.row r WHERE r.table_name = 'visitor'"
+        " AND NOT r.deleted AND NOT EXISTS"
+        " (SELECT 1 FROM loket.visitor_key k WHERE k.visitor_id = r.row_id)"
+        " ORDER BY r.row_id LIMIT %s",
+        (limit,),
+    )
+    return cur.fetchall()
+
+
+def put_keys_as_admin(conn, rows: list[tuple[str, list[str]]]) -> None:
+    """The keyed index of visitors an older hub holds without one (`loket hub init`)."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO loket.visitor_key (visitor_id, desk_id, keys)"
+            " SELECT %s, (SELECT h.desk_id FROM loket.holding h WHERE h.visitor_id = %s"
+            "  ORDER BY h.since DESC LIMIT 1), %s"
+            " ON CONFLICT (visitor_id) DO NOTHING",
+            [(v, v, keys) for v, keys in rows],
         )
 
 

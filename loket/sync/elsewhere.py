@@ -89,10 +89,9 @@ def _from_index(ctx, text: str, limit: int) -> list[Elsewhere]:
     name with date of birth -- where their file is, nothing more."""
     from loket.sync import holdings
 
-    if not holdings.searchable(text):
+    matched = holdings.query_kind(text)
+    if matched is None:
         return []
-    number = digits(text)
-    matched = ("v_number" if len(number) == 10 else "bsn") if number else "name_dob"
     known = holdings.lookup(ctx.db, text, limit)
     desks = {}
     for desk_id in {k.desk_id for k in known if k.desk_id}:
@@ -102,7 +101,7 @@ def _from_index(ctx, text: str, limit: int) -> list[Elsewhere]:
         Elsewhere(k.visitor_id, "", "", None, desks.get(k.desk_id), index_match=matched)
         for k in known
     ]
-    subject = number if matched != "name_dob" else None
+    subject = digits(text) if matched != "name_dob" else None
     with ctx.db.transaction():
         audit.record(
             ctx, action="visitor.search_index", object_type="visitor", subject=subject,

@@ -95,10 +95,45 @@ def apply_keys(db: Database, rows) -> int:
     return n + repo.put(db, chunk)
 
 
+def key_hub_visitors(conn, chunk: int = APPLY_CHUNK) -> int:
+    """At the hub (`loket hub init`): the keyed index of the visitors an older hub holds
+    without one, made with the deployment's subject key.  Returns how many."""
+    from loket.db import hub as hub_repo
+
+    with conn.transaction():
+        subject = hub_repo.get_meta(conn, "subject_key")
+    if not subject:
+        return 0
+    key = derive_key(bytes.fromhex(subject))
+    done = 0
+    while True:
+        with conn.transaction():
+            rows = hub_repo.visitors_without_keys(conn, chunk)
+            if not rows:
+                return done
+            hub_repo.put_keys_as_admin(conn, [(v, index_keys(key, data)) for v, data in rows])
+        done += len(rows)
+
+
 @dataclass(frozen=True)
 class Known:
     visitor_id: str
     desk_id: str | None
+
+
+def query_kind(text: str) -> str | None:
+    """What a query names exactly: "v_number" or "bsn" (10 or 9 digits, nothing else), or
+    "name_dob" (words and a date of birth); None for anything else."""
+    from loket.counter.search import as_iso_date
+
+    text = (text or "").strip()
+    number = digits(text)
+    if number and number == text.replace(" ", "").replace(".", "") and len(number) in (9, 10):
+        return "v_number" if len(number) == 10 else "bsn"
+    tokens = text.split()
+    dated = any(as_iso_date(t) for t in tokens)
+    named = any(len(t) >= 2 and as_iso_date(t) is None for t in tokens)
+    return "name_dob" if dated and named else None
 
 
 def query_groups(key: bytes, query: str) -> list[list[str]] | None:
@@ -107,9 +142,10 @@ def query_groups(key: bytes, query: str) -> list[list[str]] | None:
     from loket.counter.search import as_iso_date
 
     text = (query or "").strip()
-    number = digits(text)
-    if number and number == text.replace(" ", "").replace(".", "") and len(number) in (9, 10):
-        label = number_labels(number, None) if len(number) == 10 else number_labels(None, number)
+    kind = query_kind(text)
+    if kind in ("v_number", "bsn"):
+        number = digits(text)
+        label = number_labels(number, None) if kind == "v_number" else number_labels(None, number)
         return [[_mac(key, label[0])]]
     words, dob = [], None
     for token in text.split():
@@ -130,11 +166,6 @@ def lookup(db: Database, query: str, limit: int = 20) -> list[Known]:
     if groups is None:
         return []
     return [Known(v, d) for v, d in repo.lookup(db, groups, limit)]
-
-
-def searchable(query: str) -> bool:
-    """Whether the keyed index can answer this query (offline)."""
-    return query_groups(b"\0" * 32, query) is not None
 
 
 # -- files fetched on opening -----------------------------------------------------------------

@@ -1,4 +1,4 @@
--- Other desks' visitors on an enrolled PC (docs/sync-staff.md): a keyed search index, not
+-- Loket schema version 13. Other desks' visitors on an enrolled PC (docs/sync-staff.md): a keyed search index, not
 -- their files.  Per visitor of another desk the hub sends HMAC-SHA256 keys (made with the
 -- deployment's subject key) of the V-nummer, the BSN and each name part joined with the
 -- date of birth; the PC keeps the first 8 bytes of each as an integer.  No names, numbers,

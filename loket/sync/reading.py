@@ -157,7 +157,7 @@ def export_text(scope: str, desk_code: str | None = None, identifiable: bool = F
     else:
         text = ""
     if identifiable:
-        names = _("It contains names and numbers: handle it as confidential.")
+        names = _("Contains names and numbers: handle as confidential.")
         text = f"{text} {names}".strip()
     return text
 

@@ -283,3 +283,43 @@ def test_pseudonymised_exports_from_the_hub_hold_no_names(pcs, english, tmp_path
     assert not cells & {"Anna", "Bram", "Carla", "Eerste", "Tweede", "111222333"}
     _result, detail = _audits(a)[-1]
     assert detail["identifiable"] is False and detail["covers"] == "hub_desk"
+
+
+def _dialog_export(qtbot, ctx, out, *, names: bool = False):
+    from loket.db.exports import Filters
+    from ui.views.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx, None, filters=Filters(*default_period()))
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData(out.suffix[1:]))
+    dialog.path.setText(str(out))
+    if names:
+        dialog.identifiable.setChecked(True)
+        dialog.reason.setText("Overdracht aan de gemeente")
+    dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert dialog.error is None, dialog.error
+    return dialog
+
+
+def test_the_dialog_says_what_the_file_covers(qtbot, pcs, english, tmp_path):
+    a = pcs[0]
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    dialog = _dialog_export(qtbot, supervisor, tmp_path / "zwl.xlsx")
+    assert dialog.result.rows == 3 and dialog.scope == reading.HUB_DESK
+    assert dialog.message.text() == (
+        f"3 referrals written to {tmp_path / 'zwl.xlsx'} "
+        "The file holds the referrals of every PC of desk ZWL, read at the hub."
+    )
+    dialog = _dialog_export(qtbot, supervisor, tmp_path / "names.pdf", names=True)
+    assert dialog.result.rows == 3 and dialog.result.identifiable
+    assert dialog.message.text().endswith(
+        "every PC of desk ZWL, read at the hub. "
+        "Contains names and numbers: handle as confidential."
+    )
+    _offline(a)
+    dialog = _dialog_export(qtbot, supervisor, tmp_path / "offline.pdf")
+    assert dialog.result.rows == 1 and dialog.scope == reading.THIS_PC
+    assert dialog.message.text().endswith(
+        "The hub cannot be reached: the file holds the referrals of this PC only."
+    )

@@ -308,14 +308,13 @@ def test_the_dialog_says_what_the_file_covers(qtbot, pcs, english, tmp_path):
     dialog = _dialog_export(qtbot, supervisor, tmp_path / "zwl.xlsx")
     assert dialog.result.rows == 3 and dialog.scope == reading.HUB_DESK
     assert dialog.message.text() == (
-        f"3 referrals written to {tmp_path / 'zwl.xlsx'} "
+        f"3 referrals written to \u2066{tmp_path / 'zwl.xlsx'}\u2069\n"
         "The file holds the referrals of every PC of desk ZWL, read at the hub."
     )
     dialog = _dialog_export(qtbot, supervisor, tmp_path / "names.pdf", names=True)
     assert dialog.result.rows == 3 and dialog.result.identifiable
     assert dialog.message.text().endswith(
-        "every PC of desk ZWL, read at the hub. "
-        "Contains names and numbers: handle as confidential."
+        "every PC of desk ZWL, read at the hub. Contains names and numbers: handle as confidential."
     )
     _offline(a)
     dialog = _dialog_export(qtbot, supervisor, tmp_path / "offline.pdf")

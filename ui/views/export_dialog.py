@@ -247,9 +247,11 @@ class ExportDialog(QDialog):
         self.result, self.scope = result, scope
         self._finish()
         self.bar.setValue(100)
-        written = _("{rows} referrals written to {path}").format(rows=result.rows, path=result.path)
+        # the path read left to right also in an Arabic sentence (a directional isolate)
+        path = f"\u2066{result.path}\u2069"
+        written = _("{rows} referrals written to {path}").format(rows=result.rows, path=path)
         covers = export_text(scope, desk, result.identifiable)  # the hub or this PC only
-        self.message.setText(f"{written} {covers}".strip())
+        self.message.setText(f"{written}\n{covers}".strip())  # what it covers on a line of its own
 
     def _failed(self, err: BaseException) -> None:
         if not isValid(self):

@@ -322,3 +322,25 @@ def test_the_dialog_says_what_the_file_covers(qtbot, pcs, english, tmp_path):
     assert dialog.message.text().endswith(
         "The hub cannot be reached: the file holds the referrals of this PC only."
     )
+
+
+def test_the_command_line_reads_the_hub_too(pcs, tmp_path, monkeypatch, capsys):
+    from loket.cli import main
+
+    a = pcs[0]
+    monkeypatch.setenv("LOKET_PASSWORD", helpers.PASSWORD)
+    monkeypatch.setenv("LOKET_LANG", "en")
+    out = tmp_path / "zwl.xlsx"
+    command = ["--data-dir", str(a.path.parent), "export", "referrals", "--from",
+               PERIOD["date_from"], "--to", PERIOD["date_to"], "--format", "xlsx",
+               "--user", "supervisor"]  # fmt: skip
+    assert main([*command, "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "3 referrals written" in said and "every PC of desk ZWL, read at the hub" in said
+    assert [r[1] for r in _sheets(out)["Referrals"][1:]] == ["ZWL"] * 3
+    assert main([*command, "--out", str(tmp_path / "dhg.xlsx"), "--desk", "DHG"]) != 0
+    assert "own desk (ZWL)" in capsys.readouterr().err
+    _offline(a)
+    assert main([*command, "--out", str(tmp_path / "here.xlsx")]) == 0
+    said = capsys.readouterr().out
+    assert "1 referrals written" in said and "this PC only" in said

@@ -344,3 +344,31 @@ def test_the_command_line_reads_the_hub_too(pcs, tmp_path, monkeypatch, capsys):
     assert main([*command, "--out", str(tmp_path / "here.xlsx")]) == 0
     said = capsys.readouterr().out
     assert "1 referrals written" in said and "this PC only" in said
+
+
+def test_a_cancelled_export_from_the_hub_leaves_no_file(pcs, english, tmp_path, monkeypatch):
+    from loket.db import hub_log
+
+    a = pcs[0]
+    monkeypatch.setattr(hub_log, "FETCH", 1)  # one referral a batch: cancelled after the first
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # not before the rows, after the first batch
+
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "stopped.xlsx"
+    with pytest.raises(exports.ExportCancelled):
+        reading.export_referrals(
+            supervisor, **PERIOD, fmt="xlsx", out_path=out, identifiable=True, reason="Test",
+            cancel=cancel,
+        )  # fmt: skip
+    assert list(folder.iterdir()) == []  # neither the file nor its part
+    result_, detail = _audits(a)[-1]
+    assert result_ == "failed" and detail["cancelled"] is True and detail["covers"] == "hub_desk"
+    # the hub's snapshot and cursor were given back: the next export reads every row again
+    result, _scope, _desk = reading.export_referrals(supervisor, **PERIOD, fmt="csv", out_path=out)
+    assert result.rows == 3

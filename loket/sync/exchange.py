@@ -4,8 +4,8 @@ Push: the outbox's unsealed changes are sealed into batches (UUID + the PC's nex
 number, the exact payload and its SHA-256 stored before anything is sent), then every
 unacknowledged batch is sent in order.  A lost acknowledgement means the same batch is sent
 again, which the hub acknowledges without applying it twice.  Decisions on conflicts and
-on merge tasks go with it.  Pull: the hub's feed since the last cursor, applied with capture off, never
-overwriting a field this PC has an unsent change for.
+on merge tasks go with it.  Pull: the hub's feed since the last cursor, applied with capture
+off, never overwriting a field this PC has an unsent change for.
 """
 
 from __future__ import annotations

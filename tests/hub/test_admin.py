@@ -58,7 +58,8 @@ def test_the_desks_pcs_with_their_last_contact_and_a_revoked_one_is_refused(make
     _sync(a, c)  # the others go on
 
 
-def test_a_pc_that_only_pulls_shows_a_recent_contact(make_pc, hub):
+def test_a_pc_that_only_pulls_shows_a_recent_contact(make_pc, hub, hub_dsn, capsys, monkeypatch):
+    from loket.cli import main
     from loket.db import hub as hub_repo
 
     a, b = make_pc("zwl-1", "ZWL"), make_pc("zwl-2", "ZWL")
@@ -80,6 +81,11 @@ def test_a_pc_that_only_pulls_shows_a_recent_contact(make_pc, hub):
     [reported] = [w for w in hub_repo.report(hub)["workstations"] if w["name"] == "zwl-2"]
     last = datetime.fromisoformat(reported["last_contact_at"])
     assert hub_now - last < timedelta(minutes=5)
+    capsys.readouterr()
+    monkeypatch.setenv("LOKET_LANG", "en")
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 0
+    out = capsys.readouterr().out
+    assert f"zwl-2 (ZWL): last contact {reported['last_contact_at']}, batch" in out
 
 
 def test_the_administrators_settings_list_the_desks_pcs_and_revoke_one(

@@ -1,7 +1,8 @@
 """`loket export referrals`: the referral log as CSV, XLSX or PDF, for supervisors.
 
 Signs in like the app (password from LOKET_PASSWORD or a prompt) and calls the same core
-function as the export dialog, so permissions, pseudonyms and the audit log are the same.
+function as the export dialog, so permissions, pseudonyms and the audit log are the same;
+on an enrolled PC whose hub answers it reads the hub as the dialog does and says so.
 """
 
 from __future__ import annotations
@@ -51,12 +52,12 @@ def register(subparsers) -> None:
 
 
 def cmd_export_referrals(args: Namespace) -> int:
-    from loket.reports.exports import export_referrals
+    from loket.sync.reading import export_referrals, export_text
 
     db = open_database(args)
     try:
         ctx = user_context(args, db)
-        result = export_referrals(
+        result, scope, desk = export_referrals(
             ctx,
             date_from=args.date_from,
             date_to=args.date_to,
@@ -74,4 +75,7 @@ def cmd_export_referrals(args: Namespace) -> int:
         db.close()
     if not args.quiet:
         print(_("{rows} referrals written to {path}").format(rows=result.rows, path=result.path))
+        covers = export_text(scope, desk, result.identifiable)  # the hub or this PC only
+        if covers:
+            print(covers)
     return 0

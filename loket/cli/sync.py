@@ -105,9 +105,10 @@ def cmd_hub_report(args: Namespace) -> int:
         for w in data["workstations"]:
             broken = _("audit chain BROKEN") if w["audit_broken"] else _("audit chain intact")
             print(
-                _("{name} ({desk}): batch {seq}, audit row {audit}, {broken}").format(
-                    name=w["name"], desk=w["desk_code"], seq=w["last_seq"],
-                    audit=w["audit_seq"], broken=broken,
+                _("{name} ({desk}): last contact {when}, batch {seq}, audit row {audit},"
+                  " {broken}").format(
+                    name=w["name"], desk=w["desk_code"], when=w["last_contact_at"] or _("never"),
+                    seq=w["last_seq"], audit=w["audit_seq"], broken=broken,
                 )
             )  # fmt: skip
         for q in data["audit_quarantine"]:

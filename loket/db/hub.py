@@ -157,6 +157,11 @@ SCHEMA = [
         staff       text,
         at          timestamptz NOT NULL DEFAULT now()
     )""",
+    # a pair staff decided on a PC (loket.close_task): how, by whom
+    "ALTER TABLE loket.task ADD COLUMN IF NOT EXISTS outcome text",
+    "ALTER TABLE loket.task ADD COLUMN IF NOT EXISTS closed_by text",
+    # the PC's last sync round, a pull only included (loket.record_contact)
+    "ALTER TABLE loket.workstation ADD COLUMN IF NOT EXISTS last_contact_at timestamptz",
 ]
 
 
@@ -412,6 +417,50 @@ FUNCTIONS = [
         INSERT INTO loket.refusal (workstation, batch_id, reason)
         VALUES (coalesce(loket.me(), session_user::text), p_batch, left(p_reason, 300))
     $$""",
+    # Staff on a PC decided a "possibly the same visitor" pair: two people ('dismissed') or
+    # merged.  The hub's task for the pair (either order) is closed with that outcome, or
+    # made closed when the hub had none, so every PC's pull learns the decision.  A pair's
+    # first decision stays: sent again (a lost round), it changes nothing.
+    """CREATE OR REPLACE FUNCTION loket.close_task(p_a text, p_b text, p_reason text,
+            p_outcome text, p_at text, p_by text) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE lo text; hi text;
+        BEGIN
+            IF loket.me() IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            IF p_outcome IS NULL OR p_outcome NOT IN ('dismissed', 'merged') THEN
+                RAISE EXCEPTION 'loket: a task closes as dismissed or merged';
+            END IF;
+            IF p_a IS NULL OR p_b IS NULL OR p_a = p_b OR p_at IS NULL OR p_reason IS NULL THEN
+                RAISE EXCEPTION 'loket: a task needs two visitors, a reason and a time';
+            END IF;
+            IF p_a COLLATE "C" < p_b COLLATE "C" THEN lo := p_a; hi := p_b;
+            ELSE lo := p_b; hi := p_a; END IF;
+            PERFORM pg_advisory_xact_lock(16017);
+            IF EXISTS (SELECT 1 FROM loket.task WHERE kind = 'possible_duplicate'
+                        AND visitor_id IN (lo, hi) AND other_visitor_id IN (lo, hi)
+                        AND closed_at IS NOT NULL) THEN
+                RETURN false;
+            END IF;
+            UPDATE loket.task SET closed_at = p_at, outcome = p_outcome,
+                   closed_by = left(p_by, 100), xid = pg_current_xact_id()
+             WHERE kind = 'possible_duplicate' AND visitor_id IN (lo, hi)
+               AND other_visitor_id IN (lo, hi);
+            IF NOT FOUND THEN
+                INSERT INTO loket.task (id, kind, visitor_id, other_visitor_id, reason,
+                                        created_at, closed_at, outcome, closed_by)
+                VALUES (gen_random_uuid(), 'possible_duplicate', lo, hi, p_reason, p_at,
+                        p_at, p_outcome, left(p_by, 100));
+            END IF;
+            RETURN true;
+        END $$""",
+    # Every sync round says it was here, a round that only pulls as well.
+    """CREATE OR REPLACE FUNCTION loket.record_contact() RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            UPDATE loket.workstation SET last_contact_at = now()
+             WHERE role_name = session_user;
+            RETURN FOUND;
+        END $$""",
 ]
 
 # What a PC's role may do: read what it pulls, call the functions above.  Nothing else.
@@ -539,13 +588,17 @@ def workstations(conn) -> list[dict]:
 
 
 def report(conn) -> dict:
-    """What an administrator of the hub looks at: every PC, quarantined audit rows, refused
+    """What an administrator of the hub looks at: every PC (with its last contact: the later
+    of its last sync round and its last batch, UTC), quarantined audit rows, refused
     batches, open conflicts and tasks."""
     stations = _all(
         conn.execute(
             "SELECT w.id, w.name, w.desk_code, w.last_seq, w.audit_seq, w.audit_broken,"
             " (SELECT max(received_at)::text FROM loket.batch b WHERE b.workstation = w.id)"
-            " AS last_batch_at FROM loket.workstation w ORDER BY w.desk_code, w.name"
+            " AS last_batch_at, to_char(greatest(w.last_contact_at, (SELECT max(received_at)"
+            " FROM loket.batch b WHERE b.workstation = w.id)) AT TIME ZONE 'UTC',"
+            ' \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') AS last_contact_at'
+            " FROM loket.workstation w ORDER BY w.desk_code, w.name"
         )
     )
     quarantine = _all(
@@ -658,6 +711,17 @@ def file_opens(conn) -> list[dict]:
     return _all(cur)
 
 
+def close_task(conn, a: str, b: str, reason: str, outcome: str, at: str, by: str | None) -> bool:
+    """This PC's decision on a pair; False when the hub had one already."""
+    return conn.execute(
+        "SELECT loket.close_task(%s, %s, %s, %s, %s, %s)", (a, b, reason, outcome, at, by)
+    ).fetchone()[0]
+
+
+def record_contact(conn) -> bool:
+    return conn.execute("SELECT loket.record_contact()").fetchone()[0]
+
+
 def register_chain_key(conn, key: bytes) -> bool:
     return conn.execute("SELECT loket.register_chain_key(%s)", (key,)).fetchone()[0]
 
@@ -713,8 +777,8 @@ def conflicts(conn) -> list[dict]:
 
 def tasks(conn) -> list[dict]:
     cur = conn.execute(
-        "SELECT id::text, kind, visitor_id, other_visitor_id, reason FROM loket.task"
-        " ORDER BY visitor_id, other_visitor_id"
+        "SELECT id::text, kind, visitor_id, other_visitor_id, reason, closed_at, outcome,"
+        " closed_by FROM loket.task ORDER BY visitor_id, other_visitor_id"
     )
     return _all(cur)
 
@@ -763,7 +827,7 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         task_rows = _all(
             conn.execute(
                 "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
-                " closed_at FROM loket.task WHERE xid >= %s::text::xid8",
+                " closed_at, outcome, closed_by FROM loket.task WHERE xid >= %s::text::xid8",
                 since,
             )
         )

@@ -1,5 +1,6 @@
-"""SQL at the hub for administrators at a PC: the PCs of their desk with their last contact,
-and revoking one; and the indexes that reading across PCs needs (the referral log's pages
+"""SQL at the hub for administrators at a PC: the PCs of their desk with their last contact
+(the later of its last sync round, `loket.record_contact`, and its last batch), and revoking
+one; and the indexes that reading across PCs needs (the referral log's pages
 by key, a visit's needs, a referral's steps, a visitor's visits).  Installed with the hub's
 schema (`loket.db.hub.init_schema`).
 
@@ -31,7 +32,8 @@ STATEMENTS = [
             IF NOT FOUND THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
             RETURN QUERY
               SELECT w.id, w.name, w.desk_code,
-                     (SELECT max(b.received_at) FROM loket.batch b WHERE b.workstation = w.id),
+                     greatest(w.last_contact_at, (SELECT max(b.received_at)
+                                FROM loket.batch b WHERE b.workstation = w.id)),
                      w.enrolled_at, w.revoked_at, w.id = me.id
                 FROM loket.workstation w
                WHERE w.desk_code IS NOT DISTINCT FROM me.desk_code

@@ -1,5 +1,7 @@
 """SQL for the supervisors' referral log read from the hub (PostgreSQL, `loket.row`): the
-same rows, filters, columns and order as `loket.db.referral_log` reads from the PC's file.
+same rows, filters, columns and order as `loket.db.referral_log` reads from the PC's file;
+the export's rows (with names too) and the overview's aggregates as `loket.db.exports`
+counts them, under the same names, so `loket.reports` reads either (`queries=`).
 
 Key: (referral.created_at, referral id) -- the hub has no rowid; the id breaks ties.  Pages
 by key, newest first.  Read with the PC's own role (it may SELECT loket.row); which desks a
@@ -17,6 +19,15 @@ JOIN loket.row d ON d.table_name = 'desk' AND d.row_id = v.data->>'desk_id'
 JOIN loket.row s ON s.table_name = 'service' AND s.row_id = r.data->>'service_id'
 JOIN loket.row o ON o.table_name = 'organisation' AND o.row_id = s.data->>'organization_id'
 """
+# What the log and the export show of a referral, from its visit date to its status (the
+# columns of `loket.db.exports.ROW_COLUMNS` between the visitor and the steps).
+_SHOWN = """v.data->>'visit_date', d.data->>'code',
+  (SELECT st.data->>'display_name' FROM loket.row st WHERE st.table_name = 'staff'
+     AND st.row_id = coalesce(r.data->>'staff_id', v.data->>'staff_id')),
+  (SELECT string_agg(n.data->>'need_code', ', ' ORDER BY n.data->>'need_code')
+     FROM loket.row n WHERE n.table_name = 'visit_need' AND NOT n.deleted
+      AND n.data->>'visit_id' = v.row_id),
+  o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status'"""
 
 
 def _where(filters: Filters) -> tuple[str, dict]:
@@ -49,14 +60,7 @@ def rows(conn, filters: Filters, *, upper=None, lower=None, limit: int, upper_in
     where, params = _where(filters)
     bounds, bparams = _bounds(upper, lower, upper_included)
     sql = f"""
-SELECT r.data->>'created_at', r.row_id, v.data->>'visitor_id', v.data->>'visit_date',
-  d.data->>'code',
-  (SELECT st.data->>'display_name' FROM loket.row st WHERE st.table_name = 'staff'
-     AND st.row_id = coalesce(r.data->>'staff_id', v.data->>'staff_id')),
-  (SELECT string_agg(n.data->>'need_code', ', ' ORDER BY n.data->>'need_code')
-     FROM loket.row n WHERE n.table_name = 'visit_need' AND NOT n.deleted
-      AND n.data->>'visit_id' = v.row_id),
-  o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',
+SELECT r.data->>'created_at', r.row_id, v.data->>'visitor_id', {_SHOWN},
   r.data->>'follow_up_date'
 {_FROM}
 WHERE {" AND ".join([where, *bounds])}
@@ -87,33 +91,37 @@ SELECT at, id, total FROM (
     return total, [(r[0], r[1]) for r in found]
 
 
-# -- the export: the columns of `loket.db.exports.ROW_COLUMNS` (pseudonymised only) -------
+# -- the export: the columns of `loket.db.exports.ROW_COLUMNS` [+ IDENTIFIABLE_COLUMNS] ---
 FETCH = 5000
+# An export with names: the visitor's own row (a visitor deleted at the hub gives empty
+# cells rather than a referral less than the count and the summary say).
+_VISITOR = """
+LEFT JOIN loket.row vi ON vi.table_name = 'visitor' AND vi.row_id = v.data->>'visitor_id'
+  AND NOT vi.deleted
+"""
 
 
-def count(conn, filters: Filters) -> int:
+def count_referrals(conn, filters: Filters) -> int:
     where, params = _where(filters)
     return int(conn.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0])
 
 
-def export_rows(conn, filters: Filters):
-    """The export's rows in batches of FETCH, streamed from a server-side cursor (one
-    snapshot; never the whole selection in memory), in the export's order."""
+def referral_rows(conn, filters: Filters, *, identifiable: bool = False):
+    """As `loket.db.exports.referral_rows`: the export's rows in batches of FETCH, in its
+    order, streamed from a server-side cursor (one snapshot; never the whole selection in
+    memory).  With names, the columns of IDENTIFIABLE_COLUMNS follow."""
+    from loket.db.exports import IDENTIFIABLE_COLUMNS
+
     where, params = _where(filters)
+    names = "".join(f", vi.data->>'{c}'" for c in IDENTIFIABLE_COLUMNS) if identifiable else ""
     sql = f"""
-SELECT v.data->>'visitor_id', v.data->>'visit_date', d.data->>'code',
-  (SELECT st.data->>'display_name' FROM loket.row st WHERE st.table_name = 'staff'
-     AND st.row_id = coalesce(r.data->>'staff_id', v.data->>'staff_id')),
-  (SELECT string_agg(n.data->>'need_code', ', ' ORDER BY n.data->>'need_code')
-     FROM loket.row n WHERE n.table_name = 'visit_need' AND NOT n.deleted
-      AND n.data->>'visit_id' = v.row_id),
-  o.data->>'name', s.data->>'name', r.data->>'handover', r.data->>'status',
+SELECT v.data->>'visitor_id', {_SHOWN},
   (SELECT string_agg((e.data->>'to_status') || '=' || substr(e.data->>'at', 1, 10), ','
                      ORDER BY e.data->>'at')
      FROM loket.row e WHERE e.table_name = 'referral_event' AND NOT e.deleted
       AND e.data->>'referral_id' = r.row_id),
-  r.data->>'follow_up_date'
-{_FROM}
+  r.data->>'follow_up_date'{names}
+{_FROM}{_VISITOR if identifiable else ""}
 WHERE {where}
 ORDER BY v.data->>'visit_date', r.data->>'created_at', r.row_id
 """

@@ -161,22 +161,36 @@ def visitors_with_open_tasks(db: Database, ids: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
-def decide_task(db: Database, task_id: str, status: str, by: str | None, kept: str | None) -> None:
+def decide_task(
+    db: Database,
+    task_id: str,
+    status: str,
+    by: str | None,
+    kept: str | None,
+    *,
+    at: str | None = None,
+    pushed_at: str | None = None,
+) -> None:
+    """Close a task.  `pushed_at` None: a decision taken here, which the next sync round
+    sends to the hub; set: one this PC only follows (another PC decided), not sent back."""
     stamp = db.stamp(new=False)
     db.execute(
         "UPDATE merge_task SET status = ?, kept_id = ?, decided_at = ?, decided_by = ?,"
-        " updated_at = ?, workstation = ? WHERE id = ?",
-        (status, kept, stamp["updated_at"], by, stamp["updated_at"], stamp["workstation"], task_id),
-    )
+        " pushed_at = ?, updated_at = ?, workstation = ? WHERE id = ?",
+        (status, kept, at or stamp["updated_at"], by, pushed_at, stamp["updated_at"],
+         stamp["workstation"], task_id),
+    )  # fmt: skip
 
 
-def retarget_tasks(db: Database, from_id: str, to_id: str, by: str | None) -> None:
+def retarget_tasks(
+    db: Database, from_id: str, to_id: str, by: str | None, *, pushed_at: str | None = None
+) -> None:
     """Open tasks of a merged-away file now concern the kept one (or close, when that pair
     has a task already or the partner is the kept file itself)."""
     for task in open_tasks_of(db, from_id):
         partner = task["visitor_b"] if task["visitor_a"] == from_id else task["visitor_a"]
         if partner == to_id or task_for_pair(db, to_id, partner) is not None:
-            decide_task(db, task["id"], "merged", by, to_id)
+            decide_task(db, task["id"], "merged", by, to_id, pushed_at=pushed_at)
             continue
         first, second = _pair(to_id, partner)
         stamp = db.stamp(new=False)
@@ -195,9 +209,64 @@ def follow_merges(db: Database) -> int:
         " ON v.id IN (t.visitor_a, t.visitor_b)"
         " WHERE t.status = 'open' AND v.merged_into IS NOT NULL"
     )
+    followed = now_iso()  # quiet: the PC that merged sends the decision, not each follower
     for row in rows:
-        retarget_tasks(db, row["id"], resolve(db, row["id"]), None)
+        retarget_tasks(db, row["id"], resolve(db, row["id"]), None, pushed_at=followed)
     return len(rows)
+
+
+OUTCOMES = ("dismissed", "merged")
+
+
+def follow_decision(
+    db: Database, a: str, b: str, reason: str, outcome: str, at: str, by: str | None
+) -> bool:
+    """After a pull: another PC decided this pair (the hub's closed task).  This PC's open
+    task for it closes the same way, quietly (the PC that decided wrote the audit row) and
+    is not sent back; a pair called two people that this PC had no task for is recorded as
+    dismissed, so that its own scan never proposes it.  True when something changed here."""
+    if outcome not in OUTCOMES or not a or not b or a == b:
+        return False
+    followed = now_iso()
+    task = task_for_pair(db, a, b)
+    if task is not None:
+        if task["status"] != "open":
+            return False  # decided here already (this PC's own decision coming back)
+        kept = None
+        if outcome == "merged":
+            kept = b if resolve(db, a) == b else (a if resolve(db, b) == a else None)
+        decide_task(db, task["id"], outcome, by, kept, at=at, pushed_at=followed)
+        return True
+    if (
+        outcome != "dismissed"  # a merge reaches this PC as rows (follow_merges)
+        or reason not in ("v_number", "bsn", "name_dob")
+        or db.scalar("SELECT count(*) FROM visitor WHERE id IN (?, ?)", (a, b)) != 2
+    ):
+        return False
+    first, second = _pair(a, b)
+    db.execute(
+        "INSERT INTO merge_task (id, visitor_a, visitor_b, reason, desk_id, status, decided_at,"
+        " decided_by, pushed_at, created_at, updated_at, workstation)"
+        " VALUES (?, ?, ?, ?, NULL, 'dismissed', ?, ?, ?, ?, ?, ?)",
+        (new_id(), first, second, reason, at, by, followed, followed, followed, db.workstation),
+    )
+    return True
+
+
+def decisions_to_push(db: Database, limit: int = 500) -> list[sqlite3.Row]:
+    """Tasks decided on this PC that the hub has not taken yet, oldest decision first."""
+    return db.all(
+        "SELECT id, visitor_a, visitor_b, reason, status, decided_at, decided_by"
+        " FROM merge_task WHERE status <> 'open' AND pushed_at IS NULL"
+        " ORDER BY decided_at, id LIMIT ?",
+        (limit,),
+    )
+
+
+def mark_decisions_pushed(db: Database, ids: list[str], at: str) -> None:
+    with db.transaction():
+        for task_id in ids:
+            db.execute("UPDATE merge_task SET pushed_at = ? WHERE id = ?", (at, task_id))
 
 
 def same_number_pairs(db: Database, column: str, limit: int) -> list[tuple[str, str]]:

@@ -375,10 +375,16 @@ def mark_resolution_pushed(db: Database, ids: list[str], at: str) -> None:
 def upsert_task(db: Database, task: dict) -> bool:
     """A task the hub pulled ("possibly the same visitor": the same V-nummer or BSN on two
     PCs) becomes this PC's merge task for the pair, unless the pair has one already (open,
-    merged or dismissed) or either file is not here.  True when a task was added."""
+    merged or dismissed) or either file is not here.  A task the hub has closed because
+    staff on a PC decided it (`outcome`) closes this PC's task for the pair the same way
+    (`merge.follow_decision`).  True when a task was added or closed."""
     from loket.db import merge
 
     a, b = task.get("visitor_id"), task.get("other_visitor_id")
+    if task.get("kind") == "possible_duplicate" and task.get("closed_at") and task.get("outcome"):
+        return merge.follow_decision(
+            db, a, b, task.get("reason"), task["outcome"], task["closed_at"], task.get("closed_by")
+        )
     if (
         task.get("kind") != "possible_duplicate"
         or task.get("closed_at")

@@ -163,14 +163,17 @@ def export_referrals(
     progress: Callable[[int, int], None] | None = None,
     cancel=None,
     today: date | None = None,
-    rows_from=None,
+    read_from=None,
+    covers: str | None = None,
 ) -> ExportResult:
     """Write the referral log of a period to `out_path` (CSV, XLSX or PDF).
 
     `progress(done, total)` is called after each batch; `cancel` is a threading.Event (or a
-    callable returning True) checked between batches.  `rows_from(filters)`: where the rows
-    come from instead of this PC's file (a pseudonymised CSV read at the hub,
-    `loket.sync.reading`): a context manager giving (batches of rows, total)."""
+    callable returning True) checked between batches.  `read_from(filters)`: where the rows
+    and the summary are read instead of this PC's file (the hub, `loket.sync.reading`): a
+    context manager giving (connection, queries), `queries` a module like
+    `loket.db.exports` (`referral_rows`, `count_referrals` and the overview's aggregates)
+    that reads on that connection.  `covers`: what those rows cover, for the audit entry."""
     ctx.require(Permission.EXPORT_PSEUDONYMISED, object_type="referral")
     if identifiable:
         ctx.require(Permission.EXPORT_IDENTIFIABLE, object_type="referral")
@@ -208,6 +211,8 @@ def export_referrals(
     detail = {"format": fmt, **filters_detail(filters), "identifiable": identifiable}
     if identifiable:
         detail["reason"] = reason.strip()
+    if covers:
+        detail["covers"] = covers
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         create_private(tmp)  # 0600: the CSV, XLSX and PDF writers keep the mode
@@ -221,7 +226,7 @@ def export_referrals(
             progress=progress,
             cancel=cancel,
             today=today or local_today(),
-            rows_from=rows_from,
+            read_from=read_from,
         )
         os.replace(tmp, target)
     except BaseException as err:
@@ -259,22 +264,26 @@ def _write(
     progress,
     cancel,
     today: date,
-    rows_from=None,
+    read_from=None,
 ) -> tuple[int, int]:
-    if rows_from is not None and (fmt != "csv" or identifiable):
-        raise ValueError("rows from elsewhere: a pseudonymised CSV only")
     key = pseudonyms.key_for(ctx.db, today)  # the quarter's key (loket/reports/pseudonyms.py)
     words = Words(
         {row["code"]: reference_labels.label(row) for row in reference.codes(ctx.db, "need")}
     )
-    source = rows_from(filters) if rows_from is not None else _local_rows(ctx, filters)
-    with source as (conn, rows, total):
+    source = read_from(filters) if read_from is not None else _local_rows(ctx, filters)
+    with source as (conn, queries):
         summary = None
         if fmt != "csv":  # the summary comes first in the file, and gives the total
-            summary = build(conn, filters, suppress_below=suppress_threshold(ctx.db), today=today)
+            summary = build(
+                conn,
+                filters,
+                suppress_below=suppress_threshold(ctx.db),
+                today=today,
+                queries=queries,
+            )
             total = summary.referrals
-        elif total is None:
-            total = repo.count_referrals(conn, filters) if progress else -1
+        else:
+            total = queries.count_referrals(conn, filters) if progress else -1
 
         def on_batch(done: int) -> None:
             if progress is not None:
@@ -284,8 +293,7 @@ def _write(
 
         if _is_set(cancel):
             raise ExportCancelled(_("The export was cancelled; no file was written."))
-        if rows is None:
-            rows = repo.referral_rows(conn, filters, identifiable=identifiable)
+        rows = queries.referral_rows(conn, filters, identifiable=identifiable)
         recs = records(rows, key, identifiable, words)
         try:
             if fmt == "csv":
@@ -317,9 +325,9 @@ def _write(
 
 @contextmanager
 def _local_rows(ctx, filters: repo.Filters):
-    """This PC's file: its reader connection; the rows and the total are read from it."""
+    """This PC's file: its reader connection and its queries."""
     with repo.reader(ctx.db) as conn:
-        yield conn, None, None
+        yield conn, repo
 
 
 def _intro(ctx, filters: repo.Filters, identifiable: bool, today: date) -> list[str]:

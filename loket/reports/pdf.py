@@ -294,7 +294,7 @@ def write_pdf(
     status_at = keys.index("status")
     wrapped = {
         keys.index(k)
-        for k in ("needs", "partner", "service", "status", "given_names", "family_name")
+        for k in ("needs", "partner", "service", "handover", "status", "given_names", "family_name")
         if k in shown
     }
     widths = [width_of.get(cols[i].key, 60) for i in picks]

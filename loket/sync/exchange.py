@@ -3,9 +3,9 @@
 Push: the outbox's unsealed changes are sealed into batches (UUID + the PC's next sequence
 number, the exact payload and its SHA-256 stored before anything is sent), then every
 unacknowledged batch is sent in order.  A lost acknowledgement means the same batch is sent
-again, which the hub acknowledges without applying it twice.  Decisions on conflicts go
-with it.  Pull: the hub's feed since the last cursor, applied with capture off, never
-overwriting a field this PC has an unsent change for.
+again, which the hub acknowledges without applying it twice.  Decisions on conflicts and
+on merge tasks go with it.  Pull: the hub's feed since the last cursor, applied with capture
+off, never overwriting a field this PC has an unsent change for.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def push(db: Database, conn, ws: str) -> int:
         outbox.mark_acked(db, batch["seq"], now_iso())
         done += 1
     push_resolutions(db, conn)
+    push_task_decisions(db, conn)
     return done
 
 
@@ -121,6 +122,44 @@ def push_resolutions(db: Database, conn) -> int:
             hub_repo.resolve_conflict(conn, r["id"], r["resolved_at"], r["resolved_by"], value)
     outbox.mark_resolution_pushed(db, [r["id"] for r in todo], now_iso())
     return len(todo)
+
+
+def push_task_decisions(db: Database, conn) -> int:
+    """Staff's decisions on "possibly the same visitor" pairs (two people, or merged) to the
+    hub's task for the pair, so that every other PC closes its own at its next pull.  Each
+    is stamped only once the hub has it: a lost round sends it again, which the hub takes
+    as already decided.  Returns how many were sent."""
+    sent = 0
+    while todo := merge_repo.decisions_to_push(db):
+        try:
+            with conn.transaction():
+                for t in todo:
+                    hub_repo.close_task(conn, t["visitor_a"], t["visitor_b"], t["reason"],
+                                        t["status"], t["decided_at"] or now_iso(),
+                                        t["decided_by"])  # fmt: skip
+        except _older_hub() as err:
+            log.warning("the hub cannot take merge task decisions yet (loket hub init): %s", err)
+            return sent
+        merge_repo.mark_decisions_pushed(db, [t["id"] for t in todo], now_iso())
+        sent += len(todo)
+    return sent
+
+
+def record_contact(conn) -> None:
+    """Tell the hub this PC was here (its administrators' "last contact"), once a round,
+    a round that only pulls as well."""
+    try:
+        hub_repo.record_contact(conn)
+    except _older_hub() as err:
+        log.warning("the hub does not record contacts yet (loket hub init): %s", err)
+
+
+def _older_hub() -> type[Exception]:
+    """A hub whose schema is older than this PC (its administrator runs `loket hub init`):
+    what needs the newer functions waits, the rest of the round goes on."""
+    import psycopg
+
+    return psycopg.errors.UndefinedFunction
 
 
 def pull(db: Database, conn) -> int:

@@ -1,5 +1,6 @@
 """Administrators at a PC: the PCs of this desk as the hub knows them (with their last
-contact: the last batch the hub received from each), and revoking one.  Both need the hub;
+contact: the later of each one's last sync round, a pull only included, and the last batch
+the hub received from it), and revoking one.  Both need the hub;
 offline they say so.  Revoking is audited here (`sync.pc_revoked`) and at the hub (who and
 from which PC); the revoked PC's role can no longer log in, so it can neither push nor pull.
 """

@@ -7,11 +7,14 @@
   supervisor's (an account without a desk) of every desk or the one chosen;
 - otherwise the PC's own file, and the log says that it shows this PC only.
 The rows, columns, pseudonyms and order are those of the PC's log (`loket.db.hub_log`).
+The overview and the exports (CSV, XLSX, PDF; pseudonymised or with names) read the hub the
+same way and say what they cover.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 from loket.db import hub_log
 from loket.errors import LoketError, ValidationError
@@ -142,34 +145,61 @@ def open_referral_log(ctx, *, page_size: int = PAGE, **filters) -> ReferralLog:
     return HubReferralLog(ctx, checked, page_size, conn, scope)
 
 
-def export_referrals(ctx, **kwargs):
-    """`loket.reports.exports.export_referrals`, with a pseudonymised CSV read at the hub
-    when it answers (the same desks as the log).  XLSX and PDF (their summary is this PC's
-    overview) and exports with names are this PC's file.  Returns (result, scope, the desk
-    the rows are of or None)."""
-    from contextlib import contextmanager
+def export_text(scope: str, desk_code: str | None = None, identifiable: bool = False) -> str:
+    """What an export's file covers, in one or two sentences (shown when it is written)."""
+    if scope == HUB_DESK:
+        text = _("The file holds the referrals of every PC of desk {desk}, read at the hub.")
+        text = text.format(desk=desk_code or "")
+    elif scope == HUB_ALL:
+        text = _("The file holds the referrals of every PC of every desk, read at the hub.")
+    elif scope == THIS_PC:
+        text = _("The hub cannot be reached: the file holds the referrals of this PC only.")
+    else:
+        text = ""
+    if identifiable:
+        names = _("Contains names and numbers: handle as confidential.")
+        text = f"{text} {names}".strip()
+    return text
 
+
+@contextmanager
+def _snapshot(conn):
+    """One read-only snapshot at the hub for every query inside (counts and rows agree)."""
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def export_referrals(ctx, **kwargs):
+    """`loket.reports.exports.export_referrals` read at the hub when it answers (the same
+    desks as the log): CSV, XLSX and PDF, pseudonymised or with names, the rows and the
+    summary (the overview, counted at the hub) in one snapshot; otherwise this PC's file.
+    The same permission checks, filters and audit entry as the PC's own export (which also
+    records what the rows `covers`).  Returns (result, scope, the desk the rows are of or
+    None)."""
     from loket.reports import exports
 
-    fmt, identifiable = kwargs.get("fmt"), kwargs.get("identifiable", False)
-    conn = hub_connection(ctx.db) if fmt == "csv" and not identifiable else None
+    ctx.require(exports.Permission.EXPORT_PSEUDONYMISED, object_type="referral")
+    if kwargs.get("identifiable"):
+        ctx.require(exports.Permission.EXPORT_IDENTIFIABLE, object_type="referral")
+    conn = hub_connection(ctx.db)
     if conn is None:
         scope = THIS_PC if _enrolled(ctx.db) else ON_ITS_OWN
         return exports.export_referrals(ctx, **kwargs), scope, kwargs.get("desk_code")
-    ctx.require(exports.Permission.EXPORT_PSEUDONYMISED, object_type="referral")
-    checked = exports.check_filters(
-        ctx, **{k: kwargs.get(k) for k in ("date_from", "date_to", "desk_code", "partner",
-                                           "need", "status")}
-    )  # fmt: skip
-    checked, scope = _hub_filters(ctx, checked, conn)
-
-    @contextmanager
-    def at_hub(_filters):
-        yield None, hub_log.export_rows(conn, checked), hub_log.count(conn, checked)
-
     try:
+        checked = exports.check_filters(
+            ctx, **{k: kwargs.get(k) for k in ("date_from", "date_to", "desk_code", "partner",
+                                               "need", "status")}
+        )  # fmt: skip
+        checked, scope = _hub_filters(ctx, checked, conn)
+
+        @contextmanager
+        def at_hub(_filters):
+            with _snapshot(conn):
+                yield conn, hub_log
+
         result = exports.export_referrals(
-            ctx, **{**kwargs, "desk_code": checked.desk_code}, rows_from=at_hub
+            ctx, **{**kwargs, "desk_code": checked.desk_code}, read_from=at_hub, covers=scope
         )
     finally:
         conn.close()
@@ -196,8 +226,7 @@ def overview(ctx, filters, *, suppress_below: int, today=None):
             status=filters.status,
         )  # fmt: skip
         checked, scope = _hub_filters(ctx, checked, conn)
-        with conn.transaction():  # one snapshot for every count
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with _snapshot(conn):  # one snapshot for every count
             result = core.build(
                 conn, checked, suppress_below=suppress_below, today=today or local_today(),
                 queries=hub_log,

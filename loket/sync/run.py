@@ -111,6 +111,7 @@ def _sync(db) -> SyncResult:
         return _failed(db, started, err)
     try:
         with conn:
+            exchange.record_contact(conn)
             ws = outbox.sync_workstation(db)
             pushed = exchange.push(db, conn, ws)
             pulled = exchange.pull(db, conn)

@@ -62,6 +62,25 @@ def test_the_hubs_open_tasks_become_merge_tasks_at_version_11(tmp_path):
     db.close()
 
 
+def test_merge_tasks_decided_before_version_12_are_sent_at_the_next_round(tmp_path):
+    from loket.db import merge as merge_repo
+
+    path = tmp_path / "loket.sqlite"
+    shutil.copy(SNAPSHOTS[0].with_name("schema_v11.sqlite"), path)
+    db = Database(path)
+    db.execute(
+        "INSERT INTO merge_task (id, visitor_a, visitor_b, reason, status, decided_at,"
+        " created_at, updated_at, workstation) VALUES ('t1', 'v1', 'v2', 'name_dob',"
+        " 'dismissed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',"
+        " '2026-01-01T00:00:00Z', 'ws')"
+    )
+    migrate(db)
+    assert [r["id"] for r in merge_repo.decisions_to_push(db)] == ["t1"]
+    merge_repo.mark_decisions_pushed(db, ["t1"], "2026-01-02T00:00:00Z")
+    assert merge_repo.decisions_to_push(db) == []
+    db.close()
+
+
 def test_fresh_database_migrates_without_backup(tmp_path):
     db = Database(tmp_path / "loket.sqlite")
     assert migrate(db) == versions()

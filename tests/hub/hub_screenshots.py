@@ -1,13 +1,13 @@
 """The screenshots in docs/ of what staff see across PCs, made against a real throwaway hub:
-the referral log read from the hub, the search finding a visitor of another desk, and the
-desk's PCs in Loket settings.
+the referral log read from the hub, the search finding a visitor of another desk, the
+desk's PCs in Loket settings, and an export read from the hub.
 
     QT_QPA_PLATFORM=offscreen python -m tests.hub.hub_screenshots [OUT_DIR] [--lang nl]
         [--scale 100] [--size 1366x700]
 
 Starts a PostgreSQL cluster (tests/pg.py), makes a hub, two PCs of Zwolle and one of Den
 Haag from a seeded database, a few visitors, visits and referrals on each, syncs them, and
-writes OUT_DIR/hub-{referral-log,search,desk-pcs}-LANG[-SCALE].png.
+writes OUT_DIR/hub-{referral-log,search,desk-pcs,export}-LANG[-SCALE].png.
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     from loket import i18n
     from loket.context import system_context
     from loket.db.connection import Database
+    from loket.db.exports import Filters
     from loket.db.migrate import migrate
     from loket.directory import seed
     from loket.i18n import tools as i18n_tools
     from loket.referrals import lifecycle as referrals
+    from loket.referrals.log import default_period
     from loket.sync.enroll import init_hub, install, issue_pc
     from loket.sync.run import sync_now
     from tests import helpers
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.pg import Cluster, find_bindir
     from ui import i18n_qt, theme
     from ui.main_window import MainWindow
+    from ui.views.export_dialog import ExportDialog
 
     bindir = find_bindir()
     if bindir is None:
@@ -149,6 +152,23 @@ def main(argv: list[str] | None = None) -> int:
         settle()
         settings_view.desk_pcs.list.setCurrentRow(1)
         shot(admin, "desk-pcs")
+        # an export with names, read at the hub: the dialog says what the file covers
+        dialog = ExportDialog(
+            helpers.context(pc, "supervisor", desk_code="ZWL"), window,
+            filters=Filters(*default_period()),
+        )  # fmt: skip
+        dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
+        dialog.path.setText(str(tmp / "verwijzingen.xlsx"))
+        dialog.identifiable.setChecked(True)
+        dialog.reason.setText("Overdracht aan de gemeente")
+        dialog.show()
+        dialog.start()
+        for _ in range(100):
+            if not dialog.running:
+                break
+            settle()
+        shot(dialog, "export")
+        dialog.close()
         window.close()
         admin.close()
         for pc, _desk in pcs.values():

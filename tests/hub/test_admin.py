@@ -3,6 +3,8 @@ the hub then refuses the revoked PC (it can neither push nor pull)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from loket.context import system_context
@@ -54,6 +56,36 @@ def test_the_desks_pcs_with_their_last_contact_and_a_revoked_one_is_refused(make
     assert not result.ok and result.error_code == "not_enrolled"
     assert result.waiting > 0
     _sync(a, c)  # the others go on
+
+
+def test_a_pc_that_only_pulls_shows_a_recent_contact(make_pc, hub, hub_dsn, capsys, monkeypatch):
+    from loket.cli import main
+    from loket.db import hub as hub_repo
+
+    a, b = make_pc("zwl-1", "ZWL"), make_pc("zwl-2", "ZWL")
+    _sync(a, b)
+    # b's last batch was long ago; since then it only fetched the others' changes
+    hub.execute(
+        "UPDATE loket.batch SET received_at = now() - interval '3 hours' WHERE workstation = %s",
+        (ws_of(b),),
+    )
+    batches = hub.execute("SELECT count(*) FROM loket.batch").fetchone()[0]
+    helpers.visitor(helpers.context(a))
+    _sync(a)
+    result = sync_now(system_context(b))
+    assert result.ok and result.pushed == 0 and result.pulled > 0
+    assert hub.execute("SELECT count(*) FROM loket.batch").fetchone()[0] == batches + 1  # a's
+    hub_now = hub.execute("SELECT now()").fetchone()[0]
+    [listed] = [p for p in pcs.desk_pcs(helpers.context(a, "beheerder")) if p.name == "zwl-2"]
+    assert hub_now - listed.last_contact < timedelta(minutes=5)
+    [reported] = [w for w in hub_repo.report(hub)["workstations"] if w["name"] == "zwl-2"]
+    last = datetime.fromisoformat(reported["last_contact_at"])
+    assert hub_now - last < timedelta(minutes=5)
+    capsys.readouterr()
+    monkeypatch.setenv("LOKET_LANG", "en")
+    assert main(["hub", "report", "--dsn", hub_dsn]) == 0
+    out = capsys.readouterr().out
+    assert f"zwl-2 (ZWL): last contact {reported['last_contact_at']}, batch" in out
 
 
 def test_the_administrators_settings_list_the_desks_pcs_and_revoke_one(

@@ -727,3 +727,32 @@ def test_export_reason_is_one_clean_line(db, sup, out_dir, bad):
         export(sup, out_dir, identifiable=True, reason=bad)
     assert "reason" in err.value.errors
     assert not (out_dir / "log.csv").exists()
+
+
+@pytest.mark.parametrize("identifiable", [False, True])
+def test_the_pdfs_rows_do_not_overlap(sup, out_dir, identifiable):
+    """Every cell of the rows pages keeps to its column: a long handover label ("Cold: the
+    visitor goes alone") was drawn over the status beside it."""
+    pdfium = pytest.importorskip("pypdfium2")
+    out, _r = export(sup, out_dir, "pdf", identifiable=identifiable, reason="Verzoek inzage")
+    pdf = pdfium.PdfDocument(str(out))
+    try:
+        page = pdf[len(pdf) - 1]  # the rows
+        text = page.get_textpage()
+        boxes = [
+            text.get_charbox(i)
+            for i in range(text.count_chars())
+            if not text.get_text_range(i, 1).isspace()
+        ]
+        assert "Svc A1" in text.get_text_range()
+    finally:
+        pdf.close()
+
+    def overlap(a, b) -> bool:
+        width = min(a[2], b[2]) - max(a[0], b[0])
+        height = min(a[3], b[3]) - max(a[1], b[1])
+        return width > 0.5 and height > 0.5
+
+    crossed = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+               if overlap(boxes[i], boxes[j])]  # fmt: skip
+    assert crossed == []

@@ -241,15 +241,17 @@ class ExportDialog(QDialog):
     def _done(self, outcome: tuple[exports.ExportResult, str, str | None]) -> None:
         if not isValid(self):
             return
-        from loket.sync.reading import scope_text
+        from loket.sync.reading import export_text
 
         result, scope, desk = outcome
         self.result, self.scope = result, scope
         self._finish()
         self.bar.setValue(100)
-        written = _("{rows} referrals written to {path}").format(rows=result.rows, path=result.path)
-        covers = scope_text(scope, desk)
-        self.message.setText(f"{written} {covers}".strip())
+        # the path read left to right also in an Arabic sentence (a directional isolate)
+        path = f"\u2066{result.path}\u2069"
+        written = _("{rows} referrals written to {path}").format(rows=result.rows, path=path)
+        covers = export_text(scope, desk, result.identifiable)  # the hub or this PC only
+        self.message.setText(f"{written}\n{covers}".strip())  # what it covers on a line of its own
 
     def _failed(self, err: BaseException) -> None:
         if not isValid(self):

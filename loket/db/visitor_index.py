@@ -18,21 +18,25 @@ def as_int(key_hex: str) -> int:
     return int.from_bytes(bytes.fromhex(key_hex[:16]), "big", signed=True)
 
 
-def put(db: Database, entries: list[tuple[str, str | None, list[str]]]) -> int:
+def put(db: Database, entries: list[tuple[str, str | None, list[str]]], *, fresh=False) -> int:
     """Replace the index of each (visitor, desk, keys); an empty list of keys removes the
-    visitor from the index.  Returns how many visitors were written."""
-    remove(db, [visitor_id for visitor_id, _desk, _keys in entries])
-    for visitor_id, desk_id, keys in entries:
-        if not keys:
+    visitor from the index (`fresh`: none of them is in it yet, a first pull).  Returns how
+    many visitors were written."""
+    if not fresh:
+        remove(db, [visitor_id for visitor_id, _desk, _keys in entries])
+    ref = db.scalar("SELECT coalesce(max(ref), 0) FROM visitor_elsewhere")
+    visitors, keys = [], []
+    for visitor_id, desk_id, hexkeys in entries:
+        if not hexkeys:
             continue
-        ref = db.execute(
-            "INSERT INTO visitor_elsewhere (visitor_id, desk_id) VALUES (?, ?)",
-            (visitor_id, desk_id),
-        ).lastrowid
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO visitor_index (key, ref) VALUES (?, ?)",
-            [(as_int(k), ref) for k in keys],
-        )
+        ref += 1
+        visitors.append((ref, visitor_id, desk_id))
+        keys.extend((as_int(k), ref) for k in hexkeys)
+    db.conn.executemany(
+        "INSERT INTO visitor_elsewhere (ref, visitor_id, desk_id) VALUES (?, ?, ?)", visitors
+    )
+    keys.sort()  # in key order: the primary key is filled from left to right
+    db.conn.executemany("INSERT OR IGNORE INTO visitor_index (key, ref) VALUES (?, ?)", keys)
     return len(entries)
 
 

@@ -33,7 +33,7 @@ class Elsewhere:
     given_names: str
     family_name: str
     date_of_birth: str | None
-    desk: str | None  # the desk of the latest visit, when there is one
+    desk: str | None  # the desk of the latest visit, or the one holding the file
     # found offline in this PC's keyed index (no name or birth date is kept here): what matched
     index_match: str | None = None
 
@@ -71,7 +71,7 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
             rows = hub_search.by_name(conn, words, limit)
             subject = None
     hits = [
-        Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4])
+        Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4] or r[5])
         for r in rows
         if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
         and (dob is None or r[3] == dob)
@@ -115,7 +115,7 @@ def fetch(ctx, visitor_id: str):
     visitor as the kept file, when another PC merged it).  It stays while this desk works
     with it (loket.sync.holdings)."""
     ctx.require(Permission.VISITOR_READ, object_type="visitor", object_id=visitor_id)
-    from loket.sync import holdings
+    from loket.sync import exchange
     from loket.sync.reading import hub_connection
 
     if visitor_repo.get(ctx.db, visitor_id) is None:
@@ -124,7 +124,7 @@ def fetch(ctx, visitor_id: str):
             raise NotFound(_("The hub cannot be reached, so the file cannot be fetched now."))
         try:
             with conn:
-                holdings.fetch(ctx.db, conn, visitor_id, ctx.user.id if ctx.user else None)
+                exchange.fetch_file(ctx.db, conn, visitor_id, ctx.user.id if ctx.user else None)
         except Exception as err:
             log.warning("file %s not fetched: %s", visitor_id, err)
             raise NotFound(

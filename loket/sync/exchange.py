@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from loket.clock import now_iso
-from loket.db import bulk, outbox
+from loket.db import bulk, outbox, visitor_index
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
+from loket.db import visitors as visitor_repo
 from loket.db.connection import Database
 from loket.sync import holdings, names, receive, tables
 
@@ -227,12 +228,27 @@ def _tasks_across_desks(db: Database, conn) -> None:
         return
     for t in waiting:
         for visitor_id in (t["visitor_id"], t["other_visitor_id"]):
-            if db.scalar("SELECT count(*) FROM visitor WHERE id = ?", (visitor_id,)) == 0:
-                holdings.fetch(db, conn, visitor_id, None)
+            if visitor_repo.get(db, visitor_id) is None:
+                fetch_file(db, conn, visitor_id, None)
     with db.transaction():
         for t in waiting:
             outbox.upsert_task(db, t)
         outbox.set_state(db, {"tasks_waiting_for_files": None})
+
+
+def fetch_file(db: Database, conn, visitor_id: str, staff: str | None) -> int:
+    """Bring another desk's file here whole (the hub logs who opened it); returns the rows
+    applied.  Nothing of it goes back to the hub (capture is off while it is applied), and
+    it is remembered as fetched (loket.sync.holdings.tidy removes it again later)."""
+    with conn.transaction():
+        rows = hub_repo.open_file(conn, visitor_id, staff)
+    if not rows:
+        return 0
+    visitors = [r["row_id"] for r in rows if r["table"] == "visitor"]
+    with db.transaction(), outbox.applying(db):
+        changed = apply_rows(db, rows)
+        visitor_index.mark_fetched(db, visitors, now_iso())
+    return changed
 
 
 def apply_rows(db: Database, rows: list[dict]) -> int:

@@ -8,8 +8,8 @@ the files staff open, fetched from the hub for as long as this desk works with t
   them per visitor, and every PC of another desk pulls them (`apply_keys`).
 - `lookup(db, query)`: offline, "this visitor has a file at IND-loket Den Haag" for an
   exact V-nummer or BSN, or name words with a date of birth.
-- `fetch(db, conn, visitor_id, staff)`: the whole file of another desk's visitor (logged at
-  the hub), applied here with capture off and remembered as fetched.
+- the whole file of another desk's visitor is fetched on opening by
+  `loket.sync.exchange.fetch_file` (logged at the hub) and remembered as fetched here.
 - `tidy(db, conn, desk)`: after a pull, files fetched more than KEEP_HOURS ago -- and, once,
   every file a PC pulled before PCs held only their desk's -- are removed from this PC
   unless this desk now holds them or they have work here not yet sent.
@@ -85,14 +85,15 @@ def keyer(db: Database):
 def apply_keys(db: Database, rows) -> int:
     """The feed's index rows: (visitor, desk, keys, held).  A file this PC's desk holds is
     here whole, so it leaves the index; the rest replace what the index had."""
+    fresh = repo.size(db)[0] == 0  # a first pull: nothing to replace
     n = 0
     chunk: list[tuple[str, str | None, list[str]]] = []
     for visitor_id, desk_id, keys, held in rows:
         chunk.append((visitor_id, desk_id, [] if held else list(keys or ())))
         if len(chunk) >= APPLY_CHUNK:
-            n += repo.put(db, chunk)
+            n += repo.put(db, chunk, fresh=fresh)
             chunk.clear()
-    return n + repo.put(db, chunk)
+    return n + repo.put(db, chunk, fresh=fresh)
 
 
 def key_hub_visitors(conn, chunk: int = APPLY_CHUNK) -> int:
@@ -166,24 +167,6 @@ def lookup(db: Database, query: str, limit: int = 20) -> list[Known]:
     if groups is None:
         return []
     return [Known(v, d) for v, d in repo.lookup(db, groups, limit)]
-
-
-# -- files fetched on opening -----------------------------------------------------------------
-def fetch(db: Database, conn, visitor_id: str, staff: str | None) -> int:
-    """Bring another desk's file here whole (the hub logs who opened it); returns the rows
-    applied.  Nothing of it goes back to the hub (capture is off while it is applied)."""
-    from loket.db import hub as hub_repo
-    from loket.sync import exchange
-
-    with conn.transaction():
-        rows = hub_repo.open_file(conn, visitor_id, staff)
-    if not rows:
-        return 0
-    visitors = [r["row_id"] for r in rows if r["table"] == "visitor"]
-    with db.transaction(), outbox.applying(db):
-        changed = exchange.apply_rows(db, rows)
-        repo.mark_fetched(db, visitors, now_iso())
-    return changed
 
 
 def tidy(db: Database, conn, desk: str | None) -> int:

@@ -96,7 +96,7 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
                 visitor_id = rnd.choice(others)
                 try:
                     with pc_connection(db) as conn:
-                        holdings.fetch(db, conn, visitor_id, None)
+                        exchange.fetch_file(db, conn, visitor_id, None)
                 except psycopg.OperationalError:
                     return  # the hub is down: nothing to fetch from
                 if db.scalar("SELECT count(*) FROM visitor WHERE id = ?", (visitor_id,)):
@@ -153,7 +153,7 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
                 _sync(first)
                 _sync(second)
                 with pc_connection(second) as conn:  # another desk's file: opened there
-                    holdings.fetch(second, conn, visitor_id, None)
+                    exchange.fetch_file(second, conn, visitor_id, None)
                 untouchable.add(visitor_id)
                 for db, phone in ((first, "0611111111"), (second, "0622222222")):
                     with db.transaction():

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QVBoxLa
 from loket.context import worker
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
+from ui.screen_text import isolate, shown_name
 from ui.views.base import plain_label
 from ui.workers import run_in_background
 
@@ -19,13 +20,13 @@ ASK_AFTER_MS = 500
 
 
 def hit_line(hit) -> str:
-    where = hit.desk or _("another PC")
+    where = shown_name(hit.desk) if hit.desk else _("another PC")
     if hit.index_match is not None:  # offline, from the keyed index: no name is kept here
         from loket.counter.merge import REASONS
 
         known = _(REASONS[hit.index_match])
         return _("A file at {desk} — {known}").format(desk=where, known=known)
-    name = f"{hit.given_names} {hit.family_name}".strip() or _("(no name)")
+    name = isolate(f"{hit.given_names} {hit.family_name}".strip()) or _("(no name)")
     from loket.i18n.dates import format_date
 
     born = format_date(hit.date_of_birth) if hit.date_of_birth else "—"

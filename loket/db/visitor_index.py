@@ -138,12 +138,13 @@ def _file_rows(table: str) -> str:
 def with_local_work(
     db: Database, visitor_ids: list[str], pending: set[tuple[str, str]]
 ) -> set[str]:
-    """Of these visitors, those with a draft here, an open merge task, or a row of their
-    file among `pending` (changed here, not yet acknowledged by the hub): their files stay."""
+    """Of these visitors, those with a draft here, a merge task (open or decided: it names
+    the file), or a row of their file among `pending` (changed here, not yet acknowledged by
+    the hub): their files stay."""
     keep: set[str] = set()
     for visitor_id in visitor_ids:
         if db.scalar("SELECT 1 FROM draft WHERE visitor_id = ?", (visitor_id,)) or db.scalar(
-            "SELECT 1 FROM merge_task WHERE status = 'open' AND ? IN (visitor_a, visitor_b)",
+            "SELECT 1 FROM merge_task WHERE ? IN (visitor_a, visitor_b, kept_id)",
             (visitor_id,),
         ):
             keep.add(visitor_id)

@@ -161,6 +161,30 @@ def test_unsent_work_keeps_a_fetched_file(two_desks):
         }
 
 
+def test_a_file_a_merge_task_names_stays_and_the_rest_is_tidied(two_desks):
+    from loket.db import merge as merge_repo
+
+    a, b, selam = two_desks
+    ctx_b = helpers.context(b, desk_code="DHG")
+    other = helpers.visitor(ctx_b, given_names="Reza", family_name="Ahmadi",
+                            v_number="5555555555")  # fmt: skip
+    _sync(b)
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    elsewhere.fetch(ctx, other.id)
+    with a.transaction():  # a pair staff looked at here and called two people
+        mine = helpers.visitor(ctx, given_names="Selam", family_name="Tesfaye")
+        merge_repo.add_task(a, mine.id, selam.id, "name_dob", None)
+        task = merge_repo.task_for_pair(a, mine.id, selam.id)
+        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
+    old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
+    with a.transaction():
+        a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
+    _sync(a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (other.id,)) == 0
+
+
 def test_a_pc_that_pulled_every_desk_before_keeps_only_its_own(two_desks):
     """A PC enrolled before PCs held only their desk's files: its copies of other desks'
     files are removed once (in rounds), its own desk's stay."""

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from loket.sync import tables
+
 SCHEMA_VERSION = 1
 
 SCHEMA = [
@@ -127,12 +129,58 @@ SCHEMA = [
         xid       xid8 NOT NULL DEFAULT pg_current_xact_id()
     )""",
     "CREATE INDEX IF NOT EXISTS checkpoint_xid ON loket.checkpoint (xid)",
+    # What a PC holds (docs/sync-staff.md): every row of a visitor's file carries the
+    # visitor's id; a desk holds the files of the visitors registered or seen there
+    # (`loket.holding`), and a PC pulls the rows of its desk's files and of the shared
+    # tables (visitor_id NULL) only.  Of the other desks' visitors it pulls the keyed index.
+    "ALTER TABLE loket.row ADD COLUMN IF NOT EXISTS visitor_id text",
+    """CREATE INDEX IF NOT EXISTS row_visitor ON loket.row (visitor_id)
+        WHERE visitor_id IS NOT NULL""",
+    """CREATE TABLE IF NOT EXISTS loket.holding (
+        visitor_id text NOT NULL,
+        desk_id    text NOT NULL,
+        since      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (visitor_id, desk_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS loket.visitor_key (
+        visitor_id text PRIMARY KEY,
+        desk_id    text,
+        keys       text[] NOT NULL,
+        xid        xid8 NOT NULL DEFAULT pg_current_xact_id()
+    )""",
+    "CREATE INDEX IF NOT EXISTS visitor_key_xid ON loket.visitor_key (xid)",
+    """CREATE TABLE IF NOT EXISTS loket.file_open (
+        id          bigserial PRIMARY KEY,
+        workstation text NOT NULL,
+        desk_id     text,
+        visitor_id  text NOT NULL,
+        staff       text,
+        at          timestamptz NOT NULL DEFAULT now()
+    )""",
     # a pair staff decided on a PC (loket.close_task): how, by whom
     "ALTER TABLE loket.task ADD COLUMN IF NOT EXISTS outcome text",
     "ALTER TABLE loket.task ADD COLUMN IF NOT EXISTS closed_by text",
     # the PC's last sync round, a pull only included (loket.record_contact)
     "ALTER TABLE loket.workstation ADD COLUMN IF NOT EXISTS last_contact_at timestamptz",
 ]
+
+
+def _visitor_of_sql() -> str:
+    """The body of loket.visitor_of(table, row_id, data), generated from FILE_TABLES."""
+    lines = ["CASE p_table"]
+    for table, (how, column) in tables.FILE_TABLES.items():
+        if how == "self":
+            value = "p_row_id"
+        elif how == "column":
+            value = f"p_data->>'{column}'"
+        else:
+            value = (
+                f"(SELECT visitor_id FROM loket.row WHERE table_name = '{how}'"
+                f" AND row_id = p_data->>'{column}')"
+            )
+        lines.append(f"WHEN '{table}' THEN {value}")
+    lines.append("END")
+    return " ".join(lines)
 
 
 # Every write a PC makes goes through these SECURITY DEFINER functions; a PC's role has no
@@ -145,6 +193,38 @@ FUNCTIONS = [
         SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
         SELECT id FROM loket.workstation WHERE role_name = session_user
     $$""",
+    f"""CREATE OR REPLACE FUNCTION loket.visitor_of(p_table text, p_row_id text, p_data jsonb)
+        RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, loket AS $$
+        SELECT {_visitor_of_sql()}
+    $$""",
+    """CREATE OR REPLACE FUNCTION loket.desk_of_workstation(p_ws text) RETURNS text
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        SELECT d.row_id FROM loket.workstation w
+          JOIN loket.row d ON d.table_name = 'desk' AND d.data->>'code' = w.desk_code
+         WHERE w.id = p_ws AND NOT d.deleted
+         LIMIT 1
+    $$""",
+    """CREATE OR REPLACE FUNCTION loket.my_desk() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        SELECT loket.desk_of_workstation(loket.me())
+    $$""",
+    # A desk starts holding a file: every row of it is written again in this transaction
+    # (its xid), so the desk's PCs pull the whole file with their next feed.
+    """CREATE OR REPLACE FUNCTION loket.hold(p_visitor text, p_desk text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            IF p_visitor IS NULL OR p_desk IS NULL THEN
+                RETURN;
+            END IF;
+            INSERT INTO loket.holding (visitor_id, desk_id) VALUES (p_visitor, p_desk)
+            ON CONFLICT DO NOTHING;
+            IF FOUND THEN
+                UPDATE loket.row SET xid = pg_current_xact_id()
+                 WHERE visitor_id = p_visitor AND xid <> pg_current_xact_id();
+                UPDATE loket.visitor_key SET xid = pg_current_xact_id(), desk_id = p_desk
+                 WHERE visitor_id = p_visitor;
+            END IF;
+        END $$""",
     """CREATE OR REPLACE FUNCTION loket.own_batch(p_batch uuid) RETURNS text
         LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
         DECLARE ws text;
@@ -186,7 +266,7 @@ FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION loket.put_row(p_batch uuid, p_table text, p_row_id text,
             p_data jsonb, p_meta jsonb, p_deleted boolean) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
-        DECLARE ws text := loket.own_batch(p_batch); cur loket.row;
+        DECLARE ws text := loket.own_batch(p_batch); cur loket.row; vid text;
         BEGIN
             SELECT * INTO cur FROM loket.row WHERE table_name = p_table AND row_id = p_row_id;
             IF NOT p_deleted AND EXISTS (
@@ -196,15 +276,35 @@ FUNCTIONS = [
                    AND (p_meta -> d.key ->> 'ws') IS DISTINCT FROM ws) THEN
                 RAISE EXCEPTION 'loket: a field written as another workstation';
             END IF;
-            INSERT INTO loket.row (table_name, row_id, data, meta, deleted)
-            VALUES (p_table, p_row_id, p_data, p_meta, p_deleted)
+            vid := coalesce(loket.visitor_of(p_table, p_row_id, p_data), cur.visitor_id);
+            INSERT INTO loket.row (table_name, row_id, data, meta, deleted, visitor_id)
+            VALUES (p_table, p_row_id, p_data, p_meta, p_deleted, vid)
             ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data,
-                meta = excluded.meta, deleted = excluded.deleted, xid = pg_current_xact_id();
+                meta = excluded.meta, deleted = excluded.deleted,
+                visitor_id = excluded.visitor_id, xid = pg_current_xact_id();
+            IF vid IS NULL OR p_deleted THEN
+                RETURN;
+            END IF;
+            -- a desk that writes to a file (registers the visitor, records a visit, changes
+            -- a referral) holds it, and so does the desk of a visit; a merge joins the
+            -- holdings of both files
+            PERFORM loket.hold(vid, loket.desk_of_workstation(ws));
+            IF p_table = 'visit' THEN
+                PERFORM loket.hold(vid, p_data->>'desk_id');
+            END IF;
+            IF p_table = 'visitor' AND (p_data->>'merged_into') IS NOT NULL THEN
+                PERFORM loket.hold(v, h.desk_id) FROM loket.holding h,
+                    unnest(ARRAY[vid, p_data->>'merged_into']) v
+                 WHERE h.visitor_id IN (vid, p_data->>'merged_into');
+            END IF;
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.add_conflict(p_batch uuid, c jsonb) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
         DECLARE ws text := loket.own_batch(p_batch);
         BEGIN
+            -- a desk that changed a file (even if only into a conflict) holds it
+            PERFORM loket.hold(r.visitor_id, loket.desk_of_workstation(ws)) FROM loket.row r
+             WHERE r.table_name = c->>'table_name' AND r.row_id = c->>'row_id';
             INSERT INTO loket.conflict (id, table_name, row_id, field, base_value, hub_value,
                 incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,
                 incoming_staff, incoming_at, desk_id, created_at, batch_id)
@@ -272,6 +372,39 @@ FUNCTIONS = [
              WHERE id = p_id AND resolved_at IS NULL;
             RETURN FOUND;
         END $$""",
+    # The keyed index of one visitor (HMAC keys the PC that pushed the file computed with
+    # the deployment's subject key; empty for an erased or merged-away file).
+    """CREATE OR REPLACE FUNCTION loket.put_keys(p_batch uuid, p_visitor text, p_keys text[])
+        RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.own_batch(p_batch);
+        BEGIN
+            INSERT INTO loket.visitor_key (visitor_id, desk_id, keys)
+            VALUES (p_visitor, loket.desk_of_workstation(ws), p_keys)
+            ON CONFLICT (visitor_id) DO UPDATE SET keys = excluded.keys,
+                desk_id = coalesce(loket.visitor_key.desk_id, excluded.desk_id),
+                xid = pg_current_xact_id()
+             WHERE loket.visitor_key.keys IS DISTINCT FROM excluded.keys;
+        END $$""",
+    # Opening another desk's file: logged here (which PC, which desk, which member of
+    # staff), and the whole file returned -- with the file it was merged into, if any.
+    """CREATE OR REPLACE FUNCTION loket.open_file(p_visitor text, p_staff text)
+        RETURNS TABLE (table_name text, row_id text, data jsonb, deleted boolean)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        DECLARE ws text := loket.me(); ids text[] := ARRAY[p_visitor]; nxt text;
+        BEGIN
+            IF ws IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            INSERT INTO loket.file_open (workstation, desk_id, visitor_id, staff)
+            VALUES (ws, loket.my_desk(), p_visitor, p_staff);
+            FOR i IN 1..8 LOOP
+                SELECT r.data->>'merged_into' INTO nxt FROM loket.row r
+                 WHERE r.table_name = 'visitor' AND r.row_id = ids[array_length(ids, 1)];
+                EXIT WHEN nxt IS NULL OR nxt = ANY(ids);
+                ids := ids || nxt;
+            END LOOP;
+            RETURN QUERY SELECT r.table_name, r.row_id, r.data, r.deleted FROM loket.row r
+             WHERE r.visitor_id = ANY(ids) ORDER BY r.table_name, r.row_id;
+        END $$""",
     """CREATE OR REPLACE FUNCTION loket.register_chain_key(p_key bytea) RETURNS boolean
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
         BEGIN
@@ -338,6 +471,7 @@ GRANTS = [
     "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA loket FROM PUBLIC",
     "GRANT USAGE ON SCHEMA loket TO loket_pc",
     "GRANT SELECT ON loket.row, loket.conflict, loket.task, loket.checkpoint TO loket_pc",
+    "GRANT SELECT ON loket.holding, loket.visitor_key TO loket_pc",
     "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA loket TO loket_pc",
 ]
 
@@ -348,10 +482,62 @@ def init_schema(conn) -> None:
     with conn.transaction():
         for statement in SCHEMA + FUNCTIONS + hub_admin.STATEMENTS + GRANTS:
             conn.execute(statement)
+        for statement in _backfill_statements():
+            conn.execute(statement)
         conn.execute(
             "INSERT INTO loket.meta (key, value) VALUES ('schema_version', %s)"
             " ON CONFLICT (key) DO NOTHING",
             (str(SCHEMA_VERSION),),
+        )
+
+
+def _backfill_statements() -> list[str]:
+    """An existing hub's rows get their visitor (parents first, so children find it) and
+    its desks their holdings: the desks of the visits, and for a visitor without a visit
+    the desk of the PC that wrote the name.  Idempotent; only untagged rows are read."""
+    out = []
+    for table in tables.FILE_TABLES:
+        out.append(
+            "UPDATE loket.row SET visitor_id = loket.visitor_of(table_name, row_id, data)"
+            f" WHERE table_name = '{table}' AND visitor_id IS NULL"
+        )
+    out.append(
+        "INSERT INTO loket.holding (visitor_id, desk_id)"
+        " SELECT DISTINCT visitor_id, data->>'desk_id' FROM loket.row"
+        " WHERE table_name = 'visit' AND visitor_id IS NOT NULL AND data->>'desk_id' IS NOT NULL"
+        " ON CONFLICT DO NOTHING"
+    )
+    out.append(
+        "INSERT INTO loket.holding (visitor_id, desk_id)"
+        " SELECT r.row_id, loket.desk_of_workstation(r.meta->'family_name'->>'ws')"
+        " FROM loket.row r WHERE r.table_name = 'visitor'"
+        " AND NOT EXISTS (SELECT 1 FROM loket.holding h WHERE h.visitor_id = r.row_id)"
+        " AND loket.desk_of_workstation(r.meta->'family_name'->>'ws') IS NOT NULL"
+        " ON CONFLICT DO NOTHING"
+    )
+    return out
+
+
+def visitors_without_keys(conn, limit: int) -> list[tuple[str, dict]]:
+    cur = conn.execute(
+        "SELECT r.row_id, r.data FROM loket.row r WHERE r.table_name = 'visitor'"
+        " AND NOT r.deleted AND NOT EXISTS"
+        " (SELECT 1 FROM loket.visitor_key k WHERE k.visitor_id = r.row_id)"
+        " ORDER BY r.row_id LIMIT %s",
+        (limit,),
+    )
+    return cur.fetchall()
+
+
+def put_keys_as_admin(conn, rows: list[tuple[str, list[str]]]) -> None:
+    """The keyed index of visitors an older hub holds without one (`loket hub init`)."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO loket.visitor_key (visitor_id, desk_id, keys)"
+            " SELECT %s, (SELECT h.desk_id FROM loket.holding h WHERE h.visitor_id = %s"
+            "  ORDER BY h.since DESC LIMIT 1), %s"
+            " ON CONFLICT (visitor_id) DO NOTHING",
+            [(v, v, keys) for v, keys in rows],
         )
 
 
@@ -492,6 +678,39 @@ def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any
     ).fetchone()[0]
 
 
+def put_keys(conn, batch_id: str, visitor_id: str, keys: list[str]) -> None:
+    conn.execute("SELECT loket.put_keys(%s, %s, %s)", (batch_id, visitor_id, keys))
+
+
+def open_file(conn, visitor_id: str, staff: str | None) -> list[dict]:
+    """Another desk's file, whole (logged at the hub); its rows as the feed gives them."""
+    cur = conn.execute(
+        "SELECT table_name, row_id, data, deleted FROM loket.open_file(%s, %s)",
+        (visitor_id, staff),
+    )
+    return [{"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]} for r in cur]
+
+
+def my_desk(conn) -> str | None:
+    return conn.execute("SELECT loket.my_desk()").fetchone()[0]
+
+
+def holding(conn, desk_id: str, visitor_ids: list[str]) -> set[str]:
+    """Which of these visitors the desk holds."""
+    cur = conn.execute(
+        "SELECT visitor_id FROM loket.holding WHERE desk_id = %s AND visitor_id = ANY(%s)",
+        (desk_id, visitor_ids),
+    )
+    return {r[0] for r in cur}
+
+
+def file_opens(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT workstation, desk_id, visitor_id, staff FROM loket.file_open ORDER BY id"
+    )
+    return _all(cur)
+
+
 def close_task(conn, a: str, b: str, reason: str, outcome: str, at: str, by: str | None) -> bool:
     """This PC's decision on a pair; False when the hub had one already."""
     return conn.execute(
@@ -524,9 +743,21 @@ def refusals(conn) -> list[dict]:
     return _all(conn.execute("SELECT workstation, batch_id, reason FROM loket.refusal ORDER BY id"))
 
 
-def table_rows(conn, table: str) -> list[dict]:
+def table_rows(conn, table: str, desk_id: str | None = None, also=()) -> list[dict]:
+    """A table's live rows; with `desk_id` those a PC of that desk holds, and the files of
+    the visitors `also` (fetched there)."""
+    from psycopg import sql
+
+    scope = _scope(desk_id)
+    if desk_id is not None and also:
+        scope = sql.SQL(" AND (r.visitor_id = ANY({also}) OR true{scope})").format(
+            also=sql.Literal(list(also)), scope=scope
+        )
     cur = conn.execute(
-        "SELECT row_id, data FROM loket.row WHERE table_name = %s AND NOT deleted ORDER BY row_id",
+        sql.SQL(
+            "SELECT row_id, data FROM loket.row r WHERE table_name = %s AND NOT deleted{scope}"
+            " ORDER BY row_id"
+        ).format(scope=scope),
         (table,),
     )
     return [{"row_id": r[0], "data": r[1]} for r in cur.fetchall()]
@@ -574,10 +805,15 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
     idempotent.  "rows" is streamed from a server-side cursor, FEED_PAGE rows at a time, so
     a new PC's first pull of a million visitors is never held in memory whole; read it
     inside the `with`."""
+    from psycopg import sql
+
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-        nxt = int(snapshot.fetchone()[0])
+        snapshot = conn.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, loket.my_desk()"
+        )
+        nxt, desk = snapshot.fetchone()
+        nxt = int(nxt)
         since = (str(cursor),)
         conflict_rows = _all(
             conn.execute(
@@ -607,13 +843,38 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
             with conn.cursor(name="loket_feed") as cur:
                 cur.itersize = FEED_PAGE
                 cur.execute(
-                    "SELECT table_name, row_id, data, deleted FROM loket.row"
-                    " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s)"
-                    " ORDER BY xid, table_name, row_id",
+                    sql.SQL(
+                        "SELECT table_name, row_id, data, deleted FROM loket.row r"
+                        " WHERE xid >= %s::text::xid8 AND table_name = ANY(%s){scope}"
+                        " ORDER BY xid, table_name, row_id"
+                    ).format(scope=_scope(desk)),
                     (str(cursor), list(only)),
                 )
                 for r in cur:
                     yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
+
+        def keys() -> Iterator[tuple[str, str | None, list[str], bool]]:
+            """The keyed index of the visitors whose index changed: (visitor, desk, keys,
+            whether this PC's desk holds the file -- then the PC has it whole instead)."""
+            held = (
+                sql.SQL("true")
+                if desk is None
+                else sql.SQL(
+                    "EXISTS (SELECT 1 FROM loket.holding h WHERE h.visitor_id = k.visitor_id"
+                    " AND h.desk_id = {desk})"
+                ).format(desk=sql.Literal(desk))
+            )
+            with conn.cursor(name="loket_keys") as cur:
+                cur.itersize = FEED_PAGE
+                cur.execute(
+                    sql.SQL(
+                        "SELECT k.visitor_id, k.desk_id, k.keys, {held}"
+                        " FROM loket.visitor_key k WHERE k.xid >= %s::text::xid8"
+                        " ORDER BY k.visitor_id"
+                    ).format(held=held),
+                    (str(cursor),),
+                )
+                yield from cur
 
         def table_rows(
             table: str, columns: list[tuple[str, str]], needed: list[str]
@@ -623,10 +884,12 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
             JSON value would be), bytes for a BLOB, None for a missing one.  The last value
             is None when the row has all of `needed` (the columns with a default), else its
             whole data as JSON text (applied the slow way)."""
-            yield from _copy_table(conn, cursor, table, columns, needed)
+            yield from _copy_table(conn, cursor, table, columns, needed, desk)
 
         yield {
             "cursor": nxt,
+            "desk": desk,
+            "keys": keys,
             "rows": rows(),
             "select": rows,
             "table_rows": table_rows,
@@ -636,8 +899,26 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         }
 
 
+def _scope(desk: str | None):
+    """The rows a PC of `desk` pulls: the shared tables' and its desk's files (all rows for
+    a PC without a desk: a national one, or the administrator's connection)."""
+    from psycopg import sql
+
+    if desk is None:
+        return sql.SQL("")
+    return sql.SQL(
+        " AND (r.visitor_id IS NULL OR EXISTS (SELECT 1 FROM loket.holding h"
+        " WHERE h.visitor_id = r.visitor_id AND h.desk_id = {desk}))"
+    ).format(desk=sql.Literal(desk))
+
+
 def _copy_table(
-    conn, cursor: int, table: str, columns: list[tuple[str, str]], needed: list[str]
+    conn,
+    cursor: int,
+    table: str,
+    columns: list[tuple[str, str]],
+    needed: list[str],
+    desk: str | None = None,
 ) -> Iterator[tuple]:
     from psycopg import sql
 
@@ -649,9 +930,10 @@ def _copy_table(
     ]
     query = sql.SQL(
         "COPY (SELECT {values}, CASE WHEN data ?& {names} THEN NULL ELSE data::text END"
-        " FROM loket.row WHERE xid >= {since}::xid8 AND table_name = {table} AND NOT deleted)"
-        " TO STDOUT"
+        " FROM loket.row r WHERE xid >= {since}::xid8 AND table_name = {table} AND NOT deleted"
+        "{scope}) TO STDOUT"
     ).format(
+        scope=_scope(desk),
         values=sql.SQL(", ").join(values),
         names=sql.Literal(needed),
         since=sql.Literal(str(cursor)),
@@ -666,7 +948,7 @@ def _copy_table(
 def read_feed(conn, cursor: int, tables: tuple[str, ...]) -> dict:
     """The feed with its rows in a list (small feeds, tests)."""
     with feed(conn, cursor, tables) as f:
-        return {**f, "rows": list(f["rows"])}
+        return {**f, "rows": list(f["rows"]), "keys": list(f["keys"]())}
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """SQL at the hub for finding a visitor registered at another PC or desk (docs/sync-staff.md):
 an exact V-nummer or BSN (the hub's indexes), or every word of a name.  Merged-away and
-anonymised files are left out.  The desk is that of the visitor's latest visit."""
+anonymised files are left out.  The desk is that of the visitor's latest visit, or (without
+a visit) the desk that holds the file."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ SELECT r.row_id, r.data->>'given_names', r.data->>'family_name', r.data->>'date_
   (SELECT dk.data->>'name' FROM loket.row vi
      JOIN loket.row dk ON dk.table_name = 'desk' AND dk.row_id = vi.data->>'desk_id'
     WHERE vi.table_name = 'visit' AND vi.data->>'visitor_id' = r.row_id AND NOT vi.deleted
-    ORDER BY vi.data->>'visit_date' DESC LIMIT 1)
+    ORDER BY vi.data->>'visit_date' DESC LIMIT 1),
+  (SELECT dk.data->>'name' FROM loket.visitor_key k
+     JOIN loket.row dk ON dk.table_name = 'desk' AND dk.row_id = k.desk_id
+    WHERE k.visitor_id = r.row_id)
 FROM loket.row r
 WHERE r.table_name = 'visitor' AND NOT r.deleted
   AND r.data->>'merged_into' IS NULL AND r.data->>'anonymised_at' IS NULL

@@ -398,6 +398,19 @@ def upsert_task(db: Database, task: dict) -> bool:
     return merge.add_task(db, a, b, task["reason"], None)
 
 
+def task_lacks_a_file(db: Database, task: dict) -> bool:
+    """An open task of the hub of which one file is here and the other is not (another
+    desk's: a PC holds its own desk's files)."""
+    from loket.db import merge
+
+    a, b = task.get("visitor_id"), task.get("other_visitor_id")
+    if task.get("closed_at") or not a or not b or a == b:
+        return False
+    if merge.task_for_pair(db, a, b) is not None:
+        return False
+    return db.scalar("SELECT count(*) FROM visitor WHERE id IN (?, ?)", (a, b)) == 1
+
+
 def upsert_checkpoint(db: Database, cp: dict) -> None:
     db.execute(
         "INSERT OR IGNORE INTO sync_checkpoint (seq, at, heads, prev_hash, hash)"

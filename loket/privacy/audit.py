@@ -46,6 +46,10 @@ directory (loket.directory.browse, loket.directory.transfer)
                         table import_report; 'failed' when nothing was written)
 letters (loket.letters)     letter.produce (a letter given to the visitor) / letter.reprint
                             desk.update (its phone number, loket.letters.contact)
+other desks' visitors (loket.sync.elsewhere)
+  visitor.search_hub    a search at the hub (a number as a keyed subject reference)
+  visitor.search_index  an offline search of the keyed index of other desks' visitors
+  visitor.fetch_hub     another desk's file brought here on opening (the hub logs it too)
 exports (loket.reports.exports)     export.referrals (detail: format, rows, identifiable, reason)
 referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
 accounts and settings (loket.privacy.accounts, loket.settings, loket.counter.preferences)
@@ -126,6 +130,12 @@ def _key(db: Database) -> bytes:
         )
     _KEYS[cache] = key
     return key
+
+
+def subject_key(db: Database) -> bytes:
+    """The subject key (the deployment's, on a PC enrolled at a hub): what keyed references
+    to visitors are made with, here and in the hub's keyed index (loket.sync.holdings)."""
+    return _key(db)
 
 
 def use_key(db: Database, key: bytes) -> None:

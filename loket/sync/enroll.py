@@ -39,6 +39,9 @@ def init_hub(conn, authority: Path | None = None, host: str = "127.0.0.1") -> No
     hub_repo.init_schema(conn)
     with conn.transaction():
         hub_repo.put_meta(conn, "subject_key", secrets.token_bytes(32).hex())
+    from loket.sync import holdings
+
+    holdings.key_hub_visitors(conn)
     if authority is not None:
         from loket.sync.authority import make_authority
 

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from loket.clock import now_iso
-from loket.db import bulk, outbox
+from loket.db import bulk, outbox, visitor_index
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
+from loket.db import visitors as visitor_repo
 from loket.db.connection import Database
-from loket.sync import names, receive, tables
+from loket.sync import holdings, names, receive, tables
 
 BATCH_SIZE = 500
 log = logging.getLogger(__name__)
@@ -66,11 +67,15 @@ def push(db: Database, conn, ws: str) -> int:
     done = 0
     renumbered = False
     batches = outbox.unacked_batches(db)
+    keyer = holdings.keyer(db) if batches else None
+
     while batches:
         batch = batches.pop(0)
         outbox.mark_sent(db, batch["seq"], now_iso())
         try:
-            receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+            receive.receive(
+                conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"], keyer
+            )
         except receive.BatchRefused as refused:
             expected = _expected_seq(refused.reason)
             if renumbered or expected is None or expected <= batch["seq"]:
@@ -194,14 +199,70 @@ def pull(db: Database, conn) -> int:
             except sqlite3.IntegrityError as err:
                 skipped += 1
                 log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
+        # other desks' visitors: their keyed index (this desk's files came whole above)
+        holdings.apply_keys(db, feed["keys"]())
         for c in feed["conflicts"]:
             outbox.upsert_conflict(db, _conflict(c))
+        waiting = json.loads(outbox.get_state(db, "tasks_waiting_for_files") or "[]")
         for t in feed["tasks"]:
-            outbox.upsert_task(db, t)
+            if not outbox.upsert_task(db, t) and outbox.task_lacks_a_file(db, t):
+                waiting.append(t)
         merge_repo.follow_merges(db)  # a merge another PC did closes this PC's task for it
         for cp in feed["checkpoints"]:
             outbox.upsert_checkpoint(db, cp)
-        outbox.set_state(db, {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped)})
+        state = {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped),
+                 "hub_desk": feed["desk"]}  # fmt: skip
+        if cursor == 0:  # a first pull brings this desk's files only: nothing to tidy
+            state["holdings_tidied_rowid"] = "-1"
+        outbox.set_state(db, state)
+        outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})
+    _tasks_across_desks(db, conn)
+    return changed
+
+
+def _tasks_across_desks(db: Database, conn) -> None:
+    """The hub's "possibly the same visitor" tasks of which one file is another desk's: that
+    file is fetched (logged at the hub, kept while the task is open) and the task made."""
+    waiting = json.loads(outbox.get_state(db, "tasks_waiting_for_files") or "[]")
+    if not waiting:
+        return
+    for t in waiting:
+        for visitor_id in (t["visitor_id"], t["other_visitor_id"]):
+            if visitor_repo.get(db, visitor_id) is None:
+                fetch_file(db, conn, visitor_id, None)
+    with db.transaction():
+        for t in waiting:
+            outbox.upsert_task(db, t)
+        outbox.set_state(db, {"tasks_waiting_for_files": None})
+
+
+def fetch_file(db: Database, conn, visitor_id: str, staff: str | None) -> int:
+    """Bring another desk's file here whole (the hub logs who opened it); returns the rows
+    applied.  Nothing of it goes back to the hub (capture is off while it is applied), and
+    it is remembered as fetched (loket.sync.holdings.tidy removes it again later)."""
+    with conn.transaction():
+        rows = hub_repo.open_file(conn, visitor_id, staff)
+    if not rows:
+        return 0
+    visitors = [r["row_id"] for r in rows if r["table"] == "visitor"]
+    with db.transaction(), outbox.applying(db):
+        changed = apply_rows(db, rows)
+        visitor_index.mark_fetched(db, visitors, now_iso())
+    return changed
+
+
+def apply_rows(db: Database, rows: list[dict]) -> int:
+    """Apply rows as the feed gives them (inside outbox.applying()): a fetched file."""
+    pending = outbox.rows_with_pending(db)
+    types: dict[str, dict[str, str]] = {}
+    changed = 0
+    for item in rows:
+        table = item["table"]
+        if table not in tables.PULLED:
+            continue
+        if table not in types:
+            types[table] = outbox.column_types(db, table)
+        changed += _apply(db, item, types[table], (table, item["row_id"]) in pending)
     return changed
 
 

@@ -76,10 +76,11 @@ def _parse(ws: str, batch_id: str, seq: int, payload: str, sha: str) -> dict:
     return body
 
 
-def receive(conn, ws: str, batch_id: str, seq: int, payload: str, sha: str) -> str:
+def receive(conn, ws: str, batch_id: str, seq: int, payload: str, sha: str, keyer) -> str:
     """Apply one batch of this PC (`ws`, the workstation its role is enrolled as);
     APPLIED or DUPLICATE, or BatchRefused.  Every write goes through the hub's SECURITY
-    DEFINER functions, which check that the PC writes as itself."""
+    DEFINER functions, which check that the PC writes as itself.  `keyer(visitor row)`
+    gives the keyed index of a visitor as the hub now holds it (loket.sync.holdings)."""
     import psycopg
 
     try:
@@ -99,7 +100,7 @@ def receive(conn, ws: str, batch_id: str, seq: int, payload: str, sha: str) -> s
                     if entry["table"] == tables.AUDIT:
                         audit_rows.append(entry)
                     else:
-                        _apply(conn, ws, batch_id, entry)
+                        _apply(conn, ws, batch_id, entry, keyer)
                 if audit_rows:
                     _audit(conn, opened, batch_id, audit_rows)
                     repo.checkpoint(conn, batch_id, now_iso())
@@ -120,7 +121,7 @@ def _reason(err) -> str:
     return text
 
 
-def _apply(conn, ws: str, batch_id: str, entry: dict) -> None:
+def _apply(conn, ws: str, batch_id: str, entry: dict, keyer) -> None:
     table, row_id = entry["table"], entry["row_id"]
     hub_row = repo.row(conn, table, row_id)
     out = merge.apply_entry(hub_row, entry, ws)
@@ -151,6 +152,9 @@ def _apply(conn, ws: str, batch_id: str, entry: dict) -> None:
         if out.deleted or out.data.get(tables.ERASE_COLUMN[table]):
             # nothing of an erased row stays in its conflicts
             repo.scrub_conflicts(conn, batch_id, table, row_id, now_iso())
+    if table == "visitor" and out.changed:
+        keys = [] if out.deleted else keyer(out.data)
+        repo.put_keys(conn, batch_id, row_id, keys)
     if table == "visitor" and out.changed and not out.deleted:
         _possible_duplicates(conn, batch_id, row_id, out.data)
 

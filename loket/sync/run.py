@@ -115,6 +115,7 @@ def _sync(db) -> SyncResult:
             ws = outbox.sync_workstation(db)
             pushed = exchange.push(db, conn, ws)
             pulled = exchange.pull(db, conn)
+            _tidy(db, conn)
     except Exception as err:
         return _failed(db, started, err, pushed=pushed)
     outbox.set_state(
@@ -134,6 +135,17 @@ def _sync(db) -> SyncResult:
         waiting=outbox.waiting(db),
         conflicts_open=outbox.open_conflicts(db),
     )
+
+
+def _tidy(db, conn) -> None:
+    """Files of other desks this desk no longer works with leave the PC (a failure here is
+    logged and tried again next round: the sync itself went well)."""
+    from loket.sync import holdings
+
+    try:
+        holdings.tidy(db, conn, outbox.get_state(db, "hub_desk"))
+    except Exception:
+        log.exception("files of other desks not yet tidied")
 
 
 def _failed(db, started: str, err: BaseException, pushed: int = 0) -> SyncResult:

@@ -51,6 +51,11 @@ LOCAL = (
     # partner import reports belong with the audit row of the import, which stays with the
     # PC that ran it; the directory rows the import changed travel as ordinary changes
     "import_report",
+    # other desks' visitors: their keyed index, and the files fetched on opening (kept only
+    # while this desk works with them), see docs/sync-staff.md
+    "visitor_elsewhere",
+    "visitor_index",
+    "visitor_fetched",
 )
 DERIVED = (
     "visitor_search",
@@ -66,6 +71,22 @@ DERIVED = (
 SYNCED = MUTABLE + APPEND_ONLY
 # Pulled from the hub to every PC (the audit trail stays with the PC that wrote it).
 PULLED = tuple(t for t in SYNCED if t != AUDIT)
+
+# The tables whose rows make up one visitor's file, and how a row names its visitor:
+# itself, a column, or the visit or referral (by that column) it belongs to.  A PC holds
+# the files of its own desk whole; of other desks' visitors only a keyed index
+# (docs/sync-staff.md).  Listed parents first.
+FILE_TABLES = {
+    "visitor": ("self", None),
+    "visit": ("column", "visitor_id"),
+    "letter": ("column", "visitor_id"),
+    "visit_health": ("visit", "visit_id"),
+    "visit_need": ("visit", "visit_id"),
+    "referral": ("visit", "visit_id"),
+    "appointment": ("visit", "visit_id"),
+    "referral_event": ("referral", "referral_id"),
+    "referral_consent": ("referral", "referral_id"),
+}
 
 # The key column of a synced table (the others are keyed by `id`).
 KEY_COLUMN = {"visit_health": "visit_id"}

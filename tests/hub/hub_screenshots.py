@@ -7,7 +7,7 @@ desk's PCs in Loket settings, and an export read from the hub.
 
 Starts a PostgreSQL cluster (tests/pg.py), makes a hub, two PCs of Zwolle and one of Den
 Haag from a seeded database, a few visitors, visits and referrals on each, syncs them, and
-writes OUT_DIR/hub-{referral-log,search,desk-pcs,export}-LANG[-SCALE].png.
+writes OUT_DIR/hub-{referral-log,search,desk-pcs,export,index-offline}-LANG[-SCALE].png.
 """
 
 from __future__ import annotations
@@ -169,6 +169,20 @@ def main(argv: list[str] | None = None) -> int:
             settle()
         shot(dialog, "export")
         dialog.close()
+        # offline: the keyed index of other desks' visitors says where a file is, no name
+        from loket.db import outbox
+
+        with pc.transaction():
+            outbox.put_setting(pc, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+        outbox.set_state(pc, {"hub_reachable": "0"})
+        view = window.show_view("search")
+        view.field.setText("Tesfaye 03-02-1990")
+        view.run_search()
+        settle()
+        if view.elsewhere is not None:
+            view.elsewhere._timer.stop()
+            view.elsewhere._ask()
+        shot(window, "index-offline")
         window.close()
         admin.close()
         for pc, _desk in pcs.values():

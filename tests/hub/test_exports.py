@@ -81,7 +81,8 @@ def _offline(db):
 
 
 def _pull_everything(db, *others):
-    """The PC's own file then holds what the hub holds (the PCs' rows), offline after."""
+    """The PC's own file then holds what the hub holds for it (its desk's files, every desk's
+    on a national PC), offline after."""
     _sync(*others, db)
     _offline(db)
 
@@ -141,7 +142,9 @@ def test_xlsx_from_the_hub_is_what_the_pcs_own_would_be(pcs, english, tmp_path):
     assert "this PC only" in reading.export_text(scope, "ZWL")
 
 
-def test_pdf_from_the_hub_is_what_the_pcs_own_would_be(pcs, english, tmp_path, monkeypatch):
+def test_pdf_from_the_hub_is_what_the_pcs_own_would_be(
+    pcs, make_pc, english, tmp_path, monkeypatch
+):
     a, b, c = pcs
     monkeypatch.setattr(exports, "now_iso", lambda: "2026-12-04T10:00:00Z")  # "Made at"
     with a.transaction():
@@ -155,9 +158,15 @@ def test_pdf_from_the_hub_is_what_the_pcs_own_would_be(pcs, english, tmp_path, m
     listed = "\n".join(pages[1:])
     assert "DHG" in listed and listed.count("ZWL") >= 3
 
-    _pull_everything(a, b, c)
+    # a national PC (no desk) holds every desk's files, as the hub does
+    n = make_pc("n", None)
+    with n.transaction():
+        reference.set_setting(n, "suppress_below", "3")
+        for r in a.all("SELECT key, value FROM setting WHERE key LIKE 'pseudonym.key.%'"):
+            reference.set_setting(n, r["key"], r["value"])  # the same pseudonyms as a's
+    _pull_everything(n, a, b, c)
     here = tmp_path / "here.pdf"
-    exports.export_referrals(national, **PERIOD, fmt="pdf", out_path=here)
+    exports.export_referrals(_national(n), **PERIOD, fmt="pdf", out_path=here)
     assert pages == _pdf_text(here)
 
 

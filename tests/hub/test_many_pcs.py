@@ -20,7 +20,7 @@ from loket.db import outbox
 from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.referrals import lifecycle
-from loket.sync import exchange, receive, tables
+from loket.sync import exchange, holdings, receive, tables
 from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import pc_connection
@@ -42,10 +42,12 @@ def _table_hash_pc(db, table: str) -> str:
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
-def _table_hash_hub(conn, table: str) -> str:
+def _table_hash_hub(conn, table: str, desk_id: str, fetched: list[str]) -> str:
+    """The hub's rows a PC of this desk holds: the shared tables, the desk's files and the
+    files it fetched (here the other files of merge tasks across desks)."""
     rows = [
         json.dumps(r["data"], sort_keys=True, ensure_ascii=False)
-        for r in hub_repo.table_rows(conn, table)
+        for r in hub_repo.table_rows(conn, table, desk_id, fetched)
     ]
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
@@ -73,10 +75,11 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
     untouchable: set[str] = set()  # visitors of a deliberate conflict: no further edits
     expected_conflicts: set[tuple[str, str]] = set()
     expected_tasks: set[frozenset] = set()
+    fetched: set[str] = set()  # visitors another desk fetched and saw
 
     def work(db) -> None:
         ctx = ctxs[id(db)]
-        action = rnd.choice(("register", "register", "visit", "refer", "edit", "step"))
+        action = rnd.choice(("register", "register", "visit", "refer", "edit", "step", "elsewhere"))
         if action == "register" or not owned[id(db)]:
             v = helpers.visitor(ctx, given_names=rnd.choice(["Amina", "Yonas", "Olena", "Ali"]),
                                 family_name=f"F{rnd.randrange(10**6)}",
@@ -86,6 +89,19 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
             known = [r[0] for r in db.all("SELECT id FROM visitor ORDER BY id")]
             visitor_id = rnd.choice(known)  # any visitor this PC knows, also from other PCs
             visits[id(db)].append(helpers.visit(ctx, visitor_id).id)
+        elif action == "elsewhere":  # a visitor of another desk comes here: fetched, seen
+            others = [v for other, mine in owned.items() if desk_of[other] != desk_of[id(db)]
+                      for v in mine if v not in untouchable]  # fmt: skip
+            if others and outbox.get_state(db, "pull_cursor"):
+                visitor_id = rnd.choice(others)
+                try:
+                    with pc_connection(db) as conn:
+                        exchange.fetch_file(db, conn, visitor_id, None)
+                except psycopg.OperationalError:
+                    return  # the hub is down: nothing to fetch from
+                if db.scalar("SELECT count(*) FROM visitor WHERE id = ?", (visitor_id,)):
+                    visits[id(db)].append(helpers.visit(ctx, visitor_id).id)
+                    fetched.add(visitor_id)
         elif action == "refer" and visits[id(db)]:
             ref = lifecycle.propose(ctx, rnd.choice(visits[id(db)]), rnd.choice(services))
             referrals[id(db)].append(ref.id)
@@ -125,7 +141,7 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
                 with pc_connection(db) as conn:
                     for batch in outbox.unacked_batches(db):
                         args = (ws_of(db), batch["id"], batch["seq"], batch["payload"],
-                                batch["sha256"])  # fmt: skip
+                                batch["sha256"], holdings.keyer(db))  # fmt: skip
                         assert receive.receive(conn, *args) == receive.APPLIED  # ack lost
                         assert receive.receive(conn, *args) == receive.DUPLICATE  # sent twice
         if round_no == 4:  # two PCs edit the same field of the same visitor
@@ -136,6 +152,8 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
                 visitor_id = candidates[0]
                 _sync(first)
                 _sync(second)
+                with pc_connection(second) as conn:  # another desk's file: opened there
+                    exchange.fetch_file(second, conn, visitor_id, None)
                 untouchable.add(visitor_id)
                 for db, phone in ((first, "0611111111"), (second, "0622222222")):
                     with db.transaction():
@@ -161,11 +179,31 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
         assert outbox.waiting(db) == 0
         assert outbox.get_state(db, "pull_skipped") == "0"
         assert audit.verify(db) is None
+    desk_ids = {code: pcs[0].scalar("SELECT id FROM desk WHERE code = ?", (code,))
+                for code in DESKS}  # fmt: skip
     for table in tables.PULLED:
-        want = _table_hash_hub(hub, table)
-        differing = [db.path.parent.name for db in pcs if _table_hash_pc(db, table) != want]
+        differing = []
+        for db in pcs:
+            fetched_here = [r[0] for r in db.all("SELECT visitor_id FROM visitor_fetched")]
+            want = _table_hash_hub(hub, table, desk_ids[desk_of[id(db)]], fetched_here)
+            if _table_hash_pc(db, table) != want:
+                differing.append(db.path.parent.name)
         assert differing == [], f"{table} differs on {differing}"
-    assert pcs[0].scalar("SELECT count(*) FROM visitor") > 40
+    assert pcs[0].scalar("SELECT count(*) FROM visitor") > 10
+    # a PC holds its desk's files whole and of the others only their keyed index
+    all_visitors = hub_repo.table_rows(hub, "visitor")
+    assert fetched and len(all_visitors) > 60
+    for db in pcs:
+        here = {r[0] for r in db.all("SELECT id FROM visitor")}
+        index = {r[0] for r in db.all("SELECT visitor_id FROM visitor_elsewhere")}
+        # (the index can only know a visitor by a number, or a name with a birth date)
+        live = {r["row_id"] for r in all_visitors if not r["data"].get("merged_into")
+                and (r["data"].get("v_number") or r["data"].get("bsn")
+                     or r["data"].get("date_of_birth"))}  # fmt: skip
+        fetched_here = {r[0] for r in db.all("SELECT visitor_id FROM visitor_fetched")}
+        # a fetched file keeps its index entry (the file leaves again, the entry stays)
+        assert here & index <= fetched_here and live <= here | index
+        assert len(here) < len(all_visitors)
     assert len(expected_conflicts) >= 2 and len(expected_tasks) == 2  # the run made them
     found = {(c["row_id"], c["field"]) for c in hub_repo.conflicts(hub)}
     assert found == expected_conflicts
@@ -175,7 +213,9 @@ def test_four_desks_five_pcs_each(make_pc, hub, hub_dsn, pg_cluster):
     for db in pcs:
         assert outbox.open_conflicts(db) == len(expected_conflicts)
         local = {frozenset((t["visitor_a"], t["visitor_b"])) for t in merge_repo.open_tasks(db)}
-        assert local == expected_tasks  # the hub's tasks are this PC's merge tasks
+        here = {r[0] for r in db.all("SELECT id FROM visitor")}
+        # the hub's tasks are merge tasks on the PCs holding either file
+        assert local == {t for t in expected_tasks if t & here}
     assert hub_repo.quarantined(hub) == []
     heads = {w["id"]: w["audit_seq"] for w in hub_repo.workstations(hub)}
     for db in pcs:

@@ -11,7 +11,7 @@ from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import outbox
 from loket.db.outbox import sync_workstation as ws_of
-from loket.sync import exchange, receive
+from loket.sync import exchange, holdings, receive
 from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import pc_connection
@@ -45,7 +45,8 @@ def test_a_resent_batch_is_applied_once_and_acknowledged_again(make_pc, hub):
     helpers.visitor(ctx)
     exchange.seal_pending(a, ws_of(a))
     batch = outbox.unacked_batches(a)[0]
-    args = (ws_of(a), batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    args = (ws_of(a), batch["id"], batch["seq"], batch["payload"], batch["sha256"],
+            holdings.keyer(a))  # fmt: skip
     with pc_connection(a) as conn:
         assert receive.receive(conn, *args) == receive.APPLIED
         rows = hub_repo.count_rows(hub)
@@ -63,22 +64,23 @@ def test_same_id_other_content_and_gaps_are_refused_whole(make_pc, hub):
     exchange.seal_pending(a, ws_of(a))
     batch = outbox.unacked_batches(a)[0]
     ws = ws_of(a)
+    keyer = holdings.keyer(a)
     rows = hub_repo.count_rows(hub)
     body = json.loads(batch["payload"])
     body["entries"][0]["new"]["given_names"] = "Tampered"
     tampered = hub_repo.dumps(body)
     conn = pc_connection(a)
     with pytest.raises(receive.BatchRefused, match="checksum"):
-        receive.receive(conn, ws, batch["id"], batch["seq"], tampered, batch["sha256"])
+        receive.receive(conn, ws, batch["id"], batch["seq"], tampered, batch["sha256"], keyer)
     gapped = receive.seal(str(uuid.uuid4()), 5, ws, "2026-01-01T00:00:00Z", [])
     with pytest.raises(receive.BatchRefused, match="gap"):
-        receive.receive(conn, ws, gapped["id"], 5, gapped["payload"], gapped["sha256"])
+        receive.receive(conn, ws, gapped["id"], 5, gapped["payload"], gapped["sha256"], keyer)
     assert hub_repo.count_rows(hub) == rows  # nothing of either was applied
-    receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"])
+    receive.receive(conn, ws, batch["id"], batch["seq"], batch["payload"], batch["sha256"], keyer)
     resealed = receive.seal(batch["id"], batch["seq"], ws, "2026-01-01T00:00:00Z", [])
     with pytest.raises(receive.BatchRefused, match="same id"):
         receive.receive(
-            conn, ws, batch["id"], batch["seq"], resealed["payload"], resealed["sha256"]
+            conn, ws, batch["id"], batch["seq"], resealed["payload"], resealed["sha256"], keyer
         )
     conn.close()
     assert [r["reason"] for r in hub_repo.refusals(hub)][-1] == "same id, other content"
@@ -92,9 +94,9 @@ def test_another_pcs_batch_is_refused(make_pc, hub):
     with pc_connection(b) as conn:
         # b cannot hand in a's batch as its own, nor as a's
         with pytest.raises(receive.BatchRefused, match="other workstation"):
-            receive.receive(conn, ws_of(b), batch["id"], 1, batch["payload"], batch["sha256"])
+            receive.receive(conn, ws_of(b), batch["id"], 1, batch["payload"], batch["sha256"], None)
         with pytest.raises(receive.BatchRefused, match="other workstation"):
-            receive.receive(conn, ws_of(a), batch["id"], 1, batch["payload"], batch["sha256"])
+            receive.receive(conn, ws_of(a), batch["id"], 1, batch["payload"], batch["sha256"], None)
 
 
 def test_an_unsent_local_edit_is_never_overwritten_by_a_pull(make_pc):

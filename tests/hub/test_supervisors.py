@@ -156,7 +156,7 @@ def test_the_overview_counts_at_the_hub_too(qtbot, three_pcs, english):
     assert facts["Referrals"] == 1 and "this PC only" in view.status.text()
 
 
-def test_the_hubs_overview_counts_what_the_pcs_own_would(three_pcs, english):
+def test_the_hubs_overview_counts_what_the_pcs_own_would(three_pcs, make_pc, english):
     from loket.db.exports import Filters
     from loket.referrals.log import default_period
     from loket.reports import overview as core
@@ -168,9 +168,11 @@ def test_the_hubs_overview_counts_what_the_pcs_own_would(three_pcs, english):
         step(supervisor, rid)
     with b.transaction():  # a follow-up date passed: overdue
         b.execute("UPDATE referral SET follow_up_date = '2000-01-01' WHERE id <> ?", (rid,))
-    _sync(b, a, b, a)  # a now holds every desk's rows, as the hub does
-    user = dataclasses.replace(helpers.context(a, "supervisor").user, desk_id=None)
-    national = Context(db=a, user=user, desk=None, origin="test")
+    _sync(b, a, b, a)
+    n = make_pc("n", None)  # a national PC (no desk) holds every desk's files, as the hub
+    _sync(n)
+    user = dataclasses.replace(helpers.context(n, "supervisor").user, desk_id=None)
+    national = Context(db=n, user=user, desk=None, origin="test")
     filters = Filters(*default_period())
     at_hub, scope, _desk = reading.overview(national, filters, suppress_below=1)
     here = core.overview(national, filters, suppress_below=1)

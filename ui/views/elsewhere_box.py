@@ -1,7 +1,8 @@
 """Below the search results: visitors registered at other PCs or desks, found at the hub
 (`loket.sync.elsewhere`), each with the desk of their latest visit.  Enter or a double
-click fetches the file to this PC and opens it.  Offline the box says that only what this PC
-holds is found.  All hub work runs on the worker thread, on a connection of its own."""
+click fetches the file to this PC and opens it.  Offline it shows what this PC's keyed index
+of other desks' visitors knows (where a matching file is, no name), and says so.  All hub
+work runs on the worker thread, on a connection of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QVBoxLa
 from loket.context import worker
 from loket.errors import LoketError
 from loket.i18n import _, ngettext
+from ui.screen_text import isolate, shown_name
 from ui.views.base import plain_label
 from ui.workers import run_in_background
 
@@ -18,11 +20,16 @@ ASK_AFTER_MS = 500
 
 
 def hit_line(hit) -> str:
-    name = f"{hit.given_names} {hit.family_name}".strip() or _("(no name)")
+    where = shown_name(hit.desk) if hit.desk else _("another PC")
+    if hit.index_match is not None:  # offline, from the keyed index: no name is kept here
+        from loket.counter.merge import REASONS
+
+        known = _(REASONS[hit.index_match])
+        return _("A file at {desk} — {known}").format(desk=where, known=known)
+    name = isolate(f"{hit.given_names} {hit.family_name}".strip()) or _("(no name)")
     from loket.i18n.dates import format_date
 
     born = format_date(hit.date_of_birth) if hit.date_of_birth else "—"
-    where = hit.desk or _("another PC")
     return _("{name}, born {born} — registered at {desk}").format(name=name, born=born, desk=where)
 
 
@@ -99,8 +106,19 @@ class ElsewhereBox(QWidget):
         self.setVisible(True)
 
     def _show(self) -> None:
-        if self.reachable is False:
-            text = _("The hub cannot be reached: only the visitors this PC holds are found.")
+        if self.reachable is False and self.hits:
+            text = ngettext(
+                "The hub cannot be reached. {n} visitor of another desk has a file that"
+                " matches exactly; it opens once the hub answers (or call that desk).",
+                "The hub cannot be reached. {n} visitors of other desks have a file that"
+                " matches exactly; they open once the hub answers (or call that desk).",
+                len(self.hits),
+            ).format(n=len(self.hits))
+        elif self.reachable is False:
+            text = _(
+                "The hub cannot be reached: only the visitors this PC holds are found, and"
+                " other desks' visitors by an exact V-number, BSN, or name with date of birth."
+            )
         elif self.hits:
             text = ngettext(
                 "{n} visitor registered at another PC or desk (from the hub). Enter opens.",

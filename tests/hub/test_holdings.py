@@ -1,0 +1,242 @@
+"""What a PC holds of other desks' visitors (docs/sync-staff.md): its desk's files whole,
+of the others a keyed index that names no one; a file opened is fetched (and logged at the
+hub) and leaves the PC again unless the desk goes on to work with it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from loket import i18n
+from loket.context import system_context
+from loket.db import hub as hub_repo
+from loket.db import outbox
+from loket.sync import elsewhere, holdings
+from loket.sync.run import sync_now
+from tests import helpers
+from tests.ui.test_counter_flow import make_window, type_search
+
+
+@pytest.fixture
+def english():
+    language = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)
+
+
+def _sync(*dbs):
+    for db in dbs:
+        result = sync_now(system_context(db))
+        assert result.ok, result.error
+
+
+@pytest.fixture
+def two_desks(make_pc):
+    """PC a of Zwolle, PC b of Den Haag; b registered Selam with a visit and a referral."""
+    a, b = make_pc("a", "ZWL"), make_pc("b", "DHG")
+    _sync(a, b)
+    ctx_b = helpers.context(b, desk_code="DHG")
+    selam = helpers.visitor(ctx_b, given_names="Selam", family_name="Tesfaye",
+                            v_number="4444444444", bsn="123456782",
+                            date_of_birth="1990-02-03")  # fmt: skip
+    helpers.visit(ctx_b, selam.id)
+    _sync(b, a, a)
+    return a, b, selam
+
+
+def _dump(db) -> str:
+    return "\n".join(db.conn.iterdump())
+
+
+def _offline(db):
+    with db.transaction():
+        outbox.put_setting(db, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
+    outbox.set_state(db, {"hub_reachable": "0"})
+
+
+def test_a_pc_holds_its_desks_files_and_of_other_desks_an_index_naming_no_one(two_desks):
+    a, b, selam = two_desks
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 0
+    assert b.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1
+    desk = a.scalar("SELECT desk_id FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
+    assert desk == a.scalar("SELECT id FROM desk WHERE code = 'DHG'")
+    keys = a.scalar(
+        "SELECT count(*) FROM visitor_index i JOIN visitor_elsewhere e ON e.ref = i.ref"
+        " WHERE e.visitor_id = ?",
+        (selam.id,),
+    )
+    assert keys >= 4  # V-nummer, BSN, and the name parts with the birth date
+    dump = _dump(a)  # nothing on a names her or carries her numbers
+    for text in ("Selam", "Tesfaye", "4444444444", "123456782", "1990-02-03"):
+        assert text not in dump
+    # b's own desk's visitor is not in b's index: b holds the file itself
+    assert b.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,)) == 0
+
+
+def test_offline_the_index_says_where_a_file_is_by_number_or_name_with_birth_date(two_desks):
+    a, _b, selam = two_desks
+    _offline(a)
+    ctx = helpers.context(a)
+    for query, match in (
+        ("4444444444", "v_number"),
+        ("123456782", "bsn"),
+        ("Tesfaye 03-02-1990", "name_dob"),
+        ("selam tesfaye 1990-02-03", "name_dob"),
+    ):
+        found = elsewhere.search(ctx, query)
+        assert found.reachable is False
+        assert [(h.visitor_id, h.desk, h.index_match) for h in found.hits] == [
+            (selam.id, "IND-loket Den Haag", match)
+        ], query
+        assert found.hits[0].family_name == ""  # the index keeps no name
+    for query in ("4444444445", "Tesfaye 04-02-1990", "Tesfaye", "Mohammed 03-02-1990"):
+        assert elsewhere.search(ctx, query).hits == [], query
+    logged = a.scalar("SELECT count(*) FROM audit_log WHERE action = 'visitor.search_index'")
+    assert logged == 4 + 3  # every search the index could answer ("Tesfaye" alone it cannot)
+
+
+def test_opening_fetches_the_file_logs_it_at_the_hub_and_it_leaves_again(two_desks, hub):
+    a, _b, selam = two_desks
+    ctx = helpers.context(a)
+    opened = elsewhere.fetch(ctx, selam.id)
+    assert opened.family_name == "Tesfaye"
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 1
+    [entry] = hub_repo.file_opens(hub)
+    assert entry["visitor_id"] == selam.id and entry["staff"] == ctx.user.id
+    assert entry["workstation"] == outbox.sync_workstation(a)
+    assert entry["desk_id"] == a.scalar("SELECT id FROM desk WHERE code = 'ZWL'")
+    assert a.scalar("SELECT count(*) FROM audit_log WHERE action = 'visitor.fetch_hub'") == 1
+    _sync(a)
+    assert outbox.waiting(a) == 0  # nothing of a fetched file goes back to the hub
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1  # still kept
+    old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
+    with a.transaction():
+        a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
+    _sync(a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visitor_fetched") == 0
+    assert elsewhere.search(ctx, "4444444444").hits[0].visitor_id == selam.id  # found again
+    assert hub_repo.row(hub, "visitor", selam.id)["deleted"] is False  # the hub keeps it
+
+
+def test_a_file_this_desk_works_with_stays_and_comes_whole_from_then_on(two_desks, hub):
+    a, b, selam = two_desks
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    helpers.visit(ctx, selam.id)  # Selam comes to Zwolle: now Zwolle's visitor too
+    _sync(a)
+    old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
+    with a.transaction():
+        a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
+    ctx_b = helpers.context(b, desk_code="DHG")
+    with b.transaction():
+        b.execute("UPDATE visitor SET city = 'Den Haag' WHERE id = ?", (selam.id,))
+    helpers.visit(ctx_b, selam.id)
+    _sync(b, a)
+    assert a.scalar("SELECT city FROM visitor WHERE id = ?", (selam.id,)) == "Den Haag"
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 3
+    assert a.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visitor_fetched") == 0
+
+
+def test_unsent_work_keeps_a_fetched_file(two_desks):
+    a, _b, selam = two_desks
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    with a.transaction():
+        a.execute("UPDATE visitor SET phone = '0612345678' WHERE id = ?", (selam.id,))
+    old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
+    with a.transaction():
+        a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
+    with a.transaction():  # the tidy runs while the change is still unsent
+        a.execute("UPDATE sync_outbox SET acked_at = NULL")
+        from loket.db import visitor_index
+
+        assert visitor_index.with_local_work(a, [selam.id], outbox.rows_with_pending(a)) == {
+            selam.id
+        }
+
+
+def test_a_file_a_merge_task_names_stays_and_the_rest_is_tidied(two_desks):
+    from loket.db import merge as merge_repo
+
+    a, b, selam = two_desks
+    ctx_b = helpers.context(b, desk_code="DHG")
+    other = helpers.visitor(ctx_b, given_names="Reza", family_name="Ahmadi",
+                            v_number="5555555555")  # fmt: skip
+    _sync(b)
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    elsewhere.fetch(ctx, other.id)
+    with a.transaction():  # a pair staff looked at here and called two people
+        mine = helpers.visitor(ctx, given_names="Selam", family_name="Tesfaye")
+        merge_repo.add_task(a, mine.id, selam.id, "name_dob", None)
+        task = merge_repo.task_for_pair(a, mine.id, selam.id)
+        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
+    old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
+    with a.transaction():
+        a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
+    _sync(a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (other.id,)) == 0
+
+
+def test_a_pc_that_pulled_every_desk_before_keeps_only_its_own(two_desks):
+    """A PC enrolled before PCs held only their desk's files: its copies of other desks'
+    files are removed once (in rounds), its own desk's stay."""
+    a, _b, selam = two_desks
+    ctx = helpers.context(a)
+    mine = helpers.visitor(ctx, given_names="Own", family_name="Visitor")
+    elsewhere.fetch(ctx, selam.id)
+    with a.transaction():  # as if pulled in full long ago
+        a.execute("DELETE FROM visitor_fetched")
+    outbox.set_state(a, {"holdings_tidied_rowid": None})
+    _sync(a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (mine.id,)) == 1
+    assert outbox.get_state(a, "holdings_tidied_rowid") == "-1"
+
+
+def test_offline_the_search_view_says_where_the_file_is(qtbot, two_desks, english):
+    a = two_desks[0]
+    _offline(a)
+    window = make_window(qtbot, helpers.context(a))
+    view = window.show_view("search")
+    type_search(qtbot, view, "4444444444")
+    qtbot.waitUntil(lambda: view.elsewhere is not None and view.elsewhere.list.count() == 1,
+                    timeout=20_000)  # fmt: skip
+    line = view.elsewhere.list.item(0).text()
+    assert "IND-loket Den Haag" in line and "the same V-number" in line
+    assert "opens once the hub answers" in view.elsewhere.label.text()
+
+
+def test_an_older_hub_learns_whose_files_its_rows_are_and_keys_its_visitors(two_desks, hub,
+                                                                            make_pc):  # fmt: skip
+    """`loket hub init` on a hub from before desks held files: every row gets its visitor,
+    the desks of the visits hold them, and the visitors get their keyed index."""
+    from loket.sync.enroll import init_hub
+
+    a, _b, selam = two_desks
+    tagged = hub.execute("SELECT count(*) FROM loket.row WHERE visitor_id IS NOT NULL")
+    before = tagged.fetchone()[0]
+    keys_before = hub.execute("SELECT keys FROM loket.visitor_key WHERE visitor_id = %s",
+                              (selam.id,)).fetchone()[0]  # fmt: skip
+    with hub.transaction():
+        hub.execute("UPDATE loket.row SET visitor_id = NULL")
+        hub.execute("DELETE FROM loket.holding")
+        hub.execute("DELETE FROM loket.visitor_key")
+    init_hub(hub)
+    after = hub.execute("SELECT count(*) FROM loket.row WHERE visitor_id IS NOT NULL")
+    assert after.fetchone()[0] == before > 0
+    holding = hub.execute("SELECT desk_id FROM loket.holding WHERE visitor_id = %s", (selam.id,))
+    assert [r[0] for r in holding] == [a.scalar("SELECT id FROM desk WHERE code = 'DHG'")]
+    keys = hub.execute("SELECT keys FROM loket.visitor_key WHERE visitor_id = %s", (selam.id,))
+    assert sorted(keys.fetchone()[0]) == sorted(keys_before)  # the same keys a PC made
+    c = make_pc("c", "ZWL")
+    _sync(c)
+    assert c.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))

@@ -794,6 +794,21 @@ def checkpoints(conn) -> list[dict]:
 
 
 # -- the pull feed -------------------------------------------------------------------------
+TASK_COLUMNS = (
+    "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at, closed_at,"
+    " outcome, closed_by FROM loket.task"
+)
+
+
+def tasks_about(conn, visitor_ids: list[str]) -> list[dict]:
+    """The hub's tasks naming any of these visitors (a file fetched: what was decided on it)."""
+    cur = conn.execute(
+        f"{TASK_COLUMNS} WHERE visitor_id = ANY(%s) OR other_visitor_id = ANY(%s)",
+        (visitor_ids, visitor_ids),
+    )
+    return _all(cur)
+
+
 FEED_PAGE = 5000
 
 
@@ -824,13 +839,7 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
                 since,
             )
         )
-        task_rows = _all(
-            conn.execute(
-                "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
-                " closed_at, outcome, closed_by FROM loket.task WHERE xid >= %s::text::xid8",
-                since,
-            )
-        )
+        task_rows = _all(conn.execute(f"{TASK_COLUMNS} WHERE xid >= %s::text::xid8", since))
         checkpoint_rows = _all(
             conn.execute(
                 "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint"

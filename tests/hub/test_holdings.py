@@ -240,3 +240,31 @@ def test_an_older_hub_learns_whose_files_its_rows_are_and_keys_its_visitors(two_
     _sync(c)
     assert c.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
     assert c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
+
+
+def test_a_pair_called_two_people_elsewhere_is_not_proposed_when_the_file_comes(two_desks, make_pc):
+    """A decision on a pair that a PC could not hold yet (one file another desk's) reaches
+    it with the file: fetched later, the pair is not proposed again."""
+    from loket.counter import merge
+
+    a, _b, selam = two_desks
+    a2 = make_pc("a2", "ZWL")
+    _sync(a2)
+    namesake = helpers.visitor(helpers.context(a, desk_code="ZWL"), given_names="Selam",
+                               family_name="Tesfaye", date_of_birth="1990-02-03")  # fmt: skip
+    _sync(a, a2)
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    elsewhere.fetch(supervisor, selam.id)
+    merge.scan(supervisor)
+    [task] = merge.open_tasks(supervisor)
+    assert {task.visitor_a, task.visitor_b} == {namesake.id, selam.id}
+    merge.dismiss(supervisor, task.id)
+    _sync(a)  # the decision goes to the hub
+    other = helpers.context(a2, "supervisor", desk_code="ZWL")
+    assert a2.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    elsewhere.fetch(other, selam.id)
+    merge.scan(other)
+    assert merge.open_tasks(other) == []
+    status = a2.scalar("SELECT status FROM merge_task WHERE ? IN (visitor_a, visitor_b)",
+                       (selam.id,))  # fmt: skip
+    assert status == "dismissed"

@@ -149,6 +149,15 @@ SCHEMA = [
         xid        xid8 NOT NULL DEFAULT pg_current_xact_id()
     )""",
     "CREATE INDEX IF NOT EXISTS visitor_key_xid ON loket.visitor_key (xid)",
+    """CREATE TABLE IF NOT EXISTS loket.search_log (
+        id          bigserial PRIMARY KEY,
+        workstation text NOT NULL,
+        desk_id     text,
+        staff       text,
+        kind        text NOT NULL,
+        hits        integer NOT NULL,
+        at          timestamptz NOT NULL DEFAULT now()
+    )""",
     """CREATE TABLE IF NOT EXISTS loket.file_open (
         id          bigserial PRIMARY KEY,
         workstation text NOT NULL,
@@ -404,6 +413,19 @@ FUNCTIONS = [
             END LOOP;
             RETURN QUERY SELECT r.table_name, r.row_id, r.data, r.deleted FROM loket.row r
              WHERE r.visitor_id = ANY(ids) ORDER BY r.table_name, r.row_id;
+        END $$""",
+    # A search of other desks' visitors at the hub: which PC, desk and member of staff, by
+    # number or by name, how many found -- never what was typed.
+    """CREATE OR REPLACE FUNCTION loket.log_search(p_kind text, p_hits integer, p_staff text)
+        RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            IF loket.me() IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            IF p_kind NOT IN ('number', 'name') THEN
+                RAISE EXCEPTION 'loket: a search is by number or by name';
+            END IF;
+            INSERT INTO loket.search_log (workstation, desk_id, staff, kind, hits)
+            VALUES (loket.me(), loket.my_desk(), left(p_staff, 100), p_kind, p_hits);
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.register_chain_key(p_key bytea) RETURNS boolean
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
@@ -702,6 +724,17 @@ def holding(conn, desk_id: str, visitor_ids: list[str]) -> set[str]:
         (desk_id, visitor_ids),
     )
     return {r[0] for r in cur}
+
+
+def log_search(conn, kind: str, hits: int, staff: str | None) -> None:
+    conn.execute("SELECT loket.log_search(%s, %s, %s)", (kind, hits, staff))
+
+
+def searches(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT workstation, desk_id, staff, kind, hits FROM loket.search_log ORDER BY id"
+    )
+    return _all(cur)
 
 
 def file_opens(conn) -> list[dict]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from loket.counter import intake
 from loket.counter.search import as_iso_date
 from loket.counter.textfold import digits
+from loket.db import hub as hub_repo
 from loket.db import hub_search, reference
 from loket.db import visitors as visitor_repo
 from loket.errors import NotFound
@@ -70,12 +71,15 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
         else:
             rows = hub_search.by_name(conn, words, limit)
             subject = None
-    hits = [
-        Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4] or r[5])
-        for r in rows
-        if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
-        and (dob is None or r[3] == dob)
-    ]
+        hits = [
+            Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4] or r[5])
+            for r in rows
+            if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
+            and (dob is None or r[3] == dob)
+        ]
+        with conn.transaction():  # logged at the hub too: who, by what, how many
+            hub_repo.log_search(conn, "number" if is_number else "name", len(hits),
+                                ctx.user.id if ctx.user else None)  # fmt: skip
     with ctx.db.transaction():
         audit.record(
             ctx, action="visitor.search_hub", object_type="visitor", subject=subject,

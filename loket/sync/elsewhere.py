@@ -91,12 +91,12 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
 def _from_index(ctx, text: str, limit: int) -> list[Elsewhere]:
     """Offline: other desks' visitors the keyed index knows by this exact V-nummer, BSN, or
     name with date of birth -- where their file is, nothing more."""
-    from loket.sync import holdings
+    from loket.counter import known_elsewhere
 
-    matched = holdings.query_kind(text)
+    matched = known_elsewhere.query_kind(text)
     if matched is None:
         return []
-    known = holdings.lookup(ctx.db, text, limit)
+    known = known_elsewhere.lookup(ctx.db, text, limit)
     desks = {}
     for desk_id in {k.desk_id for k in known if k.desk_id}:
         row = reference.desk_by_id(ctx.db, desk_id)

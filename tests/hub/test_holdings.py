@@ -268,3 +268,51 @@ def test_a_pair_called_two_people_elsewhere_is_not_proposed_when_the_file_comes(
     status = a2.scalar("SELECT status FROM merge_task WHERE ? IN (visitor_a, visitor_b)",
                        (selam.id,))  # fmt: skip
     assert status == "dismissed"
+
+
+def test_registering_someone_another_desk_knows_warns_even_offline(two_desks):
+    from loket.counter import intake
+    from loket.model import Visitor
+
+    a, _b, selam = two_desks
+    _offline(a)
+    ctx = helpers.context(a)
+    again = Visitor(id="", given_names="Selam", family_name="Tesfaye", v_number="4444444444")
+    with pytest.raises(intake.DuplicateVisitor) as err:
+        intake.register_visitor(ctx, again)
+    [match] = err.value.matches
+    assert (match.reason, match.visitor, match.elsewhere_id) == ("v_number", None, selam.id)
+    assert match.elsewhere_desk == "IND-loket Den Haag"
+    by_name = Visitor(id="", given_names="Selam", family_name="Tesfay", date_of_birth="1990-02-03")
+    with pytest.raises(intake.DuplicateVisitor) as err:
+        intake.register_visitor(ctx, by_name)
+    assert [(m.reason, m.elsewhere_id) for m in err.value.matches] == [("name_dob", selam.id)]
+    other_day = Visitor(id="", given_names="Selam", family_name="Tesfaye",
+                        date_of_birth="1991-02-03")  # fmt: skip
+    assert intake.register_visitor(ctx, other_day).id  # not her: no warning
+    assert intake.register_visitor(ctx, again, confirmed_new=True).id  # staff say: someone else
+    shown = a.all("SELECT detail FROM audit_log WHERE action = 'visitor.duplicate_shown'")
+    assert len(shown) == 2 and all('"elsewhere": true' in r["detail"] for r in shown)
+
+
+def test_the_register_form_opens_the_other_desks_file_instead_of_a_second(qtbot, two_desks,
+                                                                          english):  # fmt: skip
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_counter_flow import shortcut
+
+    a, _b, selam = two_desks
+    window = make_window(qtbot, helpers.context(a))
+    shortcut(qtbot, window, Qt.Key.Key_N)
+    form = window.current_view()
+    qtbot.keyClicks(form.fields["given_names"].widget, "Selam")
+    qtbot.keyClicks(form.fields["family_name"].widget, "Tesfaye")
+    qtbot.keyClicks(form.fields["v_number"].widget, "4444444444")
+    shortcut(qtbot, window, Qt.Key.Key_S)
+    assert form.duplicate.isVisible()
+    text = form.duplicate_text.text()
+    assert "IND-loket Den Haag" in text and "the same V-number" in text and "hub" in text
+    qtbot.keyClick(form.open_existing, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.current_view().name == "visitor", timeout=20_000)
+    assert window.current_view().visitor.id == selam.id
+    assert a.scalar("SELECT count(*) FROM visitor WHERE family_name = 'Tesfaye'") == 1

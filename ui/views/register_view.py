@@ -29,6 +29,7 @@ from loket.i18n.dates import as_typed
 from loket.model import Visitor
 from ui import fonts, theme
 from ui.models.counter_models import format_date, isolate
+from ui.screen_text import shown_name
 from ui.views import form_support
 from ui.views.base import View, plain_label
 from ui.views.form_support import DraftKeeper, FormField
@@ -92,6 +93,7 @@ class RegisterView(View):
         self.duplicate.hide()
         outer.addWidget(self.duplicate)
         self._duplicate_id: str | None = None
+        self._duplicate_elsewhere = False  # the match is a file of another desk (the hub's)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -338,6 +340,9 @@ class RegisterView(View):
         }
         match = matches[0]
         v = match.visitor
+        if v is None:  # a file of another desk, known from the keyed index: no name here
+            self._show_elsewhere(match, reasons.get(match.reason, match.reason), len(matches))
+            return
         lines = [
             _("This visitor may already be registered, with {reason}:").format(
                 reason=reasons.get(match.reason, match.reason)
@@ -371,11 +376,36 @@ class RegisterView(View):
             "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
         )
         self._duplicate_id = v.id
+        self._duplicate_elsewhere = False
+        self.duplicate.show()
+        self.open_existing.setFocus()
+
+    def _show_elsewhere(self, match, reason: str, count: int) -> None:
+        where = shown_name(match.elsewhere_desk) if match.elsewhere_desk else _("another desk")
+        lines = [
+            _("This visitor may already have a file at {desk}, with {reason}.").format(
+                desk=where, reason=reason
+            ),
+            _("Open it to fetch it from the hub, instead of making a second file."),
+        ]
+        if count > 1:
+            lines.append(_("{n} more possible matches.").format(n=count - 1))
+        self.go_on.setText(_("It is someone &else, go on"))
+        self.go_on.setAccessibleName(_("Register as a different person"))
+        self.duplicate_text.setText("\n".join(lines))
+        self.duplicate.setAccessibleName(
+            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
+        )
+        self._duplicate_id = match.elsewhere_id
+        self._duplicate_elsewhere = True
         self.duplicate.show()
         self.open_existing.setFocus()
 
     def _open_duplicate(self) -> None:
         if self._duplicate_id is None:
+            return
+        if self._duplicate_elsewhere:
+            self._fetch_duplicate(self._duplicate_id)
             return
         self.drafts.discard(saved=False)
         self.duplicate.hide()
@@ -383,6 +413,36 @@ class RegisterView(View):
         if window is not None:
             window.show_view("visitor", visitor_id=self._duplicate_id)
             window.forget(self.name)
+
+    def _fetch_duplicate(self, visitor_id: str) -> None:
+        """Another desk's file: fetched from the hub on the worker thread, then opened."""
+        from loket.context import worker
+        from ui.workers import run_in_background
+
+        ctx = self.ctx
+        self.form_error.setText(_("Fetching the file from the hub…"))
+        self.open_existing.setEnabled(False)
+
+        def work():
+            from loket.sync import elsewhere
+
+            with worker(ctx) as own:
+                return elsewhere.fetch(own, visitor_id).id
+
+        def done(fetched_id: str) -> None:
+            self.open_existing.setEnabled(True)
+            self.form_error.clear()
+            self._duplicate_elsewhere = False
+            self._duplicate_id = fetched_id
+            self._open_duplicate()
+
+        def failed(err: BaseException) -> None:
+            self.open_existing.setEnabled(True)
+            self.form_error.setText(
+                str(err) if isinstance(err, LoketError) else _("That did not work.")
+            )
+
+        run_in_background(work, done, failed)
 
     def _go_on(self) -> None:
         self._confirmed_new = True

@@ -232,6 +232,10 @@ FUNCTIONS = [
                  WHERE visitor_id = p_visitor AND xid <> pg_current_xact_id();
                 UPDATE loket.visitor_key SET xid = pg_current_xact_id(), desk_id = p_desk
                  WHERE visitor_id = p_visitor;
+                UPDATE loket.conflict c SET xid = pg_current_xact_id()
+                  FROM loket.row r
+                 WHERE r.visitor_id = p_visitor AND c.table_name = r.table_name
+                   AND c.row_id = r.row_id AND c.xid <> pg_current_xact_id();
             END IF;
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.own_batch(p_batch uuid) RETURNS text
@@ -863,12 +867,18 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         nxt, desk = snapshot.fetchone()
         nxt = int(nxt)
         since = (str(cursor),)
+        # the conflicts of the rows this PC holds (they carry the rows' values)
         conflict_rows = _all(
             conn.execute(
-                "SELECT id::text, table_name, row_id, field, base_value, hub_value,"
-                " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
-                " incoming_staff, incoming_at, desk_id, created_at, resolved_at, resolved_by,"
-                " resolution FROM loket.conflict WHERE xid >= %s::text::xid8 ORDER BY xid",
+                sql.SQL(
+                    "SELECT c.id::text, c.table_name, c.row_id, field, base_value, hub_value,"
+                    " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
+                    " incoming_staff, incoming_at, desk_id, created_at, resolved_at,"
+                    " resolved_by, resolution FROM loket.conflict c"
+                    " WHERE c.xid >= %s::text::xid8 AND EXISTS (SELECT 1 FROM loket.row r"
+                    "  WHERE r.table_name = c.table_name AND r.row_id = c.row_id{scope})"
+                    " ORDER BY c.xid"
+                ).format(scope=_scope(desk)),
                 since,
             )
         )

@@ -316,3 +316,25 @@ def test_the_register_form_opens_the_other_desks_file_instead_of_a_second(qtbot,
     qtbot.waitUntil(lambda: window.current_view().name == "visitor", timeout=20_000)
     assert window.current_view().visitor.id == selam.id
     assert a.scalar("SELECT count(*) FROM visitor WHERE family_name = 'Tesfaye'") == 1
+
+
+def test_a_conflict_travels_only_to_the_desks_holding_its_file(make_pc):
+    """A conflict carries the row's values: PCs of a desk without the file do not get it;
+    a desk that starts holding the file gets its open conflicts with it."""
+    z1, z2, d = make_pc("z1", "ZWL"), make_pc("z2", "ZWL"), make_pc("d", "DHG")
+    _sync(z1, z2, d)
+    amina = helpers.visitor(helpers.context(z1, desk_code="ZWL"), given_names="Amina",
+                            v_number="6666666666")  # fmt: skip
+    _sync(z1, z2)
+    for db, phone in ((z1, "0611111111"), (z2, "0622222222")):
+        with db.transaction():
+            db.execute("UPDATE visitor SET phone = ? WHERE id = ?", (phone, amina.id))
+    _sync(z1, z2, z1, d)
+    assert outbox.open_conflicts(z1) == outbox.open_conflicts(z2) == 1
+    assert outbox.open_conflicts(d) == 0
+    assert "0622222222" not in _dump(d) and "0611111111" not in _dump(d)
+    ctx_d = helpers.context(d, desk_code="DHG")
+    elsewhere.fetch(ctx_d, amina.id)
+    helpers.visit(ctx_d, amina.id)  # Den Haag now holds the file: its conflict comes too
+    _sync(d, d)
+    assert outbox.open_conflicts(d) == 1

@@ -5,27 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from loket import i18n
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import outbox
 from loket.sync import elsewhere
-from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 from tests.ui.test_counter_flow import make_window, type_search
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _sync(*dbs):
-    for db in dbs:
-        assert sync_now(system_context(db)).ok
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import random
 import psycopg
 import pytest
 
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
 from loket.db import outbox
@@ -21,9 +20,9 @@ from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.referrals import lifecycle
 from loket.sync import exchange, holdings, receive, tables
-from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import pc_connection
+from tests.pcs import sync as _sync
 
 DESKS = ("AMS", "DHG", "DBS", "ZWL")
 PER_DESK = 5
@@ -50,13 +49,6 @@ def _table_hash_hub(conn, table: str, desk_id: str, fetched: list[str]) -> str:
         for r in hub_repo.table_rows(conn, table, desk_id, fetched)
     ]
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
-
-
-def _sync(db, expect_ok=True):
-    result = sync_now(system_context(db))
-    if expect_ok:
-        assert result.ok, result.error
-    return result
 
 
 @pytest.mark.slow

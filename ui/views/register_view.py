@@ -333,21 +333,44 @@ class RegisterView(View):
             window.forget(self.name)
 
     def _show_duplicate(self, matches) -> None:
-        reasons = {
-            "v_number": _("the same V-number"),
-            "bsn": _("the same BSN"),
-            "name_dob": _("the same name and date of birth"),
-        }
+        from loket.counter.merge import REASONS
+
         match = matches[0]
+        reason = _(REASONS[match.reason]) if match.reason in REASONS else match.reason
         v = match.visitor
         if v is None:  # a file of another desk, known from the keyed index: no name here
-            self._show_elsewhere(match, reasons.get(match.reason, match.reason), len(matches))
-            return
-        lines = [
-            _("This visitor may already be registered, with {reason}:").format(
-                reason=reasons.get(match.reason, match.reason)
-            )
-        ]
+            where = shown_name(match.elsewhere_desk) if match.elsewhere_desk else _("another desk")
+            lines = [
+                _("This visitor may already have a file at {desk}, with {reason}.").format(
+                    desk=where, reason=reason
+                ),
+                _("Open it to fetch it from the hub, instead of making a second file."),
+            ]
+        else:
+            if self.editing_id:
+                first = _("These details are also those of another visitor, with {reason}:")
+            else:
+                first = _("This visitor may already be registered, with {reason}:")
+            lines = [first.format(reason=reason), " · ".join(self._details(v, match))]
+        if len(matches) > 1:
+            lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
+        if self.editing_id:
+            self.go_on.setText(_("It is someone &else, save anyway"))
+            self.go_on.setAccessibleName(_("Save the changes anyway"))
+        else:
+            self.go_on.setText(_("It is someone &else, go on"))
+            self.go_on.setAccessibleName(_("Register as a different person"))
+        self.duplicate_text.setText("\n".join(lines))
+        self.duplicate.setAccessibleName(
+            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
+        )
+        self._duplicate_id = match.visitor_id
+        self._duplicate_elsewhere = v is None
+        self.duplicate.show()
+        self.open_existing.setFocus()
+
+    @staticmethod
+    def _details(v, match) -> list[str]:
         details = [isolate(v.display_name)]
         if v.latin_name and v.latin_name != v.display_name:
             details.append(isolate(v.latin_name))
@@ -359,47 +382,7 @@ class RegisterView(View):
             details.append(_("born {date}").format(date=format_date(v.date_of_birth)))
         if v.v_number:
             details.append(_("V-number {number}").format(number=v.v_number))
-        lines.append(" · ".join(details))
-        if len(matches) > 1:
-            lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
-        if self.editing_id:
-            lines[0] = _("These details are also those of another visitor, with {reason}:").format(
-                reason=reasons.get(match.reason, match.reason)
-            )
-            self.go_on.setText(_("It is someone &else, save anyway"))
-            self.go_on.setAccessibleName(_("Save the changes anyway"))
-        else:
-            self.go_on.setText(_("It is someone &else, go on"))
-            self.go_on.setAccessibleName(_("Register as a different person"))
-        self.duplicate_text.setText("\n".join(lines))
-        self.duplicate.setAccessibleName(
-            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
-        )
-        self._duplicate_id = v.id
-        self._duplicate_elsewhere = False
-        self.duplicate.show()
-        self.open_existing.setFocus()
-
-    def _show_elsewhere(self, match, reason: str, count: int) -> None:
-        where = shown_name(match.elsewhere_desk) if match.elsewhere_desk else _("another desk")
-        lines = [
-            _("This visitor may already have a file at {desk}, with {reason}.").format(
-                desk=where, reason=reason
-            ),
-            _("Open it to fetch it from the hub, instead of making a second file."),
-        ]
-        if count > 1:
-            lines.append(_("{n} more possible matches.").format(n=count - 1))
-        self.go_on.setText(_("It is someone &else, go on"))
-        self.go_on.setAccessibleName(_("Register as a different person"))
-        self.duplicate_text.setText("\n".join(lines))
-        self.duplicate.setAccessibleName(
-            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
-        )
-        self._duplicate_id = match.elsewhere_id
-        self._duplicate_elsewhere = True
-        self.duplicate.show()
-        self.open_existing.setFocus()
+        return details
 
     def _open_duplicate(self) -> None:
         if self._duplicate_id is None:

@@ -105,3 +105,14 @@ def db(data_dir):
     database = Database(data_dir / "loket.sqlite")
     yield database
     database.close()
+
+
+@pytest.fixture
+def english():
+    """The UI language English for one test (the sentences tests read are English)."""
+    from loket import i18n
+
+    language = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)

@@ -27,3 +27,16 @@ def pc_connection(db: Database):
     from loket.sync.run import connection_settings
 
     return psycopg.connect(**connection_settings(db))
+
+
+def sync(*dbs: Database, expect_ok: bool = True):
+    """A sync round on each PC in turn (asserting each went well); the last one's result."""
+    from loket.context import system_context
+    from loket.sync.run import sync_now
+
+    result = None
+    for db in dbs:
+        result = sync_now(system_context(db))
+        if expect_ok:
+            assert result.ok, result.error
+    return result

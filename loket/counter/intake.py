@@ -40,9 +40,16 @@ PROTECTED_NEEDS = frozenset({"health"})
 @dataclass
 class DuplicateMatch:
     reason: str  # 'v_number', 'bsn' or 'name_dob'
-    visitor: Visitor
+    visitor: Visitor | None  # None: a file of another desk, known from the keyed index
     # for 'name_dob': how the names match (search's reason codes: name_exact, name_script …)
     name_reason: str = ""
+    # a file of another desk (an enrolled PC's keyed index): its id at the hub and the desk
+    elsewhere_id: str | None = None
+    elsewhere_desk: str | None = None
+
+    @property
+    def visitor_id(self) -> str:
+        return self.visitor.id if self.visitor is not None else self.elsewhere_id or ""
 
 
 class DuplicateVisitor(LoketError):
@@ -146,15 +153,38 @@ def find_duplicates(ctx: Context, visitor: Visitor) -> list[DuplicateMatch]:
             if not name_reason:
                 continue
         out.append(DuplicateMatch(reason, from_row(Visitor, row), name_reason))
+    out += _known_elsewhere(ctx, values, {m.visitor.id for m in out})
     for match in out[:10]:
+        detail = {"reason": match.reason}
+        if match.visitor is None:
+            detail["elsewhere"] = True
         audit.record(
             ctx,
             action="visitor.duplicate_shown",
             object_type="visitor",
-            object_id=match.visitor.id,
-            detail={"reason": match.reason},
+            object_id=match.visitor_id,
+            detail=detail,
         )
     return out[:10]
+
+
+def _known_elsewhere(ctx: Context, values: dict, seen: set[str]) -> list[DuplicateMatch]:
+    """Files of other desks this person may have (an enrolled PC's keyed index, also when
+    the hub cannot be reached): staff can fetch the file instead of making a second one."""
+    from loket.counter import known_elsewhere
+
+    out = []
+    for reason, known in known_elsewhere.duplicates(ctx.db, values):
+        if known.visitor_id in seen or visitor_repo.get(ctx.db, known.visitor_id) is not None:
+            continue
+        desk = reference.desk_by_id(ctx.db, known.desk_id) if known.desk_id else None
+        out.append(
+            DuplicateMatch(
+                reason, None, elsewhere_id=known.visitor_id,
+                elsewhere_desk=desk["name"] if desk is not None else None,
+            )
+        )  # fmt: skip
+    return out
 
 
 def _names_match(spellings: list[str], row) -> str:

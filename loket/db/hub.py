@@ -149,6 +149,15 @@ SCHEMA = [
         xid        xid8 NOT NULL DEFAULT pg_current_xact_id()
     )""",
     "CREATE INDEX IF NOT EXISTS visitor_key_xid ON loket.visitor_key (xid)",
+    """CREATE TABLE IF NOT EXISTS loket.search_log (
+        id          bigserial PRIMARY KEY,
+        workstation text NOT NULL,
+        desk_id     text,
+        staff       text,
+        kind        text NOT NULL,
+        hits        integer NOT NULL,
+        at          timestamptz NOT NULL DEFAULT now()
+    )""",
     """CREATE TABLE IF NOT EXISTS loket.file_open (
         id          bigserial PRIMARY KEY,
         workstation text NOT NULL,
@@ -223,6 +232,10 @@ FUNCTIONS = [
                  WHERE visitor_id = p_visitor AND xid <> pg_current_xact_id();
                 UPDATE loket.visitor_key SET xid = pg_current_xact_id(), desk_id = p_desk
                  WHERE visitor_id = p_visitor;
+                UPDATE loket.conflict c SET xid = pg_current_xact_id()
+                  FROM loket.row r
+                 WHERE r.visitor_id = p_visitor AND c.table_name = r.table_name
+                   AND c.row_id = r.row_id AND c.xid <> pg_current_xact_id();
             END IF;
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.own_batch(p_batch uuid) RETURNS text
@@ -404,6 +417,19 @@ FUNCTIONS = [
             END LOOP;
             RETURN QUERY SELECT r.table_name, r.row_id, r.data, r.deleted FROM loket.row r
              WHERE r.visitor_id = ANY(ids) ORDER BY r.table_name, r.row_id;
+        END $$""",
+    # A search of other desks' visitors at the hub: which PC, desk and member of staff, by
+    # number or by name, how many found -- never what was typed.
+    """CREATE OR REPLACE FUNCTION loket.log_search(p_kind text, p_hits integer, p_staff text)
+        RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        BEGIN
+            IF loket.me() IS NULL THEN RAISE EXCEPTION 'loket: not enrolled'; END IF;
+            IF p_kind NOT IN ('number', 'name') THEN
+                RAISE EXCEPTION 'loket: a search is by number or by name';
+            END IF;
+            INSERT INTO loket.search_log (workstation, desk_id, staff, kind, hits)
+            VALUES (loket.me(), loket.my_desk(), left(p_staff, 100), p_kind, p_hits);
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.register_chain_key(p_key bytea) RETURNS boolean
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
@@ -704,6 +730,17 @@ def holding(conn, desk_id: str, visitor_ids: list[str]) -> set[str]:
     return {r[0] for r in cur}
 
 
+def log_search(conn, kind: str, hits: int, staff: str | None) -> None:
+    conn.execute("SELECT loket.log_search(%s, %s, %s)", (kind, hits, staff))
+
+
+def searches(conn) -> list[dict]:
+    cur = conn.execute(
+        "SELECT workstation, desk_id, staff, kind, hits FROM loket.search_log ORDER BY id"
+    )
+    return _all(cur)
+
+
 def file_opens(conn) -> list[dict]:
     cur = conn.execute(
         "SELECT workstation, desk_id, visitor_id, staff FROM loket.file_open ORDER BY id"
@@ -794,6 +831,21 @@ def checkpoints(conn) -> list[dict]:
 
 
 # -- the pull feed -------------------------------------------------------------------------
+TASK_COLUMNS = (
+    "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at, closed_at,"
+    " outcome, closed_by FROM loket.task"
+)
+
+
+def tasks_about(conn, visitor_ids: list[str]) -> list[dict]:
+    """The hub's tasks naming any of these visitors (a file fetched: what was decided on it)."""
+    cur = conn.execute(
+        f"{TASK_COLUMNS} WHERE visitor_id = ANY(%s) OR other_visitor_id = ANY(%s)",
+        (visitor_ids, visitor_ids),
+    )
+    return _all(cur)
+
+
 FEED_PAGE = 5000
 
 
@@ -815,22 +867,22 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         nxt, desk = snapshot.fetchone()
         nxt = int(nxt)
         since = (str(cursor),)
+        # the conflicts of the rows this PC holds (they carry the rows' values)
         conflict_rows = _all(
             conn.execute(
-                "SELECT id::text, table_name, row_id, field, base_value, hub_value,"
-                " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
-                " incoming_staff, incoming_at, desk_id, created_at, resolved_at, resolved_by,"
-                " resolution FROM loket.conflict WHERE xid >= %s::text::xid8 ORDER BY xid",
+                sql.SQL(
+                    "SELECT c.id::text, c.table_name, c.row_id, field, base_value, hub_value,"
+                    " incoming_value, hub_workstation, hub_staff, hub_at, incoming_workstation,"
+                    " incoming_staff, incoming_at, desk_id, created_at, resolved_at,"
+                    " resolved_by, resolution FROM loket.conflict c"
+                    " WHERE c.xid >= %s::text::xid8 AND EXISTS (SELECT 1 FROM loket.row r"
+                    "  WHERE r.table_name = c.table_name AND r.row_id = c.row_id{scope})"
+                    " ORDER BY c.xid"
+                ).format(scope=_scope(desk)),
                 since,
             )
         )
-        task_rows = _all(
-            conn.execute(
-                "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at,"
-                " closed_at, outcome, closed_by FROM loket.task WHERE xid >= %s::text::xid8",
-                since,
-            )
-        )
+        task_rows = _all(conn.execute(f"{TASK_COLUMNS} WHERE xid >= %s::text::xid8", since))
         checkpoint_rows = _all(
             conn.execute(
                 "SELECT seq, at, heads, prev_hash, hash FROM loket.checkpoint"

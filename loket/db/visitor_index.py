@@ -41,7 +41,7 @@ def put(db: Database, entries: list[tuple[str, str | None, list[str]]], *, fresh
 
 
 def remove(db: Database, visitor_ids: list[str]) -> None:
-    if not visitor_ids or not db.scalar("SELECT 1 FROM visitor_elsewhere LIMIT 1"):
+    if not visitor_ids or is_empty(db):
         return
     for i in range(0, len(visitor_ids), CHUNK):
         part = visitor_ids[i : i + CHUNK]
@@ -77,6 +77,10 @@ def lookup(db: Database, key_groups: list[list[str]], limit: int) -> list[tuple[
         (*sorted(refs), limit),
     )
     return [(r["visitor_id"], r["desk_id"]) for r in rows]
+
+
+def is_empty(db: Database) -> bool:
+    return db.scalar("SELECT 1 FROM visitor_elsewhere LIMIT 1") is None
 
 
 def size(db: Database) -> tuple[int, int]:

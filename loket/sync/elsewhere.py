@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from loket.counter import intake
 from loket.counter.search import as_iso_date
 from loket.counter.textfold import digits
+from loket.db import hub as hub_repo
 from loket.db import hub_search, reference
 from loket.db import visitors as visitor_repo
 from loket.errors import NotFound
@@ -70,12 +71,15 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
         else:
             rows = hub_search.by_name(conn, words, limit)
             subject = None
-    hits = [
-        Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4] or r[5])
-        for r in rows
-        if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
-        and (dob is None or r[3] == dob)
-    ]
+        hits = [
+            Elsewhere(r[0], r[1] or "", r[2] or "", r[3], r[4] or r[5])
+            for r in rows
+            if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
+            and (dob is None or r[3] == dob)
+        ]
+        with conn.transaction():  # logged at the hub too: who, by what, how many
+            hub_repo.log_search(conn, "number" if is_number else "name", len(hits),
+                                ctx.user.id if ctx.user else None)  # fmt: skip
     with ctx.db.transaction():
         audit.record(
             ctx, action="visitor.search_hub", object_type="visitor", subject=subject,
@@ -87,12 +91,12 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
 def _from_index(ctx, text: str, limit: int) -> list[Elsewhere]:
     """Offline: other desks' visitors the keyed index knows by this exact V-nummer, BSN, or
     name with date of birth -- where their file is, nothing more."""
-    from loket.sync import holdings
+    from loket.counter import known_elsewhere
 
-    matched = holdings.query_kind(text)
+    matched = known_elsewhere.query_kind(text)
     if matched is None:
         return []
-    known = holdings.lookup(ctx.db, text, limit)
+    known = known_elsewhere.lookup(ctx.db, text, limit)
     desks = {}
     for desk_id in {k.desk_id for k in known if k.desk_id}:
         row = reference.desk_by_id(ctx.db, desk_id)

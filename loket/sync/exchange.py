@@ -242,12 +242,15 @@ def fetch_file(db: Database, conn, visitor_id: str, staff: str | None) -> int:
     it is remembered as fetched (loket.sync.holdings.tidy removes it again later)."""
     with conn.transaction():
         rows = hub_repo.open_file(conn, visitor_id, staff)
+        visitors = [r["row_id"] for r in rows if r["table"] == "visitor"]
+        decided = [t for t in hub_repo.tasks_about(conn, visitors) if t["closed_at"]]
     if not rows:
         return 0
-    visitors = [r["row_id"] for r in rows if r["table"] == "visitor"]
     with db.transaction(), outbox.applying(db):
         changed = apply_rows(db, rows)
         visitor_index.mark_fetched(db, visitors, now_iso())
+        for task in decided:  # a pair called two people elsewhere is not proposed here
+            outbox.upsert_task(db, task)
     return changed
 
 

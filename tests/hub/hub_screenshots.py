@@ -136,14 +136,18 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.show_view("referral_log")
         shot(window, "referral-log")
-        view = window.show_view("search")
-        view.field.setText("Tesfaye")
-        view.run_search()
-        settle()
-        if view.elsewhere is not None:
-            view.elsewhere._timer.stop()
-            view.elsewhere._ask()
-        shot(window, "search")
+
+        def search_shot(text: str, name: str) -> None:
+            view = window.show_view("search")
+            view.field.setText(text)
+            view.run_search()
+            settle()
+            if view.elsewhere is not None:
+                view.elsewhere._timer.stop()
+                view.elsewhere._ask()
+            shot(window, name)
+
+        search_shot("Tesfaye", "search")
         admin = MainWindow(helpers.context(pc, "beheerder", desk_code="ZWL"), demo=True)
         admin.resize(width, height)
         admin.show()
@@ -175,14 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         with pc.transaction():
             outbox.put_setting(pc, "sync_dsn", "host=127.0.0.1 port=1 user=x dbname=x")
         outbox.set_state(pc, {"hub_reachable": "0"})
-        view = window.show_view("search")
-        view.field.setText("Tesfaye 03-02-1990")
-        view.run_search()
-        settle()
-        if view.elsewhere is not None:
-            view.elsewhere._timer.stop()
-            view.elsewhere._ask()
-        shot(window, "index-offline")
+        search_shot("Tesfaye 03-02-1990", "index-offline")
         window.close()
         admin.close()
         for pc, _desk in pcs.values():

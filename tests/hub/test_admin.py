@@ -13,6 +13,7 @@ from loket.errors import LoketError, PermissionDenied
 from loket.sync import pcs
 from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +24,6 @@ def english():
     i18n.set_language("en")
     yield
     i18n.set_language(language)
-
-
-def _sync(*dbs):
-    for db in dbs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
 
 
 def test_the_desks_pcs_with_their_last_contact_and_a_revoked_one_is_refused(make_pc, hub):

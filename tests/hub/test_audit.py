@@ -8,18 +8,12 @@ import stat
 
 import pytest
 
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db.outbox import sync_workstation as ws_of
 from loket.privacy import audit
 from loket.sync import checkpoints, exchange
-from loket.sync.run import sync_now
 from tests import helpers
-
-
-def _sync(db):
-    result = sync_now(system_context(db))
-    assert result.ok, result.error
+from tests.pcs import sync as _sync
 
 
 def test_enrolment_gives_one_subject_key_and_the_chain_goes_on(make_pc):

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import json
 
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import merge as merge_repo
 from loket.db import outbox
 from loket.db.outbox import sync_workstation as ws_of
-from loket.sync.run import sync_now
 from tests import helpers
-
-
-def _sync(*pcs):
-    for db in pcs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
+from tests.pcs import sync as _sync
 
 
 def _set(db, table: str, row_id: str, **values):

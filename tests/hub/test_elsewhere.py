@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from loket import i18n
-from loket.context import system_context
+from loket.db import hub as hub_repo
 from loket.db import outbox
 from loket.sync import elsewhere
-from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 from tests.ui.test_counter_flow import make_window, type_search
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _sync(*dbs):
-    for db in dbs:
-        assert sync_now(system_context(db)).ok
 
 
 @pytest.fixture
@@ -41,7 +27,7 @@ def elsewhere_pcs(make_pc):
     return a, b, selam
 
 
-def test_the_hub_finds_by_number_and_name_and_the_file_comes_on_opening(elsewhere_pcs):
+def test_the_hub_finds_by_number_and_name_and_the_file_comes_on_opening(elsewhere_pcs, hub):
     a, _b, selam = elsewhere_pcs
     ctx = helpers.context(a)
     for query in ("4444444444", "selam tesf", "Tesfaye"):
@@ -53,6 +39,16 @@ def test_the_hub_finds_by_number_and_name_and_the_file_comes_on_opening(elsewher
     assert opened.id == selam.id and opened.family_name == "Tesfaye"
     assert elsewhere.search(ctx, "Tesfaye").hits == []  # now the PC's own search finds it
     assert a.scalar("SELECT count(*) FROM audit_log WHERE action = 'visitor.search_hub'") == 5
+    logged = hub_repo.searches(hub)  # the hub logs them too, never what was typed
+    assert [(s["kind"], s["hits"]) for s in logged] == [
+        ("number", 1),
+        ("name", 1),
+        ("name", 1),
+        ("name", 0),
+        ("name", 0),
+    ]
+    assert {s["staff"] for s in logged} == {ctx.user.id}
+    assert {s["workstation"] for s in logged} == {outbox.sync_workstation(a)}
 
 
 def test_the_search_view_shows_other_desks_visitors_and_opens_one(qtbot, elsewhere_pcs, english):

@@ -11,32 +11,17 @@ import json
 
 import pytest
 
-from loket import i18n
-from loket.context import Context, system_context
+from loket.context import Context
 from loket.db import outbox, reference
 from loket.errors import PermissionDenied, ValidationError
 from loket.referrals import lifecycle as referrals
 from loket.referrals.log import default_period
 from loket.reports import exports
 from loket.sync import reading
-from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 
 PERIOD = dict(zip(("date_from", "date_to"), default_period(), strict=True))
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _sync(*pcs):
-    for db in pcs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
 
 
 def _referral(db, desk: str, n: int, *, needs=("debts",), steps=(), **visitor):

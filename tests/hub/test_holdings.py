@@ -8,28 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from loket import i18n
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.db import outbox
 from loket.sync import elsewhere, holdings
-from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 from tests.ui.test_counter_flow import make_window, type_search
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _sync(*dbs):
-    for db in dbs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
 
 
 @pytest.fixture
@@ -240,3 +224,101 @@ def test_an_older_hub_learns_whose_files_its_rows_are_and_keys_its_visitors(two_
     _sync(c)
     assert c.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
     assert c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
+
+
+def test_a_pair_called_two_people_elsewhere_is_not_proposed_when_the_file_comes(two_desks, make_pc):
+    """A decision on a pair that a PC could not hold yet (one file another desk's) reaches
+    it with the file: fetched later, the pair is not proposed again."""
+    from loket.counter import merge
+
+    a, _b, selam = two_desks
+    a2 = make_pc("a2", "ZWL")
+    _sync(a2)
+    namesake = helpers.visitor(helpers.context(a, desk_code="ZWL"), given_names="Selam",
+                               family_name="Tesfaye", date_of_birth="1990-02-03")  # fmt: skip
+    _sync(a, a2)
+    supervisor = helpers.context(a, "supervisor", desk_code="ZWL")
+    elsewhere.fetch(supervisor, selam.id)
+    merge.scan(supervisor)
+    [task] = merge.open_tasks(supervisor)
+    assert {task.visitor_a, task.visitor_b} == {namesake.id, selam.id}
+    merge.dismiss(supervisor, task.id)
+    _sync(a)  # the decision goes to the hub
+    other = helpers.context(a2, "supervisor", desk_code="ZWL")
+    assert a2.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    elsewhere.fetch(other, selam.id)
+    merge.scan(other)
+    assert merge.open_tasks(other) == []
+    status = a2.scalar("SELECT status FROM merge_task WHERE ? IN (visitor_a, visitor_b)",
+                       (selam.id,))  # fmt: skip
+    assert status == "dismissed"
+
+
+def test_registering_someone_another_desk_knows_warns_even_offline(two_desks):
+    from loket.counter import intake
+    from loket.model import Visitor
+
+    a, _b, selam = two_desks
+    _offline(a)
+    ctx = helpers.context(a)
+    again = Visitor(id="", given_names="Selam", family_name="Tesfaye", v_number="4444444444")
+    with pytest.raises(intake.DuplicateVisitor) as err:
+        intake.register_visitor(ctx, again)
+    [match] = err.value.matches
+    assert (match.reason, match.visitor, match.elsewhere_id) == ("v_number", None, selam.id)
+    assert match.elsewhere_desk == "IND-loket Den Haag"
+    by_name = Visitor(id="", given_names="Selam", family_name="Tesfay", date_of_birth="1990-02-03")
+    with pytest.raises(intake.DuplicateVisitor) as err:
+        intake.register_visitor(ctx, by_name)
+    assert [(m.reason, m.elsewhere_id) for m in err.value.matches] == [("name_dob", selam.id)]
+    other_day = Visitor(id="", given_names="Selam", family_name="Tesfaye",
+                        date_of_birth="1991-02-03")  # fmt: skip
+    assert intake.register_visitor(ctx, other_day).id  # not her: no warning
+    assert intake.register_visitor(ctx, again, confirmed_new=True).id  # staff say: someone else
+    shown = a.all("SELECT detail FROM audit_log WHERE action = 'visitor.duplicate_shown'")
+    assert len(shown) == 2 and all('"elsewhere": true' in r["detail"] for r in shown)
+
+
+def test_the_register_form_opens_the_other_desks_file_instead_of_a_second(qtbot, two_desks,
+                                                                          english):  # fmt: skip
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_counter_flow import shortcut
+
+    a, _b, selam = two_desks
+    window = make_window(qtbot, helpers.context(a))
+    shortcut(qtbot, window, Qt.Key.Key_N)
+    form = window.current_view()
+    qtbot.keyClicks(form.fields["given_names"].widget, "Selam")
+    qtbot.keyClicks(form.fields["family_name"].widget, "Tesfaye")
+    qtbot.keyClicks(form.fields["v_number"].widget, "4444444444")
+    shortcut(qtbot, window, Qt.Key.Key_S)
+    assert form.duplicate.isVisible()
+    text = form.duplicate_text.text()
+    assert "IND-loket Den Haag" in text and "the same V-number" in text and "hub" in text
+    qtbot.keyClick(form.open_existing, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.current_view().name == "visitor", timeout=20_000)
+    assert window.current_view().visitor.id == selam.id
+    assert a.scalar("SELECT count(*) FROM visitor WHERE family_name = 'Tesfaye'") == 1
+
+
+def test_a_conflict_travels_only_to_the_desks_holding_its_file(make_pc):
+    """A conflict carries the row's values: PCs of a desk without the file do not get it;
+    a desk that starts holding the file gets its open conflicts with it."""
+    z1, z2, d = make_pc("z1", "ZWL"), make_pc("z2", "ZWL"), make_pc("d", "DHG")
+    _sync(z1, z2, d)
+    amina = helpers.visitor(helpers.context(z1, desk_code="ZWL"), given_names="Amina",
+                            v_number="6666666666")  # fmt: skip
+    _sync(z1, z2)
+    for db, phone in ((z1, "0611111111"), (z2, "0622222222")):
+        with db.transaction():
+            db.execute("UPDATE visitor SET phone = ? WHERE id = ?", (phone, amina.id))
+    _sync(z1, z2, z1, d)
+    assert outbox.open_conflicts(z1) == outbox.open_conflicts(z2) == 1
+    assert outbox.open_conflicts(d) == 0
+    assert "0622222222" not in _dump(d) and "0611111111" not in _dump(d)
+    ctx_d = helpers.context(d, desk_code="DHG")
+    elsewhere.fetch(ctx_d, amina.id)
+    helpers.visit(ctx_d, amina.id)  # Den Haag now holds the file: its conflict comes too
+    _sync(d, d)
+    assert outbox.open_conflicts(d) == 1

@@ -15,12 +15,7 @@ from loket.sync import exchange, holdings, receive
 from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import pc_connection
-
-
-def _sync(db):
-    result = sync_now(system_context(db))
-    assert result.ok, result.error
-    return result
+from tests.pcs import sync as _sync
 
 
 def test_a_visitor_registered_on_one_pc_is_found_on_another(make_pc):

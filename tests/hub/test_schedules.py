@@ -14,22 +14,16 @@ import psycopg
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from loket.context import system_context
 from loket.db import hub as hub_repo
 from loket.sync.enroll import init_hub, install, issue_pc
-from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import new_pc
+from tests.pcs import sync as _sync
 
 PCS = 3
 _n = itertools.count(1)
 steps = st.lists(st.tuples(st.integers(0, PCS - 1), st.sampled_from(["edit", "sync"])),
                  min_size=2, max_size=12)  # fmt: skip
-
-
-def _sync(db) -> None:
-    result = sync_now(system_context(db))
-    assert result.ok, result.error
 
 
 @settings(

@@ -18,12 +18,7 @@ from loket.sync import decide
 from loket.sync.run import sync_now
 from tests import helpers
 from tests.pcs import pc_connection
-
-
-def _sync(*pcs):
-    for db in pcs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
+from tests.pcs import sync as _sync
 
 
 def _service_id(db) -> str:

@@ -8,29 +8,14 @@ import dataclasses
 
 import pytest
 
-from loket import i18n
-from loket.context import Context, system_context
+from loket.context import Context
 from loket.db import outbox
 from loket.errors import ValidationError
 from loket.referrals import lifecycle as referrals
 from loket.sync import reading
-from loket.sync.run import sync_now
 from tests import helpers
+from tests.pcs import sync as _sync
 from tests.ui.test_counter_flow import make_window
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _sync(*pcs):
-    for db in pcs:
-        result = sync_now(system_context(db))
-        assert result.ok, result.error
 
 
 def _referral(db, desk: str):

@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from loket import i18n
 from loket.counter import merge
 from loket.db import outbox
 from loket.db import sync as sync_repo
@@ -26,14 +25,6 @@ from tests.ui.test_counter_flow import make_window, type_search
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalogues():
     i18n_tools.compile_all()
-
-
-@pytest.fixture
-def english():
-    language = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from loket.i18n.dates import as_typed
 from loket.model import Visitor
 from ui import fonts, theme
 from ui.models.counter_models import format_date, isolate
+from ui.screen_text import shown_name
 from ui.views import form_support
 from ui.views.base import View, plain_label
 from ui.views.form_support import DraftKeeper, FormField
@@ -92,6 +93,7 @@ class RegisterView(View):
         self.duplicate.hide()
         outer.addWidget(self.duplicate)
         self._duplicate_id: str | None = None
+        self._duplicate_elsewhere = False  # the match is a file of another desk (the hub's)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -331,18 +333,44 @@ class RegisterView(View):
             window.forget(self.name)
 
     def _show_duplicate(self, matches) -> None:
-        reasons = {
-            "v_number": _("the same V-number"),
-            "bsn": _("the same BSN"),
-            "name_dob": _("the same name and date of birth"),
-        }
+        from loket.counter.merge import REASONS
+
         match = matches[0]
+        reason = _(REASONS[match.reason]) if match.reason in REASONS else match.reason
         v = match.visitor
-        lines = [
-            _("This visitor may already be registered, with {reason}:").format(
-                reason=reasons.get(match.reason, match.reason)
-            )
-        ]
+        if v is None:  # a file of another desk, known from the keyed index: no name here
+            where = shown_name(match.elsewhere_desk) if match.elsewhere_desk else _("another desk")
+            lines = [
+                _("This visitor may already have a file at {desk}, with {reason}.").format(
+                    desk=where, reason=reason
+                ),
+                _("Open it to fetch it from the hub, instead of making a second file."),
+            ]
+        else:
+            if self.editing_id:
+                first = _("These details are also those of another visitor, with {reason}:")
+            else:
+                first = _("This visitor may already be registered, with {reason}:")
+            lines = [first.format(reason=reason), " · ".join(self._details(v, match))]
+        if len(matches) > 1:
+            lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
+        if self.editing_id:
+            self.go_on.setText(_("It is someone &else, save anyway"))
+            self.go_on.setAccessibleName(_("Save the changes anyway"))
+        else:
+            self.go_on.setText(_("It is someone &else, go on"))
+            self.go_on.setAccessibleName(_("Register as a different person"))
+        self.duplicate_text.setText("\n".join(lines))
+        self.duplicate.setAccessibleName(
+            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
+        )
+        self._duplicate_id = match.visitor_id
+        self._duplicate_elsewhere = v is None
+        self.duplicate.show()
+        self.open_existing.setFocus()
+
+    @staticmethod
+    def _details(v, match) -> list[str]:
         details = [isolate(v.display_name)]
         if v.latin_name and v.latin_name != v.display_name:
             details.append(isolate(v.latin_name))
@@ -354,28 +382,13 @@ class RegisterView(View):
             details.append(_("born {date}").format(date=format_date(v.date_of_birth)))
         if v.v_number:
             details.append(_("V-number {number}").format(number=v.v_number))
-        lines.append(" · ".join(details))
-        if len(matches) > 1:
-            lines.append(_("{n} more possible matches.").format(n=len(matches) - 1))
-        if self.editing_id:
-            lines[0] = _("These details are also those of another visitor, with {reason}:").format(
-                reason=reasons.get(match.reason, match.reason)
-            )
-            self.go_on.setText(_("It is someone &else, save anyway"))
-            self.go_on.setAccessibleName(_("Save the changes anyway"))
-        else:
-            self.go_on.setText(_("It is someone &else, go on"))
-            self.go_on.setAccessibleName(_("Register as a different person"))
-        self.duplicate_text.setText("\n".join(lines))
-        self.duplicate.setAccessibleName(
-            "\n".join(lines).replace("\u2068", "").replace("\u2069", "")
-        )
-        self._duplicate_id = v.id
-        self.duplicate.show()
-        self.open_existing.setFocus()
+        return details
 
     def _open_duplicate(self) -> None:
         if self._duplicate_id is None:
+            return
+        if self._duplicate_elsewhere:
+            self._fetch_duplicate(self._duplicate_id)
             return
         self.drafts.discard(saved=False)
         self.duplicate.hide()
@@ -383,6 +396,36 @@ class RegisterView(View):
         if window is not None:
             window.show_view("visitor", visitor_id=self._duplicate_id)
             window.forget(self.name)
+
+    def _fetch_duplicate(self, visitor_id: str) -> None:
+        """Another desk's file: fetched from the hub on the worker thread, then opened."""
+        from loket.context import worker
+        from ui.workers import run_in_background
+
+        ctx = self.ctx
+        self.form_error.setText(_("Fetching the file from the hub…"))
+        self.open_existing.setEnabled(False)
+
+        def work():
+            from loket.sync import elsewhere
+
+            with worker(ctx) as own:
+                return elsewhere.fetch(own, visitor_id).id
+
+        def done(fetched_id: str) -> None:
+            self.open_existing.setEnabled(True)
+            self.form_error.clear()
+            self._duplicate_elsewhere = False
+            self._duplicate_id = fetched_id
+            self._open_duplicate()
+
+        def failed(err: BaseException) -> None:
+            self.open_existing.setEnabled(True)
+            self.form_error.setText(
+                str(err) if isinstance(err, LoketError) else _("That did not work.")
+            )
+
+        run_in_background(work, done, failed)
 
     def _go_on(self) -> None:
         self._confirmed_new = True

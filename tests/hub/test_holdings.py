@@ -322,3 +322,20 @@ def test_a_conflict_travels_only_to_the_desks_holding_its_file(make_pc):
     helpers.visit(ctx_d, amina.id)  # Den Haag now holds the file: its conflict comes too
     _sync(d, d)
     assert outbox.open_conflicts(d) == 1
+
+
+def test_a_new_pcs_first_pull_brings_its_desks_files_and_the_index_of_the_others(
+    two_desks, make_pc
+):
+    a, _b, selam = two_desks
+    mine = helpers.visitor(helpers.context(a, desk_code="ZWL"), given_names="Own",
+                           family_name="Zwolle", v_number="7777777777")  # fmt: skip
+    _sync(a)
+    c = make_pc("c", "ZWL")
+    assert c.scalar("SELECT count(*) FROM visitor") == 0  # a new PC: the seed only
+    _sync(c)  # the first pull: straight from COPY, per desk
+    assert c.scalar("SELECT count(*) FROM visitor WHERE id = ?", (mine.id,)) == 1
+    assert c.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert c.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 0
+    assert c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
+    assert not c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (mine.id,))

@@ -195,7 +195,7 @@ def test_offline_the_search_view_says_where_the_file_is(qtbot, two_desks, englis
                     timeout=20_000)  # fmt: skip
     line = view.elsewhere.list.item(0).text()
     assert "IND-loket Den Haag" in line and "the same V-number" in line
-    assert "opens once the hub answers" in view.elsewhere.label.text()
+    assert "opens once connected" in view.elsewhere.label.text()
 
 
 def test_an_older_hub_learns_whose_files_its_rows_are_and_keys_its_visitors(two_desks, hub,
@@ -339,3 +339,46 @@ def test_a_new_pcs_first_pull_brings_its_desks_files_and_the_index_of_the_others
     assert c.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 0
     assert c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
     assert not c.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (mine.id,))
+
+
+@pytest.mark.parametrize(("language", "demo"), [("nl", False), ("ar", False), ("ar", True)])
+def test_the_offline_answer_fits_at_double_text_size(qtbot, qapp, two_desks, language, demo):
+    """At 200 % text on a counter screen the results keep a row and the box from the keyed
+    index (its sentence and its line) fits below them, nothing squeezed or drawn over; on a
+    real PC (no demo banner) the view fits the counter window."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from loket import i18n
+    from tests.ui import a11y
+    from ui import i18n_qt, theme
+    from ui.main_window import MainWindow
+
+    a = two_desks[0]
+    _offline(a)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    palette, font, sheet, before = qapp.palette(), qapp.font(), qapp.styleSheet(), i18n.language()
+    try:
+        i18n.set_language(language)
+        i18n_qt.install()
+        theme.apply(qapp, scale=200)
+        window = MainWindow(helpers.context(a), demo=demo)
+        qtbot.addWidget(window)
+        window.show()
+        window.resize(*a11y.COUNTER_WINDOW)
+        view = window.show_view("search")
+        type_search(qtbot, view, "Tesfaye 03-02-1990")
+        qtbot.waitUntil(lambda: view.elsewhere is not None and view.elsewhere.list.count() == 1,
+                        timeout=20_000)  # fmt: skip
+        qtbot.wait(50)
+        box = view.elsewhere
+        assert view.table.viewport().height() >= view.table.verticalHeader().defaultSectionSize()
+        assert box.label.geometry().bottom() < box.list.geometry().top()
+        if not demo:
+            assert a11y.size_problems("search", view, window) == []
+    finally:
+        i18n.set_language(before)
+        theme.apply(qapp, scale=100)
+        qapp.setPalette(palette)
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)

@@ -59,6 +59,8 @@ class ElsewhereBox(QWidget):
         # as tall as its lines (a few), not half the screen
         self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        lines = self.list.fontMetrics().lineSpacing()
+        self.list.setMaximumHeight(3 * lines + 4 * self.list.frameWidth() + lines // 2)
         self.list.itemActivated.connect(lambda item: self.open_hit(self.list.row(item)))
         layout.addWidget(self.list)
         self.list.hide()
@@ -108,10 +110,8 @@ class ElsewhereBox(QWidget):
     def _show(self) -> None:
         if self.reachable is False and self.hits:
             text = ngettext(
-                "The hub cannot be reached. {n} visitor of another desk has a file that"
-                " matches exactly; it opens once the hub answers (or call that desk).",
-                "The hub cannot be reached. {n} visitors of other desks have a file that"
-                " matches exactly; they open once the hub answers (or call that desk).",
+                "No connection: {n} exact match at another desk (opens once connected).",
+                "No connection: {n} exact matches at other desks (open once connected).",
                 len(self.hits),
             ).format(n=len(self.hits))
         elif self.reachable is False:

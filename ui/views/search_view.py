@@ -75,6 +75,12 @@ class SearchView(View):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
+        # room for a result whatever sits below (other desks' visitors, at 200 % text)
+        rows = self.table.verticalHeader().defaultSectionSize()
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height() + rows + frame
+        )
         layout.addWidget(self.table, 1)
         self._layout = layout
         self.elsewhere = None  # visitors of other PCs and desks: made with the first search

@@ -113,6 +113,17 @@ def fetched_since(db: Database, since: str) -> set[str]:
     return {r["visitor_id"] for r in rows}
 
 
+def fetched_among(db: Database, visitor_ids: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in range(0, len(visitor_ids), CHUNK):
+        part = visitor_ids[i : i + CHUNK]
+        marks = ", ".join("?" for _ in part)
+        rows = db.all(f"SELECT visitor_id FROM visitor_fetched WHERE visitor_id IN ({marks})",
+                      tuple(part))  # fmt: skip
+        out += [r["visitor_id"] for r in rows]
+    return out
+
+
 def forget_fetched(db: Database, visitor_ids: list[str]) -> None:
     for i in range(0, len(visitor_ids), CHUNK):
         part = visitor_ids[i : i + CHUNK]

@@ -217,7 +217,18 @@ def pull(db: Database, conn) -> int:
         outbox.set_state(db, state)
         outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})
     _tasks_across_desks(db, conn)
+    _refresh_fetched(db, conn)
     return changed
+
+
+def _refresh_fetched(db: Database, conn) -> None:
+    """Fetched files that must stay but were erased or merged away at the hub: fetched
+    again, so the erasure (or the pointer to the kept file) reaches this copy too."""
+    waiting = holdings.refresh_list(db)
+    for visitor_id in waiting:
+        fetch_file(db, conn, visitor_id, None)
+    if waiting:
+        outbox.set_state(db, {holdings.REFRESH_STATE: None})
 
 
 def _tasks_across_desks(db: Database, conn) -> None:

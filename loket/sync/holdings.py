@@ -67,8 +67,13 @@ def _drop_fetched(db: Database, visitor_ids: list[str]) -> None:
     for visitor_id in gone:
         repo.delete_file(db, visitor_id)
     repo.forget_fetched(db, gone)
-    if keep:
-        waiting = set(refresh_list(db)) | keep
+    refresh_later(db, sorted(keep))
+
+
+def refresh_later(db: Database, visitor_ids: list[str]) -> None:
+    """These fetched files are to be fetched again after the pull (`refresh_list`)."""
+    if visitor_ids:
+        waiting = set(refresh_list(db)) | set(visitor_ids)
         outbox.set_state(db, {REFRESH_STATE: json.dumps(sorted(waiting))})
 
 
@@ -76,7 +81,7 @@ REFRESH_STATE = "fetched_to_refresh"
 
 
 def refresh_list(db: Database) -> list[str]:
-    """Fetched files to fetch again (erased or merged away at the hub since)."""
+    """Fetched files to fetch again (changed, erased or merged away at the hub since)."""
     return json.loads(outbox.get_state(db, REFRESH_STATE) or "[]")
 
 

@@ -420,3 +420,15 @@ def test_an_erased_file_that_must_stay_here_is_fetched_again_and_is_erased_here_
                 (selam.id,))  # fmt: skip
     assert row["anonymised_at"] and row["v_number"] is None and row["family_name"] != "Tesfaye"
     assert outbox.get_state(a, holdings.REFRESH_STATE) is None
+
+
+def test_a_fetched_file_follows_what_its_desk_changes(two_desks):
+    a, b, selam = two_desks
+    elsewhere.fetch(helpers.context(a), selam.id)
+    with b.transaction():
+        b.execute("UPDATE visitor SET city = 'Rijswijk' WHERE id = ?", (selam.id,))
+    helpers.visit(helpers.context(b, desk_code="DHG"), selam.id)
+    _sync(b, a)
+    assert a.scalar("SELECT city FROM visitor WHERE id = ?", (selam.id,)) == "Rijswijk"
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 2
+    assert outbox.waiting(a) == 0  # nothing of it goes back

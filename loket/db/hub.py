@@ -944,10 +944,30 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
             whole data as JSON text (applied the slow way)."""
             yield from _copy_table(conn, cursor, table, columns, needed, desk)
 
+        def changed_files(visitor_ids: list[str]) -> list[str]:
+            """Of these files (fetched by this PC, not its desk's), those changed since."""
+            if not visitor_ids:
+                return []
+            held = sql.SQL("")
+            if desk is not None:  # a file the desk holds came with the feed itself
+                held = sql.SQL(
+                    " AND NOT EXISTS (SELECT 1 FROM loket.holding h"
+                    " WHERE h.visitor_id = r.visitor_id AND h.desk_id = {desk})"
+                ).format(desk=sql.Literal(desk))
+            cur = conn.execute(
+                sql.SQL(
+                    "SELECT DISTINCT visitor_id FROM loket.row r"
+                    " WHERE visitor_id = ANY(%s) AND xid >= %s::text::xid8{held}"
+                ).format(held=held),
+                (visitor_ids, str(cursor)),
+            )
+            return [r[0] for r in cur]
+
         yield {
             "cursor": nxt,
             "desk": desk,
             "keys": keys,
+            "changed_files": changed_files,
             "rows": rows(),
             "select": rows,
             "table_rows": table_rows,

@@ -92,10 +92,11 @@ def size(db: Database) -> tuple[int, int]:
 
 
 # -- files fetched on opening, and files this desk does not hold -------------------------
-def mark_fetched(db: Database, visitor_ids: list[str], at: str) -> None:
+def mark_fetched(db: Database, visitor_ids: list[str], at: str, *, keep_time=False) -> None:
+    action = "NOTHING" if keep_time else "UPDATE SET fetched_at = excluded.fetched_at"
     db.conn.executemany(
         "INSERT INTO visitor_fetched (visitor_id, fetched_at) VALUES (?, ?)"
-        " ON CONFLICT (visitor_id) DO UPDATE SET fetched_at = excluded.fetched_at",
+        f" ON CONFLICT (visitor_id) DO {action}",
         [(v, at) for v in visitor_ids],
     )
 
@@ -111,6 +112,21 @@ def fetched_before(db: Database, before: str, limit: int) -> list[str]:
 def fetched_since(db: Database, since: str) -> set[str]:
     rows = db.all("SELECT visitor_id FROM visitor_fetched WHERE fetched_at >= ?", (since,))
     return {r["visitor_id"] for r in rows}
+
+
+def fetched_ids(db: Database) -> list[str]:
+    return [r["visitor_id"] for r in db.all("SELECT visitor_id FROM visitor_fetched")]
+
+
+def fetched_among(db: Database, visitor_ids: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in range(0, len(visitor_ids), CHUNK):
+        part = visitor_ids[i : i + CHUNK]
+        marks = ", ".join("?" for _ in part)
+        rows = db.all(f"SELECT visitor_id FROM visitor_fetched WHERE visitor_id IN ({marks})",
+                      tuple(part))  # fmt: skip
+        out += [r["visitor_id"] for r in rows]
+    return out
 
 
 def forget_fetched(db: Database, visitor_ids: list[str]) -> None:

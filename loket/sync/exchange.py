@@ -199,8 +199,10 @@ def pull(db: Database, conn) -> int:
             except sqlite3.IntegrityError as err:
                 skipped += 1
                 log.warning("pulled row %s %s not applied: %s", table, item["row_id"], err)
-        # other desks' visitors: their keyed index (this desk's files came whole above)
+        # other desks' visitors: their keyed index (this desk's files came whole above), and
+        # the files this PC fetched that changed at the hub since: fetched again below
         holdings.apply_keys(db, feed["keys"]())
+        holdings.refresh_later(db, feed["changed_files"](visitor_index.fetched_ids(db)))
         for c in feed["conflicts"]:
             outbox.upsert_conflict(db, _conflict(c))
         waiting = json.loads(outbox.get_state(db, "tasks_waiting_for_files") or "[]")
@@ -217,7 +219,18 @@ def pull(db: Database, conn) -> int:
         outbox.set_state(db, state)
         outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})
     _tasks_across_desks(db, conn)
+    _refresh_fetched(db, conn)
     return changed
+
+
+def _refresh_fetched(db: Database, conn) -> None:
+    """Fetched files that must stay but were erased or merged away at the hub: fetched
+    again, so the erasure (or the pointer to the kept file) reaches this copy too."""
+    waiting = holdings.refresh_list(db)
+    for visitor_id in waiting:
+        fetch_file(db, conn, visitor_id, None, again=True)
+    if waiting:
+        outbox.set_state(db, {holdings.REFRESH_STATE: None})
 
 
 def _tasks_across_desks(db: Database, conn) -> None:
@@ -236,7 +249,9 @@ def _tasks_across_desks(db: Database, conn) -> None:
         outbox.set_state(db, {"tasks_waiting_for_files": None})
 
 
-def fetch_file(db: Database, conn, visitor_id: str, staff: str | None) -> int:
+def fetch_file(
+    db: Database, conn, visitor_id: str, staff: str | None, *, again: bool = False
+) -> int:
     """Bring another desk's file here whole (the hub logs who opened it); returns the rows
     applied.  Nothing of it goes back to the hub (capture is off while it is applied), and
     it is remembered as fetched (loket.sync.holdings.tidy removes it again later)."""
@@ -248,7 +263,8 @@ def fetch_file(db: Database, conn, visitor_id: str, staff: str | None) -> int:
         return 0
     with db.transaction(), outbox.applying(db):
         changed = apply_rows(db, rows)
-        visitor_index.mark_fetched(db, visitors, now_iso())
+        # fetched again (it changed at the hub): the copy keeps the time it first came
+        visitor_index.mark_fetched(db, visitors, now_iso(), keep_time=again)
         for task in decided:  # a pair called two people elsewhere is not proposed here
             outbox.upsert_task(db, task)
     return changed

@@ -14,6 +14,7 @@ the files staff open, fetched from the hub for as long as this desk works with t
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from loket.clock import now_iso
@@ -39,12 +40,49 @@ def apply_keys(db: Database, rows) -> int:
     fresh = repo.is_empty(db)  # a first pull: nothing to replace
     n = 0
     chunk: list[tuple[str, str | None, list[str]]] = []
+    emptied: list[str] = []  # erased or merged away at the hub (no keys any more)
     for visitor_id, desk_id, keys, held in rows:
         chunk.append((visitor_id, desk_id, [] if held else list(keys or ())))
+        if not held and not keys:
+            emptied.append(visitor_id)
         if len(chunk) >= APPLY_CHUNK:
             n += repo.put(db, chunk, fresh=fresh)
             chunk.clear()
-    return n + repo.put(db, chunk, fresh=fresh)
+    n += repo.put(db, chunk, fresh=fresh)
+    if emptied and not fresh:
+        _drop_fetched(db, emptied)
+    return n
+
+
+def _drop_fetched(db: Database, visitor_ids: list[str]) -> None:
+    """A fetched copy of a file that was erased (or merged away) at the hub: this PC's desk
+    does not hold it, so no pull would bring the erasure; the copy goes now (inside the
+    pull's outbox.applying()).  One that must stay (work not yet sent, a merge task naming
+    it) is fetched again after the pull instead (`refresh_list`), which brings the erasure."""
+    fetched = repo.fetched_among(db, visitor_ids)
+    if not fetched:
+        return
+    keep = repo.with_local_work(db, fetched, outbox.rows_with_pending(db))
+    gone = [v for v in fetched if v not in keep]
+    for visitor_id in gone:
+        repo.delete_file(db, visitor_id)
+    repo.forget_fetched(db, gone)
+    refresh_later(db, sorted(keep))
+
+
+def refresh_later(db: Database, visitor_ids: list[str]) -> None:
+    """These fetched files are to be fetched again after the pull (`refresh_list`)."""
+    if visitor_ids:
+        waiting = set(refresh_list(db)) | set(visitor_ids)
+        outbox.set_state(db, {REFRESH_STATE: json.dumps(sorted(waiting))})
+
+
+REFRESH_STATE = "fetched_to_refresh"
+
+
+def refresh_list(db: Database) -> list[str]:
+    """Fetched files to fetch again (changed, erased or merged away at the hub since)."""
+    return json.loads(outbox.get_state(db, REFRESH_STATE) or "[]")
 
 
 def key_hub_visitors(conn, chunk: int = APPLY_CHUNK) -> int:

@@ -382,3 +382,53 @@ def test_the_offline_answer_fits_at_double_text_size(qtbot, qapp, two_desks, lan
         qapp.setPalette(palette)
         qapp.setStyleSheet(sheet)
         qapp.setFont(font)
+
+
+def test_an_erasure_at_another_desk_removes_the_copy_this_pc_fetched(two_desks):
+    """A PC that only fetched a file gets no pull of it; the erasure reaches it through the
+    keyed index (no keys any more), and the fetched copy goes at once."""
+    from loket.privacy import rights
+
+    a, b, selam = two_desks
+    elsewhere.fetch(helpers.context(a), selam.id)
+    assert "Tesfaye" in _dump(a)
+    supervisor_b = helpers.context(b, "supervisor", desk_code="DHG")
+    rights.erase_visitor(supervisor_b, selam.id, "asked at the desk")
+    _sync(b, a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,)) == 0
+    for text in ("Selam", "Tesfaye", "4444444444"):
+        assert text not in _dump(a)
+
+
+def test_an_erased_file_that_must_stay_here_is_fetched_again_and_is_erased_here_too(two_desks):
+    from loket.db import merge as merge_repo
+    from loket.privacy import rights
+
+    a, b, selam = two_desks
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    with a.transaction():  # a pair decided here names her file: it stays
+        mine = helpers.visitor(ctx, given_names="Selam", family_name="Tesfaye")
+        merge_repo.add_task(a, mine.id, selam.id, "name_dob", None)
+        task = merge_repo.task_for_pair(a, mine.id, selam.id)
+        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
+    rights.erase_visitor(helpers.context(b, "supervisor", desk_code="DHG"), selam.id,
+                         "asked at the desk")  # fmt: skip
+    _sync(b, a)
+    row = a.one("SELECT family_name, v_number, anonymised_at FROM visitor WHERE id = ?",
+                (selam.id,))  # fmt: skip
+    assert row["anonymised_at"] and row["v_number"] is None and row["family_name"] != "Tesfaye"
+    assert outbox.get_state(a, holdings.REFRESH_STATE) is None
+
+
+def test_a_fetched_file_follows_what_its_desk_changes(two_desks):
+    a, b, selam = two_desks
+    elsewhere.fetch(helpers.context(a), selam.id)
+    with b.transaction():
+        b.execute("UPDATE visitor SET city = 'Rijswijk' WHERE id = ?", (selam.id,))
+    helpers.visit(helpers.context(b, desk_code="DHG"), selam.id)
+    _sync(b, a)
+    assert a.scalar("SELECT city FROM visitor WHERE id = ?", (selam.id,)) == "Rijswijk"
+    assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 2
+    assert outbox.waiting(a) == 0  # nothing of it goes back

@@ -710,6 +710,14 @@ def resolve_conflict(conn, conflict_id: str, at: str, by: str | None, value: Any
     ).fetchone()[0]
 
 
+def knows_holdings(conn) -> bool:
+    """Whether the hub keeps which desks hold which files (and the keyed index): a hub whose
+    `loket hub init` ran with this version."""
+    return conn.execute(
+        "SELECT to_regprocedure('loket.put_keys(uuid, text, text[])') IS NOT NULL"
+    ).fetchone()[0]
+
+
 def put_keys(conn, batch_id: str, visitor_id: str, keys: list[str]) -> None:
     conn.execute("SELECT loket.put_keys(%s, %s, %s)", (batch_id, visitor_id, keys))
 
@@ -867,11 +875,13 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
 
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = conn.execute(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, loket.my_desk()"
+        nxt = int(
+            conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]
         )
-        nxt, desk = snapshot.fetchone()
-        nxt = int(nxt)
+        # a hub from before desks held files (its `loket hub init` not yet run): everything,
+        # as then, and no keyed index
+        holds = knows_holdings(conn)
+        desk = conn.execute("SELECT loket.my_desk()").fetchone()[0] if holds else None
         since = (str(cursor),)
         # the conflicts of the rows this PC holds (they carry the rows' values)
         conflict_rows = _all(
@@ -914,6 +924,8 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         def keys() -> Iterator[tuple[str, str | None, list[str], bool]]:
             """The keyed index of the visitors whose index changed: (visitor, desk, keys,
             whether this PC's desk holds the file -- then the PC has it whole instead)."""
+            if not holds:
+                return
             held = (
                 sql.SQL("true")
                 if desk is None
@@ -946,7 +958,7 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
 
         def changed_files(visitor_ids: list[str]) -> list[str]:
             """Of these files (fetched by this PC, not its desk's), those changed since."""
-            if not visitor_ids:
+            if not visitor_ids or not holds:
                 return []
             held = sql.SQL("")
             if desk is not None:  # a file the desk holds came with the feed itself

@@ -77,9 +77,10 @@ def search(ctx, query: str, limit: int = LIMIT) -> Found:
             if visitor_repo.get(ctx.db, r[0]) is None  # the PC's own search shows those
             and (dob is None or r[3] == dob)
         ]
-        with conn.transaction():  # logged at the hub too: who, by what, how many
-            hub_repo.log_search(conn, "number" if is_number else "name", len(hits),
-                                ctx.user.id if ctx.user else None)  # fmt: skip
+        if hub_repo.knows_holdings(conn):  # logged at the hub too: who, by what, how many
+            with conn.transaction():
+                hub_repo.log_search(conn, "number" if is_number else "name", len(hits),
+                                    ctx.user.id if ctx.user else None)  # fmt: skip
     with ctx.db.transaction():
         audit.record(
             ctx, action="visitor.search_hub", object_type="visitor", subject=subject,

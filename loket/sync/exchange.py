@@ -67,7 +67,9 @@ def push(db: Database, conn, ws: str) -> int:
     done = 0
     renumbered = False
     batches = outbox.unacked_batches(db)
-    keyer = holdings.keyer(db) if batches else None
+    # the keyed index goes with each visitor, unless the hub is older (then none yet: its
+    # `loket hub init` makes the index of every visitor it holds)
+    keyer = holdings.keyer(db) if batches and hub_repo.knows_holdings(conn) else None
 
     while batches:
         batch = batches.pop(0)
@@ -214,8 +216,8 @@ def pull(db: Database, conn) -> int:
             outbox.upsert_checkpoint(db, cp)
         state = {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped),
                  "hub_desk": feed["desk"]}  # fmt: skip
-        if cursor == 0:  # a first pull brings this desk's files only: nothing to tidy
-            state["holdings_tidied_rowid"] = "-1"
+        if cursor == 0 and feed["desk"] is not None:
+            state["holdings_tidied_rowid"] = "-1"  # a first pull of this desk's files only
         outbox.set_state(db, state)
         outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})
     _tasks_across_desks(db, conn)

@@ -80,7 +80,8 @@ def receive(conn, ws: str, batch_id: str, seq: int, payload: str, sha: str, keye
     """Apply one batch of this PC (`ws`, the workstation its role is enrolled as);
     APPLIED or DUPLICATE, or BatchRefused.  Every write goes through the hub's SECURITY
     DEFINER functions, which check that the PC writes as itself.  `keyer(visitor row)`
-    gives the keyed index of a visitor as the hub now holds it (loket.sync.holdings)."""
+    gives the keyed index of a visitor as the hub now holds it (loket.sync.holdings); None
+    for a hub that keeps no index yet (older than this PC)."""
     import psycopg
 
     try:
@@ -152,7 +153,7 @@ def _apply(conn, ws: str, batch_id: str, entry: dict, keyer) -> None:
         if out.deleted or out.data.get(tables.ERASE_COLUMN[table]):
             # nothing of an erased row stays in its conflicts
             repo.scrub_conflicts(conn, batch_id, table, row_id, now_iso())
-    if table == "visitor" and out.changed:
+    if table == "visitor" and out.changed and keyer is not None:
         keys = [] if out.deleted else keyer(out.data)
         repo.put_keys(conn, batch_id, row_id, keys)
     if table == "visitor" and out.changed and not out.deleted:

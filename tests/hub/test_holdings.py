@@ -432,3 +432,22 @@ def test_a_fetched_file_follows_what_its_desk_changes(two_desks):
     assert a.scalar("SELECT city FROM visitor WHERE id = ?", (selam.id,)) == "Rijswijk"
     assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 2
     assert outbox.waiting(a) == 0  # nothing of it goes back
+
+
+def test_before_the_hub_is_upgraded_pcs_sync_as_before_and_tidy_after(make_pc, hub):
+    """PCs of this version at a hub whose `loket hub init` has not run yet: they sync as
+    before (every file, no index); once it ran, the index is made and they keep their own."""
+    from loket.sync.enroll import init_hub
+
+    with hub.transaction():  # what an older hub lacks
+        hub.execute("DROP FUNCTION loket.put_keys(uuid, text, text[])")
+    a, b = make_pc("a", "ZWL"), make_pc("b", "DHG")
+    _sync(a, b)
+    selam = helpers.visitor(helpers.context(b, desk_code="DHG"), given_names="Selam",
+                            family_name="Tesfaye", v_number="4444444444")  # fmt: skip
+    _sync(b, a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1  # as before
+    init_hub(hub)  # the administrator upgrades the hub
+    _sync(a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert a.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))

@@ -11,6 +11,7 @@ the `pg_snapshot_xmin` of the previous pull's snapshot, so a transaction that co
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from loket.sync import tables
 
 SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
 
 SCHEMA = [
     "CREATE SCHEMA IF NOT EXISTS loket",
@@ -216,6 +218,10 @@ FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION loket.my_desk() RETURNS text LANGUAGE sql STABLE
         SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
         SELECT loket.desk_of_workstation(loket.me())
+    $$""",
+    """CREATE OR REPLACE FUNCTION loket.my_desk_code() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, loket AS $$
+        SELECT desk_code FROM loket.workstation WHERE role_name = session_user
     $$""",
     # A desk starts holding a file: every row of it is written again in this transaction
     # (its xid), so the desk's PCs pull the whole file with their next feed.
@@ -505,6 +511,9 @@ GRANTS = [
     "GRANT SELECT ON loket.row, loket.conflict, loket.task, loket.checkpoint TO loket_pc",
     "GRANT SELECT ON loket.holding, loket.visitor_key TO loket_pc",
     "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA loket TO loket_pc",
+    # the hub's own helpers: a PC calls them only through put_row and add_conflict
+    "REVOKE EXECUTE ON FUNCTION loket.hold(text, text), loket.desk_of_workstation(text),"
+    " loket.visitor_of(text, text, jsonb) FROM loket_pc",
 ]
 
 
@@ -845,6 +854,7 @@ def checkpoints(conn) -> list[dict]:
 
 
 # -- the pull feed -------------------------------------------------------------------------
+UNKNOWN_DESK = ""  # a desk id no holding has: the feed of a PC whose desk the hub lacks
 TASK_COLUMNS = (
     "SELECT id::text, kind, visitor_id, other_visitor_id, reason, created_at, closed_at,"
     " outcome, closed_by FROM loket.task"
@@ -881,7 +891,14 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
         # a hub from before desks held files (its `loket hub init` not yet run): everything,
         # as then, and no keyed index
         holds = knows_holdings(conn)
-        desk = conn.execute("SELECT loket.my_desk()").fetchone()[0] if holds else None
+        desk = None
+        if holds:
+            desk, code = conn.execute("SELECT loket.my_desk(), loket.my_desk_code()").fetchone()
+            if desk is None and code:
+                # enrolled for a desk the hub does not know (yet): the shared tables only,
+                # never every desk's files
+                log.warning("this PC's desk %s is not known at the hub", code)
+                desk = UNKNOWN_DESK
         since = (str(cursor),)
         # the conflicts of the rows this PC holds (they carry the rows' values)
         conflict_rows = _all(
@@ -921,9 +938,10 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
                 for r in cur:
                     yield {"table": r[0], "row_id": r[1], "data": r[2], "deleted": r[3]}
 
-        def keys() -> Iterator[tuple[str, str | None, list[str], bool]]:
+        def keys() -> Iterator[tuple[str, str | None, list[str], bool, bool]]:
             """The keyed index of the visitors whose index changed: (visitor, desk, keys,
-            whether this PC's desk holds the file -- then the PC has it whole instead)."""
+            whether this PC's desk holds the file -- then the PC has it whole instead --,
+            whether the file is gone: erased or merged into another)."""
             if not holds:
                 return
             held = (
@@ -938,7 +956,10 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
                 cur.itersize = FEED_PAGE
                 cur.execute(
                     sql.SQL(
-                        "SELECT k.visitor_id, k.desk_id, k.keys, {held}"
+                        "SELECT k.visitor_id, k.desk_id, k.keys, {held},"
+                        " coalesce((SELECT v.deleted OR v.data->>'anonymised_at' IS NOT NULL"
+                        "  OR v.data->>'merged_into' IS NOT NULL FROM loket.row v"
+                        "  WHERE v.table_name = 'visitor' AND v.row_id = k.visitor_id), true)"
                         " FROM loket.visitor_key k WHERE k.xid >= %s::text::xid8"
                         " ORDER BY k.visitor_id"
                     ).format(held=held),
@@ -977,7 +998,7 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
 
         yield {
             "cursor": nxt,
-            "desk": desk,
+            "desk": None if desk == UNKNOWN_DESK else desk,
             "keys": keys,
             "changed_files": changed_files,
             "rows": rows(),
@@ -991,15 +1012,18 @@ def feed(conn, cursor: int, tables: tuple[str, ...]) -> Iterator[dict]:
 
 def _scope(desk: str | None):
     """The rows a PC of `desk` pulls: the shared tables' and its desk's files (all rows for
-    a PC without a desk: a national one, or the administrator's connection)."""
+    a PC without a desk: a national one, or the administrator's connection).  A row of a
+    file's table that names no visitor (it came before its parent) goes to no desk's PC:
+    `loket hub init` tags it."""
     from psycopg import sql
 
     if desk is None:
         return sql.SQL("")
     return sql.SQL(
-        " AND (r.visitor_id IS NULL OR EXISTS (SELECT 1 FROM loket.holding h"
-        " WHERE h.visitor_id = r.visitor_id AND h.desk_id = {desk}))"
-    ).format(desk=sql.Literal(desk))
+        " AND (CASE WHEN r.visitor_id IS NULL THEN r.table_name <> ALL({files})"
+        " ELSE EXISTS (SELECT 1 FROM loket.holding h"
+        " WHERE h.visitor_id = r.visitor_id AND h.desk_id = {desk}) END)"
+    ).format(desk=sql.Literal(desk), files=sql.Literal(list(tables.FILE_TABLES)))
 
 
 def _copy_table(

@@ -140,7 +140,11 @@ def capture_existing(db: Database) -> int:
             "DELETE FROM sync_outbox WHERE table_name = ? AND batch_seq IS NULL",
             (tables.AUDIT,),
         )
-        for table in tables.SYNCED:
+        # a visitor's file parents first (visit before its referrals and needs): the hub
+        # finds each row's visitor through its parent when it is put
+        files = [t for t in tables.FILE_TABLES if t in tables.SYNCED]
+        shared = [t for t in tables.SYNCED if t not in files and t != tables.AUDIT]
+        for table in [*shared, *files, tables.AUDIT]:
             key = _q(tables.key_column(table))
             order = "r.seq" if table == tables.AUDIT else f"r.{key}"
             values = _object("r", captured_columns(db, table))
@@ -399,8 +403,9 @@ def upsert_task(db: Database, task: dict) -> bool:
 
 
 def task_lacks_a_file(db: Database, task: dict) -> bool:
-    """An open task of the hub of which one file is here and the other is not (another
-    desk's: a PC holds its own desk's files)."""
+    """An open task of the hub of which one file is this desk's and the other is not here
+    (another desk's: a PC holds its own desk's files; a copy fetched here does not count,
+    so a third desk's PC fetches nothing for it)."""
     from loket.db import merge
 
     a, b = task.get("visitor_id"), task.get("other_visitor_id")
@@ -408,7 +413,16 @@ def task_lacks_a_file(db: Database, task: dict) -> bool:
         return False
     if merge.task_for_pair(db, a, b) is not None:
         return False
-    return db.scalar("SELECT count(*) FROM visitor WHERE id IN (?, ?)", (a, b)) == 1
+    # one of the two this desk's (here, and not a copy fetched from another desk)
+    return (
+        db.scalar(
+            "SELECT count(*) FROM visitor WHERE id IN (?, ?)"
+            " AND id NOT IN (SELECT visitor_id FROM visitor_fetched)",
+            (a, b),
+        )
+        == 1
+        and db.scalar("SELECT count(*) FROM visitor WHERE id IN (?, ?)", (a, b)) == 1
+    )
 
 
 def upsert_checkpoint(db: Database, cp: dict) -> None:

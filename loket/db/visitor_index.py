@@ -158,14 +158,20 @@ def _file_rows(table: str) -> str:
 def with_local_work(
     db: Database, visitor_ids: list[str], pending: set[tuple[str, str]]
 ) -> set[str]:
-    """Of these visitors, those with a draft here, a merge task (open or decided: it names
-    the file), or a row of their file among `pending` (changed here, not yet acknowledged by
-    the hub): their files stay."""
+    """Of these visitors, those whose files stay: with a draft here, an open merge task or
+    a decided one not yet sent to the hub, a row of their file among `pending` (changed
+    here, not yet acknowledged by the hub), or another file here merged into theirs (its
+    pointer needs them)."""
     keep: set[str] = set()
     for visitor_id in visitor_ids:
-        if db.scalar("SELECT 1 FROM draft WHERE visitor_id = ?", (visitor_id,)) or db.scalar(
-            "SELECT 1 FROM merge_task WHERE ? IN (visitor_a, visitor_b, kept_id)",
-            (visitor_id,),
+        if (
+            db.scalar("SELECT 1 FROM draft WHERE visitor_id = ?", (visitor_id,))
+            or db.scalar(
+                "SELECT 1 FROM merge_task WHERE ? IN (visitor_a, visitor_b, kept_id)"
+                " AND (status = 'open' OR pushed_at IS NULL)",
+                (visitor_id,),
+            )
+            or db.scalar("SELECT 1 FROM visitor WHERE merged_into = ?", (visitor_id,))
         ):
             keep.add(visitor_id)
             continue
@@ -181,7 +187,12 @@ def with_local_work(
 def delete_file(db: Database, visitor_id: str) -> int:
     """Remove one visitor's file from this PC (inside outbox.applying(): nothing of it is
     sent to the hub, where the file stays).  Returns the rows removed."""
-    removed = 0
+    # the decided pairs naming it (sent to the hub: a file fetched again brings them back)
+    removed = db.execute(
+        "DELETE FROM merge_task WHERE ? IN (visitor_a, visitor_b, kept_id)"
+        " AND status <> 'open' AND pushed_at IS NOT NULL",
+        (visitor_id,),
+    ).rowcount
     for table in reversed(tables.FILE_TABLES):
         key = tables.key_column(table)
         sql = f"DELETE FROM {table} WHERE {key} IN ({_file_rows(table)})"

@@ -216,7 +216,7 @@ def pull(db: Database, conn) -> int:
             outbox.upsert_checkpoint(db, cp)
         state = {"pull_cursor": str(feed["cursor"]), "pull_skipped": str(skipped),
                  "hub_desk": feed["desk"]}  # fmt: skip
-        if cursor == 0 and feed["desk"] is not None:
+        if first and feed["desk"] is not None:
             state["holdings_tidied_rowid"] = "-1"  # a first pull of this desk's files only
         outbox.set_state(db, state)
         outbox.set_state(db, {"tasks_waiting_for_files": json.dumps(waiting) if waiting else None})

@@ -35,15 +35,16 @@ def keyer(db: Database):
 
 
 def apply_keys(db: Database, rows) -> int:
-    """The feed's index rows: (visitor, desk, keys, held).  A file this PC's desk holds is
-    here whole, so it leaves the index; the rest replace what the index had."""
+    """The feed's index rows: (visitor, desk, keys, held, gone).  A file this PC's desk
+    holds is here whole, so it leaves the index; the rest replace what the index had; a
+    file gone at the hub (erased, merged away) also leaves where it was only fetched."""
     fresh = repo.is_empty(db)  # a first pull: nothing to replace
     n = 0
     chunk: list[tuple[str, str | None, list[str]]] = []
     emptied: list[str] = []  # erased or merged away at the hub (no keys any more)
-    for visitor_id, desk_id, keys, held in rows:
+    for visitor_id, desk_id, keys, held, gone in rows:
         chunk.append((visitor_id, desk_id, [] if held else list(keys or ())))
-        if not held and not keys:
+        if gone and not held:
             emptied.append(visitor_id)
         if len(chunk) >= APPLY_CHUNK:
             n += repo.put(db, chunk, fresh=fresh)
@@ -132,6 +133,9 @@ def tidy(db: Database, conn, desk: str | None) -> int:
             for visitor_id in gone:
                 repo.delete_file(db, visitor_id)
             repo.forget_fetched(db, [v for v in candidates if v in held or v in gone])
+            # an old copy kept for its work here is looked at again with the fetched ones
+            old_kept = [v for _r, v in scanned if v in keep]
+            repo.mark_fetched(db, old_kept, cutoff, keep_time=True)
             removed = len(gone)
     # the one pass over files pulled before: -1 once it has looked at every one
     nxt = scanned[-1][0] if len(scanned) == TIDY_CHUNK else -1

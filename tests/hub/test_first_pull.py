@@ -26,7 +26,8 @@ def _fresh(hub, tmp_path) -> Database:
     (tmp_path / "new").mkdir()
     db = Database(tmp_path / "new" / "loket.sqlite")
     migrate(db)
-    install(db, issue_pc(hub, name="new", desk_code="ZWL", dsn=hub.info.dsn))
+    # a national PC (no desk): the first pull of every visitor the hub holds
+    install(db, issue_pc(hub, name="new", desk_code=None, dsn=hub.info.dsn))
     return db
 
 

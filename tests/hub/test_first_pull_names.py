@@ -51,7 +51,8 @@ def _fresh(hub, path) -> Database:
     path.mkdir()
     db = Database(path / "loket.sqlite")
     migrate(db)
-    install(db, issue_pc(hub, name=path.name, desk_code="ZWL", dsn=hub.info.dsn))
+    # a national PC (no desk): the first pull of every visitor the hub holds
+    install(db, issue_pc(hub, name=path.name, desk_code=None, dsn=hub.info.dsn))
     return db
 
 

@@ -156,17 +156,24 @@ def test_a_file_a_merge_task_names_stays_and_the_rest_is_tidied(two_desks):
     ctx = helpers.context(a)
     elsewhere.fetch(ctx, selam.id)
     elsewhere.fetch(ctx, other.id)
-    with a.transaction():  # a pair staff looked at here and called two people
+    with a.transaction():  # a pair staff have still to look at
         mine = helpers.visitor(ctx, given_names="Selam", family_name="Tesfaye")
         merge_repo.add_task(a, mine.id, selam.id, "name_dob", None)
         task = merge_repo.task_for_pair(a, mine.id, selam.id)
-        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
     old = (datetime.now(UTC) - timedelta(hours=holdings.KEEP_HOURS + 1)).isoformat()
     with a.transaction():
         a.execute("UPDATE visitor_fetched SET fetched_at = ?", (old,))
     _sync(a)
     assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1
     assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (other.id,)) == 0
+    # decided (two people) and the decision at the hub: the file and its task leave
+    with a.transaction():
+        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
+    _sync(a, a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert merge_repo.task_for_pair(a, mine.id, selam.id) is None
+    elsewhere.fetch(ctx, selam.id)  # opened again: the decision comes with the file
+    assert merge_repo.task_for_pair(a, mine.id, selam.id)["status"] == "dismissed"
 
 
 def test_a_pc_that_pulled_every_desk_before_keeps_only_its_own(two_desks):
@@ -408,11 +415,9 @@ def test_an_erased_file_that_must_stay_here_is_fetched_again_and_is_erased_here_
     a, b, selam = two_desks
     ctx = helpers.context(a)
     elsewhere.fetch(ctx, selam.id)
-    with a.transaction():  # a pair decided here names her file: it stays
+    with a.transaction():  # an open pair names her file: it stays
         mine = helpers.visitor(ctx, given_names="Selam", family_name="Tesfaye")
         merge_repo.add_task(a, mine.id, selam.id, "name_dob", None)
-        task = merge_repo.task_for_pair(a, mine.id, selam.id)
-        merge_repo.decide_task(a, task["id"], "dismissed", None, None)
     rights.erase_visitor(helpers.context(b, "supervisor", desk_code="DHG"), selam.id,
                          "asked at the desk")  # fmt: skip
     _sync(b, a)
@@ -451,3 +456,83 @@ def test_before_the_hub_is_upgraded_pcs_sync_as_before_and_tidy_after(make_pc, h
     _sync(a)
     assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
     assert a.scalar("SELECT count(*) FROM visitor_elsewhere WHERE visitor_id = ?", (selam.id,))
+
+
+def test_a_desk_that_enrols_with_years_of_files_sends_each_row_to_its_desk_only(make_pc, hub):
+    """Rows queued at enrolment go parents first, so every row of a file names its visitor
+    at the hub; a row that names none goes to no desk's PC (never to all)."""
+    from loket.db import outbox as pc_outbox
+    from loket.referrals import lifecycle
+
+    z = make_pc("z", "ZWL")
+    service = z.scalar("SELECT id FROM service ORDER BY id LIMIT 1")
+    with z.transaction():  # as if made before enrolment: nothing captured yet
+        z.execute("DELETE FROM sync_outbox")
+    ctx = helpers.context(z, desk_code="ZWL")
+    with z.transaction():
+        outbox.put_setting(z, "sync_enrolled", "0")  # work done while on its own
+    amina = helpers.visitor(ctx, given_names="Amina", v_number="8888888888")
+    visit = helpers.visit(ctx, amina.id)
+    lifecycle.propose(ctx, visit.id, service)
+    with z.transaction():
+        outbox.put_setting(z, "sync_enrolled", "1")
+        pc_outbox.capture_existing(z)
+    _sync(z)
+    untagged = hub.execute(
+        "SELECT count(*) FROM loket.row WHERE visitor_id IS NULL AND table_name = ANY(%s)",
+        (["visit", "referral", "visit_need", "referral_event"],),
+    ).fetchone()[0]
+    assert untagged == 0
+    d = make_pc("d", "DHG")
+    _sync(d)
+    for table in ("visitor", "visit", "referral", "visit_need"):
+        assert d.scalar(f"SELECT count(*) FROM {table}" + (
+            " WHERE id = ?" if table == "visitor" else ""
+        ), *([(amina.id,)] if table == "visitor" else [])) == 0, table  # fmt: skip
+    with hub.transaction():  # a row that names no visitor (from an older version)
+        hub.execute("UPDATE loket.row SET visitor_id = NULL, xid = pg_current_xact_id()"
+                    " WHERE table_name = 'referral'")  # fmt: skip
+    _sync(d)
+    assert d.scalar("SELECT count(*) FROM referral") == 0
+
+
+def test_a_file_another_file_here_is_merged_into_stays_with_it(two_desks):
+    from loket.db import visitor_index
+
+    a, _b, selam = two_desks
+    ctx = helpers.context(a)
+    elsewhere.fetch(ctx, selam.id)
+    old_file = helpers.visitor(ctx, given_names="Selam", family_name="T.")
+    with a.transaction():
+        a.execute("UPDATE visitor SET merged_into = ? WHERE id = ?", (selam.id, old_file.id))
+    assert visitor_index.with_local_work(a, [selam.id], set()) == {selam.id}
+
+
+def test_a_fetched_visitor_without_numbers_or_birth_date_is_not_taken_for_erased(two_desks):
+    a, b, _selam = two_desks
+    ctx_b = helpers.context(b, desk_code="DHG")
+    plain = helpers.visitor(ctx_b, given_names="Noor", family_name="Zonder", v_number=None)
+    _sync(b)
+    elsewhere.fetch(helpers.context(a), plain.id)
+    helpers.visit(ctx_b, plain.id)  # its key row comes again (no keys: nothing to key on)
+    _sync(b, a)
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (plain.id,)) == 1
+
+
+def test_a_pc_whose_desk_the_hub_does_not_know_gets_no_desks_files(two_desks, make_pc):
+    _a, _b, selam = two_desks
+    x = make_pc("x", "XXX")  # a desk code the hub has no desk for
+    _sync(x)
+    assert x.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 0
+    assert outbox.get_state(x, "hub_desk") is None  # and nothing is tidied there
+
+
+def test_a_pc_cannot_make_its_desk_hold_a_file_without_opening_it(two_desks):
+    import psycopg
+
+    from tests.pcs import pc_connection
+
+    a, _b, selam = two_desks
+    desk = a.scalar("SELECT id FROM desk WHERE code = 'ZWL'")
+    with pc_connection(a) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT loket.hold(%s, %s)", (selam.id, desk))

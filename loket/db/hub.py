@@ -319,6 +319,12 @@ FUNCTIONS = [
                 PERFORM loket.hold(v, h.desk_id) FROM loket.holding h,
                     unnest(ARRAY[vid, p_data->>'merged_into']) v
                  WHERE h.visitor_id IN (vid, p_data->>'merged_into');
+                -- what the merge moved is the kept file's now: its visits say so, their
+                -- needs, referrals and appointments are tagged along (so opening, holding
+                -- or following the kept file brings them)
+                UPDATE loket.row SET visitor_id = p_data->>'merged_into',
+                       xid = pg_current_xact_id()
+                 WHERE visitor_id = vid AND NOT (table_name = 'visitor' AND row_id = vid);
             END IF;
         END $$""",
     """CREATE OR REPLACE FUNCTION loket.add_conflict(p_batch uuid, c jsonb) RETURNS void

@@ -536,3 +536,26 @@ def test_a_pc_cannot_make_its_desk_hold_a_file_without_opening_it(two_desks):
     desk = a.scalar("SELECT id FROM desk WHERE code = 'ZWL'")
     with pc_connection(a) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("SELECT loket.hold(%s, %s)", (selam.id, desk))
+
+
+def test_the_kept_file_of_a_merge_comes_whole_to_another_desk(two_desks, hub):
+    """A merge moves visits; their needs and referrals go with them at the hub, so another
+    desk opening the kept file gets them too."""
+    from loket.counter import merge
+    from loket.referrals import lifecycle
+
+    a, b, selam = two_desks
+    ctx_b = helpers.context(b, desk_code="DHG")
+    service = b.scalar("SELECT id FROM service ORDER BY id LIMIT 1")
+    [visit_id] = [r[0] for r in b.all("SELECT id FROM visit WHERE visitor_id = ?", (selam.id,))]
+    referral = lifecycle.propose(ctx_b, visit_id, service)
+    twice = helpers.visitor(ctx_b, given_names="Selam", family_name="Tesfaye",
+                            date_of_birth="1990-02-03", v_number=None)  # fmt: skip
+    _sync(b)
+    merge.merge(helpers.context(b, "supervisor", desk_code="DHG"), twice.id, selam.id)
+    _sync(b)
+    kept = elsewhere.fetch(helpers.context(a), twice.id)
+    assert kept.id == twice.id
+    assert a.scalar("SELECT visitor_id FROM visit WHERE id = ?", (visit_id,)) == twice.id
+    assert a.scalar("SELECT count(*) FROM referral WHERE id = ?", (referral.id,)) == 1
+    assert a.scalar("SELECT count(*) FROM visit_need WHERE visit_id = ?", (visit_id,)) >= 1

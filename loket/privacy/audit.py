@@ -49,7 +49,9 @@ letters (loket.letters)     letter.produce (a letter given to the visitor) / let
 other desks' visitors (loket.sync.elsewhere)
   visitor.search_hub    a search at the hub (a number as a keyed subject reference)
   visitor.search_index  an offline search of the keyed index of other desks' visitors
-  visitor.fetch_hub     another desk's file brought here on opening (the hub logs it too)
+  visitor.fetch_hub     another desk's file brought here on opening (the hub logs it too);
+                        detail.by 'sync' when the sync fetched it (reason 'merge_task':
+                        the other file of a task across desks, 'refresh': it changed)
 exports (loket.reports.exports)     export.referrals (detail: format, rows, identifiable, reason)
 referral log on screen      referral_log.open (detail: the filters; pseudonymised rows only)
 accounts and settings (loket.privacy.accounts, loket.settings, loket.counter.preferences)

@@ -231,6 +231,7 @@ def _refresh_fetched(db: Database, conn) -> None:
     waiting = holdings.refresh_list(db)
     for visitor_id in waiting:
         fetch_file(db, conn, visitor_id, None, again=True)
+        _audit_fetch(db, visitor_id, "refresh")
     if waiting:
         outbox.set_state(db, {holdings.REFRESH_STATE: None})
 
@@ -245,10 +246,24 @@ def _tasks_across_desks(db: Database, conn) -> None:
         for visitor_id in (t["visitor_id"], t["other_visitor_id"]):
             if visitor_repo.get(db, visitor_id) is None:
                 fetch_file(db, conn, visitor_id, None)
+                _audit_fetch(db, visitor_id, "merge_task")
     with db.transaction():
         for t in waiting:
             outbox.upsert_task(db, t)
         outbox.set_state(db, {"tasks_waiting_for_files": None})
+
+
+def _audit_fetch(db: Database, visitor_id: str, reason: str) -> None:
+    """A file fetched by the sync itself (for a merge task across desks, or fetched again
+    because it changed): in this PC's audit trail as staff's openings are (the hub logs it
+    with no member of staff).  Its own transaction, outside applying(): the audit row goes
+    to the hub with the PC's chain."""
+    from loket.context import system_context
+    from loket.privacy import audit
+
+    with db.transaction():
+        audit.record(system_context(db), action="visitor.fetch_hub", object_type="visitor",
+                     object_id=visitor_id, detail={"by": "sync", "reason": reason})  # fmt: skip
 
 
 def fetch_file(

@@ -436,7 +436,11 @@ def test_a_fetched_file_follows_what_its_desk_changes(two_desks):
     _sync(b, a)
     assert a.scalar("SELECT city FROM visitor WHERE id = ?", (selam.id,)) == "Rijswijk"
     assert a.scalar("SELECT count(*) FROM visit WHERE visitor_id = ?", (selam.id,)) == 2
-    assert outbox.waiting(a) == 0  # nothing of it goes back
+    sql = "SELECT detail FROM audit_log WHERE action = 'visitor.fetch_hub' AND object_id = ?"
+    details = [r[0] for r in a.all(sql, (selam.id,))]
+    assert len(details) == 2 and '"reason": "refresh"' in details[-1]  # staff's, then the sync's
+    _sync(a)
+    assert outbox.waiting(a) == 0  # nothing of the file goes back (its audit rows do)
 
 
 def test_before_the_hub_is_upgraded_pcs_sync_as_before_and_tidy_after(make_pc, hub):
@@ -559,3 +563,22 @@ def test_the_kept_file_of_a_merge_comes_whole_to_another_desk(two_desks, hub):
     assert a.scalar("SELECT visitor_id FROM visit WHERE id = ?", (visit_id,)) == twice.id
     assert a.scalar("SELECT count(*) FROM referral WHERE id = ?", (referral.id,)) == 1
     assert a.scalar("SELECT count(*) FROM visit_need WHERE visit_id = ?", (visit_id,)) >= 1
+
+
+def test_the_same_number_at_two_desks_fetches_the_other_file_for_the_task(two_desks, hub):
+    from loket.counter import merge
+
+    a, b, selam = two_desks
+    again = helpers.visitor(helpers.context(a, desk_code="ZWL"), given_names="Selam",
+                            family_name="Tesfaye", v_number="4444444444")  # fmt: skip
+    _sync(a, b, a)
+    [task] = merge.open_tasks(helpers.context(a, "supervisor", desk_code="ZWL"))
+    assert {task.visitor_a, task.visitor_b} == {again.id, selam.id}
+    assert a.scalar("SELECT count(*) FROM visitor WHERE id = ?", (selam.id,)) == 1  # fetched
+    detail = a.scalar("SELECT detail FROM audit_log WHERE action = 'visitor.fetch_hub'"
+                      " AND object_id = ?", (selam.id,))  # fmt: skip
+    assert '"reason": "merge_task"' in detail and '"by": "sync"' in detail
+    # each desk's PC fetched the other desk's file, logged at the hub with no member of staff
+    opened = {(o["visitor_id"], o["staff"]) for o in hub_repo.file_opens(hub)}
+    assert opened == {(selam.id, None), (again.id, None)}
+    assert hub_repo.quarantined(hub) == []  # the audit rows went to the hub in their order
